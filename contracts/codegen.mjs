@@ -1,0 +1,146 @@
+// Generates typed Nethereum messages from a contract ABI, in the shape of Nethereum's own
+// generator (ContractDefinition/<Name>Definition.gen.cs): one FunctionMessage per function,
+// FunctionOutputDTOs for multi-value or struct returns, EventDTOs, [Error] DTOs for custom
+// errors and struct classes for tuples. Never edit the output; extend it with partial classes.
+
+const csKeywords = new Set(["event", "class", "operator", "params", "string", "object", "base", "fixed", "internal", "public", "private", "lock", "checked", "unchecked"]);
+
+function pascal(name) {
+  const cleaned = name.replace(/^_+|_+$/g, "");
+  if (cleaned.length === 0) return "Value";
+  return cleaned[0].toUpperCase() + cleaned.slice(1);
+}
+
+function structName(param) {
+  // internalType looks like "struct MicroMarket.Reading" or "struct Reading[]"
+  const m = /^struct\s+(?:[\w]+\.)?(\w+)/.exec(param.internalType ?? "");
+  if (!m) throw new Error(`tuple without struct name: ${JSON.stringify(param)}`);
+  return m[1];
+}
+
+function scalarType(abiType) {
+  if (abiType === "address" || abiType === "string") return "string";
+  if (abiType === "bool") return "bool";
+  if (abiType === "bytes" || /^bytes\d+$/.test(abiType)) return "byte[]";
+  const m = /^(u?)int(\d*)$/.exec(abiType);
+  if (m) {
+    const bits = Number(m[2] || 256);
+    const unsigned = m[1] === "u";
+    if (bits <= 8) return unsigned ? "byte" : "sbyte";
+    if (bits <= 16) return unsigned ? "ushort" : "short";
+    if (bits <= 32) return unsigned ? "uint" : "int";
+    if (bits <= 64) return unsigned ? "ulong" : "long";
+    return "BigInteger";
+  }
+  throw new Error(`unsupported ABI type ${abiType}`);
+}
+
+function csType(param) {
+  const arr = /^(.*)\[(\d*)\]$/.exec(param.type);
+  if (arr) return `List<${csType({ ...param, type: arr[1], internalType: (param.internalType ?? "").replace(/\[\d*\]$/, "") })}>`;
+  if (param.type === "tuple") return structName(param);
+  return scalarType(param.type);
+}
+
+function collectStructs(abi) {
+  const structs = new Map();
+  const visit = (p) => {
+    if (p.type.startsWith("tuple")) {
+      const name = structName(p);
+      if (!structs.has(name)) structs.set(name, p.components);
+      p.components.forEach(visit);
+    }
+  };
+  for (const item of abi) [...(item.inputs ?? []), ...(item.outputs ?? [])].forEach(visit);
+  return structs;
+}
+
+function properties(params, { indexed = false } = {}, indent = "        ") {
+  return params
+    .map((p, i) => {
+      const name = p.name ? pascal(p.name) : `ReturnValue${i + 1}`;
+      const abiName = p.name || "";
+      const idx = indexed ? `, ${p.indexed ? "true" : "false"}` : "";
+      return `${indent}[Parameter("${p.type}", "${abiName}", ${i + 1}${idx})]\n${indent}public virtual ${csType(p)} ${csKeywords.has(name) ? "@" + name : name} { get; set; } = default!;`;
+    })
+    .join("\n\n");
+}
+
+function overloadNames(items) {
+  const byName = new Map();
+  for (const f of items) byName.set(f.name, (byName.get(f.name) ?? 0) + 1);
+  const seen = new Map();
+  return items.map((f) => {
+    if (byName.get(f.name) === 1) return pascal(f.name);
+    const n = (seen.get(f.name) ?? 0) + 1;
+    seen.set(f.name, n);
+    return n === 1 ? pascal(f.name) : `${pascal(f.name)}${n}`;
+  });
+}
+
+export function generateCSharp(contract, abi, deployable) {
+  const ns = `MicroMarket.Market.Contracts.${contract}.ContractDefinition`;
+  const parts = [];
+  const ctor = abi.find((i) => i.type === "constructor");
+  if (deployable) {
+    parts.push(`    public partial class ${contract}Deployment : ContractDeploymentMessage
+    {
+        public ${contract}Deployment() : base(ContractArtifacts.Get("${contract}").Bytecode) { }
+
+${properties(ctor?.inputs ?? [])}
+    }`);
+  }
+  const functions = abi.filter((i) => i.type === "function");
+  const names = overloadNames(functions);
+  functions.forEach((f, k) => {
+    const name = names[k];
+    const single = f.outputs.length === 1 && !f.outputs[0].type.startsWith("tuple") ? `, "${f.outputs[0].type}"` : "";
+    parts.push(`    [Function("${f.name}"${single})]
+    public partial class ${name}Function : FunctionMessage
+    {
+${properties(f.inputs)}
+    }`);
+    if (f.outputs.length > 0 && single === "") {
+      parts.push(`    [FunctionOutput]
+    public partial class ${name}OutputDTO : IFunctionOutputDTO
+    {
+${properties(f.outputs)}
+    }`);
+    }
+  });
+  for (const e of abi.filter((i) => i.type === "event")) {
+    parts.push(`    [Event("${e.name}")]
+    public partial class ${pascal(e.name)}EventDTO : IEventDTO
+    {
+${properties(e.inputs, { indexed: true })}
+    }`);
+  }
+  for (const e of abi.filter((i) => i.type === "error")) {
+    parts.push(`    [Error("${e.name}")]
+    public partial class ${pascal(e.name)}Error
+    {
+${properties(e.inputs)}
+    }`);
+  }
+  for (const [name, components] of collectStructs(abi)) {
+    parts.push(`    public partial class ${name}
+    {
+${properties(components)}
+    }`);
+  }
+  return `// <auto-generated>
+// Generated by contracts/codegen.mjs from the ABI of ${contract}, compiled by the pinned solc.
+// Do not edit: extend with a partial class in a sibling file.
+// </auto-generated>
+#nullable enable
+using System.Collections.Generic;
+using System.Numerics;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using MicroMarket.Market.Contracts;
+
+namespace ${ns};
+
+${parts.map((p) => p.replace(/^ {4}/gm, "")).join("\n\n")}
+`;
+}

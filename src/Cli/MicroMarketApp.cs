@@ -1,0 +1,47 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace MicroMarket.Cli;
+
+/// <summary>
+/// The `micromarket` command tree. Exit codes: 0 success, 1 a failure while running,
+/// 2 bad input (arguments, files), so scripts can tell a user error from a crash.
+/// </summary>
+public static class MicroMarketApp
+{
+    public const int ExitOk = 0;
+    public const int ExitFailure = 1;
+    public const int ExitBadInput = 2;
+
+    public static Task<int> RunAsync(string[] args)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("micromarket");
+            config.SetExceptionHandler((ex, _) => HandleException(ex));
+        });
+        return app.RunAsync(args);
+    }
+
+    private static int HandleException(Exception ex)
+    {
+        switch (ex)
+        {
+            case CommandParseException or CommandRuntimeException:
+                Console.Error.WriteLine($"micromarket: {ex.Message}");
+                return ExitBadInput;
+            case BadInputException bad:
+                Console.Error.WriteLine($"micromarket: {bad.Message}");
+                return ExitBadInput;
+            default:
+                AnsiConsole.Console.Profile.Out = new AnsiConsoleOutput(Console.Error);
+                Console.Error.WriteLine($"micromarket: {ex.GetType().Name}: {ex.Message}");
+                Console.Error.WriteLine(ex.StackTrace);
+                return ExitFailure;
+        }
+    }
+}
+
+/// <summary>Input the user can fix: a malformed file, an unknown name, an argument out of range.</summary>
+public sealed class BadInputException(string message) : Exception(message);

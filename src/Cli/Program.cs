@@ -1,0 +1,3 @@
+using MicroMarket.Cli;
+
+return await MicroMarketApp.RunAsync(args);
