@@ -79,7 +79,7 @@ function overloadNames(items) {
 }
 
 export function generateCSharp(contract, abi, deployable) {
-  const ns = `MicroMarket.Market.Contracts.${contract}.ContractDefinition`;
+  const ns = `MicroMarket.Market.Contracts.${contract}Definition`;
   const parts = [];
   const ctor = abi.find((i) => i.type === "constructor");
   if (deployable) {

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Nethereum.Hex.HexConvertors.Extensions;
+
+namespace MicroMarket.Market.Chain;
+
+/// <summary>
+/// A JSON-RPC node the market runs on: the auto-started Anvil or any other node (Geth in dev or
+/// PoA mode, ...). Anvil-only methods (time warp, explicit mining, snapshots) are offered only
+/// when the node is Anvil and fail with a clear message elsewhere.
+/// </summary>
+public sealed class ChainConnection : IDisposable
+{
+    private ChainConnection(JsonRpcClient rpc, long chainId, string clientVersion)
+    {
+        Rpc = rpc;
+        ChainId = chainId;
+        ClientVersion = clientVersion;
+        IsAnvil = clientVersion.StartsWith("anvil", StringComparison.OrdinalIgnoreCase);
+    }
+
+    public JsonRpcClient Rpc { get; }
+
+    public long ChainId { get; }
+
+    public string ClientVersion { get; }
+
+    /// <summary>True when the node offers Anvil's evm_mine, evm_setNextBlockTimestamp and friends.</summary>
+    public bool IsAnvil { get; }
+
+    public static async Task<ChainConnection> ConnectAsync(Uri rpcUrl, TimeSpan? outageBudget = null)
+    {
+        var rpc = new JsonRpcClient(rpcUrl, outageBudget);
+        try
+        {
+            var answers = await rpc.BatchAsync([new RpcRequest("eth_chainId"), new RpcRequest("web3_clientVersion")]).ConfigureAwait(false);
+            var chainId = answers[0].Error is { } chainError
+                ? throw new RpcException("eth_chainId", chainError)
+                : ParseLong(answers[0].Result);
+            var version = answers[1].Error is null ? answers[1].Result.GetString() ?? "" : "unknown";
+            return new ChainConnection(rpc, chainId, version);
+        }
+        catch
+        {
+            rpc.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<long> GetBlockNumberAsync() => ParseLong(await Rpc.CallAsync("eth_blockNumber").ConfigureAwait(false));
+
+    public async Task<long> GetLatestTimestampAsync()
+    {
+        var block = await Rpc.CallAsync("eth_getBlockByNumber", "latest", false).ConfigureAwait(false);
+        return ParseLong(block.GetProperty("timestamp"));
+    }
+
+    public async Task<BigInteger> GetGasPriceAsync() => ParseBig(await Rpc.CallAsync("eth_gasPrice").ConfigureAwait(false));
+
+    public async Task<BigInteger> GetBalanceAsync(string address) =>
+        ParseBig(await Rpc.CallAsync("eth_getBalance", address, "latest").ConfigureAwait(false));
+
+    /// <summary>eth_call; a revert becomes a <see cref="ContractRevertException"/> with the decoded custom error.</summary>
+    public async Task<string> CallAsync(string to, byte[] data, string? from = null, string block = "latest")
+    {
+        var call = new Dictionary<string, object?> { ["to"] = to, ["data"] = data.ToHex(prefix: true) };
+        if (from is not null)
+        {
+            call["from"] = from;
+        }
+        try
+        {
+            return (await Rpc.CallAsync("eth_call", call, block).ConfigureAwait(false)).GetString() ?? "0x";
+        }
+        catch (RpcException ex) when (IsRevert(ex.Error))
+        {
+            throw new ContractRevertException($"eth_call to {to}", ex.Error.Data);
+        }
+    }
+
+    // ------------------------------------------------------------------ Anvil only
+
+    /// <summary>Mines one block, optionally at a given timestamp (never earlier than the last block).</summary>
+    public async Task MineAsync(long? timestamp = null)
+    {
+        if (timestamp is { } t)
+        {
+            await SetNextBlockTimestampAsync(t).ConfigureAwait(false);
+        }
+        RequireAnvil("evm_mine");
+        await Rpc.CallAsync("evm_mine").ConfigureAwait(false);
+    }
+
+    /// <summary>The timestamp of the next block; chain time only moves forward.</summary>
+    public async Task SetNextBlockTimestampAsync(long timestamp)
+    {
+        RequireAnvil("evm_setNextBlockTimestamp");
+        await Rpc.CallAsync("evm_setNextBlockTimestamp", Hex(timestamp)).ConfigureAwait(false);
+    }
+
+    public async Task<string> SnapshotAsync()
+    {
+        RequireAnvil("evm_snapshot");
+        return (await Rpc.CallAsync("evm_snapshot").ConfigureAwait(false)).GetString()!;
+    }
+
+    public async Task RevertToSnapshotAsync(string snapshotId)
+    {
+        RequireAnvil("evm_revert");
+        if (!(await Rpc.CallAsync("evm_revert", snapshotId).ConfigureAwait(false)).GetBoolean())
+        {
+            throw new InvalidOperationException($"Anvil could not revert to snapshot {snapshotId}.");
+        }
+    }
+
+    /// <summary>Gives an account ether for gas (Anvil's anvil_setBalance).</summary>
+    public async Task SetBalancesAsync(IEnumerable<string> addresses, BigInteger wei)
+    {
+        RequireAnvil("anvil_setBalance");
+        var requests = addresses.Select(a => new RpcRequest("anvil_setBalance", a, Hex(wei))).ToList();
+        foreach (var response in await Rpc.BatchAsync(requests).ConfigureAwait(false))
+        {
+            if (response.Error is { } error)
+            {
+                throw new RpcException("anvil_setBalance", error);
+            }
+        }
+    }
+
+    public void Dispose() => Rpc.Dispose();
+
+    internal void RequireAnvil(string method)
+    {
+        if (!IsAnvil)
+        {
+            throw new NotSupportedException(
+                $"{method} needs an Anvil node; {ClientVersion} does not offer it. Against other nodes the market runs in live mode (wall-clock time, the node mines).");
+        }
+    }
+
+    internal static bool IsRevert(RpcError error) =>
+        error.Code == 3 || error.Message.Contains("revert", StringComparison.OrdinalIgnoreCase);
+
+    public static string Hex(long value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);
+
+    public static string Hex(BigInteger value) =>
+        value.IsZero ? "0x0" : "0x" + value.ToString("x", CultureInfo.InvariantCulture).TrimStart('0');
+
+    public static long ParseLong(JsonElement hex) => checked((long)ParseBig(hex));
+
+    public static BigInteger ParseBig(JsonElement hex)
+    {
+        var text = hex.GetString() ?? throw new InvalidDataException($"Expected a hex quantity, got {hex}.");
+        return ParseBig(text);
+    }
+
+    public static BigInteger ParseBig(string text) =>
+        text is "0x" or "0x0"
+            ? BigInteger.Zero
+            : BigInteger.Parse("0" + text[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,210 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace MicroMarket.Market.Chain;
+
+/// <summary>One JSON-RPC call of a batch.</summary>
+public sealed record RpcRequest(string Method, params object?[] Params);
+
+/// <summary>A JSON-RPC error object: code, message and the optional data (revert data for reverts).</summary>
+public sealed record RpcError(int Code, string Message, string? Data);
+
+/// <summary>The outcome of one call of a batch: a result or an error.</summary>
+public readonly record struct RpcResponse(JsonElement Result, RpcError? Error);
+
+/// <summary>The node answered a call with an error object.</summary>
+public sealed class RpcException(string method, RpcError error)
+    : Exception($"{method}: {error.Message} (code {error.Code}{(error.Data is null ? "" : ", data " + error.Data)})")
+{
+    public string Method { get; } = method;
+    public RpcError Error { get; } = error;
+}
+
+/// <summary>The node stayed unreachable for longer than the outage budget.</summary>
+public sealed class ChainUnavailableException(Uri url, TimeSpan budget, Exception last)
+    : Exception($"The chain at {url} did not answer for {budget.TotalSeconds:0} s: {last.Message}", last);
+
+/// <summary>
+/// A small JSON-RPC 2.0 client over HTTP with batching (hundreds of calls per round trip) and
+/// transport retries: a node that is briefly unreachable (restart, network blip) is retried with
+/// back-off for up to the outage budget. Retrying is safe for everything this project sends:
+/// queries are idempotent and a raw transaction resent after an outage has the same hash and
+/// nonce, so the node cannot execute it twice.
+/// </summary>
+public sealed class JsonRpcClient : IDisposable
+{
+    private const int MaxBatch = 2000;
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
+
+    private readonly HttpClient _http;
+    private long _nextId;
+
+    public JsonRpcClient(Uri url, TimeSpan? outageBudget = null)
+    {
+        Url = url;
+        OutageBudget = outageBudget ?? TimeSpan.FromSeconds(30);
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = TimeSpan.FromSeconds(120),
+        };
+    }
+
+    public Uri Url { get; }
+
+    public TimeSpan OutageBudget { get; }
+
+    public async Task<JsonElement> CallAsync(string method, params object?[] parameters)
+    {
+        var response = (await BatchAsync([new RpcRequest(method, parameters)]).ConfigureAwait(false))[0];
+        return response.Error is { } error ? throw new RpcException(method, error) : response.Result;
+    }
+
+    /// <summary>Sends the calls in as few HTTP requests as possible; responses in request order.</summary>
+    public async Task<IReadOnlyList<RpcResponse>> BatchAsync(IReadOnlyList<RpcRequest> requests, CancellationToken cancellationToken = default)
+    {
+        var responses = new RpcResponse[requests.Count];
+        for (var start = 0; start < requests.Count; start += MaxBatch)
+        {
+            var count = Math.Min(MaxBatch, requests.Count - start);
+            var firstId = Interlocked.Add(ref _nextId, count) - count;
+            var body = Serialize(requests, start, count, firstId);
+            using var document = await PostWithRetryAsync(body, cancellationToken).ConfigureAwait(false);
+            foreach (var item in Items(document.RootElement))
+            {
+                var index = (int)(item.GetProperty("id").GetInt64() - firstId);
+                if (index < 0 || index >= count)
+                {
+                    throw new InvalidDataException($"JSON-RPC response id {item.GetProperty("id")} matches no request.");
+                }
+                responses[start + index] = item.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null
+                    ? new RpcResponse(default, ParseError(error))
+                    : new RpcResponse(item.GetProperty("result").Clone(), null);
+            }
+        }
+        return responses;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static IEnumerable<JsonElement> Items(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Array ? root.EnumerateArray() : [root];
+
+    private async Task<JsonDocument> PostWithRetryAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var backoff = FirstBackoff;
+        while (true)
+        {
+            try
+            {
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var response = await _http.PostAsync(Url, content, cancellationToken).ConfigureAwait(false);
+                response.EnsureSuccessStatusCode();
+                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransient(ex, cancellationToken))
+            {
+                if (clock.Elapsed + backoff > OutageBudget)
+                {
+                    throw new ChainUnavailableException(Url, OutageBudget, ex);
+                }
+                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        HttpRequestException => true,
+        TaskCanceledException => !cancellationToken.IsCancellationRequested, // the HTTP timeout, not the caller
+        IOException => true,
+        _ => false,
+    };
+
+    private static RpcError ParseError(JsonElement error)
+    {
+        string? data = null;
+        if (error.TryGetProperty("data", out var d))
+        {
+            data = d.ValueKind == JsonValueKind.String ? d.GetString() : d.GetRawText();
+        }
+        return new RpcError(error.GetProperty("code").GetInt32(), error.GetProperty("message").GetString() ?? "", data);
+    }
+
+    private static byte[] Serialize(IReadOnlyList<RpcRequest> requests, int start, int count, long firstId)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            for (var i = 0; i < count; i++)
+            {
+                var request = requests[start + i];
+                writer.WriteStartObject();
+                writer.WriteString("jsonrpc", "2.0");
+                writer.WriteNumber("id", firstId + i);
+                writer.WriteString("method", request.Method);
+                writer.WritePropertyName("params");
+                WriteValue(writer, request.Params);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Parameters are strings (hex quantities, addresses, data), numbers, booleans, null,
+    /// dictionaries (call objects) and lists.</summary>
+    private static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case int n:
+                writer.WriteNumberValue(n);
+                break;
+            case long n:
+                writer.WriteNumberValue(n);
+                break;
+            case ulong n:
+                writer.WriteNumberValue(n);
+                break;
+            case JsonElement element:
+                element.WriteTo(writer);
+                break;
+            case IDictionary dictionary:
+                writer.WriteStartObject();
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    writer.WritePropertyName((string)entry.Key);
+                    WriteValue(writer, entry.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case IEnumerable list:
+                writer.WriteStartArray();
+                foreach (var item in list)
+                {
+                    WriteValue(writer, item);
+                }
+                writer.WriteEndArray();
+                break;
+            default:
+                throw new ArgumentException($"Cannot send a {value.GetType().Name} as a JSON-RPC parameter.");
+        }
+    }
+}

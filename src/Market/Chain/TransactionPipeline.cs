@@ -1,0 +1,386 @@
+using System.Numerics;
+using System.Text.Json;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
+
+namespace MicroMarket.Market.Chain;
+
+/// <summary>One transaction to send: who signs it, where to, the calldata and, optionally, the gas limit.</summary>
+public sealed record TxRequest(EthKey From, string? To, byte[] Data, long? GasLimit = null, string Label = "")
+{
+    public BigInteger Value { get; init; }
+}
+
+public enum TxStatus
+{
+    /// <summary>Mined with status 1.</summary>
+    Succeeded,
+
+    /// <summary>Mined with status 0: the contract reverted (the nonce is used).</summary>
+    Reverted,
+
+    /// <summary>Never entered a block: its gas estimate reverted, the node rejected it, or it was dropped.</summary>
+    NotSent,
+}
+
+/// <summary>What became of one <see cref="TxRequest"/>.</summary>
+public sealed record TxOutcome(
+    TxRequest Request,
+    TxStatus Status,
+    string? Hash,
+    long GasUsed,
+    long BlockNumber,
+    IReadOnlyList<FilterLog> Logs,
+    string? ContractAddress,
+    Exception? Failure)
+{
+    public bool Succeeded => Status == TxStatus.Succeeded;
+
+    public TxOutcome EnsureSuccess() => Succeeded
+        ? this
+        : throw Failure ?? new InvalidOperationException($"{Request.Label}: {Status}");
+
+    public IEnumerable<TEvent> Events<TEvent>() where TEvent : IEventDTO, new() =>
+        Logs.ToArray().DecodeAllEvents<TEvent>().Select(e => e.Event);
+}
+
+/// <summary>A transaction was accepted by the node but never mined (e.g. Anvil silently drops an under-gassed one).</summary>
+public sealed class TransactionDroppedException(string hash, string label)
+    : Exception($"{label}: transaction {hash} was accepted but never mined (dropped by the node).");
+
+public sealed record TransactionPipelineOptions
+{
+    /// <summary>How long to wait for receipts when the node mines by itself (live mode, Geth).</summary>
+    public TimeSpan ReceiptTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Estimated gas x (1 + margin/100) + fixed margin: estimates are exact for the state they
+    /// ran on, but a round's transactions run on a state their neighbours have already changed.</summary>
+    public int GasMarginPercent { get; init; } = 20;
+
+    public long GasMarginFixed { get; init; } = 25_000;
+
+    /// <summary>Mine one block per batch (Anvil with <c>--no-mining</c>). Otherwise the node mines on its own.</summary>
+    public bool MineExplicitly { get; init; } = true;
+}
+
+/// <summary>
+/// Sends batches of transactions fast and safely:
+/// <list type="number">
+/// <item>gas: every transaction gets an explicit limit (given, or estimated in one batched call with
+/// a margin), because a node may silently drop an under-gassed transaction;</item>
+/// <item>nonces: tracked here per account, so hundreds of accounts send without a round trip each;
+/// a batch goes out in rounds of at most one transaction per account, and an account whose
+/// transaction is rejected sends nothing more in that batch, so no nonce gap can strand the rest;</item>
+/// <item>signing on every core (NBitcoin.Secp256k1), sending with JSON-RPC batches;</item>
+/// <item>one <c>evm_mine</c> per batch on Anvil (optionally at a given block time), then every receipt
+/// is fetched and checked; a transaction without a receipt is reported as dropped.</item>
+/// </list>
+/// </summary>
+public sealed class TransactionPipeline
+{
+    private static readonly TimeSpan ReceiptPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan DroppedAfterMining = TimeSpan.FromSeconds(5);
+
+    private readonly ChainConnection _chain;
+    private readonly TransactionPipelineOptions _options;
+    private readonly Dictionary<string, BigInteger> _nextNonce = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
+    private BigInteger? _gasPrice;
+    private long _transactionsMined;
+
+    public TransactionPipeline(ChainConnection chain, TransactionPipelineOptions? options = null)
+    {
+        _chain = chain;
+        _options = options ?? new TransactionPipelineOptions();
+        if (_options.MineExplicitly)
+        {
+            chain.RequireAnvil("explicit mining");
+        }
+    }
+
+    public ChainConnection Chain => _chain;
+
+    public bool MinesExplicitly => _options.MineExplicitly;
+
+    /// <summary>Transactions mined so far through this pipeline (for progress and tx/s displays).</summary>
+    public long TransactionsMined => Interlocked.Read(ref _transactionsMined);
+
+    /// <summary>
+    /// Sends the batch, mines it (one block, at <paramref name="blockTimestamp"/> if given and the
+    /// pipeline mines explicitly) and returns one outcome per request, in request order. Batches
+    /// are serialised: a second caller waits until the first batch has its receipts.
+    /// </summary>
+    public async Task<IReadOnlyList<TxOutcome>> ExecuteAsync(
+        IReadOnlyList<TxRequest> batch, long? blockTimestamp = null, CancellationToken cancellationToken = default)
+    {
+        await _oneBatchAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var outcomes = new TxOutcome?[batch.Count];
+            _gasPrice ??= await _chain.GetGasPriceAsync().ConfigureAwait(false);
+            if (_options.MineExplicitly && blockTimestamp is { } time)
+            {
+                // Before estimating: gas estimates run on the pending block, which must already
+                // carry the time the batch will be mined at (gates depend on it).
+                await _chain.SetNextBlockTimestampAsync(time).ConfigureAwait(false);
+            }
+            var gasLimits = await GasLimitsAsync(batch, outcomes, cancellationToken).ConfigureAwait(false);
+            await LoadNoncesAsync(batch, cancellationToken).ConfigureAwait(false);
+            var sent = await SendInRoundsAsync(batch, gasLimits, outcomes, cancellationToken).ConfigureAwait(false);
+            if (_options.MineExplicitly && (sent.Count > 0 || blockTimestamp is not null))
+            {
+                await _chain.MineAsync().ConfigureAwait(false);
+            }
+            await CollectReceiptsAsync(batch, sent, outcomes, cancellationToken).ConfigureAwait(false);
+            return outcomes.Select(o => o!).ToList();
+        }
+        finally
+        {
+            _oneBatchAtATime.Release();
+        }
+    }
+
+    /// <summary>Sends one transaction and returns its successful outcome, or throws its failure.</summary>
+    public async Task<TxOutcome> ExecuteAsync(TxRequest request, long? blockTimestamp = null, CancellationToken cancellationToken = default) =>
+        (await ExecuteAsync([request], blockTimestamp, cancellationToken).ConfigureAwait(false))[0].EnsureSuccess();
+
+    private async Task<long[]> GasLimitsAsync(IReadOnlyList<TxRequest> batch, TxOutcome?[] outcomes, CancellationToken cancellationToken)
+    {
+        var limits = new long[batch.Count];
+        var toEstimate = new List<int>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].GasLimit is { } given)
+            {
+                limits[i] = given;
+            }
+            else
+            {
+                toEstimate.Add(i);
+            }
+        }
+        if (toEstimate.Count == 0)
+        {
+            return limits;
+        }
+        var requests = toEstimate.Select(i => new RpcRequest("eth_estimateGas", CallObject(batch[i]), "pending")).ToList();
+        var answers = await _chain.Rpc.BatchAsync(requests, cancellationToken).ConfigureAwait(false);
+        for (var k = 0; k < toEstimate.Count; k++)
+        {
+            var i = toEstimate[k];
+            if (answers[k].Error is { } error)
+            {
+                Exception failure = ChainConnection.IsRevert(error)
+                    ? new ContractRevertException(batch[i].Label, error.Data)
+                    : new RpcException("eth_estimateGas", error);
+                outcomes[i] = NotSent(batch[i], failure);
+                continue;
+            }
+            var estimate = ChainConnection.ParseLong(answers[k].Result);
+            limits[i] = estimate + estimate * _options.GasMarginPercent / 100 + _options.GasMarginFixed;
+        }
+        return limits;
+    }
+
+    private async Task LoadNoncesAsync(IReadOnlyList<TxRequest> batch, CancellationToken cancellationToken)
+    {
+        var unknown = batch.Select(r => r.From.Address).Distinct(StringComparer.OrdinalIgnoreCase)
+            .Where(a => !_nextNonce.ContainsKey(a)).ToList();
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+        var answers = await _chain.Rpc.BatchAsync(
+            unknown.Select(a => new RpcRequest("eth_getTransactionCount", a, "pending")).ToList(), cancellationToken).ConfigureAwait(false);
+        for (var k = 0; k < unknown.Count; k++)
+        {
+            _nextNonce[unknown[k]] = answers[k].Error is { } error
+                ? throw new RpcException("eth_getTransactionCount", error)
+                : ChainConnection.ParseBig(answers[k].Result);
+        }
+    }
+
+    /// <summary>Round r holds each account's r-th transaction; returns (request index, hash) of every sent one.</summary>
+    private async Task<List<(int Index, string Hash)>> SendInRoundsAsync(
+        IReadOnlyList<TxRequest> batch, long[] gasLimits, TxOutcome?[] outcomes, CancellationToken cancellationToken)
+    {
+        var queues = new Dictionary<string, Queue<int>>(StringComparer.OrdinalIgnoreCase);
+        var senderOrder = new List<string>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i] is not null)
+            {
+                continue;
+            }
+            var sender = batch[i].From.Address;
+            if (!queues.TryGetValue(sender, out var queue))
+            {
+                queues[sender] = queue = new Queue<int>();
+                senderOrder.Add(sender);
+            }
+            queue.Enqueue(i);
+        }
+        var sent = new List<(int, string)>();
+        while (true)
+        {
+            var round = senderOrder.Where(s => queues[s].Count > 0).Select(s => queues[s].Dequeue()).ToList();
+            if (round.Count == 0)
+            {
+                return sent;
+            }
+            var nonces = round.Select(i => _nextNonce[batch[i].From.Address]++).ToArray();
+            var signed = new SignedTransaction[round.Count];
+            Parallel.For(0, round.Count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
+            {
+                var request = batch[round[k]];
+                signed[k] = new RawTransaction(nonces[k], _gasPrice!.Value, gasLimits[round[k]], request.To, request.Value, request.Data, _chain.ChainId)
+                    .Sign(request.From);
+            });
+            var answers = await _chain.Rpc.BatchAsync(
+                signed.Select(s => new RpcRequest("eth_sendRawTransaction", s.RawHex)).ToList(), cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < round.Count; k++)
+            {
+                var i = round[k];
+                if (answers[k].Error is not { } error || IsAlreadyKnown(error))
+                {
+                    sent.Add((i, signed[k].Hash));
+                    continue;
+                }
+                // Rejected: the nonce is unused. Give it back and cancel the account's later
+                // transactions, which would otherwise wait forever behind the gap.
+                var sender = batch[i].From.Address;
+                _nextNonce[sender] = nonces[k];
+                outcomes[i] = NotSent(batch[i], new RpcException("eth_sendRawTransaction", error));
+                while (queues[sender].TryDequeue(out var later))
+                {
+                    outcomes[later] = NotSent(batch[later], new InvalidOperationException(
+                        $"{batch[later].Label}: not sent because an earlier transaction of {sender} in the same batch was rejected."));
+                }
+            }
+        }
+    }
+
+    /// <summary>A resend after an RPC outage: the node already has this very transaction.</summary>
+    private static bool IsAlreadyKnown(RpcError error) =>
+        error.Message.Contains("already known", StringComparison.OrdinalIgnoreCase)
+        || error.Message.Contains("known transaction", StringComparison.OrdinalIgnoreCase);
+
+    private async Task CollectReceiptsAsync(
+        IReadOnlyList<TxRequest> batch, List<(int Index, string Hash)> sent, TxOutcome?[] outcomes, CancellationToken cancellationToken)
+    {
+        var pending = sent.ToList();
+        var waitLimit = _options.MineExplicitly ? DroppedAfterMining : _options.ReceiptTimeout;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (pending.Count > 0)
+        {
+            var answers = await _chain.Rpc.BatchAsync(
+                pending.Select(p => new RpcRequest("eth_getTransactionReceipt", p.Hash)).ToList(), cancellationToken).ConfigureAwait(false);
+            var stillPending = new List<(int, string)>();
+            for (var k = 0; k < pending.Count; k++)
+            {
+                var (i, hash) = pending[k];
+                var answer = answers[k];
+                if (answer.Error is { } error)
+                {
+                    throw new RpcException("eth_getTransactionReceipt", error);
+                }
+                if (answer.Result.ValueKind == JsonValueKind.Null)
+                {
+                    stillPending.Add(pending[k]);
+                    continue;
+                }
+                outcomes[i] = await FromReceiptAsync(batch[i], hash, answer.Result).ConfigureAwait(false);
+            }
+            Interlocked.Add(ref _transactionsMined, pending.Count - stillPending.Count);
+            pending = stillPending;
+            if (pending.Count == 0)
+            {
+                return;
+            }
+            if (clock.Elapsed > waitLimit)
+            {
+                await ForgetDroppedAsync(batch, pending, outcomes).ConfigureAwait(false);
+                return;
+            }
+            await Task.Delay(ReceiptPoll, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reports never-mined transactions and re-reads their senders' nonces from the chain.</summary>
+    private async Task ForgetDroppedAsync(IReadOnlyList<TxRequest> batch, List<(int Index, string Hash)> dropped, TxOutcome?[] outcomes)
+    {
+        foreach (var (i, hash) in dropped)
+        {
+            outcomes[i] = NotSent(batch[i], new TransactionDroppedException(hash, batch[i].Label)) with { Hash = hash };
+            if (_chain.IsAnvil)
+            {
+                await _chain.Rpc.CallAsync("anvil_dropTransaction", hash).ConfigureAwait(false);
+            }
+            _nextNonce.Remove(batch[i].From.Address);
+        }
+    }
+
+    private async Task<TxOutcome> FromReceiptAsync(TxRequest request, string hash, JsonElement receipt)
+    {
+        var status = ChainConnection.ParseLong(receipt.GetProperty("status"));
+        var gasUsed = ChainConnection.ParseLong(receipt.GetProperty("gasUsed"));
+        var block = ChainConnection.ParseLong(receipt.GetProperty("blockNumber"));
+        var contract = receipt.TryGetProperty("contractAddress", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        var logs = receipt.GetProperty("logs").EnumerateArray().Select(ToFilterLog).ToList();
+        if (status == 1)
+        {
+            return new TxOutcome(request, TxStatus.Succeeded, hash, gasUsed, block, logs, contract, null);
+        }
+        var revert = new ContractRevertException($"{request.Label} (tx {hash})", await RevertDataAsync(hash).ConfigureAwait(false));
+        return new TxOutcome(request, TxStatus.Reverted, hash, gasUsed, block, logs, contract, revert);
+    }
+
+    /// <summary>The revert data of a mined, failed transaction, from the node's call tracer when it has one.</summary>
+    private async Task<string?> RevertDataAsync(string hash)
+    {
+        try
+        {
+            var trace = await _chain.Rpc.CallAsync("debug_traceTransaction", hash,
+                new Dictionary<string, object?> { ["tracer"] = "callTracer" }).ConfigureAwait(false);
+            return trace.TryGetProperty("output", out var output) ? output.GetString() : null;
+        }
+        catch (RpcException)
+        {
+            return null; // the node has no tracer: the revert stays undecoded
+        }
+    }
+
+    private static FilterLog ToFilterLog(JsonElement log) => new()
+    {
+        Address = log.GetProperty("address").GetString(),
+        Data = log.GetProperty("data").GetString(),
+        Topics = log.GetProperty("topics").EnumerateArray().Select(t => (object)t.GetString()!).ToArray(),
+        TransactionHash = log.GetProperty("transactionHash").GetString(),
+        BlockNumber = new HexBigInteger(log.GetProperty("blockNumber").GetString()),
+        LogIndex = new HexBigInteger(log.GetProperty("logIndex").GetString()),
+    };
+
+    private static Dictionary<string, object?> CallObject(TxRequest request)
+    {
+        var call = new Dictionary<string, object?>
+        {
+            ["from"] = request.From.Address,
+            ["data"] = request.Data.ToHex(prefix: true),
+        };
+        if (request.To is not null)
+        {
+            call["to"] = request.To;
+        }
+        if (!request.Value.IsZero)
+        {
+            call["value"] = ChainConnection.Hex(request.Value);
+        }
+        return call;
+    }
+
+    private static TxOutcome NotSent(TxRequest request, Exception failure) =>
+        new(request, TxStatus.NotSent, null, 0, 0, [], null, failure);
+}

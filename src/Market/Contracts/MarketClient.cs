@@ -1,0 +1,218 @@
+using System.Numerics;
+using System.Text;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.Market.Contracts.SettlementTokenDefinition;
+using MicroMarket.Market.Orders;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+
+namespace MicroMarket.Market.Contracts;
+
+/// <summary>A unit as the operator registers it.</summary>
+public sealed record UnitRegistration(
+    string UnitId,
+    UnitKind Kind,
+    string TraderAddress,
+    string MeterAddress,
+    string Bus,
+    bool BalanceResponsible,
+    uint MaxWhPerSlot,
+    BigInteger MarginNano);
+
+/// <summary>
+/// The C# side of the deployed market and its settlement token. Builders return
+/// <see cref="TxRequest"/>s so callers batch many participants' transactions into one block through
+/// the <see cref="TransactionPipeline"/>; queries are eth_calls decoded into the generated DTOs.
+/// </summary>
+public sealed class MarketClient
+{
+    /// <summary>Escrow balances are kept in nano-tokens: 1 000 per micro-unit of the token.</summary>
+    public const long NanoPerMicro = 1000;
+
+    public MarketClient(TransactionPipeline pipeline, string marketAddress, string tokenAddress, MarketParameters parameters)
+    {
+        Pipeline = pipeline;
+        MarketAddress = marketAddress;
+        TokenAddress = tokenAddress;
+        Parameters = parameters;
+        ReadingSigner = new MeterReadingSigner(pipeline.Chain.ChainId, marketAddress);
+    }
+
+    public TransactionPipeline Pipeline { get; }
+
+    public ChainConnection Chain => Pipeline.Chain;
+
+    public string MarketAddress { get; }
+
+    public string TokenAddress { get; }
+
+    public MarketParameters Parameters { get; }
+
+    public MeterReadingSigner ReadingSigner { get; }
+
+    /// <summary>Deploys the settlement token and the market (the operator becomes token issuer and market operator).</summary>
+    public static async Task<MarketClient> DeployAsync(
+        TransactionPipeline pipeline, EthKey operatorKey, MarketParameters parameters, long? blockTimestamp = null, CancellationToken cancellationToken = default)
+    {
+        var token = new SettlementTokenDeployment { Name = "MicroMarket Unit", Symbol = "MMU" };
+        var tokenOutcome = await pipeline.ExecuteAsync(
+            new TxRequest(operatorKey, null, token.GetDeploymentData(), Label: "deploy SettlementToken"), blockTimestamp, cancellationToken).ConfigureAwait(false);
+        var tokenAddress = tokenOutcome.ContractAddress!;
+        var market = new MicroMarketDeployment { Token = tokenAddress, Config = ToConfig(parameters) };
+        var marketOutcome = await pipeline.ExecuteAsync(
+            new TxRequest(operatorKey, null, market.GetDeploymentData(), Label: "deploy MicroMarket"), blockTimestamp, cancellationToken).ConfigureAwait(false);
+        return new MarketClient(pipeline, marketOutcome.ContractAddress!, tokenAddress, parameters);
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    public TxRequest RegisterUnits(EthKey operatorKey, IReadOnlyList<UnitRegistration> units) =>
+        Market(operatorKey, new RegisterUnitsFunction { Specs = units.Select(ToSpec).ToList() }, $"register {units.Count} unit(s)");
+
+    public TxRequest MintTokens(EthKey issuer, string to, BigInteger microUnits) =>
+        Token(issuer, new MintFunction { To = to, Amount = microUnits }, $"mint {microUnits} to {to}");
+
+    public TxRequest ApproveEscrow(EthKey owner, BigInteger microUnits) =>
+        Token(owner, new ApproveFunction { Spender = MarketAddress, Value = microUnits }, $"approve escrow for {owner.Address}");
+
+    public TxRequest Deposit(EthKey from, uint unit, BigInteger microUnits) =>
+        Market(from, new DepositFunction { Unit = unit, Amount = microUnits }, $"deposit {microUnits} for unit {unit}");
+
+    public TxRequest Withdraw(EthKey trader, uint unit, BigInteger microUnits, string to) =>
+        Market(trader, new WithdrawFunction { Unit = unit, Amount = microUnits, To = to }, $"withdraw {microUnits} of unit {unit}");
+
+    /// <summary>Day-ahead orders for every slot of <paramref name="day"/>; a null or empty side means no orders of that side.</summary>
+    public TxRequest SubmitDayAhead(EthKey trader, uint unit, uint day, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
+        Market(trader, new SubmitDayAheadFunction { Unit = unit, Day = day, Buys = Pack(buys, Parameters.SlotsPerDay), Sells = Pack(sells, Parameters.SlotsPerDay) },
+            $"day-ahead orders of unit {unit} for day {day}");
+
+    /// <summary>Intra-day orders for every slot of delivery <paramref name="hour"/>.</summary>
+    public TxRequest SubmitIntraday(EthKey trader, uint unit, uint hour, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
+        Market(trader, new SubmitIntradayFunction { Unit = unit, Hour = hour, Buys = Pack(buys, Parameters.SlotsPerHour), Sells = Pack(sells, Parameters.SlotsPerHour) },
+            $"intra-day orders of unit {unit} for hour {hour}");
+
+    public TxRequest Clear(EthKey caller, MarketStage stage, uint firstSlot, uint count, long? gasLimit = null) =>
+        Market(caller, new ClearFunction { Stage = (byte)stage, FirstSlot = firstSlot, Count = count }, $"clear {stage} slots {firstSlot}..{firstSlot + count - 1}", gasLimit);
+
+    public TxRequest ReportReadings(EthKey relayer, IReadOnlyList<SignedMeterReading> readings) =>
+        Market(relayer, new ReportReadingsFunction
+        {
+            Readings = readings.Select(r => r.ToStruct()).ToList(),
+            Signatures = readings.Select(r => r.Signature).ToList(),
+        }, $"report {readings.Count} reading(s)");
+
+    public TxRequest Settle(EthKey caller, uint slot, IReadOnlyList<uint> units) =>
+        Market(caller, new SettleFunction { Slot = slot, Units = units.ToList() }, $"settle slot {slot} for {units.Count} unit(s)");
+
+    // ------------------------------------------------------------------ queries
+
+    public async Task<TOutput> QueryAsync<TFunction, TOutput>(TFunction function, string? contract = null)
+        where TFunction : FunctionMessage, new()
+        where TOutput : IFunctionOutputDTO, new()
+    {
+        var hex = await Chain.CallAsync(contract ?? MarketAddress, function.GetCallData()).ConfigureAwait(false);
+        return new FunctionCallDecoder().DecodeFunctionOutput<TOutput>(hex);
+    }
+
+    public async Task<TValue> QueryValueAsync<TFunction, TValue>(TFunction function, string? contract = null)
+        where TFunction : FunctionMessage, new()
+    {
+        var hex = await Chain.CallAsync(contract ?? MarketAddress, function.GetCallData()).ConfigureAwait(false);
+        var output = ABITypedRegistry.GetFunctionABI<TFunction>().OutputParameters[0];
+        return new FunctionCallDecoder().DecodeSimpleTypeOutput<TValue>(output, hex);
+    }
+
+    public async Task<IReadOnlyList<Result>> ResultsAsync(MarketStage stage, uint firstSlot, uint count) =>
+        (await QueryAsync<ResultsFunction, ResultsOutputDTO>(new() { Stage = (byte)stage, FirstSlot = firstSlot, Count = count }).ConfigureAwait(false)).Out;
+
+    public async Task<(IReadOnlyList<ulong> BoughtWh, IReadOnlyList<ulong> SoldWh)> PositionsAsync(MarketStage stage, uint firstSlot, uint count, uint unit)
+    {
+        var output = await QueryAsync<PositionsFunction, PositionsOutputDTO>(
+            new() { Stage = (byte)stage, FirstSlot = firstSlot, Count = count, Unit = unit }).ConfigureAwait(false);
+        return (output.BoughtWh, output.SoldWh);
+    }
+
+    public async Task<(IReadOnlyList<ulong> BuyWh, IReadOnlyList<ulong> SellWh)> StepFillsAsync(MarketStage stage, uint slot, uint unit)
+    {
+        var output = await QueryAsync<StepFillsFunction, StepFillsOutputDTO>(new() { Stage = (byte)stage, Slot = slot, Unit = unit }).ConfigureAwait(false);
+        return (output.BuyWh, output.SellWh);
+    }
+
+    public async Task<Account> AccountAsync(uint unit) =>
+        (await QueryAsync<AccountFunction, AccountOutputDTO>(new() { Unit = unit }).ConfigureAwait(false)).ReturnValue1;
+
+    public async Task<MeterRecord> MeterRecordAsync(uint slot, uint unit) =>
+        (await QueryAsync<MeterRecordFunction, MeterRecordOutputDTO>(new() { Slot = slot, Unit = unit }).ConfigureAwait(false)).ReturnValue1;
+
+    public Task<BigInteger> ClearingHouseNanoAsync() => QueryValueAsync<ClearingHouseNanoFunction, BigInteger>(new());
+
+    public Task<uint> UnitCountAsync() => QueryValueAsync<UnitCountFunction, uint>(new());
+
+    public Task<BigInteger> TokenBalanceAsync(string owner) =>
+        QueryValueAsync<BalanceOfFunction, BigInteger>(new() { Account = owner }, TokenAddress);
+
+    // ------------------------------------------------------------------ encoding
+
+    /// <summary>A string id as the contract's bytes32: UTF-8, right-padded with zeros, at most 32 bytes.</summary>
+    public static byte[] ToBytes32(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (bytes.Length > 32)
+        {
+            throw new ArgumentException($"'{text}' is longer than 32 bytes in UTF-8.", nameof(text));
+        }
+        var word = new byte[32];
+        bytes.CopyTo(word, 0);
+        return word;
+    }
+
+    public static string FromBytes32(byte[] word) => Encoding.UTF8.GetString(word).TrimEnd('\0');
+
+    private static UnitSpec ToSpec(UnitRegistration u) => new()
+    {
+        UnitId = ToBytes32(u.UnitId),
+        Kind = (byte)u.Kind,
+        Trader = u.TraderAddress,
+        Meter = u.MeterAddress,
+        Bus = ToBytes32(u.Bus),
+        BalanceResponsible = u.BalanceResponsible,
+        MaxWhPerSlot = u.MaxWhPerSlot,
+        MarginNano = u.MarginNano,
+    };
+
+    private static MarketConfig ToConfig(MarketParameters p) => new()
+    {
+        Genesis = checked((ulong)p.GenesisUnixSeconds),
+        SlotSeconds = checked((uint)p.SlotSeconds),
+        DayAheadGateLead = checked((uint)p.DayAheadGateLeadSeconds),
+        IntradayGateLead = checked((uint)p.IntradayGateLeadSeconds),
+        ReadingWindow = checked((uint)p.ReadingWindowSeconds),
+        PriceFloor = p.PriceFloorMicroPerKwh,
+        PriceCap = p.PriceCapMicroPerKwh,
+        ImbalancePenaltyBps = p.ImbalancePenaltyBps,
+        ImbalanceFallbackPrice = p.ImbalanceFallbackPriceMicroPerKwh,
+    };
+
+    private static List<BigInteger> Pack(IReadOnlyList<OrderCurve>? curves, int slotsPerPeriod)
+    {
+        if (curves is null || curves.All(c => c.IsEmpty))
+        {
+            return [];
+        }
+        if (curves.Count != slotsPerPeriod)
+        {
+            throw new ArgumentException($"Give one curve per slot of the period ({slotsPerPeriod}), not {curves.Count}.", nameof(curves));
+        }
+        return curves.Select(c => c.Pack()).ToList();
+    }
+
+    private TxRequest Market<TFunction>(EthKey from, TFunction function, string label, long? gasLimit = null)
+        where TFunction : FunctionMessage, new() =>
+        new(from, MarketAddress, function.GetCallData(), gasLimit, label);
+
+    private TxRequest Token<TFunction>(EthKey from, TFunction function, string label)
+        where TFunction : FunctionMessage, new() =>
+        new(from, TokenAddress, function.GetCallData(), null, label);
+}

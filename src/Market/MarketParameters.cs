@@ -1,0 +1,70 @@
+namespace MicroMarket.Market;
+
+/// <summary>The two auctions of the market; the values are the contract's <c>Stage</c> enum.</summary>
+public enum MarketStage : byte
+{
+    DayAhead = 0,
+    Intraday = 1,
+}
+
+/// <summary>The contract's <c>UnitKind</c> enum, in its order.</summary>
+public enum UnitKind : byte
+{
+    Pv = 0,
+    Wind = 1,
+    Battery = 2,
+    Ev = 3,
+    Load = 4,
+    FlexibleLoad = 5,
+    Slack = 6,
+    Grid = 7,
+}
+
+/// <summary>
+/// What the market contract is deployed with. Prices in token micro-units per kWh (the token has
+/// 6 decimals, so 300 000 is 0.30 per kWh); times in seconds.
+/// </summary>
+public sealed record MarketParameters
+{
+    public const int SecondsPerHour = 3600;
+    public const int SecondsPerDay = 86_400;
+
+    /// <summary>Start of slot 0 and of delivery day 0, unix seconds (local midnight of the first day).</summary>
+    public required long GenesisUnixSeconds { get; init; }
+
+    /// <summary>Slot length; must divide an hour. 900 s gives 96 slots a day.</summary>
+    public int SlotSeconds { get; init; } = 900;
+
+    /// <summary>The day-ahead gate closes this long before the delivery day starts (12 h: D-1 12:00).</summary>
+    public int DayAheadGateLeadSeconds { get; init; } = 12 * SecondsPerHour;
+
+    /// <summary>The intra-day gate of a delivery hour closes this long before the hour (60 min).</summary>
+    public int IntradayGateLeadSeconds { get; init; } = SecondsPerHour;
+
+    /// <summary>Meter readings are accepted for this long after their slot ends.</summary>
+    public int ReadingWindowSeconds { get; init; } = 900;
+
+    public uint PriceFloorMicroPerKwh { get; init; }
+
+    public uint PriceCapMicroPerKwh { get; init; } = 3_000_000;
+
+    /// <summary>Short imbalance pays the dearer cleared price x (1 + penalty), long receives the cheaper x (1 - penalty).</summary>
+    public ushort ImbalancePenaltyBps { get; init; } = 2_000;
+
+    /// <summary>The imbalance reference when neither auction of the slot traded.</summary>
+    public uint ImbalanceFallbackPriceMicroPerKwh { get; init; } = 300_000;
+
+    public int SlotsPerHour => SecondsPerHour / SlotSeconds;
+
+    public int SlotsPerDay => SecondsPerDay / SlotSeconds;
+
+    public long SlotStart(long slot) => GenesisUnixSeconds + slot * SlotSeconds;
+
+    public long SlotEnd(long slot) => SlotStart(slot + 1);
+
+    public long DayAheadGate(long day) => GenesisUnixSeconds + day * SecondsPerDay - DayAheadGateLeadSeconds;
+
+    public long IntradayGate(long hour) => GenesisUnixSeconds + hour * SecondsPerHour - IntradayGateLeadSeconds;
+
+    public long ReadingDeadline(long slot) => SlotEnd(slot) + ReadingWindowSeconds;
+}
