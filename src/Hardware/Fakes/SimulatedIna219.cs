@@ -105,7 +105,7 @@ public sealed class SimulatedIna219 : SimulatedRegisterDevice
 
     private short ShuntRaw()
     {
-        // PG bits 12-11 divide the ±320 mV range by 1, 2, 4 or 8 (Table 4); the register holds
+        // PG bits 12-11 divide the ±320 mV range by 1, 2, 4 or 8 (8.3.1.2); the register holds
         // ±4000 × 2^PG counts of 10 µV, sign-extended.
         int pg = (_configuration >> 11) & 0b11;
         int limit = 4000 << pg;

@@ -30,7 +30,40 @@ public readonly record struct AcWaveform(double CurrentRmsA, double VoltageRmsV,
         }
 
         bool hasVoltage = !voltageV.IsEmpty;
-        double sumI = 0, sumI2 = 0, sumV = 0, sumV2 = 0, sumIv = 0, covered = 0;
+
+        // Two passes: the means first, then the integrals about them, so a large DC offset does
+        // not cancel catastrophically against the AC part.
+        double meanI = 0, meanV = 0;
+        double covered = Integrate(timesS, currentA, voltageV, windowS, 0, 0, hasVoltage, ref meanI, ref meanV, out _, out _, out _);
+        meanI /= covered;
+        meanV /= covered;
+        double unusedI = 0, unusedV = 0;
+        Integrate(timesS, currentA, voltageV, windowS, meanI, meanV, hasVoltage, ref unusedI, ref unusedV, out double sumI2, out double sumV2, out double sumIv);
+
+        double currentRms = Math.Sqrt(sumI2 / covered);
+        return hasVoltage
+            ? new AcWaveform(currentRms, Math.Sqrt(sumV2 / covered), sumIv / covered)
+            : new AcWaveform(currentRms, 0, 0);
+    }
+
+    private static double Integrate(
+        ReadOnlySpan<double> timesS,
+        ReadOnlySpan<double> currentA,
+        ReadOnlySpan<double> voltageV,
+        double windowS,
+        double offsetI,
+        double offsetV,
+        bool hasVoltage,
+        ref double sumI,
+        ref double sumV,
+        out double sumI2,
+        out double sumV2,
+        out double sumIv)
+    {
+        sumI2 = 0;
+        sumV2 = 0;
+        sumIv = 0;
+        double covered = 0;
         for (int k = 1; k < timesS.Length && timesS[k - 1] < windowS; k++)
         {
             double t0 = timesS[k - 1], t1 = timesS[k];
@@ -40,8 +73,8 @@ public readonly record struct AcWaveform(double CurrentRmsA, double VoltageRmsV,
                 throw new ArgumentException("sample times must increase", nameof(timesS));
             }
 
-            double i0 = currentA[k - 1], i1 = currentA[k];
-            double v0 = hasVoltage ? voltageV[k - 1] : 0, v1 = hasVoltage ? voltageV[k] : 0;
+            double i0 = currentA[k - 1] - offsetI, i1 = currentA[k] - offsetI;
+            double v0 = hasVoltage ? voltageV[k - 1] - offsetV : 0, v1 = hasVoltage ? voltageV[k] - offsetV : 0;
             if (t1 > windowS)
             {
                 double f = (windowS - t0) / h;
@@ -62,16 +95,6 @@ public readonly record struct AcWaveform(double CurrentRmsA, double VoltageRmsV,
             covered += h;
         }
 
-        double meanI = sumI / covered;
-        double currentRms = Math.Sqrt(Math.Max(0, (sumI2 / covered) - (meanI * meanI)));
-        if (!hasVoltage)
-        {
-            return new AcWaveform(currentRms, 0, 0);
-        }
-
-        double meanV = sumV / covered;
-        double voltageRms = Math.Sqrt(Math.Max(0, (sumV2 / covered) - (meanV * meanV)));
-        double power = (sumIv / covered) - (meanI * meanV);
-        return new AcWaveform(currentRms, voltageRms, power);
+        return covered;
     }
 }

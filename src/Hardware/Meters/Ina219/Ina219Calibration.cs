@@ -7,7 +7,7 @@ namespace MicroMarket.Hardware.Meters;
 /// "Programming the Calibration Register": Equation 2 gives the smallest current LSB
 /// (I_max / 2^15), we round it up to the 1-2-5 series, and Equation 1 gives
 /// Cal = trunc(0.04096 / (Current_LSB × R_shunt)). The PGA is the smallest range holding
-/// I_max × R_shunt (8.3.1.2, Table 4); the bus range is 16 V when that is enough.
+/// I_max × R_shunt (8.3.1.2 "PGA Function"); the bus range is 16 V when that is enough.
 /// </summary>
 public sealed record Ina219Calibration
 {
@@ -71,7 +71,8 @@ public sealed record Ina219Calibration
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBusVoltageV);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBusVoltageV, 32.0);
 
-        double maxShuntV = maxExpectedCurrentA * shuntOhms;
+        // 3.2 A × 0.1 Ω is 0.32000000000000006 V in doubles; a part per billion is not a range change.
+        double maxShuntV = maxExpectedCurrentA * shuntOhms * (1 - 1e-9);
         (Ina219PgaSensitivity pga, double fullScale) = maxShuntV switch
         {
             <= 0.040 => (Ina219PgaSensitivity.PlusOrMinus40mv, 0.040),

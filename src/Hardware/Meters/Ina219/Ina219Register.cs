@@ -1,6 +1,6 @@
 namespace MicroMarket.Hardware.Meters;
 
-/// <summary>INA219 register pointer addresses (datasheet SBOS448G, 8.6 "Register Maps", Table 2).</summary>
+/// <summary>INA219 register pointer addresses (datasheet SBOS448G, 8.6 "Register Maps").</summary>
 public enum Ina219Register : byte
 {
     /// <summary>00h, read/write, reset 399Fh.</summary>

@@ -47,7 +47,7 @@ public sealed record Ina236Calibration
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shuntOhms);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxExpectedCurrentA);
-        if (maxExpectedCurrentA * shuntOhms > FullScaleShuntV)
+        if (maxExpectedCurrentA * shuntOhms * (1 - 1e-9) > FullScaleShuntV)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(maxExpectedCurrentA),

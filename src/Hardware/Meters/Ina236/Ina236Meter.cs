@@ -19,8 +19,9 @@ public sealed record Ina236Options(
 /// A DC power meter on a TI INA236 (I2C, ±81.92 mV shunt range, 48 V bus).
 /// Iot.Device.Bindings 4.2.0 has an <see cref="StockIna236"/> binding. Checked against it:
 /// its current register read is signed (right), its shunt voltage read is unsigned (wrong for
-/// export), its power register read is unsigned (right: the register is a magnitude), and its
-/// calibration takes CURRENT_LSB = 2 × I_max / 2^15 and truncates in doubles. We use it for the
+/// export), its power register read is unsigned (right: the register is a magnitude, so the sign
+/// is lost), and its calibration takes CURRENT_LSB = 2 × I_max / 2^15, twice the datasheet's
+/// Equation 2, with no rounding to a round LSB. We use it for the
 /// reset and device-ID check and the averaging setting, then program SHUNT_CAL and read the data
 /// registers ourselves. The binding disposes the I2C device even when it was given one, so this
 /// meter never disposes the binding.
