@@ -87,6 +87,17 @@ public sealed class RelayTests
     }
 
     [Fact]
+    public void DisposingAfterTheSharedControllerDoesNotThrow()
+    {
+        var shared = new GpioController(new FakeGpioDriver());
+        var relay = new GpioRelay(Pin, controller: shared, shouldDispose: false);
+        shared.Dispose();
+
+        relay.Dispose();
+        Assert.False(relay.IsOn);
+    }
+
+    [Fact]
     public void OwnedControllerIsDisposedWithTheRelay()
     {
         var gpio = new FakeGpioDriver();

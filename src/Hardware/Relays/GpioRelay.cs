@@ -71,9 +71,17 @@ public sealed class GpioRelay : IRelay
         }
 
         _disposed = true;
-        _controller.Write(Pin, _offLevel);
         IsOn = false;
-        _controller.ClosePin(Pin);
+        try
+        {
+            _controller.Write(Pin, _offLevel);
+            _controller.ClosePin(Pin);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A shared controller disposed first has already released the line.
+        }
+
         if (_shouldDispose)
         {
             _controller.Dispose();
