@@ -1,0 +1,138 @@
+using System.Device.I2c;
+using MicroMarket.Hardware.Meters;
+
+namespace MicroMarket.Hardware.Fakes;
+
+/// <summary>
+/// An INA236 register map (datasheet SBOSA81D) behind the I2C protocol. From the analog side:
+/// shunt = round(V_shunt / LSB) with LSB 2.5 µV (ADCRANGE = 0, ±81.92 mV) or 625 nV (ADCRANGE = 1,
+/// ±20.48 mV); bus = round(V_bus / 1.6 mV); current = shunt × SHUNT_CAL / 2048;
+/// power = |current| × bus / 20000. Checked against the datasheet's worked example
+/// (8.2.2.5, Table 8-4): 6 A through 8 mΩ at 12 V, SHUNT_CAL 1280.
+/// </summary>
+/// <remarks>Not modelled: conversion timing, averaging, alerts and the Mask/Enable flags.</remarks>
+public sealed class SimulatedIna236 : SimulatedRegisterDevice
+{
+    /// <summary>Configuration register after power-on or reset.</summary>
+    public const ushort ConfigurationResetValue = 0x4127;
+
+    /// <summary>Manufacturer ID register content, "TI".</summary>
+    public const ushort ManufacturerIdValue = 0x5449;
+
+    /// <summary>Device ID register content: die ID A08h, revision 0.</summary>
+    public const ushort DeviceIdValue = 0xA080;
+
+    private ushort _configuration = ConfigurationResetValue;
+    private ushort _calibration;
+    private ushort _maskEnable;
+    private ushort _alertLimit;
+    private double _shuntV;
+    private double _busV;
+
+    /// <summary>Creates the chip at a bus and address (INA236A: 0x40-0x43, INA236B: 0x44-0x47).</summary>
+    public SimulatedIna236(I2cConnectionSettings settings)
+        : base(settings)
+    {
+    }
+
+    /// <summary>Creates the chip at I2C bus 1, address 0x40.</summary>
+    public SimulatedIna236()
+        : this(new I2cConnectionSettings(1, 0x40))
+    {
+    }
+
+    /// <summary>Sets the voltage across the shunt; negative when current flows back.</summary>
+    public void SetShuntVoltage(double volts)
+    {
+        Locked(() => _shuntV = volts);
+    }
+
+    /// <summary>Sets the bus voltage.</summary>
+    public void SetBusVoltage(double volts)
+    {
+        Locked(() => _busV = volts);
+    }
+
+    /// <summary>Sets a load: <paramref name="currentA"/> (negative = export) through <paramref name="shuntOhms"/> at <paramref name="busVoltageV"/>.</summary>
+    public void SetLoad(double currentA, double shuntOhms, double busVoltageV)
+    {
+        Locked(() =>
+        {
+            _shuntV = currentA * shuntOhms;
+            _busV = busVoltageV;
+        });
+    }
+
+    /// <summary>A brown-out: every register back to its power-on value.</summary>
+    public void PowerCycle()
+    {
+        Locked(ResetRegisters);
+    }
+
+    /// <inheritdoc />
+    protected override ushort ReadRegister(byte address)
+    {
+        return (Ina236Register)address switch
+        {
+            Ina236Register.Configuration => _configuration,
+            Ina236Register.ShuntVoltage => (ushort)ShuntRaw(),
+            Ina236Register.BusVoltage => (ushort)BusCounts(),
+            Ina236Register.Power => (ushort)Math.Min(Math.Abs(CurrentRaw()) * BusCounts() / 20000, 0xFFFF),
+            Ina236Register.Current => (ushort)(short)Math.Clamp(CurrentRaw(), short.MinValue, short.MaxValue),
+            Ina236Register.Calibration => _calibration,
+            Ina236Register.MaskEnable => _maskEnable,
+            Ina236Register.AlertLimit => _alertLimit,
+            Ina236Register.ManufacturerId => ManufacturerIdValue,
+            Ina236Register.DeviceId => DeviceIdValue,
+            _ => 0,
+        };
+    }
+
+    /// <inheritdoc />
+    protected override void WriteRegister(byte address, ushort value)
+    {
+        switch ((Ina236Register)address)
+        {
+            case Ina236Register.Configuration when (value & 0x8000) != 0:
+                ResetRegisters();
+                break;
+            case Ina236Register.Configuration:
+                _configuration = value;
+                break;
+            case Ina236Register.Calibration:
+                _calibration = value;
+                break;
+            case Ina236Register.MaskEnable:
+                _maskEnable = value;
+                break;
+            case Ina236Register.AlertLimit:
+                _alertLimit = value;
+                break;
+        }
+    }
+
+    private void ResetRegisters()
+    {
+        _configuration = ConfigurationResetValue;
+        _calibration = 0;
+        _maskEnable = 0;
+        _alertLimit = 0;
+    }
+
+    private short ShuntRaw()
+    {
+        bool fineRange = (_configuration & 0x1000) != 0;
+        double lsb = fineRange ? 625e-9 : Ina236Calibration.ShuntVoltageLsbV;
+        return (short)Math.Clamp((int)Math.Round(_shuntV / lsb), -32768, 32767);
+    }
+
+    private int BusCounts()
+    {
+        return Math.Clamp((int)Math.Round(_busV / Ina236Calibration.BusVoltageLsbV), 0, 0x7FFF);
+    }
+
+    private long CurrentRaw()
+    {
+        return (long)ShuntRaw() * _calibration / 2048;
+    }
+}
