@@ -1,30 +1,34 @@
 using System.Buffers.Binary;
 using System.Text;
-using NBitcoin.Secp256k1;
 using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Util;
+using Secp256k1Net;
 
 namespace MicroMarket.Market.Chain;
 
 /// <summary>
-/// An Ethereum account's secp256k1 key. Signing goes through NBitcoin.Secp256k1, several times
-/// faster than Nethereum's default signer, and is safe to call from many threads at once.
+/// An Ethereum account's secp256k1 key. Signing calls libsecp256k1 itself (Secp256k1.Net bundles
+/// it for linux-x64 and linux-arm64), about ten times faster than Nethereum's or NBitcoin's
+/// managed signers, and is safe to call from many threads at once.
 /// The private key never appears in <see cref="ToString"/>; export it only on purpose.
 /// </summary>
 public sealed class EthKey
 {
-    private readonly ECPrivKey _key;
+    private const int SignatureBytes = 64;
+
+    // A libsecp256k1 context per thread: signing on many cores must not share mutable context state.
+    private static readonly ThreadLocal<Secp256k1> Context = new(() => new Secp256k1());
+
     private readonly byte[] _secret;
 
     private EthKey(byte[] secret)
     {
-        if (!ECPrivKey.TryCreate(secret, out var key) || key is null)
+        if (secret.Length != 32 || !Context.Value!.EcSeckeyVerify(secret))
         {
             throw new ArgumentException("Not a valid secp256k1 private key (zero or not below the curve order).");
         }
         _secret = secret;
-        _key = key;
-        Address = AddressOf(key.CreatePubKey());
+        Address = AddressOf(secret);
     }
 
     /// <summary>Checksummed (EIP-55) address.</summary>
@@ -52,7 +56,7 @@ public sealed class EthKey
         material.CopyTo(input, 0);
         BinaryPrimitives.WriteInt32BigEndian(input.AsSpan(material.Length), index);
         var secret = Keccak.Hash(input);
-        while (!ECPrivKey.TryCreate(secret, out _))
+        while (!Context.Value!.EcSeckeyVerify(secret))
         {
             secret = Keccak.Hash(secret);
         }
@@ -61,19 +65,21 @@ public sealed class EthKey
 
     public string ExportPrivateKeyHex() => _secret.ToHex(prefix: true);
 
-    /// <summary>Signs a 32-byte hash; returns r, s (32 bytes each) and the recovery id (0 or 1).</summary>
+    /// <summary>Signs a 32-byte hash; returns r, s (32 bytes each, low-s) and the recovery id (0 or 1).</summary>
     public (byte[] R, byte[] S, int RecoveryId) SignHash(ReadOnlySpan<byte> hash)
     {
         if (hash.Length != Keccak.HashBytes)
         {
             throw new ArgumentException("Sign a 32-byte hash.", nameof(hash));
         }
-        if (!_key.TrySignRecoverable(hash, out var signature) || signature is null)
+        var secp = Context.Value!;
+        Span<byte> signature = stackalloc byte[SignatureBytes + 1];
+        Span<byte> compact = stackalloc byte[SignatureBytes];
+        if (!secp.EcdsaSignRecoverable(signature, hash, _secret)
+            || !secp.EcdsaRecoverableSignatureSerializeCompact(compact, out var recoveryId, signature))
         {
             throw new InvalidOperationException("secp256k1 signing failed.");
         }
-        Span<byte> compact = stackalloc byte[64];
-        signature.WriteToSpanCompact(compact, out var recoveryId);
         return (compact[..32].ToArray(), compact[32..].ToArray(), recoveryId);
     }
 
@@ -90,10 +96,17 @@ public sealed class EthKey
 
     public override string ToString() => $"EthKey({Address})";
 
-    private static string AddressOf(ECPubKey publicKey)
+    private static string AddressOf(byte[] secret)
     {
+        var secp = Context.Value!;
+        Span<byte> publicKey = stackalloc byte[64];
         Span<byte> uncompressed = stackalloc byte[65];
-        publicKey.WriteToSpan(compressed: false, uncompressed, out _);
+        nuint length = 65;
+        if (!secp.EcPubkeyCreate(publicKey, secret)
+            || !secp.EcPubkeySerialize(uncompressed, ref length, publicKey, Secp256k1EcFlags.Uncompressed))
+        {
+            throw new InvalidOperationException("secp256k1 public key derivation failed.");
+        }
         Span<byte> hash = stackalloc byte[Keccak.HashBytes];
         Keccak.Hash(uncompressed[1..], hash);
         return AddressUtil.Current.ConvertToChecksumAddress(hash[12..].ToArray().ToHex());

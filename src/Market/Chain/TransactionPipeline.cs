@@ -235,12 +235,12 @@ public sealed class TransactionPipeline
             var signed = new SignedTransaction[round.Count];
             Parallel.For(0, round.Count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
             {
-                var request = batch[round[k]];
-                signed[k] = new RawTransaction(nonces[k], _gasPrice!.Value, gasLimits[round[k]], request.To, request.Value, request.Data, _chain.ChainId)
+                var i = round[k];
+                var request = batch[i];
+                signed[k] = new RawTransaction(nonces[k], OrderingGasPrice(i, batch.Count), gasLimits[i], request.To, request.Value, request.Data, _chain.ChainId)
                     .Sign(request.From);
             });
-            var answers = await _chain.Rpc.BatchAsync(
-                signed.Select(s => new RpcRequest("eth_sendRawTransaction", s.RawHex)).ToList(), cancellationToken).ConfigureAwait(false);
+            var answers = await SendRawAsync(signed, cancellationToken).ConfigureAwait(false);
             for (var k = 0; k < round.Count; k++)
             {
                 var i = round[k];
@@ -263,6 +263,26 @@ public sealed class TransactionPipeline
         }
     }
 
+    /// <summary>
+    /// The node orders a block by gas price, then by arrival. Arrival order is not ours to fix
+    /// (requests are sent concurrently and nodes handle batches concurrently), so every request
+    /// pays one wei more than the next: the block follows request order exactly, which keeps gas
+    /// figures (first writer of a storage word pays more) and block contents reproducible.
+    /// </summary>
+    private BigInteger OrderingGasPrice(int index, int count) => _gasPrice!.Value + (count - index);
+
+    /// <summary>eth_sendRawTransaction for a round, in concurrent chunks (the node verifies signatures on all its cores).</summary>
+    private async Task<RpcResponse[]> SendRawAsync(SignedTransaction[] signed, CancellationToken cancellationToken)
+    {
+        const int chunk = 256;
+        var chunks = Enumerable.Range(0, (signed.Length + chunk - 1) / chunk)
+            .Select(c => _chain.Rpc.BatchAsync(
+                signed.Skip(c * chunk).Take(chunk).Select(s => new RpcRequest("eth_sendRawTransaction", s.RawHex)).ToList(),
+                cancellationToken))
+            .ToList();
+        return (await Task.WhenAll(chunks).ConfigureAwait(false)).SelectMany(r => r).ToArray();
+    }
+
     /// <summary>A resend after an RPC outage: the node already has this very transaction.</summary>
     private static bool IsAlreadyKnown(RpcError error) =>
         error.Message.Contains("already known", StringComparison.OrdinalIgnoreCase)
@@ -271,7 +291,9 @@ public sealed class TransactionPipeline
     private async Task CollectReceiptsAsync(
         IReadOnlyList<TxRequest> batch, List<(int Index, string Hash)> sent, TxOutcome?[] outcomes, CancellationToken cancellationToken)
     {
-        var pending = sent.ToList();
+        var pending = _options.MineExplicitly
+            ? await TakeFromMinedBlockAsync(batch, sent, outcomes, cancellationToken).ConfigureAwait(false)
+            : sent.ToList();
         var waitLimit = _options.MineExplicitly ? DroppedAfterMining : _options.ReceiptTimeout;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (pending.Count > 0)
@@ -307,6 +329,37 @@ public sealed class TransactionPipeline
             }
             await Task.Delay(ReceiptPoll, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// After an explicit <c>evm_mine</c> the whole batch is in the latest block: one
+    /// eth_getBlockReceipts call returns every receipt. Returns the sent transactions it lacks
+    /// (normally none), which are then polled for like in live mode.
+    /// </summary>
+    private async Task<List<(int Index, string Hash)>> TakeFromMinedBlockAsync(
+        IReadOnlyList<TxRequest> batch, List<(int Index, string Hash)> sent, TxOutcome?[] outcomes, CancellationToken cancellationToken)
+    {
+        if (sent.Count == 0)
+        {
+            return sent;
+        }
+        var receipts = await _chain.Rpc.CallAsync("eth_getBlockReceipts", "latest").ConfigureAwait(false);
+        var byHash = receipts.EnumerateArray().ToDictionary(r => r.GetProperty("transactionHash").GetString()!, StringComparer.OrdinalIgnoreCase);
+        var missing = new List<(int, string)>();
+        foreach (var (i, hash) in sent)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (byHash.TryGetValue(hash, out var receipt))
+            {
+                outcomes[i] = await FromReceiptAsync(batch[i], hash, receipt).ConfigureAwait(false);
+            }
+            else
+            {
+                missing.Add((i, hash));
+            }
+        }
+        Interlocked.Add(ref _transactionsMined, sent.Count - missing.Count);
+        return missing;
     }
 
     /// <summary>Reports never-mined transactions and re-reads their senders' nonces from the chain.</summary>
