@@ -150,6 +150,9 @@ public sealed class MarketClient
 
     public Task<uint> UnitCountAsync() => QueryValueAsync<UnitCountFunction, uint>(new());
 
+    /// <summary>The index of the unit registered as <paramref name="unitId"/>, 0 if none.</summary>
+    public Task<uint> UnitIndexAsync(string unitId) => QueryValueAsync<UnitIndexFunction, uint>(new() { UnitId = ToBytes32(unitId) });
+
     public Task<BigInteger> TokenBalanceAsync(string owner) =>
         QueryValueAsync<BalanceOfFunction, BigInteger>(new() { Account = owner }, TokenAddress);
 

@@ -40,6 +40,10 @@ public sealed record OrderCurve
     /// <summary>Price x quantity over the steps in nano-tokens: what a buy curve locks as collateral.</summary>
     public BigInteger ValueNano => Steps.Aggregate(BigInteger.Zero, (sum, s) => sum + (BigInteger)s.PriceMicroPerKwh * s.QuantityWh);
 
+    public bool Equals(OrderCurve? other) => other is not null && Steps.SequenceEqual(other.Steps);
+
+    public override int GetHashCode() => Steps.Aggregate(0, (hash, step) => HashCode.Combine(hash, step));
+
     public static OrderCurve Single(uint priceMicroPerKwh, uint quantityWh) =>
         quantityWh == 0 ? Empty : new([new OrderStep(priceMicroPerKwh, quantityWh)]);
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using MicroMarket.Market;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
@@ -7,7 +8,7 @@ namespace MicroMarket.Market.Tests.Chain;
 /// <summary>
 /// One Anvil per test collection, started by the tests themselves from the project's pinned npm
 /// package and killed on dispose. A missing Anvil fails loudly: chain tests are never skipped.
-/// Tests that change state take a snapshot and revert to it (<see cref="IsolatedAsync"/>).
+/// Tests that change state run inside <see cref="IsolatedAsync"/>, which reverts to a snapshot.
 /// </summary>
 public sealed class AnvilFixture : IAsyncLifetime
 {
@@ -16,6 +17,9 @@ public sealed class AnvilFixture : IAsyncLifetime
 
     /// <summary>The chain starts two days before delivery day 0, well before its day-ahead gate.</summary>
     public const long ChainStart = Genesis - 2 * 86_400;
+
+    /// <summary>The market contracts are deployed at this time; tests act after it.</summary>
+    public const long Deployed = ChainStart + 60;
 
     private AnvilNode? _anvil;
     private ChainConnection? _chain;
@@ -37,7 +41,7 @@ public sealed class AnvilFixture : IAsyncLifetime
         _anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = ChainStart });
         _chain = await ChainConnection.ConnectAsync(_anvil.RpcUrl);
         Pipeline = new TransactionPipeline(_chain);
-        Market = await MarketClient.DeployAsync(Pipeline, Operator, Parameters, ChainStart + 60);
+        Market = await MarketClient.DeployAsync(Pipeline, Operator, Parameters, Deployed);
     }
 
     /// <summary>Runs <paramref name="test"/> and then puts the chain back as it was.</summary>
@@ -51,10 +55,14 @@ public sealed class AnvilFixture : IAsyncLifetime
         finally
         {
             await Chain.RevertToSnapshotAsync(snapshot);
-            Pipeline = new TransactionPipeline(Chain); // nonces changed under the snapshot
+            // Nonces tracked by the pipeline went past the reverted state: start afresh.
+            Pipeline = new TransactionPipeline(Chain);
             Market = new MarketClient(Pipeline, Market.MarketAddress, Market.TokenAddress, Market.Parameters);
         }
     }
+
+    /// <summary>Gives accounts ether for gas.</summary>
+    public Task FundAsync(IEnumerable<EthKey> keys) => Chain.SetBalancesAsync(keys.Select(k => k.Address), BigInteger.Pow(10, 24));
 
     public async Task DisposeAsync()
     {

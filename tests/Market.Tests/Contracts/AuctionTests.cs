@@ -1,0 +1,144 @@
+using System.Numerics;
+using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.Market.Orders;
+using MicroMarket.Market.Tests.Chain;
+
+namespace MicroMarket.Market.Tests.Contracts;
+
+[Collection(AnvilCollection.Name)]
+public sealed class AuctionTests(AnvilFixture fx)
+{
+    private const long T = AnvilFixture.Deployed + 100;
+    private static readonly long DayAheadGate = AnvilFixture.Parameters.DayAheadGate(0);
+    private readonly MarketHarness _h = new(fx);
+
+    [Fact]
+    public Task Orders_replace_earlier_ones_until_the_gate_and_collateral_follows() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
+        await _h.SucceedAsync(T, fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, _h.EveryDaySlot(200_000, 1000), null));
+        Assert.Equal((BigInteger)96 * 200_000 * 1000, (await fx.Market.AccountAsync(unit.Index)).LockedNano);
+
+        await _h.SucceedAsync(DayAheadGate - 1, fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, _h.EveryDaySlot(100_000, 300), null));
+        Assert.Equal((BigInteger)96 * 100_000 * 300, (await fx.Market.AccountAsync(unit.Index)).LockedNano);
+        var (buy, _) = await Curves(MarketStage.DayAhead, 5, unit.Index);
+        Assert.Equal(OrderCurve.Single(100_000, 300), buy);
+
+        // An empty side withdraws that side's orders and their collateral.
+        await _h.SucceedAsync(DayAheadGate - 1, fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, null, null));
+        Assert.Equal(BigInteger.Zero, (await fx.Market.AccountAsync(unit.Index)).LockedNano);
+    });
+
+    [Fact]
+    public Task Day_ahead_orders_after_the_gate_are_rejected() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
+        var error = await _h.RevertsAsync<Auction__GateClosedError>(DayAheadGate,
+            fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, _h.EveryDaySlot(100_000, 10), null));
+        Assert.Equal((byte)MarketStage.DayAhead, error.Stage);
+        Assert.Equal(0u, error.Period);
+        Assert.Equal((ulong)DayAheadGate, error.Gate);
+    });
+
+    [Fact]
+    public Task Intraday_orders_close_an_hour_before_delivery() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
+        var hour = 5u;
+        var gate = fx.Market.Parameters.IntradayGate(hour);
+        await _h.SucceedAsync(gate - 1, fx.Market.SubmitIntraday(unit.Trader, unit.Index, hour, _h.EveryHourSlot(150_000, 20), null));
+        var error = await _h.RevertsAsync<Auction__GateClosedError>(gate,
+            fx.Market.SubmitIntraday(unit.Trader, unit.Index, hour, _h.EveryHourSlot(150_000, 30), null));
+        Assert.Equal((byte)MarketStage.Intraday, error.Stage);
+        Assert.Equal(hour, error.Period);
+        Assert.Equal((ulong)gate, error.Gate);
+    });
+
+    [Fact]
+    public Task A_bid_without_collateral_is_rejected() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("poor", MarginNano: 5_000, DepositMicro: 1_000)))[0];
+        // 96 slots x 1 000 Wh x 0.10 token/kWh = 9.6 tokens, against a balance of 0.001 token.
+        var error = await _h.RevertsAsync<Escrow__InsufficientCollateralError>(T,
+            fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, _h.EveryDaySlot(100_000, 1000), null));
+        Assert.Equal((BigInteger)96 * 100_000 * 1000 + 5_000, error.RequiredNano);
+        Assert.Equal(MarketHarness.Nano(1_000), error.BalanceNano);
+        // Sell orders need no collateral.
+        await _h.SucceedAsync(T, fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, null, _h.EveryDaySlot(100_000, 1000)));
+    });
+
+    [Fact]
+    public Task Malformed_curves_are_rejected() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
+        var count = await _h.RevertsAsync<Auction__WrongCurveCountError>(T,
+            fx.Market.SubmitIntraday(unit.Trader, unit.Index, 40, null, MarketHarness.Every(3, OrderCurve.Single(1, 1))));
+        Assert.Equal(new BigInteger(4), count.Expected);
+        Assert.Equal(new BigInteger(3), count.Actual);
+
+        var cap = fx.Market.Parameters.PriceCapMicroPerKwh;
+        var tooDear = _h.EveryDaySlot(100, 10).ToList();
+        tooDear[7] = new OrderCurve([new OrderStep(100, 5), new OrderStep(cap + 1, 5)]);
+        var price = await _h.RevertsAsync<Auction__PriceOutOfBoundsError>(T, fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, tooDear, null));
+        Assert.Equal((7u, new BigInteger(1), cap + 1), (price.Slot, price.Step, price.Price));
+
+        // A step with a price but no quantity is not a canonical curve (the encoder never makes one).
+        var raw = new SubmitDayAheadFunction
+        {
+            Unit = unit.Index, Day = 0, Sells = [],
+            Buys = Enumerable.Repeat(BigInteger.Zero, 96).Select((_, i) => i == 3 ? (BigInteger)500 << 32 : BigInteger.Zero).ToList(),
+        };
+        var canonical = await _h.RevertsAsync<Auction__NonCanonicalStepError>(T,
+            new MicroMarket.Market.Chain.TxRequest(unit.Trader, fx.Market.MarketAddress, Nethereum.Contracts.FunctionMessageExtensions.GetCallData(raw), Label: "raw"));
+        Assert.Equal((3u, BigInteger.Zero), (canonical.Slot, canonical.Step));
+    });
+
+    [Fact]
+    public Task Clearing_waits_for_the_gate_happens_once_and_needs_slots() => fx.IsolatedAsync(async () =>
+    {
+        var early = await _h.RevertsAsync<Auction__GateNotClosedError>(T, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 0, 1));
+        Assert.Equal((ulong)DayAheadGate, early.Gate);
+        await _h.SucceedAsync(DayAheadGate, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 0, 96));
+        var again = await _h.RevertsAsync<Auction__AlreadyClearedError>(DayAheadGate + 1, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 95, 1));
+        Assert.Equal(95u, again.Slot);
+        await _h.RevertsAsync<Auction__EmptyRangeError>(DayAheadGate + 1, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 0, 0));
+    });
+
+    [Fact]
+    public Task Both_auctions_clear_with_the_same_rule_and_emit_results() => fx.IsolatedAsync(async () =>
+    {
+        var units = await _h.RegisterAsync(T, new UnitSetup("pv", UnitKind.Pv), new UnitSetup("load-1"), new UnitSetup("load-2"));
+        var (pv, l1, l2) = (units[0], units[1], units[2]);
+        // Seller 900 Wh at 0.08; buyers 600 Wh at 0.25 and 600 Wh at 0.12: V = 900, the marginal
+        // buyer (0.12) is partly outside, so the price is 0.12 (lo = max(a_m, b_x) = 0.12).
+        await _h.SucceedAsync(T,
+            fx.Market.SubmitDayAhead(pv.Trader, pv.Index, 0, null, _h.EveryDaySlot(80_000, 900)),
+            fx.Market.SubmitDayAhead(l1.Trader, l1.Index, 0, _h.EveryDaySlot(250_000, 600), null),
+            fx.Market.SubmitDayAhead(l2.Trader, l2.Index, 0, _h.EveryDaySlot(120_000, 600), null));
+        var hour = 10u;
+        var idGate = fx.Market.Parameters.IntradayGate(hour);
+        await _h.SucceedAsync(idGate - 10,
+            fx.Market.SubmitIntraday(pv.Trader, pv.Index, hour, null, _h.EveryHourSlot(80_000, 900)),
+            fx.Market.SubmitIntraday(l1.Trader, l1.Index, hour, _h.EveryHourSlot(250_000, 600), null),
+            fx.Market.SubmitIntraday(l2.Trader, l2.Index, hour, _h.EveryHourSlot(120_000, 600), null));
+
+        var dayAhead = (await _h.SucceedAsync(idGate, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 40, 4)))[0];
+        var intraday = (await _h.SucceedAsync(idGate, fx.Market.Clear(fx.Operator, MarketStage.Intraday, 40, 4)))[0];
+        var events = dayAhead.Events<SlotClearedEventDTO>().Concat(intraday.Events<SlotClearedEventDTO>()).ToList();
+        Assert.Equal(8, events.Count);
+        Assert.All(events, e => Assert.Equal((120_000u, 900UL), (e.Price, e.VolumeWh)));
+        foreach (var stage in new[] { MarketStage.DayAhead, MarketStage.Intraday })
+        {
+            var (bought, _) = await fx.Market.PositionsAsync(stage, 40, 4, l2.Index);
+            Assert.All(bought, b => Assert.Equal(300UL, b));
+            var (_, sold) = await fx.Market.PositionsAsync(stage, 40, 4, pv.Index);
+            Assert.All(sold, s => Assert.Equal(900UL, s));
+        }
+    });
+
+    private async Task<(OrderCurve Buy, OrderCurve Sell)> Curves(MarketStage stage, uint slot, uint unit)
+    {
+        var output = await fx.Market.QueryAsync<CurvesFunction, CurvesOutputDTO>(new() { Stage = (byte)stage, Slot = slot, Unit = unit });
+        return (OrderCurve.Unpack(output.Buy), OrderCurve.Unpack(output.Sell));
+    }
+}

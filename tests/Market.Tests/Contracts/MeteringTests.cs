@@ -1,0 +1,104 @@
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
+using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.Market.Tests.Chain;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexConvertors.Extensions;
+
+namespace MicroMarket.Market.Tests.Contracts;
+
+[Collection(AnvilCollection.Name)]
+public sealed class MeteringTests(AnvilFixture fx)
+{
+    private const long T = AnvilFixture.Deployed + 100;
+    private const uint Slot = 10;
+    private static readonly long SlotEnd = AnvilFixture.Parameters.SlotEnd(Slot);
+    private static readonly long Deadline = AnvilFixture.Parameters.ReadingDeadline(Slot);
+    private readonly MarketHarness _h = new(fx);
+
+    [Fact]
+    public Task The_signed_digest_is_the_contracts() => fx.IsolatedAsync(async () =>
+    {
+        var local = fx.Market.ReadingSigner.Digest(3, 77, 1234, 56);
+        var onChain = await fx.Market.QueryValueAsync<ReadingDigestFunction, byte[]>(new()
+        {
+            Reading = new MeterReading { Unit = 3, Slot = 77, ImportWh = 1234, ExportWh = 56 },
+        });
+        Assert.Equal(onChain.ToHex(), local.ToHex());
+    });
+
+    [Fact]
+    public Task A_reading_is_accepted_once_after_its_slot_and_emitted() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
+        var reading = _h.Reading(unit, Slot, 812, 3);
+        var outcome = (await _h.SucceedAsync(SlotEnd, fx.Market.ReportReadings(fx.Operator, [reading])))[0];
+        var reported = Assert.Single(outcome.Events<ReadingReportedEventDTO>());
+        Assert.Equal((Slot, unit.Index, 812UL, 3UL), (reported.Slot, reported.Unit, reported.ImportWh, reported.ExportWh));
+        var record = await fx.Market.MeterRecordAsync(Slot, unit.Index);
+        Assert.True(record.Reported);
+        Assert.Equal((812UL, 3UL), (record.ImportWh, record.ExportWh));
+
+        var replay = await _h.RevertsAsync<Meter__AlreadyReportedError>(SlotEnd + 1, fx.Market.ReportReadings(fx.Operator, [reading]));
+        Assert.Equal((unit.Index, Slot), (replay.Unit, replay.Slot));
+    });
+
+    [Fact]
+    public Task An_early_reading_is_rejected() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
+        var error = await _h.RevertsAsync<Meter__SlotNotEndedError>(SlotEnd - 1, fx.Market.ReportReadings(fx.Operator, [_h.Reading(unit, Slot, 1, 0)]));
+        Assert.Equal((Slot, (ulong)SlotEnd), (error.Slot, error.End));
+    });
+
+    [Fact]
+    public Task A_late_reading_is_rejected() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
+        var error = await _h.RevertsAsync<Meter__ReadingWindowClosedError>(Deadline, fx.Market.ReportReadings(fx.Operator, [_h.Reading(unit, Slot, 1, 0)]));
+        Assert.Equal((Slot, (ulong)Deadline), (error.Slot, error.Deadline));
+    });
+
+    [Fact]
+    public Task A_forged_or_altered_reading_is_rejected() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
+        // Signed by the unit's trader, not its meter.
+        var forged = fx.Market.ReadingSigner.Sign(unit.Trader, unit.Index, Slot, 0, 500);
+        var error = await _h.RevertsAsync<Meter__InvalidSignerError>(SlotEnd, fx.Market.ReportReadings(fx.Operator, [forged]));
+        Assert.Equal(unit.Trader.Address, error.Recovered, ignoreCase: true);
+
+        // The meter's genuine signature over other numbers.
+        var altered = _h.Reading(unit, Slot, 900, 0) with { ImportWh = 90 };
+        var altError = await _h.RevertsAsync<Meter__InvalidSignerError>(SlotEnd, fx.Market.ReportReadings(fx.Operator, [altered]));
+        Assert.NotEqual(unit.Meter.Address, altError.Recovered, StringComparer.OrdinalIgnoreCase);
+
+        // A reading signed for another market (another domain) does not verify here either.
+        var elsewhere = new MeterReadingSigner(fx.Chain.ChainId, "0x000000000000000000000000000000000000dEaD").Sign(unit.Meter, unit.Index, Slot, 1, 0);
+        await _h.RevertsAsync<Meter__InvalidSignerError>(SlotEnd, fx.Market.ReportReadings(fx.Operator, [elsewhere]));
+
+        var garbage = _h.Reading(unit, Slot, 1, 0) with { Signature = new byte[65] };
+        var garbageError = await _h.RevertsAsync<Meter__InvalidSignerError>(SlotEnd, fx.Market.ReportReadings(fx.Operator, [garbage]));
+        Assert.Equal("0x0000000000000000000000000000000000000000", garbageError.Recovered);
+    });
+
+    [Fact]
+    public Task A_reading_above_the_units_rating_is_rejected() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load", MaxWhPerSlot: 2500)))[0];
+        var error = await _h.RevertsAsync<Meter__ReadingAboveRatingError>(SlotEnd, fx.Market.ReportReadings(fx.Operator, [_h.Reading(unit, Slot, 0, 2501)]));
+        Assert.Equal((unit.Index, 2501UL, 2500u), (error.Unit, error.EnergyWh, error.MaxWhPerSlot));
+        await _h.SucceedAsync(SlotEnd, fx.Market.ReportReadings(fx.Operator, [_h.Reading(unit, Slot, 0, 2500)]));
+    });
+
+    [Fact]
+    public Task Readings_and_signatures_come_in_pairs() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
+        var reading = _h.Reading(unit, Slot, 1, 0);
+        var call = new ReportReadingsFunction { Readings = [reading.ToStruct(), reading.ToStruct()], Signatures = [reading.Signature] };
+        var error = await _h.RevertsAsync<Meter__LengthMismatchError>(SlotEnd,
+            new TxRequest(fx.Operator, fx.Market.MarketAddress, call.GetCallData(), Label: "mismatched readings"));
+        Assert.Equal((2, 1), ((int)error.Readings, (int)error.Signatures));
+    });
+}
