@@ -1,0 +1,45 @@
+using CsCheck;
+using MicroMarket.Market.Clearing;
+
+namespace MicroMarket.Market.Tests.Clearing;
+
+/// <summary>
+/// Random order books shaped to reach the rule's corners: few distinct prices (so orders tie at the
+/// clearing price on both sides), prices at the top of the uint range (so lo + hi overflows 32 bits),
+/// quantities up to uint.MaxValue (so pro-rata products exceed 64 bits), and ids in random order
+/// relative to prices (so the id tie-breaks matter).
+/// </summary>
+internal static class OrderBookGen
+{
+    private static readonly Gen<uint>[] PriceBands =
+    [
+        Gen.UInt[100, 108],
+        Gen.UInt[uint.MaxValue - 8, uint.MaxValue],
+        Gen.UInt[0, 2_000],
+        Gen.UInt,
+    ];
+
+    private static readonly Gen<uint>[] QuantityMixes =
+    [
+        Gen.UInt[1, 12],
+        Gen.Frequency((3, Gen.UInt[1, 12]), (1, Gen.UInt[1, uint.MaxValue])),
+        Gen.UInt[1, uint.MaxValue],
+    ];
+
+    public static Gen<OrderBook> Books { get; } =
+        from priceBand in Gen.Int[0, PriceBands.Length - 1]
+        from quantityMix in Gen.Int[0, QuantityMixes.Length - 1]
+        from rows in Gen.Select(Gen.Bool, PriceBands[priceBand], QuantityMixes[quantityMix]).Array[0, 40]
+        from idOffset in Gen.OneOf(0L, 1_000_000L, long.MaxValue - 100)
+        from ids in Gen.Shuffle(Enumerable.Range(0, rows.Length).Select(i => idOffset + i).ToArray())
+        select new OrderBook(rows.Select((row, i) =>
+            new Order(ids[i], row.Item1 ? OrderSide.Buy : OrderSide.Sell, row.Item2, row.Item3)));
+
+    /// <summary>A failing book printed as CSV, ready to paste into a file for <c>micromarket clear</c>.</summary>
+    public static string Print(OrderBook book)
+    {
+        using var text = new StringWriter();
+        OrderBookCsv.Write(book, text);
+        return Environment.NewLine + text;
+    }
+}
