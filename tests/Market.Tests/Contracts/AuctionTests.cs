@@ -71,8 +71,10 @@ public sealed class AuctionTests(AnvilFixture fx)
     public Task Malformed_curves_are_rejected() => fx.IsolatedAsync(async () =>
     {
         var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
-        var count = await _h.RevertsAsync<Auction__WrongCurveCountError>(T,
-            fx.Market.SubmitIntraday(unit.Trader, unit.Index, 40, null, MarketHarness.Every(3, OrderCurve.Single(1, 1))));
+        // The client refuses a wrong count itself; the contract must too.
+        Assert.Throws<ArgumentException>(() => fx.Market.SubmitIntraday(unit.Trader, unit.Index, 40, null, MarketHarness.Every(3, OrderCurve.Single(1, 1))));
+        var threeCurves = new SubmitIntradayFunction { Unit = unit.Index, Hour = 40, Buys = [], Sells = [BigInteger.One, BigInteger.One, BigInteger.One] };
+        var count = await _h.RevertsAsync<Auction__WrongCurveCountError>(T, Raw(unit, threeCurves));
         Assert.Equal(new BigInteger(4), count.Expected);
         Assert.Equal(new BigInteger(3), count.Actual);
 
@@ -88,8 +90,7 @@ public sealed class AuctionTests(AnvilFixture fx)
             Unit = unit.Index, Day = 0, Sells = [],
             Buys = Enumerable.Repeat(BigInteger.Zero, 96).Select((_, i) => i == 3 ? (BigInteger)500 << 32 : BigInteger.Zero).ToList(),
         };
-        var canonical = await _h.RevertsAsync<Auction__NonCanonicalStepError>(T,
-            new MicroMarket.Market.Chain.TxRequest(unit.Trader, fx.Market.MarketAddress, Nethereum.Contracts.FunctionMessageExtensions.GetCallData(raw), Label: "raw"));
+        var canonical = await _h.RevertsAsync<Auction__NonCanonicalStepError>(T, Raw(unit, raw));
         Assert.Equal((3u, BigInteger.Zero), (canonical.Slot, canonical.Step));
     });
 
@@ -135,6 +136,11 @@ public sealed class AuctionTests(AnvilFixture fx)
             Assert.All(sold, s => Assert.Equal(900UL, s));
         }
     });
+
+    /// <summary>A call the client would refuse to build, encoded directly.</summary>
+    private MicroMarket.Market.Chain.TxRequest Raw<TFunction>(Participant unit, TFunction function)
+        where TFunction : Nethereum.Contracts.FunctionMessage, new() =>
+        new(unit.Trader, fx.Market.MarketAddress, Nethereum.Contracts.FunctionMessageExtensions.GetCallData(function), Label: "raw");
 
     private async Task<(OrderCurve Buy, OrderCurve Sell)> Curves(MarketStage stage, uint slot, uint unit)
     {

@@ -140,7 +140,7 @@ public sealed class SettlementTests(AnvilFixture fx)
     public Task A_short_imbalance_beyond_a_units_funds_becomes_debt_repaid_by_its_next_deposit() => fx.IsolatedAsync(async () =>
     {
         var m = await TradeAsync();
-        var thief = (await _h.RegisterAsync(T + 1, new UnitSetup("thief", DepositMicro: 1_000)))[0];
+        var thief = (await _h.RegisterAsync(m.Cleared, new UnitSetup("thief", DepositMicro: 1_000)))[0];
         var end = P.SlotEnd(0);
         await _h.SucceedAsync(end, fx.Market.ReportReadings(fx.Operator, [_h.Reading(thief, 0, 10_000, 0)]));
         var slackBefore = (await fx.Market.AccountAsync(m.Slack.Index)).BalanceNano;
