@@ -20,6 +20,7 @@ public static class MicroMarketApp
         {
             config.SetApplicationName("micromarket");
             config.SetExceptionHandler((ex, _) => HandleException(ex));
+            config.AddCommand<Commands.ClearCommand>("clear").WithDescription("Clear one slot's order book (CSV) with the C# reference or, with --on-chain, through the contracts.");
         });
         return app.RunAsync(args);
     }

@@ -7,6 +7,7 @@ using MicroMarket.Market.Orders;
 using Nethereum.ABI.FunctionEncoding;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
+using Nethereum.Hex.HexConvertors.Extensions;
 
 namespace MicroMarket.Market.Contracts;
 
@@ -114,6 +115,21 @@ public sealed class MarketClient
     {
         var hex = await Chain.CallAsync(contract ?? MarketAddress, function.GetCallData()).ConfigureAwait(false);
         return new FunctionCallDecoder().DecodeFunctionOutput<TOutput>(hex);
+    }
+
+    /// <summary>Many calls of one view in a single JSON-RPC batch (one round trip), outputs in call order.</summary>
+    public async Task<IReadOnlyList<TOutput>> QueryManyAsync<TFunction, TOutput>(IReadOnlyList<TFunction> functions, string? contract = null)
+        where TFunction : FunctionMessage, new()
+        where TOutput : IFunctionOutputDTO, new()
+    {
+        var to = contract ?? MarketAddress;
+        var requests = functions.Select(f => new RpcRequest("eth_call",
+            new Dictionary<string, object?> { ["to"] = to, ["data"] = f.GetCallData().ToHex(prefix: true) }, "latest")).ToList();
+        var answers = await Chain.Rpc.BatchAsync(requests).ConfigureAwait(false);
+        var decoder = new FunctionCallDecoder();
+        return answers.Select((a, i) => a.Error is { } error
+            ? throw new ContractRevertException($"eth_call {typeof(TFunction).Name} #{i}", error.Data)
+            : decoder.DecodeFunctionOutput<TOutput>(a.Result.GetString())).ToList();
     }
 
     public async Task<TValue> QueryValueAsync<TFunction, TValue>(TFunction function, string? contract = null)

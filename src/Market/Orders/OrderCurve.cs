@@ -47,6 +47,10 @@ public sealed record OrderCurve
     public static OrderCurve Single(uint priceMicroPerKwh, uint quantityWh) =>
         quantityWh == 0 ? Empty : new([new OrderStep(priceMicroPerKwh, quantityWh)]);
 
+    /// <summary>The orders this curve places for <paramref name="unit"/> in one slot, with their contract ids.</summary>
+    public IEnumerable<Order> ToOrders(uint unit, OrderSide side) =>
+        Steps.Select((s, k) => new Order(OrderIds.Of(unit, side, k), side, s.PriceMicroPerKwh, s.QuantityWh));
+
     public BigInteger Pack()
     {
         var word = BigInteger.Zero;

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using CsCheck;
+using MicroMarket.Market.Clearing;
+using MicroMarket.Market.Tests.Clearing;
+
+namespace MicroMarket.Market.Tests.Cli;
+
+public sealed class ClearCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("micromarket-clear-");
+
+    [Fact]
+    public async Task The_reference_prints_price_volume_and_nonzero_fills()
+    {
+        var book = Write("book.csv", "id,side,price,quantity\n7,buy,300000,800\n2,sell,100000,1000\n3,buy,90000,500\n");
+        var run = await CliProcess.RunAsync("clear", "--book", book);
+        Assert.Equal(0, run.ExitCode);
+        // V = 800; the seller is partly outside at 0.10 and the 0.09 buy is outside: lo = max(0.10, 0.09), hi = min(0.30, 0.10).
+        Assert.Equal("""{"price":100000,"volume":800,"fills":{"2":800,"7":800}}""", run.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task A_book_that_does_not_cross_has_no_price()
+    {
+        var book = Write("book.csv", "id,side,price,quantity\n1,buy,100,5\n2,sell,200,5\n");
+        var run = await CliProcess.RunAsync("clear", "--book", book);
+        Assert.Equal("""{"price":null,"volume":0,"fills":{}}""", run.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task On_chain_and_reference_print_the_same_for_random_books()
+    {
+        // Each run starts its own Anvil; a few books suffice here, the contract-level
+        // differential test covers hundreds.
+        var i = 0;
+        await OrderBookGen.Books.SampleAsync(async book =>
+        {
+            using var text = new StringWriter();
+            OrderBookCsv.Write(book, text);
+            var path = Write($"random-{i++}.csv", text.ToString());
+            var reference = await CliProcess.RunAsync("clear", "--book", path);
+            var onChain = await CliProcess.RunAsync("clear", "--book", path, "--on-chain");
+            Assert.Equal(0, onChain.ExitCode);
+            Assert.Equal(reference.Stdout, onChain.Stdout);
+            Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(onChain.Stdout).RootElement.ValueKind);
+        }, iter: 4, threads: 1, print: OrderBookGen.Print);
+    }
+
+    [Theory]
+    [InlineData("id,side,price,quantity\n1,buy,300000,800\n2,hold,1,1\n", "book.csv:3: field 'side'")]
+    [InlineData("id,side,price,quantity\n1,buy,-5,800\n", "book.csv:2: field 'price'")]
+    [InlineData("id,side,price\n1,buy,5\n", "book.csv:1")]
+    public async Task A_malformed_book_names_line_and_field_and_exits_2(string content, string expected)
+    {
+        var run = await CliProcess.RunAsync("clear", "--book", Write("book.csv", content));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Stderr);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public async Task A_missing_file_exits_2()
+    {
+        var run = await CliProcess.RunAsync("clear", "--book", Path.Combine(_dir.FullName, "nope.csv"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("no such file", run.Stderr);
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_dir.FullName, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+}
