@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Text;
+using MicroMarket.Market.Chain;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Signer;
+
+namespace MicroMarket.Market.Tests.Chain;
+
+public sealed class KeyAndHashTests
+{
+    [Theory]
+    [InlineData("", "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")]
+    [InlineData("abc", "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45")]
+    public void Keccak_matches_known_vectors(string input, string expected) =>
+        Assert.Equal(expected, Keccak.Hash(Encoding.ASCII.GetBytes(input)).ToHex());
+
+    [Fact]
+    public void Keccak_agrees_with_nethereum_across_block_boundaries()
+    {
+        var random = new Random(7);
+        foreach (var length in new[] { 1, 135, 136, 137, 271, 272, 1000, 6200 })
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            Assert.Equal(Nethereum.Util.Sha3Keccack.Current.CalculateHash(data).ToHex(), Keccak.Hash(data).ToHex());
+        }
+    }
+
+    [Fact]
+    public void A_key_has_its_known_address_and_signatures_recover_to_it()
+    {
+        var key = EthKey.FromHex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+        Assert.Equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", key.Address);
+        var hash = Keccak.Hash("meter reading"u8);
+        var rsv = key.SignHashRsv(hash);
+        var signature = EthECDSASignatureFactory.FromComponents(rsv[..32], rsv[32..64], rsv[64]);
+        Assert.Equal(key.Address, EthECKey.RecoverFromSignature(signature, hash).GetPublicAddress());
+        Assert.DoesNotContain("ac0974bec", key.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Derived_keys_are_reproducible_and_distinct()
+    {
+        Assert.Equal(EthKey.Derive("unit", 3).Address, EthKey.Derive("unit", 3).Address);
+        Assert.NotEqual(EthKey.Derive("unit", 3).Address, EthKey.Derive("unit", 4).Address);
+    }
+}
+
+[Collection(AnvilCollection.Name)]
+public sealed class TransactionPipelineTests(AnvilFixture fx)
+{
+    [Fact]
+    public Task A_rejected_transaction_leaves_no_nonce_gap() => fx.IsolatedAsync(async () =>
+    {
+        var broke = EthKey.Derive("broke", 0);
+        var friend = EthKey.Derive("friend", 0);
+        await fx.FundAsync([friend]);
+        // The broke account cannot pay gas: the node rejects its first transaction, and its second
+        // is not sent at all (it would sit behind the gap forever).
+        var outcomes = await fx.Pipeline.ExecuteAsync([
+            new TxRequest(broke, friend.Address, [], 21_000, "first") { Value = 1 },
+            new TxRequest(broke, friend.Address, [], 21_000, "second") { Value = 1 },
+            new TxRequest(friend, broke.Address, [], 21_000, "fund") { Value = BigInteger.Pow(10, 18) },
+        ], AnvilFixture.Deployed + 1);
+        Assert.Equal([TxStatus.NotSent, TxStatus.NotSent, TxStatus.Succeeded], outcomes.Select(o => o.Status));
+        Assert.IsType<RpcException>(outcomes[0].Failure);
+        Assert.Contains("earlier transaction", outcomes[1].Failure!.Message);
+        // Funded now, the account sends with the nonce it never used.
+        var retry = await fx.Pipeline.ExecuteAsync(new TxRequest(broke, friend.Address, [], 21_000, "retry") { Value = 1 }, AnvilFixture.Deployed + 2);
+        Assert.True(retry.Succeeded);
+    });
+
+    [Fact]
+    public Task An_under_gassed_transaction_is_reported_not_lost_silently() => fx.IsolatedAsync(async () =>
+    {
+        var sender = EthKey.Derive("sender", 0);
+        await fx.FundAsync([sender]);
+        var data = new byte[2000];
+        Array.Fill(data, (byte)1);
+        var outcome = (await fx.Pipeline.ExecuteAsync([new TxRequest(sender, fx.Operator.Address, data, 21_000, "too little gas")], AnvilFixture.Deployed + 1))[0];
+        Assert.Equal(TxStatus.NotSent, outcome.Status);
+        // Whichever way the node refuses it (at once, or by dropping it), the account goes on.
+        var next = await fx.Pipeline.ExecuteAsync(new TxRequest(sender, fx.Operator.Address, data, Label: "estimated"), AnvilFixture.Deployed + 2);
+        Assert.True(next.Succeeded);
+    });
+
+    [Fact]
+    public Task Blocks_follow_request_order() => fx.IsolatedAsync(async () =>
+    {
+        var senders = Enumerable.Range(0, 300).Select(i => EthKey.Derive("order", i)).ToList();
+        await fx.FundAsync(senders);
+        var outcomes = await fx.Pipeline.ExecuteAsync(
+            senders.Select((s, i) => new TxRequest(s, fx.Operator.Address, [(byte)i], 30_000, $"t{i}")).ToList(), AnvilFixture.Deployed + 1);
+        var block = await fx.Chain.Rpc.CallAsync("eth_getBlockByNumber", "latest", false);
+        var mined = block.GetProperty("transactions").EnumerateArray().Select(t => t.GetString()).ToList();
+        Assert.Equal(outcomes.Select(o => o.Hash), mined);
+    });
+
+    [Fact]
+    public Task Chain_time_follows_the_batches() => fx.IsolatedAsync(async () =>
+    {
+        await fx.Pipeline.ExecuteAsync([], AnvilFixture.Genesis + 123);
+        Assert.Equal(AnvilFixture.Genesis + 123, await fx.Chain.GetLatestTimestampAsync());
+    });
+}
+
+public sealed class AnvilNodeTests
+{
+    [Fact]
+    public async Task Dispose_stops_exactly_its_process()
+    {
+        var anvil = await AnvilNode.StartAsync(new AnvilOptions { Accounts = 2 });
+        using var process = Process.GetProcessById(anvil.ProcessId);
+        using (var chain = await ChainConnection.ConnectAsync(anvil.RpcUrl))
+        {
+            Assert.True(chain.IsAnvil);
+            Assert.Equal(31337, chain.ChainId);
+            Assert.Equal(2, anvil.DevAccounts.Count);
+        }
+        await anvil.DisposeAsync();
+        Assert.True(process.WaitForExit(5000));
+    }
+}
