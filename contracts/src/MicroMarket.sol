@@ -623,7 +623,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev The sort keys of every order of `side` in `slot`, read from the units in the period's
-    /// bidder bitmap.
+    /// bidder bitmap. This loop runs once per order of a slot (5 000 in the largest slots the
+    /// market is sized for), so it reads each curve word once and unpacks it inline.
     function _collect(Stage stage, uint32 period, uint32 slot, uint256 side)
         private
         view
@@ -632,26 +633,37 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         mapping(uint256 => uint256) storage bidders = _bidders[_bidderKey(stage, period, side)];
         mapping(uint32 => Curves) storage book = _curves[_bookKey(stage, slot)];
         uint256 words = (uint256(_unitCount) >> 8) + 1;
+        bool isBuy = side == OrderCurve.SIDE_BUY;
         uint256 bidderCount;
         for (uint256 w; w < words; ++w) {
             bidderCount += LibBit.popCount(bidders[w]);
         }
         keys = new uint256[](bidderCount * OrderCurve.STEPS);
         uint256 n;
-        bool isBuy = side == OrderCurve.SIDE_BUY;
-        for (uint256 w; w < words; ++w) {
-            uint256 bits = bidders[w];
-            while (bits != 0) {
-                uint256 unit = (w << 8) | LibBit.ffs(bits);
-                bits &= bits - 1; // clears the lowest set bit
-                uint256 curve = isBuy ? book[uint32(unit)].buy : book[uint32(unit)].sell;
-                for (uint256 k; k < OrderCurve.STEPS; ++k) {
-                    (uint32 price, uint32 quantityWh) = curve.step(k);
-                    if (quantityWh == 0) continue;
-                    uint32 id = OrderCurve.orderId(unit, side, k);
-                    keys[n++] = isBuy
-                        ? DoubleAuction.buyKey(price, id, quantityWh)
-                        : DoubleAuction.sellKey(price, id, quantityWh);
+        // Unchecked: n counts at most 4 orders per bidder (the array's length); unit indices and
+        // order ids stay below 2^15 (MAX_UNITS x 8); step fields are masked to 32 bits.
+        unchecked {
+            for (uint256 w; w < words; ++w) {
+                uint256 bits = bidders[w];
+                while (bits != 0) {
+                    uint256 unit = (w << 8) | LibBit.ffs(bits);
+                    bits &= bits - 1; // clears the lowest set bit
+                    uint256 curve = isBuy ? book[uint32(unit)].buy : book[uint32(unit)].sell;
+                    uint256 idBase = (unit << 3) | (side << 2);
+                    for (uint256 k; curve != 0; ++k) {
+                        uint256 quantityWh = curve & 0xFFFFFFFF;
+                        if (quantityWh != 0) {
+                            uint256 price = (curve >> 32) & 0xFFFFFFFF;
+                            uint256 key = isBuy
+                                ? DoubleAuction.buyKey(uint32(price), uint32(idBase | k), uint32(quantityWh))
+                                : DoubleAuction.sellKey(uint32(price), uint32(idBase | k), uint32(quantityWh));
+                            assembly ("memory-safe") {
+                                mstore(add(add(keys, 0x20), shl(5, n)), key)
+                            }
+                            ++n;
+                        }
+                        curve >>= 64;
+                    }
                 }
             }
         }

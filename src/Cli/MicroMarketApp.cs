@@ -20,6 +20,11 @@ public static class MicroMarketApp
         {
             config.SetApplicationName("micromarket");
             config.SetExceptionHandler((ex, _) => HandleException(ex));
+            config.AddBranch("bench", bench =>
+            {
+                bench.SetDescription("Measure the layers; figures go to stdout (Markdown), progress to stderr.");
+                bench.AddCommand<Commands.BenchMarketCommand>("market").WithDescription("Gas per market operation and end-to-end tx/s into a local Anvil.");
+            });
             config.AddCommand<Commands.ClearCommand>("clear").WithDescription("Clear one slot's order book (CSV) with the C# reference or, with --on-chain, through the contracts.");
         });
         return app.RunAsync(args);

@@ -131,21 +131,29 @@ library DoubleAuction {
         uint256 ns = sells.length;
         uint256 i;
         uint256 j;
-        uint256 buyLeft = buys[0] & FIELD_MASK;
-        uint256 sellLeft = sells[0] & FIELD_MASK;
-        while (_buyPrice(buys[i]) >= _sellPrice(sells[j])) {
-            uint256 m = buyLeft < sellLeft ? buyLeft : sellLeft;
-            volume += m;
-            buyLeft -= m;
-            sellLeft -= m;
-            (lastBuy, lastBuyLeft, lastSell, lastSellLeft) = (i, buyLeft, j, sellLeft);
-            if (buyLeft == 0) {
-                if (++i == nb) break;
-                buyLeft = buys[i] & FIELD_MASK;
-            }
-            if (sellLeft == 0) {
-                if (++j == ns) break;
-                sellLeft = sells[j] & FIELD_MASK;
+        uint256 buyKey_ = _at(buys, 0);
+        uint256 sellKey_ = _at(sells, 0);
+        uint256 buyLeft = buyKey_ & FIELD_MASK;
+        uint256 sellLeft = sellKey_ & FIELD_MASK;
+        // Unchecked: i < nb and j < ns on every read; volume sums uint32 quantities of fewer than
+        // 2^15 orders; m never exceeds either remainder.
+        unchecked {
+            while (_buyPrice(buyKey_) >= _sellPrice(sellKey_)) {
+                uint256 m = buyLeft < sellLeft ? buyLeft : sellLeft;
+                volume += m;
+                buyLeft -= m;
+                sellLeft -= m;
+                (lastBuy, lastBuyLeft, lastSell, lastSellLeft) = (i, buyLeft, j, sellLeft);
+                if (buyLeft == 0) {
+                    if (++i == nb) break;
+                    buyKey_ = _at(buys, i);
+                    buyLeft = buyKey_ & FIELD_MASK;
+                }
+                if (sellLeft == 0) {
+                    if (++j == ns) break;
+                    sellKey_ = _at(sells, j);
+                    sellLeft = sellKey_ & FIELD_MASK;
+                }
             }
         }
     }
@@ -161,15 +169,22 @@ library DoubleAuction {
         uint256 n = side.length;
         uint256 better;
         uint256 k;
-        for (; k < n; ++k) {
-            uint256 p = isBuy ? _buyPrice(side[k]) : _sellPrice(side[k]);
-            if (isBuy ? p <= price : p >= price) break;
-            better += side[k] & FIELD_MASK;
-        }
-        uint256 first = k;
         uint256 atPrice;
-        for (; k < n && (isBuy ? _buyPrice(side[k]) : _sellPrice(side[k])) == price; ++k) {
-            atPrice += side[k] & FIELD_MASK;
+        uint256 first;
+        // Unchecked: k < n on every read; sums of uint32 quantities of fewer than 2^15 orders.
+        unchecked {
+            for (; k < n; ++k) {
+                uint256 key = _at(side, k);
+                uint256 p = isBuy ? _buyPrice(key) : _sellPrice(key);
+                if (isBuy ? p <= price : p >= price) break;
+                better += key & FIELD_MASK;
+            }
+            first = k;
+            for (; k < n; ++k) {
+                uint256 key = _at(side, k);
+                if ((isBuy ? _buyPrice(key) : _sellPrice(key)) != price) break;
+                atPrice += key & FIELD_MASK;
+            }
         }
         uint256 rest = volume - better;
         restWh = uint64(rest);
@@ -190,11 +205,15 @@ library DoubleAuction {
         uint256 count = end - first;
         uint256[] memory keys = new uint256[](count);
         uint256 shared;
-        for (uint256 k; k < count; ++k) {
-            uint256 key = side[first + k];
-            uint256 product = rest * (key & FIELD_MASK);
-            shared += product / atPrice;
-            keys[k] = ((product % atPrice) << 32) | (FIELD_MASK - ((key >> 32) & FIELD_MASK));
+        // Unchecked: rest <= V < 2^47 and quantities < 2^32, so products stay far below 2^256;
+        // the fractions are below atPrice < 2^47, so keys fit 96 bits; k < count.
+        unchecked {
+            for (uint256 k; k < count; ++k) {
+                uint256 key = _at(side, first + k);
+                uint256 product = rest * (key & FIELD_MASK);
+                shared += product / atPrice;
+                keys[k] = ((product % atPrice) << 32) | (FIELD_MASK - ((key >> 32) & FIELD_MASK));
+            }
         }
         uint256 leftover = rest - shared;
         if (leftover == 0) return NO_BONUS;
@@ -210,6 +229,13 @@ library DoubleAuction {
         uint256 product = restWh * quantityWh;
         uint256 key = ((product % atPriceWh) << 32) | (FIELD_MASK - id);
         return product / atPriceWh + (key >= bonusKey ? 1 : 0);
+    }
+
+    /// @dev a[i] without the bounds check: every caller keeps i below a.length.
+    function _at(uint256[] memory a, uint256 i) private pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := mload(add(add(a, 0x20), shl(5, i)))
+        }
     }
 
     function _buyPrice(uint256 key) private pure returns (uint256) {

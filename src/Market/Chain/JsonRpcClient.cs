@@ -36,6 +36,7 @@ public sealed class ChainUnavailableException(Uri url, TimeSpan budget, Exceptio
 public sealed class JsonRpcClient : IDisposable
 {
     private const int MaxBatch = 2000;
+    private const int MaxBatchBytes = 1 << 20;
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
 
@@ -66,14 +67,19 @@ public sealed class JsonRpcClient : IDisposable
     public async Task<IReadOnlyList<RpcResponse>> BatchAsync(IReadOnlyList<RpcRequest> requests, CancellationToken cancellationToken = default)
     {
         var responses = new RpcResponse[requests.Count];
-        for (var start = 0; start < requests.Count; start += MaxBatch)
+        var start = 0;
+        while (start < requests.Count)
         {
-            var count = Math.Min(MaxBatch, requests.Count - start);
-            var firstId = Interlocked.Add(ref _nextId, count) - count;
-            var body = Serialize(requests, start, count, firstId);
+            var firstId = Interlocked.Add(ref _nextId, MaxBatch) - MaxBatch;
+            var (body, count) = Serialize(requests, start, firstId);
             using var document = await PostWithRetryAsync(body, cancellationToken).ConfigureAwait(false);
             foreach (var item in Items(document.RootElement))
             {
+                if (item.GetProperty("id").ValueKind == JsonValueKind.Null)
+                {
+                    // The node rejected the request as a whole (parse error, too large, ...).
+                    throw new RpcException($"batch of {count}", ParseError(item.GetProperty("error")));
+                }
                 var index = (int)(item.GetProperty("id").GetInt64() - firstId);
                 if (index < 0 || index >= count)
                 {
@@ -83,6 +89,7 @@ public sealed class JsonRpcClient : IDisposable
                     ? new RpcResponse(default, ParseError(error))
                     : new RpcResponse(item.GetProperty("result").Clone(), null);
             }
+            start += count;
         }
         return responses;
     }
@@ -137,14 +144,20 @@ public sealed class JsonRpcClient : IDisposable
         return new RpcError(error.GetProperty("code").GetInt32(), error.GetProperty("message").GetString() ?? "", data);
     }
 
-    private static byte[] Serialize(IReadOnlyList<RpcRequest> requests, int start, int count, long firstId)
+    /// <summary>
+    /// Writes calls from <paramref name="start"/> until the batch holds <see cref="MaxBatch"/> calls
+    /// or about <see cref="MaxBatchBytes"/> (nodes cap request bodies: Geth at 5 MB).
+    /// </summary>
+    private static (byte[] Body, int Count) Serialize(IReadOnlyList<RpcRequest> requests, int start, long firstId)
     {
         using var buffer = new MemoryStream();
+        var count = 0;
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
-            for (var i = 0; i < count; i++)
+            for (; start + count < requests.Count && count < MaxBatch && (count == 0 || writer.BytesCommitted + writer.BytesPending < MaxBatchBytes); count++)
             {
+                var i = count;
                 var request = requests[start + i];
                 writer.WriteStartObject();
                 writer.WriteString("jsonrpc", "2.0");
@@ -156,7 +169,7 @@ public sealed class JsonRpcClient : IDisposable
             }
             writer.WriteEndArray();
         }
-        return buffer.ToArray();
+        return (buffer.ToArray(), count);
     }
 
     /// <summary>Parameters are strings (hex quantities, addresses, data), numbers, booleans, null,

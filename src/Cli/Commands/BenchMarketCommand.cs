@@ -1,0 +1,47 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using MicroMarket.Cli.Bench;
+using Spectre.Console.Cli;
+
+namespace MicroMarket.Cli.Commands;
+
+/// <summary>`micromarket bench market`: gas of every market operation and the client's end-to-end tx/s on a fresh Anvil.</summary>
+public sealed class BenchMarketCommand : AsyncCommand<BenchMarketCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--transactions <N>")]
+        [Description("participants (each signing one transaction) per throughput round; default 4000")]
+        public int Transactions { get; init; } = 4000;
+
+        [CommandOption("--rounds <R>")]
+        [Description("timed throughput rounds after one warm-up round; default 5")]
+        public int Rounds { get; init; } = 5;
+
+        [CommandOption("--json <FILE>")]
+        [Description("also write the figures as JSON")]
+        public string? Json { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Transactions < 2 || settings.Rounds < 1)
+        {
+            throw new BadInputException("bench market: --transactions must be at least 2 and --rounds at least 1");
+        }
+        Console.Error.WriteLine("micromarket bench market: starting Anvil and deploying the contracts");
+        var figures = await new MarketBenchmark(Console.Error).RunAsync(settings.Transactions, settings.Rounds, cancellationToken);
+        Console.Out.WriteLine($"| figure | value | unit | note |");
+        Console.Out.WriteLine($"|---|---:|---|---|");
+        foreach (var f in figures)
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {f.Name} | {f.Value:N0} | {f.Unit} | {f.Note} |"));
+        }
+        if (settings.Json is { } path)
+        {
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+        }
+        return MicroMarketApp.ExitOk;
+    }
+}
