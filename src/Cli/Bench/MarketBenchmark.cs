@@ -24,7 +24,7 @@ public sealed class MarketBenchmark(TextWriter log)
     private const long ChainStart = 1_767_139_200; // 2025-12-31 00:00 UTC
     private const long Genesis = ChainStart + 2 * MarketParameters.SecondsPerDay;
 
-    public async Task<IReadOnlyList<BenchFigure>> RunAsync(int throughputTransactions, int throughputRounds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BenchFigure>> RunAsync(int throughputTransactions, int throughputRounds, bool throughputOnly, CancellationToken cancellationToken)
     {
         var figures = new List<BenchFigure>();
         await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = ChainStart }, cancellationToken);
@@ -35,8 +35,11 @@ public sealed class MarketBenchmark(TextWriter log)
         var market = await MarketClient.DeployAsync(pipeline, op, parameters, ChainStart + 1, cancellationToken);
         var now = ChainStart + 10;
 
-        figures.AddRange(await ClearingGasAsync(market, op, [10, 100, 1_000, 5_000], now, cancellationToken));
-        figures.AddRange(await ParticipantDayAsync(market, op, cancellationToken));
+        if (!throughputOnly)
+        {
+            figures.AddRange(await ClearingGasAsync(market, op, [10, 100, 1_000, 5_000], now, cancellationToken));
+            figures.AddRange(await ParticipantDayAsync(market, op, cancellationToken));
+        }
         figures.AddRange(await ThroughputAsync(chain, throughputTransactions, throughputRounds, cancellationToken));
         return figures;
     }
@@ -180,14 +183,16 @@ public sealed class MarketBenchmark(TextWriter log)
         {
             await SucceedAsync(token, null, chunk.Select(k => token.MintTokens(op, k.Address, 1_000_000_000)).ToList(), ct);
         }
+        // Two batches in flight: while one batch's receipts come back, the next is signed, sent
+        // and mined (the pipeline serialises sending and mining, not receipt fetching).
+        List<TxRequest> Batch() => keys.Select((k, i) => new TxRequest(k, token.TokenAddress,
+            new Market.Contracts.SettlementTokenDefinition.TransferFunction { To = keys[(i + 1) % n].Address, Value = 2_000_000 }.GetCallData(),
+            60_000, "transfer")).ToList();
         var rates = new List<double>();
         for (var round = 0; round < rounds + 1; round++)
         {
-            var batch = keys.Select((k, i) => new TxRequest(k, token.TokenAddress,
-                new Market.Contracts.SettlementTokenDefinition.TransferFunction { To = keys[(i + 1) % n].Address, Value = 2_000_000 }.GetCallData(),
-                60_000, "transfer")).ToList();
             var clock = Stopwatch.StartNew();
-            var outcomes = await pipeline.ExecuteAsync(batch, null, ct);
+            var outcomes = (await Task.WhenAll(pipeline.ExecuteAsync(Batch(), null, ct), pipeline.ExecuteAsync(Batch(), null, ct))).SelectMany(o => o).ToList();
             clock.Stop();
             if (outcomes.Any(o => !o.Succeeded))
             {
@@ -195,14 +200,14 @@ public sealed class MarketBenchmark(TextWriter log)
             }
             if (round > 0) // round 0 warms up JIT, connections and Anvil's caches
             {
-                rates.Add(n / clock.Elapsed.TotalSeconds);
-                log.WriteLine($"  round {round}: {n} tx in {clock.Elapsed.TotalMilliseconds:N0} ms = {rates[^1]:N0} tx/s");
+                rates.Add(outcomes.Count / clock.Elapsed.TotalSeconds);
+                log.WriteLine($"  round {round}: {outcomes.Count} tx in {clock.Elapsed.TotalMilliseconds:N0} ms = {rates[^1]:N0} tx/s");
             }
         }
         rates.Sort();
         return
         [
-            new("end-to-end transactions per second (median)", rates[rates.Count / 2], "tx/s", $"{n} participants x {rounds} rounds, own keys, signed + sent + mined + receipts checked"),
+            new("end-to-end transactions per second (median)", rates[rates.Count / 2], "tx/s", $"{n} participants x 2 batches in flight x {rounds} rounds, own keys, signed + sent + mined + receipts checked"),
             new("end-to-end transactions per second (worst round)", rates[0], "tx/s"),
         ];
     }

@@ -19,6 +19,10 @@ public sealed class BenchMarketCommand : AsyncCommand<BenchMarketCommand.Setting
         [Description("timed throughput rounds after one warm-up round; default 5")]
         public int Rounds { get; init; } = 5;
 
+        [CommandOption("--throughput-only")]
+        [Description("skip the gas measurements")]
+        public bool ThroughputOnly { get; init; }
+
         [CommandOption("--json <FILE>")]
         [Description("also write the figures as JSON")]
         public string? Json { get; init; }
@@ -31,7 +35,7 @@ public sealed class BenchMarketCommand : AsyncCommand<BenchMarketCommand.Setting
             throw new BadInputException("bench market: --transactions must be at least 2 and --rounds at least 1");
         }
         Console.Error.WriteLine("micromarket bench market: starting Anvil and deploying the contracts");
-        var figures = await new MarketBenchmark(Console.Error).RunAsync(settings.Transactions, settings.Rounds, cancellationToken);
+        var figures = await new MarketBenchmark(Console.Error).RunAsync(settings.Transactions, settings.Rounds, settings.ThroughputOnly, cancellationToken);
         Console.Out.WriteLine($"| figure | value | unit | note |");
         Console.Out.WriteLine($"|---|---:|---|---|");
         foreach (var f in figures)
