@@ -20,6 +20,7 @@ public static class MicroMarketApp
         {
             config.SetApplicationName("micromarket");
             config.SetExceptionHandler((ex, _) => HandleException(ex));
+            config.AddCommand<Commands.PowerFlowCommand>("powerflow").WithDescription("Solve one three-phase power flow of a feeder at a minute of the day.");
         });
         return app.RunAsync(args);
     }
