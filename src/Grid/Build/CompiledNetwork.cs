@@ -88,10 +88,12 @@ internal sealed class CompiledNetwork
     /// <summary>The transformers' LV lag in radians, 0 without transformers.</summary>
     public double PhaseShiftRad { get; }
 
-    public bool HasTransformers => Network.Transformers.Count > 0;
+    public bool HasTransformers => TransformerLvNode.Length > 0;
 
-    /// <summary>True for the node on the HV side of the transformers, whose voltages are reported un-referred.</summary>
-    public bool IsMediumVoltage(int node) => HasTransformers && node == SourceNode;
+    /// <summary>The node on the HV side of the transformers, whose voltages are reported un-referred; -1 without transformers.</summary>
+    public int MediumVoltageNode => HasTransformers ? SourceNode : -1;
+
+    public bool IsMediumVoltage(int node) => node == MediumVoltageNode;
 
     /// <summary>The node at the other end of <paramref name="line"/> from <paramref name="node"/>.</summary>
     public int OtherEnd(int line, int node) => LineFrom[line] == node ? LineTo[line] : LineFrom[line];

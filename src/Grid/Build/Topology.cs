@@ -49,6 +49,9 @@ internal sealed class Topology
     /// <summary>Position of each electrical node, -1 when it is not energised in this mode.</summary>
     public int[] NodePosition { get; }
 
+    /// <summary>Position of each bus (its node's), -1 when it is not energised in this mode.</summary>
+    public int[] BusPosition { get; private set; } = [];
+
     /// <summary>Position of each line's downstream end, -1 when the line is not energised.</summary>
     public int[] LinePosition { get; }
 
@@ -155,6 +158,7 @@ internal sealed class Topology
         Parent = [.. _parent];
         Node = [.. _node];
         BlocksZeroSequence = [.. _blocksZero];
+        BusPosition = [.. Network.BusNode.Select(node => NodePosition[node])];
         Impedance = new double[Count * PhaseImpedance.Stride];
         for (var k = 0; k < Count; k++)
         {

@@ -178,53 +178,57 @@ public sealed class PowerFlowResult
         PowerFlowMode mode,
         int iterations,
         double mismatchV,
-        BusPhaseInjections injections)
+        ReadOnlySpan<double> loadW,
+        ReadOnlySpan<double> loadVar)
     {
         Mode = mode;
         Iterations = iterations;
         MaxVoltageMismatchV = mismatchV;
-        InjectedPowerKw = SumEnergized(injections.ActivePowerKw, topology, net);
-        InjectedReactivePowerKvar = SumEnergized(injections.ReactivePowerKvar, topology, net);
+        // The solver's load list holds every non-zero injection (in W / var, load convention).
+        InjectedPowerKw = -Sum(loadW) / 1000.0;
+        InjectedReactivePowerKvar = -Sum(loadVar) / 1000.0;
         CaptureVoltages(net, topology, vRe, vIm);
         CaptureLines(topology, vRe, vIm, iRe, iIm);
         CaptureSources(net, topology, vRe, vIm, iRe, iIm);
         Converged = true;
     }
 
-    private static double SumEnergized(double[] values, Topology topology, CompiledNetwork net)
+    private static double Sum(ReadOnlySpan<double> values)
     {
         var sum = 0.0;
-        for (var i = 0; i < values.Length; i++)
+        foreach (var v in values)
         {
-            if (topology.NodePosition[net.BusNode[i / 3]] >= 0)
-            {
-                sum += values[i];
-            }
+            sum += v;
         }
         return sum;
     }
 
     private void CaptureVoltages(CompiledNetwork net, Topology topology, double[] vRe, double[] vIm)
     {
+        var busPosition = topology.BusPosition;
         for (var b = 0; b < _energized.Length; b++)
         {
-            var node = net.BusNode[b];
-            var position = topology.NodePosition[node];
+            var position = busPosition[b];
             _energized[b] = position >= 0;
+            var to = 3 * b;
             if (position < 0)
             {
-                _vRe.AsSpan(3 * b, 3).Clear();
-                _vIm.AsSpan(3 * b, 3).Clear();
+                _vRe[to] = _vRe[to + 1] = _vRe[to + 2] = 0.0;
+                _vIm[to] = _vIm[to + 1] = _vIm[to + 2] = 0.0;
+                continue;
             }
-            else if (net.IsMediumVoltage(node))
+            var from = 3 * position;
+            if (net.IsMediumVoltage(net.BusNode[b]))
             {
-                UnreferMediumVoltage(net, vRe, vIm, 3 * position, 3 * b);
+                UnreferMediumVoltage(net, vRe, vIm, from, to);
+                continue;
             }
-            else
-            {
-                vRe.AsSpan(3 * position, 3).CopyTo(_vRe.AsSpan(3 * b, 3));
-                vIm.AsSpan(3 * position, 3).CopyTo(_vIm.AsSpan(3 * b, 3));
-            }
+            _vRe[to] = vRe[from];
+            _vRe[to + 1] = vRe[from + 1];
+            _vRe[to + 2] = vRe[from + 2];
+            _vIm[to] = vIm[from];
+            _vIm[to + 1] = vIm[from + 1];
+            _vIm[to + 2] = vIm[from + 2];
         }
     }
 
@@ -249,31 +253,44 @@ public sealed class PowerFlowResult
 
     private void CaptureLines(Topology topology, double[] vRe, double[] vIm, double[] iRe, double[] iIm)
     {
-        LossesKw = 0;
-        LossesKvar = 0;
-        for (var l = 0; l < _lineLossW.Length; l++)
+        var linePosition = topology.LinePosition;
+        var reversed = topology.LineReversed;
+        var parent = topology.Parent;
+        var lossW = 0.0;
+        var lossVar = 0.0;
+        for (var l = 0; l < linePosition.Length; l++)
         {
-            var position = topology.LinePosition[l];
+            var position = linePosition[l];
+            var to = 3 * l;
             if (position < 0)
             {
-                _iRe.AsSpan(3 * l, 3).Clear();
-                _iIm.AsSpan(3 * l, 3).Clear();
-                _lineLossW[l] = 0;
-                _lineLossVar[l] = 0;
+                _iRe[to] = _iRe[to + 1] = _iRe[to + 2] = 0.0;
+                _iIm[to] = _iIm[to + 1] = _iIm[to + 2] = 0.0;
+                _lineLossW[l] = _lineLossVar[l] = 0.0;
                 continue;
             }
-            var sign = topology.LineReversed[l] ? -1.0 : 1.0;
-            var (w, q) = BranchLoss(topology.Parent[position], position, vRe, vIm, iRe, iIm);
+            var sign = reversed[l] ? -1.0 : 1.0;
+            var down = 3 * position;
+            var up = 3 * parent[position];
+            double w = 0.0, q = 0.0;
             for (var p = 0; p < 3; p++)
             {
-                _iRe[3 * l + p] = sign * iRe[3 * position + p];
-                _iIm[3 * l + p] = sign * iIm[3 * position + p];
+                double cRe = iRe[down + p], cIm = iIm[down + p];
+                _iRe[to + p] = sign * cRe;
+                _iIm[to + p] = sign * cIm;
+                // (V_up - V_down) conj(I): power in at one end minus power out at the other.
+                var dRe = vRe[up + p] - vRe[down + p];
+                var dIm = vIm[up + p] - vIm[down + p];
+                w += dRe * cRe + dIm * cIm;
+                q += dIm * cRe - dRe * cIm;
             }
             _lineLossW[l] = w;
             _lineLossVar[l] = q;
-            LossesKw += w / 1000.0;
-            LossesKvar += q / 1000.0;
+            lossW += w;
+            lossVar += q;
         }
+        LossesKw = lossW / 1000.0;
+        LossesKvar = lossVar / 1000.0;
     }
 
     private void CaptureSources(CompiledNetwork net, Topology topology, double[] vRe, double[] vIm, double[] iRe, double[] iIm)

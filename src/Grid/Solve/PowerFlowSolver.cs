@@ -104,7 +104,8 @@ public sealed class PowerFlowSolver
             _loadIndex.AsSpan(0, loads), _loadW.AsSpan(0, loads), _loadVar.AsSpan(0, loads), state.IRe, state.IIm);
         state.Warm = true;
 
-        result.Capture(_net, topology, state.VRe, state.VIm, state.IRe, state.IIm, mode, iterations, Math.Sqrt(change), injections);
+        result.Capture(_net, topology, state.VRe, state.VIm, state.IRe, state.IIm, mode, iterations, Math.Sqrt(change),
+            _loadW.AsSpan(0, loads), _loadVar.AsSpan(0, loads));
     }
 
     /// <summary>Forgets the previous solutions, so the next solve of each mode starts flat (for cold-start timing).</summary>
@@ -162,26 +163,29 @@ public sealed class PowerFlowSolver
         var p = injections.ActivePowerKw;
         var q = injections.ReactivePowerKvar;
         var count = 0;
-        for (var i = 0; i < p.Length; i++)
+        for (var bus = 0; bus < Network.Buses.Count; bus++)
         {
-            if (p[i] == 0.0 && q[i] == 0.0)
+            for (var phase = 0; phase < 3; phase++)
             {
-                continue;
+                var i = 3 * bus + phase;
+                if (p[i] == 0.0 && q[i] == 0.0)
+                {
+                    continue;
+                }
+                var node = _net.BusNode[bus];
+                var position = topology.NodePosition[node];
+                if (position < 0 || _net.IsMediumVoltage(node))
+                {
+                    throw new ArgumentException(position < 0
+                        ? $"injection at bus '{Network.Buses[bus].Name}', which is not energised in this mode"
+                        : $"injection at the MV source bus '{Network.Buses[bus].Name}' is not modelled");
+                }
+                _loadIndex[count] = 3 * position + phase;
+                // The sweep works in the load convention and in W / var.
+                _loadW[count] = -1000.0 * p[i];
+                _loadVar[count] = -1000.0 * q[i];
+                count++;
             }
-            var bus = i / 3;
-            var node = _net.BusNode[bus];
-            var position = topology.NodePosition[node];
-            if (position < 0 || _net.IsMediumVoltage(node))
-            {
-                throw new ArgumentException(position < 0
-                    ? $"injection at bus '{Network.Buses[bus].Name}', which is not energised in this mode"
-                    : $"injection at the MV source bus '{Network.Buses[bus].Name}' is not modelled");
-            }
-            _loadIndex[count] = 3 * position + i % 3;
-            // The sweep works in the load convention and in W / var.
-            _loadW[count] = -1000.0 * p[i];
-            _loadVar[count] = -1000.0 * q[i];
-            count++;
         }
         return count;
     }

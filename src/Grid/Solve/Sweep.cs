@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace MicroMarket.Grid.Solve;
 
 /// <summary>
@@ -66,26 +69,42 @@ internal static class Sweep
         Span<double> vRe,
         Span<double> vIm)
     {
+        // The hot loop of the solver: one 3x3 complex matrix-vector product per position. The checks are done once
+        // here, so the loop can walk the arrays by reference without per-element bounds checks.
+        var count = parent.Length;
+        if (impedance.Length < count * Build.PhaseImpedance.Stride || iRe.Length < 3 * count || iIm.Length < 3 * count
+            || vRe.Length < 3 * count || vIm.Length < 3 * count)
+        {
+            throw new ArgumentException("sweep buffers are shorter than the tree");
+        }
+        ref var z0 = ref MemoryMarshal.GetReference(impedance);
+        ref var ir = ref MemoryMarshal.GetReference(iRe);
+        ref var ii = ref MemoryMarshal.GetReference(iIm);
+        ref var vr = ref MemoryMarshal.GetReference(vRe);
+        ref var vi = ref MemoryMarshal.GetReference(vIm);
         var maxChange = 0.0;
-        for (var n = 1; n < parent.Length; n++)
+        for (var n = 1; n < count; n++)
         {
             var j = 3 * n;
             var up = 3 * parent[n];
-            var z = impedance.Slice(n * Build.PhaseImpedance.Stride, Build.PhaseImpedance.Stride);
-            double ar = iRe[j], br = iRe[j + 1], cr = iRe[j + 2];
-            double ai = iIm[j], bi = iIm[j + 1], ci = iIm[j + 2];
+            ref var z = ref Unsafe.Add(ref z0, n * Build.PhaseImpedance.Stride);
+            double ar = Unsafe.Add(ref ir, j), br = Unsafe.Add(ref ir, j + 1), cr = Unsafe.Add(ref ir, j + 2);
+            double ai = Unsafe.Add(ref ii, j), bi = Unsafe.Add(ref ii, j + 1), ci = Unsafe.Add(ref ii, j + 2);
             for (var r = 0; r < 3; r++)
             {
-                var row = z.Slice(6 * r, 6);
-                var dRe = row[0] * ar - row[1] * ai + row[2] * br - row[3] * bi + row[4] * cr - row[5] * ci;
-                var dIm = row[0] * ai + row[1] * ar + row[2] * bi + row[3] * br + row[4] * ci + row[5] * cr;
-                var newRe = vRe[up + r] - dRe;
-                var newIm = vIm[up + r] - dIm;
-                var eRe = newRe - vRe[j + r];
-                var eIm = newIm - vIm[j + r];
+                ref var row = ref Unsafe.Add(ref z, 6 * r);
+                double z0r = row, z0i = Unsafe.Add(ref row, 1), z1r = Unsafe.Add(ref row, 2), z1i = Unsafe.Add(ref row, 3), z2r = Unsafe.Add(ref row, 4), z2i = Unsafe.Add(ref row, 5);
+                var dRe = z0r * ar - z0i * ai + z1r * br - z1i * bi + z2r * cr - z2i * ci;
+                var dIm = z0r * ai + z0i * ar + z1r * bi + z1i * br + z2r * ci + z2i * cr;
+                var newRe = Unsafe.Add(ref vr, up + r) - dRe;
+                var newIm = Unsafe.Add(ref vi, up + r) - dIm;
+                ref var oldRe = ref Unsafe.Add(ref vr, j + r);
+                ref var oldIm = ref Unsafe.Add(ref vi, j + r);
+                var eRe = newRe - oldRe;
+                var eIm = newIm - oldIm;
                 maxChange = Math.Max(maxChange, eRe * eRe + eIm * eIm);
-                vRe[j + r] = newRe;
-                vIm[j + r] = newIm;
+                oldRe = newRe;
+                oldIm = newIm;
             }
         }
         return maxChange;
