@@ -7,26 +7,20 @@ using MicroMarket.Grid.Solve;
 namespace MicroMarket.Grid.Bench;
 
 /// <summary>
-/// The IEEE European LV feeder's day as a simulator runs it: one solver, one injection buffer and one result reused,
-/// each minute's 55 constant-PQ loads written from precomputed profile arrays, then one solve.
+/// The IEEE European LV feeder's day as a simulator runs it: one solver, one injection buffer and one result reused;
+/// each minute the 55 loads are written from their profiles (<see cref="ProfiledLoads"/>), then one solve.
 /// </summary>
 public sealed class IeeeDay
 {
-    private readonly (int Bus, Phase Phase, double[] Kw, double TanPhi)[] _loads;
-
     public IeeeDay(PowerFlowOptions? options = null)
     {
         Network = NetworkLibrary.Load(IeeeEuLvFeeder.Name);
         Solver = new PowerFlowSolver(Network, options);
         Injections = Solver.CreateInjections();
         Result = Solver.CreateResult();
-        _loads = [.. Network.Units.Select(u =>
-        {
-            LoadProfiles.TryParseProfileName(u.Profile!, out var n);
-            var phase = (Phase)System.Numerics.BitOperations.TrailingZeroCount((int)u.Phases);
-            var kw = LoadProfiles.Get(n).Values.ToArray().Select(v => v * u.RatedPowerKw).ToArray();
-            return (Network.BusIndex(u.Bus), phase, kw, Math.Tan(Math.Acos(u.PowerFactor)));
-        })];
+        // Setup, not timed work: parse the 55 household profiles once, as a simulator would before its first slot.
+        ProfiledLoads.Apply(Injections, 1);
+        Injections.Clear();
     }
 
     public Network Network { get; }
@@ -38,11 +32,7 @@ public sealed class IeeeDay
     public int SolveMinute(int minute)
     {
         Injections.Clear();
-        foreach (var (bus, phase, kw, tanPhi) in _loads)
-        {
-            var p = kw[minute - 1];
-            Injections.Add(bus, phase, -p, -p * tanPhi);
-        }
+        ProfiledLoads.Apply(Injections, minute);
         Solver.Solve(Injections, PowerFlowMode.GridConnected, Result);
         return Result.Iterations;
     }

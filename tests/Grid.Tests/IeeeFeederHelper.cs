@@ -13,12 +13,6 @@ internal static class IeeeFeederHelper
     public static void ApplyMinute(BusPhaseInjections injections, int minute)
     {
         injections.Clear();
-        foreach (var unit in injections.Network.Units)
-        {
-            LoadProfiles.TryParseProfileName(unit.Profile!, out var n);
-            var p = unit.RatedPowerKw * LoadProfiles.PowerKw(n, minute);
-            var q = p * Math.Tan(Math.Acos(unit.PowerFactor));
-            injections.AddLoad(unit, p, q);
-        }
+        ProfiledLoads.Apply(injections, minute);
     }
 }

@@ -46,11 +46,7 @@ public sealed class PowerFlowCommand : Command<PowerFlowCommand.Settings>
         var network = LoadNetwork(settings.Network);
         var solver = new PowerFlowSolver(network);
         var injections = solver.CreateInjections();
-        foreach (var unit in network.Units.Where(u => u.Kind == UnitKind.Load))
-        {
-            var p = unit.RatedPowerKw * (unit.Profile is { } name && LoadProfiles.TryParseProfileName(name, out var n) ? LoadProfiles.PowerKw(n, minute) : 1.0);
-            injections.AddLoad(unit, p, p * Math.Tan(Math.Acos(unit.PowerFactor)));
-        }
+        ProfiledLoads.Apply(injections, minute);
 
         Grid.Results.PowerFlowResult result;
         try

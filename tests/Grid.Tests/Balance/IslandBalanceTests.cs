@@ -1,5 +1,6 @@
 using MicroMarket.Grid.Balance;
 using MicroMarket.Grid.Model;
+using MicroMarket.Grid.Profiles;
 using MicroMarket.Grid.Solve;
 using MicroMarket.Grid.Units;
 using Xunit;
@@ -27,13 +28,12 @@ public sealed class IslandBalanceTests
         public BusPhaseInjections Generation { get; }
         public BusPhaseInjections Consumption { get; }
 
-        public void Load(int minute, double scale = 1.0)
+        public void Load(int minute)
         {
             Consumption.Clear();
             foreach (var unit in Ieee.Units)
             {
-                Profiles.LoadProfiles.TryParseProfileName(unit.Profile!, out var n);
-                var p = scale * Profiles.LoadProfiles.PowerKw(n, minute);
+                var p = ProfiledLoads.PowerKw(unit, minute);
                 Consumption.Add(unit, p, p * Math.Tan(Math.Acos(unit.PowerFactor)));
             }
         }

@@ -34,6 +34,26 @@ public sealed class FeederFileTests
     }
 
     [Fact]
+    public void A_feeder_without_transformer_is_fed_at_LV_through_its_short_circuit_impedance()
+    {
+        // Drop the transformer and the MV bus: a 0.416 kV source with ISC3 = 10 kA, ISC1 = 8 kA at bus B1.
+        var start = Example.IndexOf("[source]", StringComparison.Ordinal);
+        var end = Example.IndexOf("[buses]", StringComparison.Ordinal);
+        var text = Example.Remove(start, end - start).Replace("MV,   11,         0,   0\n", "")
+            + "\n[source]\nbus, voltage_kv, isc3_a, isc1_a\nB1, 0.416, 10000, 8000\n";
+        var network = FeederFile.Parse("lv.feeder", text);
+        Assert.Empty(network.Transformers);
+        var solver = new PowerFlowSolver(network);
+        var injections = solver.CreateInjections();
+        injections.AddLoad(network.Unit("house1"), 10.0, 0.0); // single-phase: zero-sequence current flows through the source
+        var result = solver.Solve(injections, PowerFlowMode.GridConnected);
+        var b1 = network.BusIndex("B1");
+        Assert.True(result.VoltageMagnitudeV(b1, Phase.A) < 416 / Math.Sqrt(3));
+        Assert.Equal(result.SourcePowerTotalKw, result.ExternalGridPowerKw, 12);
+        Assert.Equal(10.0 + result.LossesKw, result.SourcePowerTotalKw, 9);
+    }
+
+    [Fact]
     public void A_bad_number_names_file_line_and_field()
     {
         var text = Example.Replace("L3,   B3,       B4,     40,", "L3,   B3,       B4,     forty,");

@@ -1,5 +1,6 @@
 using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Networks;
+using MicroMarket.Grid.Profiles;
 using MicroMarket.Grid.Solve;
 using Xunit;
 using Xunit.Abstractions;
@@ -17,10 +18,7 @@ public sealed class CigreLvTests(ITestOutputHelper output)
         var network = NetworkLibrary.Load(CigreLvNetwork.Name);
         var solver = new PowerFlowSolver(network);
         var injections = solver.CreateInjections();
-        foreach (var unit in network.Units)
-        {
-            injections.AddLoad(unit, unit.RatedPowerKw, unit.RatedPowerKw * Math.Tan(Math.Acos(unit.PowerFactor)));
-        }
+        ProfiledLoads.Apply(injections, minute: 1); // no profiles: every load at its listed maximum demand
         return (network, solver.Solve(injections, PowerFlowMode.GridConnected));
     }
 
