@@ -43,8 +43,7 @@ public sealed class PowerFlowCommand : Command<PowerFlowCommand.Settings>
         {
             throw new BadInputException($"powerflow: --minute '{text}' is not a whole minute in 1..{LoadProfiles.MinutesPerDay}");
         }
-        var network = LoadNetwork(settings.Network);
-        var solver = new PowerFlowSolver(network);
+        var (network, solver) = LoadNetwork(settings.Network);
         var injections = solver.CreateInjections();
         ProfiledLoads.Apply(injections, minute);
 
@@ -70,11 +69,13 @@ public sealed class PowerFlowCommand : Command<PowerFlowCommand.Settings>
         return MicroMarketApp.ExitOk;
     }
 
-    private static Network LoadNetwork(string nameOrPath)
+    private static (Network, PowerFlowSolver) LoadNetwork(string nameOrPath)
     {
         try
         {
-            return NetworkLibrary.Load(nameOrPath);
+            // Building the solver checks the topology (radial, connected), so its errors are the user's too.
+            var network = NetworkLibrary.Load(nameOrPath);
+            return (network, new PowerFlowSolver(network));
         }
         catch (Exception e) when (e is FileNotFoundException or NetworkFormatException or InvalidNetworkException or IOException or UnauthorizedAccessException)
         {

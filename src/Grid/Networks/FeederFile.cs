@@ -33,17 +33,15 @@ public static class FeederFile
 
         var name = OptionalSection("feeder")?.Require("name").Rows.FirstOrDefault()?.Text("name") ?? Path.GetFileNameWithoutExtension(file);
 
+        foreach (var table in sections.Values.Where(t => t.HasColumn("name")))
+        {
+            RequireUniqueNames(table);
+        }
+
         var buses = Section("buses").Require("name", "voltage_kv").Rows
             .Select(r => new Bus(r.Text("name"), r.Number("voltage_kv", 1e-3, 1000), r.OptionalNumber("x"), r.OptionalNumber("y")))
             .ToList();
-        var busNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (bus, row) in buses.Zip(sections["buses"].Rows))
-        {
-            if (!busNames.Add(bus.Name))
-            {
-                throw row.Error("name", $"duplicate bus '{bus.Name}'");
-            }
-        }
+        var busNames = buses.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
         string BusRef(CsvRow r, string column)
         {
             var bus = r.Text(column);
@@ -99,6 +97,19 @@ public static class FeederFile
         }
     }
 
+    private static void RequireUniqueNames(CsvRows table)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in table.Rows)
+        {
+            var name = row.Text("name");
+            if (!seen.Add(name))
+            {
+                throw row.Error("name", $"duplicate name '{name}'");
+            }
+        }
+    }
+
     private static UnitConnection ReadUnit(CsvRow r, string bus)
     {
         if (!PhaseExtensions.TryParse(r.Text("phases"), out var phases))
@@ -106,7 +117,7 @@ public static class FeederFile
             throw r.Error("phases", $"'{r.Text("phases")}' is not A, B, C or ABC");
         }
         var kindText = r.Text("kind");
-        if (!Enum.TryParse<UnitKind>(kindText.Replace("_", ""), ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+        if (!char.IsLetter(kindText[0]) || !Enum.TryParse<UnitKind>(kindText.Replace("_", ""), ignoreCase: true, out var kind))
         {
             throw r.Error("kind", $"'{kindText}' is not one of {string.Join(", ", Enum.GetNames<UnitKind>())}");
         }

@@ -270,20 +270,12 @@ public sealed class PowerFlowResult
                 continue;
             }
             var sign = reversed[l] ? -1.0 : 1.0;
-            var down = 3 * position;
-            var up = 3 * parent[position];
-            double w = 0.0, q = 0.0;
             for (var p = 0; p < 3; p++)
             {
-                double cRe = iRe[down + p], cIm = iIm[down + p];
-                _iRe[to + p] = sign * cRe;
-                _iIm[to + p] = sign * cIm;
-                // (V_up - V_down) conj(I): power in at one end minus power out at the other.
-                var dRe = vRe[up + p] - vRe[down + p];
-                var dIm = vIm[up + p] - vIm[down + p];
-                w += dRe * cRe + dIm * cIm;
-                q += dIm * cRe - dRe * cIm;
+                _iRe[to + p] = sign * iRe[3 * position + p];
+                _iIm[to + p] = sign * iIm[3 * position + p];
             }
+            var (w, q) = BranchLoss(parent[position], position, vRe, vIm, iRe, iIm);
             _lineLossW[l] = w;
             _lineLossVar[l] = q;
             lossW += w;

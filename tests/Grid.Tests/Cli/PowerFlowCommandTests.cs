@@ -85,12 +85,20 @@ public sealed class PowerFlowCommandTests
         Assert.Contains("neither a built-in network", error);
 
         var bad = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.feeder");
-        await File.WriteAllTextAsync(bad, "[buses]\nname, voltage_kv\nB1, zero\n");
+        var example = Path.Combine(AppContext.BaseDirectory, "Feeders", "example-10bus.feeder");
         try
         {
+            await File.WriteAllTextAsync(bad, "[buses]\nname, voltage_kv\nB1, zero\n");
             (exit, _, error) = await Run("powerflow", bad, "--minute", "5");
             Assert.Equal(MicroMarketApp.ExitBadInput, exit);
             Assert.Contains($"{bad}:3: [buses] voltage_kv: 'zero' is not a number", error);
+
+            // A well-formed file whose lines close a loop fails when the solver checks the topology.
+            var looped = (await File.ReadAllTextAsync(example)).Replace("L9,   B9,       B10,    40,       4c_35", "L9,   B9,       B10,    40,       4c_35\nL10,  B10,      B5,     40,       4c_35");
+            await File.WriteAllTextAsync(bad, looped);
+            (exit, _, error) = await Run("powerflow", bad, "--minute", "5");
+            Assert.Equal(MicroMarketApp.ExitBadInput, exit);
+            Assert.Contains("closes a loop", error);
         }
         finally
         {

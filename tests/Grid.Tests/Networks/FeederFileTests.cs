@@ -80,6 +80,9 @@ public sealed class FeederFileTests
     [InlineData("house1,   B2,  A,      load,", "house1,   B2,  D,      load,", "[units] phases", "not A, B, C or ABC")]
     [InlineData("house1,   B2,  A,      load,", "house1,   B2,  A,      fridge,", "[units] kind", "is not one of")]
     [InlineData("ieee-eu-lv:1\n", "ieee-eu-lv:101\n", "[units] profile", "not a known profile")]
+    [InlineData("house1,   B2,  A,      load,", "house1,   B2,  A,      4,", "[units] kind", "is not one of")]
+    [InlineData("house2,", "house1,", "[units] name", "duplicate name 'house1'")]
+    [InlineData("L2,   B2,", "L1,   B2,", "[lines] name", "duplicate name 'L1'")]
     public void Malformed_files_are_rejected_with_the_field(string find, string replace, string field, string problem)
     {
         var e = Assert.Throws<NetworkFormatException>(() => FeederFile.Parse("my.feeder", Example.Replace(find, replace)));
