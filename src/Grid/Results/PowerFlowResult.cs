@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using MicroMarket.Grid.Build;
 using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Solve;
@@ -168,6 +169,8 @@ public sealed class PowerFlowResult
         }
     }
 
+    // Runs once per solve over every bus and line: optimised from the first call, like the sweep kernels.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Capture(
         CompiledNetwork net,
         Topology topology,
@@ -203,6 +206,7 @@ public sealed class PowerFlowResult
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CaptureVoltages(CompiledNetwork net, Topology topology, double[] vRe, double[] vIm)
     {
         var busPosition = topology.BusPosition;
@@ -251,6 +255,7 @@ public sealed class PowerFlowResult
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CaptureLines(Topology topology, double[] vRe, double[] vIm, double[] iRe, double[] iIm)
     {
         var linePosition = topology.LinePosition;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using MicroMarket.Grid.Build;
 using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Results;
@@ -158,6 +159,7 @@ public sealed class PowerFlowSolver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int CollectLoads(BusPhaseInjections injections, Topology topology)
     {
         var p = injections.ActivePowerKw;
