@@ -23,12 +23,6 @@ internal sealed class CompiledNetwork
     {
         Network = network;
         (BusNode, NodeCount) = MergeSwitchedBuses(network);
-        NodeBaseVoltageV = new double[NodeCount];
-        for (var b = 0; b < network.Buses.Count; b++)
-        {
-            NodeBaseVoltageV[BusNode[b]] = network.Buses[b].BaseVoltageV;
-        }
-
         SourceNode = BusNode[network.BusIndex(network.Source.Bus)];
         LineFrom = new int[network.Lines.Count];
         LineTo = new int[network.Lines.Count];
@@ -70,7 +64,6 @@ internal sealed class CompiledNetwork
     public Network Network { get; }
     public int NodeCount { get; }
     public int[] BusNode { get; }
-    public double[] NodeBaseVoltageV { get; }
     public int SourceNode { get; }
     public int[] LineFrom { get; }
     public int[] LineTo { get; }

@@ -43,9 +43,6 @@ internal sealed class Topology
 
     public bool[] BlocksZeroSequence { get; private set; } = [];
 
-    /// <summary>Electrical node at each position, -1 for the virtual EMF.</summary>
-    public int[] Node { get; private set; } = [];
-
     /// <summary>Position of each electrical node, -1 when it is not energised in this mode.</summary>
     public int[] NodePosition { get; }
 
@@ -156,7 +153,6 @@ internal sealed class Topology
     private void Freeze()
     {
         Parent = [.. _parent];
-        Node = [.. _node];
         BlocksZeroSequence = [.. _blocksZero];
         BusPosition = [.. Network.BusNode.Select(node => NodePosition[node])];
         Impedance = new double[Count * PhaseImpedance.Stride];

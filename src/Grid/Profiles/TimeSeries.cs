@@ -39,30 +39,29 @@ public sealed class TimeSeries
     public double Cyclic(int index) => _values[((index % _values.Length) + _values.Length) % _values.Length];
 
     /// <summary>
-    /// Averages consecutive blocks to a coarser step (e.g. 1-minute household kW to 15-minute slots). The mean of
-    /// a power preserves its energy. <paramref name="step"/> must be a whole multiple of <see cref="Step"/>
-    /// dividing the series length.
+    /// Averages the series over a coarser step (1-minute household kW to 15-minute slots, 10-minute wind power to
+    /// 15-minute slots), weighting each value by the time it overlaps the new interval, so that the energy of a power
+    /// series is preserved. A trailing part shorter than <paramref name="step"/> is dropped.
     /// </summary>
     public TimeSeries Aggregate(TimeSpan step)
     {
-        if (step.Ticks % Step.Ticks != 0)
+        if (step < Step)
         {
-            throw new ArgumentException($"{step} is not a multiple of the series step {Step}", nameof(step));
+            throw new ArgumentException($"{step} is finer than the series step {Step}; only aggregation is supported", nameof(step));
         }
-        var block = (int)(step.Ticks / Step.Ticks);
-        if (_values.Length % block != 0)
+        var source = Step.Ticks;
+        var target = step.Ticks;
+        var result = new double[_values.Length * source / target];
+        for (var k = 0; k < result.Length; k++)
         {
-            throw new ArgumentException($"{Count} values of {Step} do not split into whole {step} intervals", nameof(step));
-        }
-        var result = new double[_values.Length / block];
-        for (var i = 0; i < result.Length; i++)
-        {
+            long from = k * target, to = from + target;
             var sum = 0.0;
-            for (var k = 0; k < block; k++)
+            for (var i = from / source; i * source < to; i++)
             {
-                sum += _values[i * block + k];
+                var overlap = Math.Min(to, (i + 1) * source) - Math.Max(from, i * source);
+                sum += _values[i] * overlap;
             }
-            result[i] = sum / block;
+            result[k] = sum / target;
         }
         return new TimeSeries(Name, Unit, step, result, Start);
     }

@@ -28,6 +28,8 @@ public sealed class GenerationTests
         // Midnight is dark, noon is bright.
         Assert.Equal(0.0, pv[0]);
         Assert.True(pv[48] > 0.3);
+        var fine = MeasuredPv.SerfEast1Minute();
+        Assert.Equal((2_607, 1.0), (fine.Count, fine.Values.ToArray().Max()));
     }
 
     [Fact]
@@ -95,6 +97,16 @@ public sealed class GenerationTests
         var output = turbine.Output(wind.SpeedMs[0], curtailmentSetpointKw: 0);
         Assert.Equal(output.AvailableKw, output.CurtailedKw);
         Assert.True(MeasuredWind.Fergus().HeightIsAssumed);
+
+        // The recommended pipeline: power curve at the 10-minute measurement step, then average the power to the slot.
+        var powerKw = wind.SpeedMs.Map("turbine", "kW", v => turbine.Output(v).PowerKw);
+        var slots = powerKw.Aggregate(TimeSpan.FromMinutes(15));
+        Assert.Equal(wind.SpeedMs.Count * 10 / 15, slots.Count);
+        // Slot 0 covers the first 10-minute value and half of the second; slot 1 the other half and the third.
+        Assert.Equal((powerKw[0] * 10 + powerKw[1] * 5) / 15, slots[0], 12);
+        Assert.Equal((powerKw[1] * 5 + powerKw[2] * 10) / 15, slots[1], 12);
+        // Energy is preserved over the covered time (3 146 slots = 4 719 ten-minute values; the last 10 minutes are dropped).
+        Assert.Equal(powerKw.Values[..4719].ToArray().Sum() * 10, slots.Values.ToArray().Sum() * 15, 6);
     }
 
     [Fact]
