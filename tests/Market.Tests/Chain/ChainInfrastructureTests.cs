@@ -92,8 +92,16 @@ public sealed class TransactionPipelineTests(AnvilFixture fx)
         await fx.FundAsync(senders);
         var outcomes = await fx.Pipeline.ExecuteAsync(
             senders.Select((s, i) => new TxRequest(s, fx.Operator.Address, [(byte)i], 30_000, $"t{i}")).ToList(), AnvilFixture.Deployed + 1);
-        var block = await fx.Chain.Rpc.CallAsync("eth_getBlockByNumber", "latest", false);
-        var mined = block.GetProperty("transactions").EnumerateArray().Select(t => t.GetString()).ToList();
+        // 300 transactions fill two blocks (at most 250 each), both at the batch's time.
+        var blocks = outcomes.Select(o => o.BlockNumber).Distinct().ToList();
+        Assert.Equal(2, blocks.Count);
+        var mined = new List<string?>();
+        foreach (var number in blocks)
+        {
+            var block = await fx.Chain.Rpc.CallAsync("eth_getBlockByNumber", ChainConnection.Hex(number), false);
+            Assert.Equal(AnvilFixture.Deployed + 1, ChainConnection.ParseLong(block.GetProperty("timestamp")));
+            mined.AddRange(block.GetProperty("transactions").EnumerateArray().Select(t => t.GetString()));
+        }
         Assert.Equal(outcomes.Select(o => o.Hash), mined);
     });
 
