@@ -201,7 +201,9 @@ public sealed class MarketBenchmark(TextWriter log)
             if (round > 0) // round 0 warms up JIT, connections and Anvil's caches
             {
                 rates.Add(outcomes.Count / clock.Elapsed.TotalSeconds);
-                log.WriteLine($"  round {round}: {outcomes.Count} tx in {clock.Elapsed.TotalMilliseconds:N0} ms = {rates[^1]:N0} tx/s");
+                var t = pipeline.Timings;
+                log.WriteLine($"  round {round}: {outcomes.Count} tx in {clock.Elapsed.TotalMilliseconds:N0} ms = {rates[^1]:N0} tx/s " +
+                    $"(cumulative: estimate {t.Estimating.TotalMilliseconds:N0}, sign+send {t.SigningAndSending.TotalMilliseconds:N0}, mine {t.Mining.TotalMilliseconds:N0}, receipts {t.Receipts.TotalMilliseconds:N0} ms)");
             }
         }
         rates.Sort();

@@ -51,6 +51,15 @@ public sealed record TxOutcome(
 public sealed class TransactionDroppedException(string hash, string label)
     : Exception($"{label}: transaction {hash} was accepted but never mined (dropped by the node).");
 
+/// <summary>Where a pipeline's time went, summed over its batches (for benchmarks and progress displays).</summary>
+public sealed record PipelineTimings(TimeSpan Estimating, TimeSpan SigningAndSending, TimeSpan Mining, TimeSpan Receipts)
+{
+    public static PipelineTimings Zero { get; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+
+    public PipelineTimings Add(PipelineTimings other) => new(
+        Estimating + other.Estimating, SigningAndSending + other.SigningAndSending, Mining + other.Mining, Receipts + other.Receipts);
+}
+
 public sealed record TransactionPipelineOptions
 {
     /// <summary>How long to wait for receipts when the node mines by itself (live mode, Geth).</summary>
@@ -98,6 +107,7 @@ public sealed class TransactionPipeline
     private readonly SemaphoreSlim _sending = new(1, 1);
     private BigInteger? _gasPrice;
     private long _transactionsMined;
+    private PipelineTimings _timings = PipelineTimings.Zero;
 
     public TransactionPipeline(ChainConnection chain, TransactionPipelineOptions? options = null)
     {
@@ -115,6 +125,9 @@ public sealed class TransactionPipeline
 
     /// <summary>Transactions mined so far through this pipeline (for progress and tx/s displays).</summary>
     public long TransactionsMined => Interlocked.Read(ref _transactionsMined);
+
+    /// <summary>Wall time spent per stage so far (overlapping batches overlap here too).</summary>
+    public PipelineTimings Timings => Volatile.Read(ref _timings);
 
     /// <summary>
     /// Sends the batch, mines it (one block, at <paramref name="blockTimestamp"/> if given and the
@@ -138,19 +151,26 @@ public sealed class TransactionPipeline
                 // carry the time the batch will be mined at (gates depend on it).
                 await _chain.SetNextBlockTimestampAsync(time).ConfigureAwait(false);
             }
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var gasLimits = await GasLimitsAsync(batch, outcomes, cancellationToken).ConfigureAwait(false);
             await LoadNoncesAsync(batch, cancellationToken).ConfigureAwait(false);
+            var estimating = clock.Elapsed;
+            var sending = TimeSpan.Zero;
+            var mining = TimeSpan.Zero;
             var rejectedSenders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var perBlock = _options.MineExplicitly ? _options.MaxTransactionsPerBlock : Math.Max(1, batch.Count);
             for (var start = 0; start == 0 || start < batch.Count; start += perBlock)
             {
+                clock.Restart();
                 var indices = Enumerable.Range(start, Math.Min(perBlock, batch.Count - start)).Where(i => outcomes[i] is null).ToList();
                 var sent = await SendInRoundsAsync(batch, indices, gasLimits, outcomes, rejectedSenders, cancellationToken).ConfigureAwait(false);
+                sending += clock.Elapsed;
                 if (!_options.MineExplicitly || (sent.Count == 0 && (start > 0 || blockTimestamp is null)))
                 {
                     blocks.Add((null, sent));
                     continue;
                 }
+                clock.Restart();
                 if (start > 0 && blockTimestamp is { } sameTime)
                 {
                     // Every block of one batch carries the batch's time.
@@ -158,14 +178,29 @@ public sealed class TransactionPipeline
                 }
                 await _chain.MineAsync().ConfigureAwait(false);
                 blocks.Add((await _chain.GetBlockNumberAsync().ConfigureAwait(false), sent));
+                mining += clock.Elapsed;
             }
+            Record(new PipelineTimings(estimating, sending, mining, TimeSpan.Zero));
         }
         finally
         {
             _sending.Release();
         }
+        var receiptClock = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(blocks.Select(b => CollectReceiptsAsync(batch, b.Sent, outcomes, b.Block, cancellationToken))).ConfigureAwait(false);
+        Record(PipelineTimings.Zero with { Receipts = receiptClock.Elapsed });
         return outcomes.Select(o => o!).ToList();
+    }
+
+    private void Record(PipelineTimings spent)
+    {
+        PipelineTimings current, updated;
+        do
+        {
+            current = Volatile.Read(ref _timings);
+            updated = current.Add(spent);
+        }
+        while (Interlocked.CompareExchange(ref _timings, updated, current) != current);
     }
 
     /// <summary>Sends one transaction and returns its successful outcome, or throws its failure.</summary>
@@ -303,7 +338,7 @@ public sealed class TransactionPipeline
     /// <summary>eth_sendRawTransaction for a round, in concurrent chunks (the node verifies signatures on all its cores).</summary>
     private async Task<RpcResponse[]> SendRawAsync(SignedTransaction[] signed, CancellationToken cancellationToken)
     {
-        const int chunk = 256;
+        const int chunk = 64;
         var chunks = Enumerable.Range(0, (signed.Length + chunk - 1) / chunk)
             .Select(c => _chain.Rpc.BatchAsync(
                 signed.Skip(c * chunk).Take(chunk).Select(s => new RpcRequest("eth_sendRawTransaction", s.RawHex)).ToList(),

@@ -1,0 +1,88 @@
+namespace MicroMarket.Scenarios.Model;
+
+/// <summary>
+/// A scenario as loaded, validated and resolved: every default applied, every generated unit
+/// listed (see <see cref="UnitSpec"/>), prices in tokens per kWh. Same scenario + same seed, same run.
+/// </summary>
+/// <param name="Name">Short name, used for run folders.</param>
+/// <param name="Description">Free text for the report.</param>
+/// <param name="Seed">Seeds every random draw of the run (forecast errors, clouds, unit placement).</param>
+/// <param name="Time">Calendar and slot length.</param>
+/// <param name="Mode">Island (a slack unit closes the balance) or grid-connected (an upstream supplier at tariffs).</param>
+/// <param name="Network">The feeder.</param>
+/// <param name="Market">Gates, price bounds, imbalance rule, money.</param>
+/// <param name="Units">Every unit, in file order (generated units after the listed ones).</param>
+/// <param name="SourcePath">The scenario file; relative paths inside it resolve against its folder.</param>
+public sealed record Scenario(
+    string Name,
+    string? Description,
+    int Seed,
+    ScenarioTime Time,
+    GridMode Mode,
+    NetworkChoice Network,
+    MarketSettings Market,
+    IReadOnlyList<UnitSpec> Units,
+    string SourcePath)
+{
+    /// <summary>The unit id of the implicit upstream supplier in grid-connected mode.</summary>
+    public const string GridUnitId = "grid";
+}
+
+/// <summary>
+/// The simulated calendar: <see cref="Days"/> delivery days from <see cref="Start"/> (local dates in
+/// <see cref="TimeZone"/>), cut into slots of <see cref="SlotMinutes"/>.
+/// </summary>
+/// <param name="Start">First delivery day (local date).</param>
+/// <param name="Days">Number of delivery days, 1..366.</param>
+/// <param name="SlotMinutes">Slot length in minutes; divides 60 (the market's default is 15).</param>
+/// <param name="TimeZone">IANA time zone id, e.g. "Europe/Madrid". Slots are counted in UTC from local midnight of
+/// <see cref="Start"/>, so a day with a daylight-saving change still has 24 hours of slots (documented).</param>
+public sealed record ScenarioTime(DateOnly Start, int Days, int SlotMinutes, string TimeZone)
+{
+    public int SlotsPerDay => 24 * 60 / SlotMinutes;
+
+    public TimeSpan SlotLength => TimeSpan.FromMinutes(SlotMinutes);
+}
+
+/// <summary>How the feeder relates to the rest of the grid.</summary>
+public abstract record GridMode;
+
+/// <summary>No upstream grid: the scenario's slack unit forms the grid and closes the balance, and is the balance-responsible party.</summary>
+public sealed record IslandMode : GridMode;
+
+/// <summary>
+/// Connected through the feeder's transformer to an upstream supplier, registered as unit
+/// <see cref="Scenario.GridUnitId"/>: it sells any amount at <see cref="RetailPrice"/> and buys any amount
+/// at <see cref="FeedInPrice"/> (tokens per kWh), and is the balance-responsible party.
+/// </summary>
+/// <param name="CapacityKw">Transformer import/export limit the supplier offers (kW per slot), null for the transformer rating.</param>
+public sealed record GridConnectedMode(decimal RetailPrice, decimal FeedInPrice, double? CapacityKw) : GridMode;
+
+/// <summary>The feeder: a built-in network by name or a feeder file (see docs/grid.md), exactly one of the two.</summary>
+/// <param name="Name">ieee-eu-lv or cigre-lv.</param>
+/// <param name="FilePath">Absolute path of a feeder file (resolved against the scenario's folder when loaded).</param>
+public sealed record NetworkChoice(string? Name, string? FilePath)
+{
+    public string NameOrPath => Name ?? FilePath ?? throw new InvalidOperationException("A network needs a name or a file.");
+}
+
+/// <summary>Market rules the contract is deployed with, and money.</summary>
+/// <param name="DayAheadGate">Local time on D-1 when the day-ahead gate of day D closes (default 12:00).</param>
+/// <param name="IntradayGateMinutes">The intra-day gate of an hour closes this long before it (default 60).</param>
+/// <param name="ReadingWindowMinutes">Meter readings are accepted this long after their slot (default 15).</param>
+/// <param name="PriceFloor">Lowest admissible order price, tokens per kWh (default 0).</param>
+/// <param name="PriceCap">Highest admissible order price, tokens per kWh (default 3).</param>
+/// <param name="ImbalancePenaltyPercent">Short imbalance pays the dearer cleared price x (1 + penalty), long gets the cheaper x (1 - penalty) (default 20).</param>
+/// <param name="ImbalanceFallbackPrice">Imbalance reference when neither auction of a slot traded, tokens per kWh (default 0.30).</param>
+/// <param name="InitialBalance">Tokens each unit starts with (minted and deposited as collateral), unless the unit says otherwise (default 500).</param>
+/// <param name="MarginSlots">Each unit's imbalance margin: this many slots of its rating at the price cap stay locked (default 1).</param>
+public sealed record MarketSettings(
+    TimeOnly DayAheadGate,
+    int IntradayGateMinutes,
+    int ReadingWindowMinutes,
+    decimal PriceFloor,
+    decimal PriceCap,
+    decimal ImbalancePenaltyPercent,
+    decimal ImbalanceFallbackPrice,
+    decimal InitialBalance,
+    int MarginSlots);

@@ -1,0 +1,39 @@
+namespace MicroMarket.Scenarios.Model;
+
+/// <summary>How a unit bids. Prices are tokens per kWh.</summary>
+public abstract record StrategySpec;
+
+/// <summary>
+/// Sells its forecast at <see cref="Price"/> (producers: about 0) or buys its forecast at
+/// <see cref="Price"/> (consumers: their reservation price); intra-day it trades its forecast update.
+/// </summary>
+public sealed record PriceTakerStrategy(decimal Price) : StrategySpec;
+
+/// <summary>Offers its capacity in up to four steps at its marginal cost (slack units; from the fuel curve), plus <see cref="Markup"/>.</summary>
+public sealed record MarginalCostStrategy(decimal Markup) : StrategySpec;
+
+/// <summary>
+/// Battery arbitrage on its price forecast within its SoC limits: charges in the cheapest slots and
+/// discharges in the dearest when the spread beats the round-trip loss plus <see cref="MinimumSpread"/>;
+/// intra-day it offers its remaining headroom as balancing.
+/// </summary>
+public sealed record ArbitrageStrategy(decimal MinimumSpread) : StrategySpec;
+
+/// <summary>
+/// EV: buys the energy needed by departure in the cheapest forecast slots, bidding up to
+/// <see cref="WillingnessToPay"/>; intra-day, when <see cref="OfferDemandResponse"/>, offers to shift
+/// scheduled charging (sell it back) at <see cref="DemandResponsePremium"/> above the day-ahead price,
+/// as long as departure is still met.
+/// </summary>
+public sealed record EvChargingStrategy(decimal WillingnessToPay, bool OfferDemandResponse, decimal DemandResponsePremium) : StrategySpec;
+
+/// <summary>Flexible load: schedules its job in the cheapest forecast window up to <see cref="WillingnessToPay"/>; intra-day it offers to shift.</summary>
+public sealed record FlexibleShiftStrategy(decimal WillingnessToPay, bool OfferDemandResponse, decimal DemandResponsePremium) : StrategySpec;
+
+/// <summary>The forecast error of a unit's energy (see MicroMarket.Grid.Forecasting.ForecastErrorModel).</summary>
+/// <param name="DayAheadSigma">Error sigma at day-ahead horizons (fraction of <see cref="Scale"/>).</param>
+/// <param name="IntradaySigma">Error sigma about one hour ahead.</param>
+/// <param name="Scale">"capacity" or "actual".</param>
+/// <param name="Distribution">"normal", "laplace" or "uniform".</param>
+/// <param name="Correlation">AR(1) correlation of consecutive slots' errors, 0..0.99.</param>
+public sealed record ForecastSpec(double DayAheadSigma, double IntradaySigma, string Scale, string Distribution, double Correlation);

@@ -1,0 +1,127 @@
+namespace MicroMarket.Scenarios.Model;
+
+/// <summary>Where a unit connects: one phase to neutral, or all three (balanced).</summary>
+public enum PhaseConnection
+{
+    A,
+    B,
+    C,
+    Abc,
+}
+
+/// <summary>
+/// One unit of the scenario. Every kind has an id (unique, at most 32 UTF-8 bytes: it becomes the
+/// unit's on-chain id), a bus of the network and a phase connection, an optional initial balance
+/// overriding the market's, a bidding strategy and a forecast error model.
+/// </summary>
+public abstract record UnitSpec(string Id, string Bus, PhaseConnection Phase, decimal? InitialBalance, StrategySpec Strategy, ForecastSpec Forecast)
+{
+    /// <summary>The largest power the unit can import or export, kW: its meter rating on chain.</summary>
+    public abstract double RatedKw { get; }
+}
+
+/// <summary>PV: <see cref="PeakKw"/> kWp behind an inverter of <see cref="InverterKw"/>; resource from <see cref="Resource"/>.</summary>
+public sealed record PvUnit(
+    string Id, string Bus, PhaseConnection Phase, decimal? InitialBalance, StrategySpec Strategy, ForecastSpec Forecast,
+    double PeakKw, double InverterKw, PvResource Resource)
+    : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
+{
+    public override double RatedKw => InverterKw;
+}
+
+/// <summary>The PV resource: the embedded measured profile (NREL PVDAQ, per kWp), the clear-sky model, or a CSV file.</summary>
+public abstract record PvResource;
+
+/// <summary>The embedded measured 15-minute PV profile, normalised to 1 kW per kWp at its peak, repeated over the days.</summary>
+/// <param name="DayOffset">Which day of the measured series the scenario's first day takes (varies weather between units).</param>
+public sealed record MeasuredPvResource(int DayOffset) : PvResource;
+
+/// <summary>Clear-sky irradiance at the site, times a stochastic cloud factor (seeded per unit).</summary>
+public sealed record ClearSkyPvResource(double LatitudeDeg, double LongitudeDeg, double TiltDeg, double AzimuthDeg, double CloudinessMean, double CloudinessPersistence) : PvResource;
+
+/// <summary>A CSV file of kW per kWp (columns time,value), step = the file's own, aggregated to the slot.</summary>
+public sealed record FilePvResource(string FilePath) : PvResource;
+
+/// <summary>Wind turbine of <see cref="RatedPowerKw"/> on a tower of <see cref="HubHeightM"/> m; measured wind height-corrected to the hub.</summary>
+public sealed record WindUnit(
+    string Id, string Bus, PhaseConnection Phase, decimal? InitialBalance, StrategySpec Strategy, ForecastSpec Forecast,
+    double RatedPowerKw, double HubHeightM, double CutInMs, double RatedMs, double CutOutMs,
+    IReadOnlyList<(double SpeedMs, double PowerKw)>? PowerCurveTable, WindResource Resource)
+    : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
+{
+    public override double RatedKw => RatedPowerKw;
+}
+
+/// <summary>The wind resource: an embedded measured series ("beresford" or "fergus") or a CSV file of m/s at a given height.</summary>
+public sealed record WindResource(string? MeasuredSeries, string? FilePath, double? FileHeightM, int DayOffset);
+
+public sealed record BatteryUnit(
+    string Id, string Bus, PhaseConnection Phase, decimal? InitialBalance, StrategySpec Strategy, ForecastSpec Forecast,
+    double CapacityKwh, double ChargeKw, double DischargeKw, double ChargeEfficiency, double DischargeEfficiency,
+    double SocInitial, double SocMin, double SocMax)
+    : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
+{
+    public override double RatedKw => Math.Max(ChargeKw, DischargeKw);
+}
+
+/// <summary>An EV at a home charger; its daily plug-in session repeats every day.</summary>
+public sealed record EvUnit(
+    string Id, string Bus, PhaseConnection Phase, decimal? InitialBalance, StrategySpec Strategy, ForecastSpec Forecast,
+    double BatteryKwh, double ChargerKw, double V2gKw, double ChargeEfficiency, IReadOnlyList<EvSessionSpec> Sessions)
+    : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
+{
+    public override double RatedKw => Math.Max(ChargerKw, V2gKw);
+}
+
+/// <summary>
+/// A daily plug-in: arrives at <see cref="Arrive"/>, leaves at <see cref="Depart"/> (the next day when
+/// earlier than the arrival), arrives with <see cref="ArrivalSoc"/> and needs <see cref="EnergyKwh"/> more
+/// stored by departure. <see cref="ArrivalJitterMinutes"/> spreads real arrivals (seeded), which the
+/// day-ahead forecast does not know.
+/// </summary>
+public sealed record EvSessionSpec(TimeOnly Arrive, TimeOnly Depart, double EnergyKwh, double ArrivalSoc, int ArrivalJitterMinutes);
+
+/// <summary>A household: a measured profile scaled by <see cref="Scale"/>.</summary>
+public sealed record LoadUnit(
+    string Id, string Bus, PhaseConnection Phase, decimal? InitialBalance, StrategySpec Strategy, ForecastSpec Forecast,
+    LoadProfileRef Profile, double Scale, double PowerFactor)
+    : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
+{
+    /// <summary>Peak of the profile x scale, filled in when loaded (the meter rating).</summary>
+    public double PeakKw { get; init; }
+
+    public override double RatedKw => PeakKw;
+}
+
+/// <summary>One of the 100 IEEE European LV household profiles (1..100), or a CSV file of kW.</summary>
+public sealed record LoadProfileRef(int? IeeeProfile, string? FilePath);
+
+/// <summary>A shiftable daily job: <see cref="EnergyKwh"/> within [<see cref="WindowStart"/>, <see cref="WindowEnd"/>) at up to <see cref="PowerKw"/>.</summary>
+public sealed record FlexibleLoadUnit(
+    string Id, string Bus, PhaseConnection Phase, decimal? InitialBalance, StrategySpec Strategy, ForecastSpec Forecast,
+    double EnergyKwh, double PowerKw, TimeOnly WindowStart, TimeOnly WindowEnd, TimeOnly? PreferredStart)
+    : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
+{
+    public override double RatedKw => PowerKw;
+}
+
+public enum SlackTechnology
+{
+    Diesel,
+    Chp,
+    Battery,
+}
+
+/// <summary>
+/// The island's grid-forming unit (diesel genset, gas CHP or an over-sized battery): it closes the
+/// balance and is the balance-responsible party. <see cref="FuelPrice"/> is tokens per litre (diesel)
+/// or per kWh of gas (CHP); battery slacks use <see cref="CapacityKwh"/> and <see cref="SocInitial"/>.
+/// </summary>
+public sealed record SlackUnit(
+    string Id, string Bus, PhaseConnection Phase, decimal? InitialBalance, StrategySpec Strategy, ForecastSpec Forecast,
+    SlackTechnology Technology, double RatedPowerKw, double MinStableFraction, decimal FuelPrice,
+    double? CapacityKwh, double? SocInitial)
+    : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
+{
+    public override double RatedKw => RatedPowerKw;
+}
