@@ -88,11 +88,11 @@ public sealed class TransactionPipelineTests(AnvilFixture fx)
     [Fact]
     public Task Blocks_follow_request_order() => fx.IsolatedAsync(async () =>
     {
-        var senders = Enumerable.Range(0, 300).Select(i => EthKey.Derive("order", i)).ToList();
+        var senders = Enumerable.Range(0, 400).Select(i => EthKey.Derive("order", i)).ToList();
         await fx.FundAsync(senders);
         var outcomes = await fx.Pipeline.ExecuteAsync(
             senders.Select((s, i) => new TxRequest(s, fx.Operator.Address, [(byte)i], 30_000, $"t{i}")).ToList(), AnvilFixture.Deployed + 1);
-        // 300 transactions fill two blocks (at most 250 each), both at the batch's time.
+        // 400 transactions fill two blocks (at most 300 each), both at the batch's time.
         var blocks = outcomes.Select(o => o.BlockNumber).Distinct().ToList();
         Assert.Equal(2, blocks.Count);
         var mined = new List<string?>();
