@@ -1,0 +1,66 @@
+using Akka.Actor;
+using MicroMarket.Agents.Decisions;
+using MicroMarket.Agents.Recording;
+using MicroMarket.Agents.Simulation;
+using MicroMarket.Market;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using static MicroMarket.Agents.Actors.UnitProtocol;
+
+namespace MicroMarket.Agents.Actors;
+
+/// <summary>
+/// A gate has closed: the operator clears the period's slots on chain (in as many transactions as
+/// the gas budget needs), the results are read back, every unit reads its own positions from the
+/// chain, and the per-order fills of every unit that traded are read for the order table.
+/// </summary>
+public sealed class ClearingRound(long phaseId, RoundContext round, IActorRef clock, MarketStage stage, int period, int firstSlot, int slotCount, long time)
+    : RoundActor(phaseId, round, clock)
+{
+    /// <summary>A slot's clearing reads one or two curve words per bidder (cold, 2 100 gas each) plus sorting: a generous estimate.</summary>
+    private long GasPerSlot => 80_000 + 5_000L * Round.Units.Count;
+
+    protected override void Begin()
+    {
+        var perTransaction = (int)Math.Clamp(RoundContext.ClearingGasBudget / GasPerSlot, 1, slotCount);
+        var chunks = Enumerable.Range(0, (slotCount + perTransaction - 1) / perTransaction)
+            .Select(c => (First: firstSlot + c * perTransaction, Count: Math.Min(perTransaction, slotCount - c * perTransaction))).ToList();
+        var requests = chunks.Select(c => Round.Market.Clear(Round.Operator, stage, (uint)c.First, (uint)c.Count)).ToList();
+        Execute($"clear {RunTables.Stage(stage)} {period}", requests, time, outcomes =>
+        {
+            Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Clearing, period,
+                chunks.Zip(outcomes, (c, o) => new RecorderProtocol.TxRecord(null, c.First, c.Count, o)).ToList()));
+            Query("reading clearing results", () => Round.Market.ResultsAsync(stage, (uint)firstSlot, (uint)slotCount), ReadPositions);
+        });
+    }
+
+    private void ReadPositions(IReadOnlyList<Result> results)
+    {
+        var cleared = results.Select((r, i) => new ClearedSlot(stage, firstSlot + i, r.VolumeWh > 0 ? Money.PriceTokens(r.Price) : null, (long)r.VolumeWh)).ToList();
+        Round.Recorder.Tell(new RecorderProtocol.Cleared(cleared));
+        AskUnits<PositionsRead>(u => new ReadPositions(PhaseId, stage, firstSlot, slotCount), positions =>
+        {
+            foreach (var p in positions)
+            {
+                Round.Recorder.Tell(new RecorderProtocol.Positions(stage, p.UnitId, p.FirstSlot, p.Positions));
+            }
+            ReadFills(positions, cleared);
+        });
+    }
+
+    /// <summary>Per-order fills, from the contract, for every (unit, slot) with a position: nothing else can have a fill.</summary>
+    private void ReadFills(IReadOnlyList<PositionsRead> positions, IReadOnlyList<ClearedSlot> cleared)
+    {
+        var traded = positions.SelectMany(p => p.Positions.Select((pos, i) => (p.UnitId, Slot: p.FirstSlot + i, pos)))
+            .Where(t => t.pos.BoughtWh != 0 || t.pos.SoldWh != 0).ToList();
+        var queries = traded.Select(t => new StepFillsFunction { Stage = (byte)stage, Slot = (uint)t.Slot, Unit = Round.IndexOf(t.UnitId) }).ToList();
+        Query("reading order fills", () => Round.Market.QueryManyAsync<StepFillsFunction, StepFillsOutputDTO>(queries), fills =>
+        {
+            foreach (var (t, f) in traded.Zip(fills))
+            {
+                Round.Recorder.Tell(new RecorderProtocol.StepFills(stage, t.Slot, t.UnitId, f.BuyWh, f.SellWh));
+            }
+            Complete(cleared);
+        });
+    }
+}

@@ -1,0 +1,107 @@
+using Akka.Actor;
+using MicroMarket.Agents.Decisions;
+using MicroMarket.Agents.Simulation;
+using MicroMarket.Market;
+using static MicroMarket.Agents.Actors.ClockProtocol;
+
+namespace MicroMarket.Agents.Actors;
+
+/// <summary>
+/// The market clock walks the timeline, one phase at a time: it starts the phase's round (a child
+/// actor), waits until the round reports that every unit has answered and the chain has mined,
+/// and only then moves on, so chain time follows simulated time and never goes back. It also keeps
+/// the public memory of the market: the day-ahead prices each day traded at, from which the next
+/// day's price outlook is made.
+/// </summary>
+public sealed class MarketClockActor : ReceiveActor
+{
+    private readonly RoundContext _round;
+    private readonly IReadOnlyList<SimulationPhase> _timeline;
+    private readonly decimal _priorPrice;
+    private readonly IActorRef _monitor;
+    private readonly Dictionary<int, decimal> _dayAheadPrices = [];
+    private int _next;
+    private bool _stopRequested;
+
+    public MarketClockActor(RoundContext round, IReadOnlyList<SimulationPhase> timeline, decimal priorPrice, IActorRef monitor)
+    {
+        _round = round;
+        _timeline = timeline;
+        _priorPrice = priorPrice;
+        _monitor = monitor;
+        Receive<Start>(_ => RunNext());
+        Receive<StopAfterCurrentPhase>(_ => _stopRequested = true);
+        Receive<RoundCompleted>(m => m.PhaseId == _next, OnRoundCompleted);
+        Receive<RoundFailed>(m => m.PhaseId == _next, m =>
+        {
+            _monitor.Tell(new RunFinished(false, _next, $"{_timeline[_next]}: {m.Reason}"));
+            Context.Stop(Self);
+        });
+    }
+
+    public static Props Props(RoundContext round, IReadOnlyList<SimulationPhase> timeline, decimal priorPrice, IActorRef monitor) =>
+        Akka.Actor.Props.Create(() => new MarketClockActor(round, timeline, priorPrice, monitor));
+
+    private void OnRoundCompleted(RoundCompleted m)
+    {
+        foreach (var c in m.Cleared.Where(c => c.Stage == MarketStage.DayAhead && c.Price is not null))
+        {
+            _dayAheadPrices[c.Slot] = c.Price!.Value;
+        }
+        _next++;
+        RunNext();
+    }
+
+    private void RunNext()
+    {
+        if (_next == _timeline.Count || _stopRequested)
+        {
+            _monitor.Tell(new RunFinished(_next == _timeline.Count, _next, null));
+            Context.Stop(Self);
+            return;
+        }
+        var phase = _timeline[_next];
+        _monitor.Tell(new PhaseStarted(_next, _timeline.Count, phase));
+        var round = Context.ActorOf(RoundProps(_next, phase), $"phase-{_next}");
+        round.Tell(new Start());
+    }
+
+    private Props RoundProps(long id, SimulationPhase phase)
+    {
+        var c = _round.Calendar;
+        var clock = Self;
+        return phase.Kind switch
+        {
+            PhaseKind.DayAheadBidding => Akka.Actor.Props.Create(() => new DayAheadBiddingRound(id, _round, clock, phase.Period, Outlook(phase.Period), phase.UnixTime)),
+            PhaseKind.DayAheadClearing => Akka.Actor.Props.Create(() => new ClearingRound(id, _round, clock, MarketStage.DayAhead, phase.Period, phase.Period * c.SlotsPerDay, c.SlotsPerDay, phase.UnixTime)),
+            PhaseKind.IntradayBidding => Akka.Actor.Props.Create(() => new IntradayBiddingRound(id, _round, clock, phase.Period, DayAheadPricesOf(phase.Period), Outlook(phase.Period / 24), phase.UnixTime)),
+            PhaseKind.IntradayClearing => Akka.Actor.Props.Create(() => new ClearingRound(id, _round, clock, MarketStage.Intraday, phase.Period, phase.Period * c.SlotsPerHour, c.SlotsPerHour, phase.UnixTime)),
+            _ => Akka.Actor.Props.Create(() => new DeliveryRound(id, _round, clock, phase.Period, phase.UnixTime)),
+        };
+    }
+
+    /// <summary>
+    /// The outlook for <paramref name="day"/>: per time of day, the latest earlier day-ahead price at
+    /// that time, or the prior (the scenario's fallback imbalance price) before anything traded.
+    /// </summary>
+    private PriceOutlook Outlook(int day)
+    {
+        var perDay = _round.Calendar.SlotsPerDay;
+        var prices = Enumerable.Range(0, perDay).Select(k =>
+        {
+            for (var d = day - 1; d >= 0; d--)
+            {
+                if (_dayAheadPrices.TryGetValue(d * perDay + k, out var price))
+                {
+                    return price;
+                }
+            }
+            return _priorPrice;
+        }).ToList();
+        return new PriceOutlook(day * perDay, prices);
+    }
+
+    private List<decimal?> DayAheadPricesOf(int hour) =>
+        Enumerable.Range(hour * _round.Calendar.SlotsPerHour, _round.Calendar.SlotsPerHour)
+            .Select(s => _dayAheadPrices.TryGetValue(s, out var p) ? p : (decimal?)null).ToList();
+}

@@ -1,0 +1,50 @@
+using MicroMarket.Agents.Actors;
+using MicroMarket.Agents.Decisions;
+using MicroMarket.Market;
+using MicroMarket.Market.Chain;
+
+namespace MicroMarket.Agents.Recording;
+
+/// <summary>Why a transaction was sent: its column in the gas accounts.</summary>
+public enum TransactionPurpose
+{
+    DayAheadOrders,
+    IntradayOrders,
+    Clearing,
+    Readings,
+    Settlement,
+}
+
+/// <summary>What the rounds tell the recorder; it merges everything into the run's tidy tables.</summary>
+public static class RecorderProtocol
+{
+    /// <summary>Each unit's bid for consecutive slots of one auction.</summary>
+    public sealed record Bids(MarketStage Stage, int FirstSlot, IReadOnlyList<(string UnitId, BidDecision Decision)> Decisions);
+
+    /// <summary>
+    /// One transaction and what it was for: the unit that signed it (null for the operator's own:
+    /// clearing, relaying readings, settling) and the slots it concerns (its gas is shared among them).
+    /// </summary>
+    public sealed record TxRecord(string? UnitId, int FirstSlot, int SlotCount, TxOutcome Outcome);
+
+    public sealed record Transactions(TransactionPurpose Purpose, int Period, IReadOnlyList<TxRecord> Records);
+
+    public sealed record Cleared(IReadOnlyList<ClearedSlot> Slots);
+
+    /// <summary>Per-step fills of one unit in one slot, as the contract reports them.</summary>
+    public sealed record StepFills(MarketStage Stage, int Slot, string UnitId, IReadOnlyList<ulong> BuyWh, IReadOnlyList<ulong> SellWh);
+
+    public sealed record Positions(MarketStage Stage, string UnitId, int FirstSlot, IReadOnlyList<SlotPosition> Values);
+
+    /// <summary>One unit's delivery: its schedule, what it proposed, what flowed, its state after the slot.</summary>
+    public sealed record UnitDelivered(string UnitId, DeliveryRequest Schedule, DeliveryProposal Proposal, GridProtocol.UnitFlow Flow, UnitSlotState State);
+
+    public sealed record Delivered(int Slot, SlotPhysics Physics, IReadOnlyList<UnitDelivered> Units);
+
+    /// <summary>A unit's settlement of a slot, nano-tokens (positive received) and its deviation in Wh.</summary>
+    public sealed record UnitSettled(string UnitId, long TradeNano, long ImbalanceNano, long DeviationWh, bool ReadingMissing);
+
+    public sealed record Settled(int Slot, decimal ShortPrice, decimal LongPrice, IReadOnlyList<UnitSettled> Units);
+
+    public sealed record Balances(int Slot, IReadOnlyList<UnitProtocol.BalanceRead> Accounts);
+}
