@@ -12,7 +12,7 @@ namespace MicroMarket.Agents.Running;
 /// <summary>
 /// The run directory: the tidy tables, summary.json (status, KPIs, invariant checks), chain.json
 /// (addresses, chain id) — all reproducible byte for byte — and timing.json, the only file with
-/// wall-clock figures.
+/// wall-clock figures. summary.json is written last.
 /// </summary>
 public sealed class RunOutput(string directory)
 {
@@ -59,7 +59,6 @@ public sealed class RunOutput(string directory)
                 verification.Holds,
             },
         };
-        WriteJson("summary.json", summary);
         WriteJson("chain.json", new
         {
             ChainId = chain.ChainId,
@@ -71,6 +70,8 @@ public sealed class RunOutput(string directory)
             SlotSeconds = calendar.Parameters.SlotSeconds,
             Units = tables.Units.Select(u => new { u.Id, u.Index }),
         });
+        // Last: a summary.json that exists describes everything written before it.
+        WriteJson("summary.json", summary);
     }
 
     /// <summary>Wall-clock figures: how long the run took and how fast the chain went. Not reproducible by nature, so kept apart.</summary>

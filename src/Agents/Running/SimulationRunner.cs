@@ -66,10 +66,11 @@ public static class SimulationRunner
         var handles = agents.Zip(identities, (agent, identity) =>
             new UnitHandle(identity, system.ActorOf(UnitActor.Props(agent, identity, market), $"unit-{identity.Index}"))).ToList();
         var recorder = system.ActorOf(RecorderActor.Props(tables), "recorder");
+        var physics = new FeederPhysics(network, scenario.Mode, agents.Select(a => a.Spec), calendar.SlotLength);
         var round = new RoundContext(
             handles,
             system.ActorOf(ChainGatewayActor.Props(pipeline), "chain"),
-            system.ActorOf(GridOperatorActor.Props(new FeederPhysics(network, scenario.Mode, agents.Select(a => a.Spec), calendar.SlotLength)), "grid-operator"),
+            system.ActorOf(GridOperatorActor.Props(physics), "grid-operator"),
             recorder,
             market,
             operatorKey,
@@ -89,8 +90,9 @@ public static class SimulationRunner
             var verification = await RunVerification.CheckAsync(tables, market, depositsNano).ConfigureAwait(false);
             var kpis = RunKpis.From(tables, scenario, calendar.Days, BaselinePrices(scenario, agents));
             var output = new RunOutput(options.OutputDirectory);
-            output.Write(tables, scenario, calendar, outcome, verification, kpis, market, chain, operatorKey);
+            physics.WriteNetwork(options.OutputDirectory);
             output.WriteTiming(clock.Elapsed, pipeline);
+            output.Write(tables, scenario, calendar, outcome, verification, kpis, market, chain, operatorKey);
             return new RunResult(outcome.Complete, outcome.Failure, options.OutputDirectory, verification, kpis);
         }
     }

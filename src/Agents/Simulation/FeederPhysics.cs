@@ -36,6 +36,8 @@ public sealed class FeederPhysics
     private readonly Dictionary<string, (int Bus, Phases Phases)> _connections;
     private readonly double _hours;
     private readonly TimeSpan _slotLength;
+    private readonly double[] _busMinPu;
+    private readonly double[] _busMaxPu;
 
     public FeederPhysics(Network network, GridMode mode, IEnumerable<UnitSpec> units, TimeSpan slotLength)
     {
@@ -48,6 +50,8 @@ public sealed class FeederPhysics
         _slotLength = slotLength;
         _hours = slotLength.TotalHours;
         _connections = units.ToDictionary(u => u.Id, u => (network.BusIndex(u.Bus), ToPhases(u.Phase)));
+        _busMinPu = Enumerable.Repeat(double.NaN, network.Buses.Count).ToArray();
+        _busMaxPu = Enumerable.Repeat(double.NaN, network.Buses.Count).ToArray();
         if (mode is IslandMode)
         {
             var slack = units.OfType<SlackUnit>().Single();
@@ -131,9 +135,33 @@ public sealed class FeederPhysics
                 min = Math.Min(min, pu);
                 max = Math.Max(max, pu);
                 violations += pu is < VoltageLowPu or > VoltageHighPu ? 1 : 0;
+                _busMinPu[bus] = double.IsNaN(_busMinPu[bus]) ? pu : Math.Min(_busMinPu[bus], pu);
+                _busMaxPu[bus] = double.IsNaN(_busMaxPu[bus]) ? pu : Math.Max(_busMaxPu[bus], pu);
             }
         }
         return new SlotPhysics(generation, consumption, losses, source, curtailed, notServed, ballast, residual, min, max, violations, outcome);
+    }
+
+    /// <summary>
+    /// Writes buses.csv (coordinates, nominal voltage, lowest and highest phase voltage over the run,
+    /// pu; empty where never energised) and lines.csv (the tree), so a run directory can draw its feeder.
+    /// </summary>
+    public void WriteNetwork(string directory)
+    {
+        var buses = new Recording.CsvTable("bus", "x", "y", "nominal_kv", "v_min_pu", "v_max_pu");
+        for (var b = 0; b < _network.Buses.Count; b++)
+        {
+            var bus = _network.Buses[b];
+            buses.Add(bus.Name, bus.X, bus.Y, bus.NominalVoltageKv,
+                double.IsNaN(_busMinPu[b]) ? null : _busMinPu[b], double.IsNaN(_busMaxPu[b]) ? null : _busMaxPu[b]);
+        }
+        buses.Write(Path.Combine(directory, "buses.csv"));
+        var lines = new Recording.CsvTable("line", "from_bus", "to_bus", "length_m");
+        foreach (var line in _network.Lines)
+        {
+            lines.Add(line.Name, line.FromBus, line.ToBus, line.LengthM);
+        }
+        lines.Write(Path.Combine(directory, "lines.csv"));
     }
 
     private static Phases ToPhases(PhaseConnection phase) => phase switch
