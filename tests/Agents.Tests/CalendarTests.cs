@@ -1,0 +1,40 @@
+using MicroMarket.Agents.Simulation;
+using MicroMarket.Scenarios.Model;
+
+namespace MicroMarket.Agents.Tests;
+
+public sealed class CalendarTests
+{
+    private static readonly MarketSettings Market = new(new TimeOnly(12, 0), 60, 15, 0, 3, 20, 0.3m, 500, 1);
+
+    [Fact]
+    public void Genesis_is_local_midnight_and_gates_follow_the_settings()
+    {
+        var calendar = new SimulationCalendar(new ScenarioTime(new DateOnly(2026, 6, 15), 2, 15, "Europe/Madrid"), Market);
+        Assert.Equal(new DateTimeOffset(2026, 6, 14, 22, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), calendar.GenesisUnix);
+        Assert.Equal(96, calendar.SlotsPerDay);
+        // D-1 12:00 local = 10:00 UTC on the 14th.
+        Assert.Equal(new DateTimeOffset(2026, 6, 14, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), calendar.Parameters.DayAheadGate(0));
+        Assert.Equal(calendar.GenesisUnix + 9 * 3600 - 3600, calendar.Parameters.IntradayGate(9));
+    }
+
+    [Fact]
+    public void The_timeline_moves_forward_and_puts_every_phase_before_its_use()
+    {
+        var calendar = new SimulationCalendar(new ScenarioTime(new DateOnly(2026, 3, 28), 3, 15, "Europe/Madrid"), Market);
+        var timeline = calendar.Timeline();
+        Assert.Equal(3 * (2 + 48 + 96), timeline.Count);
+        Assert.True(timeline.Zip(timeline.Skip(1)).All(p => p.First.UnixTime <= p.Second.UnixTime));
+        int IndexOf(PhaseKind kind, int period) => timeline.ToList().FindIndex(p => p.Kind == kind && p.Period == period);
+        for (var slot = 0; slot < 3 * 96; slot++)
+        {
+            var hour = slot / 4;
+            var delivery = IndexOf(PhaseKind.Delivery, slot);
+            Assert.True(IndexOf(PhaseKind.DayAheadClearing, slot / 96) < IndexOf(PhaseKind.IntradayBidding, hour));
+            Assert.True(IndexOf(PhaseKind.IntradayBidding, hour) < IndexOf(PhaseKind.IntradayClearing, hour));
+            Assert.True(IndexOf(PhaseKind.IntradayClearing, hour) < delivery);
+        }
+        // A daylight-saving day (29 March 2026 in Madrid) still has 96 slots of 15 minutes.
+        Assert.Equal(calendar.SlotStartUtc(96).AddDays(1), calendar.SlotStartUtc(192));
+    }
+}

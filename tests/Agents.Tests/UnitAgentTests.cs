@@ -1,0 +1,122 @@
+using MicroMarket.Agents.Decisions;
+using MicroMarket.Agents.Decisions.Units;
+using MicroMarket.Grid.Units;
+using MicroMarket.Market;
+using MicroMarket.Scenarios.Model;
+using static MicroMarket.Agents.Tests.Decisions;
+
+namespace MicroMarket.Agents.Tests;
+
+public sealed class PriceTakerAgentTests
+{
+    /// <summary>A producer with a constant 2 kW (0.5 kWh per slot) and perfect forecasts.</summary>
+    private static PriceTakerAgent Producer() => new(
+        new PvUnit("pv", "B1", PhaseConnection.A, null, new PriceTakerStrategy(0.01m), Perfect, 5, 5, new MeasuredPvResource(0)),
+        UnitKind.Pv, new ExogenousSeries(Enumerable.Repeat(2.0, 400).ToArray(), -96, Perfect, Slot, 1, 5), producer: true, 0.01m, 2000, 1.0, 0.25);
+
+    [Fact]
+    public void It_sells_its_forecast_day_ahead_at_its_price()
+    {
+        var bid = Producer().BidDayAhead(DayAhead(Flat(0.3m)));
+        Assert.All(bid.Orders.Sells, c => Assert.Equal(new MicroMarket.Market.Orders.OrderStep(10_000, 500), Assert.Single(c.Steps)));
+        Assert.All(bid.Orders.Buys, c => Assert.True(c.IsEmpty));
+        Assert.All(bid.ForecastNetExportKwh, f => Assert.Equal(0.5, f, 9));
+    }
+
+    [Fact]
+    public void Intraday_it_buys_back_a_shortfall_up_to_the_short_imbalance_price_and_sells_a_surplus()
+    {
+        var positions = new[] { new SlotPosition(0, 700), new SlotPosition(0, 300), new SlotPosition(0, 500), SlotPosition.None };
+        var request = new IntradayRequest(10, 35, 40, 4, positions, [0.25m, 0.25m, null, null], Flat(0.3m), Rules);
+        var orders = Producer().BidIntraday(request).Orders;
+        Assert.Equal(new MicroMarket.Market.Orders.OrderStep(300_000, 200), Assert.Single(orders.Buys[0].Steps)); // 0.25 x 1.2
+        Assert.Equal(new MicroMarket.Market.Orders.OrderStep(10_000, 200), Assert.Single(orders.Sells[1].Steps));
+        Assert.True(orders.Buys[2].IsEmpty && orders.Sells[2].IsEmpty);
+        Assert.Equal(500u, orders.Sells[3].Steps[0].QuantityWh);
+    }
+}
+
+public sealed class EvAgentTests
+{
+    private static readonly ElectricVehicle Car = new(60, 7.4, 0.92);
+
+    /// <summary>Arrives at 18:00 (slot 72), leaves at 07:30 the next day (slot 126), needs 10 kWh; really arrives at 20:00.</summary>
+    private static EvAgent Agent(int actualArrival = 80) => new(
+        new EvUnit("ev", "B1", PhaseConnection.A, null, new EvChargingStrategy(0.45m, true, 0.05m), Perfect, 60, 7.4, 0, 0.92, []),
+        Car, new EvChargingStrategy(0.45m, true, 0.05m),
+        [(new EvSession(72, 126, 10, 18), new EvSession(actualArrival, 126, 10, 18))], 3000, Slot);
+
+    [Fact]
+    public void Day_ahead_it_buys_the_need_in_the_cheapest_slots_of_the_session()
+    {
+        var outlook = new PriceOutlook(0, Enumerable.Range(0, 96).Select(s => s >= 88 ? 0.10m : 0.40m).ToList());
+        var bid = Agent().BidDayAhead(DayAhead(outlook)).Orders;
+        var bought = Enumerable.Range(0, 96).Where(s => !bid.Buys[s].IsEmpty).ToList();
+        // 10 kWh stored at 7.4 kW x 0.25 h x 0.92 = 1.702 kWh per slot: six slots, all in the cheap 22:00-24:00 window.
+        Assert.Equal(6, bought.Count);
+        Assert.All(bought, s => Assert.InRange(s, 88, 95));
+        var storedKwh = bought.Sum(s => (double)bid.Buys[s].TotalWh) / 1000.0 * 0.92;
+        Assert.Equal(10, storedKwh, 2);
+        Assert.All(bought, s => Assert.Equal(450_000u, bid.Buys[s].Steps[0].PriceMicroPerKwh));
+    }
+
+    [Fact]
+    public void Intraday_it_sells_back_what_it_bought_before_the_car_arrived()
+    {
+        var agent = Agent(actualArrival: 80);
+        var positions = Enumerable.Repeat(new SlotPosition(2000, 0), 4).ToList();
+        agent.OnPositions(MarketStage.DayAhead, 72, positions);
+        var request = new IntradayRequest(18, 65, 72, 4, positions, [0.3m, 0.3m, 0.3m, 0.3m], Flat(0.3m), Rules);
+        var orders = agent.BidIntraday(request).Orders;
+        Assert.All(orders.Sells, c => Assert.Equal(new MicroMarket.Market.Orders.OrderStep(240_000, 2000), Assert.Single(c.Steps)));
+    }
+
+    [Fact]
+    public void Delivery_meets_departure_even_without_a_schedule()
+    {
+        var agent = Agent(actualArrival: 72);
+        double? unmet = null;
+        for (var slot = 72; slot < 126; slot++)
+        {
+            var proposal = agent.ProposeDelivery(new DeliveryRequest(slot, SlotPosition.None, SlotPosition.None));
+            var state = agent.ApplyDelivery(slot, proposal.PowerKw);
+            unmet = slot == 125 ? state.UnmetEnergyKwh : unmet;
+        }
+        Assert.Equal(0, unmet!.Value, 6);
+    }
+}
+
+public sealed class FlexibleLoadAgentTests
+{
+    [Fact]
+    public void It_places_the_job_in_the_cheapest_window_slots_at_full_power()
+    {
+        var job = new FlexibleLoad(3, 36, 68, 2, Slot, 36);
+        var agent = new FlexibleLoadAgent(
+            new FlexibleLoadUnit("washer", "B1", PhaseConnection.A, null, new FlexibleShiftStrategy(0.4m, true, 0.05m), Perfect, 3, 2, new TimeOnly(9, 0), new TimeOnly(17, 0), null),
+            [job], new FlexibleShiftStrategy(0.4m, true, 0.05m), 1000, Slot);
+        var outlook = new PriceOutlook(0, Enumerable.Range(0, 96).Select(s => s is >= 50 and < 60 ? 0.05m : 0.30m).ToList());
+        var bid = agent.BidDayAhead(DayAhead(outlook)).Orders;
+        var slots = Enumerable.Range(0, 96).Where(s => !bid.Buys[s].IsEmpty).ToList();
+        Assert.Equal(6, slots.Count); // 3 kWh at 2 kW = 6 slots of 0.5 kWh
+        Assert.All(slots, s => Assert.InRange(s, 50, 59));
+        Assert.Equal(3000UL, (ulong)slots.Sum(s => (long)bid.Buys[s].TotalWh));
+    }
+}
+
+public sealed class SlackAgentTests
+{
+    [Fact]
+    public void It_offers_its_rating_at_marginal_fuel_cost_and_forms_the_grid()
+    {
+        var spec = new SlackUnit("diesel", "B1", PhaseConnection.Abc, null, new MarginalCostStrategy(0m), Perfect, SlackTechnology.Diesel, 40, 0.3, 1.6m, null, null);
+        var agent = new SlackAgent(spec, Genset.Diesel(40, 0.3), null, new MarginalCostStrategy(0m), 20_000, Slot);
+        var offer = agent.BidDayAhead(DayAhead(Flat(0.3m))).Orders.Sells[0];
+        Assert.Equal(4, offer.Steps.Count);
+        Assert.All(offer.Steps, s => Assert.Equal(new MicroMarket.Market.Orders.OrderStep(393_600, 2500), s)); // 1.6 x 0.246 L/kWh
+        var proposal = agent.ProposeDelivery(new DeliveryRequest(0, SlotPosition.None, SlotPosition.None));
+        Assert.Equal((DeliveryRole.GridForming, 12.0, 40.0), (proposal.Role, proposal.MinimumKw, proposal.MaximumKw));
+        var state = agent.ApplyDelivery(0, 20);
+        Assert.Equal((0.08145 * 40 + 0.246 * 20) * 0.25, state.FuelUnits, 9);
+    }
+}
