@@ -47,8 +47,12 @@ internal static class DemandBinder
             context.RequireOnSlot(window, "end", end);
             window.RejectUnknownKeys();
         }
-        var preferred = unit.Has("preferred_start") ? unit.ClockTime("preferred_start") : start;
-        context.RequireOnSlot(unit, "preferred_start", preferred);
+        var preferred = start;
+        if (unit.Has("preferred_start"))
+        {
+            preferred = unit.ClockTime("preferred_start");
+            context.RequireOnSlot(unit, "preferred_start", preferred);
+        }
 
         if (windowValid && unit.AllValid("energy_kwh", "power_kw"))
         {
@@ -73,7 +77,7 @@ internal static class DemandBinder
         {
             return (new LoadProfileRef(null, null), null);
         }
-        var result = GeneratorBinder.OneOf(profile, "ieee", "file") switch
+        var result = profile.OneOf("ieee", "file") switch
         {
             "ieee" => IeeeProfile(profile),
             "file" => FileProfile(profile, context),

@@ -28,7 +28,7 @@ internal static class GeneratorBinder
         {
             return new MeasuredPvResource(0);
         }
-        PvResource result = OneOf(resource, "measured", "clear_sky", "file") switch
+        PvResource result = resource.OneOf("measured", "clear_sky", "file") switch
         {
             "measured" when resource.Map("measured") is { } measured => BindMeasuredPv(measured, context),
             "clear_sky" when resource.Map("clear_sky") is { } sky => BindClearSky(sky),
@@ -54,23 +54,6 @@ internal static class GeneratorBinder
         var resource = WindResource(unit.Map("resource"), context);
         return new WindUnit(common.Id, common.Bus, common.Phase, common.InitialBalance, common.Strategy, common.Forecast,
             ratedKw, hubHeightM, cutInMs, ratedMs, cutOutMs, table, resource);
-    }
-
-    /// <summary>
-    /// The key of <paramref name="keys"/> that <paramref name="map"/> sets, reporting when it sets none or several;
-    /// null then. The other alternatives are still marked known, so they are not reported as unknown keys too.
-    /// </summary>
-    public static string? OneOf(YamlMap map, params string[] keys)
-    {
-        var present = keys.Where(map.Has).ToList();
-        if (present.Count == 1)
-        {
-            return present[0];
-        }
-        map.Error(present.Count == 0
-            ? $"expected one of {string.Join(", ", keys)}"
-            : $"expected only one of {string.Join(", ", keys)}, found {string.Join(" and ", present)}");
-        return null;
     }
 
     /// <summary>
@@ -127,7 +110,7 @@ internal static class GeneratorBinder
         {
             return new WindResource(FergusSeries, null, null, 0);
         }
-        var result = OneOf(resource, "measured", "file") switch
+        var result = resource.OneOf("measured", "file") switch
         {
             "measured" when resource.Map("measured") is { } measured => BindMeasuredWind(measured, context),
             "file" when resource.Map("file") is { } file => BindWindFile(file, context),

@@ -19,7 +19,7 @@ internal static class NetworkBinder
         {
             return (null, null);
         }
-        var key = GeneratorBinder.OneOf(network, "name", "file");
+        var key = network.OneOf("name", "file");
         NetworkChoice? choice = null;
         if (key == "name")
         {

@@ -59,7 +59,7 @@ internal static class UnitChecks
     /// </summary>
     private static void Energised(IReadOnlyList<BoundUnit> units, BoundUnit slack, Network network)
     {
-        if (!network.TryGetBusIndex(slack.Spec.Bus, out _))
+        if (!slack.Source.AllValid("bus") || !network.TryGetBusIndex(slack.Spec.Bus, out _))
         {
             return;
         }
@@ -76,7 +76,8 @@ internal static class UnitChecks
                 queue.Enqueue(next);
             }
         }
-        foreach (var unit in units.Where(u => network.TryGetBusIndex(u.Spec.Bus, out _) && !reached.Contains(u.Spec.Bus)))
+        // Buses already reported (unknown, or on the MV side) are not reported again.
+        foreach (var unit in units.Where(u => (u.Generated || u.Source.AllValid("bus")) && network.TryGetBusIndex(u.Spec.Bus, out _) && !reached.Contains(u.Spec.Bus)))
         {
             unit.Error("bus", $"bus '{unit.Spec.Bus}' is not connected to the slack's bus '{slack.Spec.Bus}' by lines: in island mode the transformer is open");
         }

@@ -13,8 +13,6 @@ internal sealed class Diagnostics(string file)
 
     public bool HasErrors => _errors.Count > 0;
 
-    public int Count => _errors.Count;
-
     public void Add(Mark at, string path, string message) =>
         _errors.Add(new ScenarioError(File, (int)at.Line, (int)at.Column, path, message));
 

@@ -3,9 +3,16 @@ namespace MicroMarket.Scenarios.Yaml;
 /// <summary>"Did you mean ...?" for misspelt keys and names: the closest candidate by edit distance, if close enough.</summary>
 internal static class Suggestion
 {
-    /// <summary>The candidate nearest to <paramref name="typed"/>, when at most a third of its letters (and at least one) differ.</summary>
+    /// <summary>
+    /// The candidate nearest to <paramref name="typed"/>, when at most a third of its letters (and at least one) differ;
+    /// none for words under three letters, where any guess is as good as another ("D" for "A").
+    /// </summary>
     public static string? Closest(string typed, IEnumerable<string> candidates)
     {
+        if (typed.Length < 3)
+        {
+            return null;
+        }
         var limit = Math.Max(1, typed.Length / 3);
         string? best = null;
         var bestDistance = int.MaxValue;

@@ -87,15 +87,6 @@ internal sealed class YamlMap
         return true;
     }
 
-    /// <summary>Marks keys as known without reading them (a key another part of the binder reads).</summary>
-    public void Allow(params ReadOnlySpan<string> keys)
-    {
-        foreach (var key in keys)
-        {
-            _known.Add(key);
-        }
-    }
-
     public string Text(string key) => Read(key, true, YamlValue.TryText, "");
 
     public string Text(string key, string @default) => Read(key, false, YamlValue.TryText, @default);
@@ -131,6 +122,23 @@ internal sealed class YamlMap
 
     public T Choice<T>(string key, IReadOnlyList<(string Name, T Value)> choices, T @default) =>
         Read(key, false, Choice(choices), @default);
+
+    /// <summary>
+    /// The key of <paramref name="keys"/> that this mapping sets, reporting when it sets none or several; null then.
+    /// All of them are marked known, so the alternatives are not reported as unknown keys too.
+    /// </summary>
+    public string? OneOf(params string[] keys)
+    {
+        var present = keys.Where(Has).ToList();
+        if (present.Count == 1)
+        {
+            return present[0];
+        }
+        Error(present.Count == 0
+            ? $"expected one of {string.Join(", ", keys)}"
+            : $"expected only one of {string.Join(", ", keys)}, found {string.Join(" and ", present)}");
+        return null;
+    }
 
     /// <summary>A nested mapping: null when absent (reported if <paramref name="required"/>) or not a mapping (reported).</summary>
     public YamlMap? Map(string key, bool required = false)
