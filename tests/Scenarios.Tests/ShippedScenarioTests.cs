@@ -74,6 +74,19 @@ public sealed class ShippedScenarioTests
         Assert.Equal(1000m, scenario.Market.InitialBalance);
     }
 
+    [Fact]
+    public void The_annotated_example_in_the_docs_loads()
+    {
+        var docs = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Docs", "scenarios.md"));
+        var start = docs.IndexOf("```yaml", docs.IndexOf("## An annotated example", StringComparison.Ordinal), StringComparison.Ordinal) + "```yaml".Length;
+        var example = docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
+        using var scratch = new ScratchFolder();
+
+        var scenario = scratch.Load(example);
+
+        Assert.Equal(7, scenario.Units.Count);
+    }
+
     /// <summary>
     /// The UPC-pilot feeder islanded at the diesel's bus carries the quickstart's worst case: every unit at full
     /// demand (household slot peaks, both chargers, the washer, the battery charging), no generation.
