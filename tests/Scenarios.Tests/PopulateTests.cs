@@ -83,7 +83,7 @@ public sealed class PopulateTests : IDisposable
         {
             var point = network.Unit(unit.Id.Split('-')[0]);
             Assert.Equal(point.Bus, unit.Bus);
-            Assert.Equal(point.Phases.ToString(), unit.Phase.ToString());
+            Assert.Equal(point.Phases, unit.Phase.ToPhases());
         }
         var load1 = households[0];
         Assert.Equal((1, 1.0, 0.95, new PriceTakerStrategy(0.55m)), (load1.Profile.IeeeProfile, load1.Scale, load1.PowerFactor, load1.Strategy));
@@ -107,5 +107,19 @@ public sealed class PopulateTests : IDisposable
         var error = Assert.Single(errors);
         Assert.Equal("populate.households_from_network", error.Path);
         Assert.StartsWith("generated unit 'LOAD7': duplicate id 'LOAD7' (also at line ", error.Message);
+    }
+
+    [Fact]
+    public void A_network_whose_loads_have_no_household_profile_cannot_be_populated()
+    {
+        var errors = _scratch.Errors("""
+            time: { start: 2026-06-15 }
+            mode: { kind: grid-connected, retail_price: 0.3, feed_in_price: 0.05 }
+            network: { name: cigre-lv }
+            populate: { households_from_network: {} }
+            """);
+
+        var error = errors.At("populate.households_from_network");
+        Assert.StartsWith("network loads without a household profile (ieee-eu-lv:N) cannot be populated: Load R1, Load R11", error.Message);
     }
 }

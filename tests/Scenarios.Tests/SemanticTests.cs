@@ -66,6 +66,14 @@ public sealed class SemanticTests : IDisposable
     }
 
     [Fact]
+    public void A_misspelt_network_name_is_suggested()
+    {
+        var errors = _scratch.Errors(Minimal.With("").Replace("{ file: feeders/upc-pilot.feeder }", "{ name: ieee-eu-lvv }"));
+
+        Assert.StartsWith("expected one of ieee-eu-lv, cigre-lv, found 'ieee-eu-lvv'; did you mean 'ieee-eu-lv'?", errors.At("network.name").Message);
+    }
+
+    [Fact]
     public void Island_mode_needs_exactly_one_slack()
     {
         var none = _scratch.Errors(Minimal.Header + "units:\n  - { id: a, kind: load, bus: B2, profile: { ieee: 1 } }\n");

@@ -101,8 +101,7 @@ public sealed class ShippedScenarioTests
         var slack = scenario.Units.OfType<SlackUnit>().Single();
         foreach (var unit in scenario.Units.Where(u => u is not SlackUnit and not PvUnit and not WindUnit))
         {
-            var phases = unit.Phase switch { PhaseConnection.A => Phases.A, PhaseConnection.B => Phases.B, PhaseConnection.C => Phases.C, _ => Phases.Abc };
-            injections.Add(network.BusIndex(unit.Bus), phases, -unit.RatedKw, -0.33 * unit.RatedKw);
+            injections.Add(network.BusIndex(unit.Bus), unit.Phase.ToPhases(), -unit.RatedKw, -0.33 * unit.RatedKw);
         }
 
         var result = solver.Solve(injections, PowerFlowMode.Island(network.BusIndex(slack.Bus)));

@@ -77,14 +77,19 @@ internal static class PopulateBinder
         var powerFactor = section.OptionalNumber("power_factor", Bounds.Efficiency);
         var common = Common(section, UnitKind.Load, context);
         section.RejectUnknownKeys();
-        var units = new List<BoundUnit>();
-        foreach (var point in points)
+        // Profile numbers are 1..100; 0 marks a load point without a household profile.
+        var profiled = points
+            .Select(p => (Point: p, Number: p.Profile is { } name && LoadProfiles.TryParseProfileName(name, out var n) ? n : 0))
+            .ToList();
+        var withoutProfile = profiled.Where(p => p.Number == 0).Select(p => p.Point.Name).ToList();
+        if (withoutProfile.Count > 0)
         {
-            if (point.Profile is not { } name || !LoadProfiles.TryParseProfileName(name, out var number))
-            {
-                section.Error($"network load '{point.Name}' has no household profile (ieee-eu-lv:N); list it under units instead");
-                continue;
-            }
+            section.Error($"network loads without a household profile (ieee-eu-lv:N) cannot be populated: {string.Join(", ", withoutProfile)}; list them under units instead");
+            return [];
+        }
+        var units = new List<BoundUnit>();
+        foreach (var (point, number) in profiled)
+        {
             var unitScale = point.RatedPowerKw * scale;
             var unit = new LoadUnit(point.Name, point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
                 new LoadProfileRef(number, null), unitScale, powerFactor ?? point.PowerFactor)

@@ -1,3 +1,5 @@
+using MicroMarket.Grid.Model;
+
 namespace MicroMarket.Scenarios.Model;
 
 /// <summary>Where a unit connects: one phase to neutral, or all three (balanced).</summary>
@@ -7,6 +9,19 @@ public enum PhaseConnection
     B,
     C,
     Abc,
+}
+
+/// <summary>Conversions of <see cref="PhaseConnection"/> to the Grid layer's phase sets.</summary>
+public static class PhaseConnectionExtensions
+{
+    /// <summary>The phases the power flow injects on: one, or all three for <see cref="PhaseConnection.Abc"/>.</summary>
+    public static Phases ToPhases(this PhaseConnection phase) => phase switch
+    {
+        PhaseConnection.A => Phases.A,
+        PhaseConnection.B => Phases.B,
+        PhaseConnection.C => Phases.C,
+        _ => Phases.Abc,
+    };
 }
 
 /// <summary>
