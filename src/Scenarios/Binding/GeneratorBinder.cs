@@ -32,7 +32,7 @@ internal static class GeneratorBinder
         {
             "measured" when resource.Map("measured") is { } measured => BindMeasuredPv(measured, context),
             "clear_sky" when resource.Map("clear_sky") is { } sky => BindClearSky(sky),
-            "file" => new FilePvResource(ProfileFile(resource, "file", "kW/kWp", context)),
+            "file" => new FilePvResource(ReadProfile(resource, "file", "kW/kWp", context).Path),
             _ => new MeasuredPvResource(0),
         };
         resource.RejectUnknownKeys();
@@ -57,12 +57,10 @@ internal static class GeneratorBinder
     }
 
     /// <summary>
-    /// The absolute path of a profile CSV at <paramref name="key"/>, checked to be readable (<see cref="ProfileCsv"/>)
-    /// and no coarser than a slot, since the simulator averages it to the slot.
+    /// The absolute path of a profile CSV at <paramref name="key"/> and its series, checked to be readable
+    /// (<see cref="ProfileCsv"/>) and no coarser than a slot, since the simulator averages it to the slot; the series
+    /// is null when the file has errors (reported).
     /// </summary>
-    public static string ProfileFile(YamlMap map, string key, string unit, UnitContext context) =>
-        ReadProfile(map, key, unit, context).Path;
-
     public static (string Path, TimeSeries? Series) ReadProfile(YamlMap map, string key, string unit, UnitContext context)
     {
         var path = context.ExistingFile(map, key);
