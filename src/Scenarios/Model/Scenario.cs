@@ -55,7 +55,8 @@ public sealed record IslandMode : GridMode;
 /// <see cref="Scenario.GridUnitId"/>: it sells any amount at <see cref="RetailPrice"/> and buys any amount
 /// at <see cref="FeedInPrice"/> (tokens per kWh), and is the balance-responsible party.
 /// </summary>
-/// <param name="CapacityKw">Transformer import/export limit the supplier offers (kW per slot), null for the transformer rating.</param>
+/// <param name="CapacityKw">Import/export limit the supplier offers, kW. The loader always fills it: the file's <c>capacity_kw</c>,
+/// else the sum of the network's transformer ratings (kVA taken as kW, i.e. at unity power factor).</param>
 public sealed record GridConnectedMode(decimal RetailPrice, decimal FeedInPrice, double? CapacityKw) : GridMode;
 
 /// <summary>The feeder: a built-in network by name or a feeder file (see docs/grid.md), exactly one of the two.</summary>

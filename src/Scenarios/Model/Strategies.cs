@@ -1,3 +1,5 @@
+using MicroMarket.Grid.Forecasting;
+
 namespace MicroMarket.Scenarios.Model;
 
 /// <summary>How a unit bids. Prices are tokens per kWh.</summary>
@@ -31,9 +33,40 @@ public sealed record EvChargingStrategy(decimal WillingnessToPay, bool OfferDema
 public sealed record FlexibleShiftStrategy(decimal WillingnessToPay, bool OfferDemandResponse, decimal DemandResponsePremium) : StrategySpec;
 
 /// <summary>The forecast error of a unit's energy (see MicroMarket.Grid.Forecasting.ForecastErrorModel).</summary>
-/// <param name="DayAheadSigma">Error sigma at day-ahead horizons (fraction of <see cref="Scale"/>).</param>
-/// <param name="IntradaySigma">Error sigma about one hour ahead.</param>
-/// <param name="Scale">"capacity" or "actual".</param>
-/// <param name="Distribution">"normal", "laplace" or "uniform".</param>
+/// <param name="DayAheadSigma">Error sigma at day-ahead horizons (fraction of <see cref="Scale"/>), &gt;= <see cref="IntradaySigma"/>.</param>
+/// <param name="IntradaySigma">Error sigma about one hour ahead, &gt;= 0.</param>
+/// <param name="Scale"><see cref="ForecastScales.Capacity"/> or <see cref="ForecastScales.Actual"/> (always lower case).</param>
+/// <param name="Distribution"><see cref="ForecastDistributions.Normal"/>, <see cref="ForecastDistributions.Laplace"/> or
+/// <see cref="ForecastDistributions.Uniform"/> (always lower case).</param>
 /// <param name="Correlation">AR(1) correlation of consecutive slots' errors, 0..0.99.</param>
-public sealed record ForecastSpec(double DayAheadSigma, double IntradaySigma, string Scale, string Distribution, double Correlation);
+public sealed record ForecastSpec(double DayAheadSigma, double IntradaySigma, string Scale, string Distribution, double Correlation)
+{
+    /// <summary><see cref="Scale"/> as the Grid layer's enum.</summary>
+    public ErrorScale ErrorScale => Scale == ForecastScales.Actual ? ErrorScale.Actual : ErrorScale.Capacity;
+
+    /// <summary><see cref="Distribution"/> as the Grid layer's enum.</summary>
+    public ErrorDistribution ErrorDistribution => Distribution switch
+    {
+        ForecastDistributions.Laplace => ErrorDistribution.Laplace,
+        ForecastDistributions.Uniform => ErrorDistribution.Uniform,
+        _ => ErrorDistribution.Normal,
+    };
+}
+
+/// <summary>The values of <see cref="ForecastSpec.Scale"/>.</summary>
+public static class ForecastScales
+{
+    /// <summary>Sigma is a fraction of the unit's capacity (wind, and units without forecast error).</summary>
+    public const string Capacity = "capacity";
+
+    /// <summary>Sigma is a fraction of the actual value (PV, household load: exact when the actual is zero).</summary>
+    public const string Actual = "actual";
+}
+
+/// <summary>The values of <see cref="ForecastSpec.Distribution"/>.</summary>
+public static class ForecastDistributions
+{
+    public const string Normal = "normal";
+    public const string Laplace = "laplace";
+    public const string Uniform = "uniform";
+}

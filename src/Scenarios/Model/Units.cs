@@ -1,3 +1,5 @@
+using MicroMarket.Grid.Model;
+
 namespace MicroMarket.Scenarios.Model;
 
 /// <summary>Where a unit connects: one phase to neutral, or all three (balanced).</summary>
@@ -7,6 +9,19 @@ public enum PhaseConnection
     B,
     C,
     Abc,
+}
+
+/// <summary>Conversions of <see cref="PhaseConnection"/> to the Grid layer's phase sets.</summary>
+public static class PhaseConnectionExtensions
+{
+    /// <summary>The phases the power flow injects on: one, or all three for <see cref="PhaseConnection.Abc"/>.</summary>
+    public static Phases ToPhases(this PhaseConnection phase) => phase switch
+    {
+        PhaseConnection.A => Phases.A,
+        PhaseConnection.B => Phases.B,
+        PhaseConnection.C => Phases.C,
+        _ => Phases.Abc,
+    };
 }
 
 /// <summary>
@@ -37,9 +52,13 @@ public abstract record PvResource;
 public sealed record MeasuredPvResource(int DayOffset) : PvResource;
 
 /// <summary>Clear-sky irradiance at the site, times a stochastic cloud factor (seeded per unit).</summary>
+/// <param name="CloudinessMean">Mean clear-sky index of the cloud model (MicroMarket.Grid.Units.CloudModel's mean): 1 = always clear, 0.5..0.8 typical.
+/// The file calls it <c>mean_clear_sky_index</c>.</param>
+/// <param name="CloudinessPersistence">AR(1) persistence of the clear-sky index between 15-minute steps, 0..1 (0.8..0.95 typical); <c>persistence</c> in the file.</param>
 public sealed record ClearSkyPvResource(double LatitudeDeg, double LongitudeDeg, double TiltDeg, double AzimuthDeg, double CloudinessMean, double CloudinessPersistence) : PvResource;
 
-/// <summary>A CSV file of kW per kWp (columns time,value), step = the file's own, aggregated to the slot.</summary>
+/// <summary>A CSV file of kW per kWp (format: <see cref="ProfileCsv"/>), step = the file's own (no longer than a slot), aggregated to the slot.</summary>
+/// <param name="FilePath">Absolute path.</param>
 public sealed record FilePvResource(string FilePath) : PvResource;
 
 /// <summary>Wind turbine of <see cref="RatedPowerKw"/> on a tower of <see cref="HubHeightM"/> m; measured wind height-corrected to the hub.</summary>
@@ -52,9 +71,18 @@ public sealed record WindUnit(
     public override double RatedKw => RatedPowerKw;
 }
 
-/// <summary>The wind resource: an embedded measured series ("beresford" or "fergus") or a CSV file of m/s at a given height.</summary>
+/// <summary>
+/// The wind resource: an embedded measured series (<see cref="MeasuredSeries"/> "beresford" or "fergus", then the file fields
+/// are null) or a CSV file of m/s (<see cref="FilePath"/>, absolute, format <see cref="ProfileCsv"/>) measured at
+/// <see cref="FileHeightM"/>. Day d of a series starts d days after its first local midnight (the measured records start in
+/// the afternoon); the loader checks that <see cref="DayOffset"/> + the scenario's days fit the series.
+/// </summary>
 public sealed record WindResource(string? MeasuredSeries, string? FilePath, double? FileHeightM, int DayOffset);
 
+/// <summary>
+/// A stationary battery: one-way efficiencies in (0, 1]; state of charge as a fraction of <see cref="CapacityKwh"/> with
+/// 0 &lt;= <see cref="SocMin"/> &lt;= <see cref="SocInitial"/> &lt;= <see cref="SocMax"/> &lt;= 1 and SocMin &lt; SocMax.
+/// </summary>
 public sealed record BatteryUnit(
     string Id, string Bus, PhaseConnection Phase, decimal? InitialBalance, StrategySpec Strategy, ForecastSpec Forecast,
     double CapacityKwh, double ChargeKw, double DischargeKw, double ChargeEfficiency, double DischargeEfficiency,
@@ -75,7 +103,7 @@ public sealed record EvUnit(
 
 /// <summary>
 /// A daily plug-in: arrives at <see cref="Arrive"/>, leaves at <see cref="Depart"/> (the next day when
-/// earlier than the arrival), arrives with <see cref="ArrivalSoc"/> and needs <see cref="EnergyKwh"/> more
+/// not later than the arrival, so equal times mean 24 hours), both on slot boundaries; arrives with <see cref="ArrivalSoc"/> and needs <see cref="EnergyKwh"/> more
 /// stored by departure. <see cref="ArrivalJitterMinutes"/> spreads real arrivals (seeded), which the
 /// day-ahead forecast does not know.
 /// </summary>
@@ -87,16 +115,24 @@ public sealed record LoadUnit(
     LoadProfileRef Profile, double Scale, double PowerFactor)
     : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
 {
-    /// <summary>Peak of the profile x scale, filled in when loaded (the meter rating).</summary>
+    /// <summary>
+    /// The profile's highest slot-average (at the scenario's slot length) x <see cref="Scale"/>, kW, filled in when
+    /// loaded: the meter rating. A meter settles energy per slot, so the 1-minute peak would overstate it.
+    /// </summary>
     public double PeakKw { get; init; }
 
     public override double RatedKw => PeakKw;
 }
 
-/// <summary>One of the 100 IEEE European LV household profiles (1..100), or a CSV file of kW.</summary>
+/// <summary>One of the 100 IEEE European LV household profiles (1..100), or a CSV file of kW (absolute path, format <see cref="ProfileCsv"/>); exactly one is set.</summary>
 public sealed record LoadProfileRef(int? IeeeProfile, string? FilePath);
 
-/// <summary>A shiftable daily job: <see cref="EnergyKwh"/> within [<see cref="WindowStart"/>, <see cref="WindowEnd"/>) at up to <see cref="PowerKw"/>.</summary>
+/// <summary>
+/// A shiftable daily job: <see cref="EnergyKwh"/> within [<see cref="WindowStart"/>, <see cref="WindowEnd"/>) at up to
+/// <see cref="PowerKw"/>; the window ends the next day when its end is not later than its start, and both fall on slot
+/// boundaries. <see cref="PreferredStart"/> (the owner's habit, a full-power run that still fits the window) is always
+/// set by the loader, to the window start by default.
+/// </summary>
 public sealed record FlexibleLoadUnit(
     string Id, string Bus, PhaseConnection Phase, decimal? InitialBalance, StrategySpec Strategy, ForecastSpec Forecast,
     double EnergyKwh, double PowerKw, TimeOnly WindowStart, TimeOnly WindowEnd, TimeOnly? PreferredStart)

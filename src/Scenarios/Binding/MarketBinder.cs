@@ -1,0 +1,72 @@
+using MicroMarket.Scenarios.Model;
+using MicroMarket.Scenarios.Yaml;
+
+namespace MicroMarket.Scenarios.Binding;
+
+/// <summary>Binds <c>market</c>: gates, price bounds, the imbalance rule and money. Every key has the contract's default.</summary>
+internal static class MarketBinder
+{
+    /// <summary>Prices are uint32 micro-units per kWh on chain: at most 4294.967295 tokens per kWh.</summary>
+    public static Bounds PriceBounds { get; } = Bounds.Closed(0, uint.MaxValue / (double)YamlValue.TokenMicroUnits);
+
+    public static MarketSettings Defaults { get; } = new(
+        DayAheadGate: new TimeOnly(12, 0),
+        IntradayGateMinutes: 60,
+        ReadingWindowMinutes: 15,
+        PriceFloor: 0m,
+        PriceCap: 3m,
+        ImbalancePenaltyPercent: 20m,
+        ImbalanceFallbackPrice: 0.30m,
+        InitialBalance: 500m,
+        MarginSlots: 1);
+
+    /// <summary>The market rules (defaults when the section is absent), or null when the section has errors.</summary>
+    public static MarketSettings? Bind(YamlMap? market)
+    {
+        if (market is null)
+        {
+            return Defaults;
+        }
+        var d = Defaults;
+        var gate = market.ClockTime("day_ahead_gate", d.DayAheadGate);
+        var intradayGate = market.Integer("intraday_gate_minutes", d.IntradayGateMinutes, Bounds.Closed(0, ClockTimes.MinutesPerDay));
+        var readingWindow = market.Integer("reading_window_minutes", d.ReadingWindowMinutes, Bounds.Closed(1, ClockTimes.MinutesPerDay));
+        var floor = market.Money("price_floor", d.PriceFloor, PriceBounds);
+        var cap = market.Money("price_cap", d.PriceCap, PriceBounds);
+        if (market.AllValid("price_floor", "price_cap") && floor > cap)
+        {
+            market.Error("price_floor", $"must not exceed price_cap ({cap}), found {floor}");
+        }
+        var (penalty, fallback) = Imbalance(market.Map("imbalance"), floor, cap, market.AllValid("price_floor", "price_cap"));
+        var balance = market.Money("initial_balance", d.InitialBalance, Bounds.Closed(0, 1e12));
+        var marginSlots = market.Integer("margin_slots", d.MarginSlots, Bounds.Closed(0, 96));
+        market.RejectUnknownKeys();
+        var keys = new[] { "day_ahead_gate", "intraday_gate_minutes", "reading_window_minutes", "price_floor", "price_cap", "imbalance", "initial_balance", "margin_slots" };
+        return market.AllValid(keys) && penalty is not null && fallback is not null
+            ? new MarketSettings(gate, intradayGate, readingWindow, floor, cap, penalty.Value, fallback.Value, balance, marginSlots)
+            : null;
+    }
+
+    /// <summary><c>imbalance: { penalty_percent, fallback_price }</c>; each null when invalid.</summary>
+    private static (decimal? Penalty, decimal? Fallback) Imbalance(YamlMap? imbalance, decimal floor, decimal cap, bool boundsValid)
+    {
+        var d = Defaults;
+        if (imbalance is null)
+        {
+            return (d.ImbalancePenaltyPercent, d.ImbalanceFallbackPrice);
+        }
+        var penalty = imbalance.Money("penalty_percent", d.ImbalancePenaltyPercent, Bounds.Closed(0, 100));
+        if (imbalance.AllValid("penalty_percent") && penalty * 100 % 1 != 0)
+        {
+            // The contract holds the penalty in basis points.
+            imbalance.Error("penalty_percent", $"at most two decimals (basis points), found {penalty}");
+        }
+        var fallback = imbalance.Money("fallback_price", d.ImbalanceFallbackPrice, PriceBounds);
+        if (boundsValid && imbalance.AllValid("fallback_price") && (fallback < floor || fallback > cap))
+        {
+            imbalance.Error("fallback_price", $"{fallback} is outside the price bounds [{floor}, {cap}]");
+        }
+        imbalance.RejectUnknownKeys();
+        return (imbalance.AllValid("penalty_percent") ? penalty : null, imbalance.AllValid("fallback_price") ? fallback : null);
+    }
+}

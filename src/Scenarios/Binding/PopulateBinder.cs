@@ -1,0 +1,220 @@
+using MicroMarket.Grid.Model;
+using MicroMarket.Grid.Profiles;
+using MicroMarket.Scenarios.Model;
+using MicroMarket.Scenarios.Yaml;
+
+namespace MicroMarket.Scenarios.Binding;
+
+/// <summary>A unit and the mapping it came from (its <c>units[i]</c> entry, or the <c>populate</c> section that generated it).</summary>
+internal sealed record BoundUnit(UnitSpec Spec, YamlMap Source, bool Generated)
+{
+    /// <summary>Reports a problem with one of the unit's keys: at that key for a listed unit, at the generating section otherwise.</summary>
+    public void Error(string key, string message)
+    {
+        if (Generated)
+        {
+            Source.Error($"generated unit '{Spec.Id}': {message}");
+        }
+        else
+        {
+            Source.Error(key, message);
+        }
+    }
+}
+
+/// <summary>
+/// Binds <c>populate</c> and generates its units from the network's load points (the IEEE feeder's LOAD1..55):
+/// households with their profiles, then seeded shares of them with a PV, a battery or an EV at the same bus and phase.
+/// Each section draws from its own stream of the scenario seed (<see cref="SeededDraws"/>); generated units follow
+/// the listed ones in the network's order, ids <c>NAME</c>, <c>NAME-pv</c>, <c>NAME-battery</c>, <c>NAME-ev</c>.
+/// </summary>
+internal static class PopulateBinder
+{
+    public static IReadOnlyList<BoundUnit> Bind(YamlMap? populate, int seed, UnitContext context)
+    {
+        if (populate is null)
+        {
+            return [];
+        }
+        var households = populate.Map("households_from_network");
+        var pv = populate.Map("pv");
+        var battery = populate.Map("battery");
+        var ev = populate.Map("ev");
+        populate.RejectUnknownKeys();
+        if (context.Network is not { } network)
+        {
+            return [];
+        }
+        var points = network.Units.Where(u => u.Kind == Grid.Model.UnitKind.Load).ToList();
+        if (points.Count == 0)
+        {
+            populate.Error($"network '{network.Name}' has no load points to populate");
+            return [];
+        }
+        var units = new List<BoundUnit>();
+        if (households is not null)
+        {
+            units.AddRange(Households(households, points, context));
+        }
+        if (pv is not null)
+        {
+            units.AddRange(PvUnits(pv, points, seed, context));
+        }
+        if (battery is not null)
+        {
+            units.AddRange(Batteries(battery, points, seed, context));
+        }
+        if (ev is not null)
+        {
+            units.AddRange(Evs(ev, points, seed, context));
+        }
+        return units;
+    }
+
+    private static List<BoundUnit> Households(YamlMap section, IReadOnlyList<UnitConnection> points, UnitContext context)
+    {
+        var scale = section.Number("scale", 1.0, Bounds.Positive);
+        var powerFactor = section.OptionalNumber("power_factor", Bounds.Efficiency);
+        var common = Common(section, UnitKind.Load, context);
+        section.RejectUnknownKeys();
+        // Profile numbers are 1..100; 0 marks a load point without a household profile.
+        var profiled = points
+            .Select(p => (Point: p, Number: p.Profile is { } name && LoadProfiles.TryParseProfileName(name, out var n) ? n : 0))
+            .ToList();
+        var withoutProfile = profiled.Where(p => p.Number == 0).Select(p => p.Point.Name).ToList();
+        if (withoutProfile.Count > 0)
+        {
+            section.Error($"network loads without a household profile (ieee-eu-lv:N) cannot be populated: {string.Join(", ", withoutProfile)}; list them under units instead");
+            return [];
+        }
+        var units = new List<BoundUnit>();
+        foreach (var (point, number) in profiled)
+        {
+            var unitScale = point.RatedPowerKw * scale;
+            var unit = new LoadUnit(point.Name, point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
+                new LoadProfileRef(number, null), unitScale, powerFactor ?? point.PowerFactor)
+            {
+                PeakKw = DemandBinder.SlotPeakKw(LoadProfiles.Get(number), context.SlotLength) * unitScale,
+            };
+            units.Add(new BoundUnit(unit, section, true));
+        }
+        return units;
+    }
+
+    private static List<BoundUnit> PvUnits(YamlMap section, IReadOnlyList<UnitConnection> points, int seed, UnitContext context)
+    {
+        var share = section.Number("share", Bounds.Fraction);
+        var (low, high) = section.NumberRange("peak_kw", (0, 0), Bounds.Positive);
+        var inverterRatio = section.Number("inverter_ratio", 1.0, Bounds.Closed(0.1, 2));
+        var common = Common(section, UnitKind.Pv, context);
+        var resource = GeneratorBinder.PvResource(section.Map("resource"), context);
+        RequireKey(section, "peak_kw");
+        section.RejectUnknownKeys();
+        return [.. Choose(section, share, points, seed, "pv", (point, draws) =>
+        {
+            var peakKw = draws.NextIn(low, high);
+            return new PvUnit($"{point.Name}-pv", point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
+                peakKw, Math.Round(peakKw * inverterRatio, 2), resource);
+        })];
+    }
+
+    private static List<BoundUnit> Batteries(YamlMap section, IReadOnlyList<UnitConnection> points, int seed, UnitContext context)
+    {
+        var share = section.Number("share", Bounds.Fraction);
+        var capacity = section.NumberRange("capacity_kwh", (0, 0), Bounds.Positive);
+        var power = section.NumberRange("power_kw", (0, 0), Bounds.Positive);
+        var (chargeEfficiency, dischargeEfficiency) = StorageBinder.Efficiency(section.Map("efficiency"));
+        var (initial, min, max) = StorageBinder.Soc(section.Map("soc"));
+        var common = Common(section, UnitKind.Battery, context);
+        RequireKey(section, "capacity_kwh");
+        RequireKey(section, "power_kw");
+        section.RejectUnknownKeys();
+        return [.. Choose(section, share, points, seed, "battery", (point, draws) =>
+        {
+            var capacityKwh = draws.NextIn(capacity.Low, capacity.High);
+            var powerKw = draws.NextIn(power.Low, power.High);
+            return new BatteryUnit($"{point.Name}-battery", point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
+                capacityKwh, powerKw, powerKw, chargeEfficiency, dischargeEfficiency, initial, min, max);
+        })];
+    }
+
+    private static List<BoundUnit> Evs(YamlMap section, IReadOnlyList<UnitConnection> points, int seed, UnitContext context)
+    {
+        var share = section.Number("share", Bounds.Fraction);
+        var battery = section.NumberRange("battery_kwh", (0, 0), Bounds.Positive);
+        var chargerKw = section.Number("charger_kw", Bounds.Positive);
+        var v2gKw = section.Number("v2g_kw", 0.0, Bounds.NonNegative);
+        var efficiency = section.Number("charge_efficiency", StorageBinder.DefaultEvChargeEfficiency, Bounds.Efficiency);
+        var arrive = section.ClockTime("arrive");
+        var depart = section.ClockTime("depart");
+        var energy = section.NumberRange("energy_kwh", (0, 0), Bounds.NonNegative);
+        var arrivalSoc = section.Number("arrival_soc", StorageBinder.DefaultArrivalSoc, Bounds.Fraction);
+        var jitter = section.Integer("arrival_jitter_minutes", 0, Bounds.Closed(0, 720));
+        var common = Common(section, UnitKind.Ev, context);
+        RequireKey(section, "battery_kwh");
+        RequireKey(section, "energy_kwh");
+        context.RequireOnSlot(section, "arrive", arrive);
+        context.RequireOnSlot(section, "depart", depart);
+        section.RejectUnknownKeys();
+        if (section.AllValid("battery_kwh", "energy_kwh", "arrival_soc") && energy.High + arrivalSoc * battery.Low > battery.Low + 1e-9)
+        {
+            section.Error("energy_kwh", $"the largest energy ({energy.High} kWh) on top of arrival_soc x the smallest battery ({arrivalSoc * battery.Low:0.###} kWh) exceeds that battery ({battery.Low} kWh)");
+        }
+        else if (section.AllValid("energy_kwh", "charger_kw", "charge_efficiency", "arrive", "depart"))
+        {
+            var hours = ClockTimes.Duration(arrive, depart).TotalHours;
+            if (energy.High > chargerKw * efficiency * hours + 1e-9)
+            {
+                section.Error("energy_kwh", $"the largest energy ({energy.High} kWh) cannot be charged in {hours:0.##} h at charger_kw {chargerKw} x charge_efficiency {efficiency}");
+            }
+        }
+        return [.. Choose(section, share, points, seed, "ev", (point, draws) =>
+        {
+            var batteryKwh = draws.NextIn(battery.Low, battery.High);
+            var energyKwh = draws.NextIn(energy.Low, energy.High);
+            return new EvUnit($"{point.Name}-ev", point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
+                batteryKwh, chargerKw, v2gKw, efficiency, ValueList.From([new EvSessionSpec(arrive, depart, energyKwh, arrivalSoc, jitter)]));
+        })];
+    }
+
+    /// <summary>
+    /// One unit at each of round(share x count) load points, a seeded choice, in network order; sizes are drawn
+    /// from the same stream after the choice.
+    /// </summary>
+    private static IEnumerable<BoundUnit> Choose(YamlMap section, double share, IReadOnlyList<UnitConnection> points, int seed, string stream, Func<UnitConnection, SeededDraws, UnitSpec> create)
+    {
+        if (!section.AllValid("share"))
+        {
+            return [];
+        }
+        var draws = SeededDraws.For(seed, stream);
+        var count = (int)Math.Round(share * points.Count, MidpointRounding.AwayFromZero);
+        var chosen = draws.Shuffle(Enumerable.Range(0, points.Count)).Take(count).Order().ToList();
+        return chosen.Select(i => new BoundUnit(create(points[i], draws), section, true)).ToList();
+    }
+
+    /// <summary>A range key without a default must be given.</summary>
+    private static void RequireKey(YamlMap section, string key)
+    {
+        if (!section.Has(key))
+        {
+            section.Error(key, "is required");
+        }
+    }
+
+    private static UnitCommon Common(YamlMap section, UnitKind kind, UnitContext context) => new(
+        "",
+        "",
+        PhaseConnection.Abc,
+        section.OptionalMoney("initial_balance", Bounds.NonNegative),
+        StrategyBinder.Bind(section.Map("strategy"), kind, context),
+        ForecastBinder.Bind(section.Map("forecast"), kind));
+
+    private static PhaseConnection Phase(Phases phases) => phases switch
+    {
+        Phases.A => PhaseConnection.A,
+        Phases.B => PhaseConnection.B,
+        Phases.C => PhaseConnection.C,
+        _ => PhaseConnection.Abc,
+    };
+}

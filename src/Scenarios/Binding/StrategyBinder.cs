@@ -1,0 +1,120 @@
+using MicroMarket.Scenarios.Model;
+using MicroMarket.Scenarios.Yaml;
+
+namespace MicroMarket.Scenarios.Binding;
+
+/// <summary>
+/// Binds a unit's <c>strategy</c> mapping. Each unit kind bids with one strategy kind, so <c>kind</c> may be left out;
+/// every parameter has a default, and default prices are clamped into the market's price bounds.
+/// </summary>
+internal static class StrategyBinder
+{
+    public const string PriceTaker = "price-taker";
+    public const string MarginalCost = "marginal-cost";
+    public const string Arbitrage = "arbitrage";
+    public const string EvCharging = "ev-charging";
+    public const string FlexibleShift = "flexible-shift";
+
+    /// <summary>A producer sells its forecast at about zero marginal cost.</summary>
+    public const decimal ProducerPrice = 0.00m;
+
+    /// <summary>A household's reservation price (tokens per kWh): above typical retail (0.15..0.30) and a diesel's marginal cost (about 0.40).</summary>
+    public const decimal HouseholdPrice = 0.60m;
+
+    /// <summary>What an EV owner pays at most for charging.</summary>
+    public const decimal EvWillingnessToPay = 0.45m;
+
+    /// <summary>What a flexible load's owner pays at most for its job.</summary>
+    public const decimal FlexibleWillingnessToPay = 0.40m;
+
+    /// <summary>Demand response: sell back scheduled consumption at this much above the day-ahead price.</summary>
+    public const decimal DemandResponsePremium = 0.05m;
+
+    /// <summary>A battery cycles only when the price spread beats its round-trip loss by this much.</summary>
+    public const decimal MinimumSpread = 0.02m;
+
+    private static readonly IReadOnlyList<(string Name, string Value)> Kinds =
+        [(PriceTaker, PriceTaker), (MarginalCost, MarginalCost), (Arbitrage, Arbitrage), (EvCharging, EvCharging), (FlexibleShift, FlexibleShift)];
+
+    /// <summary>The one strategy kind a unit kind bids with.</summary>
+    public static string KindFor(UnitKind unit) => unit switch
+    {
+        UnitKind.Pv or UnitKind.Wind or UnitKind.Load => PriceTaker,
+        UnitKind.Slack => MarginalCost,
+        UnitKind.Battery => Arbitrage,
+        UnitKind.Ev => EvCharging,
+        _ => FlexibleShift,
+    };
+
+    public static string NameOf(StrategySpec strategy) => strategy switch
+    {
+        PriceTakerStrategy => PriceTaker,
+        MarginalCostStrategy => MarginalCost,
+        ArbitrageStrategy => Arbitrage,
+        EvChargingStrategy => EvCharging,
+        FlexibleShiftStrategy => FlexibleShift,
+        _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy.GetType().Name, "not a strategy of the scenario format"),
+    };
+
+    /// <summary>The strategy of a <paramref name="unit"/> unit from <paramref name="strategy"/> (null: all defaults).</summary>
+    public static StrategySpec Bind(YamlMap? strategy, UnitKind unit, UnitContext context)
+    {
+        var allowed = KindFor(unit);
+        if (strategy is null)
+        {
+            return Default(unit, context.Market);
+        }
+        var kind = strategy.Choice("kind", Kinds, allowed);
+        if (!strategy.AllValid("kind"))
+        {
+            return Default(unit, context.Market);
+        }
+        if (kind != allowed)
+        {
+            strategy.Error("kind", $"a {UnitKinds.Name(unit)} unit bids with strategy '{allowed}', not '{kind}'");
+            return Default(unit, context.Market);
+        }
+        StrategySpec spec = kind switch
+        {
+            PriceTaker => new PriceTakerStrategy(Price(strategy, "price", DefaultPriceTakerPrice(unit), context)),
+            MarginalCost => new MarginalCostStrategy(strategy.Money("markup", 0m, Bounds.NonNegative)),
+            Arbitrage => new ArbitrageStrategy(strategy.Money("minimum_spread", MinimumSpread, Bounds.NonNegative)),
+            EvCharging => new EvChargingStrategy(
+                Price(strategy, "willingness_to_pay", EvWillingnessToPay, context),
+                strategy.Flag("demand_response", true),
+                strategy.Money("demand_response_premium", DemandResponsePremium, Bounds.NonNegative)),
+            _ => new FlexibleShiftStrategy(
+                Price(strategy, "willingness_to_pay", FlexibleWillingnessToPay, context),
+                strategy.Flag("demand_response", true),
+                strategy.Money("demand_response_premium", DemandResponsePremium, Bounds.NonNegative)),
+        };
+        strategy.RejectUnknownKeys();
+        return spec;
+    }
+
+    /// <summary>The strategy a unit gets without a <c>strategy</c> mapping.</summary>
+    public static StrategySpec Default(UnitKind unit, MarketSettings? market) => KindFor(unit) switch
+    {
+        PriceTaker => new PriceTakerStrategy(Clamp(DefaultPriceTakerPrice(unit), market)),
+        MarginalCost => new MarginalCostStrategy(0m),
+        Arbitrage => new ArbitrageStrategy(MinimumSpread),
+        EvCharging => new EvChargingStrategy(Clamp(EvWillingnessToPay, market), true, DemandResponsePremium),
+        _ => new FlexibleShiftStrategy(Clamp(FlexibleWillingnessToPay, market), true, DemandResponsePremium),
+    };
+
+    private static decimal DefaultPriceTakerPrice(UnitKind unit) => unit == UnitKind.Load ? HouseholdPrice : ProducerPrice;
+
+    private static decimal Price(YamlMap strategy, string key, decimal @default, UnitContext context)
+    {
+        if (!strategy.Has(key))
+        {
+            return Clamp(@default, context.Market);
+        }
+        var price = strategy.Money(key, Bounds.NonNegative);
+        context.RequireWithinPriceBounds(strategy, key, price);
+        return price;
+    }
+
+    private static decimal Clamp(decimal price, MarketSettings? market) =>
+        market is null ? price : Math.Clamp(price, market.PriceFloor, market.PriceCap);
+}

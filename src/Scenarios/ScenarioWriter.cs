@@ -1,0 +1,253 @@
+using MicroMarket.Scenarios.Binding;
+using MicroMarket.Scenarios.Model;
+using MicroMarket.Scenarios.Yaml;
+using static MicroMarket.Scenarios.Yaml.YamlText;
+
+namespace MicroMarket.Scenarios;
+
+/// <summary>Writes a resolved scenario back in the scenario format, for the run folder and for review.</summary>
+public static class ScenarioWriter
+{
+    /// <summary>
+    /// Writes <paramref name="scenario"/> with every default spelled out and every generated unit listed (no
+    /// <c>populate</c>), file paths absolute: loading the output gives an equal scenario (but for
+    /// <see cref="Scenario.SourcePath"/>). Keys in a fixed order, numbers in the invariant culture, '\n' line ends:
+    /// the same scenario always gives the same bytes. A unit's <c>initial_balance</c> is written only when it
+    /// overrides the market's.
+    /// </summary>
+    public static void WriteResolved(Scenario scenario, TextWriter writer)
+    {
+        var yaml = new YamlBlockWriter(writer);
+        yaml.Comment("Resolved scenario: every default written out, every generated unit listed.");
+        yaml.Scalar("name", Text(scenario.Name));
+        if (scenario.Description is { } description)
+        {
+            yaml.Scalar("description", Text(description));
+        }
+        yaml.Scalar("seed", Number(scenario.Seed));
+        WriteTime(yaml, scenario.Time);
+        WriteMode(yaml, scenario.Mode);
+        yaml.Flow("network", scenario.Network.Name is { } name ? [("name", Text(name))] : [("file", Text(scenario.Network.NameOrPath))]);
+        WriteMarket(yaml, scenario.Market);
+        using (yaml.Map("units"))
+        {
+            foreach (var unit in scenario.Units)
+            {
+                using (yaml.Item())
+                {
+                    WriteUnit(yaml, unit);
+                }
+            }
+        }
+    }
+
+    private static void WriteTime(YamlBlockWriter yaml, ScenarioTime time)
+    {
+        using (yaml.Map("time"))
+        {
+            yaml.Scalar("start", Date(time.Start));
+            yaml.Scalar("days", Number(time.Days));
+            yaml.Scalar("slot_minutes", Number(time.SlotMinutes));
+            yaml.Scalar("time_zone", Text(time.TimeZone));
+        }
+    }
+
+    private static void WriteMode(YamlBlockWriter yaml, GridMode mode)
+    {
+        switch (mode)
+        {
+            case GridConnectedMode grid:
+                List<(string, string)> pairs = [("kind", ModeBinder.GridConnected), ("retail_price", Money(grid.RetailPrice)), ("feed_in_price", Money(grid.FeedInPrice))];
+                if (grid.CapacityKw is { } capacity)
+                {
+                    pairs.Add(("capacity_kw", Number(capacity)));
+                }
+                yaml.Flow("mode", pairs);
+                break;
+            default:
+                yaml.Flow("mode", ("kind", ModeBinder.Island));
+                break;
+        }
+    }
+
+    private static void WriteMarket(YamlBlockWriter yaml, MarketSettings market)
+    {
+        using (yaml.Map("market"))
+        {
+            yaml.Scalar("day_ahead_gate", Clock(market.DayAheadGate));
+            yaml.Scalar("intraday_gate_minutes", Number(market.IntradayGateMinutes));
+            yaml.Scalar("reading_window_minutes", Number(market.ReadingWindowMinutes));
+            yaml.Scalar("price_floor", Money(market.PriceFloor));
+            yaml.Scalar("price_cap", Money(market.PriceCap));
+            yaml.Flow("imbalance", ("penalty_percent", Money(market.ImbalancePenaltyPercent)), ("fallback_price", Money(market.ImbalanceFallbackPrice)));
+            yaml.Scalar("initial_balance", Money(market.InitialBalance));
+            yaml.Scalar("margin_slots", Number(market.MarginSlots));
+        }
+    }
+
+    private static void WriteUnit(YamlBlockWriter yaml, UnitSpec unit)
+    {
+        yaml.Scalar("id", Text(unit.Id));
+        yaml.Scalar("kind", UnitKinds.Name(UnitKinds.Of(unit)));
+        yaml.Scalar("bus", Text(unit.Bus));
+        yaml.Scalar("phase", UnitBinder.Phases.First(p => p.Value == unit.Phase).Name);
+        if (unit.InitialBalance is { } balance)
+        {
+            yaml.Scalar("initial_balance", Money(balance));
+        }
+        switch (unit)
+        {
+            case PvUnit pv:
+                yaml.Scalar("peak_kw", Number(pv.PeakKw));
+                yaml.Scalar("inverter_kw", Number(pv.InverterKw));
+                WritePvResource(yaml, pv.Resource);
+                break;
+            case WindUnit wind:
+                WriteWind(yaml, wind);
+                break;
+            case BatteryUnit battery:
+                yaml.Scalar("capacity_kwh", Number(battery.CapacityKwh));
+                yaml.Scalar("charge_kw", Number(battery.ChargeKw));
+                yaml.Scalar("discharge_kw", Number(battery.DischargeKw));
+                yaml.Flow("efficiency", ("charge", Number(battery.ChargeEfficiency)), ("discharge", Number(battery.DischargeEfficiency)));
+                yaml.Flow("soc", ("initial", Number(battery.SocInitial)), ("min", Number(battery.SocMin)), ("max", Number(battery.SocMax)));
+                break;
+            case EvUnit ev:
+                WriteEv(yaml, ev);
+                break;
+            case LoadUnit load:
+                yaml.Flow("profile", load.Profile.IeeeProfile is { } number ? [("ieee", Number(number))] : [("file", Text(load.Profile.FilePath ?? ""))]);
+                yaml.Scalar("scale", Number(load.Scale));
+                yaml.Scalar("power_factor", Number(load.PowerFactor));
+                break;
+            case FlexibleLoadUnit flexible:
+                yaml.Scalar("energy_kwh", Number(flexible.EnergyKwh));
+                yaml.Scalar("power_kw", Number(flexible.PowerKw));
+                yaml.Flow("window", ("start", Clock(flexible.WindowStart)), ("end", Clock(flexible.WindowEnd)));
+                yaml.Scalar("preferred_start", Clock(flexible.PreferredStart ?? flexible.WindowStart));
+                break;
+            case SlackUnit slack:
+                WriteSlack(yaml, slack);
+                break;
+        }
+        WriteStrategy(yaml, unit.Strategy);
+        var forecast = unit.Forecast;
+        yaml.Flow("forecast",
+            ("day_ahead_sigma", Number(forecast.DayAheadSigma)),
+            ("intraday_sigma", Number(forecast.IntradaySigma)),
+            ("scale", forecast.Scale),
+            ("distribution", forecast.Distribution),
+            ("correlation", Number(forecast.Correlation)));
+    }
+
+    private static void WritePvResource(YamlBlockWriter yaml, PvResource resource)
+    {
+        using (yaml.Map("resource"))
+        {
+            switch (resource)
+            {
+                case MeasuredPvResource measured:
+                    yaml.Flow("measured", ("day_offset", Number(measured.DayOffset)));
+                    break;
+                case ClearSkyPvResource sky:
+                    yaml.Flow("clear_sky",
+                        ("latitude_deg", Number(sky.LatitudeDeg)),
+                        ("longitude_deg", Number(sky.LongitudeDeg)),
+                        ("tilt_deg", Number(sky.TiltDeg)),
+                        ("azimuth_deg", Number(sky.AzimuthDeg)),
+                        ("mean_clear_sky_index", Number(sky.CloudinessMean)),
+                        ("persistence", Number(sky.CloudinessPersistence)));
+                    break;
+                case FilePvResource file:
+                    yaml.Scalar("file", Text(file.FilePath));
+                    break;
+            }
+        }
+    }
+
+    private static void WriteWind(YamlBlockWriter yaml, WindUnit wind)
+    {
+        yaml.Scalar("rated_kw", Number(wind.RatedPowerKw));
+        yaml.Scalar("hub_height_m", Number(wind.HubHeightM));
+        yaml.Scalar("cut_in_ms", Number(wind.CutInMs));
+        yaml.Scalar("rated_ms", Number(wind.RatedMs));
+        yaml.Scalar("cut_out_ms", Number(wind.CutOutMs));
+        if (wind.PowerCurveTable is { } table)
+        {
+            yaml.Scalar("power_curve", $"[{string.Join(", ", table.Select(p => $"[{Number(p.SpeedMs)}, {Number(p.PowerKw)}]"))}]");
+        }
+        using (yaml.Map("resource"))
+        {
+            var resource = wind.Resource;
+            if (resource.MeasuredSeries is { } series)
+            {
+                yaml.Flow("measured", ("series", series), ("day_offset", Number(resource.DayOffset)));
+            }
+            else
+            {
+                yaml.Flow("file", ("path", Text(resource.FilePath ?? "")), ("height_m", Number(resource.FileHeightM ?? 0)), ("day_offset", Number(resource.DayOffset)));
+            }
+        }
+    }
+
+    private static void WriteEv(YamlBlockWriter yaml, EvUnit ev)
+    {
+        yaml.Scalar("battery_kwh", Number(ev.BatteryKwh));
+        yaml.Scalar("charger_kw", Number(ev.ChargerKw));
+        yaml.Scalar("v2g_kw", Number(ev.V2gKw));
+        yaml.Scalar("charge_efficiency", Number(ev.ChargeEfficiency));
+        using (yaml.Map("sessions"))
+        {
+            foreach (var session in ev.Sessions)
+            {
+                using (yaml.Item())
+                {
+                    yaml.Scalar("arrive", Clock(session.Arrive));
+                    yaml.Scalar("depart", Clock(session.Depart));
+                    yaml.Scalar("energy_kwh", Number(session.EnergyKwh));
+                    yaml.Scalar("arrival_soc", Number(session.ArrivalSoc));
+                    yaml.Scalar("arrival_jitter_minutes", Number(session.ArrivalJitterMinutes));
+                }
+            }
+        }
+    }
+
+    private static void WriteSlack(YamlBlockWriter yaml, SlackUnit slack)
+    {
+        yaml.Scalar("technology", SlackBinder.TechnologyName(slack.Technology));
+        yaml.Scalar("rated_kw", Number(slack.RatedPowerKw));
+        yaml.Scalar("min_stable_fraction", Number(slack.MinStableFraction));
+        yaml.Scalar("fuel_price", Money(slack.FuelPrice));
+        if (slack.CapacityKwh is { } capacity)
+        {
+            yaml.Scalar("capacity_kwh", Number(capacity));
+        }
+        if (slack.SocInitial is { } soc)
+        {
+            yaml.Scalar("soc_initial", Number(soc));
+        }
+    }
+
+    private static void WriteStrategy(YamlBlockWriter yaml, StrategySpec strategy)
+    {
+        var kind = ("kind", StrategyBinder.NameOf(strategy));
+        switch (strategy)
+        {
+            case PriceTakerStrategy s:
+                yaml.Flow("strategy", kind, ("price", Money(s.Price)));
+                break;
+            case MarginalCostStrategy s:
+                yaml.Flow("strategy", kind, ("markup", Money(s.Markup)));
+                break;
+            case ArbitrageStrategy s:
+                yaml.Flow("strategy", kind, ("minimum_spread", Money(s.MinimumSpread)));
+                break;
+            case EvChargingStrategy s:
+                yaml.Flow("strategy", kind, ("willingness_to_pay", Money(s.WillingnessToPay)), ("demand_response", Flag(s.OfferDemandResponse)), ("demand_response_premium", Money(s.DemandResponsePremium)));
+                break;
+            case FlexibleShiftStrategy s:
+                yaml.Flow("strategy", kind, ("willingness_to_pay", Money(s.WillingnessToPay)), ("demand_response", Flag(s.OfferDemandResponse)), ("demand_response_premium", Money(s.DemandResponsePremium)));
+                break;
+        }
+    }
+}
