@@ -82,6 +82,10 @@ public static class ScenarioWriter
             yaml.Flow("imbalance", ("penalty_percent", Money(market.ImbalancePenaltyPercent)), ("fallback_price", Money(market.ImbalanceFallbackPrice)));
             yaml.Scalar("initial_balance", Money(market.InitialBalance));
             yaml.Scalar("margin_slots", Number(market.MarginSlots));
+            if (market.PriceOutlook is { } outlook)
+            {
+                yaml.Scalar("price_outlook", "[" + string.Join(", ", outlook.Select(Money)) + "]");
+            }
         }
     }
 

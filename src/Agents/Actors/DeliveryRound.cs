@@ -42,28 +42,24 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
         });
     }
 
+    /// <summary>
+    /// Readings and settlement go in one batch, readings first: a block executes its transactions in
+    /// order, so the settlement sees every reading of the slot, and the slot costs one block.
+    /// </summary>
     private void Report(IReadOnlyList<DeliveryApplied> applied)
     {
-        var requests = applied.Chunk(RoundContext.UnitsPerMeteringTransaction)
+        var readings = applied.Chunk(RoundContext.UnitsPerMeteringTransaction)
             .Select(chunk => Round.Market.ReportReadings(Round.Operator, chunk.Select(a => a.Reading).ToList())).ToList();
-        Execute($"readings of slot {slot}", requests, time, outcomes =>
+        var settlements = Round.Units.Chunk(RoundContext.UnitsPerMeteringTransaction)
+            .Select(chunk => Round.Market.Settle(Round.Operator, (uint)slot, chunk.Select(u => u.Identity.Index).ToList())).ToList();
+        Execute($"readings and settlement of slot {slot}", [.. readings, .. settlements], time, outcomes =>
         {
             Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Readings, slot,
-                outcomes.Select(o => new RecorderProtocol.TxRecord(null, slot, 1, o)).ToList()));
-            Settle();
-        });
-    }
-
-    private void Settle()
-    {
-        var requests = Round.Units.Chunk(RoundContext.UnitsPerMeteringTransaction)
-            .Select(chunk => Round.Market.Settle(Round.Operator, (uint)slot, chunk.Select(u => u.Identity.Index).ToList())).ToList();
-        Execute($"settlement of slot {slot}", requests, time, outcomes =>
-        {
+                outcomes.Take(readings.Count).Select(o => new RecorderProtocol.TxRecord(null, slot, 1, o)).ToList()));
             Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Settlement, slot,
-                outcomes.Select(o => new RecorderProtocol.TxRecord(null, slot, 1, o)).ToList()));
+                outcomes.Skip(readings.Count).Select(o => new RecorderProtocol.TxRecord(null, slot, 1, o)).ToList()));
             var byIndex = Round.Units.ToDictionary(u => u.Identity.Index, u => u.Identity.Id);
-            var settled = outcomes.SelectMany(o => o.Events<SettledEventDTO>())
+            var settled = outcomes.Skip(readings.Count).SelectMany(o => o.Events<SettledEventDTO>())
                 .Select(e => new RecorderProtocol.UnitSettled(byIndex[e.Unit], (long)e.TradeNano, (long)e.ImbalanceNano, (long)e.DeviationWh, e.ReadingMissing)).ToList();
             Query("reading imbalance prices", () => Round.Market.QueryAsync<ImbalancePricesFunction, ImbalancePricesOutputDTO>(new() { Slot = (uint)slot }), prices =>
             {

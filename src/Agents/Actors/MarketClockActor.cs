@@ -17,17 +17,17 @@ public sealed class MarketClockActor : ReceiveActor
 {
     private readonly RoundContext _round;
     private readonly IReadOnlyList<SimulationPhase> _timeline;
-    private readonly decimal _priorPrice;
+    private readonly IReadOnlyList<decimal> _prior;
     private readonly IActorRef _monitor;
     private readonly Dictionary<int, decimal> _dayAheadPrices = [];
     private int _next;
     private bool _stopRequested;
 
-    public MarketClockActor(RoundContext round, IReadOnlyList<SimulationPhase> timeline, decimal priorPrice, IActorRef monitor)
+    public MarketClockActor(RoundContext round, IReadOnlyList<SimulationPhase> timeline, IReadOnlyList<decimal> prior, IActorRef monitor)
     {
         _round = round;
         _timeline = timeline;
-        _priorPrice = priorPrice;
+        _prior = prior;
         _monitor = monitor;
         Receive<Start>(_ => RunNext());
         Receive<StopAfterCurrentPhase>(_ => _stopRequested = true);
@@ -39,8 +39,8 @@ public sealed class MarketClockActor : ReceiveActor
         });
     }
 
-    public static Props Props(RoundContext round, IReadOnlyList<SimulationPhase> timeline, decimal priorPrice, IActorRef monitor) =>
-        Akka.Actor.Props.Create(() => new MarketClockActor(round, timeline, priorPrice, monitor));
+    public static Props Props(RoundContext round, IReadOnlyList<SimulationPhase> timeline, IReadOnlyList<decimal> prior, IActorRef monitor) =>
+        Akka.Actor.Props.Create(() => new MarketClockActor(round, timeline, prior, monitor));
 
     private void OnRoundCompleted(RoundCompleted m)
     {
@@ -82,7 +82,7 @@ public sealed class MarketClockActor : ReceiveActor
 
     /// <summary>
     /// The outlook for <paramref name="day"/>: per time of day, the latest earlier day-ahead price at
-    /// that time, or the prior (the scenario's fallback imbalance price) before anything traded.
+    /// that time, or the prior (per slot of the day) before anything traded there.
     /// </summary>
     private PriceOutlook Outlook(int day)
     {
@@ -96,7 +96,7 @@ public sealed class MarketClockActor : ReceiveActor
                     return price;
                 }
             }
-            return _priorPrice;
+            return _prior[k];
         }).ToList();
         return new PriceOutlook(day * perDay, prices);
     }

@@ -21,9 +21,11 @@ public enum DeliveryRole
 
 /// <summary>
 /// A unit's intended power for a slot, kW in the generator convention (positive exports to the grid),
-/// with its power factor for the reactive part. Grid-forming units give their limits instead.
+/// with its power factor for the reactive part. Grid-forming units give their limits instead, and
+/// whether they may stop (a genset with nothing to cover switches off rather than run at its minimum
+/// stable output, as a hybrid microgrid's controller does; the balance then needs no ballast).
 /// </summary>
-public sealed record DeliveryProposal(DeliveryRole Role, double PowerKw, double PowerFactor, double MinimumKw = 0, double MaximumKw = 0)
+public sealed record DeliveryProposal(DeliveryRole Role, double PowerKw, double PowerFactor, double MinimumKw = 0, double MaximumKw = 0, bool CanStop = false)
 {
     public static DeliveryProposal At(double powerKw, double powerFactor = 1.0) => new(DeliveryRole.SetPoint, powerKw, powerFactor);
 }

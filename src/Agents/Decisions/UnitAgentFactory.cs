@@ -3,6 +3,7 @@ using MicroMarket.Agents.Simulation;
 using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Profiles;
 using MicroMarket.Grid.Units;
+using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Agents.Decisions;
@@ -76,7 +77,7 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
                 new PvSite(sky.LatitudeDeg, sky.LongitudeDeg, sky.TiltDeg, sky.AzimuthDeg),
                 calendar.SlotStartUtc(FirstSlot).UtcDateTime, SlotLength, SeriesLength,
                 new CloudModel(StableSeed.Random(scenario.Seed, "clouds:" + pv.Id), sky.CloudinessMean, sky.CloudinessPersistence)).Values.ToArray(),
-            FilePvResource file => Cyclic(ProfileFile.Read(file.FilePath, "kW/kWp").Aggregate(SlotLength), 0),
+            FilePvResource file => Cyclic(ProfileCsv.Read(file.FilePath, "kW/kWp").Aggregate(SlotLength), 0),
             _ => throw new ArgumentException($"unit {pv.Id}: unknown PV resource"),
         };
         return potential.Select(p => system.Output(p).PowerKw).ToArray();
@@ -88,7 +89,7 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
         {
             { MeasuredSeries: "beresford" } => (MeasuredWind.Beresford().SpeedMs, MeasuredWind.Beresford().MeasurementHeightM),
             { MeasuredSeries: "fergus" } => (MeasuredWind.Fergus().SpeedMs, MeasuredWind.Fergus().MeasurementHeightM),
-            { FilePath: { } path } => (ProfileFile.Read(path, "m/s"), wind.Resource.FileHeightM ?? 10.0),
+            { FilePath: { } path } => (ProfileCsv.Read(path, "m/s"), wind.Resource.FileHeightM ?? 10.0),
             _ => throw new ArgumentException($"unit {wind.Id}: unknown wind resource"),
         };
         var curve = wind.PowerCurveTable is { Count: > 0 } table
@@ -107,7 +108,7 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
     {
         if (load.Profile.FilePath is { } path)
         {
-            var profile = ProfileFile.Read(path, "kW").Aggregate(SlotLength);
+            var profile = ProfileCsv.Read(path, "kW").Aggregate(SlotLength);
             return Cyclic(profile, 0).Select(kw => kw * load.Scale).ToArray();
         }
         var number = load.Profile.IeeeProfile ?? throw new ArgumentException($"unit {load.Id}: a load needs a profile");

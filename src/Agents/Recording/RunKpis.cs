@@ -35,6 +35,7 @@ public sealed record RunKpis(
     decimal ImbalanceCost,
     double SlackEnergyKwh,
     double FuelUnits,
+    decimal FuelCost,
     double Co2Kg,
     double EvUnmetKwh,
     double FlexibleUnmetKwh,
@@ -62,6 +63,9 @@ public sealed record RunKpis(
         var externalAbsorbed = delivered.Where(IsBalancing).Sum(r => r.ImportWh!.Value) / 1000.0;
         var slots = tables.SlotRows.Where(s => s.Physics is not null).ToList();
         var curtailed = slots.Sum(s => s.Physics!.CurtailedKwh);
+        // Energy the balancing party put in that the island dumped (a genset held at its minimum
+        // stable output) never served anyone: it does not count against self-sufficiency.
+        var ballast = slots.Sum(s => s.Physics!.BallastKwh);
         var daPrices = PriceStats.Of(slots.Select(s => s.DayAheadPrice));
         var idPrices = PriceStats.Of(slots.Select(s => s.IntradayPrice));
         var spreads = slots.Where(s => s.DayAheadPrice is not null && s.IntradayPrice is not null).Select(s => s.IntradayPrice!.Value - s.DayAheadPrice!.Value).ToList();
@@ -70,36 +74,42 @@ public sealed record RunKpis(
         var gas = tables.TransactionRows.Sum(t => t.GasUsed);
         var participants = Math.Max(1, tables.Units.Count);
         return new RunKpis(
-            consumption,
-            generation,
-            external,
-            consumption > 0 ? Math.Clamp(1 - external / consumption, 0, 1) : null,
-            generation > 0 ? Math.Clamp(1 - (externalAbsorbed + curtailed) / generation, 0, 1) : null,
-            boughtTotal > 0 ? Math.Min(1, soldLocally / boughtTotal) : null,
+            Round6(consumption),
+            Round6(generation),
+            Round6(external),
+            Round6(consumption > 0 ? Math.Clamp(1 - (external - ballast) / consumption, 0, 1) : null),
+            Round6(generation + curtailed > 0 ? Math.Clamp((generation - externalAbsorbed) / (generation + curtailed), 0, 1) : null),
+            Round6(boughtTotal > 0 ? Math.Min(1, soldLocally / boughtTotal) : null),
             daPrices,
             idPrices,
             spreads.Count > 0 ? decimal.Round(spreads.Average(), 6) : null,
-            slots.Sum(s => s.DayAheadVolumeWh ?? 0) / 1000.0,
-            slots.Sum(s => s.IntradayVolumeWh ?? 0) / 1000.0,
-            local.Sum(r => Math.Abs(r.DeviationWh ?? 0)) / 1000.0,
+            Round6(slots.Sum(s => s.DayAheadVolumeWh ?? 0) / 1000.0),
+            Round6(slots.Sum(s => s.IntradayVolumeWh ?? 0) / 1000.0),
+            Round6(local.Sum(r => Math.Abs(r.DeviationWh ?? 0)) / 1000.0),
             -local.Sum(r => r.ImbalanceTokens ?? 0),
-            delivered.Where(r => r.Unit.Kind == "slack").Sum(r => r.ExportWh!.Value - r.ImportWh!.Value) / 1000.0,
-            delivered.Sum(r => r.State?.FuelUnits ?? 0),
-            delivered.Sum(r => r.State?.Co2Kg ?? 0),
-            delivered.Where(r => r.Unit.Kind == "ev").Sum(r => r.State?.UnmetEnergyKwh ?? 0),
-            delivered.Where(r => r.Unit.Kind == "flexible-load").Sum(r => r.State?.UnmetEnergyKwh ?? 0),
-            curtailed,
-            slots.Sum(s => s.Physics!.NotServedKwh),
-            slots.Sum(s => s.Physics!.LossesKwh),
-            slots.Count > 0 ? slots.Min(s => s.Physics!.MinVoltagePu) : null,
-            slots.Count > 0 ? slots.Max(s => s.Physics!.MaxVoltagePu) : null,
+            Round6(delivered.Where(r => r.Unit.Kind == "slack").Sum(r => r.ExportWh!.Value - r.ImportWh!.Value) / 1000.0),
+            Round6(delivered.Sum(r => r.State?.FuelUnits ?? 0)),
+            decimal.Round((decimal)delivered.Sum(r => r.State?.FuelUnits ?? 0) * scenario.Units.OfType<SlackUnit>().Select(u => u.FuelPrice).FirstOrDefault(), 6),
+            Round6(delivered.Sum(r => r.State?.Co2Kg ?? 0)),
+            Round6(delivered.Where(r => r.Unit.Kind == "ev").Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
+            Round6(delivered.Where(r => r.Unit.Kind == "flexible-load").Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
+            Round6(curtailed),
+            Round6(slots.Sum(s => s.Physics!.NotServedKwh)),
+            Round6(slots.Sum(s => s.Physics!.LossesKwh)),
+            Round6(slots.Count > 0 ? slots.Min(s => s.Physics!.MinVoltagePu) : null),
+            Round6(slots.Count > 0 ? slots.Max(s => s.Physics!.MaxVoltagePu) : null),
             slots.Sum(s => s.Physics!.VoltageViolations),
             gas,
             tables.TransactionRows.Count,
-            (double)gas / participants / days,
-            (double)tables.TransactionRows.Count / participants / days,
+            Round6((double)gas / participants / days),
+            Round6((double)tables.TransactionRows.Count / participants / days),
             BillsOf(delivered, baselinePrices));
     }
+
+    /// <summary>Energies and ratios to 1e-6 (a Wh, a ppm): beyond that floating-point noise would show as digits.</summary>
+    private static double Round6(double value) => Math.Round(value, 6);
+
+    private static double? Round6(double? value) => value is { } v ? Math.Round(v, 6) : null;
 
     /// <summary>Net bill = what the unit paid minus what it received (trades and imbalance); baseline = its metered import at the buy price minus its export at the sell price.</summary>
     private static List<ParticipantBill> BillsOf(IEnumerable<UnitSlotRow> delivered, (decimal Buy, decimal Sell) baseline) =>

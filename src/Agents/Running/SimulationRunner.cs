@@ -78,7 +78,7 @@ public static class SimulationRunner
             rules);
         var monitor = system.ActorOf(RunMonitorActor.Props(
             p => options.Progress?.Invoke(new RunProgress(p.Index, p.Count, p.Phase, pipeline.TransactionsMined, clock.Elapsed)), finished), "monitor");
-        var marketClock = system.ActorOf(MarketClockActor.Props(round, calendar.Timeline(), scenario.Market.ImbalanceFallbackPrice, monitor), "market-clock");
+        var marketClock = system.ActorOf(MarketClockActor.Props(round, calendar.Timeline(), PriorOutlook(scenario, calendar), monitor), "market-clock");
 
         using (cancellationToken.Register(() => marketClock.Tell(new ClockProtocol.StopAfterCurrentPhase())))
         {
@@ -160,6 +160,11 @@ public static class SimulationRunner
         await SucceedAsync(market, micro.Select(m => market.Deposit(m.Identity.Trader, m.Identity.Index, m.Micro)).ToList(), time, cancellationToken).ConfigureAwait(false);
         return (identities, depositsNano);
     }
+
+    /// <summary>The prior price per slot of the day: the scenario's hourly outlook, or the fallback imbalance price.</summary>
+    private static List<decimal> PriorOutlook(Scenario scenario, SimulationCalendar calendar) =>
+        Enumerable.Range(0, calendar.SlotsPerDay)
+            .Select(k => scenario.Market.PriceOutlook?[k * scenario.Time.SlotMinutes / 60] ?? scenario.Market.ImbalanceFallbackPrice).ToList();
 
     /// <summary>
     /// The no-market baseline per kWh: grid-connected, the tariffs (buy at retail, sell at the

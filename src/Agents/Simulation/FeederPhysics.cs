@@ -49,7 +49,7 @@ public sealed class FeederPhysics
         _result = _solver.CreateResult();
         _slotLength = slotLength;
         _hours = slotLength.TotalHours;
-        _connections = units.ToDictionary(u => u.Id, u => (network.BusIndex(u.Bus), ToPhases(u.Phase)));
+        _connections = units.ToDictionary(u => u.Id, u => (network.BusIndex(u.Bus), u.Phase.ToPhases()));
         _busMinPu = Enumerable.Repeat(double.NaN, network.Buses.Count).ToArray();
         _busMaxPu = Enumerable.Repeat(double.NaN, network.Buses.Count).ToArray();
         if (mode is IslandMode)
@@ -85,8 +85,15 @@ public sealed class FeederPhysics
 
     private (IReadOnlyList<GridProtocol.UnitFlow>, SlotPhysics) SolveIsland(IslandBalance island, IReadOnlyList<GridProtocol.UnitDelivery> units)
     {
-        var slack = units.Single(u => u.Proposal.Role == DeliveryRole.GridForming);
-        var balance = island.Solve(_generation, _consumption, new SlackLimits(slack.Proposal.MinimumKw, slack.Proposal.MaximumKw), _slotLength);
+        var slack = units.Single(u => u.Proposal.Role == DeliveryRole.GridForming).Proposal;
+        // A slack that can stop is first balanced as if it could run at any output down to zero:
+        // nothing (or a surplus) left to cover means it is off; a need below its minimum stable
+        // output means it runs at that minimum, and the balance curtails or ballasts the rest.
+        var balance = island.Solve(_generation, _consumption, new SlackLimits(slack.CanStop ? Math.Min(0, slack.MinimumKw) : slack.MinimumKw, slack.MaximumKw), _slotLength);
+        if (slack.CanStop && balance.SlackPowerKw > 1e-9 && balance.SlackPowerKw < slack.MinimumKw)
+        {
+            balance = island.Solve(_generation, _consumption, new SlackLimits(slack.MinimumKw, slack.MaximumKw), _slotLength);
+        }
         var flows = units.Select(u =>
         {
             var p = u.Proposal.Role == DeliveryRole.GridForming ? balance.SlackPowerKw
@@ -163,12 +170,4 @@ public sealed class FeederPhysics
         }
         lines.Write(Path.Combine(directory, "lines.csv"));
     }
-
-    private static Phases ToPhases(PhaseConnection phase) => phase switch
-    {
-        PhaseConnection.A => Phases.A,
-        PhaseConnection.B => Phases.B,
-        PhaseConnection.C => Phases.C,
-        _ => Phases.Abc,
-    };
 }

@@ -181,8 +181,9 @@ public sealed class AnvilNode : IAsyncDisposable
             // One block per round holds every transaction of the round; per-transaction gas is
             // still measured and reported against Ethereum's 2^24 cap.
             "--disable-block-gas-limit",
-            // Keep memory flat over long runs: only recent states are kept.
-            "--prune-history",
+            // Keep memory flat over long runs: only the last 64 states are kept, enough to trace a
+            // failed transaction of a recent block and decode its revert.
+            "--prune-history", "64",
             "--config-out", Path.Combine(workDirectory, "anvil.json"),
         };
         if (options.ExplicitMining)

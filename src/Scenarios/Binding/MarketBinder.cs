@@ -40,11 +40,36 @@ internal static class MarketBinder
         var (penalty, fallback) = Imbalance(market.Map("imbalance"), floor, cap, market.AllValid("price_floor", "price_cap"));
         var balance = market.Money("initial_balance", d.InitialBalance, Bounds.Closed(0, 1e12));
         var marginSlots = market.Integer("margin_slots", d.MarginSlots, Bounds.Closed(0, 96));
+        var outlook = PriceOutlook(market, floor, cap);
         market.RejectUnknownKeys();
-        var keys = new[] { "day_ahead_gate", "intraday_gate_minutes", "reading_window_minutes", "price_floor", "price_cap", "imbalance", "initial_balance", "margin_slots" };
+        var keys = new[] { "day_ahead_gate", "intraday_gate_minutes", "reading_window_minutes", "price_floor", "price_cap", "imbalance", "initial_balance", "margin_slots", "price_outlook" };
         return market.AllValid(keys) && penalty is not null && fallback is not null
-            ? new MarketSettings(gate, intradayGate, readingWindow, floor, cap, penalty.Value, fallback.Value, balance, marginSlots)
+            ? new MarketSettings(gate, intradayGate, readingWindow, floor, cap, penalty.Value, fallback.Value, balance, marginSlots, outlook)
             : null;
+    }
+
+    /// <summary><c>price_outlook: [24 prices]</c>, one per local hour, within the price bounds; null when absent.</summary>
+    private static ValueList<decimal>? PriceOutlook(YamlMap market, decimal floor, decimal cap)
+    {
+        if (!market.Has("price_outlook"))
+        {
+            return null;
+        }
+        var items = market.Items("price_outlook");
+        if (items.Count != 24)
+        {
+            market.Error("price_outlook", $"expected 24 hourly prices (00:00..23:00), found {items.Count}");
+            return null;
+        }
+        var prices = new List<decimal>();
+        foreach (var (node, path) in items)
+        {
+            if (YamlValue.TryMoney(node, path, Bounds.Closed((double)floor, (double)cap), market.Diagnostics, out var price))
+            {
+                prices.Add(price);
+            }
+        }
+        return prices.Count == 24 ? ValueList.From(prices) : null;
     }
 
     /// <summary><c>imbalance: { penalty_percent, fallback_price }</c>; each null when invalid.</summary>

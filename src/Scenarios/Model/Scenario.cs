@@ -77,6 +77,11 @@ public sealed record NetworkChoice(string? Name, string? FilePath)
 /// <param name="ImbalanceFallbackPrice">Imbalance reference when neither auction of a slot traded, tokens per kWh (default 0.30).</param>
 /// <param name="InitialBalance">Tokens each unit starts with (minted and deposited as collateral), unless the unit says otherwise (default 500).</param>
 /// <param name="MarginSlots">Each unit's imbalance margin: this many slots of its rating at the price cap stay locked (default 1).</param>
+/// <param name="PriceOutlook">
+/// The prior price outlook, tokens per kWh for each local hour 0..23 (24 values), which bidders plan
+/// the first day with (a battery's arbitrage, an EV's cheapest hours); later days use the last traded
+/// day-ahead prices. Null: the fallback imbalance price, flat.
+/// </param>
 public sealed record MarketSettings(
     TimeOnly DayAheadGate,
     int IntradayGateMinutes,
@@ -86,4 +91,5 @@ public sealed record MarketSettings(
     decimal ImbalancePenaltyPercent,
     decimal ImbalanceFallbackPrice,
     decimal InitialBalance,
-    int MarginSlots);
+    int MarginSlots,
+    ValueList<decimal>? PriceOutlook = null);

@@ -142,6 +142,22 @@ public sealed class AuctionTests(AnvilFixture fx)
         where TFunction : Nethereum.Contracts.FunctionMessage, new() =>
         new(unit.Trader, fx.Market.MarketAddress, Nethereum.Contracts.FunctionMessageExtensions.GetCallData(function), Label: "raw");
 
+    [Fact]
+    public Task Submission_gas_limits_cover_the_worst_case() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("battery", UnitKind.Battery, DepositMicro: 10_000_000_000)))[0];
+        var full = new OrderCurve(Enumerable.Range(1, 4).Select(k => new OrderStep((uint)(k * 10_000), (uint)(k * 100))).ToList());
+        foreach (var request in new[]
+        {
+            fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, MarketHarness.Every(96, full), MarketHarness.Every(96, full)),
+            fx.Market.SubmitIntraday(unit.Trader, unit.Index, 30, MarketHarness.Every(4, full), MarketHarness.Every(4, full)),
+        })
+        {
+            var outcome = (await _h.SucceedAsync(T, request))[0];
+            Assert.True(outcome.GasUsed < request.GasLimit!.Value * 0.97, $"{request.Label}: used {outcome.GasUsed} of the {request.GasLimit} limit");
+        }
+    });
+
     private async Task<(OrderCurve Buy, OrderCurve Sell)> Curves(MarketStage stage, uint slot, uint unit)
     {
         var output = await fx.Market.QueryAsync<CurvesFunction, CurvesOutputDTO>(new() { Stage = (byte)stage, Slot = slot, Unit = unit });

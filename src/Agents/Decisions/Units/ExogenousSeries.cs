@@ -27,8 +27,8 @@ public sealed class ExogenousSeries
             forecast.IntradaySigma,
             Math.Max(forecast.DayAheadSigma, forecast.IntradaySigma),
             TimeSpan.FromHours(4),
-            Enum.Parse<ErrorDistribution>(forecast.Distribution, ignoreCase: true),
-            Enum.Parse<ErrorScale>(forecast.Scale, ignoreCase: true),
+            forecast.ErrorDistribution,
+            forecast.ErrorScale,
             forecast.Correlation);
         _forecaster = new Forecaster(model, slotLength, seed);
     }

@@ -12,9 +12,10 @@ namespace MicroMarket.Agents.Decisions.Units;
 /// offers discharge at the outlook plus the markup and charging at the outlook minus it.</item>
 /// <item>Intra-day: offers what it has not sold at the same costs, and to buy back what it sold at
 /// 90 % of its marginal cost (running less saves fuel, so buying back below cost gains).</item>
-/// <item>Delivery: forms the grid; the island balance sets its output within its limits (minimum
-/// stable output to rating; a battery within its SoC). It is the balance-responsible party, so its
-/// own deviation is the system's and pays no imbalance.</item>
+/// <item>Delivery: forms the grid; the island balance sets its output within its limits (a genset is
+/// off when local generation covers the island, else between its minimum stable output and its
+/// rating; a battery within its SoC). It is the balance-responsible party, so its own deviation is
+/// the system's and pays no imbalance.</item>
 /// </list>
 /// </summary>
 public sealed class SlackAgent : IUnitAgent
@@ -85,7 +86,7 @@ public sealed class SlackAgent : IUnitAgent
     {
         if (_genset is { } genset)
         {
-            return new DeliveryProposal(DeliveryRole.GridForming, 0, PowerFactor, genset.MinimumStableKw, genset.RatedKw);
+            return new DeliveryProposal(DeliveryRole.GridForming, 0, PowerFactor, genset.MinimumStableKw, genset.RatedKw, CanStop: true);
         }
         var battery = _battery!;
         return new DeliveryProposal(DeliveryRole.GridForming, 0, PowerFactor,
@@ -96,7 +97,8 @@ public sealed class SlackAgent : IUnitAgent
     {
         if (_genset is { } genset)
         {
-            var run = genset.Run(Math.Clamp(actualPowerKw, genset.MinimumStableKw, genset.RatedKw), _slotLength);
+            // Off (no fuel) when the balance needed nothing from it, else within its running range.
+            var run = genset.Run(actualPowerKw <= 1e-9 ? 0 : Math.Clamp(actualPowerKw, genset.MinimumStableKw, genset.RatedKw), _slotLength);
             return new UnitSlotState(FuelUnits: run.Fuel, Co2Kg: run.Co2Kg);
         }
         var step = _battery!.Apply(_energyKwh, actualPowerKw, _slotLength);

@@ -1,0 +1,124 @@
+using System.ComponentModel;
+using System.Globalization;
+using MicroMarket.Agents.Running;
+using MicroMarket.Agents.Simulation;
+using MicroMarket.Scenarios;
+using MicroMarket.Scenarios.Model;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace MicroMarket.Cli.Commands;
+
+/// <summary>
+/// `micromarket run SCENARIO [--out DIR] [--seed N] [--chain anvil|URL]`: runs a scenario end to
+/// end (Anvil started and stopped by the program unless a URL is given) and writes the run
+/// directory. A bad scenario lists every error with file:line:column and exits 2 before anything
+/// starts; Ctrl+C finishes the phase under way and leaves a partial run marked incomplete.
+/// </summary>
+public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<SCENARIO>")]
+        [Description("scenario file (YAML; see docs/scenarios.md)")]
+        public string Scenario { get; init; } = "";
+
+        [CommandOption("--out <DIR>")]
+        [Description("run directory (default runs/<name>-seed<seed>)")]
+        public string? Out { get; init; }
+
+        [CommandOption("--seed <N>")]
+        [Description("override the scenario's seed")]
+        public int? Seed { get; init; }
+
+        [CommandOption("--chain <CHAIN>")]
+        [Description("anvil (default: start a local Anvil) or the JSON-RPC URL of an Anvil node")]
+        public string Chain { get; init; } = "anvil";
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var scenario = Load(settings);
+        var chainUrl = ParseChain(settings.Chain);
+        var output = settings.Out ?? Path.Combine("runs", $"{scenario.Name}-seed{scenario.Seed}");
+        RunDirectory.Prepare(output, scenario);
+
+        var result = await RunWithProgressAsync(scenario, new RunOptions(output, chainUrl), cancellationToken);
+        var status = result.Complete ? "complete" : result.Failure is null ? "interrupted (partial run, marked incomplete)" : $"FAILED: {result.Failure}";
+        Console.Out.WriteLine($"run {status}: {Path.GetFullPath(output)}");
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"invariants: energy balance {(result.Verification.EnergyBalanced ? "ok" : "BROKEN")}, money {(result.Verification.MoneyConserved ? "conserved" : "NOT CONSERVED")}, " +
+            $"clearing {result.Verification.BooksChecked - result.Verification.ClearingMismatches}/{result.Verification.BooksChecked} books match the C# reference, " +
+            $"metering {result.Verification.ReadingsChecked - result.Verification.ReadingMismatches}/{result.Verification.ReadingsChecked} readings match"));
+        return result.Complete && result.Verification.Holds ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
+    }
+
+    private static Scenario Load(Settings settings)
+    {
+        if (!File.Exists(settings.Scenario))
+        {
+            throw new BadInputException($"run: {settings.Scenario}: no such scenario file");
+        }
+        try
+        {
+            return ScenarioLoader.Load(settings.Scenario, settings.Seed);
+        }
+        catch (ScenarioValidationException ex)
+        {
+            throw new BadInputException($"{ex.Errors.Count} error(s) in {settings.Scenario}; nothing was started:{Environment.NewLine}" +
+                string.Join(Environment.NewLine, ex.Errors));
+        }
+    }
+
+    private static Uri? ParseChain(string chain) =>
+        chain.Equals("anvil", StringComparison.OrdinalIgnoreCase) ? null
+        : Uri.TryCreate(chain, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url
+        : throw new BadInputException($"run: --chain '{chain}' is neither 'anvil' nor an http(s) URL");
+
+    /// <summary>A live line on stderr: day, slot, phase and transactions per second.</summary>
+    private static async Task<RunResult> RunWithProgressAsync(Scenario scenario, RunOptions options, CancellationToken cancellationToken)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return await console.Status().StartAsync($"starting {scenario.Name}", async status =>
+            await SimulationRunner.RunAsync(scenario, options with
+            {
+                Progress = p => status.Status(Describe(scenario, p)),
+            }, cancellationToken));
+    }
+
+    private static string Describe(Scenario scenario, RunProgress p)
+    {
+        var slotsPerDay = scenario.Time.SlotsPerDay;
+        var where = p.Phase.Kind switch
+        {
+            PhaseKind.Delivery => $"day {p.Phase.Period / slotsPerDay + 1}/{scenario.Time.Days} slot {p.Phase.Period % slotsPerDay + 1}/{slotsPerDay}",
+            PhaseKind.IntradayBidding or PhaseKind.IntradayClearing => $"day {p.Phase.Period / 24 + 1}/{scenario.Time.Days} hour {p.Phase.Period % 24}",
+            _ => $"day {p.Phase.Period + 1}/{scenario.Time.Days}",
+        };
+        var rate = p.TransactionsMined / Math.Max(p.Elapsed.TotalSeconds, 1e-3);
+        return string.Create(CultureInfo.InvariantCulture, $"{where} · {p.Phase.Kind} · phase {p.PhaseIndex + 1}/{p.PhaseCount} · {p.TransactionsMined} tx · {rate:0} tx/s");
+    }
+}
+
+/// <summary>Prepares a run directory: created if missing, an earlier run's results removed so that nothing stale reads as this run's.</summary>
+public static class RunDirectory
+{
+    private static readonly string[] Results =
+        ["summary.json", "units.csv", "slots.csv", "orders.csv", "transactions.csv", "chain.json", "timing.json", "scenario.resolved.yaml", "report.html"];
+
+    public static void Prepare(string directory, Scenario scenario)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var file in Results)
+        {
+            File.Delete(Path.Combine(directory, file));
+        }
+        var figures = Path.Combine(directory, "figures");
+        if (Directory.Exists(figures))
+        {
+            Directory.Delete(figures, recursive: true);
+        }
+        using var writer = new StreamWriter(Path.Combine(directory, "scenario.resolved.yaml"));
+        ScenarioWriter.WriteResolved(scenario, writer);
+    }
+}
