@@ -59,8 +59,9 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
             Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Settlement, slot,
                 outcomes.Skip(readings.Count).Select(o => new RecorderProtocol.TxRecord(null, slot, 1, o)).ToList()));
             var byIndex = Round.Units.ToDictionary(u => u.Identity.Index, u => u.Identity.Id);
+            var debts = outcomes.Skip(readings.Count).SelectMany(o => o.Events<DebtIncurredEventDTO>()).ToDictionary(e => e.Unit, e => (long)e.DebtNano);
             var settled = outcomes.Skip(readings.Count).SelectMany(o => o.Events<SettledEventDTO>())
-                .Select(e => new RecorderProtocol.UnitSettled(byIndex[e.Unit], (long)e.TradeNano, (long)e.ImbalanceNano, (long)e.DeviationWh, e.ReadingMissing)).ToList();
+                .Select(e => new RecorderProtocol.UnitSettled(byIndex[e.Unit], (long)e.TradeNano, (long)e.ImbalanceNano, debts.GetValueOrDefault(e.Unit), (long)e.DeviationWh, e.ReadingMissing)).ToList();
             Query("reading imbalance prices", () => Round.Market.QueryAsync<ImbalancePricesFunction, ImbalancePricesOutputDTO>(new() { Slot = (uint)slot }), prices =>
             {
                 Round.Recorder.Tell(new RecorderProtocol.Settled(slot, Money.PriceTokens((uint)prices.ShortPrice), Money.PriceTokens((uint)prices.LongPrice), settled));

@@ -24,13 +24,13 @@ public sealed class CsvTable(params string[] columns)
 
     public void Write(string path) => File.WriteAllText(path, string.Join('\n', _lines) + "\n", new UTF8Encoding(false));
 
-    /// <summary>Energies and powers to the Wh/W (3 decimals of kWh/kW), tokens to the micro-unit (6), ratios to 1e-6.</summary>
+    /// <summary>Doubles (energies, powers, ratios) to 1e-6; decimals (tokens) to the nano-token (9), so money sums exactly.</summary>
     private static string Format(object? cell) => cell switch
     {
         null => "",
         string s => s.Contains(',') || s.Contains('"') ? $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : s,
         double d => double.IsFinite(d) ? (d == 0 ? 0.0 : d).ToString("0.######", CultureInfo.InvariantCulture) : "",
-        decimal m => m.ToString("0.######", CultureInfo.InvariantCulture),
+        decimal m => m.ToString("0.#########", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => cell.ToString() ?? "",

@@ -41,8 +41,11 @@ public static class RecorderProtocol
 
     public sealed record Delivered(int Slot, SlotPhysics Physics, IReadOnlyList<UnitDelivered> Units);
 
-    /// <summary>A unit's settlement of a slot, nano-tokens (positive received) and its deviation in Wh.</summary>
-    public sealed record UnitSettled(string UnitId, long TradeNano, long ImbalanceNano, long DeviationWh, bool ReadingMissing);
+    /// <summary>
+    /// A unit's settlement of a slot, nano-tokens (positive received) and its deviation in Wh; the
+    /// part of a short imbalance it could not pay became debt owed to the BRP.
+    /// </summary>
+    public sealed record UnitSettled(string UnitId, long TradeNano, long ImbalanceNano, long DebtNano, long DeviationWh, bool ReadingMissing);
 
     public sealed record Settled(int Slot, decimal ShortPrice, decimal LongPrice, IReadOnlyList<UnitSettled> Units);
 

@@ -192,8 +192,16 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
             var row = Row(m.Slot, u.UnitId);
             row.TradeTokens = Money.TokensFromNano(u.TradeNano);
             row.ImbalanceTokens = Money.TokensFromNano(u.ImbalanceNano);
+            row.DebtIncurredTokens = Money.TokensFromNano(u.DebtNano);
             row.DeviationWh = u.DeviationWh;
             row.ReadingMissing = u.ReadingMissing;
+        }
+        // The BRP is every imbalance's counterparty: it receives what the short units paid (their
+        // charge less the debt they could not pay) and pays what the long units received.
+        if (units.FirstOrDefault(u => u.Kind is "slack" or "grid") is { } brp && m.Units.Any(u => u.UnitId == brp.Id))
+        {
+            var others = m.Units.Where(u => u.UnitId != brp.Id).ToList();
+            Row(m.Slot, brp.Id).ImbalanceTokens = Money.TokensFromNano(-others.Sum(u => u.ImbalanceNano) - others.Sum(u => u.DebtNano));
         }
     }
 
@@ -222,7 +230,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
             "forecast_da_kwh", "forecast_id_kwh", "da_bid_wh", "da_ask_wh", "da_bought_wh", "da_sold_wh",
             "id_bid_wh", "id_ask_wh", "id_bought_wh", "id_sold_wh", "scheduled_net_export_wh",
             "setpoint_kw", "actual_kw", "metered_import_wh", "metered_export_wh", "deviation_wh", "reading_missing",
-            "trade_tokens", "imbalance_tokens", "soc", "unmet_kwh", "curtailed_kwh", "not_served_kwh", "clipped_kwh", "fuel", "co2_kg",
+            "trade_tokens", "imbalance_tokens", "debt_incurred_tokens", "soc", "unmet_kwh", "curtailed_kwh", "not_served_kwh", "clipped_kwh", "fuel", "co2_kg",
             "voltage_pu", "balance_tokens", "locked_tokens", "debt_tokens", "gas_trading");
         foreach (var r in _unitRows.Values.OrderBy(r => r.Slot).ThenBy(r => r.Unit.Index))
         {
@@ -231,7 +239,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
                 r.ForecastDayAheadKwh, r.ForecastIntradayKwh, r.DayAheadBidWh, r.DayAheadAskWh, r.DayAheadBoughtWh, r.DayAheadSoldWh,
                 r.IntradayBidWh, r.IntradayAskWh, r.IntradayBoughtWh, r.IntradaySoldWh, r.ScheduledNetExportWh,
                 r.SetpointKw, r.ActualKw, r.ImportWh, r.ExportWh, r.DeviationWh, r.ReadingMissing,
-                r.TradeTokens, r.ImbalanceTokens, r.State?.StateOfCharge, r.State?.UnmetEnergyKwh, r.State?.CurtailedKwh, r.State?.NotServedKwh,
+                r.TradeTokens, r.ImbalanceTokens, r.DebtIncurredTokens, r.State?.StateOfCharge, r.State?.UnmetEnergyKwh, r.State?.CurtailedKwh, r.State?.NotServedKwh,
                 r.State?.ClippedKwh, r.State?.FuelUnits, r.State?.Co2Kg,
                 r.VoltagePu, r.BalanceTokens, r.LockedTokens, r.DebtTokens, Math.Round(r.GasTrading));
         }
@@ -305,6 +313,7 @@ public sealed class UnitSlotRow(int slot, UnitInfo unit)
     public bool? ReadingMissing { get; set; }
     public decimal? TradeTokens { get; set; }
     public decimal? ImbalanceTokens { get; set; }
+    public decimal? DebtIncurredTokens { get; set; }
     public Decisions.UnitSlotState? State { get; set; }
     public double? VoltagePu { get; set; }
     public decimal? BalanceTokens { get; set; }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MicroMarket.Market.Tests.Cli;
+namespace MicroMarket.Cli.Tests;
 
 /// <summary>Runs the real `micromarket` program (built next to the tests) as a child process.</summary>
 public static class CliProcess

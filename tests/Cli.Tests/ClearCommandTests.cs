@@ -1,9 +1,8 @@
 using System.Text.Json;
 using CsCheck;
 using MicroMarket.Market.Clearing;
-using MicroMarket.Market.Tests.Clearing;
 
-namespace MicroMarket.Market.Tests.Cli;
+namespace MicroMarket.Cli.Tests;
 
 public sealed class ClearCommandTests : IDisposable
 {
@@ -33,7 +32,7 @@ public sealed class ClearCommandTests : IDisposable
         // Each run starts its own Anvil; a few books suffice here, the contract-level
         // differential test covers hundreds.
         var i = 0;
-        await OrderBookGen.Books.SampleAsync(async book =>
+        await Books.SampleAsync(async book =>
         {
             using var text = new StringWriter();
             OrderBookCsv.Write(book, text);
@@ -43,7 +42,7 @@ public sealed class ClearCommandTests : IDisposable
             Assert.Equal(0, onChain.ExitCode);
             Assert.Equal(reference.Stdout, onChain.Stdout);
             Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(onChain.Stdout).RootElement.ValueKind);
-        }, iter: 4, threads: 1, print: OrderBookGen.Print);
+        }, iter: 4, threads: 1, print: Print);
     }
 
     [Theory]
@@ -64,6 +63,18 @@ public sealed class ClearCommandTests : IDisposable
         var run = await CliProcess.RunAsync("clear", "--book", Path.Combine(_dir.FullName, "nope.csv"));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("no such file", run.Stderr);
+    }
+
+    /// <summary>Small books with few distinct prices, so that ties and pro-rata splits are common.</summary>
+    private static readonly Gen<OrderBook> Books =
+        from rows in Gen.Select(Gen.Bool, Gen.UInt[100, 104], Gen.UInt[1, 50]).Array[1, 12]
+        select new OrderBook(rows.Select((r, i) => new Order(i + 1, r.Item1 ? OrderSide.Buy : OrderSide.Sell, r.Item2, r.Item3)));
+
+    private static string Print(OrderBook book)
+    {
+        using var text = new StringWriter();
+        OrderBookCsv.Write(book, text);
+        return Environment.NewLine + text;
     }
 
     public void Dispose() => _dir.Delete(recursive: true);

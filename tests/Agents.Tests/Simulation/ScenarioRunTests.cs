@@ -1,0 +1,113 @@
+using System.Text.Json;
+using MicroMarket.Agents.Running;
+using MicroMarket.Scenarios;
+
+namespace MicroMarket.Agents.Tests.Simulation;
+
+/// <summary>
+/// Whole runs of the shipped scenarios on a real Anvil (started by the runner itself): the same
+/// scenario and seed give byte-identical tables and summary, and every invariant holds, checked by
+/// the run against the chain and again here from the tables alone.
+/// </summary>
+public sealed class ScenarioRunTests : IDisposable
+{
+    private static readonly string[] ReproducibleFiles =
+        ["units.csv", "slots.csv", "orders.csv", "transactions.csv", "buses.csv", "lines.csv", "summary.json", "chain.json"];
+
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("micromarket-runs-");
+
+    [Fact]
+    public async Task The_quickstart_is_reproducible_byte_for_byte_and_keeps_every_invariant()
+    {
+        var scenario = ScenarioLoader.Load(Repository.Scenario("quickstart.yaml"));
+        var first = await SimulationRunner.RunAsync(scenario, new RunOptions(Path.Combine(_root.FullName, "a")), CancellationToken.None);
+        var second = await SimulationRunner.RunAsync(scenario, new RunOptions(Path.Combine(_root.FullName, "b")), CancellationToken.None);
+
+        Assert.True(first.Complete, first.Failure);
+        Assert.True(first.Verification.Holds, first.Verification.ToString());
+        foreach (var file in ReproducibleFiles)
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(first.OutputDirectory, file)), File.ReadAllBytes(Path.Combine(second.OutputDirectory, file)));
+        }
+        Assert.True(File.Exists(Path.Combine(first.OutputDirectory, "timing.json")));
+
+        RunDirectoryChecks.EnergyBalances(first.OutputDirectory);
+        RunDirectoryChecks.MoneyBalances(first.OutputDirectory);
+        Assert.Equal(192, RunDirectoryChecks.ClearingMatchesReference(first.OutputDirectory));
+        var units = RunDirectoryChecks.Read(first.OutputDirectory, "units.csv");
+        Assert.Equal(96 * 10, units.Count);
+        Assert.True(units.Sum(r => r.Number("id_bought_wh") + r.Number("id_sold_wh")) > 0, "the intra-day market traded nothing");
+    }
+
+    [Fact]
+    public async Task Another_seed_gives_another_run()
+    {
+        var scenario = ScenarioLoader.Load(Repository.Scenario("quickstart.yaml"), seedOverride: 7);
+        var run = await SimulationRunner.RunAsync(scenario, new RunOptions(Path.Combine(_root.FullName, "seed7")), CancellationToken.None);
+        Assert.True(run.Verification.Holds);
+        var reference = await SimulationRunner.RunAsync(ScenarioLoader.Load(Repository.Scenario("quickstart.yaml")),
+            new RunOptions(Path.Combine(_root.FullName, "seed42")), CancellationToken.None);
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(reference.OutputDirectory, "units.csv")), File.ReadAllBytes(Path.Combine(run.OutputDirectory, "units.csv")));
+    }
+
+    [Fact]
+    public async Task An_interrupted_run_is_consistent_and_marked_incomplete()
+    {
+        var scenario = ScenarioLoader.Load(Repository.Scenario("quickstart.yaml"));
+        using var stop = new CancellationTokenSource();
+        var options = new RunOptions(Path.Combine(_root.FullName, "partial"), Progress: p =>
+        {
+            if (p.PhaseIndex == 60)
+            {
+                stop.Cancel();
+            }
+        });
+        var run = await SimulationRunner.RunAsync(scenario, options, stop.Token);
+
+        Assert.False(run.Complete);
+        Assert.Null(run.Failure);
+        Assert.True(run.Verification.Holds, run.Verification.ToString());
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.OutputDirectory, "summary.json")));
+        Assert.False(summary.RootElement.GetProperty("complete").GetBoolean());
+        var delivered = summary.RootElement.GetProperty("slots_delivered").GetInt32();
+        Assert.InRange(delivered, 1, 95);
+        RunDirectoryChecks.EnergyBalances(run.OutputDirectory);
+        RunDirectoryChecks.MoneyBalances(run.OutputDirectory);
+        RunDirectoryChecks.ClearingMatchesReference(run.OutputDirectory);
+    }
+
+    [Fact]
+    public async Task The_grid_connected_ieee_feeder_runs_with_every_invariant()
+    {
+        var scenario = ScenarioLoader.Load(Repository.Scenario("ieee-eu-lv-prosumers.yaml"));
+        var run = await SimulationRunner.RunAsync(scenario, new RunOptions(Path.Combine(_root.FullName, "ieee")), CancellationToken.None);
+        Assert.True(run.Complete, run.Failure);
+        Assert.True(run.Verification.Holds, run.Verification.ToString());
+        RunDirectoryChecks.EnergyBalances(run.OutputDirectory);
+        RunDirectoryChecks.MoneyBalances(run.OutputDirectory);
+        Assert.Equal(192, RunDirectoryChecks.ClearingMatchesReference(run.OutputDirectory));
+        Assert.True(run.Kpis.LocalTradeShare > 0);
+    }
+
+    public void Dispose() => _root.Delete(recursive: true);
+}
+
+/// <summary>Finds the repository's files from the test's folder.</summary>
+internal static class Repository
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Scenario(string name) => Path.Combine(Root, "scenarios", name);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MicroMarket.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("MicroMarket.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,70 @@
+namespace MicroMarket.Cli.Tests;
+
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("micromarket-run-");
+
+    [Fact]
+    public async Task A_scenario_with_errors_lists_them_all_and_starts_nothing()
+    {
+        var scenario = Path.Combine(_dir.FullName, "broken.yaml");
+        File.WriteAllText(scenario, """
+            name: broken
+            time: { start: 2026-06-15, days: 0, slot_minutes: 15, time_zone: Europe/Madrid }
+            mode: { kind: island }
+            network: { name: ieee-eu-lv }
+            units:
+              - { id: pv, kind: pv, bus: "nowhere", peak_kw: -3 }
+            """);
+        var output = Path.Combine(_dir.FullName, "out");
+        var run = await CliProcess.RunAsync("run", scenario, "--out", output);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("broken.yaml:2:", run.Stderr);   // days
+        Assert.Contains("broken.yaml:6:", run.Stderr);   // the unit's bus and peak
+        Assert.Contains("nothing was started", run.Stderr);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public async Task Bad_arguments_exit_2()
+    {
+        Assert.Equal(2, (await CliProcess.RunAsync("run", Path.Combine(_dir.FullName, "missing.yaml"))).ExitCode);
+        var quickstart = Path.Combine(Repository.Root, "scenarios", "quickstart.yaml");
+        var badChain = await CliProcess.RunAsync("run", quickstart, "--chain", "ftp://nowhere");
+        Assert.Equal(2, badChain.ExitCode);
+        Assert.Contains("--chain", badChain.Stderr);
+    }
+
+    [Fact]
+    public async Task The_quickstart_runs_end_to_end_and_writes_its_run_directory()
+    {
+        var output = Path.Combine(_dir.FullName, "quickstart");
+        var run = await CliProcess.RunAsync("run", Path.Combine(Repository.Root, "scenarios", "quickstart.yaml"), "--out", output);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("run complete", run.Stdout);
+        foreach (var file in new[] { "scenario.resolved.yaml", "units.csv", "slots.csv", "orders.csv", "transactions.csv", "buses.csv", "lines.csv", "summary.json", "chain.json", "timing.json" })
+        {
+            Assert.True(File.Exists(Path.Combine(output, file)), $"{file} is missing");
+        }
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
+}
+
+/// <summary>Finds the repository's files from the test's folder.</summary>
+internal static class Repository
+{
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MicroMarket.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("MicroMarket.sln not found above " + AppContext.BaseDirectory);
+    }
+}
