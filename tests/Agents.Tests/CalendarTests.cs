@@ -23,7 +23,8 @@ public sealed class CalendarTests
     {
         var calendar = new SimulationCalendar(new ScenarioTime(new DateOnly(2026, 3, 28), 3, 15, "Europe/Madrid"), Market);
         var timeline = calendar.Timeline();
-        Assert.Equal(3 * (2 + 48 + 96), timeline.Count);
+        Assert.Equal(3 * (2 + 48 + 96) + 1, timeline.Count);
+        Assert.Equal(PhaseKind.FinalSettlement, timeline[^1].Kind);
         Assert.True(timeline.Zip(timeline.Skip(1)).All(p => p.First.UnixTime <= p.Second.UnixTime));
         int IndexOf(PhaseKind kind, int period) => timeline.ToList().FindIndex(p => p.Kind == kind && p.Period == period);
         for (var slot = 0; slot < 3 * 96; slot++)

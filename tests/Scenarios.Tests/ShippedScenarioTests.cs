@@ -26,7 +26,7 @@ public sealed class ShippedScenarioTests
         Assert.Equal(3, scenario.Units.OfType<LoadUnit>().Count());
         Assert.Single(scenario.Units.OfType<FlexibleLoadUnit>());
         var diesel = Assert.Single(scenario.Units.OfType<SlackUnit>());
-        Assert.Equal((SlackTechnology.Diesel, 30.0, 0.25, 1.60m), (diesel.Technology, diesel.RatedPowerKw, diesel.MinStableFraction, diesel.FuelPrice));
+        Assert.Equal((SlackTechnology.Diesel, 15.0, 0.20, 1.60m), (diesel.Technology, diesel.RatedPowerKw, diesel.MinStableFraction, diesel.FuelPrice));
     }
 
     [Fact]
@@ -89,7 +89,9 @@ public sealed class ShippedScenarioTests
 
     /// <summary>
     /// The UPC-pilot feeder islanded at the diesel's bus carries the quickstart's worst case: every unit at full
-    /// demand (household slot peaks, both chargers, the washer, the battery charging), no generation.
+    /// demand (household slot peaks, both chargers, the washer, the battery charging), no generation. This is a
+    /// check on the cables, not on the genset: the 15 kW diesel alone cannot carry that coincidence, which is
+    /// why the market prices it away (chargers and the washer move, the battery discharges).
     /// </summary>
     [Fact]
     public void The_upc_pilot_feeder_solves_islanded_at_the_quickstart_s_worst_case()
@@ -107,7 +109,7 @@ public sealed class ShippedScenarioTests
         var result = solver.Solve(injections, PowerFlowMode.Island(network.BusIndex(slack.Bus)));
 
         Assert.True(result.Converged);
-        Assert.True(result.SourcePowerTotalKw < slack.RatedPowerKw, $"slack supplies {result.SourcePowerTotalKw:0.0} kW");
+        Assert.InRange(result.SourcePowerTotalKw, slack.RatedPowerKw, 3 * slack.RatedPowerKw);
         foreach (var phase in new[] { Phase.A, Phase.B, Phase.C })
         {
             var (min, _) = result.VoltageRangeV(phase);

@@ -25,7 +25,8 @@ public abstract class BiddingRound(long phaseId, RoundContext round, IActorRef c
     {
         Round.Recorder.Tell(new RecorderProtocol.Bids(stage, firstSlot, bids.Select(b => (b.UnitId, b.Decision)).ToList()));
         var submitting = bids.Where(b => b.Transaction is not null).ToList();
-        Execute($"{RunTables.Stage(stage)} orders, period {period}", submitting.Select(b => b.Transaction!).ToList(), time, outcomes =>
+        var requests = submitting.Select(b => Round.SignedBy(Round.Unit(b.UnitId), b.Transaction!)).ToList();
+        Execute($"{RunTables.Stage(stage)} orders, period {period}", requests, time, outcomes =>
         {
             var purpose = stage == MarketStage.DayAhead ? TransactionPurpose.DayAheadOrders : TransactionPurpose.IntradayOrders;
             Round.Recorder.Tell(new RecorderProtocol.Transactions(purpose, period,

@@ -12,13 +12,15 @@ namespace MicroMarket.Agents.Actors;
 /// <summary>
 /// A gate has closed: the operator clears the period's slots on chain (in as many transactions as
 /// the gas budget needs), the results are read back, every unit reads its own positions from the
-/// chain, and the per-order fills of every unit that traded are read for the order table.
+/// chain, and the per-order fills of every unit that traded are read for the order table. The
+/// positions of a registered unit that is absent (its node is down) are read by the round itself,
+/// so the tables stay complete: its orders were in the book whether or not it is there to hear.
 /// </summary>
 public sealed class ClearingRound(long phaseId, RoundContext round, IActorRef clock, MarketStage stage, int period, int firstSlot, int slotCount, long time)
     : RoundActor(phaseId, round, clock)
 {
     /// <summary>A slot's clearing reads one or two curve words per bidder (cold, 2 100 gas each) plus sorting: a generous estimate.</summary>
-    private long GasPerSlot => 80_000 + 5_000L * Round.Units.Count;
+    private long GasPerSlot => 80_000 + 5_000L * Round.AllUnits.Count;
 
     protected override void Begin()
     {
@@ -38,14 +40,25 @@ public sealed class ClearingRound(long phaseId, RoundContext round, IActorRef cl
     {
         var cleared = results.Select((r, i) => new ClearedSlot(stage, firstSlot + i, r.VolumeWh > 0 ? Money.PriceTokens(r.Price) : null, (long)r.VolumeWh)).ToList();
         Round.Recorder.Tell(new RecorderProtocol.Cleared(cleared));
-        AskUnits<PositionsRead>(u => new ReadPositions(PhaseId, stage, firstSlot, slotCount), positions =>
+        AskUnits<PositionsRead>(u => new ReadPositions(PhaseId, stage, firstSlot, slotCount), read =>
         {
-            foreach (var p in positions)
+            var absent = Round.AllUnits.Where(u => read.All(p => p.UnitId != u.Id)).ToList();
+            Query("reading the positions of absent units", () => Task.WhenAll(absent.Select(ReadAbsentAsync)), unread =>
             {
-                Round.Recorder.Tell(new RecorderProtocol.Positions(stage, p.UnitId, p.FirstSlot, p.Positions));
-            }
-            ReadFills(positions, cleared);
+                var positions = read.Concat(unread).OrderBy(p => Round.IndexOf(p.UnitId)).ToList();
+                foreach (var p in positions)
+                {
+                    Round.Recorder.Tell(new RecorderProtocol.Positions(stage, p.UnitId, p.FirstSlot, p.Positions));
+                }
+                ReadFills(positions, cleared);
+            });
         });
+    }
+
+    private async Task<PositionsRead> ReadAbsentAsync(UnitIdentity unit)
+    {
+        var (bought, sold) = await Round.Market.PositionsAsync(stage, (uint)firstSlot, (uint)slotCount, unit.Index).ConfigureAwait(false);
+        return new PositionsRead(PhaseId, unit.Id, stage, firstSlot, bought.Zip(sold, (b, s) => new SlotPosition((long)b, (long)s)).ToList());
     }
 
     /// <summary>Per-order fills, from the contract, for every (unit, slot) with a position: nothing else can have a fill.</summary>

@@ -11,9 +11,12 @@ namespace MicroMarket.Agents.Actors;
 /// A slot has ended. Every unit proposes its power from its schedule and its real conditions; the
 /// grid operator solves the feeder (the slack balancing in island mode); every unit applies what
 /// really flowed and its meter signs the reading; the operator relays the readings and settles the
-/// slot on chain; every unit reads its account back.
+/// slot on chain; every unit reads its account back. A unit that did not deliver (absent: its node
+/// is down) has no reading; it is settled when the slot's reading window has closed, that is in the
+/// next slot's round (<paramref name="overdue"/>), as metered nothing.
 /// </summary>
-public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef clock, int slot, long time) : RoundActor(phaseId, round, clock)
+public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef clock, int slot, long time, IReadOnlyList<PendingSettlement> overdue)
+    : RoundActor(phaseId, round, clock)
 {
     protected override void Begin() =>
         AskUnits<DeliveryProposed>(u => new ProposeDelivery(PhaseId, slot), proposals =>
@@ -30,14 +33,16 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     private void Apply(IReadOnlyList<DeliveryProposed> proposals, GridProtocol.SlotSolved solved)
     {
         var flows = solved.Flows.ToDictionary(f => f.UnitId);
-        AskUnits<DeliveryApplied>(u =>
+        var proposed = proposals.Select(p => p.UnitId).ToHashSet();
+        AskUnits(Round.Units.Where(u => proposed.Contains(u.Identity.Id)).ToList(), u =>
         {
             var flow = flows[u.Identity.Id];
             return new ApplyDelivery(PhaseId, slot, flow.ActualPowerKw, flow.ImportWh, flow.ExportWh);
-        }, applied =>
+        }, (IReadOnlyList<DeliveryApplied> applied) =>
         {
-            Round.Recorder.Tell(new RecorderProtocol.Delivered(slot, solved.Physics, proposals.Zip(applied, (p, a) =>
-                new RecorderProtocol.UnitDelivered(p.UnitId, p.Schedule, p.Proposal, flows[p.UnitId], a.State)).ToList()));
+            var byId = proposals.ToDictionary(p => p.UnitId);
+            Round.Recorder.Tell(new RecorderProtocol.Delivered(slot, solved.Physics, applied.Select(a =>
+                new RecorderProtocol.UnitDelivered(a.UnitId, byId[a.UnitId].Schedule, byId[a.UnitId].Proposal, flows[a.UnitId], a.State)).ToList()));
             Report(applied);
         });
     }
@@ -48,29 +53,77 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     /// </summary>
     private void Report(IReadOnlyList<DeliveryApplied> applied)
     {
+        var reported = applied.Select(a => Round.Unit(a.UnitId).Identity).ToList();
+        var unsettled = Round.AllUnits.Where(u => reported.All(r => r.Id != u.Id))
+            .Select(u => new PendingSettlement(slot, u.Index, u.Id)).ToList();
         var readings = applied.Chunk(RoundContext.UnitsPerMeteringTransaction)
             .Select(chunk => Round.Market.ReportReadings(Round.Operator, chunk.Select(a => a.Reading).ToList())).ToList();
-        var settlements = Round.Units.Chunk(RoundContext.UnitsPerMeteringTransaction)
-            .Select(chunk => Round.Market.Settle(Round.Operator, (uint)slot, chunk.Select(u => u.Identity.Index).ToList())).ToList();
-        Execute($"readings and settlement of slot {slot}", [.. readings, .. settlements], time, outcomes =>
+        var settlements = Settlements(slot, reported.Select(r => r.Index).ToList())
+            .Concat(overdue.GroupBy(o => o.Slot).SelectMany(g => Settlements(g.Key, g.Select(o => o.UnitIndex).ToList()))).ToList();
+        Execute($"readings and settlement of slot {slot}", [.. readings, .. settlements.Select(s => s.Request)], time, outcomes =>
         {
             Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Readings, slot,
                 outcomes.Take(readings.Count).Select(o => new RecorderProtocol.TxRecord(null, slot, 1, o)).ToList()));
+            var settled = outcomes.Skip(readings.Count).Zip(settlements, (o, s) => (Outcome: o, s.Slot)).ToList();
             Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Settlement, slot,
-                outcomes.Skip(readings.Count).Select(o => new RecorderProtocol.TxRecord(null, slot, 1, o)).ToList()));
-            var byIndex = Round.Units.ToDictionary(u => u.Identity.Index, u => u.Identity.Id);
-            var debts = outcomes.Skip(readings.Count).SelectMany(o => o.Events<DebtIncurredEventDTO>()).ToDictionary(e => e.Unit, e => (long)e.DebtNano);
-            var settled = outcomes.Skip(readings.Count).SelectMany(o => o.Events<SettledEventDTO>())
-                .Select(e => new RecorderProtocol.UnitSettled(byIndex[e.Unit], (long)e.TradeNano, (long)e.ImbalanceNano, debts.GetValueOrDefault(e.Unit), (long)e.DeviationWh, e.ReadingMissing)).ToList();
-            Query("reading imbalance prices", () => Round.Market.QueryAsync<ImbalancePricesFunction, ImbalancePricesOutputDTO>(new() { Slot = (uint)slot }), prices =>
+                settled.Select(s => new RecorderProtocol.TxRecord(null, s.Slot, 1, s.Outcome)).ToList()));
+            RecordSettlements(settled, () => AskUnits<BalanceRead>(u => new ReadBalance(PhaseId, slot), balances =>
             {
-                Round.Recorder.Tell(new RecorderProtocol.Settled(slot, Money.PriceTokens((uint)prices.ShortPrice), Money.PriceTokens((uint)prices.LongPrice), settled));
-                AskUnits<BalanceRead>(u => new ReadBalance(PhaseId, slot), balances =>
-                {
-                    Round.Recorder.Tell(new RecorderProtocol.Balances(slot, balances));
-                    Complete();
-                });
-            });
+                Round.Recorder.Tell(new RecorderProtocol.Balances(slot, balances));
+                Complete(unsettled: unsettled);
+            }));
+        });
+    }
+
+    private IEnumerable<(int Slot, TxRequest Request)> Settlements(int settledSlot, IReadOnlyList<uint> units) =>
+        units.Chunk(RoundContext.UnitsPerMeteringTransaction).Select(chunk => (settledSlot, Round.Market.Settle(Round.Operator, (uint)settledSlot, chunk)));
+
+    /// <summary>Decodes the Settled and DebtIncurred events per settled slot and records them with the slot's imbalance prices.</summary>
+    private void RecordSettlements(IReadOnlyList<(TxOutcome Outcome, int Slot)> settled, Action then)
+    {
+        var bySlot = settled.GroupBy(s => s.Slot).OrderBy(g => g.Key).ToList();
+        var byIndex = Round.AllUnits.ToDictionary(u => u.Index, u => u.Id);
+        Query("reading imbalance prices", () => Task.WhenAll(bySlot.Select(g =>
+            Round.Market.QueryAsync<ImbalancePricesFunction, ImbalancePricesOutputDTO>(new() { Slot = (uint)g.Key }))), prices =>
+        {
+            foreach (var (group, price) in bySlot.Zip(prices))
+            {
+                var outcomes = group.Select(g => g.Outcome).ToList();
+                var debts = outcomes.SelectMany(o => o.Events<DebtIncurredEventDTO>()).ToDictionary(e => e.Unit, e => (long)e.DebtNano);
+                var units = outcomes.SelectMany(o => o.Events<SettledEventDTO>())
+                    .Select(e => new RecorderProtocol.UnitSettled(byIndex[e.Unit], (long)e.TradeNano, (long)e.ImbalanceNano, debts.GetValueOrDefault(e.Unit), (long)e.DeviationWh, e.ReadingMissing)).ToList();
+                Round.Recorder.Tell(new RecorderProtocol.Settled(group.Key, Money.PriceTokens((uint)price.ShortPrice), Money.PriceTokens((uint)price.LongPrice), units));
+            }
+            then();
+        });
+    }
+}
+
+/// <summary>After the last slot's reading window: the units whose last readings never came are settled, as metered nothing.</summary>
+public sealed class FinalSettlementRound(long phaseId, RoundContext round, IActorRef clock, long time, IReadOnlyList<PendingSettlement> overdue)
+    : RoundActor(phaseId, round, clock)
+{
+    protected override void Begin()
+    {
+        if (overdue.Count == 0)
+        {
+            Complete();
+            return;
+        }
+        var settlements = overdue.GroupBy(o => o.Slot).SelectMany(g => g.Select(o => o.UnitIndex).Chunk(RoundContext.UnitsPerMeteringTransaction)
+            .Select(chunk => (Slot: g.Key, Request: Round.Market.Settle(Round.Operator, (uint)g.Key, chunk)))).ToList();
+        Execute("final settlement", settlements.Select(s => s.Request).ToList(), time, outcomes =>
+        {
+            Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Settlement, overdue[0].Slot,
+                outcomes.Zip(settlements, (o, s) => new RecorderProtocol.TxRecord(null, s.Slot, 1, o)).ToList()));
+            var byIndex = Round.AllUnits.ToDictionary(u => u.Index, u => u.Id);
+            foreach (var group in outcomes.Zip(settlements).GroupBy(p => p.Second.Slot))
+            {
+                var units = group.SelectMany(p => p.First.Events<SettledEventDTO>())
+                    .Select(e => new RecorderProtocol.UnitSettled(byIndex[e.Unit], (long)e.TradeNano, (long)e.ImbalanceNano, 0, (long)e.DeviationWh, e.ReadingMissing)).ToList();
+                Round.Recorder.Tell(new RecorderProtocol.Settled(group.Key, 0, 0, units));
+            }
+            Complete();
         });
     }
 }

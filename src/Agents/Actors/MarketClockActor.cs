@@ -11,7 +11,9 @@ namespace MicroMarket.Agents.Actors;
 /// actor), waits until the round reports that every unit has answered and the chain has mined,
 /// and only then moves on, so chain time follows simulated time and never goes back. It also keeps
 /// the public memory of the market: the day-ahead prices each day traded at, from which the next
-/// day's price outlook is made.
+/// day's price outlook is made. It knows which units are present: a unit whose actor has gone (its
+/// node was removed from the cluster) is left out of the rounds until it comes back, and its
+/// readings that never came are settled once their window has closed.
 /// </summary>
 public sealed class MarketClockActor : ReceiveActor
 {
@@ -20,6 +22,8 @@ public sealed class MarketClockActor : ReceiveActor
     private readonly IReadOnlyList<decimal> _prior;
     private readonly IActorRef _monitor;
     private readonly Dictionary<int, decimal> _dayAheadPrices = [];
+    private readonly SortedDictionary<uint, UnitHandle> _present = [];
+    private readonly List<PendingSettlement> _pending = [];
     private int _next;
     private bool _stopRequested;
 
@@ -29,7 +33,19 @@ public sealed class MarketClockActor : ReceiveActor
         _timeline = timeline;
         _prior = prior;
         _monitor = monitor;
+        foreach (var unit in round.Units)
+        {
+            _present[unit.Identity.Index] = unit;
+        }
         Receive<Start>(_ => RunNext());
+        Receive<UnitBack>(m => _present[m.Unit.Identity.Index] = m.Unit);
+        Receive<UnitGone>(m =>
+        {
+            foreach (var gone in _present.Where(p => p.Value.Identity.Id == m.UnitId).Select(p => p.Key).ToList())
+            {
+                _present.Remove(gone);
+            }
+        });
         Receive<StopAfterCurrentPhase>(_ => _stopRequested = true);
         Receive<RoundCompleted>(m => m.PhaseId == _next, OnRoundCompleted);
         Receive<RoundFailed>(m => m.PhaseId == _next, m =>
@@ -48,6 +64,7 @@ public sealed class MarketClockActor : ReceiveActor
         {
             _dayAheadPrices[c.Slot] = c.Price!.Value;
         }
+        _pending.AddRange(m.Unsettled);
         _next++;
         RunNext();
     }
@@ -70,14 +87,25 @@ public sealed class MarketClockActor : ReceiveActor
     {
         var c = _round.Calendar;
         var clock = Self;
+        var round = _round with { Units = _present.Values.ToList() };
+        var overdue = phase.Kind is PhaseKind.Delivery or PhaseKind.FinalSettlement ? Overdue(phase.UnixTime) : [];
         return phase.Kind switch
         {
-            PhaseKind.DayAheadBidding => Akka.Actor.Props.Create(() => new DayAheadBiddingRound(id, _round, clock, phase.Period, Outlook(phase.Period), phase.UnixTime)),
-            PhaseKind.DayAheadClearing => Akka.Actor.Props.Create(() => new ClearingRound(id, _round, clock, MarketStage.DayAhead, phase.Period, phase.Period * c.SlotsPerDay, c.SlotsPerDay, phase.UnixTime)),
-            PhaseKind.IntradayBidding => Akka.Actor.Props.Create(() => new IntradayBiddingRound(id, _round, clock, phase.Period, DayAheadPricesOf(phase.Period), Outlook(phase.Period / 24), phase.UnixTime)),
-            PhaseKind.IntradayClearing => Akka.Actor.Props.Create(() => new ClearingRound(id, _round, clock, MarketStage.Intraday, phase.Period, phase.Period * c.SlotsPerHour, c.SlotsPerHour, phase.UnixTime)),
-            _ => Akka.Actor.Props.Create(() => new DeliveryRound(id, _round, clock, phase.Period, phase.UnixTime)),
+            PhaseKind.DayAheadBidding => Akka.Actor.Props.Create(() => new DayAheadBiddingRound(id, round, clock, phase.Period, Outlook(phase.Period), phase.UnixTime)),
+            PhaseKind.DayAheadClearing => Akka.Actor.Props.Create(() => new ClearingRound(id, round, clock, MarketStage.DayAhead, phase.Period, phase.Period * c.SlotsPerDay, c.SlotsPerDay, phase.UnixTime)),
+            PhaseKind.IntradayBidding => Akka.Actor.Props.Create(() => new IntradayBiddingRound(id, round, clock, phase.Period, DayAheadPricesOf(phase.Period), Outlook(phase.Period / 24), phase.UnixTime)),
+            PhaseKind.IntradayClearing => Akka.Actor.Props.Create(() => new ClearingRound(id, round, clock, MarketStage.Intraday, phase.Period, phase.Period * c.SlotsPerHour, c.SlotsPerHour, phase.UnixTime)),
+            PhaseKind.Delivery => Akka.Actor.Props.Create(() => new DeliveryRound(id, round, clock, phase.Period, phase.UnixTime, overdue)),
+            _ => Akka.Actor.Props.Create(() => new FinalSettlementRound(id, round, clock, phase.UnixTime, overdue)),
         };
+    }
+
+    /// <summary>The pending settlements whose reading window has closed by <paramref name="time"/>; they leave the pending list.</summary>
+    private List<PendingSettlement> Overdue(long time)
+    {
+        var overdue = _pending.Where(p => _round.Calendar.Parameters.ReadingDeadline(p.Slot) <= time).ToList();
+        _pending.RemoveAll(overdue.Contains);
+        return overdue;
     }
 
     /// <summary>

@@ -6,8 +6,49 @@ using MicroMarket.Market.Contracts;
 
 namespace MicroMarket.Agents.Actors;
 
-/// <summary>A unit on chain: its registry index, id, and its trading and meter keys.</summary>
-public sealed record UnitIdentity(uint Index, string Id, EthKey Trader, EthKey Meter);
+/// <summary>
+/// A unit on chain: its registry index, id, and the addresses of its trading and meter keys. The
+/// keys themselves never leave the unit's actor (and its node).
+/// </summary>
+public sealed record UnitIdentity(uint Index, string Id, string TraderAddress, string MeterAddress);
+
+/// <summary>Where the market is: what a unit needs to build its transactions and read the chain.</summary>
+public sealed record MarketLocation(Uri RpcUrl, string MarketAddress, string TokenAddress, MarketParameters Parameters);
+
+/// <summary>How units and the market host find each other, and how a unit signs for the host.</summary>
+public static class HostProtocol
+{
+    /// <summary>
+    /// A unit announces itself until the host welcomes it. Each start of its actor is a new
+    /// incarnation (after a node or actor restart, with its state lost), which the host tells apart
+    /// from a repeated announcement of one it already knows.
+    /// </summary>
+    public sealed record UnitOnline(UnitIdentity Identity, Akka.Actor.IActorRef Unit, Guid Incarnation);
+
+    public sealed record Welcome(string UnitId);
+
+    /// <summary>The host will not trade with this unit (not in the scenario, or different keys from the ones registered).</summary>
+    public sealed record Refused(string UnitId, string Reason);
+
+    /// <summary>The market is deployed and the unit registered: from now on it trades.</summary>
+    public sealed record MarketReady(MarketLocation Location);
+
+    /// <summary>A unit that joined late reads its positions of the slots still to come.</summary>
+    public sealed record Resync(int FirstSlot, int SlotCount);
+
+    /// <summary>The unit knows its positions again: the clock may include it in the next round.</summary>
+    public sealed record Resynced(string UnitId);
+
+    /// <summary>The run is over (or never started): the unit's node may leave.</summary>
+    public sealed record RunEnded(bool Complete);
+
+    /// <summary>The host asks a unit to sign a transaction it asked for; the unit checks it is its own.</summary>
+    public sealed record SignTransaction(RawTransaction Transaction);
+
+    public sealed record TransactionSigned(SignedTransaction Transaction);
+
+    public sealed record SigningRefused(string Reason);
+}
 
 /// <summary>A unit's answer to a phase message.</summary>
 public interface IUnitReply
@@ -33,8 +74,8 @@ public static class UnitProtocol
 
     public sealed record ReadBalance(long PhaseId, int Slot);
 
-    /// <summary>The unit's bid and, unless it bid nothing, the transaction that submits it.</summary>
-    public sealed record Bid(long PhaseId, string UnitId, BidDecision Decision, TxRequest? Transaction) : IUnitReply;
+    /// <summary>The unit's bid and, unless it bid nothing, what its transaction does (the host has it signed by the unit).</summary>
+    public sealed record Bid(long PhaseId, string UnitId, BidDecision Decision, TxIntent? Transaction) : IUnitReply;
 
     public sealed record PositionsRead(long PhaseId, string UnitId, MarketStage Stage, int FirstSlot, IReadOnlyList<SlotPosition> Positions) : IUnitReply;
 
@@ -85,11 +126,22 @@ public static class ClockProtocol
 
     public sealed record RunFinished(bool Complete, int PhasesDone, string? Failure);
 
-    /// <summary>A round reports back to the clock; clearing rounds carry the cleared prices.</summary>
-    public sealed record RoundCompleted(long PhaseId, IReadOnlyList<ClearedSlot> Cleared);
+    /// <summary>
+    /// A round reports back to the clock; clearing rounds carry the cleared prices, delivery rounds
+    /// the units they could not settle yet (no reading: settled once the reading window closes).
+    /// </summary>
+    public sealed record RoundCompleted(long PhaseId, IReadOnlyList<ClearedSlot> Cleared, IReadOnlyList<PendingSettlement> Unsettled);
+
+    /// <summary>A unit came (back) online, or its actor is gone (its node was removed).</summary>
+    public sealed record UnitBack(UnitHandle Unit);
+
+    public sealed record UnitGone(string UnitId);
 
     public sealed record RoundFailed(long PhaseId, string Reason);
 }
+
+/// <summary>A unit whose reading of a slot never came: its settlement waits for the reading window to close.</summary>
+public sealed record PendingSettlement(int Slot, uint UnitIndex, string UnitId);
 
 /// <summary>A slot's clearing outcome in one auction: price (null when nothing traded) and volume.</summary>
 public sealed record ClearedSlot(MarketStage Stage, int Slot, decimal? Price, long VolumeWh);

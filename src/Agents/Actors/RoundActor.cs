@@ -10,8 +10,10 @@ namespace MicroMarket.Agents.Actors;
 /// tells the recorder what happened, and reports to the clock: completed or failed. Each step is
 /// a <see cref="ReceiveActor.Become(Action)"/> state that accepts only the answers it waits for.
 /// </summary>
-public abstract class RoundActor : ReceiveActor
+public abstract class RoundActor : ReceiveActor, IWithTimers
 {
+    private const string StepTimer = "step";
+
     private readonly IActorRef _clock;
 
     protected RoundActor(long phaseId, RoundContext round, IActorRef clock)
@@ -22,32 +24,70 @@ public abstract class RoundActor : ReceiveActor
         Receive<ClockProtocol.Start>(_ => Begin());
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     protected long PhaseId { get; }
 
     protected RoundContext Round { get; }
 
     protected abstract void Begin();
 
-    /// <summary>Sends <paramref name="message"/> to every unit and continues with all answers of type <typeparamref name="TReply"/>, in registry order.</summary>
-    protected void AskUnits<TReply>(Func<UnitHandle, object> message, Action<IReadOnlyList<TReply>> whenAll) where TReply : IUnitReply
+    /// <summary>
+    /// Sends <paramref name="message"/> to every unit present and continues with the answers of type
+    /// <typeparamref name="TReply"/>, in registry order. A unit that dies meanwhile (its node removed
+    /// from the cluster) or does not answer within the reply timeout is absent from this step: the
+    /// round goes on without it, so one lost node never stops the market.
+    /// </summary>
+    protected void AskUnits<TReply>(Func<UnitHandle, object> message, Action<IReadOnlyList<TReply>> whenAll) where TReply : IUnitReply =>
+        AskUnits(Round.Units, message, whenAll);
+
+    /// <summary>As <see cref="AskUnits{TReply}(Func{UnitHandle, object}, Action{IReadOnlyList{TReply}})"/>, for some of the units present.</summary>
+    protected void AskUnits<TReply>(IReadOnlyList<UnitHandle> units, Func<UnitHandle, object> message, Action<IReadOnlyList<TReply>> whenAll) where TReply : IUnitReply
     {
+        var waiting = units.ToDictionary(u => u.Identity.Id, u => u.Actor);
         var replies = new Dictionary<string, TReply>();
+        void Done()
+        {
+            Timers.Cancel(StepTimer);
+            foreach (var unit in units)
+            {
+                Context.Unwatch(unit.Actor);
+            }
+            whenAll(units.Where(u => replies.ContainsKey(u.Identity.Id)).Select(u => replies[u.Identity.Id]).ToList());
+        }
         Become(() =>
         {
-            Receive<TReply>(r => r.PhaseId == PhaseId, r =>
+            Receive<TReply>(r => r.PhaseId == PhaseId && waiting.ContainsKey(r.UnitId), r =>
             {
                 replies[r.UnitId] = r;
-                if (replies.Count == Round.Units.Count)
+                waiting.Remove(r.UnitId);
+                if (waiting.Count == 0)
                 {
-                    whenAll(Round.Units.Select(u => replies[u.Identity.Id]).ToList());
+                    Done();
                 }
             });
+            Receive<Terminated>(t =>
+            {
+                var gone = waiting.FirstOrDefault(w => w.Value.Equals(t.ActorRef)).Key;
+                if (gone is not null && waiting.Remove(gone) && waiting.Count == 0)
+                {
+                    Done();
+                }
+            });
+            Receive<StepTimedOut>(_ => Done());
             Receive<UnitFailed>(f => f.PhaseId == PhaseId, f => Fail($"unit {f.UnitId}: {f.Reason}"));
         });
-        foreach (var unit in Round.Units)
+        if (waiting.Count == 0)
         {
+            Self.Tell(StepTimedOut.Instance);
+            return;
+        }
+        foreach (var unit in units)
+        {
+            Context.Watch(unit.Actor);
             unit.Actor.Tell(message(unit));
         }
+        Timers.StartSingleTimer(StepTimer, StepTimedOut.Instance, Round.UnitReplyTimeout);
     }
 
     /// <summary>Executes a batch through the gateway, then continues with its outcomes.</summary>
@@ -81,9 +121,9 @@ public abstract class RoundActor : ReceiveActor
         query().PipeTo(Self, Self, success: v => new QueryDone<T>(v), failure: ex => new QueryFailed(ex.Message));
     }
 
-    protected void Complete(IReadOnlyList<ClearedSlot>? cleared = null)
+    protected void Complete(IReadOnlyList<ClearedSlot>? cleared = null, IReadOnlyList<PendingSettlement>? unsettled = null)
     {
-        _clock.Tell(new RoundCompleted(PhaseId, cleared ?? []));
+        _clock.Tell(new RoundCompleted(PhaseId, cleared ?? [], unsettled ?? []));
         Context.Stop(Self);
     }
 
@@ -91,6 +131,11 @@ public abstract class RoundActor : ReceiveActor
     {
         _clock.Tell(new RoundFailed(PhaseId, reason));
         Context.Stop(Self);
+    }
+
+    private sealed record StepTimedOut
+    {
+        public static StepTimedOut Instance { get; } = new();
     }
 
     private sealed record QueryDone<T>(T Value);

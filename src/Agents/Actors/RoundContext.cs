@@ -9,16 +9,21 @@ namespace MicroMarket.Agents.Actors;
 /// <summary>A unit actor and its identity, in registry order.</summary>
 public sealed record UnitHandle(UnitIdentity Identity, IActorRef Actor);
 
-/// <summary>What every round works with: the units, the services, the operator's key, the calendar and the market's rules.</summary>
+/// <summary>
+/// What every round works with: the units present (and every unit registered), the services, the operator's key, the calendar,
+/// the market's rules, and how long a unit may take to answer before it counts as absent.
+/// </summary>
 public sealed record RoundContext(
     IReadOnlyList<UnitHandle> Units,
+    IReadOnlyList<UnitIdentity> AllUnits,
     IActorRef Gateway,
     IActorRef GridOperator,
     IActorRef Recorder,
     MarketClient Market,
     EthKey Operator,
     SimulationCalendar Calendar,
-    MarketRules Rules)
+    MarketRules Rules,
+    TimeSpan UnitReplyTimeout)
 {
     /// <summary>Readings and settlements per transaction: about 40 k gas each, so a batch stays far below the 2^24 cap.</summary>
     public const int UnitsPerMeteringTransaction = 150;
@@ -28,5 +33,9 @@ public sealed record RoundContext(
 
     public UnitHandle Unit(string id) => Units.First(u => u.Identity.Id == id);
 
-    public uint IndexOf(string unitId) => Unit(unitId).Identity.Index;
+    /// <summary>A registered unit's index, whether or not it is present now.</summary>
+    public uint IndexOf(string unitId) => AllUnits.First(u => u.Id == unitId).Index;
+
+    /// <summary>The transaction an intent describes, signed by its unit (wherever the unit runs).</summary>
+    public TxRequest SignedBy(UnitHandle unit, TxIntent intent) => intent.By(new UnitSigner(unit.Identity.TraderAddress, unit.Actor, UnitReplyTimeout));
 }

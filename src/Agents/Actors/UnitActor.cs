@@ -1,30 +1,87 @@
 using Akka.Actor;
 using MicroMarket.Agents.Decisions;
+using MicroMarket.Agents.Running;
 using MicroMarket.Agents.Simulation;
 using MicroMarket.Market;
+using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using static MicroMarket.Agents.Actors.UnitProtocol;
 
 namespace MicroMarket.Agents.Actors;
 
+/// <summary>A unit's keys: they stay in its actor, on its node.</summary>
+public sealed record UnitKeys(EthKey Trader, EthKey Meter);
+
 /// <summary>
-/// One unit: routes the clock's phase messages to its agent (the decisions, Akka-free), signs with
-/// its own keys, and reads its schedule and account back from the chain. Chain reads run as tasks
-/// piped back to the actor, so its mailbox never blocks.
+/// One unit: announces itself to the market host until welcomed, connects to the market once it
+/// is ready, routes the clock's phase messages to its agent (the decisions, Akka-free), signs its
+/// own transactions (only those it asked for) and readings, and reads its schedule and account back
+/// from the chain. Chain reads run as tasks piped back to the actor, so its mailbox never blocks.
 /// </summary>
-public sealed class UnitActor : ReceiveActor
+public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
+    private const string AnnounceTimer = "announce";
+    private const int RememberedIntents = 16;
+
     private readonly IUnitAgent _agent;
     private readonly UnitIdentity _identity;
-    private readonly MarketClient _market;
+    private readonly UnitKeys _keys;
+    private readonly MarketAccess _access;
+    private readonly IActorRef _host;
     private readonly Schedule _schedule = new();
+    private readonly Queue<TxIntent> _intents = new();
+    private readonly Guid _incarnation = Guid.NewGuid();
+    private MarketClient? _market;
 
-    public UnitActor(IUnitAgent agent, UnitIdentity identity, MarketClient market)
+    public UnitActor(IUnitAgent agent, UnitIdentity identity, UnitKeys keys, MarketAccess access, IActorRef host)
     {
         _agent = agent;
         _identity = identity;
-        _market = market;
+        _keys = keys;
+        _access = access;
+        _host = host;
+        Waiting();
+    }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(IUnitAgent agent, UnitIdentity identity, UnitKeys keys, MarketAccess access, IActorRef host) =>
+        Akka.Actor.Props.Create(() => new UnitActor(agent, identity, keys, access, host));
+
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer(AnnounceTimer, Announce.Instance, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+
+    private MarketClient Market => _market ?? throw new InvalidOperationException("the market is not ready");
+
+    /// <summary>Until the market is ready: announce, learn where it is, keep everything else for later.</summary>
+    private void Waiting()
+    {
+        Receive<Announce>(_ => _host.Tell(new HostProtocol.UnitOnline(_identity, Self, _incarnation)));
+        Receive<HostProtocol.Welcome>(_ => Timers.Cancel(AnnounceTimer));
+        Receive<HostProtocol.MarketReady>(m => _access.ClientAsync(m.Location).PipeTo(Self, Self,
+            success: client => new Connected(client), failure: ex => new ConnectionFailed(ex.Message)));
+        Receive<Connected>(m =>
+        {
+            _market = m.Client;
+            Become(Trading);
+            Stash.UnstashAll();
+        });
+        Receive<ConnectionFailed>(m => throw new InvalidOperationException($"unit {_identity.Id} cannot reach the chain: {m.Reason}"));
+        Ending();
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Trading()
+    {
+        Receive<Announce>(_ => _host.Tell(new HostProtocol.UnitOnline(_identity, Self, _incarnation)));
+        Receive<HostProtocol.Welcome>(_ => Timers.Cancel(AnnounceTimer));
+        Receive<HostProtocol.MarketReady>(_ => { });
+        Receive<HostProtocol.SignTransaction>(OnSign);
+        Receive<Funding>(m => Sender.Tell(new FundingIntents(_identity.Id, Remember(Market.ApproveEscrow(m.Micro)), Remember(Market.Deposit(_identity.Index, m.Micro)))));
+        Receive<HostProtocol.Resync>(OnResync);
+        Receive<Resynchronised>(OnResynchronised);
         Receive<BidDayAhead>(OnBidDayAhead);
         Receive<BidIntraday>(OnBidIntraday);
         Receive<ReadPositions>(OnReadPositions);
@@ -33,17 +90,53 @@ public sealed class UnitActor : ReceiveActor
         Receive<ApplyDelivery>(OnApplyDelivery);
         Receive<ReadBalance>(OnReadBalance);
         Receive<ChainReadFailed>(m => m.ReplyTo.Tell(new UnitFailed(m.PhaseId, _identity.Id, m.Reason)));
+        // A restarted actor starts over: announces itself, and the host has it read its positions back.
+        Receive<ConnectionFailed>(m => throw new InvalidOperationException($"unit {_identity.Id}: {m.Reason}"));
+        Ending();
     }
 
-    public static Props Props(IUnitAgent agent, UnitIdentity identity, MarketClient market) =>
-        Akka.Actor.Props.Create(() => new UnitActor(agent, identity, market));
+    /// <summary>The host refused the unit, or the run is over: the node that hosts the unit hears of it.</summary>
+    private void Ending()
+    {
+        Receive<HostProtocol.Refused>(m =>
+        {
+            Timers.Cancel(AnnounceTimer);
+            Context.Parent.Forward(m);
+        });
+        Receive<HostProtocol.RunEnded>(m =>
+        {
+            Timers.Cancel(AnnounceTimer);
+            Context.Parent.Forward(m);
+        });
+    }
+
+    /// <summary>Signs only a transaction the unit itself asked for: same contract, same calldata, no value, this chain.</summary>
+    private void OnSign(HostProtocol.SignTransaction m)
+    {
+        var tx = m.Transaction;
+        var known = _intents.Any(i => string.Equals(i.To, tx.To, StringComparison.OrdinalIgnoreCase) && i.Data.AsSpan().SequenceEqual(tx.Data));
+        if (!known || !tx.Value.IsZero || tx.ChainId != Market.Chain.ChainId)
+        {
+            Sender.Tell(new HostProtocol.SigningRefused($"unit {_identity.Id} did not ask for this transaction"));
+            return;
+        }
+        Sender.Tell(new HostProtocol.TransactionSigned(tx.Sign(_keys.Trader)));
+    }
+
+    private TxIntent Remember(TxIntent intent)
+    {
+        _intents.Enqueue(intent);
+        while (_intents.Count > RememberedIntents)
+        {
+            _intents.Dequeue();
+        }
+        return intent;
+    }
 
     private void OnBidDayAhead(BidDayAhead m)
     {
         var decision = _agent.BidDayAhead(m.Request);
-        var tx = decision.Orders.IsEmpty
-            ? null
-            : _market.SubmitDayAhead(_identity.Trader, _identity.Index, (uint)m.Request.Day, decision.Orders.Buys, decision.Orders.Sells);
+        var tx = decision.Orders.IsEmpty ? null : Remember(Market.DayAheadOrders(_identity.Index, (uint)m.Request.Day, decision.Orders.Buys, decision.Orders.Sells));
         Sender.Tell(new Bid(m.PhaseId, _identity.Id, decision, tx));
     }
 
@@ -52,19 +145,41 @@ public sealed class UnitActor : ReceiveActor
         var positions = Enumerable.Range(m.FirstSlot, m.SlotCount).Select(_schedule.DayAhead).ToList();
         var request = new IntradayRequest(m.Hour, m.IssueSlot, m.FirstSlot, m.SlotCount, positions, m.DayAheadPrices, m.Outlook, m.Rules);
         var decision = _agent.BidIntraday(request);
-        var tx = decision.Orders.IsEmpty
-            ? null
-            : _market.SubmitIntraday(_identity.Trader, _identity.Index, (uint)m.Hour, decision.Orders.Buys, decision.Orders.Sells);
+        var tx = decision.Orders.IsEmpty ? null : Remember(Market.IntradayOrders(_identity.Index, (uint)m.Hour, decision.Orders.Buys, decision.Orders.Sells));
         Sender.Tell(new Bid(m.PhaseId, _identity.Id, decision, tx));
     }
 
-    private void OnReadPositions(ReadPositions m)
+    private void OnReadPositions(ReadPositions m) => Load(m, Sender);
+
+    /// <summary>After a restart, the unit learns what it already holds in the slots to come, then tells the host it can trade.</summary>
+    private void OnResync(HostProtocol.Resync m)
     {
-        var replyTo = Sender;
-        _market.PositionsAsync(m.Stage, (uint)m.FirstSlot, (uint)m.SlotCount, _identity.Index).PipeTo(Self, Self,
-            success: read => new PositionsLoaded(m, replyTo, read.BoughtWh.Zip(read.SoldWh, (b, s) => new SlotPosition((long)b, (long)s)).ToList()),
-            failure: ex => new ChainReadFailed(m.PhaseId, replyTo, $"reading positions: {ex.Message}"));
+        var host = Sender;
+        var first = (uint)m.FirstSlot;
+        var count = (uint)m.SlotCount;
+        Task.WhenAll(Market.PositionsAsync(MarketStage.DayAhead, first, count, _identity.Index), Market.PositionsAsync(MarketStage.Intraday, first, count, _identity.Index))
+            .PipeTo(Self, Self,
+                success: read => new Resynchronised(m.FirstSlot, host, Positions(read[0]), Positions(read[1])),
+                failure: ex => new ConnectionFailed($"reading positions back: {ex.Message}"));
     }
+
+    private void OnResynchronised(Resynchronised m)
+    {
+        foreach (var (stage, positions) in new[] { (MarketStage.DayAhead, m.DayAhead), (MarketStage.Intraday, m.Intraday) })
+        {
+            _schedule.Learn(stage, m.FirstSlot, positions);
+            _agent.OnPositions(stage, m.FirstSlot, positions);
+        }
+        m.Host.Tell(new HostProtocol.Resynced(_identity.Id));
+    }
+
+    private static List<SlotPosition> Positions((IReadOnlyList<ulong> BoughtWh, IReadOnlyList<ulong> SoldWh) read) =>
+        read.BoughtWh.Zip(read.SoldWh, (b, s) => new SlotPosition((long)b, (long)s)).ToList();
+
+    private void Load(ReadPositions m, IActorRef replyTo) =>
+        Market.PositionsAsync(m.Stage, (uint)m.FirstSlot, (uint)m.SlotCount, _identity.Index).PipeTo(Self, Self,
+            success: read => new PositionsLoaded(m, replyTo, Positions(read)),
+            failure: ex => new ChainReadFailed(m.PhaseId, replyTo, $"reading positions: {ex.Message}"));
 
     private void OnPositionsLoaded(PositionsLoaded m)
     {
@@ -83,7 +198,7 @@ public sealed class UnitActor : ReceiveActor
     {
         var state = _agent.ApplyDelivery(m.Slot, m.ActualPowerKw);
         // The meter signs its own reading with its own key; anyone may relay it.
-        var reading = _market.ReadingSigner.Sign(_identity.Meter, _identity.Index, (uint)m.Slot, (ulong)m.ImportWh, (ulong)m.ExportWh);
+        var reading = Market.ReadingSigner.Sign(_keys.Meter, _identity.Index, (uint)m.Slot, (ulong)m.ImportWh, (ulong)m.ExportWh);
         Sender.Tell(new DeliveryApplied(m.PhaseId, _identity.Id, state, reading));
     }
 
@@ -92,10 +207,26 @@ public sealed class UnitActor : ReceiveActor
         var replyTo = Sender;
         var phaseId = m.PhaseId;
         var id = _identity.Id;
-        _market.AccountAsync(_identity.Index).PipeTo(replyTo, Self,
+        Market.AccountAsync(_identity.Index).PipeTo(replyTo, Self,
             success: a => new BalanceRead(phaseId, id, Money.TokensFromNano(a.BalanceNano), Money.TokensFromNano(a.LockedNano), Money.TokensFromNano(a.DebtNano)),
             failure: ex => new UnitFailed(phaseId, id, $"reading the account: {ex.Message}"));
     }
+
+    /// <summary>The host asks a unit for the transactions that fund its escrow.</summary>
+    public sealed record Funding(System.Numerics.BigInteger Micro);
+
+    public sealed record FundingIntents(string UnitId, TxIntent Approve, TxIntent Deposit);
+
+    private sealed record Announce
+    {
+        public static Announce Instance { get; } = new();
+    }
+
+    private sealed record Connected(MarketClient Client);
+
+    private sealed record ConnectionFailed(string Reason);
+
+    private sealed record Resynchronised(int FirstSlot, IActorRef Host, IReadOnlyList<SlotPosition> DayAhead, IReadOnlyList<SlotPosition> Intraday);
 
     private sealed record PositionsLoaded(ReadPositions Request, IActorRef ReplyTo, IReadOnlyList<SlotPosition> Positions);
 

@@ -20,6 +20,9 @@ public enum PhaseKind
 
     /// <summary>A slot has ended: physics, metering, readings signed and reported, settlement, balances read.</summary>
     Delivery,
+
+    /// <summary>The last slot's reading window has closed: units whose readings never came are settled (metered as nothing).</summary>
+    FinalSettlement,
 }
 
 /// <summary>One phase of the simulation at chain time <see cref="UnixTime"/>. <see cref="Period"/> is the day, the hour or the slot (absolute, from the market's genesis).</summary>
@@ -105,6 +108,8 @@ public sealed class SimulationCalendar
                 phases.Add(new SimulationPhase(p.SlotEnd(slot), PhaseKind.Delivery, slot));
             }
         }
+        var lastSlot = TotalSlots - 1;
+        phases.Add(new SimulationPhase(p.ReadingDeadline(lastSlot), PhaseKind.FinalSettlement, lastSlot));
         return phases.OrderBy(ph => ph.UnixTime).ThenBy(ph => Rank(ph.Kind)).ThenBy(ph => ph.Period).ToList();
     }
 

@@ -91,7 +91,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         var slotsPerDay = scenario.Time.SlotsPerDay;
         var where = p.Phase.Kind switch
         {
-            PhaseKind.Delivery => $"day {p.Phase.Period / slotsPerDay + 1}/{scenario.Time.Days} slot {p.Phase.Period % slotsPerDay + 1}/{slotsPerDay}",
+            PhaseKind.Delivery or PhaseKind.FinalSettlement => $"day {p.Phase.Period / slotsPerDay + 1}/{scenario.Time.Days} slot {p.Phase.Period % slotsPerDay + 1}/{slotsPerDay}",
             PhaseKind.IntradayBidding or PhaseKind.IntradayClearing => $"day {p.Phase.Period / 24 + 1}/{scenario.Time.Days} hour {p.Phase.Period % 24}",
             _ => $"day {p.Phase.Period + 1}/{scenario.Time.Days}",
         };

@@ -9,7 +9,7 @@ using Nethereum.RPC.Eth.DTOs;
 namespace MicroMarket.Market.Chain;
 
 /// <summary>One transaction to send: who signs it, where to, the calldata and, optionally, the gas limit.</summary>
-public sealed record TxRequest(EthKey From, string? To, byte[] Data, long? GasLimit = null, string Label = "")
+public sealed record TxRequest(ITransactionSigner From, string? To, byte[] Data, long? GasLimit = null, string Label = "")
 {
     public BigInteger Value { get; init; }
 }
@@ -298,21 +298,27 @@ public sealed class TransactionPipeline
                 return sent;
             }
             var nonces = round.Select(i => _nextNonce[batch[i].From.Address]++).ToArray();
-            var signed = new SignedTransaction[round.Count];
-            Parallel.For(0, round.Count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
+            var signed = await SignAsync(batch, round, nonces, gasLimits, cancellationToken).ConfigureAwait(false);
+            var toSend = Enumerable.Range(0, round.Count).Where(k => signed[k].Transaction is not null).ToList();
+            var sentAnswers = await SendRawAsync(toSend.Select(k => signed[k].Transaction!).ToArray(), cancellationToken).ConfigureAwait(false);
+            var answers = new RpcResponse[round.Count];
+            foreach (var (k, answer) in toSend.Zip(sentAnswers))
             {
-                var i = round[k];
-                var request = batch[i];
-                signed[k] = new RawTransaction(nonces[k], OrderingGasPrice(i, batch.Count), gasLimits[i], request.To, request.Value, request.Data, _chain.ChainId)
-                    .Sign(request.From);
-            });
-            var answers = await SendRawAsync(signed, cancellationToken).ConfigureAwait(false);
+                answers[k] = answer;
+            }
+            for (var k = 0; k < round.Count; k++)
+            {
+                if (signed[k].Failure is { } failure)
+                {
+                    answers[k] = new RpcResponse(default, new RpcError(-1, $"signing failed: {failure.Message}", null));
+                }
+            }
             for (var k = 0; k < round.Count; k++)
             {
                 var i = round[k];
                 if (answers[k].Error is not { } error || IsAlreadyKnown(error))
                 {
-                    sent.Add((i, signed[k].Hash));
+                    sent.Add((i, signed[k].Transaction!.Hash));
                     continue;
                 }
                 // Rejected: the nonce is unused. Give it back and cancel the account's later
@@ -328,6 +334,41 @@ public sealed class TransactionPipeline
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Signs a round: local keys on every core at once, other signers (a unit on another node)
+    /// concurrently; a signer that fails or refuses leaves its transaction unsent.
+    /// </summary>
+    private async Task<(SignedTransaction? Transaction, Exception? Failure)[]> SignAsync(
+        IReadOnlyList<TxRequest> batch, List<int> round, BigInteger[] nonces, long[] gasLimits, CancellationToken cancellationToken)
+    {
+        var signed = new (SignedTransaction?, Exception?)[round.Count];
+        RawTransaction Raw(int k)
+        {
+            var request = batch[round[k]];
+            return new RawTransaction(nonces[k], OrderingGasPrice(round[k], batch.Count), gasLimits[round[k]], request.To, request.Value, request.Data, _chain.ChainId);
+        }
+        Parallel.For(0, round.Count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
+        {
+            if (batch[round[k]].From is EthKey key)
+            {
+                signed[k] = (Raw(k).Sign(key), null);
+            }
+        });
+        var remote = Enumerable.Range(0, round.Count).Where(k => batch[round[k]].From is not EthKey).Select(async k =>
+        {
+            try
+            {
+                signed[k] = (await batch[round[k]].From.SignAsync(Raw(k), cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                signed[k] = (null, ex);
+            }
+        });
+        await Task.WhenAll(remote).ConfigureAwait(false);
+        return signed;
     }
 
     /// <summary>

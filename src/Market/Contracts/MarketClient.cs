@@ -55,7 +55,7 @@ public sealed class MarketClient
 
     /// <summary>Deploys the settlement token and the market (the operator becomes token issuer and market operator).</summary>
     public static async Task<MarketClient> DeployAsync(
-        TransactionPipeline pipeline, EthKey operatorKey, MarketParameters parameters, long? blockTimestamp = null, CancellationToken cancellationToken = default)
+        TransactionPipeline pipeline, ITransactionSigner operatorKey, MarketParameters parameters, long? blockTimestamp = null, CancellationToken cancellationToken = default)
     {
         var token = new SettlementTokenDeployment { Name = "MicroMarket Unit", Symbol = "MMU" };
         var tokenOutcome = await pipeline.ExecuteAsync(
@@ -69,29 +69,40 @@ public sealed class MarketClient
 
     // ------------------------------------------------------------------ transactions
 
-    public TxRequest RegisterUnits(EthKey operatorKey, IReadOnlyList<UnitRegistration> units) =>
+    public TxRequest RegisterUnits(ITransactionSigner operatorKey, IReadOnlyList<UnitRegistration> units) =>
         Market(operatorKey, new RegisterUnitsFunction { Specs = units.Select(ToSpec).ToList() }, $"register {units.Count} unit(s)");
 
-    public TxRequest MintTokens(EthKey issuer, string to, BigInteger microUnits) =>
+    public TxRequest MintTokens(ITransactionSigner issuer, string to, BigInteger microUnits) =>
         Token(issuer, new MintFunction { To = to, Amount = microUnits }, $"mint {microUnits} to {to}");
 
-    public TxRequest ApproveEscrow(EthKey owner, BigInteger microUnits) =>
-        Token(owner, new ApproveFunction { Spender = MarketAddress, Value = microUnits }, $"approve escrow for {owner.Address}");
+    public TxRequest ApproveEscrow(ITransactionSigner owner, BigInteger microUnits) => ApproveEscrow(microUnits).By(owner);
 
-    public TxRequest Deposit(EthKey from, uint unit, BigInteger microUnits) =>
-        Market(from, new DepositFunction { Unit = unit, Amount = microUnits }, $"deposit {microUnits} for unit {unit}");
+    /// <summary>Lets the market pull <paramref name="microUnits"/> of the signer's tokens into its escrow.</summary>
+    public TxIntent ApproveEscrow(BigInteger microUnits) =>
+        TokenIntent(new ApproveFunction { Spender = MarketAddress, Value = microUnits }, "approve escrow");
 
-    public TxRequest Withdraw(EthKey trader, uint unit, BigInteger microUnits, string to) =>
+    public TxRequest Deposit(ITransactionSigner from, uint unit, BigInteger microUnits) => Deposit(unit, microUnits).By(from);
+
+    public TxIntent Deposit(uint unit, BigInteger microUnits) =>
+        MarketIntent(new DepositFunction { Unit = unit, Amount = microUnits }, $"deposit {microUnits} for unit {unit}");
+
+    public TxRequest Withdraw(ITransactionSigner trader, uint unit, BigInteger microUnits, string to) =>
         Market(trader, new WithdrawFunction { Unit = unit, Amount = microUnits, To = to }, $"withdraw {microUnits} of unit {unit}");
 
     /// <summary>Day-ahead orders for every slot of <paramref name="day"/>; a null or empty side means no orders of that side.</summary>
-    public TxRequest SubmitDayAhead(EthKey trader, uint unit, uint day, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
-        Submission(trader, new SubmitDayAheadFunction { Unit = unit, Day = day, Buys = Pack(buys, Parameters.SlotsPerDay), Sells = Pack(sells, Parameters.SlotsPerDay) },
+    public TxRequest SubmitDayAhead(ITransactionSigner trader, uint unit, uint day, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
+        DayAheadOrders(unit, day, buys, sells).By(trader);
+
+    public TxIntent DayAheadOrders(uint unit, uint day, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
+        Submission(new SubmitDayAheadFunction { Unit = unit, Day = day, Buys = Pack(buys, Parameters.SlotsPerDay), Sells = Pack(sells, Parameters.SlotsPerDay) },
             Parameters.SlotsPerDay, $"day-ahead orders of unit {unit} for day {day}");
 
     /// <summary>Intra-day orders for every slot of delivery <paramref name="hour"/>.</summary>
-    public TxRequest SubmitIntraday(EthKey trader, uint unit, uint hour, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
-        Submission(trader, new SubmitIntradayFunction { Unit = unit, Hour = hour, Buys = Pack(buys, Parameters.SlotsPerHour), Sells = Pack(sells, Parameters.SlotsPerHour) },
+    public TxRequest SubmitIntraday(ITransactionSigner trader, uint unit, uint hour, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
+        IntradayOrders(unit, hour, buys, sells).By(trader);
+
+    public TxIntent IntradayOrders(uint unit, uint hour, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
+        Submission(new SubmitIntradayFunction { Unit = unit, Hour = hour, Buys = Pack(buys, Parameters.SlotsPerHour), Sells = Pack(sells, Parameters.SlotsPerHour) },
             Parameters.SlotsPerHour, $"intra-day orders of unit {unit} for hour {hour}");
 
     /// <summary>
@@ -103,23 +114,23 @@ public sealed class MarketClient
     /// account, and the calldata; a test holds the worst case (every step of both sides, first
     /// submission) under it.
     /// </summary>
-    private TxRequest Submission<TFunction>(EthKey trader, TFunction function, int slots, string label) where TFunction : FunctionMessage, new()
+    private TxIntent Submission<TFunction>(TFunction function, int slots, string label) where TFunction : FunctionMessage, new()
     {
         var data = function.GetCallData();
         const long perSlotAndSide = 30_000;
         const long fixedCost = 200_000;
         var limit = fixedCost + perSlotAndSide * slots * 2 + 16L * data.Length;
-        return new TxRequest(trader, MarketAddress, data, limit, label);
+        return new TxIntent(MarketAddress, data, limit, label);
     }
 
-    public TxRequest Clear(EthKey caller, MarketStage stage, uint firstSlot, uint count, long? gasLimit = null) =>
+    public TxRequest Clear(ITransactionSigner caller, MarketStage stage, uint firstSlot, uint count, long? gasLimit = null) =>
         Market(caller, new ClearFunction { Stage = (byte)stage, FirstSlot = firstSlot, Count = count }, $"clear {stage} slots {firstSlot}..{firstSlot + count - 1}", gasLimit);
 
     /// <summary>
     /// Relays signed readings. Gas bound per reading: a cold unit and record read, ecrecover, the
     /// record's zero-to-non-zero write and the event stay under 60 000 (about 37 000 measured).
     /// </summary>
-    public TxRequest ReportReadings(EthKey relayer, IReadOnlyList<SignedMeterReading> readings) =>
+    public TxRequest ReportReadings(ITransactionSigner relayer, IReadOnlyList<SignedMeterReading> readings) =>
         Market(relayer, new ReportReadingsFunction
         {
             Readings = readings.Select(r => r.ToStruct()).ToList(),
@@ -131,7 +142,7 @@ public sealed class MarketClient
     /// record, up to five writes (record, account, clearing house, the BRP's account, debt) and the
     /// event stay under 80 000 (about 37 000 measured); the slot's results are read once.
     /// </summary>
-    public TxRequest Settle(EthKey caller, uint slot, IReadOnlyList<uint> units) =>
+    public TxRequest Settle(ITransactionSigner caller, uint slot, IReadOnlyList<uint> units) =>
         Market(caller, new SettleFunction { Slot = slot, Units = units.ToList() }, $"settle slot {slot} for {units.Count} unit(s)", 200_000 + 80_000L * units.Count);
 
     // ------------------------------------------------------------------ queries
@@ -254,11 +265,19 @@ public sealed class MarketClient
         return curves.Select(c => c.Pack()).ToList();
     }
 
-    private TxRequest Market<TFunction>(EthKey from, TFunction function, string label, long? gasLimit = null)
+    private TxRequest Market<TFunction>(ITransactionSigner from, TFunction function, string label, long? gasLimit = null)
         where TFunction : FunctionMessage, new() =>
-        new(from, MarketAddress, function.GetCallData(), gasLimit, label);
+        MarketIntent(function, label, gasLimit).By(from);
 
-    private TxRequest Token<TFunction>(EthKey from, TFunction function, string label)
+    private TxIntent MarketIntent<TFunction>(TFunction function, string label, long? gasLimit = null)
         where TFunction : FunctionMessage, new() =>
-        new(from, TokenAddress, function.GetCallData(), null, label);
+        new(MarketAddress, function.GetCallData(), gasLimit, label);
+
+    private TxRequest Token<TFunction>(ITransactionSigner from, TFunction function, string label)
+        where TFunction : FunctionMessage, new() =>
+        TokenIntent(function, label).By(from);
+
+    private TxIntent TokenIntent<TFunction>(TFunction function, string label)
+        where TFunction : FunctionMessage, new() =>
+        new(TokenAddress, function.GetCallData(), null, label);
 }

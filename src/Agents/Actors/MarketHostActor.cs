@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using MicroMarket.Agents.Recording;
+using MicroMarket.Agents.Running;
+using MicroMarket.Agents.Simulation;
+using static MicroMarket.Agents.Actors.HostProtocol;
+
+namespace MicroMarket.Agents.Actors;
+
+/// <summary>
+/// The market host (a cluster singleton on the market node, or a plain actor in one process). It
+/// waits until every unit of the scenario has announced itself, opens the market (chain, contracts,
+/// registry with the units' own addresses), lets every unit fund its escrow with its own key, then
+/// runs the clock. It watches every unit: one whose actor dies (its node was removed) is absent
+/// from the rounds; one that comes back (its node restarted) with the same keys is welcomed, reads
+/// its positions back and rejoins. When the clock ends, it writes and verifies the run directory.
+/// </summary>
+public sealed class MarketHostActor : ReceiveActor, IWithTimers
+{
+    private const string StartTimer = "start";
+
+    private readonly HostSettings _settings;
+    private readonly ScenarioPlan _plan;
+    private readonly Dictionary<string, UnitHandle> _online = [];
+    private readonly Dictionary<string, Guid> _incarnations = [];
+    private readonly HashSet<string> _resyncing = [];
+    private readonly Stopwatch _elapsed = Stopwatch.StartNew();
+    private MarketSession? _session;
+    private MarketRun? _run;
+    private IActorRef _clock = ActorRefs.Nobody;
+    private ClockProtocol.PhaseStarted? _phase;
+
+    public MarketHostActor(HostSettings settings)
+    {
+        _settings = settings;
+        _plan = settings.Plan;
+        Gathering();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(HostSettings settings) => Akka.Actor.Props.Create(() => new MarketHostActor(settings));
+
+    protected override void PreStart() => Timers.StartSingleTimer(StartTimer, StartTimedOut.Instance, _settings.StartTimeout);
+
+    protected override void PostStop()
+    {
+        // The chain (and the Anvil the host started) lives exactly as long as the host.
+        _session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _settings.Finished.TrySetException(new InvalidOperationException("the market host stopped before the run ended"));
+    }
+
+    /// <summary>Until every unit has announced itself: remember where each one is.</summary>
+    private void Gathering()
+    {
+        Receive<UnitOnline>(m =>
+        {
+            if (Admit(m) is { } handle)
+            {
+                _online[handle.Identity.Id] = handle;
+                _incarnations[handle.Identity.Id] = m.Incarnation;
+                Sender.Tell(new Welcome(handle.Identity.Id));
+                if (_online.Count == _plan.Units.Count)
+                {
+                    Timers.Cancel(StartTimer);
+                    Open();
+                }
+            }
+        });
+        Receive<ClockProtocol.StopAfterCurrentPhase>(_ => Finish(new RunAborted("stopped before the market opened")));
+        Receive<StartTimedOut>(_ => Finish(new RunAborted(
+            $"units never came online within {_settings.StartTimeout.TotalSeconds:0} s: {string.Join(", ", _plan.Units.Where(u => !_online.ContainsKey(u.Id)).Select(u => u.Id))}")));
+    }
+
+    /// <summary>Checks an announcement against the plan (and, once registered, against the chain's addresses).</summary>
+    private UnitHandle? Admit(UnitOnline m)
+    {
+        var planned = _plan.Units.FirstOrDefault(u => u.Id == m.Identity.Id);
+        var registered = _run?.Identities.FirstOrDefault(u => u.Id == m.Identity.Id);
+        var problem = planned is null ? "is not in the scenario"
+            : planned.Index != m.Identity.Index ? $"announced index {m.Identity.Index}, the scenario gives {planned.Index} (a different scenario?)"
+            : registered is not null && registered != m.Identity ? "came back with keys other than the ones it registered"
+            : null;
+        if (problem is not null)
+        {
+            Context.GetLogger().Warning("refused unit {0}: {1}", m.Identity.Id, problem);
+            Sender.Tell(new Refused(m.Identity.Id, problem));
+            return null;
+        }
+        return new UnitHandle(m.Identity, m.Unit);
+    }
+
+    private void Open()
+    {
+        var units = _plan.Units.Select(u => _plan.Plan(u, _online[u.Id].Identity)).ToList();
+        Become(Opening);
+        MarketSession.OpenAsync(_plan.Calendar, units, _plan.Scenario.Market.MarginSlots, _settings.Chain, CancellationToken.None)
+            .PipeTo(Self, success: s => new Opened(s), failure: ex => new RunAborted($"opening the market: {ex.Message}"));
+    }
+
+    private void Opening()
+    {
+        Receive<UnitOnline>(m => Sender.Tell(new Welcome(m.Identity.Id)));
+        Receive<Opened>(m =>
+        {
+            _session = m.Session;
+            var handles = Ordered(_online.Values);
+            foreach (var unit in handles)
+            {
+                unit.Actor.Tell(new MarketReady(_session.Location));
+            }
+            Fund(handles).PipeTo(Self, success: () => Funded.Instance, failure: ex => new RunAborted($"funding the escrow: {ex.Message}"));
+        });
+        Receive<Funded>(_ => StartClock());
+        Receive<RunAborted>(Finish);
+        Receive<ClockProtocol.StopAfterCurrentPhase>(_ => Finish(new RunAborted("stopped before the market opened")));
+    }
+
+    private async Task Fund(IReadOnlyList<UnitHandle> units)
+    {
+        var intents = await Task.WhenAll(units.Select(u =>
+            u.Actor.Ask<UnitActor.FundingIntents>(new UnitActor.Funding(_plan.DepositMicro(_plan.Unit(u.Identity.Id))), _settings.UnitReplyTimeout))).ConfigureAwait(false);
+        await _session!.FundAsync(units.Zip(intents).ToList(), _settings.UnitReplyTimeout, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private void StartClock()
+    {
+        var session = _session!;
+        var handles = Ordered(_online.Values);
+        _run = new MarketRun(_plan, session, handles.Select(h => h.Identity).ToList());
+        var round = new RoundContext(
+            handles,
+            _run.Identities,
+            Context.ActorOf(ChainGatewayActor.Props(session.Pipeline), "chain"),
+            Context.ActorOf(GridOperatorActor.Props(_run.Physics), "grid-operator"),
+            Context.ActorOf(RecorderActor.Props(_run.Tables), "recorder"),
+            session.Market,
+            session.Operator,
+            _plan.Calendar,
+            _run.Rules,
+            _settings.UnitReplyTimeout);
+        foreach (var unit in handles)
+        {
+            Context.Watch(unit.Actor);
+        }
+        _clock = Context.ActorOf(MarketClockActor.Props(round, _plan.Calendar.Timeline(), _run.PriorOutlook, Self), "market-clock");
+        Become(() => Running(round.Recorder));
+        _clock.Tell(new ClockProtocol.Start());
+    }
+
+    private void Running(IActorRef recorder)
+    {
+        Receive<UnitOnline>(OnUnitBack);
+        Receive<Resynced>(m =>
+        {
+            if (_online.TryGetValue(m.UnitId, out var unit) && unit.Actor.Equals(Sender) && _resyncing.Remove(m.UnitId))
+            {
+                _clock.Tell(new ClockProtocol.UnitBack(unit));
+            }
+        });
+        Receive<Terminated>(t =>
+        {
+            var gone = _online.Values.FirstOrDefault(u => u.Actor.Equals(t.ActorRef));
+            if (gone is not null)
+            {
+                Context.GetLogger().Warning("unit {0} is gone (its node left the cluster): it counts as not delivering until it returns", gone.Identity.Id);
+                _clock.Tell(new ClockProtocol.UnitGone(gone.Identity.Id));
+            }
+        });
+        Receive<ClockProtocol.PhaseStarted>(m =>
+        {
+            _phase = m;
+            _settings.Progress?.Invoke(new RunProgress(m.Index, m.Count, m.Phase, _session!.Pipeline.TransactionsMined, _elapsed.Elapsed));
+        });
+        Receive<ClockProtocol.StopAfterCurrentPhase>(m => _clock.Forward(m));
+        Receive<ClockProtocol.RunFinished>(m =>
+        {
+            Become(Writing);
+            _run!.WriteAsync(recorder, m, _settings.OutputDirectory, _elapsed).PipeTo(Self, failure: ex => new RunAborted($"writing the run: {ex.Message}"));
+        });
+    }
+
+    /// <summary>
+    /// A unit announces itself while the market runs: its node restarted, or its actor did (and lost
+    /// its state). Either way it leaves the rounds, reads its positions back, and rejoins.
+    /// </summary>
+    private void OnUnitBack(UnitOnline m)
+    {
+        if (Admit(m) is not { } handle)
+        {
+            return;
+        }
+        var id = handle.Identity.Id;
+        Sender.Tell(new Welcome(id));
+        if (_incarnations.GetValueOrDefault(id) == m.Incarnation)
+        {
+            return;
+        }
+        _incarnations[id] = m.Incarnation;
+        if (_online.GetValueOrDefault(id) is { } known)
+        {
+            Context.Unwatch(known.Actor);
+            _clock.Tell(new ClockProtocol.UnitGone(id));
+        }
+        _online[id] = handle;
+        _resyncing.Add(id);
+        Context.Watch(handle.Actor);
+        var firstSlot = Math.Max(0, _plan.Calendar.SlotAt(_phase?.Phase.UnixTime ?? _plan.Calendar.ChainStartUnix));
+        handle.Actor.Tell(new MarketReady(_session!.Location));
+        handle.Actor.Tell(new Resync(firstSlot, Math.Max(0, _plan.Calendar.TotalSlots - firstSlot)));
+        Context.GetLogger().Info("unit {0} is back: it reads its positions from slot {1} and rejoins", handle.Identity.Id, firstSlot);
+    }
+
+    private void Writing()
+    {
+        Receive<UnitOnline>(m => Sender.Tell(new Welcome(m.Identity.Id)));
+        Receive<RunResult>(Finish);
+        Receive<RunAborted>(Finish);
+    }
+
+    private void Finish(RunResult result)
+    {
+        foreach (var unit in _online.Values)
+        {
+            unit.Actor.Tell(new RunEnded(result.Complete));
+        }
+        _settings.Finished.TrySetResult(result);
+        Become(Ended);
+    }
+
+    private void Finish(RunAborted failure)
+    {
+        foreach (var unit in _online.Values)
+        {
+            unit.Actor.Tell(new RunEnded(false));
+        }
+        _settings.Finished.TrySetException(new RunAbortedException(failure.Reason));
+        Become(Ended);
+    }
+
+    private void Ended()
+    {
+        Receive<UnitOnline>(m => Sender.Tell(new RunEnded(false)));
+        Receive<Opened>(m => _session ??= m.Session);
+    }
+
+    private static List<UnitHandle> Ordered(IEnumerable<UnitHandle> units) => units.OrderBy(u => u.Identity.Index).ToList();
+
+    private sealed record Opened(MarketSession Session);
+
+    private sealed record Funded
+    {
+        public static Funded Instance { get; } = new();
+    }
+
+    private sealed record StartTimedOut
+    {
+        public static StartTimedOut Instance { get; } = new();
+    }
+
+    private sealed record RunAborted(string Reason);
+}
+
+/// <summary>The run could not start (units missing, chain unreachable, funding failed) or its directory could not be written.</summary>
+public sealed class RunAbortedException(string message) : Exception(message);

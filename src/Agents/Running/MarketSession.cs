@@ -1,0 +1,126 @@
+using System.Numerics;
+using MicroMarket.Agents.Actors;
+using MicroMarket.Agents.Decisions;
+using MicroMarket.Agents.Simulation;
+using MicroMarket.Market;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
+using MicroMarket.Scenarios.Model;
+
+namespace MicroMarket.Agents.Running;
+
+/// <summary>A unit as the market host plans it: what it registers on chain with, what it deposits.</summary>
+public sealed record UnitPlan(UnitIdentity Identity, UnitKind MarketKind, string KindName, UnitSpec Spec, long RatingWhPerSlot, BigInteger DepositMicro)
+{
+    public bool BalanceResponsible => MarketKind is UnitKind.Slack or UnitKind.Grid;
+}
+
+/// <summary>
+/// The market host's chain: the node (an Anvil it started, or the node at a URL), the pipeline, the
+/// operator's key and the deployed market. <see cref="OpenAsync"/> deploys and registers every unit and
+/// mints their initial balances; the units then fund their own escrow (they sign their own approve and
+/// deposit). Disposing stops the Anvil it started.
+/// </summary>
+public sealed class MarketSession : IAsyncDisposable
+{
+    /// <summary>Anvil's first default dev key (public: test mnemonic), the operator on an Anvil the program did not start.</summary>
+    private const string WellKnownAnvilKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+    private readonly AnvilNode? _anvil;
+
+    private MarketSession(AnvilNode? anvil, ChainConnection chain, TransactionPipeline pipeline, EthKey operatorKey, MarketClient market)
+    {
+        _anvil = anvil;
+        Chain = chain;
+        Pipeline = pipeline;
+        Operator = operatorKey;
+        Market = market;
+    }
+
+    public ChainConnection Chain { get; }
+
+    public TransactionPipeline Pipeline { get; }
+
+    public EthKey Operator { get; }
+
+    public MarketClient Market { get; }
+
+    public MarketLocation Location => new(Chain.Rpc.Url, Market.MarketAddress, Market.TokenAddress, Market.Parameters);
+
+    /// <summary>
+    /// Starts (or connects to) the chain, deploys the contracts at the chain's start time, registers
+    /// every unit (the slack in an island, the upstream supplier when grid-connected, as the
+    /// balance-responsible party), gives every trading account gas and mints its initial balance.
+    /// </summary>
+    public static async Task<MarketSession> OpenAsync(SimulationCalendar calendar, IReadOnlyList<UnitPlan> units, int marginSlots, Uri? chainUrl, CancellationToken cancellationToken)
+    {
+        var anvil = chainUrl is null
+            ? await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = calendar.ChainStartUnix - 60 }, cancellationToken).ConfigureAwait(false)
+            : null;
+        try
+        {
+            var chain = await ChainConnection.ConnectAsync(anvil?.RpcUrl ?? chainUrl!).ConfigureAwait(false);
+            if (!chain.IsAnvil)
+            {
+                chain.Dispose();
+                throw new NotSupportedException(
+                    $"{chain.ClientVersion} at {chain.Rpc.Url} cannot move its clock, and a simulation runs on simulated time. Give an Anvil node, or run live nodes against it.");
+            }
+            var pipeline = new TransactionPipeline(chain);
+            var operatorKey = anvil?.DevAccounts[0] ?? EthKey.FromHex(WellKnownAnvilKey);
+            var time = calendar.ChainStartUnix;
+            var market = await MarketClient.DeployAsync(pipeline, operatorKey, calendar.Parameters, time, cancellationToken).ConfigureAwait(false);
+            var session = new MarketSession(anvil, chain, pipeline, operatorKey, market);
+            await session.RegisterAsync(units, marginSlots, time, cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            if (anvil is not null)
+            {
+                await anvil.DisposeAsync().ConfigureAwait(false);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Executes the units' own funding transactions (approve, then deposit), each signed by its unit.</summary>
+    public async Task FundAsync(IReadOnlyList<(UnitHandle Unit, UnitActor.FundingIntents Intents)> funding, TimeSpan signingTimeout, CancellationToken cancellationToken)
+    {
+        var time = await Chain.GetLatestTimestampAsync().ConfigureAwait(false);
+        ITransactionSigner Signer(UnitHandle u) => new UnitSigner(u.Identity.TraderAddress, u.Actor, signingTimeout);
+        await SucceedAsync(funding.Select(f => f.Intents.Approve.By(Signer(f.Unit))).ToList(), time, cancellationToken).ConfigureAwait(false);
+        await SucceedAsync(funding.Select(f => f.Intents.Deposit.By(Signer(f.Unit))).ToList(), time, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Chain.Dispose();
+        if (_anvil is not null)
+        {
+            await _anvil.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RegisterAsync(IReadOnlyList<UnitPlan> units, int marginSlots, long time, CancellationToken cancellationToken)
+    {
+        await Chain.SetBalancesAsync(units.Select(u => u.Identity.TraderAddress), BigInteger.Pow(10, 24)).ConfigureAwait(false);
+        var capNano = (BigInteger)Market.Parameters.PriceCapMicroPerKwh;
+        var registrations = units.Select(u => new UnitRegistration(
+            u.Identity.Id, u.MarketKind, u.Identity.TraderAddress, u.Identity.MeterAddress, u.Spec.Bus, u.BalanceResponsible, checked((uint)u.RatingWhPerSlot),
+            u.BalanceResponsible ? BigInteger.Zero : marginSlots * u.RatingWhPerSlot * capNano)).ToList();
+        foreach (var chunk in registrations.Chunk(200))
+        {
+            await SucceedAsync([Market.RegisterUnits(Operator, chunk)], time, cancellationToken).ConfigureAwait(false);
+        }
+        await SucceedAsync(units.Select(u => Market.MintTokens(Operator, u.Identity.TraderAddress, u.DepositMicro)).ToList(), time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SucceedAsync(IReadOnlyList<TxRequest> requests, long time, CancellationToken cancellationToken)
+    {
+        foreach (var outcome in await Pipeline.ExecuteAsync(requests, time, cancellationToken).ConfigureAwait(false))
+        {
+            outcome.EnsureSuccess();
+        }
+    }
+}
