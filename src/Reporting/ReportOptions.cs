@@ -1,0 +1,7 @@
+namespace MicroMarket.Reporting;
+
+/// <summary>Choices for a run's report. <see cref="MeritOrderSlot"/>: the slot whose order books are drawn (default: the busiest day-ahead slot).</summary>
+public sealed record ReportOptions(int? MeritOrderSlot = null)
+{
+    public static ReportOptions Default { get; } = new();
+}
