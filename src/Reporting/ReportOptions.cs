@@ -5,3 +5,6 @@ public sealed record ReportOptions(int? MeritOrderSlot = null)
 {
     public static ReportOptions Default { get; } = new();
 }
+
+/// <summary>Report options that do not fit the run, such as a merit-order slot the run does not have.</summary>
+public sealed class ReportOptionsException(string message) : Exception(message);

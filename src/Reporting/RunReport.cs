@@ -17,7 +17,7 @@ public static class RunReport
     public static ReportOutput Write(string runDirectory) => Write(runDirectory, ReportOptions.Default);
 
     /// <exception cref="RunFormatException">RUN_DIR or one of its files is missing or malformed.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The options name a slot the run does not have.</exception>
+    /// <exception cref="ReportOptionsException">The options name a slot the run does not have.</exception>
     public static ReportOutput Write(string runDirectory, ReportOptions options)
     {
         var run = RunDirectory.Load(runDirectory);

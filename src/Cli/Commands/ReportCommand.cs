@@ -41,9 +41,9 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         {
             throw new BadInputException($"report: {e.Message}");
         }
-        catch (ArgumentOutOfRangeException e) when (slot is not null)
+        catch (ReportOptionsException e)
         {
-            throw new BadInputException($"report: --slot {slot}: {e.Message.Split(Environment.NewLine)[0]}");
+            throw new BadInputException($"report: --slot {slot}: {e.Message}");
         }
         Console.Out.WriteLine(output.ReportPath);
         foreach (var figure in output.FigurePaths)

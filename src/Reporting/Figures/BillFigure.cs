@@ -54,7 +54,8 @@ public static class BillFigure
         plot.Axes.Left.TickGenerator = ticks;
         plot.Axes.Left.MajorTickStyle.Length = 0;
         plot.Axes.AutoScale();
-        plot.Axes.Margins(0.12, 0.03);
+        // Wide horizontal margins: the value labels sit beyond the bar ends and must stay inside the frame.
+        plot.Axes.Margins(0.18, 0.03);
         plot.Add.VerticalLine(0, 1, FigureStyle.Ink);
         FigureStyle.LegendBelow(plot);
         return plot;

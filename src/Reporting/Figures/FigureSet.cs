@@ -47,7 +47,7 @@ public static class FigureSet
         var slot = options.MeritOrderSlot ?? MeritOrderFigure.DefaultSlot(run.Slots);
         if (slot < 0 || slot >= run.Slots.Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), $"slot {slot} is not in the run (0..{run.Slots.Count - 1})");
+            throw new ReportOptionsException($"slot {slot} is not in the run (0..{run.Slots.Count - 1})");
         }
         var (buses, lines) = FeederMapFigure.Rows(run.Buses, run.Lines, run.Participants);
         var drawings = new List<Drawing>
