@@ -82,7 +82,9 @@ public sealed class FigureTests(RenderedFigures rendered, ITestOutputHelper outp
         Assert.InRange(height, FigureStyle.HeightPx, 3000);
         Assert.False(string.IsNullOrWhiteSpace(figure.Title));
         Assert.False(string.IsNullOrWhiteSpace(figure.Caption));
+        // Title glyphs in the top band, and no frame line there (without a font the frame moves up into it).
         Assert.True(Pixels.Inked(figure.Png, 0, 30) > 400, "the title band is blank");
+        Assert.True(Pixels.WidestInkedRow(figure.Png, 0, 30) < width / 2, "a line, not a title, runs through the title band");
         Assert.True(Pixels.Inked(figure.Png, 0, height) > width * height / 100, "the figure is nearly blank");
     }
 
