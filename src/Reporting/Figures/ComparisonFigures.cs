@@ -58,10 +58,10 @@ public static class ComparisonFigures
             var centre = units.Count - 1 - u;
             ticks.AddMajor(centre, $"{units[u].Unit} ({FigureStyle.NameOfKind(units[u].Kind)})");
         }
+        var baselines = new List<Coordinates>();
         for (var r = 0; r < runs.Count; r++)
         {
             var bars = new List<Bar>();
-            var baselines = new List<Coordinates>();
             for (var u = 0; u < units.Count; u++)
             {
                 if (runs[r].Bills.FirstOrDefault(b => b.Unit == units[u].Unit) is not { } bill)
@@ -74,11 +74,11 @@ public static class ComparisonFigures
                 baselines.Add(new Coordinates(bill.Baseline, position));
             }
             plot.Add.Bars(bars).LegendText = runs[r].Run;
-            if (baselines.Count > 0)
-            {
-                var markers = plot.Add.Markers(baselines, MarkerShape.FilledDiamond, 9, FigureStyle.Ink);
-                markers.LegendText = r == 0 ? "baseline" : "";
-            }
+        }
+        // Added after the bars so the diamonds sit on top and the legend lists the runs first.
+        if (baselines.Count > 0)
+        {
+            plot.Add.Markers(baselines, MarkerShape.FilledDiamond, 9, FigureStyle.Ink).LegendText = "no-market baseline";
         }
         plot.Axes.Left.TickGenerator = ticks;
         plot.Axes.Left.MajorTickStyle.Length = 0;
