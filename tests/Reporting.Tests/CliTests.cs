@@ -46,12 +46,12 @@ public sealed class CliTests
     {
         using var run = RunFixture.IslandDay();
         var lines = File.ReadAllLines(run.PathOf("buses.csv"));
-        lines[2] = lines[2].Replace(",0.416,", ",low,", StringComparison.Ordinal);
+        lines[2] = lines[2].Replace("B1,0,", "B1,zero,", StringComparison.Ordinal);
         File.WriteAllLines(run.PathOf("buses.csv"), lines);
         var (exit, _, error) = await Run("report", run.Directory);
 
         Assert.Equal(MicroMarketApp.ExitBadInput, exit);
-        Assert.Equal("micromarket: report: buses.csv:3: nominal_kv: 'low' is not a number", error.Trim());
+        Assert.Equal("micromarket: report: buses.csv:3: x: 'zero' is not a number", error.Trim());
     }
 
     [Fact]

@@ -119,8 +119,6 @@ internal sealed class CsvTableReader
 /// <summary>One record of a <see cref="CsvTableReader"/> with typed, located accessors.</summary>
 internal readonly struct CsvRecord(string fileName, int lineNumber, Dictionary<string, int> columns, List<string> fields)
 {
-    public int LineNumber => lineNumber;
-
     public string Text(string column) => fields[columns[column]];
 
     public string RequiredText(string column)
@@ -146,9 +144,6 @@ internal readonly struct CsvRecord(string fileName, int lineNumber, Dictionary<s
 
     public decimal? NullableDecimal(string column) =>
         Parse(column, (string s, out decimal v) => decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v), "a number");
-
-    public bool? NullableBool(string column) =>
-        Parse(column, (string s, out bool v) => bool.TryParse(s, out v), "true or false");
 
     public DateTimeOffset Time(string column) =>
         Parse(column, (string s, out DateTimeOffset v) => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out v), "an ISO UTC time")

@@ -56,15 +56,13 @@ public static class RunDirectory
 
     private static List<SlotRecord> LoadSlots(string path)
     {
-        var table = CsvTableReader.Open(path, "slot", "time_utc", "day", "da_price", "da_volume_wh", "id_price", "id_volume_wh", "short_price", "long_price",
-            "generation_kwh", "consumption_kwh", "losses_kwh", "source_kwh", "curtailed_kwh", "not_served_kwh", "ballast_kwh",
-            "v_min_pu", "v_max_pu", "voltage_violations", "balance_outcome", "gas_orders", "gas_clearing", "gas_metering");
+        var table = CsvTableReader.Open(path, "slot", "time_utc", "da_price", "da_volume_wh", "id_price", "id_volume_wh", "short_price", "long_price",
+            "generation_kwh", "ballast_kwh", "v_min_pu", "v_max_pu", "voltage_violations");
         var slots = table.Records().Select(r => new SlotRecord(
-            r.Int("slot"), r.Time("time_utc"), r.Int("day"),
+            r.Int("slot"), r.Time("time_utc"),
             r.NullableDecimal("da_price"), r.NullableDouble("da_volume_wh"), r.NullableDecimal("id_price"), r.NullableDouble("id_volume_wh"),
             r.NullableDecimal("short_price"), r.NullableDecimal("long_price"),
-            PhysicsOf(r),
-            r.NullableLong("gas_orders"), r.NullableLong("gas_clearing"), r.NullableLong("gas_metering"))).ToList();
+            PhysicsOf(r))).ToList();
         for (var i = 0; i < slots.Count; i++)
         {
             if (slots[i].Slot != i)
@@ -75,36 +73,22 @@ public static class RunDirectory
         return slots;
     }
 
-    /// <summary>A slot's physics is all there (delivered) or all empty (not delivered); anything else is malformed.</summary>
-    private static SlotPhysics? PhysicsOf(CsvRecord r)
-    {
-        if (r.Text("generation_kwh").Length == 0)
-        {
-            return null;
-        }
-        return new SlotPhysics(
-            r.Double("generation_kwh"), r.Double("consumption_kwh"), r.Double("losses_kwh"), r.Double("source_kwh"),
-            r.Double("curtailed_kwh"), r.Double("not_served_kwh"), r.Double("ballast_kwh"),
-            r.Double("v_min_pu"), r.Double("v_max_pu"), r.Int("voltage_violations"), r.Text("balance_outcome"));
-    }
+    /// <summary>A delivered slot has its physics columns filled (generation_kwh marks it); an undelivered one has them empty.</summary>
+    private static SlotPhysics? PhysicsOf(CsvRecord r) => r.Text("generation_kwh").Length == 0
+        ? null
+        : new SlotPhysics(r.Double("ballast_kwh"), r.Double("v_min_pu"), r.Double("v_max_pu"), r.Int("voltage_violations"));
 
     private static List<UnitSlotRecord> LoadUnitSlots(string path)
     {
-        var table = CsvTableReader.Open(path, "slot", "unit", "index", "kind", "bus", "da_bought_wh", "da_sold_wh", "id_bought_wh", "id_sold_wh",
-            "scheduled_net_export_wh", "actual_kw", "metered_import_wh", "metered_export_wh", "deviation_wh", "trade_tokens", "imbalance_tokens",
-            "soc", "unmet_kwh", "curtailed_kwh", "voltage_pu");
+        var table = CsvTableReader.Open(path, "slot", "unit", "index", "kind", "bus", "metered_import_wh", "metered_export_wh", "deviation_wh", "soc");
         return table.Records().Select(r => new UnitSlotRecord(
             r.Int("slot"), r.RequiredText("unit"), r.Int("index"), r.RequiredText("kind"), r.Text("bus"),
-            r.NullableDouble("da_bought_wh") ?? 0, r.NullableDouble("da_sold_wh") ?? 0, r.NullableDouble("id_bought_wh") ?? 0, r.NullableDouble("id_sold_wh") ?? 0,
-            r.NullableDouble("scheduled_net_export_wh"), r.NullableDouble("actual_kw"),
-            r.NullableDouble("metered_import_wh"), r.NullableDouble("metered_export_wh"), r.NullableDouble("deviation_wh"),
-            r.NullableDecimal("trade_tokens"), r.NullableDecimal("imbalance_tokens"),
-            r.NullableDouble("soc"), r.NullableDouble("unmet_kwh"), r.NullableDouble("curtailed_kwh"), r.NullableDouble("voltage_pu"))).ToList();
+            r.NullableDouble("metered_import_wh"), r.NullableDouble("metered_export_wh"), r.NullableDouble("deviation_wh"), r.NullableDouble("soc"))).ToList();
     }
 
     private static List<OrderStep> LoadOrders(string path)
     {
-        var table = CsvTableReader.Open(path, "stage", "slot", "unit", "order_id", "side", "step", "price", "quantity_wh", "fill_wh");
+        var table = CsvTableReader.Open(path, "stage", "slot", "order_id", "side", "step", "price", "quantity_wh");
         return table.Records().Select(r => new OrderStep(
             r.Text("stage") switch
             {
@@ -112,32 +96,31 @@ public static class RunDirectory
                 "intraday" => MarketStage.Intraday,
                 var other => throw r.Error("stage", other, "is not day-ahead or intraday"),
             },
-            r.Int("slot"), r.RequiredText("unit"), r.NullableLong("order_id") ?? throw r.Error("order_id", "", "must not be empty"),
+            r.Int("slot"), r.NullableLong("order_id") ?? throw r.Error("order_id", "", "must not be empty"),
             r.Text("side") switch
             {
                 "buy" => OrderSide.Buy,
                 "sell" => OrderSide.Sell,
                 var other => throw r.Error("side", other, "is not buy or sell"),
             },
-            r.Int("step"), r.Decimal("price"), r.Double("quantity_wh"), r.NullableDouble("fill_wh") ?? 0)).ToList();
+            r.Int("step"), r.Decimal("price"), r.Double("quantity_wh"))).ToList();
     }
 
     private static List<TransactionRecord> LoadTransactions(string path)
     {
-        var table = CsvTableReader.Open(path, "purpose", "period", "unit", "status", "gas_used");
-        return table.Records().Select(r => new TransactionRecord(r.RequiredText("purpose"), r.NullableInt("period"), r.Text("unit"), r.Text("status"), r.NullableLong("gas_used"))).ToList();
+        var table = CsvTableReader.Open(path, "purpose", "gas_used");
+        return table.Records().Select(r => new TransactionRecord(r.RequiredText("purpose"), r.NullableLong("gas_used"))).ToList();
     }
 
     private static List<BusRecord> LoadBuses(string path)
     {
-        var table = CsvTableReader.Open(path, "bus", "x", "y", "nominal_kv", "v_min_pu", "v_max_pu");
-        return table.Records().Select(r => new BusRecord(r.RequiredText("bus"), r.NullableDouble("x"), r.NullableDouble("y"), r.Double("nominal_kv"),
-            r.NullableDouble("v_min_pu"), r.NullableDouble("v_max_pu"))).ToList();
+        var table = CsvTableReader.Open(path, "bus", "x", "y", "v_min_pu");
+        return table.Records().Select(r => new BusRecord(r.RequiredText("bus"), r.NullableDouble("x"), r.NullableDouble("y"), r.NullableDouble("v_min_pu"))).ToList();
     }
 
     private static List<LineRecord> LoadLines(string path)
     {
-        var table = CsvTableReader.Open(path, "line", "from_bus", "to_bus", "length_m");
-        return table.Records().Select(r => new LineRecord(r.RequiredText("line"), r.RequiredText("from_bus"), r.RequiredText("to_bus"), r.Double("length_m"))).ToList();
+        var table = CsvTableReader.Open(path, "from_bus", "to_bus");
+        return table.Records().Select(r => new LineRecord(r.RequiredText("from_bus"), r.RequiredText("to_bus"))).ToList();
     }
 }

@@ -1,41 +1,26 @@
 namespace MicroMarket.Reporting.Input;
 
 /// <summary>
-/// One row of slots.csv: the market and the feeder in one 15-minute slot. Prices are tokens per kWh and null where
-/// the stage cleared no trade; <see cref="Physics"/> is null for a slot that was never delivered.
+/// One row of slots.csv, the columns the report draws: prices in tokens per kWh (null where the stage cleared no
+/// trade) and volumes in Wh; <see cref="Physics"/> is null for a slot that was never delivered.
 /// </summary>
 public sealed record SlotRecord(
     int Slot,
     DateTimeOffset TimeUtc,
-    int Day,
     decimal? DayAheadPrice,
     double? DayAheadVolumeWh,
     decimal? IntradayPrice,
     double? IntradayVolumeWh,
     decimal? ShortPrice,
     decimal? LongPrice,
-    SlotPhysics? Physics,
-    long? GasOrders,
-    long? GasClearing,
-    long? GasMetering);
+    SlotPhysics? Physics);
 
-/// <summary>The feeder's energy balance and voltage extremes in one delivered slot, kWh over the slot and pu.</summary>
-public sealed record SlotPhysics(
-    double GenerationKwh,
-    double ConsumptionKwh,
-    double LossesKwh,
-    double SourceKwh,
-    double CurtailedKwh,
-    double NotServedKwh,
-    double BallastKwh,
-    double MinVoltagePu,
-    double MaxVoltagePu,
-    int VoltageViolations,
-    string BalanceOutcome);
+/// <summary>A delivered slot's ballast energy (kWh), LV voltage extremes (pu) and bus-phases outside the limits.</summary>
+public sealed record SlotPhysics(double BallastKwh, double MinVoltagePu, double MaxVoltagePu, int VoltageViolations);
 
 /// <summary>
-/// One row of units.csv: one unit in one slot. Energies in Wh, powers in kW in the generator convention (+ export),
-/// money in tokens (+ received). Metered energies are null for a slot that was not delivered.
+/// One row of units.csv, the columns the report draws: one unit in one slot, metered energies and the deviation
+/// from its schedule in Wh (null for a slot that was not delivered), state of charge 0..1 (null if not applicable).
 /// </summary>
 public sealed record UnitSlotRecord(
     int Slot,
@@ -43,21 +28,10 @@ public sealed record UnitSlotRecord(
     int Index,
     string Kind,
     string Bus,
-    double DayAheadBoughtWh,
-    double DayAheadSoldWh,
-    double IntradayBoughtWh,
-    double IntradaySoldWh,
-    double? ScheduledNetExportWh,
-    double? ActualKw,
     double? MeteredImportWh,
     double? MeteredExportWh,
     double? DeviationWh,
-    decimal? TradeTokens,
-    decimal? ImbalanceTokens,
-    double? StateOfCharge,
-    double? UnmetKwh,
-    double? CurtailedKwh,
-    double? VoltagePu)
+    double? StateOfCharge)
 {
     /// <summary>The slack and the upstream grid close the balance; every other unit is a local participant.</summary>
     public bool IsBalancing => UnitKinds.IsBalancing(Kind);
@@ -77,17 +51,17 @@ public enum OrderSide
     Sell,
 }
 
-/// <summary>One step of one order curve (orders.csv): price in tokens per kWh, quantities in Wh.</summary>
-public sealed record OrderStep(MarketStage Stage, int Slot, string Unit, long OrderId, OrderSide Side, int Step, decimal Price, double QuantityWh, double FillWh);
+/// <summary>One step of one order curve (orders.csv): price in tokens per kWh, quantity in Wh.</summary>
+public sealed record OrderStep(MarketStage Stage, int Slot, long OrderId, OrderSide Side, int Step, decimal Price, double QuantityWh);
 
-/// <summary>One chain transaction (transactions.csv) with the market purpose it served.</summary>
-public sealed record TransactionRecord(string Purpose, int? Period, string Unit, string Status, long? GasUsed);
+/// <summary>One chain transaction (transactions.csv): the market purpose it served and its gas.</summary>
+public sealed record TransactionRecord(string Purpose, long? GasUsed);
 
-/// <summary>One feeder bus (buses.csv): plot coordinates and its phase-voltage extremes over the run (null if never energised).</summary>
-public sealed record BusRecord(string Bus, double? X, double? Y, double NominalKv, double? MinVoltagePu, double? MaxVoltagePu);
+/// <summary>One feeder bus (buses.csv): plot coordinates and its lowest phase voltage over the run (null if never energised).</summary>
+public sealed record BusRecord(string Bus, double? X, double? Y, double? MinVoltagePu);
 
 /// <summary>One feeder line (lines.csv) between two buses.</summary>
-public sealed record LineRecord(string Line, string FromBus, string ToBus, double LengthM);
+public sealed record LineRecord(string FromBus, string ToBus);
 
 /// <summary>The unit kinds the simulator writes, and which of them balance the feeder.</summary>
 public static class UnitKinds

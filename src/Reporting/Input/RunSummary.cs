@@ -10,7 +10,6 @@ public sealed record RunSummary(
     int Days,
     int SlotsTotal,
     int SlotsDelivered,
-    int PhasesDone,
     int Units,
     RunKpiValues Kpis,
     RunVerificationValues? Verification)
