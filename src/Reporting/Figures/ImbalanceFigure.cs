@@ -22,7 +22,7 @@ public static class ImbalanceFigure
 
     public static Plot Draw(IReadOnlyList<DeviationRow> rows, TimeAxis axis)
     {
-        var plot = FigureStyle.NewPlot($"Imbalance of the local units {axis.Adjective}", axis.Label, $"deviation (kWh per {axis.BucketName})");
+        var plot = FigureStyle.NewPlot($"Imbalance of the local units, {axis.Adjective}", axis.Label, $"deviation (kWh per {axis.BucketName})");
         var starts = axis.BucketStarts();
         var longs = Series.Sum(axis, rows.Where(r => r.DeviationKwh > 0).Select(r => (r.Slot, (double?)r.DeviationKwh)));
         var shorts = Series.Sum(axis, rows.Where(r => r.DeviationKwh < 0).Select(r => (r.Slot, (double?)r.DeviationKwh)));

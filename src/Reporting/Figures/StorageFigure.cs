@@ -72,7 +72,7 @@ public static class StorageFigure
                 }
                 var count = units.Count(u => u.Kind == kind);
                 Series.AddStepLine(plot, starts, axis.HoursPerBucket, Series.Mean(axis, values), FigureStyle.OfKind(kind), 2.5f,
-                    $"{FigureStyle.NameOfKind(kind)} SoC, mean and range of {count}");
+                    $"{FigureStyle.NameOfKind(kind)} SoC: mean and min-max of {count} unit{(count == 1 ? "" : "s")}");
             }
         }
         axis.Apply(plot);

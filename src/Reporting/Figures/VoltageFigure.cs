@@ -28,7 +28,7 @@ public static class VoltageFigure
     public static Plot Draw(IReadOnlyList<VoltageRow> rows, TimeAxis axis)
     {
         var violations = rows.Sum(r => r.Violations);
-        var plot = FigureStyle.NewPlot($"Voltage envelope {axis.Adjective}: {violations.ToString("N0", CultureInfo.InvariantCulture)} slot-node pairs outside {LowLimitPu:0.00}-{HighLimitPu:0.00} pu",
+        var plot = FigureStyle.NewPlot($"Voltage envelope, {axis.Adjective}: {violations.ToString("N0", CultureInfo.InvariantCulture)} slot-node pairs outside {LowLimitPu:0.00}-{HighLimitPu:0.00} pu",
             axis.Label, "phase voltage (pu)");
         if (rows.Count == 0)
         {
