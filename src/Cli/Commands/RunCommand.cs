@@ -2,6 +2,8 @@ using System.ComponentModel;
 using System.Globalization;
 using MicroMarket.Agents.Running;
 using MicroMarket.Agents.Simulation;
+using MicroMarket.Reporting;
+using MicroMarket.Reporting.Input;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
 using Spectre.Console;
@@ -50,7 +52,22 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             $"invariants: energy balance {(result.Verification.EnergyBalanced ? "ok" : "BROKEN")}, money {(result.Verification.MoneyConserved ? "conserved" : "NOT CONSERVED")}, " +
             $"clearing {result.Verification.BooksChecked - result.Verification.ClearingMismatches}/{result.Verification.BooksChecked} books match the C# reference, " +
             $"metering {result.Verification.ReadingsChecked - result.Verification.ReadingMismatches}/{result.Verification.ReadingsChecked} readings match"));
+        WriteReport(output);
         return result.Complete && result.Verification.Holds ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
+    }
+
+    /// <summary>The figures and report.html, drawn from the tables just written (micromarket report redraws them).</summary>
+    private static void WriteReport(string output)
+    {
+        try
+        {
+            var report = RunReport.Write(output);
+            Console.Out.WriteLine($"report: {report.ReportPath} ({report.FigurePaths.Count} figures)");
+        }
+        catch (RunFormatException ex)
+        {
+            Console.Error.WriteLine($"micromarket: no report for {output}: {ex.Message}");
+        }
     }
 
     private static Scenario Load(Settings settings)

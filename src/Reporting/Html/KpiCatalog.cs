@@ -1,0 +1,56 @@
+using MicroMarket.Reporting.Input;
+
+namespace MicroMarket.Reporting.Html;
+
+/// <summary>One KPI as the report shows it: its summary.json key, name, unit, a one-line definition (docs/kpis.md has the full one) and how to read and print it.</summary>
+public sealed record KpiDefinition(string Group, string Key, string Name, string Unit, string Definition, Func<RunKpiValues, string> Value)
+{
+    /// <summary>The table row's HTML id, from the summary.json key: "kpi-day_ahead_price-mean".</summary>
+    public string RowId => $"kpi-{Key.Replace('.', '-')}";
+}
+
+/// <summary>
+/// Every KPI the report shows, in report order, each read from summary.json's "kpis" exactly as the simulator
+/// computed it. The run report and the comparison page share this list, so they print the same numbers.
+/// </summary>
+public static class KpiCatalog
+{
+    public static IReadOnlyList<KpiDefinition> All { get; } =
+    [
+        new("Energy", "consumption_kwh", "Local consumption", "kWh", "Metered import of every unit except the slack and the grid (loads, flexible loads, EV and battery charging).", k => KpiFormat.Energy(k.ConsumptionKwh)),
+        new("Energy", "local_generation_kwh", "Local generation", "kWh", "Metered export of every unit except the slack and the grid (PV, wind, battery and EV discharge).", k => KpiFormat.Energy(k.LocalGenerationKwh)),
+        new("Energy", "external_supply_kwh", "External supply", "kWh", "Metered export of the slack and the upstream grid into the feeder.", k => KpiFormat.Energy(k.ExternalSupplyKwh)),
+        new("Energy", "self_sufficiency", "Self-sufficiency", "%", "1 - external supply / local consumption, clamped to 0..100 %.", k => KpiFormat.Ratio(k.SelfSufficiency)),
+        new("Energy", "self_consumption", "Self-consumption", "%", "1 - (energy absorbed by slack or grid + curtailed) / local generation, clamped to 0..100 %.", k => KpiFormat.Ratio(k.SelfConsumption)),
+        new("Energy", "local_trade_share", "Local trade share", "%", "Energy sold by local units on both stages / all energy bought on both stages.", k => KpiFormat.Ratio(k.LocalTradeShare)),
+        new("Market", "day_ahead_price.mean", "Day-ahead clearing price, mean", "tokens/kWh", "Unweighted mean over the delivered slots that cleared a day-ahead trade.", k => KpiFormat.Price(k.DayAheadPrice.Mean)),
+        new("Market", "day_ahead_price.min", "Day-ahead clearing price, min", "tokens/kWh", "Lowest day-ahead clearing price.", k => KpiFormat.Price(k.DayAheadPrice.Min)),
+        new("Market", "day_ahead_price.max", "Day-ahead clearing price, max", "tokens/kWh", "Highest day-ahead clearing price.", k => KpiFormat.Price(k.DayAheadPrice.Max)),
+        new("Market", "day_ahead_price.slots", "Slots with a day-ahead price", "slots", "Delivered slots in which the day-ahead auction cleared a trade.", k => KpiFormat.Count(k.DayAheadPrice.Slots)),
+        new("Market", "intraday_price.mean", "Intra-day clearing price, mean", "tokens/kWh", "Unweighted mean over the delivered slots that cleared an intra-day trade.", k => KpiFormat.Price(k.IntradayPrice.Mean)),
+        new("Market", "intraday_price.min", "Intra-day clearing price, min", "tokens/kWh", "Lowest intra-day clearing price.", k => KpiFormat.Price(k.IntradayPrice.Min)),
+        new("Market", "intraday_price.max", "Intra-day clearing price, max", "tokens/kWh", "Highest intra-day clearing price.", k => KpiFormat.Price(k.IntradayPrice.Max)),
+        new("Market", "intraday_price.slots", "Slots with an intra-day price", "slots", "Delivered slots in which the intra-day auction cleared a trade.", k => KpiFormat.Count(k.IntradayPrice.Slots)),
+        new("Market", "mean_intraday_minus_day_ahead", "Price spread: intra-day minus day-ahead, mean", "tokens/kWh", "Mean of (intra-day - day-ahead price) over the slots where both cleared.", k => KpiFormat.Price(k.MeanIntradayMinusDayAhead)),
+        new("Market", "day_ahead_volume_kwh", "Day-ahead volume", "kWh", "Energy traded in the day-ahead auctions of the delivered slots.", k => KpiFormat.Energy(k.DayAheadVolumeKwh)),
+        new("Market", "intraday_volume_kwh", "Intra-day volume", "kWh", "Energy traded in the intra-day auctions of the delivered slots.", k => KpiFormat.Energy(k.IntradayVolumeKwh)),
+        new("Imbalance", "imbalance_volume_kwh", "Imbalance volume", "kWh", "Sum of |metered - scheduled net export| of the local units.", k => KpiFormat.Energy(k.ImbalanceVolumeKwh)),
+        new("Imbalance", "imbalance_cost", "Imbalance cost", "tokens", "Net imbalance payments of the local units to the balance-responsible party.", k => KpiFormat.Money(k.ImbalanceCost)),
+        new("Balancing and fuel", "slack_energy_kwh", "Slack energy", "kWh", "Net metered export of the slack unit (export - import).", k => KpiFormat.Energy(k.SlackEnergyKwh)),
+        new("Balancing and fuel", "fuel_units", "Fuel used", "L diesel or kWh gas", "Fuel burnt by the slack, in its fuel's unit (litres for diesel, kWh of gas for a CHP).", k => KpiFormat.Decimal(k.FuelUnits, 2)),
+        new("Balancing and fuel", "fuel_cost", "Fuel cost", "tokens", "Fuel used x the slack's fuel price; not recorded by runs that predate it.", k => KpiFormat.Money(k.FuelCost)),
+        new("Balancing and fuel", "co2_kg", "CO2 emitted", "kg", "CO2 of the fuel burnt by the slack.", k => KpiFormat.Decimal(k.Co2Kg, 1)),
+        new("Adequacy", "ev_unmet_kwh", "EV energy unmet at departure", "kWh", "Energy EVs still lacked against their target when they left.", k => KpiFormat.Energy(k.EvUnmetKwh)),
+        new("Adequacy", "flexible_unmet_kwh", "Flexible load energy unmet", "kWh", "Energy flexible loads still lacked when their window closed.", k => KpiFormat.Energy(k.FlexibleUnmetKwh)),
+        new("Adequacy", "curtailed_kwh", "Curtailed energy", "kWh", "Generation the feeder balance had to curtail.", k => KpiFormat.Energy(k.CurtailedKwh)),
+        new("Adequacy", "energy_not_served_kwh", "Energy not served", "kWh", "Demand shed because the slack was at its maximum.", k => KpiFormat.Energy(k.EnergyNotServedKwh)),
+        new("Network", "min_voltage_pu", "Minimum node voltage", "pu", "Lowest LV phase voltage over all energised buses and delivered slots.", k => KpiFormat.Voltage(k.MinVoltagePu)),
+        new("Network", "max_voltage_pu", "Maximum node voltage", "pu", "Highest LV phase voltage over all energised buses and delivered slots.", k => KpiFormat.Voltage(k.MaxVoltagePu)),
+        new("Network", "voltage_violations", "Voltage violations", "slot-node pairs", "Slot x LV bus-phase pairs outside 0.90..1.10 pu.", k => KpiFormat.Count(k.VoltageViolations)),
+        new("Network", "losses_kwh", "Losses", "kWh", "Network losses from each delivered slot's power flow.", k => KpiFormat.Energy(k.LossesKwh)),
+        new("Chain", "gas_total", "Gas used", "gas", "Gas of every transaction the run sent.", k => KpiFormat.Count(k.GasTotal)),
+        new("Chain", "transactions", "Transactions", "tx", "Transactions the run sent.", k => KpiFormat.Count(k.Transactions)),
+        new("Chain", "gas_per_participant_day", "Gas per participant-day", "gas", "Gas used / participants (units, incl. the slack) / days.", k => KpiFormat.Decimal(k.GasPerParticipantDay, 0)),
+        new("Chain", "transactions_per_participant_day", "Transactions per participant-day", "tx", "Transactions / participants / days.", k => KpiFormat.Decimal(k.TransactionsPerParticipantDay, 2)),
+    ];
+}

@@ -1,0 +1,79 @@
+namespace MicroMarket.Reporting.Input;
+
+/// <summary>
+/// One row of slots.csv, the columns the report draws: prices in tokens per kWh (null where the stage cleared no
+/// trade) and volumes in Wh; <see cref="Physics"/> is null for a slot that was never delivered.
+/// </summary>
+public sealed record SlotRecord(
+    int Slot,
+    DateTimeOffset TimeUtc,
+    decimal? DayAheadPrice,
+    double? DayAheadVolumeWh,
+    decimal? IntradayPrice,
+    double? IntradayVolumeWh,
+    decimal? ShortPrice,
+    decimal? LongPrice,
+    SlotPhysics? Physics);
+
+/// <summary>A delivered slot's ballast energy (kWh), LV voltage extremes (pu) and bus-phases outside the limits.</summary>
+public sealed record SlotPhysics(double BallastKwh, double MinVoltagePu, double MaxVoltagePu, int VoltageViolations);
+
+/// <summary>
+/// One row of units.csv, the columns the report draws: one unit in one slot, metered energies and the deviation
+/// from its schedule in Wh (null for a slot that was not delivered), state of charge 0..1 (null if not applicable).
+/// </summary>
+public sealed record UnitSlotRecord(
+    int Slot,
+    string Unit,
+    int Index,
+    string Kind,
+    string Bus,
+    double? MeteredImportWh,
+    double? MeteredExportWh,
+    double? DeviationWh,
+    double? StateOfCharge)
+{
+    /// <summary>The slack and the upstream grid close the balance; every other unit is a local participant.</summary>
+    public bool IsBalancing => UnitKinds.IsBalancing(Kind);
+}
+
+/// <summary>The market stage an order or a price belongs to.</summary>
+public enum MarketStage
+{
+    DayAhead,
+    Intraday,
+}
+
+/// <summary>Which side of the book an order step is on.</summary>
+public enum OrderSide
+{
+    Buy,
+    Sell,
+}
+
+/// <summary>One step of one order curve (orders.csv): price in tokens per kWh, quantity in Wh.</summary>
+public sealed record OrderStep(MarketStage Stage, int Slot, long OrderId, OrderSide Side, int Step, decimal Price, double QuantityWh);
+
+/// <summary>One chain transaction (transactions.csv): the market purpose it served and its gas.</summary>
+public sealed record TransactionRecord(string Purpose, long? GasUsed);
+
+/// <summary>One feeder bus (buses.csv): plot coordinates and its lowest phase voltage over the run (null if never energised).</summary>
+public sealed record BusRecord(string Bus, double? X, double? Y, double? MinVoltagePu);
+
+/// <summary>One feeder line (lines.csv) between two buses.</summary>
+public sealed record LineRecord(string FromBus, string ToBus);
+
+/// <summary>The unit kinds the simulator writes, and which of them balance the feeder.</summary>
+public static class UnitKinds
+{
+    public const string Pv = "pv";
+    public const string Wind = "wind";
+    public const string Battery = "battery";
+    public const string Ev = "ev";
+    public const string Load = "load";
+    public const string FlexibleLoad = "flexible-load";
+    public const string Slack = "slack";
+    public const string Grid = "grid";
+
+    public static bool IsBalancing(string kind) => kind is Slack or Grid;
+}
