@@ -21,8 +21,10 @@ import {OrderCurve} from "./libraries/OrderCurve.sol";
 /// an exact integer and the books balance to the last unit. Deposits and withdrawals move whole
 /// micro-units of the token (x 1000 in the escrow).
 ///
-/// Time. Slot k covers [genesis + k * slotSeconds, genesis + (k + 1) * slotSeconds). Day d is slots
-/// [d * slotsPerDay, (d + 1) * slotsPerDay), hour h slots [h * slotsPerHour, ...). The day-ahead gate
+/// Time. Slot k covers [genesis + k * slotSeconds, genesis + (k + 1) * slotSeconds). Hour h is slots
+/// [h * slotsPerHour, (h + 1) * slotsPerHour), day d slots [d * slotsPerDay, ...) with 24 hours a day.
+/// A market hour lasts slotsPerHour x slotSeconds of chain time: 3600 s in normal operation, less
+/// when a demonstration runs the market's clock faster than the clock on the wall. The day-ahead gate
 /// of day d is its start minus `dayAheadGateLead` (default 12 h: D-1 12:00); the intra-day gate of
 /// hour h is its start minus `intradayGateLead` (default 60 min). All gates use block.timestamp.
 ///
@@ -160,7 +162,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     /// @dev Deployment parameters; prices in micro-units per kWh.
     struct MarketConfig {
         uint64 genesis; // start of slot 0 (and of day 0), unix seconds
-        uint32 slotSeconds; // divides 3600
+        uint32 slotSeconds; // chain seconds per slot (900 for 15-minute slots in real time)
+        uint32 slotsPerHour; // slots per market hour (4 for 15-minute slots)
         uint32 dayAheadGateLead; // seconds before a day's start its day-ahead gate closes
         uint32 intradayGateLead; // seconds before an hour's start its intra-day gate closes
         uint32 readingWindow; // seconds after a slot's end during which readings are accepted
@@ -267,7 +270,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
 
     constructor(IERC20 token_, MarketConfig memory config_) EIP712("MicroMarket", "1") {
         if (address(token_) == address(0)) revert Market__InvalidConfig("token");
-        if (config_.slotSeconds == 0 || 3600 % config_.slotSeconds != 0) revert Market__InvalidConfig("slotSeconds");
+        if (config_.slotSeconds == 0) revert Market__InvalidConfig("slotSeconds");
+        if (config_.slotsPerHour == 0 || config_.slotsPerHour > 60) revert Market__InvalidConfig("slotsPerHour");
         if (config_.priceFloor > config_.priceCap) revert Market__InvalidConfig("priceFloor");
         if (config_.imbalancePenaltyBps > BPS) revert Market__InvalidConfig("imbalancePenaltyBps");
         if (config_.imbalanceFallbackPrice > config_.priceCap) revert Market__InvalidConfig("imbalanceFallbackPrice");
@@ -276,8 +280,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         _operator = msg.sender;
         _genesis = config_.genesis;
         _slotSeconds = config_.slotSeconds;
-        _slotsPerHour = 3600 / config_.slotSeconds;
-        _slotsPerDay = 86_400 / config_.slotSeconds;
+        _slotsPerHour = config_.slotsPerHour;
+        _slotsPerDay = 24 * config_.slotsPerHour;
         _dayAheadGateLead = config_.dayAheadGateLead;
         _intradayGateLead = config_.intradayGateLead;
         _readingWindow = config_.readingWindow;
@@ -433,6 +437,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         return MarketConfig(
             _genesis,
             _slotSeconds,
+            _slotsPerHour,
             _dayAheadGateLead,
             _intradayGateLead,
             _readingWindow,
@@ -845,8 +850,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     /// @dev A gate before genesis (a lead longer than the time since genesis) reads as closed at 0.
     function _gate(Stage stage, uint32 period) private view returns (uint64) {
         (uint64 periodStart, uint64 lead) = stage == Stage.DayAhead
-            ? (_genesis + uint64(period) * 86_400, uint64(_dayAheadGateLead))
-            : (_genesis + uint64(period) * 3600, uint64(_intradayGateLead));
+            ? (_slotStart(period * _slotsPerDay), uint64(_dayAheadGateLead))
+            : (_slotStart(period * _slotsPerHour), uint64(_intradayGateLead));
         return periodStart > lead ? periodStart - lead : 0;
     }
 

@@ -32,8 +32,11 @@ public sealed record MarketParameters
     /// <summary>Start of slot 0 and of delivery day 0, unix seconds (local midnight of the first day).</summary>
     public required long GenesisUnixSeconds { get; init; }
 
-    /// <summary>Slot length; must divide an hour. 900 s gives 96 slots a day.</summary>
+    /// <summary>Slot length in chain seconds: 900 for 15-minute slots in real time, less when a demonstration runs the clock faster.</summary>
     public int SlotSeconds { get; init; } = 900;
+
+    /// <summary>Slots per market hour (4 for 15-minute slots); a day has 24 market hours.</summary>
+    public int SlotsPerHour { get; init; } = 4;
 
     /// <summary>The day-ahead gate closes this long before the delivery day starts (12 h: D-1 12:00).</summary>
     public int DayAheadGateLeadSeconds { get; init; } = 12 * SecondsPerHour;
@@ -54,17 +57,20 @@ public sealed record MarketParameters
     /// <summary>The imbalance reference when neither auction of the slot traded.</summary>
     public uint ImbalanceFallbackPriceMicroPerKwh { get; init; } = 300_000;
 
-    public int SlotsPerHour => SecondsPerHour / SlotSeconds;
+    public int SlotsPerDay => 24 * SlotsPerHour;
 
-    public int SlotsPerDay => SecondsPerDay / SlotSeconds;
+    /// <summary>A market hour in chain seconds (3600 unless the clock runs faster than the wall's).</summary>
+    public long HourSeconds => (long)SlotsPerHour * SlotSeconds;
+
+    public long DaySeconds => 24 * HourSeconds;
 
     public long SlotStart(long slot) => GenesisUnixSeconds + slot * SlotSeconds;
 
     public long SlotEnd(long slot) => SlotStart(slot + 1);
 
-    public long DayAheadGate(long day) => GenesisUnixSeconds + day * SecondsPerDay - DayAheadGateLeadSeconds;
+    public long DayAheadGate(long day) => GenesisUnixSeconds + day * DaySeconds - DayAheadGateLeadSeconds;
 
-    public long IntradayGate(long hour) => GenesisUnixSeconds + hour * SecondsPerHour - IntradayGateLeadSeconds;
+    public long IntradayGate(long hour) => GenesisUnixSeconds + hour * HourSeconds - IntradayGateLeadSeconds;
 
     public long ReadingDeadline(long slot) => SlotEnd(slot) + ReadingWindowSeconds;
 }

@@ -19,6 +19,25 @@ public sealed class CalendarTests
     }
 
     [Fact]
+    public void A_live_pace_scales_every_lead_and_window_and_keeps_model_time_for_profiles()
+    {
+        var time = new ScenarioTime(new DateOnly(2026, 6, 15), 1, 15, "Europe/Madrid");
+        var live = new SimulationCalendar(time, Market, new LivePace(2_000_000_000, 6));
+        var simulated = new SimulationCalendar(time, Market);
+
+        Assert.Equal((6, 4, 96), (live.Parameters.SlotSeconds, live.SlotsPerHour, live.SlotsPerDay));
+        Assert.Equal(24L * 4 * 6, live.Parameters.DaySeconds);
+        // 12 h before the day at 1/150 of real time is 288 s; the intra-day gate's hour 24 s; the reading window 6 s.
+        Assert.Equal(2_000_000_000 - 288, live.Parameters.DayAheadGate(0));
+        Assert.Equal(2_000_000_000 + 5 * 24 - 24, live.Parameters.IntradayGate(5));
+        Assert.Equal(6, live.Parameters.ReadingWindowSeconds);
+        Assert.Equal(simulated.SlotStartUtc(37), live.SlotStartUtc(37));
+        var phases = live.Timeline();
+        Assert.Equal(simulated.Timeline().Select(p => (p.Kind, p.Period)), phases.Select(p => (p.Kind, p.Period)));
+        Assert.Equal(2_000_000_000 + 96 * 6, phases.Single(p => p.Kind == PhaseKind.Delivery && p.Period == 95).UnixTime);
+    }
+
+    [Fact]
     public void The_timeline_moves_forward_and_puts_every_phase_before_its_use()
     {
         var calendar = new SimulationCalendar(new ScenarioTime(new DateOnly(2026, 3, 28), 3, 15, "Europe/Madrid"), Market);

@@ -32,37 +32,59 @@ public sealed record SimulationPhase(long UnixTime, PhaseKind Kind, int Period)
 }
 
 /// <summary>
-/// The scenario's calendar in the contract's terms. Slot 0 starts at local midnight of the first day
-/// (the market's genesis) and slots are counted in fixed lengths from there, so the market's day d is
-/// 24 h of slots even across a daylight-saving change. The timeline lists every phase in the order
-/// chain time sees them; chain time only moves forward.
+/// How fast the market's clock runs against the wall in live mode: a slot lasts
+/// <see cref="SlotSeconds"/> of wall (and chain) time, from <see cref="GenesisUnix"/>.
+/// </summary>
+public sealed record LivePace(long GenesisUnix, int SlotSeconds);
+
+/// <summary>
+/// The scenario's calendar in the contract's terms. Model time is the scenario's: slot 0 starts at
+/// local midnight of its first day, slots are counted in fixed lengths from there (the market's day d
+/// is 24 h of slots even across a daylight-saving change), and profiles and tables follow it. Chain
+/// time is the same in a simulation; live, the market starts at a genesis near the wall clock and may
+/// run faster than the wall (a 15-minute slot lasting a few seconds), every lead and window scaled
+/// alike. The timeline lists every phase in the order chain time sees them; chain time only moves
+/// forward.
 /// </summary>
 public sealed class SimulationCalendar
 {
-    /// <summary>Day-ahead orders go in this long before the gate, intra-day orders this long before theirs.</summary>
+    /// <summary>Day-ahead orders go in this long (of model time) before the gate, intra-day orders this long before theirs.</summary>
     public static readonly TimeSpan DayAheadBiddingLead = TimeSpan.FromMinutes(30);
 
     public static readonly TimeSpan IntradayBiddingLead = TimeSpan.FromMinutes(10);
 
-    public SimulationCalendar(ScenarioTime time, MarketSettings market)
+    private readonly double _chainSecondsPerModelSecond;
+
+    public SimulationCalendar(ScenarioTime time, MarketSettings market, LivePace? live = null)
     {
         Time = time;
+        Live = live;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(time.TimeZone);
         var localMidnight = time.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        GenesisUnix = new DateTimeOffset(localMidnight, zone.GetUtcOffset(localMidnight)).ToUnixTimeSeconds();
+        ModelStartUtc = new DateTimeOffset(localMidnight, zone.GetUtcOffset(localMidnight)).ToUniversalTime();
+        var slotSeconds = live?.SlotSeconds ?? time.SlotMinutes * 60;
+        _chainSecondsPerModelSecond = slotSeconds / (time.SlotMinutes * 60.0);
+        GenesisUnix = live?.GenesisUnix ?? ModelStartUtc.ToUnixTimeSeconds();
         Parameters = new MarketParameters
         {
             GenesisUnixSeconds = GenesisUnix,
-            SlotSeconds = time.SlotMinutes * 60,
-            DayAheadGateLeadSeconds = MarketParameters.SecondsPerDay - (int)(market.DayAheadGate.ToTimeSpan().TotalSeconds),
-            IntradayGateLeadSeconds = market.IntradayGateMinutes * 60,
-            ReadingWindowSeconds = market.ReadingWindowMinutes * 60,
+            SlotSeconds = slotSeconds,
+            SlotsPerHour = 60 / time.SlotMinutes,
+            DayAheadGateLeadSeconds = ChainSeconds(TimeSpan.FromDays(1) - market.DayAheadGate.ToTimeSpan()),
+            IntradayGateLeadSeconds = ChainSeconds(TimeSpan.FromMinutes(market.IntradayGateMinutes)),
+            ReadingWindowSeconds = ChainSeconds(TimeSpan.FromMinutes(market.ReadingWindowMinutes)),
             PriceFloorMicroPerKwh = Money.PriceMicro(market.PriceFloor),
             PriceCapMicroPerKwh = Money.PriceMicro(market.PriceCap),
             ImbalancePenaltyBps = checked((ushort)decimal.Round(market.ImbalancePenaltyPercent * 100m)),
             ImbalanceFallbackPriceMicroPerKwh = Money.PriceMicro(market.ImbalanceFallbackPrice),
         };
     }
+
+    /// <summary>Model time of slot 0: local midnight of the scenario's first day.</summary>
+    public DateTimeOffset ModelStartUtc { get; }
+
+    /// <summary>Set when the market runs on the wall clock (chain time is wall time); null in a simulation.</summary>
+    public LivePace? Live { get; }
 
     public ScenarioTime Time { get; }
 
@@ -81,9 +103,14 @@ public sealed class SimulationCalendar
     public TimeSpan SlotLength => Time.SlotLength;
 
     /// <summary>The chain starts an hour before the first phase.</summary>
-    public long ChainStartUnix => Timeline()[0].UnixTime - 3600;
+    public long ChainStartUnix => Timeline()[0].UnixTime - ChainSeconds(TimeSpan.FromHours(1));
 
-    public DateTimeOffset SlotStartUtc(int slot) => DateTimeOffset.FromUnixTimeSeconds(Parameters.SlotStart(slot));
+    /// <summary>Model time of a slot's start: what its profiles and its rows in the tables refer to.</summary>
+    public DateTimeOffset SlotStartUtc(int slot) => ModelStartUtc + slot * SlotLength;
+
+    /// <summary>A span of model time in chain seconds (at least one second when the span is not zero).</summary>
+    public int ChainSeconds(TimeSpan model) =>
+        model == TimeSpan.Zero ? 0 : Math.Max(1, (int)Math.Round(model.TotalSeconds * _chainSecondsPerModelSecond));
 
     /// <summary>Every phase of the run in chain-time order; at equal times a slot's delivery comes first, then clearings, then bidding.</summary>
     public IReadOnlyList<SimulationPhase> Timeline()
@@ -93,13 +120,13 @@ public sealed class SimulationCalendar
         for (var day = 0; day < Days; day++)
         {
             var gate = p.DayAheadGate(day);
-            phases.Add(new SimulationPhase(gate - (long)DayAheadBiddingLead.TotalSeconds, PhaseKind.DayAheadBidding, day));
+            phases.Add(new SimulationPhase(gate - ChainSeconds(DayAheadBiddingLead), PhaseKind.DayAheadBidding, day));
             phases.Add(new SimulationPhase(gate, PhaseKind.DayAheadClearing, day));
             for (var h = 0; h < 24; h++)
             {
                 var hour = day * 24 + h;
                 var hourGate = p.IntradayGate(hour);
-                phases.Add(new SimulationPhase(hourGate - (long)IntradayBiddingLead.TotalSeconds, PhaseKind.IntradayBidding, hour));
+                phases.Add(new SimulationPhase(hourGate - ChainSeconds(IntradayBiddingLead), PhaseKind.IntradayBidding, hour));
                 phases.Add(new SimulationPhase(hourGate, PhaseKind.IntradayClearing, hour));
             }
             for (var s = 0; s < SlotsPerDay; s++)

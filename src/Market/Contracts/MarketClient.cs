@@ -243,6 +243,7 @@ public sealed class MarketClient
     {
         Genesis = checked((ulong)p.GenesisUnixSeconds),
         SlotSeconds = checked((uint)p.SlotSeconds),
+        SlotsPerHour = checked((uint)p.SlotsPerHour),
         DayAheadGateLead = checked((uint)p.DayAheadGateLeadSeconds),
         IntradayGateLead = checked((uint)p.IntradayGateLeadSeconds),
         ReadingWindow = checked((uint)p.ReadingWindowSeconds),

@@ -147,16 +147,19 @@ public sealed class RegistryAndEscrowTests(AnvilFixture fx)
         Assert.Equal(stranger.Address, error.Caller, ignoreCase: true);
     });
 
-    [Fact]
-    public Task Bad_market_configuration_is_rejected_at_deployment() => fx.IsolatedAsync(async () =>
+    [Theory]
+    [InlineData(0u, 4u, "slotSeconds")]
+    [InlineData(900u, 0u, "slotsPerHour")]
+    [InlineData(900u, 61u, "slotsPerHour")]
+    public Task Bad_market_configuration_is_rejected_at_deployment(uint slotSeconds, uint slotsPerHour, string field) => fx.IsolatedAsync(async () =>
     {
         var deployment = new MicroMarketDeployment
         {
             Token = fx.Market.TokenAddress,
-            Config = new MarketConfig { Genesis = 1, SlotSeconds = 700, ReadingWindow = 900, PriceCap = 10 },
+            Config = new MarketConfig { Genesis = 1, SlotSeconds = slotSeconds, SlotsPerHour = slotsPerHour, ReadingWindow = 900, PriceCap = 10 },
         };
         var error = await _h.RevertsAsync<Market__InvalidConfigError>(T, new TxRequest(fx.Operator, null, deployment.GetDeploymentData(), Label: "deploy"));
-        Assert.Equal("slotSeconds", error.Field);
+        Assert.Equal(field, error.Field);
     });
 
     [Fact]
@@ -168,7 +171,7 @@ public sealed class RegistryAndEscrowTests(AnvilFixture fx)
         var market = (await _h.SucceedAsync(T, new TxRequest(fx.Operator, null, new MicroMarketDeployment
         {
             Token = token,
-            Config = new MarketConfig { Genesis = (ulong)AnvilFixture.Genesis, SlotSeconds = 900, ReadingWindow = 900, PriceCap = 1_000_000 },
+            Config = new MarketConfig { Genesis = (ulong)AnvilFixture.Genesis, SlotSeconds = 900, SlotsPerHour = 4, ReadingWindow = 900, PriceCap = 1_000_000 },
         }.GetDeploymentData(), Label: "deploy market on hostile token")))[0].ContractAddress!;
         var client = new MarketClient(fx.Pipeline, market, token, AnvilFixture.Parameters);
         await _h.SucceedAsync(T, client.RegisterUnits(fx.Operator, [new UnitRegistration("victim", UnitKind.Load, trader.Address, trader.Address, "b", false, 1000, 0)]));
