@@ -28,8 +28,16 @@ public static class MicroMarketApp
             config.AddCommand<Commands.RunCommand>("run").WithDescription("Run a scenario end to end: Anvil, contracts, one agent per unit, the run directory.");
             config.AddCommand<Commands.ClearCommand>("clear").WithDescription("Clear one slot's order book (CSV) with the C# reference or, with --on-chain, through the contracts.");
             config.AddCommand<Commands.PowerFlowCommand>("powerflow").WithDescription("Solve one three-phase power flow of a feeder at a minute of the day.");
+            config.AddCommand<Commands.NodeCommand>("node").WithDescription("Run one node of the market cluster: the market, a share of the simulated units, or a Pi unit.");
+            config.AddBranch("keys", keys =>
+            {
+                keys.SetDescription("A unit's trading and meter keys on its own node.");
+                keys.AddCommand<Commands.KeysNewCommand>("new").WithDescription("Write a key file with two fresh keys, readable by its owner only; prints the addresses.");
+            });
+#if REPORTING
             config.AddCommand<Commands.ReportCommand>("report").WithDescription("Redraw a run directory's figures and report.html from its tables.");
             config.AddCommand<Commands.CompareCommand>("compare").WithDescription("Compare two or more runs: KPIs side by side, prices and bills overlaid, in one HTML page.");
+#endif
         });
         return app.RunAsync(args);
     }

@@ -59,6 +59,9 @@ public sealed record MarketParameters
 
     public int SlotsPerDay => 24 * SlotsPerHour;
 
+    /// <summary>The market's slot (15 minutes for 4 slots an hour), whatever the pace of the chain's clock.</summary>
+    public TimeSpan MarketSlotLength => TimeSpan.FromMinutes(60.0 / SlotsPerHour);
+
     /// <summary>A market hour in chain seconds (3600 unless the clock runs faster than the wall's).</summary>
     public long HourSeconds => (long)SlotsPerHour * SlotSeconds;
 

@@ -9,9 +9,9 @@ public sealed record ScenarioError(string File, int Line, int Column, string Pat
     public override string ToString() => $"{File}:{Line}:{Column}: {Path}: {Message}";
 }
 
-/// <summary>A scenario file has errors; all of them are listed, in file order.</summary>
+/// <summary>A scenario (or node configuration) file has errors; all of them are listed, in file order.</summary>
 public sealed class ScenarioValidationException(IReadOnlyList<ScenarioError> errors)
-    : Exception($"{errors.Count} error(s) in the scenario:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}")
+    : Exception($"{errors.Count} error(s) in {(errors.Count > 0 ? errors[0].File : "the file")}:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}")
 {
     public IReadOnlyList<ScenarioError> Errors { get; } = errors;
 }

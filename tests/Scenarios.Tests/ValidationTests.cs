@@ -69,7 +69,7 @@ public sealed class ValidationTests : IDisposable
 
         var e = Assert.Throws<ScenarioValidationException>(() => ScenarioLoader.Load(path));
 
-        Assert.Equal($"1 error(s) in the scenario:{Environment.NewLine}{path}:6:52: units[0].profile.ieee: expected a whole number in [1, 100], found 101", e.Message);
+        Assert.Equal($"1 error(s) in {path}:{Environment.NewLine}{path}:6:52: units[0].profile.ieee: expected a whole number in [1, 100], found 101", e.Message);
     }
 
     [Fact]

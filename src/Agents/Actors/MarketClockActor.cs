@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using MicroMarket.Agents.Decisions;
 using MicroMarket.Agents.Simulation;
 using MicroMarket.Market;
@@ -13,9 +14,11 @@ namespace MicroMarket.Agents.Actors;
 /// the public memory of the market: the day-ahead prices each day traded at, from which the next
 /// day's price outlook is made. It knows which units are present: a unit whose actor has gone (its
 /// node was removed from the cluster) is left out of the rounds until it comes back, and its
-/// readings that never came are settled once their window has closed.
+/// readings that never came are settled once their window has closed. Live, each phase waits
+/// for its time on the wall clock (and a block more, so the chain's time has reached it); a
+/// bidding phase reached too late to be mined before its gate is skipped, not failed.
 /// </summary>
-public sealed class MarketClockActor : ReceiveActor
+public sealed class MarketClockActor : ReceiveActor, IWithTimers
 {
     private readonly RoundContext _round;
     private readonly IReadOnlyList<SimulationPhase> _timeline;
@@ -38,6 +41,7 @@ public sealed class MarketClockActor : ReceiveActor
             _present[unit.Identity.Index] = unit;
         }
         Receive<Start>(_ => RunNext());
+        Receive<PhaseDue>(m => m.Index == _next, _ => StartPhase());
         Receive<UnitBack>(m => _present[m.Unit.Identity.Index] = m.Unit);
         Receive<UnitGone>(m =>
         {
@@ -54,6 +58,8 @@ public sealed class MarketClockActor : ReceiveActor
             Context.Stop(Self);
         });
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(RoundContext round, IReadOnlyList<SimulationPhase> timeline, IReadOnlyList<decimal> prior, IActorRef monitor) =>
         Akka.Actor.Props.Create(() => new MarketClockActor(round, timeline, prior, monitor));
@@ -78,10 +84,34 @@ public sealed class MarketClockActor : ReceiveActor
             return;
         }
         var phase = _timeline[_next];
+        if (_round.Calendar.Live is { } live)
+        {
+            var wait = phase.UnixTime + live.BlockSeconds - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+            if (wait > 0)
+            {
+                Timers.StartSingleTimer("phase", new PhaseDue(_next), TimeSpan.FromSeconds(wait));
+                return;
+            }
+            if (phase.Kind is PhaseKind.DayAheadBidding or PhaseKind.IntradayBidding && -wait > live.MinimumLeadSeconds - 3 * live.BlockSeconds)
+            {
+                Context.GetLogger().Warning("{0}: reached {1:0.0} s late, too late to be mined before its gate: skipped", phase, -wait);
+                _next++;
+                RunNext();
+                return;
+            }
+        }
+        StartPhase();
+    }
+
+    private void StartPhase()
+    {
+        var phase = _timeline[_next];
         _monitor.Tell(new PhaseStarted(_next, _timeline.Count, phase));
         var round = Context.ActorOf(RoundProps(_next, phase), $"phase-{_next}");
         round.Tell(new Start());
     }
+
+    private sealed record PhaseDue(int Index);
 
     private Props RoundProps(long id, SimulationPhase phase)
     {

@@ -105,6 +105,11 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Receive<Opened>(m =>
         {
             _session = m.Session;
+            if (DevelopmentKeysOnValueChain() is { } refused)
+            {
+                Finish(new RunAborted(refused));
+                return;
+            }
             var handles = Ordered(_online.Values);
             foreach (var unit in handles)
             {
@@ -115,6 +120,19 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Receive<Funded>(_ => StartClock());
         Receive<RunAborted>(Finish);
         Receive<ClockProtocol.StopAfterCurrentPhase>(_ => Finish(new RunAborted("stopped before the market opened")));
+    }
+
+    /// <summary>Keys derived from the scenario are public knowledge: never on a chain that is not a development chain.</summary>
+    private string? DevelopmentKeysOnValueChain()
+    {
+        var chainId = _session!.Chain.ChainId;
+        if (ChainSettings.IsDevelopmentChain(chainId))
+        {
+            return null;
+        }
+        var derived = _plan.Units.Where(u => _online[u.Id].Identity.TraderAddress == _plan.SimulatedKeys(u.Id).Trader.Address).Select(u => u.Id).ToList();
+        return derived.Count == 0 ? null
+            : $"chain id {chainId} is not a development chain, and these units trade with development keys derived from the scenario: {string.Join(", ", derived)}";
     }
 
     private async Task Fund(IReadOnlyList<UnitHandle> units)
@@ -215,6 +233,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     private void Writing()
     {
         Receive<UnitOnline>(m => Sender.Tell(new Welcome(m.Identity.Id)));
+        Receive<Terminated>(_ => { });
         Receive<RunResult>(Finish);
         Receive<RunAborted>(Finish);
     }
@@ -242,6 +261,8 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     private void Ended()
     {
         Receive<UnitOnline>(m => Sender.Tell(new RunEnded(false)));
+        // Units' nodes leave once they hear the run is over.
+        Receive<Terminated>(_ => { });
         Receive<Opened>(m => _session ??= m.Session);
     }
 

@@ -17,15 +17,21 @@ public sealed record UnitKeys(EthKey Trader, EthKey Meter);
 /// is ready, routes the clock's phase messages to its agent (the decisions, Akka-free), signs its
 /// own transactions (only those it asked for) and readings, and reads its schedule and account back
 /// from the chain. Chain reads run as tasks piped back to the actor, so its mailbox never blocks.
+/// A unit with a device (a Pi's relay and meter) switches to follow its schedule as each slot
+/// starts on the market's clock, samples its meter, and reports what the meter measured.
 /// </summary>
 public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private const string AnnounceTimer = "announce";
+    private const string SampleTimer = "sample";
     private const int RememberedIntents = 16;
 
     private readonly IUnitAgent _agent;
     private readonly UnitIdentity _identity;
     private readonly UnitKeys _keys;
+    private readonly IUnitDevice? _device;
+    private readonly Dictionary<int, MeasuredEnergy> _measured = [];
+    private int _followedSlot = -1;
     private readonly MarketAccess _access;
     private readonly IActorRef _host;
     private readonly Schedule _schedule = new();
@@ -33,11 +39,12 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly Guid _incarnation = Guid.NewGuid();
     private MarketClient? _market;
 
-    public UnitActor(IUnitAgent agent, UnitIdentity identity, UnitKeys keys, MarketAccess access, IActorRef host)
+    public UnitActor(HostedUnit unit, MarketAccess access, IActorRef host)
     {
-        _agent = agent;
-        _identity = identity;
-        _keys = keys;
+        _agent = unit.Agent;
+        _identity = unit.Identity;
+        _keys = unit.Keys;
+        _device = unit.Device;
         _access = access;
         _host = host;
         Waiting();
@@ -47,8 +54,8 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(IUnitAgent agent, UnitIdentity identity, UnitKeys keys, MarketAccess access, IActorRef host) =>
-        Akka.Actor.Props.Create(() => new UnitActor(agent, identity, keys, access, host));
+    public static Props Props(HostedUnit unit, MarketAccess access, IActorRef host) =>
+        Akka.Actor.Props.Create(() => new UnitActor(unit, access, host));
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(AnnounceTimer, Announce.Instance, TimeSpan.Zero, TimeSpan.FromSeconds(2));
@@ -65,6 +72,10 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<Connected>(m =>
         {
             _market = m.Client;
+            if (_device is not null)
+            {
+                Timers.StartPeriodicTimer(SampleTimer, SampleNow.Instance, _device.SampleInterval);
+            }
             Become(Trading);
             Stash.UnstashAll();
         });
@@ -87,6 +98,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<ReadPositions>(OnReadPositions);
         Receive<PositionsLoaded>(OnPositionsLoaded);
         Receive<ProposeDelivery>(m => Sender.Tell(Proposed(m)));
+        Receive<SampleNow>(_ => OnSample());
         Receive<ApplyDelivery>(OnApplyDelivery);
         Receive<ReadBalance>(OnReadBalance);
         Receive<ChainReadFailed>(m => m.ReplyTo.Tell(new UnitFailed(m.PhaseId, _identity.Id, m.Reason)));
@@ -188,17 +200,46 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         m.ReplyTo.Tell(new PositionsRead(m.Request.PhaseId, _identity.Id, m.Request.Stage, m.Request.FirstSlot, m.Positions));
     }
 
+    private DeliveryRequest ScheduleOf(int slot) => new(slot, _schedule.DayAhead(slot), _schedule.Intraday(slot));
+
     private DeliveryProposed Proposed(ProposeDelivery m)
     {
-        var schedule = new DeliveryRequest(m.Slot, _schedule.DayAhead(m.Slot), _schedule.Intraday(m.Slot));
-        return new DeliveryProposed(m.PhaseId, _identity.Id, schedule, _agent.ProposeDelivery(schedule));
+        var schedule = ScheduleOf(m.Slot);
+        var proposal = _agent.ProposeDelivery(schedule);
+        if (_device is not null)
+        {
+            // What flowed is what the meter measured: the physics takes it as the unit's power.
+            var measured = _device.Measure(SlotTimeOf(m.Slot));
+            _measured[m.Slot] = measured;
+            proposal = DeliveryProposal.At(measured.AveragePowerKw(Market.Parameters.MarketSlotLength), proposal.PowerFactor);
+        }
+        return new DeliveryProposed(m.PhaseId, _identity.Id, schedule, proposal);
+    }
+
+    /// <summary>Samples the meter; as a slot starts on the market's clock, switches to follow the slot's schedule.</summary>
+    private void OnSample()
+    {
+        var slot = (int)Math.Floor((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - Market.Parameters.GenesisUnixSeconds) / Market.Parameters.SlotSeconds);
+        if (slot != _followedSlot && slot >= 0)
+        {
+            _followedSlot = slot;
+            _device!.Follow(SlotTimeOf(slot), _agent.ProposeDelivery(ScheduleOf(slot)).PowerKw);
+        }
+        _device!.Sample();
+    }
+
+    private SlotTime SlotTimeOf(int slot)
+    {
+        var p = Market.Parameters;
+        return new SlotTime(slot, DateTimeOffset.FromUnixTimeSeconds(p.SlotStart(slot)), TimeSpan.FromSeconds(p.SlotSeconds), p.MarketSlotLength);
     }
 
     private void OnApplyDelivery(ApplyDelivery m)
     {
         var state = _agent.ApplyDelivery(m.Slot, m.ActualPowerKw);
+        var (importWh, exportWh) = _measured.Remove(m.Slot, out var measured) ? (measured.ImportWh, measured.ExportWh) : (m.ImportWh, m.ExportWh);
         // The meter signs its own reading with its own key; anyone may relay it.
-        var reading = Market.ReadingSigner.Sign(_keys.Meter, _identity.Index, (uint)m.Slot, (ulong)m.ImportWh, (ulong)m.ExportWh);
+        var reading = Market.ReadingSigner.Sign(_keys.Meter, _identity.Index, (uint)m.Slot, (ulong)importWh, (ulong)exportWh);
         Sender.Tell(new DeliveryApplied(m.PhaseId, _identity.Id, state, reading));
     }
 
@@ -216,6 +257,11 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     public sealed record Funding(System.Numerics.BigInteger Micro);
 
     public sealed record FundingIntents(string UnitId, TxIntent Approve, TxIntent Deposit);
+
+    private sealed record SampleNow
+    {
+        public static SampleNow Instance { get; } = new();
+    }
 
     private sealed record Announce
     {

@@ -5,8 +5,8 @@ using MicroMarket.Agents.Running;
 
 namespace MicroMarket.Agents.Actors;
 
-/// <summary>A unit a node hosts: its agent and its keys.</summary>
-public sealed record HostedUnit(UnitIdentity Identity, IUnitAgent Agent, UnitKeys Keys);
+/// <summary>A unit a node hosts: its agent, its keys and, on a Pi, its relay and meter.</summary>
+public sealed record HostedUnit(UnitIdentity Identity, IUnitAgent Agent, UnitKeys Keys, IUnitDevice? Device = null);
 
 /// <summary>
 /// The units of one node (all of them in one process; a share on a sim node; one on a Pi), as
@@ -19,7 +19,7 @@ public sealed class UnitNodeActor : ReceiveActor
     {
         foreach (var unit in units)
         {
-            Context.ActorOf(UnitActor.Props(unit.Agent, unit.Identity, unit.Keys, access, host), $"unit-{unit.Identity.Index}");
+            Context.ActorOf(UnitActor.Props(unit, access, host), $"unit-{unit.Identity.Index}");
         }
         Receive<HostProtocol.RunEnded>(m => ended.TrySetResult(m.Complete));
         Receive<HostProtocol.Refused>(m =>

@@ -1,10 +1,10 @@
 namespace MicroMarket.Agents.Running;
 
 /// <summary>
-/// How the market host runs a plan: where the run directory goes, which chain (null: start Anvil),
+/// How the market host runs a plan: where the run directory goes, which chain,
 /// how long units may take to come online and to answer, whom to tell about progress and the end.
 /// </summary>
-public sealed record HostSettings(ScenarioPlan Plan, string OutputDirectory, Uri? Chain, TaskCompletionSource<RunResult> Finished)
+public sealed record HostSettings(ScenarioPlan Plan, string OutputDirectory, ChainSettings Chain, TaskCompletionSource<RunResult> Finished)
 {
     /// <summary>Longer than any healthy unit takes, so that in a healthy run no unit ever counts as absent.</summary>
     public TimeSpan UnitReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);

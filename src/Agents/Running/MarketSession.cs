@@ -16,6 +16,17 @@ public sealed record UnitPlan(UnitIdentity Identity, UnitKind MarketKind, string
 }
 
 /// <summary>
+/// Which chain the market uses: an Anvil the host starts (listening on <see cref="AnvilHost"/>, the
+/// address units on other machines reach it at), or the node at <see cref="Url"/>. A node that is
+/// not Anvil needs the operator's own key (with funds for everyone's gas).
+/// </summary>
+public sealed record ChainSettings(Uri? Url = null, string AnvilHost = "127.0.0.1", EthKey? Operator = null)
+{
+    /// <summary>Chain ids of development chains (Anvil, Hardhat; Geth --dev uses 1337): keys derived from a scenario are accepted only there.</summary>
+    public static bool IsDevelopmentChain(long chainId) => chainId is 31337 or 1337;
+}
+
+/// <summary>
 /// The market host's chain: the node (an Anvil it started, or the node at a URL), the pipeline, the
 /// operator's key and the deployed market. <see cref="OpenAsync"/> deploys and registers every unit and
 /// mints their initial balances; the units then fund their own escrow (they sign their own approve and
@@ -51,23 +62,32 @@ public sealed class MarketSession : IAsyncDisposable
     /// Starts (or connects to) the chain, deploys the contracts at the chain's start time, registers
     /// every unit (the slack in an island, the upstream supplier when grid-connected, as the
     /// balance-responsible party), gives every trading account gas and mints its initial balance.
+    /// A simulation sets the chain's clock (Anvil, explicit mining); live, the chain keeps wall
+    /// time and mines on its own (an Anvil with a block time, or any node).
     /// </summary>
-    public static async Task<MarketSession> OpenAsync(SimulationCalendar calendar, IReadOnlyList<UnitPlan> units, int marginSlots, Uri? chainUrl, CancellationToken cancellationToken)
+    public static async Task<MarketSession> OpenAsync(SimulationCalendar calendar, IReadOnlyList<UnitPlan> units, int marginSlots, ChainSettings settings, CancellationToken cancellationToken)
     {
-        var anvil = chainUrl is null
-            ? await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = calendar.ChainStartUnix - 60 }, cancellationToken).ConfigureAwait(false)
-            : null;
+        var live = calendar.Live;
+        var anvil = settings.Url is not null ? null : await AnvilNode.StartAsync(live is null
+            ? new AnvilOptions { GenesisTimestamp = calendar.ChainStartUnix - 60, Host = settings.AnvilHost }
+            : new AnvilOptions { ExplicitMining = false, BlockTime = TimeSpan.FromSeconds(live.BlockSeconds), Host = settings.AnvilHost }, cancellationToken).ConfigureAwait(false);
         try
         {
-            var chain = await ChainConnection.ConnectAsync(anvil?.RpcUrl ?? chainUrl!).ConfigureAwait(false);
-            if (!chain.IsAnvil)
+            var chain = await ChainConnection.ConnectAsync(anvil?.RpcUrl ?? settings.Url!).ConfigureAwait(false);
+            if (!chain.IsAnvil && live is null)
             {
                 chain.Dispose();
                 throw new NotSupportedException(
-                    $"{chain.ClientVersion} at {chain.Rpc.Url} cannot move its clock, and a simulation runs on simulated time. Give an Anvil node, or run live nodes against it.");
+                    $"{chain.ClientVersion} at {chain.Rpc.Url} cannot move its clock, and a simulation runs on simulated time. Give an Anvil node, or run the market live (micromarket node) against it.");
             }
-            var pipeline = new TransactionPipeline(chain);
-            var operatorKey = anvil?.DevAccounts[0] ?? EthKey.FromHex(WellKnownAnvilKey);
+            var operatorKey = settings.Operator ?? anvil?.DevAccounts[0] ?? (chain.IsAnvil ? EthKey.FromHex(WellKnownAnvilKey)
+                : throw new NotSupportedException($"{chain.ClientVersion} at {chain.Rpc.Url} is not Anvil: give the operator's key (market.operator_key), whose account pays everyone's gas."));
+            if (!ChainSettings.IsDevelopmentChain(chain.ChainId) && settings.Operator is null)
+            {
+                chain.Dispose();
+                throw new NotSupportedException($"chain id {chain.ChainId} is not a development chain: the public development key cannot be its operator; give market.operator_key.");
+            }
+            var pipeline = new TransactionPipeline(chain, new TransactionPipelineOptions { MineExplicitly = live is null });
             var time = calendar.ChainStartUnix;
             var market = await MarketClient.DeployAsync(pipeline, operatorKey, calendar.Parameters, time, cancellationToken).ConfigureAwait(false);
             var session = new MarketSession(anvil, chain, pipeline, operatorKey, market);
@@ -104,7 +124,7 @@ public sealed class MarketSession : IAsyncDisposable
 
     private async Task RegisterAsync(IReadOnlyList<UnitPlan> units, int marginSlots, long time, CancellationToken cancellationToken)
     {
-        await Chain.SetBalancesAsync(units.Select(u => u.Identity.TraderAddress), BigInteger.Pow(10, 24)).ConfigureAwait(false);
+        await GiveGasAsync(units.Select(u => u.Identity.TraderAddress).ToList(), time, cancellationToken).ConfigureAwait(false);
         var capNano = (BigInteger)Market.Parameters.PriceCapMicroPerKwh;
         var registrations = units.Select(u => new UnitRegistration(
             u.Identity.Id, u.MarketKind, u.Identity.TraderAddress, u.Identity.MeterAddress, u.Spec.Bus, u.BalanceResponsible, checked((uint)u.RatingWhPerSlot),
@@ -115,6 +135,20 @@ public sealed class MarketSession : IAsyncDisposable
         }
         await SucceedAsync(units.Select(u => Market.MintTokens(Operator, u.Identity.TraderAddress, u.DepositMicro)).ToList(), time, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Anvil sets balances directly; any other node gets a transfer from the operator to each account.</summary>
+    private async Task GiveGasAsync(IReadOnlyList<string> accounts, long time, CancellationToken cancellationToken)
+    {
+        if (Chain.IsAnvil)
+        {
+            await Chain.SetBalancesAsync(accounts, BigInteger.Pow(10, 24)).ConfigureAwait(false);
+            return;
+        }
+        await SucceedAsync(accounts.Select(a => new TxRequest(Operator, a, [], 21_000, $"gas for {a}") { Value = GasAllowanceWei }).ToList(), time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What the operator gives each account on a node that is not Anvil: ample at the zero-to-low gas prices of a private chain.</summary>
+    private static readonly BigInteger GasAllowanceWei = BigInteger.Pow(10, 17);
 
     private async Task SucceedAsync(IReadOnlyList<TxRequest> requests, long time, CancellationToken cancellationToken)
     {

@@ -25,11 +25,12 @@ public sealed class ScenarioPlan
     /// <summary>The balance-responsible party deposits enough to pay this many slots of every other unit's full rating as long imbalance at the price cap.</summary>
     private const int BrpCoverSlots = 96;
 
-    public ScenarioPlan(Scenario scenario)
+    /// <param name="live">The market node's pace in live mode; other nodes need none (their agents follow model time).</param>
+    public ScenarioPlan(Scenario scenario, LivePace? live = null)
     {
         Scenario = scenario;
         Network = NetworkLibrary.Load(scenario.Network.NameOrPath);
-        Calendar = new SimulationCalendar(scenario.Time, scenario.Market);
+        Calendar = new SimulationCalendar(scenario.Time, scenario.Market, live);
         Units = new UnitAgentFactory(scenario, Network, Calendar).CreateAll().Select((a, i) => new PlannedUnit((uint)(i + 1), a)).ToList();
     }
 

@@ -43,7 +43,7 @@ public static class SimulationRunner
         var system = ActorSystem.Create("micromarket", ConfigurationFactory.ParseString(AkkaConfig));
         try
         {
-            var host = system.ActorOf(MarketHostActor.Props(new HostSettings(plan, options.OutputDirectory, options.ChainUrl, finished) { Progress = options.Progress }), "market");
+            var host = system.ActorOf(MarketHostActor.Props(new HostSettings(plan, options.OutputDirectory, new ChainSettings(options.ChainUrl), finished) { Progress = options.Progress }), "market");
             var units = plan.Units.Select(u => plan.Hosted(u, plan.SimulatedKeys(u.Id))).ToList();
             system.ActorOf(UnitNodeActor.Props(units, access, host, new TaskCompletionSource<bool>()), "units");
             using (cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase())))

@@ -33,9 +33,18 @@ public sealed record SimulationPhase(long UnixTime, PhaseKind Kind, int Period)
 
 /// <summary>
 /// How fast the market's clock runs against the wall in live mode: a slot lasts
-/// <see cref="SlotSeconds"/> of wall (and chain) time, from <see cref="GenesisUnix"/>.
+/// <see cref="SlotSeconds"/> of wall (and chain) time, from <see cref="GenesisUnix"/>; the chain
+/// makes a block every <see cref="BlockSeconds"/>.
 /// </summary>
-public sealed record LivePace(long GenesisUnix, int SlotSeconds);
+public sealed record LivePace(long GenesisUnix, int SlotSeconds, int BlockSeconds = 1)
+{
+    /// <summary>
+    /// The shortest lead before a gate, and the shortest reading window, in chain seconds: orders
+    /// and readings must be signed, sent and mined (a block or two) before the gate or window
+    /// closes, however fast the demonstration runs.
+    /// </summary>
+    public int MinimumLeadSeconds => 4 * BlockSeconds + 1;
+}
 
 /// <summary>
 /// The scenario's calendar in the contract's terms. Model time is the scenario's: slot 0 starts at
@@ -72,7 +81,7 @@ public sealed class SimulationCalendar
             SlotsPerHour = 60 / time.SlotMinutes,
             DayAheadGateLeadSeconds = ChainSeconds(TimeSpan.FromDays(1) - market.DayAheadGate.ToTimeSpan()),
             IntradayGateLeadSeconds = ChainSeconds(TimeSpan.FromMinutes(market.IntradayGateMinutes)),
-            ReadingWindowSeconds = ChainSeconds(TimeSpan.FromMinutes(market.ReadingWindowMinutes)),
+            ReadingWindowSeconds = LeadSeconds(TimeSpan.FromMinutes(market.ReadingWindowMinutes)),
             PriceFloorMicroPerKwh = Money.PriceMicro(market.PriceFloor),
             PriceCapMicroPerKwh = Money.PriceMicro(market.PriceCap),
             ImbalancePenaltyBps = checked((ushort)decimal.Round(market.ImbalancePenaltyPercent * 100m)),
@@ -112,6 +121,16 @@ public sealed class SimulationCalendar
     public int ChainSeconds(TimeSpan model) =>
         model == TimeSpan.Zero ? 0 : Math.Max(1, (int)Math.Round(model.TotalSeconds * _chainSecondsPerModelSecond));
 
+    /// <summary>A lead or window of model time in chain seconds, live never shorter than the pace's minimum.</summary>
+    private int LeadSeconds(TimeSpan model) => Math.Max(ChainSeconds(model), Live?.MinimumLeadSeconds ?? 0);
+
+    /// <summary>The pace whose chain starts at <paramref name="chainStartUnix"/>: the market's genesis falls as far after it as the scenario's first gate needs.</summary>
+    public static LivePace PaceFrom(ScenarioTime time, MarketSettings market, long chainStartUnix, int slotSeconds, int blockSeconds)
+    {
+        var probe = new SimulationCalendar(time, market, new LivePace(0, slotSeconds, blockSeconds));
+        return new LivePace(chainStartUnix - probe.ChainStartUnix, slotSeconds, blockSeconds);
+    }
+
     /// <summary>Every phase of the run in chain-time order; at equal times a slot's delivery comes first, then clearings, then bidding.</summary>
     public IReadOnlyList<SimulationPhase> Timeline()
     {
@@ -120,13 +139,13 @@ public sealed class SimulationCalendar
         for (var day = 0; day < Days; day++)
         {
             var gate = p.DayAheadGate(day);
-            phases.Add(new SimulationPhase(gate - ChainSeconds(DayAheadBiddingLead), PhaseKind.DayAheadBidding, day));
+            phases.Add(new SimulationPhase(gate - LeadSeconds(DayAheadBiddingLead), PhaseKind.DayAheadBidding, day));
             phases.Add(new SimulationPhase(gate, PhaseKind.DayAheadClearing, day));
             for (var h = 0; h < 24; h++)
             {
                 var hour = day * 24 + h;
                 var hourGate = p.IntradayGate(hour);
-                phases.Add(new SimulationPhase(hourGate - ChainSeconds(IntradayBiddingLead), PhaseKind.IntradayBidding, hour));
+                phases.Add(new SimulationPhase(hourGate - LeadSeconds(IntradayBiddingLead), PhaseKind.IntradayBidding, hour));
                 phases.Add(new SimulationPhase(hourGate, PhaseKind.IntradayClearing, hour));
             }
             for (var s = 0; s < SlotsPerDay; s++)

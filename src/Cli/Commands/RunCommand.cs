@@ -2,8 +2,6 @@ using System.ComponentModel;
 using System.Globalization;
 using MicroMarket.Agents.Running;
 using MicroMarket.Agents.Simulation;
-using MicroMarket.Reporting;
-using MicroMarket.Reporting.Input;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
 using Spectre.Console;
@@ -46,46 +44,10 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         RunDirectory.Prepare(output, scenario);
 
         var result = await RunWithProgressAsync(scenario, new RunOptions(output, chainUrl), cancellationToken);
-        var status = result.Complete ? "complete" : result.Failure is null ? "interrupted (partial run, marked incomplete)" : $"FAILED: {result.Failure}";
-        Console.Out.WriteLine($"run {status}: {Path.GetFullPath(output)}");
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"invariants: energy balance {(result.Verification.EnergyBalanced ? "ok" : "BROKEN")}, money {(result.Verification.MoneyConserved ? "conserved" : "NOT CONSERVED")}, " +
-            $"clearing {result.Verification.BooksChecked - result.Verification.ClearingMismatches}/{result.Verification.BooksChecked} books match the C# reference, " +
-            $"metering {result.Verification.ReadingsChecked - result.Verification.ReadingMismatches}/{result.Verification.ReadingsChecked} readings match"));
-        WriteReport(output);
-        return result.Complete && result.Verification.Holds ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
+        return RunDirectory.Finish(result);
     }
 
-    /// <summary>The figures and report.html, drawn from the tables just written (micromarket report redraws them).</summary>
-    private static void WriteReport(string output)
-    {
-        try
-        {
-            var report = RunReport.Write(output);
-            Console.Out.WriteLine($"report: {report.ReportPath} ({report.FigurePaths.Count} figures)");
-        }
-        catch (RunFormatException ex)
-        {
-            Console.Error.WriteLine($"micromarket: no report for {output}: {ex.Message}");
-        }
-    }
-
-    private static Scenario Load(Settings settings)
-    {
-        if (!File.Exists(settings.Scenario))
-        {
-            throw new BadInputException($"run: {settings.Scenario}: no such scenario file");
-        }
-        try
-        {
-            return ScenarioLoader.Load(settings.Scenario, settings.Seed);
-        }
-        catch (ScenarioValidationException ex)
-        {
-            throw new BadInputException($"{ex.Errors.Count} error(s) in {settings.Scenario}; nothing was started:{Environment.NewLine}" +
-                string.Join(Environment.NewLine, ex.Errors));
-        }
-    }
+    private static Scenario Load(Settings settings) => RunDirectory.LoadScenario(settings.Scenario, settings.Seed);
 
     private static Uri? ParseChain(string chain) =>
         chain.Equals("anvil", StringComparison.OrdinalIgnoreCase) ? null
@@ -114,28 +76,5 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         };
         var rate = p.TransactionsMined / Math.Max(p.Elapsed.TotalSeconds, 1e-3);
         return string.Create(CultureInfo.InvariantCulture, $"{where} · {p.Phase.Kind} · phase {p.PhaseIndex + 1}/{p.PhaseCount} · {p.TransactionsMined} tx · {rate:0} tx/s");
-    }
-}
-
-/// <summary>Prepares a run directory: created if missing, an earlier run's results removed so that nothing stale reads as this run's.</summary>
-public static class RunDirectory
-{
-    private static readonly string[] Results =
-        ["summary.json", "units.csv", "slots.csv", "orders.csv", "transactions.csv", "chain.json", "timing.json", "scenario.resolved.yaml", "report.html"];
-
-    public static void Prepare(string directory, Scenario scenario)
-    {
-        Directory.CreateDirectory(directory);
-        foreach (var file in Results)
-        {
-            File.Delete(Path.Combine(directory, file));
-        }
-        var figures = Path.Combine(directory, "figures");
-        if (Directory.Exists(figures))
-        {
-            Directory.Delete(figures, recursive: true);
-        }
-        using var writer = new StreamWriter(Path.Combine(directory, "scenario.resolved.yaml"));
-        ScenarioWriter.WriteResolved(scenario, writer);
     }
 }

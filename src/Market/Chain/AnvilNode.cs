@@ -21,6 +21,9 @@ public sealed record AnvilOptions
     /// </summary>
     public bool ExplicitMining { get; init; } = true;
 
+    /// <summary>The address Anvil listens on: loopback unless nodes on other machines (a Pi) must reach it.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
     /// <summary>Interval mining for live mode (<c>--block-time</c>); ignored with explicit mining.</summary>
     public TimeSpan? BlockTime { get; init; }
 
@@ -78,7 +81,7 @@ public sealed class AnvilNode : IAsyncDisposable
             var process = Launch(binary, Arguments(options, port, workDirectory), out var log);
             try
             {
-                var rpcUrl = new Uri($"http://127.0.0.1:{port}");
+                var rpcUrl = new Uri($"http://{(options.Host == "0.0.0.0" ? "127.0.0.1" : options.Host)}:{port}");
                 await WaitUntilReadyAsync(process, rpcUrl, options.StartupTimeout, log, cancellationToken).ConfigureAwait(false);
                 var keys = await ReadDevKeysAsync(Path.Combine(workDirectory, "anvil.json"), cancellationToken).ConfigureAwait(false);
                 return new AnvilNode(process, workDirectory, rpcUrl, keys);
@@ -170,7 +173,7 @@ public sealed class AnvilNode : IAsyncDisposable
     {
         var args = new List<string>
         {
-            "--host", "127.0.0.1",
+            "--host", options.Host,
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--accounts", options.Accounts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--chain-id", options.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),

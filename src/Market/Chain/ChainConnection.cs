@@ -1,3 +1,4 @@
+using Nethereum.RPC.Eth.DTOs;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
@@ -49,6 +50,14 @@ public sealed class ChainConnection : IDisposable
     }
 
     public async Task<long> GetBlockNumberAsync() => ParseLong(await Rpc.CallAsync("eth_blockNumber").ConfigureAwait(false));
+
+    /// <summary>Every log of <paramref name="address"/> with the given first topic (an event's signature), oldest first.</summary>
+    public async Task<IReadOnlyList<FilterLog>> GetLogsAsync(string address, string topic0)
+    {
+        var filter = new Dictionary<string, object> { ["address"] = address, ["fromBlock"] = "earliest", ["toBlock"] = "latest", ["topics"] = new[] { topic0 } };
+        var logs = await Rpc.CallAsync("eth_getLogs", filter).ConfigureAwait(false);
+        return logs.EnumerateArray().Select(TransactionPipeline.ToFilterLog).ToList();
+    }
 
     public async Task<long> GetLatestTimestampAsync()
     {

@@ -522,7 +522,7 @@ public sealed class TransactionPipeline
         }
     }
 
-    private static FilterLog ToFilterLog(JsonElement log) => new()
+    internal static FilterLog ToFilterLog(JsonElement log) => new()
     {
         Address = log.GetProperty("address").GetString(),
         Data = log.GetProperty("data").GetString(),

@@ -181,6 +181,14 @@ public sealed class MarketClient
     public async Task<IReadOnlyList<Result>> ResultsAsync(MarketStage stage, uint firstSlot, uint count) =>
         (await QueryAsync<ResultsFunction, ResultsOutputDTO>(new() { Stage = (byte)stage, FirstSlot = firstSlot, Count = count }).ConfigureAwait(false)).Out;
 
+    /// <summary>Every event of one kind the market has emitted, decoded, oldest first: what the chain itself says happened.</summary>
+    public async Task<IReadOnlyList<TEvent>> EventsAsync<TEvent>() where TEvent : IEventDTO, new()
+    {
+        var topic = ABITypedRegistry.GetEvent<TEvent>().Sha3Signature.EnsureHexPrefix();
+        var logs = await Chain.GetLogsAsync(MarketAddress, topic).ConfigureAwait(false);
+        return logs.ToArray().DecodeAllEvents<TEvent>().Select(e => e.Event).ToList();
+    }
+
     public async Task<(IReadOnlyList<ulong> BoughtWh, IReadOnlyList<ulong> SoldWh)> PositionsAsync(MarketStage stage, uint firstSlot, uint count, uint unit)
     {
         var output = await QueryAsync<PositionsFunction, PositionsOutputDTO>(

@@ -1,0 +1,40 @@
+using System.ComponentModel;
+using MicroMarket.Node;
+using MicroMarket.Node.Pi;
+using Spectre.Console.Cli;
+
+namespace MicroMarket.Cli.Commands;
+
+/// <summary>`micromarket keys new --out FILE`: a fresh trading key and meter key for a unit, in a file only its owner can read. Prints the addresses, never the keys.</summary>
+public sealed class KeysNewCommand : Command<KeysNewCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--out <FILE>")]
+        [Description("the key file to create (refused if it exists)")]
+        public string Out { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Out.Length == 0)
+        {
+            throw new BadInputException("keys new: give --out FILE");
+        }
+        if (File.Exists(settings.Out))
+        {
+            throw new BadInputException($"keys new: {settings.Out} exists; keys are never overwritten");
+        }
+        try
+        {
+            var keys = KeyFile.Create(settings.Out);
+            Console.Out.WriteLine($"trader {keys.Trader.Address}");
+            Console.Out.WriteLine($"meter  {keys.Meter.Address}");
+            return MicroMarketApp.ExitOk;
+        }
+        catch (NodeConfigurationException ex)
+        {
+            throw new BadInputException($"keys new: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.ComponentModel;
+using MicroMarket.Node;
+using MicroMarket.Scenarios;
+using MicroMarket.Scenarios.Deployment;
+using Spectre.Console.Cli;
+
+namespace MicroMarket.Cli.Commands;
+
+/// <summary>
+/// `micromarket node --role market|sim|pi --config FILE [--seed-nodes HOST:PORT[,...]]`: one node of
+/// the market cluster (docs/cluster.md). The market node writes the run directory and exits with the
+/// run's status; a sim or Pi node exits when the market says the run is over.
+/// </summary>
+public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--role <ROLE>")]
+        [Description("market (the clock, the chain, the run directory), sim (a share of the simulated units) or pi (one unit with its relay and meter)")]
+        public string Role { get; init; } = "";
+
+        [CommandOption("--config <FILE>")]
+        [Description("the deployment's node configuration (YAML; see docs/cluster.md)")]
+        public string Config { get; init; } = "";
+
+        [CommandOption("--seed-nodes <ADDRS>")]
+        [Description("seed nodes as host:port[,host:port] (default: cluster.seed_nodes); the market node listens on its own entry")]
+        public string? SeedNodes { get; init; }
+
+        [CommandOption("--host <HOST>")]
+        [Description("the address other nodes reach this one at (default 127.0.0.1)")]
+        public string Host { get; init; } = "127.0.0.1";
+
+        [CommandOption("--port <PORT>")]
+        [Description("cluster port (default: the market node's seed entry; any free port for other nodes)")]
+        public int Port { get; init; }
+
+        [CommandOption("--shard <K>")]
+        [Description("a sim node's share of the simulated units, 0 .. cluster.sim_nodes - 1")]
+        public int Shard { get; init; }
+
+        [CommandOption("--unit <ID>")]
+        [Description("a Pi node's unit, when pi_units lists several")]
+        public string? Unit { get; init; }
+
+        [CommandOption("--dev-keys")]
+        [Description("a Pi unit on keys derived from the scenario: development chains only")]
+        public bool DevKeys { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var role = settings.Role.ToLowerInvariant() switch
+        {
+            "market" => NodeRole.Market,
+            "sim" => NodeRole.Sim,
+            "pi" => NodeRole.Pi,
+            _ => throw new BadInputException($"node: --role '{settings.Role}' is not market, sim or pi"),
+        };
+        var config = LoadConfig(settings.Config);
+        var seeds = settings.SeedNodes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var seed in seeds ?? [])
+        {
+            if (!NodeConfigLoader.TryHostPort(seed, out _, out _))
+            {
+                throw new BadInputException($"node: --seed-nodes: '{seed}' is not host:port");
+            }
+        }
+        var scenario = RunDirectory.LoadScenario(config.ScenarioPath, config.Seed);
+        if (role == NodeRole.Market)
+        {
+            RunDirectory.Prepare(config.Market.OutputDirectory, scenario);
+        }
+        var options = new NodeOptions(role, config.SourcePath)
+        {
+            SeedNodes = seeds,
+            Host = settings.Host,
+            Port = settings.Port,
+            Shard = settings.Shard,
+            Unit = settings.Unit,
+            DevKeys = settings.DevKeys,
+        };
+        NodeOutcome outcome;
+        try
+        {
+            outcome = await ClusterNode.RunAsync(options, config, scenario, line => Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"), cancellationToken);
+        }
+        catch (NodeConfigurationException ex)
+        {
+            throw new BadInputException($"node: {ex.Message}");
+        }
+        Console.Error.WriteLine($"{settings.Role} node: {outcome.Summary}");
+        return outcome.Run is { } run ? RunDirectory.Finish(run) : outcome.Succeeded ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
+    }
+
+    private static NodeConfig LoadConfig(string path)
+    {
+        if (path.Length == 0 || !File.Exists(path))
+        {
+            throw new BadInputException($"node: --config '{path}': no such file");
+        }
+        try
+        {
+            return NodeConfigLoader.Load(path);
+        }
+        catch (ScenarioValidationException ex)
+        {
+            throw new BadInputException($"{ex.Errors.Count} error(s) in {path}; nothing was started:{Environment.NewLine}{string.Join(Environment.NewLine, ex.Errors)}");
+        }
+    }
+}

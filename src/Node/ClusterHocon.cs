@@ -1,0 +1,49 @@
+using System.Globalization;
+using Akka.Configuration;
+using MicroMarket.Scenarios.Deployment;
+
+namespace MicroMarket.Node;
+
+/// <summary>
+/// The Akka configuration of a node: cluster provider, this node's role and address, the seed
+/// nodes, the split-brain resolver (keep-majority: with three or more nodes, the side with the
+/// majority downs the lost one and goes on), and Hyperion for messages between nodes.
+/// </summary>
+internal static class ClusterHocon
+{
+    public static Config For(ClusterSettings cluster, NodeRole role, string host, int port, IReadOnlyList<string> seedNodes)
+    {
+        string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+        var seeds = string.Join(", ", seedNodes.Select(s => Quote($"akka.tcp://{cluster.Name}@{s}")));
+        var stable = ((int)Math.Ceiling(cluster.StableAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return ConfigurationFactory.ParseString($$"""
+            akka {
+              loglevel = WARNING
+              stdout-loglevel = WARNING
+              log-dead-letters = off
+              log-dead-letters-during-shutdown = off
+              actor {
+                provider = cluster
+                serializers.hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
+                serialization-bindings { "System.Object" = hyperion }
+              }
+              remote.dot-netty.tcp {
+                hostname = {{Quote(host)}}
+                port = {{port.ToString(CultureInfo.InvariantCulture)}}
+                maximum-frame-size = 4000000b
+              }
+              cluster {
+                roles = [{{Quote(role.ToString().ToLowerInvariant())}}]
+                seed-nodes = [{{seeds}}]
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = keep-majority
+                  stable-after = {{stable}}s
+                }
+                run-coordinated-shutdown-when-down = on
+              }
+              coordinated-shutdown.exit-clr = off
+            }
+            """);
+    }
+}

@@ -1,0 +1,152 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.Singleton;
+using MicroMarket.Agents.Actors;
+using MicroMarket.Agents.Running;
+using MicroMarket.Agents.Simulation;
+using MicroMarket.Hardware.Configuration;
+using MicroMarket.Node.Pi;
+using MicroMarket.Scenarios;
+using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Scenarios.Model;
+
+namespace MicroMarket.Node;
+
+/// <summary>How a node's part of the run ended; the market node also has the run's result.</summary>
+public sealed record NodeOutcome(bool Succeeded, string Summary, RunResult? Run = null);
+
+/// <summary>
+/// One node of the cluster. The market node runs the market host as a cluster singleton (role
+/// <c>market</c>) with the chain and the run directory; sim nodes host their share of the simulated
+/// units; a Pi node hosts one unit with its relay and meter. Units find the host through a
+/// singleton proxy, so it does not matter which node starts first. A node ends when the host says
+/// the run is over, or fails when the cluster removes it.
+/// </summary>
+public static class ClusterNode
+{
+    private const string HostPath = "/user/market";
+
+    public static async Task<NodeOutcome> RunAsync(NodeOptions options, NodeConfig config, Scenario scenario, Action<string> log, CancellationToken cancellationToken)
+    {
+        var seeds = options.SeedNodes ?? config.Cluster.SeedNodes;
+        if (seeds.Count == 0)
+        {
+            throw new NodeConfigurationException("no seed nodes: give --seed-nodes host:port[,host:port] or cluster.seed_nodes in the configuration");
+        }
+        var port = options.Port;
+        if (options.Role == NodeRole.Market && port == 0)
+        {
+            // The market node seeds the cluster: it listens where the seed list says it does.
+            port = seeds.Select(s => NodeConfigLoader.TryHostPort(s, out var host, out var p) && host == options.Host ? p : 0).FirstOrDefault(p => p != 0);
+        }
+        var system = ActorSystem.Create(config.Cluster.Name, ClusterHocon.For(config.Cluster, options.Role, options.Host, port, seeds));
+        var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Cluster.Get(system).RegisterOnMemberRemoved(() => removed.TrySetResult());
+        try
+        {
+            log($"{options.Role.ToString().ToLowerInvariant()} node {Cluster.Get(system).SelfAddress} joining {string.Join(", ", seeds)}");
+            return options.Role switch
+            {
+                NodeRole.Market => await RunMarketAsync(system, config, scenario, removed.Task, log, cancellationToken).ConfigureAwait(false),
+                NodeRole.Sim => await RunSimAsync(system, options, config, scenario, removed.Task, log, cancellationToken).ConfigureAwait(false),
+                _ => await RunPiAsync(system, options, config, scenario, removed.Task, log, cancellationToken).ConfigureAwait(false),
+            };
+        }
+        finally
+        {
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<NodeOutcome> RunMarketAsync(ActorSystem system, NodeConfig config, Scenario scenario, Task removed, Action<string> log, CancellationToken cancellationToken)
+    {
+        var pace = config.Market.Live is { } live
+            ? SimulationCalendar.PaceFrom(scenario.Time, scenario.Market, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + live.StartDelaySeconds, live.SlotSeconds, live.BlockSeconds)
+            : null;
+        var plan = new ScenarioPlan(scenario, pace);
+        UnitPlacement.CheckPiUnits(plan, config);
+        var finished = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var settings = new HostSettings(plan, config.Market.OutputDirectory, new ChainSettings(config.Market.Chain, config.Market.RpcHost), finished)
+        {
+            UnitReplyTimeout = config.Cluster.UnitReplyTimeout,
+            StartTimeout = config.Cluster.StartTimeout,
+            Progress = p => Report(p, plan.Calendar, log),
+        };
+        system.ActorOf(ClusterSingletonManager.Props(MarketHostActor.Props(settings), PoisonPill.Instance,
+            ClusterSingletonManagerSettings.Create(system).WithRole("market")), "market");
+        var host = system.ActorSelection($"{HostPath}/singleton");
+        log($"market: waiting for {plan.Units.Count} units ({config.PiUnits.Count} on Pi nodes, the rest on {config.Cluster.SimNodes} sim node(s))");
+        using var stop = cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase()));
+        if (await Task.WhenAny(finished.Task, removed).ConfigureAwait(false) == removed)
+        {
+            return new NodeOutcome(false, "the cluster removed the market node: the run is lost");
+        }
+        // The host has told every unit the run is over; give the message time to leave.
+        await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
+        var result = await finished.Task.ConfigureAwait(false);
+        return new NodeOutcome(result.Complete && result.Verification.Holds, result.Complete ? "run complete" : $"run incomplete: {result.Failure ?? "stopped"}", result);
+    }
+
+    private static async Task<NodeOutcome> RunSimAsync(ActorSystem system, NodeOptions options, NodeConfig config, Scenario scenario, Task removed, Action<string> log, CancellationToken cancellationToken)
+    {
+        var plan = new ScenarioPlan(scenario);
+        UnitPlacement.CheckPiUnits(plan, config);
+        var units = UnitPlacement.SimShare(plan, config, options.Shard).Select(u => plan.Hosted(u, plan.SimulatedKeys(u.Id))).ToList();
+        log($"sim node {options.Shard}/{config.Cluster.SimNodes}: {units.Count} units ({string.Join(", ", units.Take(5).Select(u => u.Identity.Id))}{(units.Count > 5 ? ", ..." : "")})");
+        return await HostUnitsAsync(system, units, removed, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<NodeOutcome> RunPiAsync(ActorSystem system, NodeOptions options, NodeConfig config, Scenario scenario, Task removed, Action<string> log, CancellationToken cancellationToken)
+    {
+        if (config.Market.Live is null)
+        {
+            throw new NodeConfigurationException($"{config.SourcePath}: a Pi unit switches and measures in wall time: set market.live");
+        }
+        var settings = options.Unit is { } id
+            ? config.PiUnit(id) ?? throw new NodeConfigurationException($"--unit {id}: not in pi_units of {config.SourcePath}")
+            : config.PiUnits.Count == 1 ? config.PiUnits[0]
+            : throw new NodeConfigurationException($"{config.SourcePath} lists {config.PiUnits.Count} Pi units: say which one with --unit");
+        var plan = new ScenarioPlan(scenario);
+        UnitPlacement.CheckPiUnits(plan, config);
+        var keys = settings.KeysFile is { } file ? KeyFile.Load(file)
+            : options.DevKeys ? plan.SimulatedKeys(settings.Unit)
+            : throw new NodeConfigurationException($"unit {settings.Unit} has no keys file: set pi_units[].keys (micromarket keys new --out FILE), or --dev-keys on a development chain");
+        using var device = new PiDevice(HardwareFactory.Create(PiHardware.Options(settings.Hardware)), settings, TimeProvider.System, m => log($"{settings.Unit}: {m}"));
+        var unit = plan.Hosted(plan.Unit(settings.Unit), keys) with { Device = device };
+        log($"pi node: unit {settings.Unit}, trader {keys.Trader.Address}, meter {keys.Meter.Address}, {settings.Hardware.Driver} hardware");
+        return await HostUnitsAsync(system, [unit], removed, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<NodeOutcome> HostUnitsAsync(ActorSystem system, IReadOnlyList<HostedUnit> units, Task removed, CancellationToken cancellationToken)
+    {
+        using var access = new MarketAccess();
+        var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(UnitNodeActor.Props(units, access, HostProxy(system), ended), "units");
+        var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
+        var first = await Task.WhenAny(ended.Task, removed, cancelled).ConfigureAwait(false);
+        if (first == ended.Task)
+        {
+            return ended.Task.IsCompletedSuccessfully
+                ? new NodeOutcome(true, ended.Task.Result ? "the run is over" : "the run ended incomplete")
+                : new NodeOutcome(false, ended.Task.Exception!.InnerException!.Message);
+        }
+        return first == removed
+            ? new NodeOutcome(false, "the cluster removed this node (unreachable too long): its units count as not delivering")
+            : new NodeOutcome(false, "stopped: this node's units leave the market and count as not delivering");
+    }
+
+    private static IActorRef HostProxy(ActorSystem system) =>
+        system.ActorOf(ClusterSingletonProxy.Props(HostPath, ClusterSingletonProxySettings.Create(system).WithRole("market")), "market-proxy");
+
+    /// <summary>What the operator of the market node sees: each day's clearing, every sixth hour, and the end.</summary>
+    private static void Report(RunProgress p, SimulationCalendar calendar, Action<string> log)
+    {
+        var phase = p.Phase;
+        var show = phase.Kind is PhaseKind.DayAheadClearing or PhaseKind.FinalSettlement
+            || (phase.Kind == PhaseKind.IntradayClearing && (calendar.Live is not null || phase.Period % 6 == 0));
+        if (show)
+        {
+            log($"market: phase {p.PhaseIndex + 1}/{p.PhaseCount} {phase.Kind} {phase.Period} · {p.TransactionsMined} tx · {p.Elapsed.TotalSeconds:0} s");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using MicroMarket.Agents.Running;
+using MicroMarket.Scenarios.Deployment;
+
+namespace MicroMarket.Node;
+
+/// <summary>
+/// Where each unit runs, decided by the configuration alone so that every node agrees without
+/// talking: the Pi units on their Pis, the others dealt round-robin over the sim nodes in registry
+/// order (shard k hosts the k-th, (k + n)-th, ... simulated unit).
+/// </summary>
+public static class UnitPlacement
+{
+    public static IReadOnlyList<PlannedUnit> SimShare(ScenarioPlan plan, NodeConfig config, int shard)
+    {
+        if (shard < 0 || shard >= config.Cluster.SimNodes)
+        {
+            throw new NodeConfigurationException($"--shard {shard}: the configuration has {config.Cluster.SimNodes} sim node(s), shards 0..{config.Cluster.SimNodes - 1}");
+        }
+        return plan.Units.Where(u => config.PiUnit(u.Id) is null).Where((_, i) => i % config.Cluster.SimNodes == shard).ToList();
+    }
+
+    /// <summary>Every Pi unit must be a unit of the scenario.</summary>
+    public static void CheckPiUnits(ScenarioPlan plan, NodeConfig config)
+    {
+        var unknown = config.PiUnits.Where(p => plan.Units.All(u => u.Id != p.Unit)).Select(p => p.Unit).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new NodeConfigurationException($"{config.SourcePath}: pi_units name units the scenario does not have: {string.Join(", ", unknown)}");
+        }
+    }
+}

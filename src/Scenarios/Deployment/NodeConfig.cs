@@ -1,0 +1,50 @@
+namespace MicroMarket.Scenarios.Deployment;
+
+/// <summary>
+/// One deployment of the market over a cluster, as every node reads it (docs/cluster.md): the
+/// scenario, how the cluster forms, where the market writes and which chain it uses, how the
+/// simulated units are shared, and the units that live on Raspberry Pi nodes.
+/// </summary>
+public sealed record NodeConfig(
+    string SourcePath,
+    string ScenarioPath,
+    int? Seed,
+    ClusterSettings Cluster,
+    MarketNodeSettings Market,
+    IReadOnlyList<PiUnitSettings> PiUnits)
+{
+    public PiUnitSettings? PiUnit(string unitId) => PiUnits.FirstOrDefault(p => p.Unit == unitId);
+}
+
+/// <summary>
+/// The cluster: the actor system's name, the seed nodes (host:port), how many sim nodes share the
+/// simulated units, and how long the split-brain resolver waits for a stable membership before it
+/// downs unreachable nodes.
+/// </summary>
+public sealed record ClusterSettings(string Name, IReadOnlyList<string> SeedNodes, int SimNodes, TimeSpan StableAfter, TimeSpan UnitReplyTimeout, TimeSpan StartTimeout);
+
+/// <summary>The market node: its run directory, its chain (null: start Anvil), what address units use for the chain, and live pacing.</summary>
+public sealed record MarketNodeSettings(string OutputDirectory, Uri? Chain, string RpcHost, LiveSettings? Live);
+
+/// <summary>Live mode: a 15-minute slot lasts <see cref="SlotSeconds"/> of wall time, and the market opens <see cref="StartDelaySeconds"/> after the node starts.</summary>
+public sealed record LiveSettings(int SlotSeconds, int StartDelaySeconds, int BlockSeconds);
+
+/// <summary>
+/// A unit on a Pi: its keys file, how its measured power maps to the modelled unit (a lab bench
+/// draws watts where the house it stands for draws kilowatts), and its relay and meter.
+/// </summary>
+public sealed record PiUnitSettings(string Unit, string? KeysFile, double PowerScale, TimeSpan SampleInterval, PiHardwareSettings Hardware);
+
+/// <summary>The relay and the meter of a Pi unit, as in the node configuration (src/Hardware/README.md shows the wiring).</summary>
+public sealed record PiHardwareSettings(
+    string Driver,
+    int GpioChip,
+    int RelayPin,
+    bool RelayActiveLow,
+    string Meter,
+    int I2cBus,
+    int I2cAddress,
+    double ShuntOhms,
+    double MaxCurrentA,
+    int SpiBus,
+    int SpiChipSelect);

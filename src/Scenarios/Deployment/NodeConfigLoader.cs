@@ -1,0 +1,177 @@
+using MicroMarket.Scenarios.Yaml;
+
+namespace MicroMarket.Scenarios.Deployment;
+
+/// <summary>Loads a node configuration file (format: docs/cluster.md), reporting every error with file:line:column.</summary>
+public static class NodeConfigLoader
+{
+    private static readonly string[] Drivers = ["fake", "real"];
+    private static readonly string[] Meters = ["ina219", "ina236", "mcp3008-ct"];
+
+    /// <exception cref="FileNotFoundException">there is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="ScenarioValidationException">the file has errors: all of them, in file order.</exception>
+    public static NodeConfig Load(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new FileNotFoundException($"node configuration '{fullPath}' does not exist", fullPath);
+        }
+        var diagnostics = new Diagnostics(fullPath);
+        var document = YamlSource.Parse(File.ReadAllText(fullPath), diagnostics);
+        var config = document is null ? null : Bind(YamlMap.Root(document, diagnostics), fullPath);
+        diagnostics.ThrowIfAny();
+        return config ?? throw new InvalidOperationException($"{fullPath}: the configuration was not read, yet no error was reported");
+    }
+
+    private static NodeConfig? Bind(YamlMap root, string sourcePath)
+    {
+        var folder = Path.GetDirectoryName(sourcePath) ?? ".";
+        var scenario = root.Text("scenario");
+        if (root.AllValid("scenario") && !File.Exists(Path.Combine(folder, scenario)))
+        {
+            root.Error("scenario", $"no scenario file at '{Path.GetFullPath(Path.Combine(folder, scenario))}'");
+        }
+        int? seed = root.Has("seed") ? root.Integer("seed", Bounds.Closed(0, int.MaxValue)) : null;
+        var cluster = Cluster(root.Map("cluster"));
+        var market = Market(root.Map("market"), folder);
+        var pis = root.Maps("pi_units").Select(m => PiUnit(m, folder)).ToList();
+        foreach (var duplicate in pis.OfType<PiUnitSettings>().GroupBy(p => p.Unit).Where(g => g.Count() > 1))
+        {
+            root.Error("pi_units", $"unit '{duplicate.Key}' is listed {duplicate.Count()} times");
+        }
+        root.RejectUnknownKeys();
+        return root.AllValid("scenario", "seed", "cluster", "market", "pi_units") && cluster is not null && market is not null && pis.All(p => p is not null)
+            ? new NodeConfig(sourcePath, Path.GetFullPath(Path.Combine(folder, scenario)), seed, cluster, market, pis!)
+            : null;
+    }
+
+    private static ClusterSettings? Cluster(YamlMap? map)
+    {
+        if (map is null)
+        {
+            return new ClusterSettings("micromarket", [], 1, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(2));
+        }
+        var name = map.Text("name", "micromarket");
+        if (map.AllValid("name") && (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            map.Error("name", $"'{name}' is not an actor system name: use letters, digits, '-' and '_'");
+        }
+        var seeds = map.Items("seed_nodes").Select(item => SeedNode(map, item.Node)).OfType<string>().ToList();
+        var simNodes = map.Integer("sim_nodes", 1, Bounds.Closed(1, 64));
+        var stableAfter = map.Number("stable_after_seconds", 7, Bounds.Closed(1, 600));
+        var replyTimeout = map.Number("unit_reply_timeout_seconds", 60, Bounds.Closed(1, 3600));
+        var startTimeout = map.Number("start_timeout_seconds", 120, Bounds.Closed(1, 86_400));
+        map.RejectUnknownKeys();
+        return map.AllValid("name", "seed_nodes", "sim_nodes", "stable_after_seconds", "unit_reply_timeout_seconds", "start_timeout_seconds")
+            ? new ClusterSettings(name, seeds, simNodes, TimeSpan.FromSeconds(stableAfter), TimeSpan.FromSeconds(replyTimeout), TimeSpan.FromSeconds(startTimeout))
+            : null;
+    }
+
+    /// <summary>A seed node as host:port.</summary>
+    private static string? SeedNode(YamlMap map, YamlDotNet.RepresentationModel.YamlNode node)
+    {
+        if (node is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } text } && TryHostPort(text, out _, out _))
+        {
+            return text;
+        }
+        map.Diagnostics.Add(node.Start, map.PathOf("seed_nodes"), $"expected host:port, found {YamlValue.Describe(node)}");
+        return null;
+    }
+
+    public static bool TryHostPort(string text, out string host, out int port)
+    {
+        var colon = text.LastIndexOf(':');
+        host = colon > 0 ? text[..colon] : "";
+        port = 0;
+        return colon > 0 && int.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) && port is > 0 and < 65536;
+    }
+
+    private static MarketNodeSettings? Market(YamlMap? map, string folder)
+    {
+        if (map is null)
+        {
+            return new MarketNodeSettings(Path.GetFullPath(Path.Combine(folder, "runs", "cluster")), null, "127.0.0.1", null);
+        }
+        var output = map.Text("out", "runs/cluster");
+        var chainText = map.Text("chain", "anvil");
+        Uri? chain = null;
+        if (map.AllValid("chain") && !chainText.Equals("anvil", StringComparison.OrdinalIgnoreCase)
+            && !(Uri.TryCreate(chainText, UriKind.Absolute, out chain) && chain.Scheme is "http" or "https"))
+        {
+            map.Error("chain", $"expected 'anvil' or an http(s) JSON-RPC URL, found '{chainText}'");
+        }
+        var rpcHost = map.Text("rpc_host", "127.0.0.1");
+        var live = Live(map.Map("live"));
+        map.RejectUnknownKeys();
+        return map.AllValid("out", "chain", "rpc_host", "live")
+            ? new MarketNodeSettings(Path.GetFullPath(Path.Combine(folder, output)), chain, rpcHost, live)
+            : null;
+    }
+
+    private static LiveSettings? Live(YamlMap? map)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+        var slotSeconds = map.Integer("slot_seconds", Bounds.Closed(2, 3600));
+        if (map.AllValid("slot_seconds") && 86_400 % slotSeconds != 0)
+        {
+            map.Error("slot_seconds", $"must divide a day (86 400 s) so that slots line up on the wall clock, found {slotSeconds}");
+        }
+        var startDelay = map.Integer("start_delay_seconds", 10, Bounds.Closed(0, 86_400));
+        var blockSeconds = map.Integer("block_seconds", 1, Bounds.Closed(1, 60));
+        map.RejectUnknownKeys();
+        return new LiveSettings(slotSeconds, startDelay, blockSeconds);
+    }
+
+    private static PiUnitSettings? PiUnit(YamlMap map, string folder)
+    {
+        var unit = map.Text("unit");
+        var keys = map.OptionalText("keys");
+        var scale = map.Number("power_scale", 1, Bounds.Positive);
+        var sample = map.Number("sample_seconds", 1, Bounds.Closed(0.05, 60));
+        var hardware = Hardware(map.Map("hardware"));
+        map.RejectUnknownKeys();
+        return map.AllValid("unit", "keys", "power_scale", "sample_seconds", "hardware") && hardware is not null
+            ? new PiUnitSettings(unit, keys is null ? null : Path.GetFullPath(Path.Combine(folder, keys)), scale, TimeSpan.FromSeconds(sample), hardware)
+            : null;
+    }
+
+    private static PiHardwareSettings? Hardware(YamlMap? map)
+    {
+        if (map is null)
+        {
+            return new PiHardwareSettings("fake", 0, 17, false, "ina219", 1, 0x40, 0.1, 3.2, 0, 0);
+        }
+        var driver = Name(map, "driver", "fake", Drivers);
+        var meter = Name(map, "meter", "ina219", Meters);
+        var hardware = new PiHardwareSettings(
+            driver,
+            map.Integer("gpio_chip", 0, Bounds.Closed(0, 16)),
+            map.Integer("relay_pin", 17, Bounds.Closed(0, 63)),
+            map.Flag("relay_active_low", false),
+            meter,
+            map.Integer("i2c_bus", 1, Bounds.Closed(0, 16)),
+            map.Integer("i2c_address", 0x40, Bounds.Closed(0x03, 0x77)),
+            map.Number("shunt_ohms", 0.1, Bounds.Positive),
+            map.Number("max_current_a", 3.2, Bounds.Positive),
+            map.Integer("spi_bus", 0, Bounds.Closed(0, 16)),
+            map.Integer("spi_chip_select", 0, Bounds.Closed(0, 3)));
+        map.RejectUnknownKeys();
+        return map.AllValid("driver", "meter", "gpio_chip", "relay_pin", "relay_active_low", "i2c_bus", "i2c_address", "shunt_ohms", "max_current_a", "spi_bus", "spi_chip_select")
+            ? hardware
+            : null;
+    }
+
+    private static string Name(YamlMap map, string key, string @default, string[] names)
+    {
+        var value = map.Text(key, @default);
+        if (map.AllValid(key) && !names.Contains(value))
+        {
+            map.Error(key, $"'{value}' is not one of {string.Join(", ", names)}");
+        }
+        return value;
+    }
+}
