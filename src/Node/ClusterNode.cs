@@ -71,11 +71,15 @@ public static class ClusterNode
             UnitReplyTimeout = config.Cluster.UnitReplyTimeout,
             StartTimeout = config.Cluster.StartTimeout,
             Progress = p => Report(p, plan.Calendar, log),
+            Log = m => log($"market: {m}"),
         };
         system.ActorOf(ClusterSingletonManager.Props(MarketHostActor.Props(settings), PoisonPill.Instance,
             ClusterSingletonManagerSettings.Create(system).WithRole("market")), "market");
         var host = system.ActorSelection($"{HostPath}/singleton");
-        log($"market: waiting for {plan.Units.Count} units ({config.PiUnits.Count} on Pi nodes, the rest on {config.Cluster.SimNodes} sim node(s))");
+        var own = UnitPlacement.MarketShare(plan, config).Select(u => plan.Hosted(u, plan.SimulatedKeys(u.Id))).ToList();
+        using var access = new MarketAccess();
+        system.ActorOf(UnitNodeActor.Props(own, access, HostProxy(system), new TaskCompletionSource<bool>()), "units");
+        log($"market: hosting {string.Join(", ", own.Select(u => u.Identity.Id))}; waiting for {plan.Units.Count - own.Count} units ({config.PiUnits.Count} on Pi nodes, the rest on {config.Cluster.SimNodes} sim node(s))");
         using var stop = cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase()));
         if (await Task.WhenAny(finished.Task, removed).ConfigureAwait(false) == removed)
         {

@@ -22,7 +22,7 @@ public sealed class GridOperatorActor : ReceiveActor
                 var (flows, slot) = physics.Solve(ordered);
                 Sender.Tell(new SlotSolved(m.PhaseId, m.Slot, flows, slot));
             }
-            catch (PowerFlowNotConvergedException ex)
+            catch (Exception ex) when (ex is PowerFlowNotConvergedException or InvalidOperationException)
             {
                 Sender.Tell(new SolveFailed(m.PhaseId, m.Slot, ex.Message));
             }

@@ -84,7 +84,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             : null;
         if (problem is not null)
         {
-            Context.GetLogger().Warning("refused unit {0}: {1}", m.Identity.Id, problem);
+            Tell($"refused unit {m.Identity.Id}: {problem}");
             Sender.Tell(new Refused(m.Identity.Id, problem));
             return null;
         }
@@ -182,7 +182,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             var gone = _online.Values.FirstOrDefault(u => u.Actor.Equals(t.ActorRef));
             if (gone is not null)
             {
-                Context.GetLogger().Warning("unit {0} is gone (its node left the cluster): it counts as not delivering until it returns", gone.Identity.Id);
+                Tell($"unit {gone.Identity.Id} is gone (its node left the cluster): it counts as not delivering until it returns");
                 _clock.Tell(new ClockProtocol.UnitGone(gone.Identity.Id));
             }
         });
@@ -227,7 +227,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         var firstSlot = Math.Max(0, _plan.Calendar.SlotAt(_phase?.Phase.UnixTime ?? _plan.Calendar.ChainStartUnix));
         handle.Actor.Tell(new MarketReady(_session!.Location));
         handle.Actor.Tell(new Resync(firstSlot, Math.Max(0, _plan.Calendar.TotalSlots - firstSlot)));
-        Context.GetLogger().Info("unit {0} is back: it reads its positions from slot {1} and rejoins", handle.Identity.Id, firstSlot);
+        Tell($"unit {handle.Identity.Id} is back: it reads its positions from slot {firstSlot} and rejoins");
     }
 
     private void Writing()
@@ -264,6 +264,13 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         // Units' nodes leave once they hear the run is over.
         Receive<Terminated>(_ => { });
         Receive<Opened>(m => _session ??= m.Session);
+    }
+
+    /// <summary>Tells the operator (the node's console) and the actor log.</summary>
+    private void Tell(string message)
+    {
+        Context.GetLogger().Info(message);
+        _settings.Log?.Invoke(message);
     }
 
     private static List<UnitHandle> Ordered(IEnumerable<UnitHandle> units) => units.OrderBy(u => u.Identity.Index).ToList();

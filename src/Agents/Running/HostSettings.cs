@@ -12,4 +12,7 @@ public sealed record HostSettings(ScenarioPlan Plan, string OutputDirectory, Cha
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     public Action<RunProgress>? Progress { get; init; }
+
+    /// <summary>What the operator should know as it happens: a unit gone, back, or refused.</summary>
+    public Action<string>? Log { get; init; }
 }

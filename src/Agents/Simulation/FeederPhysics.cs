@@ -85,7 +85,8 @@ public sealed class FeederPhysics
 
     private (IReadOnlyList<GridProtocol.UnitFlow>, SlotPhysics) SolveIsland(IslandBalance island, IReadOnlyList<GridProtocol.UnitDelivery> units)
     {
-        var slack = units.Single(u => u.Proposal.Role == DeliveryRole.GridForming).Proposal;
+        var slack = units.SingleOrDefault(u => u.Proposal.Role == DeliveryRole.GridForming)?.Proposal
+            ?? throw new InvalidOperationException("no grid-forming unit delivered: the island has no slack to form its grid");
         // A slack that can stop is first balanced as if it could run at any output down to zero:
         // nothing (or a surplus) left to cover means it is off; a need below its minimum stable
         // output means it runs at that minimum, and the balance curtails or ballasts the rest.

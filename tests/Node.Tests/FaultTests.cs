@@ -1,0 +1,99 @@
+using System.Text.Json;
+using MicroMarket.Agents.Running;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
+using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.Scenarios;
+using MicroMarket.Scenarios.Deployment;
+
+namespace MicroMarket.Node.Tests;
+
+/// <summary>
+/// Faults with three processes on loopback (a market node and two sim nodes; the split-brain
+/// resolver keeps the majority). Each run's chain is an Anvil the test starts, so that what the
+/// chain says happened can be read after the nodes have gone.
+/// </summary>
+[Collection("cluster")]
+public sealed class FaultTests(QuickstartReference reference)
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task A_sim_node_killed_mid_run_is_downed_its_units_settle_as_missing_and_after_a_restart_they_trade_again()
+    {
+        var plan = new ScenarioPlan(ScenarioLoader.Load(reference.Scenario));
+        await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = plan.Calendar.ChainStartUnix - 60 });
+        using var deployment = new Deployment(reference.Scenario, $"  chain: {anvil.RpcUrl}");
+        var market = deployment.Market();
+        deployment.Sim(0);
+        var victim = deployment.Sim(1);
+
+        await market.WaitForLineAsync(l => l.Contains("IntradayClearing 6 ", StringComparison.Ordinal), StepTimeout);
+        victim.Kill();
+        await market.WaitForLineAsync(l => l.Contains("is gone", StringComparison.Ordinal), StepTimeout);
+        var restarted = deployment.Start("sim-1-again", "--role", "sim", "--shard", "1");
+        await market.WaitForLineAsync(l => l.Contains("is back", StringComparison.Ordinal), StepTimeout);
+
+        Assert.True(await market.WaitForExitAsync(RunTimeout) == 0, deployment.Outputs);
+        Assert.Equal(0, await restarted.WaitForExitAsync(StepTimeout));
+        var lost = UnitPlacement.SimShare(plan, NodeConfigLoader.Load(deployment.ConfigPath), 1).Select(u => u.Id).ToHashSet();
+        var missing = UnitsCsv(deployment.RunDirectory).Where(r => r.Missing).ToList();
+        // Only the killed node's units missed readings: while it was down, not before it died nor after it came back.
+        Assert.NotEmpty(missing);
+        Assert.All(missing, r => Assert.Contains(r.Unit, lost));
+        var last = plan.Calendar.TotalSlots - 1;
+        Assert.DoesNotContain(missing, r => r.Slot == last);
+        // Killed once the intra-day gate of 06:00 had closed (at 05:00): slots up to 04:45 were delivered in full.
+        Assert.DoesNotContain(missing, r => r.Slot < 20);
+
+        await AssertChainSettledEverySlotOnce(anvil.RpcUrl, deployment.RunDirectory, plan);
+    }
+
+    [Fact]
+    public async Task An_RPC_outage_of_20_s_is_ridden_out_without_a_transaction_sent_twice_or_lost()
+    {
+        var plan = new ScenarioPlan(ScenarioLoader.Load(reference.Scenario));
+        await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = plan.Calendar.ChainStartUnix - 60 });
+        await using var network = new TcpProxy(anvil.RpcUrl.Port);
+        using var deployment = new Deployment(reference.Scenario, $"  chain: {network.Url}");
+        var market = deployment.Market();
+        deployment.Sim(0);
+        deployment.Sim(1);
+
+        await market.WaitForLineAsync(l => l.Contains("IntradayClearing 6 ", StringComparison.Ordinal), StepTimeout);
+        await network.FailForAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(await market.WaitForExitAsync(RunTimeout) == 0, deployment.Outputs);
+        // The same transactions, nonces, hashes, fills and bills as a run without the outage.
+        Assert.Empty(reference.Differences(deployment.RunDirectory));
+        await AssertChainSettledEverySlotOnce(anvil.RpcUrl, deployment.RunDirectory, plan);
+    }
+
+    /// <summary>From the chain's own events: every (slot, unit) settled exactly once, at most one reading each, and a reading for every settlement that says it had one.</summary>
+    private static async Task AssertChainSettledEverySlotOnce(Uri rpc, string run, ScenarioPlan plan)
+    {
+        using var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "chain.json")));
+        using var chain = await ChainConnection.ConnectAsync(rpc);
+        var market = new MarketClient(new TransactionPipeline(chain), chainJson.RootElement.GetProperty("market").GetString()!,
+            chainJson.RootElement.GetProperty("token").GetString()!, plan.Calendar.Parameters);
+        var settled = await market.EventsAsync<SettledEventDTO>();
+        var readings = await market.EventsAsync<ReadingReportedEventDTO>();
+
+        Assert.Equal(plan.Calendar.TotalSlots * plan.Units.Count, settled.Count);
+        Assert.All(settled.GroupBy(s => (s.Slot, s.Unit)), g => Assert.Single(g));
+        Assert.All(readings.GroupBy(r => (r.Slot, r.Unit)), g => Assert.Single(g));
+        Assert.Equal(settled.Where(s => !s.ReadingMissing).Select(s => (s.Slot, s.Unit)).Order(), readings.Select(r => (r.Slot, r.Unit)).Order());
+    }
+
+    private sealed record UnitRow(int Slot, string Unit, bool Missing);
+
+    private static List<UnitRow> UnitsCsv(string run)
+    {
+        var lines = File.ReadAllLines(Path.Combine(run, "units.csv"));
+        var header = lines[0].Split(',').ToList();
+        int Column(string name) => header.IndexOf(name);
+        var (slot, unit, missing) = (Column("slot"), Column("unit"), Column("reading_missing"));
+        return lines.Skip(1).Select(l => l.Split(',')).Select(f => new UnitRow(int.Parse(f[slot], System.Globalization.CultureInfo.InvariantCulture), f[unit], f[missing] == "true")).ToList();
+    }
+}
