@@ -118,7 +118,16 @@ public static class ClusterNode
         using var device = new PiDevice(HardwareFactory.Create(PiHardware.Options(settings.Hardware)), settings, TimeProvider.System, m => log($"{settings.Unit}: {m}"));
         var unit = plan.Hosted(plan.Unit(settings.Unit), keys) with { Device = device };
         log($"pi node: unit {settings.Unit}, trader {keys.Trader.Address}, meter {keys.Meter.Address}, {settings.Hardware.Driver} hardware");
-        return await HostUnitsAsync(system, [unit], removed, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await HostUnitsAsync(system, [unit], removed, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The unit's actor samples the device until the system stops: stop it before the
+            // device is disposed (which switches the relay off and releases the pins).
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+        }
     }
 
     private static async Task<NodeOutcome> HostUnitsAsync(ActorSystem system, IReadOnlyList<HostedUnit> units, Task removed, CancellationToken cancellationToken)

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using MicroMarket.Agents.Running;
 using MicroMarket.Market.Chain;
-using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Deployment;
@@ -73,12 +71,8 @@ public sealed class FaultTests(QuickstartReference reference)
     /// <summary>From the chain's own events: every (slot, unit) settled exactly once, at most one reading each, and a reading for every settlement that says it had one.</summary>
     private static async Task AssertChainSettledEverySlotOnce(Uri rpc, string run, ScenarioPlan plan)
     {
-        using var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "chain.json")));
-        using var chain = await ChainConnection.ConnectAsync(rpc);
-        var market = new MarketClient(new TransactionPipeline(chain), chainJson.RootElement.GetProperty("market").GetString()!,
-            chainJson.RootElement.GetProperty("token").GetString()!, plan.Calendar.Parameters);
-        var settled = await market.EventsAsync<SettledEventDTO>();
-        var readings = await market.EventsAsync<ReadingReportedEventDTO>();
+        var chain = await ChainEvents.ReadAsync(rpc, run, plan);
+        var (settled, readings) = (chain.Settlements, chain.Readings);
 
         Assert.Equal(plan.Calendar.TotalSlots * plan.Units.Count, settled.Count);
         Assert.All(settled.GroupBy(s => (s.Slot, s.Unit)), g => Assert.Single(g));

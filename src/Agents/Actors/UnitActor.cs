@@ -24,6 +24,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private const string AnnounceTimer = "announce";
     private const string SampleTimer = "sample";
+    private const string SlotTimer = "slot";
     private const int RememberedIntents = 16;
 
     private readonly IUnitAgent _agent;
@@ -31,7 +32,6 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly UnitKeys _keys;
     private readonly IUnitDevice? _device;
     private readonly Dictionary<int, MeasuredEnergy> _measured = [];
-    private int _followedSlot = -1;
     private readonly MarketAccess _access;
     private readonly IActorRef _host;
     private readonly Schedule _schedule = new();
@@ -75,6 +75,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             if (_device is not null)
             {
                 Timers.StartPeriodicTimer(SampleTimer, SampleNow.Instance, _device.SampleInterval);
+                FollowFromNow();
             }
             Become(Trading);
             Stash.UnstashAll();
@@ -98,7 +99,8 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<ReadPositions>(OnReadPositions);
         Receive<PositionsLoaded>(OnPositionsLoaded);
         Receive<ProposeDelivery>(m => Sender.Tell(Proposed(m)));
-        Receive<SampleNow>(_ => OnSample());
+        Receive<SampleNow>(_ => _device!.Sample());
+        Receive<SlotStarts>(OnSlotStarts);
         Receive<ApplyDelivery>(OnApplyDelivery);
         Receive<ReadBalance>(OnReadBalance);
         Receive<ChainReadFailed>(m => m.ReplyTo.Tell(new UnitFailed(m.PhaseId, _identity.Id, m.Reason)));
@@ -117,7 +119,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         });
         Receive<HostProtocol.RunEnded>(m =>
         {
-            Timers.Cancel(AnnounceTimer);
+            Timers.CancelAll();
             Context.Parent.Forward(m);
         });
     }
@@ -216,16 +218,35 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         return new DeliveryProposed(m.PhaseId, _identity.Id, schedule, proposal);
     }
 
-    /// <summary>Samples the meter; as a slot starts on the market's clock, switches to follow the slot's schedule.</summary>
-    private void OnSample()
+    /// <summary>Joining mid-slot, the device follows the current slot at once; then each slot as it starts.</summary>
+    private void FollowFromNow()
     {
-        var slot = (int)Math.Floor((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - Market.Parameters.GenesisUnixSeconds) / Market.Parameters.SlotSeconds);
-        if (slot != _followedSlot && slot >= 0)
+        var p = Market.Parameters;
+        var slot = (int)Math.Floor((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - p.GenesisUnixSeconds) / p.SlotSeconds);
+        if (slot >= 0)
         {
-            _followedSlot = slot;
             _device!.Follow(SlotTimeOf(slot), _agent.ProposeDelivery(ScheduleOf(slot)).PowerKw);
         }
+        ScheduleSlotStart(Math.Max(slot + 1, 0));
+    }
+
+    /// <summary>
+    /// Switches exactly on the slot boundary, with a meter sample on either side of the switch: the
+    /// integrator then sees the old power up to the boundary and the new one after it, and no energy
+    /// of one slot's relay state leaks into the next slot as a ramp between two periodic samples.
+    /// </summary>
+    private void OnSlotStarts(SlotStarts m)
+    {
         _device!.Sample();
+        _device.Follow(SlotTimeOf(m.Slot), _agent.ProposeDelivery(ScheduleOf(m.Slot)).PowerKw);
+        _device.Sample();
+        ScheduleSlotStart(m.Slot + 1);
+    }
+
+    private void ScheduleSlotStart(int slot)
+    {
+        var due = DateTimeOffset.FromUnixTimeSeconds(Market.Parameters.SlotStart(slot)) - DateTimeOffset.UtcNow;
+        Timers.StartSingleTimer(SlotTimer, new SlotStarts(slot), due > TimeSpan.Zero ? due : TimeSpan.Zero);
     }
 
     private SlotTime SlotTimeOf(int slot)
@@ -262,6 +283,8 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         public static SampleNow Instance { get; } = new();
     }
+
+    private sealed record SlotStarts(int Slot);
 
     private sealed record Announce
     {
