@@ -7,7 +7,8 @@ namespace MicroMarket.Node;
 /// <summary>
 /// The Akka configuration of a node: cluster provider, this node's role and address, the seed
 /// nodes, the split-brain resolver (keep-majority: with three or more nodes, the side with the
-/// majority downs the lost one and goes on), and Hyperion for messages between nodes.
+/// majority downs the lost one and goes on), and Hyperion for messages between nodes, counted
+/// (<see cref="RemoteTraffic"/>).
 /// </summary>
 internal static class ClusterHocon
 {
@@ -24,8 +25,8 @@ internal static class ClusterHocon
               log-dead-letters-during-shutdown = off
               actor {
                 provider = cluster
-                serializers.hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
-                serialization-bindings { "System.Object" = hyperion }
+                serializers.counting-hyperion = "MicroMarket.Node.CountingSerializer, MicroMarket.Node"
+                serialization-bindings { "System.Object" = counting-hyperion }
               }
               remote.dot-netty.tcp {
                 hostname = {{Quote(host)}}

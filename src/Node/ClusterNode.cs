@@ -40,6 +40,7 @@ public static class ClusterNode
             port = seeds.Select(s => NodeConfigLoader.TryHostPort(s, out var host, out var p) && host == options.Host ? p : 0).FirstOrDefault(p => p != 0);
         }
         var system = ActorSystem.Create(config.Cluster.Name, ClusterHocon.For(config.Cluster, options.Role, options.Host, port, seeds));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Cluster.Get(system).RegisterOnMemberRemoved(() => removed.TrySetResult());
         try
@@ -54,9 +55,14 @@ public static class ClusterNode
         }
         finally
         {
+            LogTraffic(RemoteTraffic.Get(system).Figures, clock.Elapsed, log);
             await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The node's inter-node message count and rate, for the operator and for `micromarket bench cluster`.</summary>
+    private static void LogTraffic(TrafficFigures t, TimeSpan elapsed, Action<string> log) => log(FormattableString.Invariant(
+        $"traffic: {t.MessagesSent} messages sent ({t.BytesSent / 1e6:0.0} MB), {t.MessagesReceived} received ({t.BytesReceived / 1e6:0.0} MB) in {elapsed.TotalSeconds:0.0} s: {(t.MessagesSent + t.MessagesReceived) / elapsed.TotalSeconds:0} msg/s"));
 
     private static async Task<NodeOutcome> RunMarketAsync(ActorSystem system, NodeConfig config, Scenario scenario, Task removed, Action<string> log, CancellationToken cancellationToken)
     {
@@ -66,7 +72,7 @@ public static class ClusterNode
         var plan = new ScenarioPlan(scenario, pace);
         UnitPlacement.CheckPiUnits(plan, config);
         var finished = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var settings = new HostSettings(plan, config.Market.OutputDirectory, new ChainSettings(config.Market.Chain, config.Market.RpcHost), finished)
+        var settings = new HostSettings(plan, config.Market.OutputDirectory, new ChainSettings(config.Market.Chain, config.Market.RpcHost, config.Market.OperatorKeyFile is { } operatorKey ? KeyFile.LoadOperator(operatorKey) : null), finished)
         {
             UnitReplyTimeout = config.Cluster.UnitReplyTimeout,
             StartTimeout = config.Cluster.StartTimeout,

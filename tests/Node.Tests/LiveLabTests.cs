@@ -13,7 +13,7 @@ namespace MicroMarket.Node.Tests;
 /// <summary>
 /// A live lab day: wall-clock slots (an hour in 3 s), an Anvil mining a block a second, a market
 /// node, a sim node and a Pi node whose EV charger runs on fake hardware through the real relay and
-/// meter drivers, with its own keys from a key file. What the Pi measured is what the chain settles.
+/// meter drivers, with its own keys from a key file; the market operator has its own key file too. What the Pi measured is what the chain settles.
 /// </summary>
 [Collection("cluster")]
 public sealed partial class LiveLabTests
@@ -29,6 +29,7 @@ public sealed partial class LiveLabTests
         using var deployment = new Deployment(scenario, simNodes: 1, extraYaml: $"""
               chain: {anvil.RpcUrl}
               live: {"{"} slot_seconds: {SlotSeconds}, start_delay_seconds: 15, block_seconds: 1 {"}"}
+              operator_key: operator.key
             pi_units:
               - unit: ev-1
                 keys: ev-1.keys
@@ -37,6 +38,7 @@ public sealed partial class LiveLabTests
                 hardware: {"{"} driver: fake {"}"}
             """);
         var keys = KeyFile.Create(Path.Combine(deployment.Folder, "ev-1.keys"));
+        var operatorKey = KeyFile.CreateOperator(Path.Combine(deployment.Folder, "operator.key"));
         var market = deployment.Market();
         var sim = deployment.Sim(0);
         var pi = deployment.Start("pi", "--role", "pi");
@@ -45,7 +47,13 @@ public sealed partial class LiveLabTests
         Assert.Equal(0, await sim.WaitForExitAsync(TimeSpan.FromMinutes(1)));
         Assert.Equal(0, await pi.WaitForExitAsync(TimeSpan.FromMinutes(1)));
         Assert.DoesNotContain(keys.Trader.ExportPrivateKeyHex()[^16..], pi.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(operatorKey.ExportPrivateKeyHex()[^16..], market.Output, StringComparison.OrdinalIgnoreCase);
 
+        // The market was deployed and run by the operator's own key, not a development key.
+        using (var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(deployment.RunDirectory, "chain.json"))))
+        {
+            Assert.Equal(operatorKey.Address, chainJson.RootElement.GetProperty("operator").GetString(), ignoreCase: true);
+        }
         var ev = plan.Unit("ev-1");
         var chain = await ChainEvents.ReadAsync(anvil.RpcUrl, deployment.RunDirectory, plan);
         var registered = Assert.Single(chain.Registrations, r => r.Unit == ev.Index);

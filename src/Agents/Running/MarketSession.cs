@@ -87,6 +87,11 @@ public sealed class MarketSession : IAsyncDisposable
                 chain.Dispose();
                 throw new NotSupportedException($"chain id {chain.ChainId} is not a development chain: the public development key cannot be its operator; give market.operator_key.");
             }
+            if (chain.IsAnvil && settings.Operator is not null)
+            {
+                // An operator of its own on a development chain: Anvil gives it the gas a real chain's operator brings.
+                await chain.SetBalancesAsync([operatorKey.Address], BigInteger.Pow(10, 24)).ConfigureAwait(false);
+            }
             var pipeline = new TransactionPipeline(chain, new TransactionPipelineOptions { MineExplicitly = live is null });
             var time = calendar.ChainStartUnix;
             var market = await MarketClient.DeployAsync(pipeline, operatorKey, calendar.Parameters, time, cancellationToken).ConfigureAwait(false);

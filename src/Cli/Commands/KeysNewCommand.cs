@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace MicroMarket.Cli.Commands;
 
-/// <summary>`micromarket keys new --out FILE`: a fresh trading key and meter key for a unit, in a file only its owner can read. Prints the addresses, never the keys.</summary>
+/// <summary>`micromarket keys new [--operator] --out FILE`: a fresh trading key and meter key for a unit (or the market operator's key), in a file only its owner can read. Prints the addresses, never the keys.</summary>
 public sealed class KeysNewCommand : Command<KeysNewCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -13,6 +13,10 @@ public sealed class KeysNewCommand : Command<KeysNewCommand.Settings>
         [CommandOption("--out <FILE>")]
         [Description("the key file to create (refused if it exists)")]
         public string Out { get; init; } = "";
+
+        [CommandOption("--operator")]
+        [Description("the market operator's key (market.operator_key) instead of a unit's trading and meter keys")]
+        public bool Operator { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -27,6 +31,11 @@ public sealed class KeysNewCommand : Command<KeysNewCommand.Settings>
         }
         try
         {
+            if (settings.Operator)
+            {
+                Console.Out.WriteLine($"operator {KeyFile.CreateOperator(settings.Out).Address}");
+                return MicroMarketApp.ExitOk;
+            }
             var keys = KeyFile.Create(settings.Out);
             Console.Out.WriteLine($"trader {keys.Trader.Address}");
             Console.Out.WriteLine($"meter  {keys.Meter.Address}");

@@ -1,14 +1,16 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MicroMarket.Agents.Actors;
 using MicroMarket.Market.Chain;
 
 namespace MicroMarket.Node.Pi;
 
 /// <summary>
-/// A unit's keys on its own node: a JSON file with the trading and the meter key, readable by its
-/// owner only (like an SSH key: a file others can read is refused). Keys never appear in a log or
-/// an error message; only their addresses do.
+/// Keys on their own node, in a JSON file readable by its owner only (like an SSH key: a file
+/// others can read is refused). A unit's file holds its trading and meter keys; the market
+/// operator's file holds the key that deploys the contracts and, on a chain other than Anvil,
+/// pays everyone's gas. Keys never appear in a log or an error message; only their addresses do.
 /// </summary>
 public static class KeyFile
 {
@@ -16,7 +18,33 @@ public static class KeyFile
     private const UnixFileMode OthersAny = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
+    /// <summary>A unit's keys: {"trader_key": "0x...", "meter_key": "0x..."}.</summary>
     public static UnitKeys Load(string path)
+    {
+        var stored = Read(path);
+        return new UnitKeys(Key(path, stored.TraderKey, "trader_key"), Key(path, stored.MeterKey, "meter_key"));
+    }
+
+    /// <summary>The market operator's key: {"operator_key": "0x..."}.</summary>
+    public static EthKey LoadOperator(string path) => Key(path, Read(path).OperatorKey, "operator_key");
+
+    /// <summary>Writes a unit's two fresh random keys, readable by the owner only; refuses to overwrite.</summary>
+    public static UnitKeys Create(string path)
+    {
+        var keys = new UnitKeys(Fresh(), Fresh());
+        Write(path, new StoredKeys(keys.Trader.ExportPrivateKeyHex(), keys.Meter.ExportPrivateKeyHex(), null));
+        return keys;
+    }
+
+    /// <summary>Writes a fresh operator key, readable by the owner only; refuses to overwrite.</summary>
+    public static EthKey CreateOperator(string path)
+    {
+        var key = Fresh();
+        Write(path, new StoredKeys(null, null, key.ExportPrivateKeyHex()));
+        return key;
+    }
+
+    private static StoredKeys Read(string path)
     {
         if (!File.Exists(path))
         {
@@ -28,23 +56,33 @@ public static class KeyFile
         }
         try
         {
-            var keys = JsonSerializer.Deserialize<StoredKeys>(File.ReadAllText(path), Json)
-                ?? throw new JsonException("empty");
-            return new UnitKeys(EthKey.FromHex(keys.TraderKey ?? throw new JsonException("trader_key is missing")),
-                EthKey.FromHex(keys.MeterKey ?? throw new JsonException("meter_key is missing")));
+            return JsonSerializer.Deserialize<StoredKeys>(File.ReadAllText(path), Json) ?? throw new JsonException();
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
+        catch (JsonException ex)
         {
             // The message of a parse failure may quote the file: say what is wrong, not what is there.
-            throw new NodeConfigurationException($"{path}: not a key file ({{\"trader_key\": \"0x...\", \"meter_key\": \"0x...\"}}): {(ex is JsonException { Message: var m } && m.EndsWith("missing", StringComparison.Ordinal) ? m : ex.GetType().Name)}");
+            throw new NodeConfigurationException($"{path}: not a key file (JSON: {{\"trader_key\": \"0x...\", \"meter_key\": \"0x...\"}} or {{\"operator_key\": \"0x...\"}}): {ex.GetType().Name}");
         }
     }
 
-    /// <summary>Writes two fresh random keys, readable by the owner only; refuses to overwrite.</summary>
-    public static UnitKeys Create(string path)
+    private static EthKey Key(string path, string? hex, string field)
     {
-        var keys = new UnitKeys(Fresh(), Fresh());
-        var json = JsonSerializer.Serialize(new StoredKeys(keys.Trader.ExportPrivateKeyHex(), keys.Meter.ExportPrivateKeyHex()), Json);
+        if (hex is null)
+        {
+            throw new NodeConfigurationException($"{path}: {field} is missing");
+        }
+        try
+        {
+            return EthKey.FromHex(hex);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            throw new NodeConfigurationException($"{path}: {field} is not a 32-byte hex private key");
+        }
+    }
+
+    private static void Write(string path, StoredKeys keys)
+    {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -52,13 +90,17 @@ public static class KeyFile
         }
         using var stream = new FileStream(path, options);
         using var writer = new StreamWriter(stream);
-        writer.Write(json);
-        return keys;
+        writer.Write(JsonSerializer.Serialize(keys, Json));
     }
 
     private static EthKey Fresh() => EthKey.FromHex(Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+    };
 
-    private sealed record StoredKeys(string? TraderKey, string? MeterKey);
+    private sealed record StoredKeys(string? TraderKey, string? MeterKey, string? OperatorKey);
 }

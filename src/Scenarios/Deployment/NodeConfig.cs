@@ -23,8 +23,12 @@ public sealed record NodeConfig(
 /// </summary>
 public sealed record ClusterSettings(string Name, IReadOnlyList<string> SeedNodes, int SimNodes, TimeSpan StableAfter, TimeSpan UnitReplyTimeout, TimeSpan StartTimeout);
 
-/// <summary>The market node: its run directory, its chain (null: start Anvil), what address units use for the chain, and live pacing.</summary>
-public sealed record MarketNodeSettings(string OutputDirectory, Uri? Chain, string RpcHost, LiveSettings? Live);
+/// <summary>
+/// The market node: its run directory, its chain (null: start Anvil), what address units use for
+/// the chain, live pacing, and the operator's key file (null: Anvil's first development account,
+/// refused on a chain that is not a development chain).
+/// </summary>
+public sealed record MarketNodeSettings(string OutputDirectory, Uri? Chain, string RpcHost, LiveSettings? Live, string? OperatorKeyFile = null);
 
 /// <summary>Live mode: a 15-minute slot lasts <see cref="SlotSeconds"/> of wall time, and the market opens <see cref="StartDelaySeconds"/> after the node starts.</summary>
 public sealed record LiveSettings(int SlotSeconds, int StartDelaySeconds, int BlockSeconds);

@@ -103,9 +103,10 @@ public static class NodeConfigLoader
         }
         var rpcHost = map.Text("rpc_host", "127.0.0.1");
         var live = Live(map.Map("live"));
+        var operatorKey = map.OptionalText("operator_key");
         map.RejectUnknownKeys();
-        return map.AllValid("out", "chain", "rpc_host", "live")
-            ? new MarketNodeSettings(Path.GetFullPath(Path.Combine(folder, output)), chain, rpcHost, live)
+        return map.AllValid("out", "chain", "rpc_host", "live", "operator_key")
+            ? new MarketNodeSettings(Path.GetFullPath(Path.Combine(folder, output)), chain, rpcHost, live, operatorKey is null ? null : Path.GetFullPath(Path.Combine(folder, operatorKey)))
             : null;
     }
 
