@@ -71,6 +71,23 @@ public sealed class PopulateTests : IDisposable
     }
 
     [Fact]
+    public void Dwellings_per_point_make_each_load_point_a_building_of_neighbours_with_their_own_profiles()
+    {
+        var network = NetworkLibrary.Load("ieee-eu-lv");
+        var scenario = _scratch.Load(Prosumers.Replace("populate:\n", "populate:\n  dwellings_per_point: 3\n", StringComparison.Ordinal), seed: 1);
+
+        var households = scenario.Units.OfType<LoadUnit>().ToList();
+        Assert.Equal((165, 66, 33, 83), (households.Count, scenario.Units.OfType<PvUnit>().Count(), scenario.Units.OfType<BatteryUnit>().Count(), scenario.Units.OfType<EvUnit>().Count()));
+        Assert.Equal(["LOAD1.1", "LOAD1.2", "LOAD1.3", "LOAD2.1"], households.Take(4).Select(h => h.Id));
+        // LOAD1 has profile 1: its dwellings take 1, 38 and 75; all sit at LOAD1's bus and phase.
+        Assert.Equal([1, 38, 75], households.Take(3).Select(h => h.Profile.IeeeProfile));
+        var load1 = network.Unit("LOAD1");
+        Assert.All(households.Take(3), h => Assert.Equal((load1.Bus, load1.Phases), (h.Bus, h.Phase.ToPhases())));
+        Assert.All(households.Chunk(3), building => Assert.Equal(3, building.Select(h => h.Profile.IeeeProfile).Distinct().Count()));
+        Assert.All(scenario.Units.OfType<PvUnit>(), pv => Assert.Matches(@"^LOAD\d+\.[123]-pv$", pv.Id));
+    }
+
+    [Fact]
     public void Generated_units_sit_at_their_household_s_bus_and_phase_after_the_listed_units()
     {
         var network = NetworkLibrary.Load("ieee-eu-lv");

@@ -36,6 +36,7 @@ internal static class PopulateBinder
         {
             return [];
         }
+        var dwellings = populate.Integer("dwellings_per_point", 1, Bounds.Closed(1, MaxDwellingsPerPoint));
         var households = populate.Map("households_from_network");
         var pv = populate.Map("pv");
         var battery = populate.Map("battery");
@@ -45,12 +46,13 @@ internal static class PopulateBinder
         {
             return [];
         }
-        var points = network.Units.Where(u => u.Kind == Grid.Model.UnitKind.Load).ToList();
-        if (points.Count == 0)
+        var loadPoints = network.Units.Where(u => u.Kind == Grid.Model.UnitKind.Load).ToList();
+        if (loadPoints.Count == 0)
         {
             populate.Error($"network '{network.Name}' has no load points to populate");
             return [];
         }
+        var points = Dwellings(loadPoints, dwellings);
         var units = new List<BoundUnit>();
         if (households is not null)
         {
@@ -70,6 +72,28 @@ internal static class PopulateBinder
         }
         return units;
     }
+
+    /// <summary>At most as many dwellings per load point as there are measured profiles to tell them apart.</summary>
+    private const int MaxDwellingsPerPoint = LoadProfiles.Count;
+
+    /// <summary>A stride coprime to the 100 profiles: the dwellings of one building get different measured households.</summary>
+    private const int DwellingProfileStride = 37;
+
+    /// <summary>
+    /// A load point as a building of <paramref name="perPoint"/> dwellings at its bus and phase, named
+    /// <c>LOAD7.1</c>..<c>LOAD7.N</c> (one dwelling keeps the load point's own name). Dwelling k of a point
+    /// with profile n gets profile ((n - 1 + 37 (k - 1)) mod 100) + 1, so a feeder can carry several times
+    /// its 55 households without two neighbours drawing the same measured day.
+    /// </summary>
+    private static IReadOnlyList<UnitConnection> Dwellings(IReadOnlyList<UnitConnection> points, int perPoint) => perPoint == 1
+        ? points
+        : [.. points.SelectMany(point => Enumerable.Range(1, perPoint).Select(k => point with
+        {
+            Name = $"{point.Name}.{k}",
+            Profile = point.Profile is { } name && LoadProfiles.TryParseProfileName(name, out var n)
+                ? LoadProfiles.ProfileName((n - 1 + DwellingProfileStride * (k - 1)) % LoadProfiles.Count + 1)
+                : point.Profile,
+        }))];
 
     private static List<BoundUnit> Households(YamlMap section, IReadOnlyList<UnitConnection> points, UnitContext context)
     {
