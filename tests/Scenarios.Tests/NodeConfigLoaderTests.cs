@@ -273,6 +273,33 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.True(error.Line >= 2, $"{error} should point into the section, not at the file's start");
     }
 
+    [Theory]
+    [InlineData("0x40", 0x40)]
+    [InlineData("0x4F", 0x4F)]
+    [InlineData("0x4f", 0x4F)]
+    [InlineData("65", 0x41)]
+    public void An_i2c_address_may_be_written_in_hex_as_i2cdetect_shows_it(string written, int address)
+    {
+        var config = Load(Scenario + $"pi_units:\n  - {{ unit: house-1, hardware: {{ i2c_address: {written} }} }}\n");
+
+        Assert.Equal(address, config.PiUnits[0].Hardware.I2cAddress);
+    }
+
+    [Theory]
+    [InlineData("0x78", "expected a whole number in [3, 119], found 0x78")]
+    [InlineData("0x", "expected a whole number in [3, 119], found '0x'")]
+    [InlineData("0x4G", "expected a whole number in [3, 119], found '0x4G'")]
+    [InlineData("0xFFFFFFFF", "expected a whole number in [3, 119], found '0xFFFFFFFF'")]
+    [InlineData("-0x40", "expected a whole number in [3, 119], found '-0x40'")]
+    [InlineData("\"0x40\"", "expected a whole number in [3, 119], found the text \"0x40\"")]
+    public void A_bad_hex_i2c_address_is_reported_as_it_was_written(string written, string message)
+    {
+        var error = Assert.Single(Errors(Scenario + $"pi_units:\n  - {{ unit: house-1, hardware: {{ i2c_address: {written} }} }}\n"));
+
+        Assert.Equal(("pi_units[0].hardware.i2c_address", message), (error.Path, error.Message));
+        Assert.Equal((3, 47), (error.Line, error.Column));
+    }
+
     [Fact]
     public void A_missing_scenario_key_is_required()
     {
