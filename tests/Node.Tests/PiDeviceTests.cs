@@ -53,23 +53,40 @@ public sealed class PiDeviceTests
 
         /// <summary>
         /// Slot by slot, as the unit's sampling timer does: as a slot starts, follow its schedule,
-        /// then sample once a second; then the first tick of the slot after, which follows the last
-        /// schedule on and closes the last slot with its reading.
+        /// then (a moment later, as time passes between two calls) sample, and once a second after;
+        /// then the first tick of the slot after, which follows the last schedule on and closes the
+        /// last slot with its reading.
         /// </summary>
         public void Run(params double[] plannedKw)
         {
-            for (var n = 0; n < plannedKw.Length; n++)
+            for (var n = 0; n <= plannedKw.Length; n++)
             {
-                Device.Follow(Slot(n), plannedKw[n]);
-                for (var t = TimeSpan.Zero; t < SlotLength; t += Settings.SampleInterval)
+                var slot = Slot(n);
+                Clock.SetUtcNow(slot.Start);
+                Device.Follow(slot, plannedKw[Math.Min(n, plannedKw.Length - 1)]);
+                for (var t = Moment; t < (n < plannedKw.Length ? SlotLength : Moment + Moment); t += Settings.SampleInterval)
                 {
+                    Clock.SetUtcNow(slot.Start + t);
                     Device.Sample();
-                    Clock.Advance(Settings.SampleInterval);
                 }
             }
-            Device.Follow(Slot(plannedKw.Length), plannedKw[^1]);
-            Device.Sample();
         }
+
+        /// <summary>Between switching the relay and the next reading; short enough not to show in whole Wh.</summary>
+        public static readonly TimeSpan Moment = TimeSpan.FromMilliseconds(1);
+
+        /// <summary>Samples at these times into slot 0.</summary>
+        public void SampleAt(params TimeSpan[] times)
+        {
+            foreach (var t in times)
+            {
+                Clock.SetUtcNow(Slot(0).Start + t);
+                Device.Sample();
+            }
+        }
+
+        /// <summary>A moment after the relay switched, then every second from 1 s to <paramref name="lastSecond"/>.</summary>
+        public static TimeSpan[] Ticks(int lastSecond) => [Moment, .. Enumerable.Range(1, lastSecond).Select(s => TimeSpan.FromSeconds(s))];
 
         public void Dispose() => Device.Dispose();
     }
@@ -138,7 +155,7 @@ public sealed class PiDeviceTests
         Assert.Equal(new MeasuredEnergy(ImportWh: 1500, ExportWh: 0), measured);
         Assert.Equal(-6, measured.AveragePowerKw(TimeSpan.FromMinutes(15)), 9);
         Assert.Equal(new MeasuredEnergy(ImportWh: 1500, ExportWh: 0), bench.Device.Measure(bench.Slot(1)));
-        Assert.Equal("slot 1: measured 1500 Wh in, 0 Wh out (10 samples)", bench.Log[^1]);
+        Assert.Equal("slot 1: measured 1500 Wh in, 0 Wh out (11 samples)", bench.Log[^1]);
     }
 
     [Fact]
@@ -155,6 +172,20 @@ public sealed class PiDeviceTests
     }
 
     [Fact]
+    public void Each_slot_keeps_what_flowed_in_it_when_the_relay_switches_at_its_boundaries()
+    {
+        using var bench = new Bench(powerScale: 1000);
+
+        bench.Run(-6, 0, -6, 3, 0);
+
+        Assert.Equal(new MeasuredEnergy(1500, 0), bench.Device.Measure(bench.Slot(0)));
+        Assert.Equal(new MeasuredEnergy(0, 0), bench.Device.Measure(bench.Slot(1)));
+        Assert.Equal(new MeasuredEnergy(1500, 0), bench.Device.Measure(bench.Slot(2)));
+        Assert.Equal(new MeasuredEnergy(0, 750), bench.Device.Measure(bench.Slot(3)));
+        Assert.Equal(new MeasuredEnergy(0, 0), bench.Device.Measure(bench.Slot(4)));
+    }
+
+    [Fact]
     public void A_slot_with_the_relay_open_is_measured_as_nothing()
     {
         using var bench = new Bench();
@@ -162,7 +193,7 @@ public sealed class PiDeviceTests
         bench.Run(0);
 
         Assert.Equal(new MeasuredEnergy(0, 0), bench.Device.Measure(bench.Slot(0)));
-        Assert.Equal("slot 0: measured 0 Wh in, 0 Wh out (10 samples)", bench.Log[^1]);
+        Assert.Equal("slot 0: measured 0 Wh in, 0 Wh out (11 samples)", bench.Log[^1]);
     }
 
     [Theory]
@@ -177,11 +208,7 @@ public sealed class PiDeviceTests
 
         // Whatever the schedule asked, the meter says what flowed: a real bench is never exact.
         bench.Simulation.Ina219!.SetLoad(currentA, bench.Settings.Hardware.ShuntOhms, busV);
-        for (var t = 0; t <= 10; t++)
-        {
-            bench.Device.Sample();
-            bench.Clock.Advance(TimeSpan.FromSeconds(1));
-        }
+        bench.SampleAt(Bench.Ticks(10));
 
         Assert.Equal(new MeasuredEnergy(importWh, exportWh), bench.Device.Measure(bench.Slot(0)));
     }
@@ -206,16 +233,12 @@ public sealed class PiDeviceTests
         using var bench = new Bench(powerScale: 1000);
         bench.Device.Follow(bench.Slot(0), -6);
 
-        // Readings at 0..4 s, then none: 4 s of the 10 s are covered.
-        for (var t = 0; t < 5; t++)
-        {
-            bench.Device.Sample();
-            bench.Clock.Advance(TimeSpan.FromSeconds(1));
-        }
+        // Readings up to 4 s, then none: 4 s of the 10 s are covered.
+        bench.SampleAt(Bench.Ticks(4));
         bench.Clock.Advance(TimeSpan.FromSeconds(10));
 
         Assert.Equal(new MeasuredEnergy(600, 0), bench.Device.Measure(bench.Slot(0)));
-        Assert.Equal("slot 0: measured 600 Wh in, 0 Wh out (5 samples, 1 gap(s))", bench.Log[^1]);
+        Assert.Equal("slot 0: measured 600 Wh in, 0 Wh out (6 samples, 1 gap(s))", bench.Log[^1]);
     }
 
     [Fact]
