@@ -56,10 +56,10 @@ internal static class YamlValue
         return false;
     }
 
+    /// <summary>A whole number in decimal, or in hex after "0x" as YAML's core schema also reads it (an I2C address: 0x40).</summary>
     public static bool TryInteger(YamlNode node, string path, Bounds bounds, Diagnostics diagnostics, out int number)
     {
-        if (node is YamlScalarNode { Style: ScalarStyle.Plain, Value: { } text }
-            && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number))
+        if (node is YamlScalarNode { Style: ScalarStyle.Plain, Value: { } text } && ParseInteger(text, out number))
         {
             if (bounds.Contains(number))
             {
@@ -164,6 +164,18 @@ internal static class YamlValue
         }
         value = default!;
         return false;
+    }
+
+    private static bool ParseInteger(string text, out int number)
+    {
+        if (!text.StartsWith("0x", StringComparison.Ordinal))
+        {
+            return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number);
+        }
+        // As uint: int's hex parse would read 0xFFFFFFFF as -1.
+        var ok = uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex) && hex <= int.MaxValue;
+        number = ok ? (int)hex : 0;
+        return ok;
     }
 
     private static string Qualify(Bounds bounds) => bounds == Bounds.Any ? "" : $" {bounds}";
