@@ -134,20 +134,22 @@ public sealed class KeyFileTests : IDisposable
         Assert.Equal($"{KeysPath}: no key file (create one with: micromarket keys new --out {KeysPath})", e.Message);
     }
 
+    private const string NotJson = """not a key file (JSON: {"trader_key": "0x...", "meter_key": "0x..."} or {"operator_key": "0x..."}): JsonException""";
+
     public static TheoryData<string, string> Malformed => new()
     {
-        { "", "JsonException" },
-        { "null", "JsonException" },
-        { "[]", "JsonException" },
-        { "trader_key = " + TraderHex, "JsonException" },
-        { $$"""{ "trader_key": "{{TraderHex}}", "meter_key": "{{MeterHex}}" """, "JsonException" },
-        { $$"""{ "trader_key": {{TraderHex}}, "meter_key": "{{MeterHex}}" }""", "JsonException" },
+        { "", NotJson },
+        { "null", NotJson },
+        { "[]", NotJson },
+        { "trader_key = " + TraderHex, NotJson },
+        { $$"""{ "trader_key": "{{TraderHex}}", "meter_key": "{{MeterHex}}" """, NotJson },
+        { $$"""{ "trader_key": {{TraderHex}}, "meter_key": "{{MeterHex}}" }""", NotJson },
         { $$"""{ "meter_key": "{{MeterHex}}" }""", "trader_key is missing" },
         { $$"""{ "trader_key": "{{TraderHex}}" }""", "meter_key is missing" },
         { $$"""{ "TraderKey": "{{TraderHex}}", "MeterKey": "{{MeterHex}}" }""", "trader_key is missing" },
-        { $$"""{ "trader_key": "{{TraderHex}}", "meter_key": "{{MeterHex[..^2]}}" }""", "ArgumentException" },
-        { $$"""{ "trader_key": "{{TraderHex[..^1]}}zz", "meter_key": "{{MeterHex}}" }""", "FormatException" },
-        { $$"""{ "trader_key": "0x{{new string('0', 64)}}", "meter_key": "{{MeterHex}}" }""", "ArgumentException" },
+        { $$"""{ "trader_key": "{{TraderHex}}", "meter_key": "{{MeterHex[..^2]}}" }""", "meter_key is not a 32-byte hex private key" },
+        { $$"""{ "trader_key": "{{TraderHex[..^1]}}zz", "meter_key": "{{MeterHex}}" }""", "trader_key is not a 32-byte hex private key" },
+        { $$"""{ "trader_key": "0x{{new string('0', 64)}}", "meter_key": "{{MeterHex}}" }""", "trader_key is not a 32-byte hex private key" },
     };
 
     [Theory]
@@ -158,7 +160,7 @@ public sealed class KeyFileTests : IDisposable
 
         var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.Load(KeysPath));
 
-        Assert.Equal($$"""{{KeysPath}}: not a key file ({"trader_key": "0x...", "meter_key": "0x..."}): {{what}}""", e.Message);
+        Assert.Equal($"{KeysPath}: {what}", e.Message);
         AssertNoKeyIn(e.ToString(), TraderHex, MeterHex);
     }
 
@@ -173,6 +175,28 @@ public sealed class KeyFileTests : IDisposable
 
         Assert.StartsWith($"{KeysPath}: not a key file", e.Message, StringComparison.Ordinal);
         AssertNoKeyIn(e.ToString(), keys.Trader.ExportPrivateKeyHex(), keys.Meter.ExportPrivateKeyHex());
+    }
+
+    [Fact]
+    public void An_operator_key_file_round_trips_and_is_not_a_unit_s_key_file()
+    {
+        var key = KeyFile.CreateOperator(KeysPath);
+
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(KeysPath));
+        Assert.Equal(key.Address, KeyFile.LoadOperator(KeysPath).Address);
+        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.Load(KeysPath));
+        Assert.Equal($"{KeysPath}: trader_key is missing", e.Message);
+        AssertNoKeyIn(e.ToString(), key.ExportPrivateKeyHex());
+    }
+
+    [Fact]
+    public void A_unit_s_key_file_is_not_an_operator_key_file()
+    {
+        KeyFile.Create(KeysPath);
+
+        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.LoadOperator(KeysPath));
+
+        Assert.Equal($"{KeysPath}: operator_key is missing", e.Message);
     }
 
     /// <summary>The keys in the key file at <see cref="KeysPath"/>, read with the owner's rights.</summary>
