@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,7 +14,34 @@ public static class MicroMarketApp
     public const int ExitFailure = 1;
     public const int ExitBadInput = 2;
 
-    public static Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // Ctrl+C (or a service manager's SIGTERM) asks the command to stop after the phase under way,
+        // so a run directory is left consistent and marked incomplete; a second Ctrl+C ends the process.
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = !stop.IsCancellationRequested;
+            StopRequested(stop);
+        };
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            StopRequested(stop);
+        });
+        return await Build().RunAsync(args, stop.Token);
+    }
+
+    private static void StopRequested(CancellationTokenSource stop)
+    {
+        if (!stop.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("micromarket: stopping after the phase under way (Ctrl+C again to end at once)");
+            stop.Cancel();
+        }
+    }
+
+    private static CommandApp Build()
     {
         var app = new CommandApp();
         app.Configure(config =>
@@ -24,6 +52,7 @@ public static class MicroMarketApp
             {
                 bench.SetDescription("Measure the layers; figures go to stdout (Markdown), progress to stderr.");
                 bench.AddCommand<Commands.BenchMarketCommand>("market").WithDescription("Gas per market operation and end-to-end tx/s into a local Anvil.");
+                bench.AddCommand<Commands.BenchClusterCommand>("cluster").WithDescription("One process against a market node and sim nodes on loopback: wall time, inter-node messages.");
             });
             config.AddCommand<Commands.RunCommand>("run").WithDescription("Run a scenario end to end: Anvil, contracts, one agent per unit, the run directory.");
             config.AddCommand<Commands.ClearCommand>("clear").WithDescription("Clear one slot's order book (CSV) with the C# reference or, with --on-chain, through the contracts.");
@@ -39,7 +68,7 @@ public static class MicroMarketApp
             config.AddCommand<Commands.CompareCommand>("compare").WithDescription("Compare two or more runs: KPIs side by side, prices and bills overlaid, in one HTML page.");
 #endif
         });
-        return app.RunAsync(args);
+        return app;
     }
 
     private static int HandleException(Exception ex)

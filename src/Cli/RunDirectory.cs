@@ -63,7 +63,7 @@ public static class RunDirectory
     }
 
     private static readonly string[] Results =
-        ["summary.json", "units.csv", "slots.csv", "orders.csv", "transactions.csv", "chain.json", "timing.json", "scenario.resolved.yaml", "report.html"];
+        ["summary.json", "units.csv", "slots.csv", "orders.csv", "transactions.csv", "buses.csv", "lines.csv", "chain.json", "timing.json", "scenario.resolved.yaml", "report.html"];
 
     public static void Prepare(string directory, Scenario scenario)
     {

@@ -43,7 +43,11 @@ internal static class ClusterHocon
                 }
                 run-coordinated-shutdown-when-down = on
               }
+              # The node leaves the cluster itself once its part of the run is over; Ctrl+C and SIGTERM
+              # ask the market to stop after the phase under way instead of stopping the actors at once.
               coordinated-shutdown.exit-clr = off
+              coordinated-shutdown.run-by-clr-shutdown-hook = off
+              remote.log-remote-lifecycle-events = off
             }
             """);
     }

@@ -141,17 +141,38 @@ public static class ClusterNode
         using var access = new MarketAccess();
         var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         system.ActorOf(UnitNodeActor.Props(units, access, HostProxy(system), ended), "units");
+        var marketLost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(Akka.Actor.Props.Create(() => new MarketWatch(marketLost)), "market-watch");
         var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
-        var first = await Task.WhenAny(ended.Task, removed, cancelled).ConfigureAwait(false);
+        var first = await Task.WhenAny(ended.Task, removed, marketLost.Task, cancelled).ConfigureAwait(false);
         if (first == ended.Task)
         {
             return ended.Task.IsCompletedSuccessfully
-                ? new NodeOutcome(true, ended.Task.Result ? "the run is over" : "the run ended incomplete")
+                ? new NodeOutcome(ended.Task.Result, ended.Task.Result ? "the run is over" : "the run ended incomplete")
                 : new NodeOutcome(false, ended.Task.Exception!.InnerException!.Message);
         }
-        return first == removed
-            ? new NodeOutcome(false, "the cluster removed this node (unreachable too long): its units count as not delivering")
+        return first == removed ? new NodeOutcome(false, "the cluster removed this node (unreachable too long): its units count as not delivering")
+            : first == marketLost.Task ? new NodeOutcome(false, "the market node left the cluster: the run is lost (its run directory shows how far it got)")
             : new NodeOutcome(false, "stopped: this node's units leave the market and count as not delivering");
+    }
+
+    /// <summary>Completes <c>lost</c> when the market node leaves the cluster: without it there is no run to take part in.</summary>
+    private sealed class MarketWatch : ReceiveActor
+    {
+        public MarketWatch(TaskCompletionSource lost)
+        {
+            Receive<ClusterEvent.MemberRemoved>(m =>
+            {
+                if (m.Member.HasRole("market"))
+                {
+                    lost.TrySetResult();
+                }
+            });
+        }
+
+        protected override void PreStart() => Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+
+        protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
     }
 
     private static IActorRef HostProxy(ActorSystem system) =>

@@ -45,5 +45,9 @@ public sealed class KeysNewCommand : Command<KeysNewCommand.Settings>
         {
             throw new BadInputException($"keys new: {ex.Message}");
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"keys new: cannot write {settings.Out}: {ex.Message}");
+        }
     }
 }

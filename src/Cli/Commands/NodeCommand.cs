@@ -89,7 +89,7 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
         {
             throw new BadInputException($"node: {ex.Message}");
         }
-        Console.Error.WriteLine($"{settings.Role} node: {outcome.Summary}");
+        Console.Error.WriteLine($"{role.ToString().ToLowerInvariant()} node: {outcome.Summary}");
         return outcome.Run is { } run ? RunDirectory.Finish(run) : outcome.Succeeded ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
     }
 
