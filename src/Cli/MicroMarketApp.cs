@@ -52,6 +52,7 @@ public static class MicroMarketApp
             {
                 bench.SetDescription("Measure the layers; figures go to stdout (Markdown), progress to stderr.");
                 bench.AddCommand<Commands.BenchMarketCommand>("market").WithDescription("Gas per market operation and end-to-end tx/s into a local Anvil.");
+                bench.AddCommand<Commands.BenchRunCommand>("run").WithDescription("Whole runs end to end, several times each: wall time, report time, transactions and gas per participant-day.");
                 bench.AddCommand<Commands.BenchClusterCommand>("cluster").WithDescription("One process against a market node and sim nodes on loopback: wall time, inter-node messages.");
             });
             config.AddCommand<Commands.RunCommand>("run").WithDescription("Run a scenario end to end: Anvil, contracts, one agent per unit, the run directory.");

@@ -72,7 +72,8 @@ public static class ClusterNode
         var plan = new ScenarioPlan(scenario, pace);
         UnitPlacement.CheckPiUnits(plan, config);
         var finished = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var settings = new HostSettings(plan, config.Market.OutputDirectory, new ChainSettings(config.Market.Chain, config.Market.RpcHost, config.Market.OperatorKeyFile is { } operatorKey ? KeyFile.LoadOperator(operatorKey) : null), finished)
+        var settings = new HostSettings(plan, config.Market.OutputDirectory, new ChainSettings(config.Market.Chain, config.Market.RpcHost,
+            config.Market.OperatorKeyFile is { } operatorKey ? KeyFile.LoadOperator(operatorKey) : null, config.Market.RpcPort), finished)
         {
             UnitReplyTimeout = config.Cluster.UnitReplyTimeout,
             StartTimeout = config.Cluster.StartTimeout,

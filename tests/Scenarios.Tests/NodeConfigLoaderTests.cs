@@ -56,6 +56,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
               out: runs/demo
               chain: http://10.0.0.1:8545
               rpc_host: 10.0.0.1
+              rpc_port: 8545
               operator_key: keys/operator.json
               live: { slot_seconds: 20, start_delay_seconds: 30, block_seconds: 2 }
             pi_units:
@@ -94,6 +95,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Equal(new Uri("http://10.0.0.1:8545"), config.Market.Chain);
         Assert.Equal("10.0.0.1", config.Market.RpcHost);
         Assert.Equal(Path.Combine(deploy, "keys", "operator.json"), config.Market.OperatorKeyFile);
+        Assert.Equal(8545, config.Market.RpcPort);
         Assert.Equal(new LiveSettings(SlotSeconds: 20, StartDelaySeconds: 30, BlockSeconds: 2), config.Market.Live);
 
         Assert.Equal(2, config.PiUnits.Count);

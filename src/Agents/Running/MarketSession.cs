@@ -20,7 +20,7 @@ public sealed record UnitPlan(UnitIdentity Identity, UnitKind MarketKind, string
 /// address units on other machines reach it at), or the node at <see cref="Url"/>. A node that is
 /// not Anvil needs the operator's own key (with funds for everyone's gas).
 /// </summary>
-public sealed record ChainSettings(Uri? Url = null, string AnvilHost = "127.0.0.1", EthKey? Operator = null)
+public sealed record ChainSettings(Uri? Url = null, string AnvilHost = "127.0.0.1", EthKey? Operator = null, int? AnvilPort = null)
 {
     /// <summary>Chain ids of development chains (Anvil, Hardhat; Geth --dev uses 1337): keys derived from a scenario are accepted only there.</summary>
     public static bool IsDevelopmentChain(long chainId) => chainId is 31337 or 1337;
@@ -69,8 +69,8 @@ public sealed class MarketSession : IAsyncDisposable
     {
         var live = calendar.Live;
         var anvil = settings.Url is not null ? null : await AnvilNode.StartAsync(live is null
-            ? new AnvilOptions { GenesisTimestamp = calendar.ChainStartUnix - 60, Host = settings.AnvilHost }
-            : new AnvilOptions { ExplicitMining = false, BlockTime = TimeSpan.FromSeconds(live.BlockSeconds), Host = settings.AnvilHost }, cancellationToken).ConfigureAwait(false);
+            ? new AnvilOptions { GenesisTimestamp = calendar.ChainStartUnix - 60, Host = settings.AnvilHost, Port = settings.AnvilPort }
+            : new AnvilOptions { ExplicitMining = false, BlockTime = TimeSpan.FromSeconds(live.BlockSeconds), Host = settings.AnvilHost, Port = settings.AnvilPort }, cancellationToken).ConfigureAwait(false);
         try
         {
             var chain = await ChainConnection.ConnectAsync(anvil?.RpcUrl ?? settings.Url!).ConfigureAwait(false);

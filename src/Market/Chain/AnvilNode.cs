@@ -24,6 +24,9 @@ public sealed record AnvilOptions
     /// <summary>The address Anvil listens on: loopback unless nodes on other machines (a Pi) must reach it.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
+    /// <summary>The RPC port; null takes a free one. A fixed port lets a lab's firewall admit Pi nodes to just that port.</summary>
+    public int? Port { get; init; }
+
     /// <summary>Interval mining for live mode (<c>--block-time</c>); ignored with explicit mining.</summary>
     public TimeSpan? BlockTime { get; init; }
 
@@ -73,11 +76,11 @@ public sealed class AnvilNode : IAsyncDisposable
         options ??= new AnvilOptions();
         var binary = options.BinaryPath ?? LocateBinary();
         Exception? lastFailure = null;
-        // A free port can be taken between probing and Anvil binding it: try a few.
-        for (var attempt = 0; attempt < 3; attempt++)
+        // A free port can be taken between probing and Anvil binding it: try a few. A fixed port is tried once.
+        for (var attempt = 0; attempt < (options.Port is null ? 3 : 1); attempt++)
         {
             var workDirectory = Directory.CreateTempSubdirectory("micromarket-anvil-").FullName;
-            var port = FreeLoopbackPort();
+            var port = options.Port ?? FreeLoopbackPort();
             var process = Launch(binary, Arguments(options, port, workDirectory), out var log);
             try
             {

@@ -24,11 +24,11 @@ public sealed record NodeConfig(
 public sealed record ClusterSettings(string Name, IReadOnlyList<string> SeedNodes, int SimNodes, TimeSpan StableAfter, TimeSpan UnitReplyTimeout, TimeSpan StartTimeout);
 
 /// <summary>
-/// The market node: its run directory, its chain (null: start Anvil), what address units use for
-/// the chain, live pacing, and the operator's key file (null: Anvil's first development account,
+/// The market node: its run directory, its chain (null: start Anvil), the address and port (null:
+/// any free one) of the Anvil it starts, which units use to reach the chain, live pacing, and the operator's key file (null: Anvil's first development account,
 /// refused on a chain that is not a development chain).
 /// </summary>
-public sealed record MarketNodeSettings(string OutputDirectory, Uri? Chain, string RpcHost, LiveSettings? Live, string? OperatorKeyFile = null);
+public sealed record MarketNodeSettings(string OutputDirectory, Uri? Chain, string RpcHost, LiveSettings? Live, string? OperatorKeyFile = null, int? RpcPort = null);
 
 /// <summary>Live mode: a 15-minute slot lasts <see cref="SlotSeconds"/> of wall time, and the market opens <see cref="StartDelaySeconds"/> after the node starts.</summary>
 public sealed record LiveSettings(int SlotSeconds, int StartDelaySeconds, int BlockSeconds);

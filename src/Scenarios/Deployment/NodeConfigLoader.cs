@@ -103,10 +103,12 @@ public static class NodeConfigLoader
         }
         var rpcHost = map.Text("rpc_host", "127.0.0.1");
         var live = Live(map.Map("live"));
+        var rpcPort = map.Integer("rpc_port", 0, Bounds.Closed(0, 65535));
         var operatorKey = map.OptionalText("operator_key");
         map.RejectUnknownKeys();
-        return map.AllValid("out", "chain", "rpc_host", "live", "operator_key")
-            ? new MarketNodeSettings(Path.GetFullPath(Path.Combine(folder, output)), chain, rpcHost, live, operatorKey is null ? null : Path.GetFullPath(Path.Combine(folder, operatorKey)))
+        return map.AllValid("out", "chain", "rpc_host", "rpc_port", "live", "operator_key")
+            ? new MarketNodeSettings(Path.GetFullPath(Path.Combine(folder, output)), chain, rpcHost, live,
+                operatorKey is null ? null : Path.GetFullPath(Path.Combine(folder, operatorKey)), rpcPort == 0 ? null : rpcPort)
             : null;
     }
 
