@@ -68,6 +68,25 @@ public sealed class FaultTests(QuickstartReference reference)
         await AssertChainSettledEverySlotOnce(anvil.RpcUrl, deployment.RunDirectory, plan);
     }
 
+    [Fact]
+    public async Task Losing_the_market_node_ends_the_run_on_every_other_node()
+    {
+        var plan = new ScenarioPlan(ScenarioLoader.Load(reference.Scenario));
+        await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = plan.Calendar.ChainStartUnix - 60 });
+        using var deployment = new Deployment(reference.Scenario, $"  chain: {anvil.RpcUrl}");
+        var market = deployment.Market();
+        var sims = new[] { deployment.Sim(0), deployment.Sim(1) };
+
+        await market.WaitForLineAsync(l => l.Contains("IntradayClearing 6 ", StringComparison.Ordinal), StepTimeout);
+        market.Kill();
+
+        foreach (var sim in sims)
+        {
+            Assert.Equal(1, await sim.WaitForExitAsync(StepTimeout));
+            Assert.Contains("the market node left the cluster: the run is lost", sim.Output, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>From the chain's own events: every (slot, unit) settled exactly once, at most one reading each, and a reading for every settlement that says it had one.</summary>
     private static async Task AssertChainSettledEverySlotOnce(Uri rpc, string run, ScenarioPlan plan)
     {
