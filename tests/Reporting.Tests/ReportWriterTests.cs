@@ -1,13 +1,11 @@
-using System.Diagnostics;
 using MicroMarket.Reporting.Html;
 using MicroMarket.Reporting.Input;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace MicroMarket.Reporting.Tests;
 
 /// <summary>What RunReport.Write leaves in a run directory, how reproducible and how fast it is, and the KPI catalogue's coverage.</summary>
-public sealed class ReportWriterTests(ITestOutputHelper output)
+public sealed class ReportWriterTests
 {
     [Fact]
     public void Writes_report_html_and_the_figures_into_the_run_directory()
@@ -43,21 +41,6 @@ public sealed class ReportWriterTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_one_day_report_takes_under_three_seconds()
-    {
-        using var day = RunFixture.IslandDay();
-        using var week = RunFixture.Synthetic(days: 7);
-        var cold = Time(day.Directory);
-        var warm = Time(day.Directory);
-        var weekWarm = Time(week.Directory);
-        output.WriteLine($"RunReport.Write: one day {cold.TotalSeconds:0.00} s first call (JIT), {warm.TotalSeconds:0.00} s warm; synthetic week {weekWarm.TotalSeconds:0.00} s");
-
-        Assert.True(warm < TimeSpan.FromSeconds(3), $"a one-day report took {warm.TotalSeconds:0.00} s");
-        // Generous: the week is not a target in the issue, only "stays readable"; this catches a pathological slowdown.
-        Assert.True(weekWarm < TimeSpan.FromSeconds(15), $"a week's report took {weekWarm.TotalSeconds:0.00} s");
-    }
-
-    [Fact]
     public void The_catalogue_shows_every_kpi_the_simulator_writes()
     {
         using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RunFixture.FixturePath("island-day"), "summary.json")));
@@ -81,12 +64,5 @@ public sealed class ReportWriterTests(ITestOutputHelper output)
 
         var kpis = RunDirectory.Load(run.Directory).Summary.Kpis;
         Assert.Equal("151.62", KpiCatalog.All.Single(k => k.Key == "fuel_cost").Value(kpis));
-    }
-
-    private static TimeSpan Time(string directory)
-    {
-        var clock = Stopwatch.StartNew();
-        RunReport.Write(directory);
-        return clock.Elapsed;
     }
 }
