@@ -14,15 +14,13 @@ namespace MicroMarket.Hardware.Fakes;
 /// Not modelled: conversion timing (results are immediate), CNVR (reads 0, as in the worked
 /// example's bus register 5D98h), ADC noise and averaging, triggered and power-down modes.
 /// </remarks>
-public sealed class SimulatedIna219 : SimulatedRegisterDevice
+public sealed class SimulatedIna219 : SimulatedShuntMonitor
 {
     /// <summary>Configuration register after power-on or reset.</summary>
     public const ushort ConfigurationResetValue = 0x399F;
 
     private ushort _configuration = ConfigurationResetValue;
     private ushort _calibration;
-    private double _shuntV;
-    private double _busV;
 
     /// <summary>Creates the chip at a bus and address (INA219 addresses are 0x40-0x4F).</summary>
     public SimulatedIna219(I2cConnectionSettings settings)
@@ -34,34 +32,6 @@ public sealed class SimulatedIna219 : SimulatedRegisterDevice
     public SimulatedIna219()
         : this(new I2cConnectionSettings(1, 0x40))
     {
-    }
-
-    /// <summary>Sets the voltage across the shunt (IN+ minus IN−); negative when current flows back.</summary>
-    public void SetShuntVoltage(double volts)
-    {
-        Locked(() => _shuntV = volts);
-    }
-
-    /// <summary>Sets the bus voltage (IN− to GND).</summary>
-    public void SetBusVoltage(double volts)
-    {
-        Locked(() => _busV = volts);
-    }
-
-    /// <summary>Sets a load: <paramref name="currentA"/> (negative = export) through <paramref name="shuntOhms"/> at <paramref name="busVoltageV"/>.</summary>
-    public void SetLoad(double currentA, double shuntOhms, double busVoltageV)
-    {
-        Locked(() =>
-        {
-            _shuntV = currentA * shuntOhms;
-            _busV = busVoltageV;
-        });
-    }
-
-    /// <summary>A brown-out: every register back to its power-on value.</summary>
-    public void PowerCycle()
-    {
-        Locked(ResetRegisters);
     }
 
     /// <inheritdoc />
@@ -97,7 +67,8 @@ public sealed class SimulatedIna219 : SimulatedRegisterDevice
         }
     }
 
-    private void ResetRegisters()
+    /// <inheritdoc />
+    protected override void ResetRegisters()
     {
         _configuration = ConfigurationResetValue;
         _calibration = 0;
@@ -109,14 +80,14 @@ public sealed class SimulatedIna219 : SimulatedRegisterDevice
         // ±4000 × 2^PG counts of 10 µV, sign-extended.
         int pg = (_configuration >> 11) & 0b11;
         int limit = 4000 << pg;
-        return (short)Math.Clamp((int)Math.Round(_shuntV / Ina219Calibration.ShuntVoltageLsbV), -limit, limit);
+        return (short)Math.Clamp((int)Math.Round(ShuntV / Ina219Calibration.ShuntVoltageLsbV), -limit, limit);
     }
 
     private int BusCounts()
     {
         // BRNG (bit 13): 16 V or 32 V full scale, 4 mV per count.
         int limit = (_configuration & 0x2000) != 0 ? 8000 : 4000;
-        return Math.Clamp((int)Math.Round(_busV / Ina219Calibration.BusVoltageLsbV), 0, limit);
+        return Math.Clamp((int)Math.Round(BusV / Ina219Calibration.BusVoltageLsbV), 0, limit);
     }
 
     private long CurrentRaw()

@@ -11,7 +11,7 @@ namespace MicroMarket.Hardware.Fakes;
 /// (8.2.2.5, Table 8-4): 6 A through 8 mΩ at 12 V, SHUNT_CAL 1280.
 /// </summary>
 /// <remarks>Not modelled: conversion timing, averaging, alerts and the Mask/Enable flags.</remarks>
-public sealed class SimulatedIna236 : SimulatedRegisterDevice
+public sealed class SimulatedIna236 : SimulatedShuntMonitor
 {
     /// <summary>Configuration register after power-on or reset.</summary>
     public const ushort ConfigurationResetValue = 0x4127;
@@ -26,8 +26,6 @@ public sealed class SimulatedIna236 : SimulatedRegisterDevice
     private ushort _calibration;
     private ushort _maskEnable;
     private ushort _alertLimit;
-    private double _shuntV;
-    private double _busV;
 
     /// <summary>Creates the chip at a bus and address (INA236A: 0x40-0x43, INA236B: 0x44-0x47).</summary>
     public SimulatedIna236(I2cConnectionSettings settings)
@@ -39,34 +37,6 @@ public sealed class SimulatedIna236 : SimulatedRegisterDevice
     public SimulatedIna236()
         : this(new I2cConnectionSettings(1, 0x40))
     {
-    }
-
-    /// <summary>Sets the voltage across the shunt; negative when current flows back.</summary>
-    public void SetShuntVoltage(double volts)
-    {
-        Locked(() => _shuntV = volts);
-    }
-
-    /// <summary>Sets the bus voltage.</summary>
-    public void SetBusVoltage(double volts)
-    {
-        Locked(() => _busV = volts);
-    }
-
-    /// <summary>Sets a load: <paramref name="currentA"/> (negative = export) through <paramref name="shuntOhms"/> at <paramref name="busVoltageV"/>.</summary>
-    public void SetLoad(double currentA, double shuntOhms, double busVoltageV)
-    {
-        Locked(() =>
-        {
-            _shuntV = currentA * shuntOhms;
-            _busV = busVoltageV;
-        });
-    }
-
-    /// <summary>A brown-out: every register back to its power-on value.</summary>
-    public void PowerCycle()
-    {
-        Locked(ResetRegisters);
     }
 
     /// <inheritdoc />
@@ -111,7 +81,8 @@ public sealed class SimulatedIna236 : SimulatedRegisterDevice
         }
     }
 
-    private void ResetRegisters()
+    /// <inheritdoc />
+    protected override void ResetRegisters()
     {
         _configuration = ConfigurationResetValue;
         _calibration = 0;
@@ -123,12 +94,12 @@ public sealed class SimulatedIna236 : SimulatedRegisterDevice
     {
         bool fineRange = (_configuration & 0x1000) != 0;
         double lsb = fineRange ? 625e-9 : Ina236Calibration.ShuntVoltageLsbV;
-        return (short)Math.Clamp((int)Math.Round(_shuntV / lsb), -32768, 32767);
+        return (short)Math.Clamp((int)Math.Round(ShuntV / lsb), -32768, 32767);
     }
 
     private int BusCounts()
     {
-        return Math.Clamp((int)Math.Round(_busV / Ina236Calibration.BusVoltageLsbV), 0, 0x7FFF);
+        return Math.Clamp((int)Math.Round(BusV / Ina236Calibration.BusVoltageLsbV), 0, 0x7FFF);
     }
 
     private long CurrentRaw()

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Device.I2c;
+using System.Diagnostics.CodeAnalysis;
 using Iot.Device.Adc;
 using StockIna219 = Iot.Device.Adc.Ina219;
 
@@ -23,26 +23,20 @@ public sealed record Ina219Options(
 /// (<c>(int)ushort * lsb</c>), so any export current comes out as a large positive number.
 /// The datasheet defines both as two's complement (SBOS448G 8.6.3.1 and 8.6.3.4).
 /// </summary>
-public sealed class Ina219Meter : IPowerMeter
+public sealed class Ina219Meter : InaMeter
 {
-    private readonly I2cDevice _device;
-    private readonly bool _shouldDispose;
     private readonly StockIna219 _stock;
-    private bool _disposed;
 
     /// <summary>Configures the chip and programs its calibration.</summary>
     /// <param name="device">The I2C device at the INA219's address.</param>
     /// <param name="options">Shunt and range settings.</param>
     /// <param name="shouldDispose">True to dispose <paramref name="device"/> with this meter (the caller created it for us).</param>
     public Ina219Meter(I2cDevice device, Ina219Options options, bool shouldDispose = false)
+        : base(device, shouldDispose, "INA219")
     {
-        ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(options);
-        _device = device;
-        _shouldDispose = shouldDispose;
         Options = options;
         Calibration = Ina219Calibration.For(options.ShuntOhms, options.MaxExpectedCurrentA, options.MaxBusVoltageV);
-        Description = $"INA219 @ I2C bus {device.ConnectionSettings.BusId}, 0x{device.ConnectionSettings.DeviceAddress:X2}";
 
         // The stock binding is given our device and never disposes a device it was given.
         _stock = new StockIna219(device);
@@ -55,86 +49,25 @@ public sealed class Ina219Meter : IPowerMeter
     /// <summary>The calibration programmed into the chip.</summary>
     public Ina219Calibration Calibration { get; }
 
-    /// <inheritdoc />
-    public string Description { get; }
+    protected override ushort CalibrationValue => Calibration.Register;
 
-    /// <inheritdoc />
-    public string? LastFailure { get; private set; }
+    protected override string CalibrationName => "calibration register";
 
-    /// <summary>How many times the chip was found reset (brown-out) and reprogrammed.</summary>
-    public int Reconfigurations { get; private set; }
+    protected override double CurrentLsbA => Calibration.CurrentLsbA;
 
-    /// <inheritdoc />
-    public bool TryRead(out PowerReading reading)
+    protected override double ShuntVoltageLsbV => Ina219Calibration.ShuntVoltageLsbV;
+
+    protected override bool TryReadBusVoltage(out double voltageV, [NotNullWhen(false)] out string? failure)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        reading = default;
-        try
-        {
-            // A brown-out resets the chip: calibration goes to 0 and the current register with it.
-            // Reprogram, and skip this sample, as the next conversion has not happened yet.
-            if (ReadRegister(Ina219Register.Calibration) != Calibration.Register)
-            {
-                Configure();
-                Reconfigurations++;
-                return Fail("calibration register lost (chip reset); reprogrammed, next read is valid");
-            }
-
-            ushort bus = ReadRegister(Ina219Register.BusVoltage);
-            if ((bus & (ushort)Ina219Bits.MathOverflow) != 0)
-            {
-                return Fail("math overflow (OVF): current or power out of range for this calibration");
-            }
-
-            short current = (short)ReadRegister(Ina219Register.Current);
-            double voltageV = (bus >> 3) * Ina219Calibration.BusVoltageLsbV;
-            double currentA = current * Calibration.CurrentLsbA;
-
-            // The power register is an unsigned magnitude; the product of the signed current and
-            // the bus voltage from the same conversion keeps the direction.
-            reading = new PowerReading(voltageV * currentA, voltageV, currentA);
-            LastFailure = null;
-            return true;
-        }
-        catch (IOException ex)
-        {
-            return Fail($"I2C transfer failed: {ex.Message}");
-        }
+        ushort bus = ReadRegister((byte)Ina219Register.BusVoltage);
+        voltageV = (bus >> 3) * Ina219Calibration.BusVoltageLsbV;
+        failure = (bus & (ushort)Ina219Bits.MathOverflow) != 0
+            ? "math overflow (OVF): current or power out of range for this calibration"
+            : null;
+        return failure is null;
     }
 
-    /// <summary>Reads the shunt voltage register as the datasheet defines it: signed, 10 µV per LSB.</summary>
-    public bool TryReadShuntVoltage(out double shuntV)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        try
-        {
-            shuntV = (short)ReadRegister(Ina219Register.ShuntVoltage) * Ina219Calibration.ShuntVoltageLsbV;
-            return true;
-        }
-        catch (IOException ex)
-        {
-            shuntV = 0;
-            Fail($"I2C transfer failed: {ex.Message}");
-            return false;
-        }
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        if (_shouldDispose)
-        {
-            _device.Dispose();
-        }
-    }
-
-    private void Configure()
+    protected override void Configure()
     {
         _stock.Reset();
         _stock.BusVoltageRange = Calibration.BusRange;
@@ -144,35 +77,11 @@ public sealed class Ina219Meter : IPowerMeter
         // Not _stock.ShuntAdcResolutionOrSamples: in Iot.Device.Bindings 4.2.0 its setter shifts the
         // (already positioned) SADC value left by 4, into the BADC field. The enum values are
         // the SADC bits in place (bits 6-3), so they go in unshifted.
-        ushort config = ReadRegister(Ina219Register.Configuration);
+        ushort config = ReadRegister((byte)Ina219Register.Configuration);
         config = (ushort)((config & ~(ushort)Ina219Bits.ShuntAdcMask) | ((ushort)Options.Adc & (ushort)Ina219Bits.ShuntAdcMask));
-        WriteRegister(Ina219Register.Configuration, config);
+        WriteRegister((byte)Ina219Register.Configuration, config);
 
         _stock.OperatingMode = Ina219OperatingMode.ShuntAndBusContinuous;
         _stock.SetCalibration(Calibration.Register, (float)Calibration.CurrentLsbA);
-    }
-
-    private bool Fail(string why)
-    {
-        LastFailure = why;
-        return false;
-    }
-
-    // Reads need no delay: in continuous mode the data registers always hold the last finished
-    // conversion, and reading does not start a new one (SBOS448G 8.3.1).
-    private ushort ReadRegister(Ina219Register register)
-    {
-        Span<byte> pointer = [(byte)register];
-        Span<byte> value = stackalloc byte[2];
-        _device.WriteRead(pointer, value);
-        return BinaryPrimitives.ReadUInt16BigEndian(value);
-    }
-
-    private void WriteRegister(Ina219Register register, ushort value)
-    {
-        Span<byte> buffer = stackalloc byte[3];
-        buffer[0] = (byte)register;
-        BinaryPrimitives.WriteUInt16BigEndian(buffer[1..], value);
-        _device.Write(buffer);
     }
 }

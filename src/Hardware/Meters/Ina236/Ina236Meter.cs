@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Device.I2c;
+using System.Diagnostics.CodeAnalysis;
 using Iot.Device.Adc;
 using UnitsNet;
 using StockIna236 = Iot.Device.Adc.Ina236;
@@ -26,11 +26,9 @@ public sealed record Ina236Options(
 /// registers ourselves. The binding disposes the I2C device even when it was given one, so this
 /// meter never disposes the binding.
 /// </summary>
-public sealed class Ina236Meter : IPowerMeter
+public sealed class Ina236Meter : InaMeter
 {
     private readonly I2cDevice _device;
-    private readonly bool _shouldDispose;
-    private bool _disposed;
 
     /// <summary>Resets the chip, checks its ID, and programs averaging and SHUNT_CAL.</summary>
     /// <param name="device">The I2C device at the INA236's address (0x40-0x47).</param>
@@ -38,14 +36,12 @@ public sealed class Ina236Meter : IPowerMeter
     /// <param name="shouldDispose">True to dispose <paramref name="device"/> with this meter.</param>
     /// <exception cref="InvalidOperationException">The device ID is not an INA236's.</exception>
     public Ina236Meter(I2cDevice device, Ina236Options options, bool shouldDispose = false)
+        : base(device, shouldDispose, "INA236")
     {
-        ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(options);
         _device = device;
-        _shouldDispose = shouldDispose;
         Options = options;
         Calibration = Ina236Calibration.For(options.ShuntOhms, options.MaxExpectedCurrentA);
-        Description = $"INA236 @ I2C bus {device.ConnectionSettings.BusId}, 0x{device.ConnectionSettings.DeviceAddress:X2}";
         Configure();
     }
 
@@ -55,102 +51,29 @@ public sealed class Ina236Meter : IPowerMeter
     /// <summary>The calibration programmed into the chip.</summary>
     public Ina236Calibration Calibration { get; }
 
-    /// <inheritdoc />
-    public string Description { get; }
+    protected override ushort CalibrationValue => Calibration.Register;
 
-    /// <inheritdoc />
-    public string? LastFailure { get; private set; }
+    protected override string CalibrationName => "SHUNT_CAL";
 
-    /// <summary>How many times the chip was found reset (brown-out) and reprogrammed.</summary>
-    public int Reconfigurations { get; private set; }
+    protected override double CurrentLsbA => Calibration.CurrentLsbA;
 
-    /// <inheritdoc />
-    public bool TryRead(out PowerReading reading)
+    /// <summary>2.5 µV per count (ADCRANGE = 0).</summary>
+    protected override double ShuntVoltageLsbV => Ina236Calibration.ShuntVoltageLsbV;
+
+    protected override bool TryReadBusVoltage(out double voltageV, [NotNullWhen(false)] out string? failure)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        reading = default;
-        try
-        {
-            if (ReadRegister(Ina236Register.Calibration) != Calibration.Register)
-            {
-                Configure();
-                Reconfigurations++;
-                return Fail("SHUNT_CAL lost (chip reset); reprogrammed, next read is valid");
-            }
-
-            double voltageV = (ReadRegister(Ina236Register.BusVoltage) & 0x7FFF) * Ina236Calibration.BusVoltageLsbV;
-            double currentA = (short)ReadRegister(Ina236Register.Current) * Calibration.CurrentLsbA;
-            reading = new PowerReading(voltageV * currentA, voltageV, currentA);
-            LastFailure = null;
-            return true;
-        }
-        catch (IOException ex)
-        {
-            return Fail($"I2C transfer failed: {ex.Message}");
-        }
+        voltageV = (ReadRegister((byte)Ina236Register.BusVoltage) & 0x7FFF) * Ina236Calibration.BusVoltageLsbV;
+        failure = null;
+        return true;
     }
 
-    /// <summary>Reads the shunt voltage register as signed, 2.5 µV per LSB (ADCRANGE = 0).</summary>
-    public bool TryReadShuntVoltage(out double shuntV)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        try
-        {
-            shuntV = (short)ReadRegister(Ina236Register.ShuntVoltage) * Ina236Calibration.ShuntVoltageLsbV;
-            return true;
-        }
-        catch (IOException ex)
-        {
-            shuntV = 0;
-            Fail($"I2C transfer failed: {ex.Message}");
-            return false;
-        }
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        if (_shouldDispose)
-        {
-            _device.Dispose();
-        }
-    }
-
-    private void Configure()
+    protected override void Configure()
     {
         // The binding's constructor resets the chip and throws unless the device ID reads A08xh.
         // Its own SHUNT_CAL is overwritten below.
         var stock = new StockIna236(_device, ElectricResistance.FromOhms(Options.ShuntOhms), ElectricCurrent.FromAmperes(Options.MaxExpectedCurrentA));
         stock.AverageOverNoSamples = Options.AveragingSamples;
         stock.OperatingMode = Ina236OperatingMode.ContinuousShuntAndBusVoltage;
-        WriteRegister(Ina236Register.Calibration, Calibration.Register);
-    }
-
-    private bool Fail(string why)
-    {
-        LastFailure = why;
-        return false;
-    }
-
-    private ushort ReadRegister(Ina236Register register)
-    {
-        Span<byte> pointer = [(byte)register];
-        Span<byte> value = stackalloc byte[2];
-        _device.WriteRead(pointer, value);
-        return BinaryPrimitives.ReadUInt16BigEndian(value);
-    }
-
-    private void WriteRegister(Ina236Register register, ushort value)
-    {
-        Span<byte> buffer = stackalloc byte[3];
-        buffer[0] = (byte)register;
-        BinaryPrimitives.WriteUInt16BigEndian(buffer[1..], value);
-        _device.Write(buffer);
+        WriteRegister((byte)Ina236Register.Calibration, Calibration.Register);
     }
 }
