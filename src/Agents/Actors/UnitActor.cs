@@ -231,15 +231,12 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     }
 
     /// <summary>
-    /// Switches exactly on the slot boundary, with a meter sample on either side of the switch: the
-    /// integrator then sees the old power up to the boundary and the new one after it, and no energy
-    /// of one slot's relay state leaks into the next slot as a ramp between two periodic samples.
+    /// Switches exactly on the slot boundary (the device reads its meter on either side of the
+    /// switch, so no energy of one slot's relay state leaks into the next), then waits for the next.
     /// </summary>
     private void OnSlotStarts(SlotStarts m)
     {
-        _device!.Sample();
-        _device.Follow(SlotTimeOf(m.Slot), _agent.ProposeDelivery(ScheduleOf(m.Slot)).PowerKw);
-        _device.Sample();
+        _device!.Follow(SlotTimeOf(m.Slot), _agent.ProposeDelivery(ScheduleOf(m.Slot)).PowerKw);
         ScheduleSlotStart(m.Slot + 1);
     }
 

@@ -26,7 +26,10 @@ public interface IUnitDevice
     /// <summary>How often the unit samples its meter (and checks whether a new slot has started).</summary>
     TimeSpan SampleInterval { get; }
 
-    /// <summary>A new slot has started: switch to follow <paramref name="plannedPowerKw"/> (generator convention).</summary>
+    /// <summary>
+    /// A new slot has started: switch to follow <paramref name="plannedPowerKw"/> (generator
+    /// convention), reading the meter just before and just after the switch.
+    /// </summary>
     void Follow(SlotTime slot, double plannedPowerKw);
 
     /// <summary>Takes one meter reading.</summary>

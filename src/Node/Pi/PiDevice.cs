@@ -38,10 +38,11 @@ public sealed class PiDevice : IUnitDevice, IDisposable
     public void Follow(SlotTime slot, double plannedPowerKw)
     {
         _meter ??= new SlotMeter(_hardware.Meter, _time, new SlotEnergyIntegrator(3 * _settings.SampleInterval, slot.WallLength, slot.Start));
-        // The power steps now: read the meter before anything changes, so that the slot now ending
-        // keeps what flowed in it up to this instant instead of a ramp from its last reading to the
-        // next one (which counts the new schedule's power into the old slot and the old one's into
-        // the new: 75 Wh in a 10-second slot whose relay was open throughout, sampling each second).
+        // The power steps now: read the meter before anything changes and again right after, so
+        // that the slot now ending keeps what flowed in it up to this instant and the new one starts
+        // from the new power, instead of a ramp between two periodic readings (which counts the new
+        // schedule's power into the old slot and the old one's into the new: 75 Wh in a 10-second
+        // slot whose relay was open throughout, sampling each second).
         Sample();
         var on = Math.Abs(plannedPowerKw) > 1e-9;
         if (_hardware.Simulation is { } bench)
@@ -54,6 +55,7 @@ public sealed class PiDevice : IUnitDevice, IDisposable
         _log(status.IsFault
             ? $"slot {slot.Slot}: RELAY FAULT: commanded {(on ? "on" : "off")}, reads {(status.ReadBackOn ? "on" : "off")}"
             : $"slot {slot.Slot}: schedule {plannedPowerKw:0.###} kW, relay {(on ? "on" : "off")}");
+        Sample();
     }
 
     public void Sample()
