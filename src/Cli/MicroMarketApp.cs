@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,32 +13,8 @@ public static class MicroMarketApp
     public const int ExitFailure = 1;
     public const int ExitBadInput = 2;
 
-    public static async Task<int> RunAsync(string[] args)
-    {
-        // Ctrl+C (or a service manager's SIGTERM) asks the command to stop after the phase under way,
-        // so a run directory is left consistent and marked incomplete; a second Ctrl+C ends the process.
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = !stop.IsCancellationRequested;
-            StopRequested(stop);
-        };
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            StopRequested(stop);
-        });
-        return await Build().RunAsync(args, stop.Token);
-    }
-
-    private static void StopRequested(CancellationTokenSource stop)
-    {
-        if (!stop.IsCancellationRequested)
-        {
-            Console.Error.WriteLine("micromarket: stopping after the phase under way (Ctrl+C again to end at once)");
-            stop.Cancel();
-        }
-    }
+    /// <summary>Runs one command; <paramref name="stop"/> asks it to stop after the phase under way (Program wires it to Ctrl+C and SIGTERM).</summary>
+    public static Task<int> RunAsync(string[] args, CancellationToken stop = default) => Build().RunAsync(args, stop);
 
     private static CommandApp Build()
     {
