@@ -1,3 +1,4 @@
+using MicroMarket.Cli;
 using System.Net;
 using System.Net.Sockets;
 
@@ -6,7 +7,7 @@ namespace MicroMarket.Node.Tests;
 /// <summary>A deployment on loopback: a scratch folder with node.yaml, a free seed port for the market node, and its nodes.</summary>
 public sealed class Deployment : IDisposable
 {
-    private readonly List<NodeProcess> _nodes = [];
+    private readonly List<MicromarketProcess> _nodes = [];
 
     public Deployment(string scenario, string extraYaml = "", int simNodes = 2)
     {
@@ -33,16 +34,16 @@ public sealed class Deployment : IDisposable
 
     public string RunDirectory => Path.Combine(Folder, "run");
 
-    public NodeProcess Start(string name, params string[] args)
+    public MicromarketProcess Start(string name, params string[] args)
     {
-        var node = NodeProcess.Start(name, ["node", .. args, "--config", ConfigPath]);
+        var node = MicromarketProcess.Start(name, ["node", .. args, "--config", ConfigPath]);
         _nodes.Add(node);
         return node;
     }
 
-    public NodeProcess Market() => Start("market", "--role", "market");
+    public MicromarketProcess Market() => Start("market", "--role", "market");
 
-    public NodeProcess Sim(int shard) => Start($"sim-{shard}", "--role", "sim", "--shard", shard.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public MicromarketProcess Sim(int shard) => Start($"sim-{shard}", "--role", "sim", "--shard", shard.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Every node's output, for a failure message.</summary>
     public string Outputs => string.Join("\n", _nodes.Select(n => $"===== {n.Name}\n{n.Output}"));

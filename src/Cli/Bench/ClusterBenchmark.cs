@@ -27,7 +27,7 @@ public sealed partial class ClusterBenchmark(TextWriter log)
         {
             var single = await SingleAsync(scenario, Path.Combine(scratch, "single"), cancellationToken);
             var cluster = await ClusterAsync(scenario, scenarioPath, scratch, simNodes, cancellationToken);
-            var differing = Differences(Path.Combine(scratch, "single"), Path.Combine(scratch, "cluster"));
+            var differing = ReproducibleFiles.Differences(Path.Combine(scratch, "single"), Path.Combine(scratch, "cluster"));
             if (differing.Count > 0)
             {
                 throw new InvalidOperationException($"the cluster's run differs from the single process's in {string.Join(", ", differing)}");
@@ -69,11 +69,11 @@ public sealed partial class ClusterBenchmark(TextWriter log)
             """), cancellationToken);
         log.WriteLine($"cluster: a market node and {simNodes} sim nodes");
         var clock = Stopwatch.StartNew();
-        var nodes = new List<NodeChild> { NodeChild.Start("market", config, "--role", "market") };
-        nodes.AddRange(Enumerable.Range(0, simNodes).Select(k => NodeChild.Start($"sim-{k}", config, "--role", "sim", "--shard", k.ToString(CultureInfo.InvariantCulture))));
+        var nodes = new List<MicromarketProcess> { Node("market", config, "--role", "market") };
+        nodes.AddRange(Enumerable.Range(0, simNodes).Select(k => Node($"sim-{k}", config, "--role", "sim", "--shard", k.ToString(CultureInfo.InvariantCulture))));
         try
         {
-            var exits = await Task.WhenAll(nodes.Select(n => n.WaitAsync(cancellationToken)));
+            var exits = await Task.WhenAll(nodes.Select(n => n.WaitForExitAsync(cancellationToken)));
             clock.Stop();
             if (exits.Any(code => code != 0))
             {
@@ -93,7 +93,7 @@ public sealed partial class ClusterBenchmark(TextWriter log)
     }
 
     /// <summary>What a node sent to others: summed over the nodes, every inter-node message once.</summary>
-    private static (long Messages, double Megabytes) Traffic(NodeChild node)
+    private static (long Messages, double Megabytes) Traffic(MicromarketProcess node)
     {
         var match = TrafficLine().Match(node.Output);
         return match.Success
@@ -101,12 +101,8 @@ public sealed partial class ClusterBenchmark(TextWriter log)
             : throw new InvalidOperationException($"{node.Name} did not report its traffic:\n{node.Output}");
     }
 
-    private static List<string> Differences(string a, string b) => Directory.EnumerateFiles(a)
-        .Select(Path.GetFileName)
-        .Where(f => f is not null && Path.GetExtension(f) is ".csv" or ".json" && f != "timing.json")
-        .Where(f => !File.ReadAllBytes(Path.Combine(a, f!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f!))))
-        .Select(f => f!)
-        .ToList();
+    private static MicromarketProcess Node(string name, string config, params string[] args) =>
+        MicromarketProcess.Start(name, ["node", .. args, "--config", config]);
 
     private static int FreePort()
     {
@@ -117,85 +113,4 @@ public sealed partial class ClusterBenchmark(TextWriter log)
 
     [GeneratedRegex(@"traffic: (?<sent>\d+) messages sent \((?<mb>[\d.]+) MB\)")]
     private static partial Regex TrafficLine();
-
-    /// <summary>A `micromarket node` child process: this very program, its output kept.</summary>
-    private sealed class NodeChild : IDisposable
-    {
-        private readonly Process _process;
-        private readonly System.Text.StringBuilder _output = new();
-
-        private NodeChild(string name, Process process)
-        {
-            Name = name;
-            _process = process;
-        }
-
-        public string Name { get; }
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static NodeChild Start(string name, string config, params string[] args)
-        {
-            var info = Self();
-            foreach (var arg in (string[])["node", .. args, "--config", config])
-            {
-                info.ArgumentList.Add(arg);
-            }
-            var child = new NodeChild(name, new Process { StartInfo = info });
-            child._process.OutputDataReceived += (_, e) => child.Append(e.Data);
-            child._process.ErrorDataReceived += (_, e) => child.Append(e.Data);
-            child._process.Start();
-            child._process.BeginOutputReadLine();
-            child._process.BeginErrorReadLine();
-            return child;
-        }
-
-        public async Task<int> WaitAsync(CancellationToken cancellationToken)
-        {
-            await _process.WaitForExitAsync(cancellationToken);
-            _process.WaitForExit(); // drains the output
-            return _process.ExitCode;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            _process.Dispose();
-        }
-
-        /// <summary>The running program: its apphost, or `dotnet micromarket.dll` when started that way.</summary>
-        private static ProcessStartInfo Self()
-        {
-            var host = Environment.ProcessPath ?? "dotnet";
-            var info = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            if (Path.GetFileNameWithoutExtension(host) == "dotnet")
-            {
-                info.ArgumentList.Add(typeof(NodeChild).Assembly.Location);
-            }
-            return info;
-        }
-
-        private void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_output)
-                {
-                    _output.AppendLine(line);
-                }
-            }
-        }
-    }
 }

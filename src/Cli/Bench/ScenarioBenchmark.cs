@@ -26,8 +26,6 @@ public sealed record ScenarioBenchResult(string Scenario, int Units, IReadOnlyLi
 /// </summary>
 public sealed class ScenarioBenchmark(TextWriter log)
 {
-    private static readonly string[] Reproducible = ["units.csv", "slots.csv", "orders.csv", "transactions.csv", "summary.json"];
-
     public async Task<ScenarioBenchResult> RunAsync(Scenario scenario, int runs, CancellationToken cancellationToken)
     {
         var scratch = Directory.CreateTempSubdirectory("micromarket-bench-run-").FullName;
@@ -46,9 +44,9 @@ public sealed class ScenarioBenchmark(TextWriter log)
                 {
                     throw new InvalidOperationException($"{scenario.Name}: run {i + 1} failed: {result.Failure ?? "an invariant does not hold"}");
                 }
-                if (i > 0 && Reproducible.FirstOrDefault(f => !SameBytes(Path.Combine(scratch, "run-0", f), Path.Combine(output, f))) is { } differing)
+                if (i > 0 && ReproducibleFiles.Differences(Path.Combine(scratch, "run-0"), output) is { Count: > 0 } differing)
                 {
-                    throw new InvalidOperationException($"{scenario.Name}: run {i + 1} wrote a different {differing} than run 1");
+                    throw new InvalidOperationException($"{scenario.Name}: run {i + 1} wrote a different {string.Join(", ", differing)} than run 1");
                 }
                 first ??= result;
 #if REPORTING
@@ -65,6 +63,4 @@ public sealed class ScenarioBenchmark(TextWriter log)
             Directory.Delete(scratch, recursive: true);
         }
     }
-
-    private static bool SameBytes(string a, string b) => File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
 }

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace MicroMarket.Cli;
+
+/// <summary>
+/// This program as a child process: a cluster node for `micromarket bench cluster`, the program
+/// under test for the tests. Started the way the current process runs it (its apphost, or
+/// `dotnet micromarket.dll`); its output is kept line by line (standard output and error apart,
+/// and interleaved), a line can be awaited, and it can be interrupted (SIGINT, as Ctrl+C does) or
+/// killed (SIGKILL: no chance to leave the cluster).
+/// </summary>
+public sealed class MicromarketProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
+
+    private MicromarketProcess(string name, IEnumerable<string> args)
+    {
+        Name = name;
+        var host = Environment.ProcessPath ?? "dotnet";
+        var info = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(MicromarketProcess).Assembly.Location);
+        }
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        _process = new Process { StartInfo = info };
+        _process.OutputDataReceived += (_, e) => OnLine(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(_stderr, e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    /// <summary>Standard output and error as they came.</summary>
+    public string Output => Read(_output);
+
+    public string Stdout => Read(_stdout);
+
+    public string Stderr => Read(_stderr);
+
+    public static MicromarketProcess Start(string name, params string[] args) => new(name, args);
+
+    /// <summary>Waits for an output line matching <paramref name="match"/> (including lines already printed).</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            var earlier = _output.ToString().Split('\n').FirstOrDefault(match);
+            if (earlier is not null)
+            {
+                return earlier;
+            }
+            _waiters.Add((match, seen));
+        }
+        var done = await Task.WhenAny(seen.Task, Task.Delay(timeout)).ConfigureAwait(false);
+        return done == seen.Task ? await seen.Task.ConfigureAwait(false) : throw new TimeoutException($"{Name}: no matching line within {timeout.TotalSeconds:0} s. Output:\n{Output}");
+    }
+
+    /// <summary>SIGINT, as Ctrl+C in its terminal would send.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to clean up or leave the cluster.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            return await WaitForExitAsync(cancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds:0} s. Output:\n{Output}");
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        _process.WaitForExit(); // drains the output
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+        _process.Dispose();
+    }
+
+    private void OnLine(StringBuilder stream, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            stream.AppendLine(line);
+            _output.AppendLine(line);
+            foreach (var waiter in _waiters.Where(w => w.Match(line)).ToList())
+            {
+                _waiters.Remove(waiter);
+                waiter.Seen.TrySetResult(line);
+            }
+        }
+    }
+
+    private string Read(StringBuilder stream)
+    {
+        lock (_output)
+        {
+            return stream.ToString();
+        }
+    }
+}
