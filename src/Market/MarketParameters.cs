@@ -51,11 +51,29 @@ public sealed record MarketParameters
 
     public uint PriceCapMicroPerKwh { get; init; } = 3_000_000;
 
-    /// <summary>Short imbalance pays the dearer cleared price x (1 + penalty), long receives the cheaper x (1 - penalty).</summary>
+    /// <summary>Short imbalance pays the reference price x (1 + penalty), long receives it x (1 - penalty) (see <see cref="Settlement.ImbalancePricing"/>).</summary>
     public ushort ImbalancePenaltyBps { get; init; } = 2_000;
 
-    /// <summary>The imbalance reference when neither auction of the slot traded.</summary>
+    /// <summary>The posted reference price that fills the traded volume up to <see cref="ImbalanceMinVolumeWh"/>.</summary>
     public uint ImbalanceFallbackPriceMicroPerKwh { get; init; } = 300_000;
+
+    /// <summary>
+    /// Below this volume traded in a slot (both auctions), the fallback price fills the rest of the
+    /// reference's weight: a trade of v Wh moves the reference by at most v / this of the price range.
+    /// </summary>
+    public ulong ImbalanceMinVolumeWh { get; init; } = 1_000;
+
+    /// <summary>What the balance-responsible party pays to cover a shortfall: the short price is never below it.</summary>
+    public uint ShortPriceFloorMicroPerKwh { get; init; }
+
+    /// <summary>What the balance-responsible party earns for a surplus: the long price is never above it (default: the price cap, no bound).</summary>
+    public uint? LongPriceCapMicroPerKwh { get; init; }
+
+    /// <summary>The long price's bound as deployed.</summary>
+    public uint EffectiveLongPriceCapMicroPerKwh => LongPriceCapMicroPerKwh ?? PriceCapMicroPerKwh;
+
+    /// <summary>Charged per missing reading, on top of the worst-case deemed reading, to cover the BRP's estimation (default 0.05 token).</summary>
+    public ulong MissingReadingFeeNano { get; init; } = 50_000_000;
 
     public int SlotsPerDay => 24 * SlotsPerHour;
 
@@ -74,6 +92,9 @@ public sealed record MarketParameters
     public long DayAheadGate(long day) => GenesisUnixSeconds + day * DaySeconds - DayAheadGateLeadSeconds;
 
     public long IntradayGate(long hour) => GenesisUnixSeconds + hour * HourSeconds - IntradayGateLeadSeconds;
+
+    /// <summary>The intra-day auction of an hour opens when the day-ahead gate of its day closes (the day-ahead orders are final then).</summary>
+    public long IntradayOpens(long hour) => DayAheadGate(hour / 24);
 
     public long ReadingDeadline(long slot) => SlotEnd(slot) + ReadingWindowSeconds;
 }

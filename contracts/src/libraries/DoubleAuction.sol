@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {LibSort} from "solady/src/utils/LibSort.sol";
+import {MergeSort} from "./MergeSort.sol";
 
 /// @title DoubleAuction
 /// @notice The one clearing rule of the market, used by the day-ahead and the intra-day auction
@@ -66,8 +66,8 @@ library DoubleAuction {
         r.buyBonusKey = NO_BONUS;
         r.sellBonusKey = NO_BONUS;
         if (buys.length == 0 || sells.length == 0) return r;
-        LibSort.sort(buys);
-        LibSort.sort(sells);
+        MergeSort.sort(buys);
+        MergeSort.sort(sells);
 
         (uint256 volume, uint256 lastBuy, uint256 lastBuyLeft, uint256 lastSell, uint256 lastSellLeft) =
             _match(buys, sells);
@@ -217,7 +217,7 @@ library DoubleAuction {
         }
         uint256 leftover = rest - shared;
         if (leftover == 0) return NO_BONUS;
-        LibSort.sort(keys);
+        MergeSort.sort(keys);
         return uint96(keys[count - leftover]);
     }
 

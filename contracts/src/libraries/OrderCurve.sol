@@ -37,12 +37,49 @@ library OrderCurve {
         return uint32((unit << 3) | (side << 2) | k);
     }
 
-    /// @dev Price x quantity summed over the steps, in nano-tokens (micro-units per kWh x Wh =
-    /// 1e-3 micro-units), which is what a buy curve locks as collateral.
-    function valueNano(uint256 curve) internal pure returns (uint256 total) {
-        for (uint256 k; k < STEPS; ++k) {
-            (uint32 price, uint32 quantityWh) = step(curve, k);
-            total += uint256(price) * quantityWh;
+    /// @dev What a curve locks as collateral, in nano-tokens (micro-units per kWh x Wh = 1e-3 micro-units):
+    ///   a buy step:  price x quantity, the most the unit can pay for it (a buy fills at or below its price);
+    ///   a sell step: (cap - price) x quantity, the most the unit can lose by not delivering it. A filled
+    ///   sell earns at least its price and a short deviation costs at most the cap per kWh, so
+    ///   non-delivery of the step costs at most (cap - price) per kWh net of its trade.
+    /// The balance-responsible party carries the system's balance and pays no imbalance, so its sells
+    /// lock nothing (`sellCap` = 0 skips them).
+    function collateralNano(uint256 curve, bool isBuy, uint256 sellCap) internal pure returns (uint256 total) {
+        if (!isBuy && sellCap == 0) return 0;
+        // Unchecked: at most four products of two 32-bit numbers; price <= cap was checked on submission.
+        unchecked {
+            for (; curve != 0; curve >>= STEP_BITS) {
+                uint256 quantityWh = curve & FIELD_MASK;
+                uint256 price = (curve >> 32) & FIELD_MASK;
+                total += (isBuy ? price : sellCap - price) * quantityWh;
+            }
+        }
+    }
+
+    /// @dev The total quantity of a curve's steps, Wh.
+    function totalWh(uint256 curve) internal pure returns (uint256 total) {
+        // Unchecked: at most four 32-bit quantities.
+        unchecked {
+            for (; curve != 0; curve >>= STEP_BITS) {
+                total += curve & FIELD_MASK;
+            }
+        }
+    }
+
+    /// @dev The highest price among the present steps of a buy curve (0 for an empty curve).
+    function highestPrice(uint256 curve) internal pure returns (uint256 highest) {
+        for (; curve != 0; curve >>= STEP_BITS) {
+            uint256 price = (curve >> 32) & FIELD_MASK;
+            if (curve & FIELD_MASK != 0 && price > highest) highest = price;
+        }
+    }
+
+    /// @dev The lowest price among the present steps of a sell curve (2^32 - 1 for an empty curve).
+    function lowestPrice(uint256 curve) internal pure returns (uint256 lowest) {
+        lowest = FIELD_MASK;
+        for (; curve != 0; curve >>= STEP_BITS) {
+            uint256 price = (curve >> 32) & FIELD_MASK;
+            if (curve & FIELD_MASK != 0 && price < lowest) lowest = price;
         }
     }
 

@@ -14,7 +14,8 @@ public sealed record Order
     /// <param name="side">Buy or sell.</param>
     /// <param name="priceMicroPerKwh">Limit price in token micro-units per kWh.</param>
     /// <param name="quantityWh">Energy in Wh; at least 1, as an order of 0 Wh is not an order.</param>
-    public Order(long id, OrderSide side, uint priceMicroPerKwh, uint quantityWh)
+    /// <param name="participant">Who placed the order (a unit index), when known: a participant's own buys and sells must not cross (see <see cref="OrderBook"/>).</param>
+    public Order(long id, OrderSide side, uint priceMicroPerKwh, uint quantityWh, long? participant = null)
     {
         if (id < 0)
         {
@@ -32,6 +33,7 @@ public sealed record Order
         Side = side;
         PriceMicroPerKwh = priceMicroPerKwh;
         QuantityWh = quantityWh;
+        Participant = participant;
     }
 
     public long Id { get; }
@@ -41,4 +43,6 @@ public sealed record Order
     public uint PriceMicroPerKwh { get; }
 
     public uint QuantityWh { get; }
+
+    public long? Participant { get; }
 }

@@ -6,10 +6,17 @@ namespace MicroMarket.Market.Clearing;
 /// All orders submitted for one slot, buys and sells together, in submission order. Ids are unique
 /// across the whole book, so a fill can be reported by order id alone. Zero quantities cannot
 /// reach a book: <see cref="Order"/> already rejects them.
+/// <para>
+/// No self-trade: a participant's buys and sells must not cross (its highest buy price below its
+/// lowest sell price), the rule the contract enforces on submission. A buy fills only at or below
+/// its price and a sell only at or above its price, so a participant whose orders do not cross is
+/// never filled on both sides of one slot: it never trades with itself, and no self-matched volume
+/// enters the clearing price or volume. Orders without a participant are not checked.
+/// </para>
 /// </summary>
 public sealed class OrderBook
 {
-    /// <exception cref="ArgumentException">An order is null or two orders share an id.</exception>
+    /// <exception cref="ArgumentException">An order is null, two orders share an id, or a participant's orders cross.</exception>
     public OrderBook(params IEnumerable<Order> orders)
     {
         ArgumentNullException.ThrowIfNull(orders);
@@ -25,6 +32,17 @@ public sealed class OrderBook
             {
                 throw new ArgumentException(
                     $"Order id {order.Id} appears more than once; ids must be unique across the slot's buys and sells.",
+                    nameof(orders));
+            }
+        }
+        foreach (var participant in all.Where(o => o.Participant is not null).GroupBy(o => o.Participant))
+        {
+            var highestBuy = participant.Where(o => o.Side == OrderSide.Buy).Max(o => (uint?)o.PriceMicroPerKwh);
+            var lowestSell = participant.Where(o => o.Side == OrderSide.Sell).Min(o => (uint?)o.PriceMicroPerKwh);
+            if (highestBuy >= lowestSell)
+            {
+                throw new ArgumentException(
+                    $"Participant {participant.Key} buys at {highestBuy} and sells at {lowestSell}: a participant's buys must be priced below its sells (its orders never trade with each other).",
                     nameof(orders));
             }
         }

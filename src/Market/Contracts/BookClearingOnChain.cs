@@ -12,9 +12,9 @@ namespace MicroMarket.Market.Contracts;
 /// gate passed, the slot cleared, and every fill read back from the contract.
 /// <para>
 /// The book's ids are arbitrary; the contract's ids are unit &lt;&lt; 3 | side &lt;&lt; 2 | step. Orders
-/// are placed in ascending id order, four per unit and side (unit k takes buys 4k..4k+3 and sells
-/// 4k..4k+3), so the contract's id order on each side is the book's id order and every tie-break
-/// of the rule is decided the same way.
+/// are placed in ascending id order, four per unit, buys and sells on separate units (a unit's own
+/// buy and sell may not cross), so the contract's id order on each side is the book's id order and
+/// every tie-break of the rule is decided the same way.
 /// </para>
 /// </summary>
 public static class BookClearingOnChain
@@ -31,33 +31,28 @@ public static class BookClearingOnChain
     public static async Task<ClearingResult> ClearAsync(MarketClient market, EthKey operatorKey, OrderBook book, CancellationToken cancellationToken = default)
     {
         var p = market.Parameters;
-        var buys = book.Orders.Where(o => o.Side == OrderSide.Buy).OrderBy(o => o.Id).ToList();
-        var sells = book.Orders.Where(o => o.Side == OrderSide.Sell).OrderBy(o => o.Id).ToList();
-        var unitCount = (Math.Max(buys.Count, sells.Count) + OrderCurve.MaxSteps - 1) / OrderCurve.MaxSteps;
         var firstUnit = await market.UnitCountAsync().ConfigureAwait(false) + 1;
         var placements = new Dictionary<long, long>(); // contract order id -> book order id
-        var units = Enumerable.Range(0, unitCount).Select(k =>
-        {
-            var index = firstUnit + (uint)k;
-            var buy = Place(buys, k, index, OrderSide.Buy, placements);
-            var sell = Place(sells, k, index, OrderSide.Sell, placements);
-            return (Index: index, Trader: EthKey.Derive($"book-{market.MarketAddress}", k), Buy: buy, Sell: sell);
-        }).ToList();
-        if (unitCount == 0)
+        // Buys and sells go to separate units (buy units first): a unit's own buy and sell must not cross.
+        var units = Units(book, OrderSide.Buy, firstUnit, placements);
+        units.AddRange(Units(book, OrderSide.Sell, firstUnit + (uint)units.Count, placements));
+        if (units.Count == 0)
         {
             return ClearingResult.NoTrade;
         }
+        var traders = units.Select((u, k) => EthKey.Derive($"book-{market.MarketAddress}", k)).ToList();
 
         var now = await market.Chain.GetLatestTimestampAsync().ConfigureAwait(false) + 1;
-        await market.Chain.SetBalancesAsync(units.Select(u => u.Trader.Address), BigInteger.Pow(10, 24)).ConfigureAwait(false);
+        await market.Chain.SetBalancesAsync(traders.Select(t => t.Address), BigInteger.Pow(10, 24)).ConfigureAwait(false);
         await SucceedAsync(market, now, [market.RegisterUnits(operatorKey, units.Select(u => new UnitRegistration(
-            $"book-{u.Index}", UnitKind.Load, u.Trader.Address, operatorKey.Address, "book", false, uint.MaxValue, 0)).ToList())], cancellationToken).ConfigureAwait(false);
-        var funded = units.Where(u => !u.Buy.IsEmpty).Select(u => (u.Index, u.Trader, Micro: CeilDiv(u.Buy.ValueNano, MarketClient.NanoPerMicro))).ToList();
+            $"book-{u.Index}", UnitKind.Load, traders[(int)(u.Index - firstUnit)].Address, operatorKey.Address, "book", false, uint.MaxValue, 0)).ToList())], cancellationToken).ConfigureAwait(false);
+        var funded = units.Select(u => (u.Index, Trader: traders[(int)(u.Index - firstUnit)],
+            Micro: CeilDiv(u.Curve.CollateralNano(u.Side, p.PriceCapMicroPerKwh), MarketClient.NanoPerMicro))).Where(u => u.Micro > 0).ToList();
         await SucceedAsync(market, now, funded.Select(u => market.MintTokens(operatorKey, u.Trader.Address, u.Micro)).ToList(), cancellationToken).ConfigureAwait(false);
         await SucceedAsync(market, now, funded.Select(u => market.ApproveEscrow(u.Trader, u.Micro)).ToList(), cancellationToken).ConfigureAwait(false);
         await SucceedAsync(market, now, funded.Select(u => market.Deposit(u.Trader, u.Index, u.Micro)).ToList(), cancellationToken).ConfigureAwait(false);
-        await SucceedAsync(market, now, units.Select(u => market.SubmitDayAhead(u.Trader, u.Index, 0,
-            SlotZero(u.Buy, p.SlotsPerDay), SlotZero(u.Sell, p.SlotsPerDay))).ToList(), cancellationToken).ConfigureAwait(false);
+        await SucceedAsync(market, now, units.Select(u => market.SubmitDayAhead(traders[(int)(u.Index - firstUnit)], u.Index, 0,
+            u.Side == OrderSide.Buy ? SlotZero(u.Curve, p.SlotsPerDay) : null, u.Side == OrderSide.Sell ? SlotZero(u.Curve, p.SlotsPerDay) : null)).ToList(), cancellationToken).ConfigureAwait(false);
         await SucceedAsync(market, Math.Max(now, p.DayAheadGate(0)), [market.Clear(operatorKey, MarketStage.DayAhead, 0, 1)], cancellationToken).ConfigureAwait(false);
 
         var result = (await market.ResultsAsync(MarketStage.DayAhead, 0, 1).ConfigureAwait(false))[0];
@@ -70,10 +65,17 @@ public static class BookClearingOnChain
         var fills = new List<Fill>();
         foreach (var (unit, output) in units.Zip(stepFills))
         {
-            AddFills(fills, output.BuyWh, unit.Index, OrderSide.Buy, placements);
-            AddFills(fills, output.SellWh, unit.Index, OrderSide.Sell, placements);
+            AddFills(fills, unit.Side == OrderSide.Buy ? output.BuyWh : output.SellWh, unit.Index, unit.Side, placements);
         }
         return new ClearingResult(result.Price, result.VolumeWh, fills);
+    }
+
+    /// <summary>One side's orders in ascending id order, four per unit, so the contract's id order on the side is the book's.</summary>
+    private static List<(uint Index, OrderSide Side, OrderCurve Curve)> Units(OrderBook book, OrderSide side, uint firstIndex, Dictionary<long, long> placements)
+    {
+        var orders = book.Orders.Where(o => o.Side == side).OrderBy(o => o.Id).ToList();
+        return Enumerable.Range(0, (orders.Count + OrderCurve.MaxSteps - 1) / OrderCurve.MaxSteps)
+            .Select(k => (firstIndex + (uint)k, side, Place(orders, k, firstIndex + (uint)k, side, placements))).ToList();
     }
 
     private static OrderCurve Place(List<Order> side, int unitOffset, uint unitIndex, OrderSide orderSide, Dictionary<long, long> placements)

@@ -22,6 +22,9 @@ public sealed record UnitRegistration(
     uint MaxWhPerSlot,
     BigInteger MarginNano);
 
+/// <summary>The grid operator's order to a unit in a slot: its export curtailed, or its import shed, by this much (Wh).</summary>
+public sealed record OperatorInstruction(uint Unit, uint CurtailedWh, uint ShedWh);
+
 /// <summary>
 /// The C# side of the deployed market and its settlement token. Builders return
 /// <see cref="TxRequest"/>s so callers batch many participants' transactions into one block through
@@ -72,6 +75,24 @@ public sealed class MarketClient
     public TxRequest RegisterUnits(ITransactionSigner operatorKey, IReadOnlyList<UnitRegistration> units) =>
         Market(operatorKey, new RegisterUnitsFunction { Specs = units.Select(ToSpec).ToList() }, $"register {units.Count} unit(s)");
 
+    /// <summary>Step 1 of a key rotation (the operator): the unit's new trading and meter keys, pending the new trader's acceptance.</summary>
+    public TxRequest ProposeKeys(ITransactionSigner operatorKey, uint unit, string trader, string meter) =>
+        Market(operatorKey, new ProposeKeysFunction { Unit = unit, Trader = trader, Meter = meter }, $"propose keys of unit {unit}");
+
+    /// <summary>Step 2 of a key rotation: the proposed trader accepts.</summary>
+    public TxRequest AcceptKeys(ITransactionSigner newTrader, uint unit) =>
+        Market(newTrader, new AcceptKeysFunction { Unit = unit }, $"accept keys of unit {unit}");
+
+    public TxRequest SuspendUnit(ITransactionSigner operatorKey, uint unit) =>
+        Market(operatorKey, new SuspendUnitFunction { Unit = unit }, $"suspend unit {unit}");
+
+    public TxRequest ReinstateUnit(ITransactionSigner operatorKey, uint unit) =>
+        Market(operatorKey, new ReinstateUnitFunction { Unit = unit }, $"reinstate unit {unit}");
+
+    /// <summary>Pays the unit what the claims fund holds of its claim on the balance-responsible party.</summary>
+    public TxRequest CollectClaim(ITransactionSigner caller, uint unit) =>
+        Market(caller, new CollectClaimFunction { Unit = unit }, $"collect the claim of unit {unit}");
+
     public TxRequest MintTokens(ITransactionSigner issuer, string to, BigInteger microUnits) =>
         Token(issuer, new MintFunction { To = to, Amount = microUnits }, $"mint {microUnits} to {to}");
 
@@ -84,10 +105,10 @@ public sealed class MarketClient
     public TxRequest Deposit(ITransactionSigner from, uint unit, BigInteger microUnits) => Deposit(unit, microUnits).By(from);
 
     public TxIntent Deposit(uint unit, BigInteger microUnits) =>
-        MarketIntent(new DepositFunction { Unit = unit, Amount = microUnits }, $"deposit {microUnits} for unit {unit}");
+        MarketIntent(new DepositFunction { Unit = unit, AmountMicro = microUnits }, $"deposit {microUnits} for unit {unit}");
 
     public TxRequest Withdraw(ITransactionSigner trader, uint unit, BigInteger microUnits, string to) =>
-        Market(trader, new WithdrawFunction { Unit = unit, Amount = microUnits, To = to }, $"withdraw {microUnits} of unit {unit}");
+        Market(trader, new WithdrawFunction { Unit = unit, AmountMicro = microUnits, To = to }, $"withdraw {microUnits} of unit {unit}");
 
     /// <summary>Day-ahead orders for every slot of <paramref name="day"/>; a null or empty side means no orders of that side.</summary>
     public TxRequest SubmitDayAhead(ITransactionSigner trader, uint unit, uint day, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
@@ -145,6 +166,17 @@ public sealed class MarketClient
     public TxRequest Settle(ITransactionSigner caller, uint slot, IReadOnlyList<uint> units) =>
         Market(caller, new SettleFunction { Slot = slot, Units = units.ToList() }, $"settle slot {slot} for {units.Count} unit(s)", 200_000 + 80_000L * units.Count);
 
+    /// <summary>
+    /// Records the grid operator's curtailment and shedding orders of a slot. Gas bound per item: a
+    /// cold unit and record read, the record's write and the event stay under 40 000.
+    /// </summary>
+    public TxRequest RecordInstructions(ITransactionSigner operatorKey, uint slot, IReadOnlyList<OperatorInstruction> instructions) =>
+        Market(operatorKey, new RecordInstructionsFunction
+        {
+            Slot = slot,
+            Items = instructions.Select(i => new Instruction { Unit = i.Unit, CurtailedWh = i.CurtailedWh, ShedWh = i.ShedWh }).ToList(),
+        }, $"record {instructions.Count} instruction(s) of slot {slot}", 100_000 + 40_000L * instructions.Count);
+
     // ------------------------------------------------------------------ queries
 
     public async Task<TOutput> QueryAsync<TFunction, TOutput>(TFunction function, string? contract = null)
@@ -200,6 +232,13 @@ public sealed class MarketClient
     {
         var output = await QueryAsync<StepFillsFunction, StepFillsOutputDTO>(new() { Stage = (byte)stage, Slot = slot, Unit = unit }).ConfigureAwait(false);
         return (output.BuyWh, output.SellWh);
+    }
+
+    /// <summary>The slot's short, long and reference imbalance prices as the contract computes them (both auctions must be cleared).</summary>
+    public async Task<Settlement.ImbalancePrices> ImbalancePricesAsync(uint slot)
+    {
+        var p = await QueryAsync<ImbalancePricesFunction, ImbalancePricesOutputDTO>(new() { Slot = slot }).ConfigureAwait(false);
+        return new((uint)p.ShortPrice, (uint)p.LongPrice, (uint)p.ReferencePrice);
     }
 
     public async Task<Account> AccountAsync(uint unit) =>
@@ -259,6 +298,10 @@ public sealed class MarketClient
         PriceCap = p.PriceCapMicroPerKwh,
         ImbalancePenaltyBps = p.ImbalancePenaltyBps,
         ImbalanceFallbackPrice = p.ImbalanceFallbackPriceMicroPerKwh,
+        ImbalanceMinVolumeWh = p.ImbalanceMinVolumeWh,
+        ShortPriceFloor = p.ShortPriceFloorMicroPerKwh,
+        LongPriceCap = p.EffectiveLongPriceCapMicroPerKwh,
+        MissingReadingFeeNano = p.MissingReadingFeeNano,
     };
 
     private static List<BigInteger> Pack(IReadOnlyList<OrderCurve>? curves, int slotsPerPeriod)

@@ -37,8 +37,23 @@ public sealed record OrderCurve
 
     public ulong TotalWh => Steps.Aggregate(0UL, (sum, s) => sum + s.QuantityWh);
 
-    /// <summary>Price x quantity over the steps in nano-tokens: what a buy curve locks as collateral.</summary>
-    public BigInteger ValueNano => Steps.Aggregate(BigInteger.Zero, (sum, s) => sum + (BigInteger)s.PriceMicroPerKwh * s.QuantityWh);
+    /// <summary>
+    /// What the curve locks as collateral in nano-tokens, as contracts/src/libraries/OrderCurve.sol
+    /// computes it: a buy step price x quantity, a sell step (<paramref name="sellCapMicroPerKwh"/> -
+    /// price) x quantity (the price cap; 0 for the balance-responsible party, whose sells lock nothing).
+    /// </summary>
+    public BigInteger CollateralNano(OrderSide side, uint sellCapMicroPerKwh) => side == OrderSide.Buy
+        ? Steps.Aggregate(BigInteger.Zero, (sum, s) => sum + (BigInteger)s.PriceMicroPerKwh * s.QuantityWh)
+        : sellCapMicroPerKwh == 0 ? BigInteger.Zero
+        : Steps.Aggregate(BigInteger.Zero, (sum, s) => sum + ((BigInteger)sellCapMicroPerKwh - s.PriceMicroPerKwh) * s.QuantityWh);
+
+    /// <summary>
+    /// Whether a unit's buy curve and sell curve for one slot cross (highest buy price at or above
+    /// the lowest sell price): the market rejects such a pair, because its buy and sell could only
+    /// trade with each other.
+    /// </summary>
+    public static bool Cross(OrderCurve buy, OrderCurve sell) =>
+        !buy.IsEmpty && !sell.IsEmpty && buy.Steps.Max(s => s.PriceMicroPerKwh) >= sell.Steps.Min(s => s.PriceMicroPerKwh);
 
     public bool Equals(OrderCurve? other) => other is not null && Steps.SequenceEqual(other.Steps);
 
@@ -49,7 +64,7 @@ public sealed record OrderCurve
 
     /// <summary>The orders this curve places for <paramref name="unit"/> in one slot, with their contract ids.</summary>
     public IEnumerable<Order> ToOrders(uint unit, OrderSide side) =>
-        Steps.Select((s, k) => new Order(OrderIds.Of(unit, side, k), side, s.PriceMicroPerKwh, s.QuantityWh));
+        Steps.Select((s, k) => new Order(OrderIds.Of(unit, side, k), side, s.PriceMicroPerKwh, s.QuantityWh, unit));
 
     public BigInteger Pack()
     {

@@ -36,6 +36,16 @@ public sealed class ClearingDomainTests
     }
 
     [Fact]
+    public void A_book_rejects_a_participants_crossing_buy_and_sell()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new OrderBook(
+            new Order(1, OrderSide.Buy, 100, 1, participant: 4), new Order(2, OrderSide.Sell, 100, 1, participant: 4)));
+        Assert.Contains("Participant 4 buys at 100 and sells at 100", error.Message, StringComparison.Ordinal);
+        // Another participant's sell at that price, or the same participant's dearer sell, is fine.
+        _ = new OrderBook(new Order(1, OrderSide.Buy, 100, 1, 4), new Order(2, OrderSide.Sell, 100, 1, 5), new Order(3, OrderSide.Sell, 101, 1, 4));
+    }
+
+    [Fact]
     public void A_book_rejects_a_null_order()
     {
         Assert.Throws<ArgumentException>(() => new OrderBook(Buy(1, 100, 1), null!));

@@ -29,6 +29,25 @@ public sealed class OrderBookCsvTests
     }
 
     [Fact]
+    public void Reads_and_writes_participants()
+    {
+        var text = "id,side,price,quantity,participant\n1,buy,120,10,7\n2,sell,130,8,7\n3,sell,100,5,2\n";
+        var book = Read(text);
+        Assert.Equal([7L, 7L, 2L], book.Orders.Select(o => o.Participant!.Value));
+        using var written = new StringWriter();
+        OrderBookCsv.Write(book, written);
+        Assert.Equal(text, written.ToString());
+    }
+
+    [Fact]
+    public void Rejects_a_participant_whose_buys_and_sells_cross_at_the_later_line()
+    {
+        var error = Assert.Throws<OrderBookFormatException>(() => Read("id,side,price,quantity,participant\n1,sell,120,10,7\n2,buy,100,5,2\n3,buy,120,8,7\n"));
+        Assert.Equal((4, "price"), (error.LineNumber, error.Field));
+        Assert.Contains("participant 7 buys at 120 (line 4) and sells at 120 (line 2)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_header_alone_is_an_empty_book()
     {
         Assert.Empty(Read("id,side,price,quantity\n").Orders);
@@ -36,9 +55,9 @@ public sealed class OrderBookCsvTests
 
     [Theory]
     [InlineData("", 1, null, "the file is empty; expected the header 'id,side,price,quantity'")]
-    [InlineData("id,side,price\n1,buy,1,1\n", 1, null, "expected the header 'id,side,price,quantity', found 'id,side,price'")]
-    [InlineData("ID,side,price,quantity\n", 1, null, "expected the header 'id,side,price,quantity', found 'ID,side,price,quantity'")]
-    [InlineData("1,buy,1,1\n", 1, null, "expected the header 'id,side,price,quantity', found '1,buy,1,1'")]
+    [InlineData("id,side,price\n1,buy,1,1\n", 1, null, "expected the header 'id,side,price,quantity' or 'id,side,price,quantity,participant', found 'id,side,price'")]
+    [InlineData("ID,side,price,quantity\n", 1, null, "expected the header 'id,side,price,quantity' or 'id,side,price,quantity,participant', found 'ID,side,price,quantity'")]
+    [InlineData("1,buy,1,1\n", 1, null, "expected the header 'id,side,price,quantity' or 'id,side,price,quantity,participant', found '1,buy,1,1'")]
     [InlineData("id,side,price,quantity\n1,buy,1,1\n\n2,sell,1,1\n", 3, null, "blank line; every line after the header must be an order")]
     [InlineData("id,side,price,quantity\n\n", 2, null, "blank line; every line after the header must be an order")]
     [InlineData("id,side,price,quantity\n1,buy,1,1\n\n", 3, null, "blank line; every line after the header must be an order")]

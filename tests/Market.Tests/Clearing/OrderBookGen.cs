@@ -35,6 +35,35 @@ internal static class OrderBookGen
         select new OrderBook(rows.Select((row, i) =>
             new Order(ids[i], row.Item1 ? OrderSide.Buy : OrderSide.Sell, row.Item2, row.Item3)));
 
+    /// <summary>
+    /// Books whose orders belong to a few participants (so many share one), each participant's buys
+    /// priced below its sells as the market requires: orders that would cross are left out.
+    /// </summary>
+    public static Gen<OrderBook> BooksWithParticipants { get; } =
+        from book in Books
+        from participants in Gen.Int[0, 5].Array[book.Orders.Length]
+        select new OrderBook(WithoutCrossing(book.Orders.Select((o, i) =>
+            new Order(o.Id, o.Side, o.PriceMicroPerKwh, o.QuantityWh, participants[i])).ToList()));
+
+    /// <summary>Keeps, per participant, the orders on the side of the first order's price that do not cross it.</summary>
+    private static IEnumerable<Order> WithoutCrossing(List<Order> orders)
+    {
+        var split = new Dictionary<long, uint>();
+        foreach (var order in orders)
+        {
+            var participant = order.Participant!.Value;
+            if (!split.TryGetValue(participant, out var price))
+            {
+                // Buys must be priced below the split, sells at or above it.
+                split[participant] = price = order.Side == OrderSide.Buy ? (order.PriceMicroPerKwh == uint.MaxValue ? uint.MaxValue : order.PriceMicroPerKwh + 1) : order.PriceMicroPerKwh;
+            }
+            if (order.Side == OrderSide.Buy ? order.PriceMicroPerKwh < price : order.PriceMicroPerKwh >= price)
+            {
+                yield return order;
+            }
+        }
+    }
+
     /// <summary>A failing book printed as CSV, ready to paste into a file for <c>micromarket clear</c>.</summary>
     public static string Print(OrderBook book)
     {

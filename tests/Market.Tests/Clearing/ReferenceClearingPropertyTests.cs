@@ -28,6 +28,19 @@ public sealed class ReferenceClearingPropertyTests
     }
 
     [Fact]
+    public void No_participant_trades_with_itself()
+    {
+        OrderBookGen.BooksWithParticipants.Sample(book =>
+        {
+            var result = ReferenceClearing.Clear(book);
+            var byId = book.Orders.ToDictionary(order => order.Id);
+            var twoSided = result.Fills.Select(f => byId[f.OrderId]).GroupBy(o => o.Participant)
+                .Where(g => g.Select(o => o.Side).Distinct().Count() > 1).Select(g => g.Key).ToList();
+            Assert.True(twoSided.Count == 0, $"participant(s) {string.Join(", ", twoSided)} filled on both sides");
+        }, iter: Iterations, print: OrderBookGen.Print);
+    }
+
+    [Fact]
     public void Fills_name_orders_of_the_book_and_never_exceed_their_quantity()
     {
         OrderBookGen.Books.Sample(book =>

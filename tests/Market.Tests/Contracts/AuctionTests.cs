@@ -63,20 +63,109 @@ public sealed class AuctionTests(AnvilFixture fx)
             fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, _h.EveryDaySlot(100_000, 1000), null));
         Assert.Equal((BigInteger)96 * 100_000 * 1000 + 5_000, error.RequiredNano);
         Assert.Equal(MarketHarness.Nano(1_000), error.BalanceNano);
-        // Sell orders need no collateral.
-        await _h.SucceedAsync(T, fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, null, _h.EveryDaySlot(100_000, 1000)));
+    });
+
+    [Fact]
+    public Task An_offer_locks_what_its_non_delivery_can_cost() => fx.IsolatedAsync(async () =>
+    {
+        // Finding "sell orders are free options": an offer at 0.10 can cost (cap - 0.10) per kWh
+        // if not delivered (short at up to the cap, paid at least 0.10), so that is what it locks.
+        var cap = (BigInteger)fx.Market.Parameters.PriceCapMicroPerKwh;
+        var poor = (await _h.RegisterAsync(T, new UnitSetup("poor-pv", UnitKind.Pv, DepositMicro: 1_000)))[0];
+        var error = await _h.RevertsAsync<Escrow__InsufficientCollateralError>(T,
+            fx.Market.SubmitDayAhead(poor.Trader, poor.Index, 0, null, _h.EveryDaySlot(100_000, 1000)));
+        Assert.Equal(96 * (cap - 100_000) * 1000, error.RequiredNano);
+
+        var pv = (await _h.RegisterAsync(T, new UnitSetup("pv", UnitKind.Pv)))[0];
+        await _h.SucceedAsync(T, fx.Market.SubmitDayAhead(pv.Trader, pv.Index, 0, null, _h.EveryDaySlot(100_000, 1000)));
+        Assert.Equal(96 * (cap - 100_000) * 1000, (await fx.Market.AccountAsync(pv.Index)).LockedNano);
+
+        // The balance-responsible party carries the system's balance and pays no imbalance: its offers lock nothing.
+        var slack = (await _h.RegisterAsync(T, new UnitSetup("slack", UnitKind.Slack, BalanceResponsible: true, DepositMicro: 0)))[0];
+        await _h.SucceedAsync(T, fx.Market.SubmitDayAhead(slack.Trader, slack.Index, 0, null, _h.EveryDaySlot(300_000, 5000)));
+        Assert.Equal(BigInteger.Zero, (await fx.Market.AccountAsync(slack.Index)).LockedNano);
+    });
+
+    [Fact]
+    public Task Offers_and_bids_are_capped_at_the_rating_over_both_auctions() => fx.IsolatedAsync(async () =>
+    {
+        // Finding "sell orders are free options": a broke unit offered 4 GWh in one slot.
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("battery", UnitKind.Battery, MaxWhPerSlot: 1500)))[0];
+        var over = await _h.RevertsAsync<Auction__AboveRatingError>(T,
+            fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, null, _h.EveryDaySlot(0, 4_000_000)));
+        Assert.Equal((0u, BigInteger.One, new BigInteger(4_000_000), 1500u), (over.Slot, over.Side, over.QuantityWh, over.RatingWh));
+        // Four steps count together.
+        var steps = new OrderCurve([new(10_000, 400), new(20_000, 400), new(30_000, 400), new(40_000, 301)]);
+        await _h.RevertsAsync<Auction__AboveRatingError>(T, fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, MarketHarness.Every(96, steps), null));
+
+        await _h.SucceedAsync(T, fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, _h.EveryDaySlot(100_000, 1000), _h.EveryDaySlot(200_000, 900)));
+        // Intra-day adds to the day-ahead orders of the slot, per side.
+        var hour = 3u;
+        var opens = fx.Market.Parameters.IntradayOpens(hour);
+        var buyOver = await _h.RevertsAsync<Auction__AboveRatingError>(opens,
+            fx.Market.SubmitIntraday(unit.Trader, unit.Index, hour, _h.EveryHourSlot(100_000, 501), null));
+        Assert.Equal((BigInteger.Zero, new BigInteger(1501)), (buyOver.Side, buyOver.QuantityWh));
+        var sellOver = await _h.RevertsAsync<Auction__AboveRatingError>(opens,
+            fx.Market.SubmitIntraday(unit.Trader, unit.Index, hour, null, _h.EveryHourSlot(300_000, 601)));
+        Assert.Equal((BigInteger.One, new BigInteger(1501)), (sellOver.Side, sellOver.QuantityWh));
+        await _h.SucceedAsync(opens, fx.Market.SubmitIntraday(unit.Trader, unit.Index, hour, _h.EveryHourSlot(100_000, 500), _h.EveryHourSlot(300_000, 600)));
+    });
+
+    [Fact]
+    public Task A_units_buy_and_sell_in_one_slot_must_not_cross() => fx.IsolatedAsync(async () =>
+    {
+        // Finding "imbalance price moved by a 1 Wh self-trade": one unit bought and sold 1 Wh at the
+        // cap in an empty intra-day book; crossing orders of one unit could only trade with each other.
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("mover")))[0];
+        // The highest buy step against the lowest sell step.
+        var buys = new OrderCurve([new(100_000, 10), new(250_000, 10)]);
+        var sells = new OrderCurve([new(400_000, 10), new(250_000, 10)]);
+        await _h.RevertsAsync<Auction__SelfCrossingError>(T, fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, MarketHarness.Every(96, buys), MarketHarness.Every(96, sells)));
+        // Buying below and selling above is a battery's spread: allowed.
+        await _h.SucceedAsync(T, fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, MarketHarness.Every(96, buys), _h.EveryDaySlot(250_001, 10)));
+        var cap = fx.Market.Parameters.PriceCapMicroPerKwh;
+        var opens = fx.Market.Parameters.IntradayOpens(0);
+        var error = await _h.RevertsAsync<Auction__SelfCrossingError>(opens,
+            fx.Market.SubmitIntraday(unit.Trader, unit.Index, 0, _h.EveryHourSlot(cap, 1), _h.EveryHourSlot(cap, 1)));
+        Assert.Equal((0u, new BigInteger(cap), new BigInteger(cap)), (error.Slot, error.HighestBuy, error.LowestSell));
+    });
+
+    [Fact]
+    public Task The_intraday_auction_opens_when_the_day_ahead_gate_closes() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
+        var hour = 30u; // day 1
+        var opens = fx.Market.Parameters.IntradayOpens(hour);
+        Assert.Equal(fx.Market.Parameters.DayAheadGate(1), opens);
+        var error = await _h.RevertsAsync<Auction__IntradayNotOpenError>(opens - 1,
+            fx.Market.SubmitIntraday(unit.Trader, unit.Index, hour, _h.EveryHourSlot(100_000, 10), null));
+        Assert.Equal((hour, (ulong)opens), (error.Hour, error.Opens));
+        await _h.SucceedAsync(opens, fx.Market.SubmitIntraday(unit.Trader, unit.Index, hour, _h.EveryHourSlot(100_000, 10), null));
+    });
+
+    [Fact]
+    public Task Margin_and_debt_are_checked_on_every_submission_and_suspension_stops_trading() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load", MarginNano: 1_000_000_000, DepositMicro: 1_000)))[0];
+        // Balance 1 000 000 nano below the 1 000 000 000 margin: even an order that locks nothing more is refused.
+        var error = await _h.RevertsAsync<Escrow__InsufficientCollateralError>(T, fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, null, null));
+        Assert.Equal(new BigInteger(1_000_000_000), error.RequiredNano);
+
+        var other = (await _h.RegisterAsync(T, new UnitSetup("other")))[0];
+        await _h.SucceedAsync(T, fx.Market.SuspendUnit(fx.Operator, other.Index));
+        var suspended = await _h.RevertsAsync<Registry__UnitSuspendedError>(T, fx.Market.SubmitDayAhead(other.Trader, other.Index, 0, _h.EveryDaySlot(1, 1), null));
+        Assert.Equal(other.Index, suspended.Unit);
+        // A suspended unit keeps what it holds: it withdraws its free balance.
+        await _h.SucceedAsync(T, fx.Market.Withdraw(other.Trader, other.Index, 1, other.Trader.Address));
+        await _h.RevertsAsync<Registry__NotOperatorError>(T, fx.Market.ReinstateUnit(other.Trader, other.Index));
+        await _h.SucceedAsync(T, fx.Market.ReinstateUnit(fx.Operator, other.Index));
+        await _h.SucceedAsync(T, fx.Market.SubmitDayAhead(other.Trader, other.Index, 0, _h.EveryDaySlot(1, 1), null));
     });
 
     [Fact]
     public Task Malformed_curves_are_rejected() => fx.IsolatedAsync(async () =>
     {
         var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
-        // The client refuses a wrong count itself; the contract must too.
-        Assert.Throws<ArgumentException>(() => fx.Market.SubmitIntraday(unit.Trader, unit.Index, 40, null, MarketHarness.Every(3, OrderCurve.Single(1, 1))));
-        var threeCurves = new SubmitIntradayFunction { Unit = unit.Index, Hour = 40, Buys = [], Sells = [BigInteger.One, BigInteger.One, BigInteger.One] };
-        var count = await _h.RevertsAsync<Auction__WrongCurveCountError>(T, Raw(unit, threeCurves));
-        Assert.Equal(new BigInteger(4), count.Expected);
-        Assert.Equal(new BigInteger(3), count.Actual);
 
         var cap = fx.Market.Parameters.PriceCapMicroPerKwh;
         var tooDear = _h.EveryDaySlot(100, 10).ToList();
@@ -92,16 +181,24 @@ public sealed class AuctionTests(AnvilFixture fx)
         };
         var canonical = await _h.RevertsAsync<Auction__NonCanonicalStepError>(T, Raw(unit, raw));
         Assert.Equal((3u, BigInteger.Zero), (canonical.Slot, canonical.Step));
+
+        // The client refuses a wrong count itself; the contract must too.
+        Assert.Throws<ArgumentException>(() => fx.Market.SubmitIntraday(unit.Trader, unit.Index, 20, null, MarketHarness.Every(3, OrderCurve.Single(1, 1))));
+        var threeCurves = new SubmitIntradayFunction { Unit = unit.Index, Hour = 20, Buys = [], Sells = [BigInteger.One, BigInteger.One, BigInteger.One] };
+        var count = await _h.RevertsAsync<Auction__WrongCurveCountError>(fx.Market.Parameters.IntradayOpens(20), Raw(unit, threeCurves));
+        Assert.Equal(new BigInteger(4), count.Expected);
+        Assert.Equal(new BigInteger(3), count.Actual);
     });
 
     [Fact]
-    public Task Clearing_waits_for_the_gate_happens_once_and_needs_slots() => fx.IsolatedAsync(async () =>
+    public Task Clearing_waits_for_the_gate_happens_once_and_skips_what_is_done() => fx.IsolatedAsync(async () =>
     {
         var early = await _h.RevertsAsync<Auction__GateNotClosedError>(T, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 0, 1));
         Assert.Equal((ulong)DayAheadGate, early.Gate);
         await _h.SucceedAsync(DayAheadGate, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 0, 96));
-        var again = await _h.RevertsAsync<Auction__AlreadyClearedError>(DayAheadGate + 1, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 95, 1));
-        Assert.Equal(95u, again.Slot);
+        var again = (await _h.SucceedAsync(DayAheadGate + 1, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 95, 1)))[0];
+        Assert.Equal(95u, Assert.Single(again.Events<ClearingSkippedEventDTO>()).Slot);
+        Assert.Empty(again.Events<SlotClearedEventDTO>());
         await _h.RevertsAsync<Auction__EmptyRangeError>(DayAheadGate + 1, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 0, 0));
     });
 
@@ -145,15 +242,19 @@ public sealed class AuctionTests(AnvilFixture fx)
     [Fact]
     public Task Submission_gas_limits_cover_the_worst_case() => fx.IsolatedAsync(async () =>
     {
+        // Every step of both sides, first submission (zero-to-non-zero writes); the intra-day one
+        // also reads the slot's day-ahead curves for the rating bound.
         var unit = (await _h.RegisterAsync(T, new UnitSetup("battery", UnitKind.Battery, DepositMicro: 10_000_000_000)))[0];
-        var full = new OrderCurve(Enumerable.Range(1, 4).Select(k => new OrderStep((uint)(k * 10_000), (uint)(k * 100))).ToList());
-        foreach (var request in new[]
+        var buys = new OrderCurve(Enumerable.Range(1, 4).Select(k => new OrderStep((uint)(k * 10_000), (uint)(k * 100))).ToList());
+        var sells = new OrderCurve(Enumerable.Range(1, 4).Select(k => new OrderStep((uint)(k * 10_000 + 50_000), (uint)(k * 100))).ToList());
+        var hour = 5u;
+        foreach (var (request, time) in new[]
         {
-            fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, MarketHarness.Every(96, full), MarketHarness.Every(96, full)),
-            fx.Market.SubmitIntraday(unit.Trader, unit.Index, 30, MarketHarness.Every(4, full), MarketHarness.Every(4, full)),
+            (fx.Market.SubmitDayAhead(unit.Trader, unit.Index, 0, MarketHarness.Every(96, buys), MarketHarness.Every(96, sells)), T),
+            (fx.Market.SubmitIntraday(unit.Trader, unit.Index, hour, MarketHarness.Every(4, buys), MarketHarness.Every(4, sells)), fx.Market.Parameters.IntradayOpens(hour)),
         })
         {
-            var outcome = (await _h.SucceedAsync(T, request))[0];
+            var outcome = (await _h.SucceedAsync(time, request))[0];
             Assert.True(outcome.GasUsed < request.GasLimit!.Value * 0.97, $"{request.Label}: used {outcome.GasUsed} of the {request.GasLimit} limit");
         }
     });

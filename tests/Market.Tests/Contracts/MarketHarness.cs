@@ -6,14 +6,17 @@ using MicroMarket.Market.Tests.Chain;
 
 namespace MicroMarket.Market.Tests.Contracts;
 
-/// <summary>A unit to register for a test: its id, kind, rating, margin and initial deposit.</summary>
+/// <summary>
+/// A unit to register for a test: its id, kind, rating, margin and initial deposit (default 1 000
+/// tokens: enough to back a day of offers, each sell step locking (cap - price) per kWh).
+/// </summary>
 public sealed record UnitSetup(
     string Id,
     UnitKind Kind = UnitKind.Load,
     bool BalanceResponsible = false,
     uint MaxWhPerSlot = 100_000,
     long MarginNano = 0,
-    long DepositMicro = 100_000_000);
+    long DepositMicro = 1_000_000_000);
 
 /// <summary>A registered unit with its trading and meter keys.</summary>
 public sealed record Participant(uint Index, EthKey Trader, EthKey Meter, UnitSetup Setup);

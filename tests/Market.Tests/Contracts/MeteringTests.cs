@@ -39,8 +39,27 @@ public sealed class MeteringTests(AnvilFixture fx)
         Assert.True(record.Reported);
         Assert.Equal((812UL, 3UL), (record.ImportWh, record.ExportWh));
 
-        var replay = await _h.RevertsAsync<Meter__AlreadyReportedError>(SlotEnd + 1, fx.Market.ReportReadings(fx.Operator, [reading]));
-        Assert.Equal((unit.Index, Slot), (replay.Unit, replay.Slot));
+        // A second copy is skipped, not recorded again: what is recorded stands.
+        var replay = (await _h.SucceedAsync(SlotEnd + 1, fx.Market.ReportReadings(fx.Operator, [reading with { ImportWh = 1, Signature = _h.Reading(unit, Slot, 1, 3).Signature }])))[0];
+        var skipped = Assert.Single(replay.Events<ReadingSkippedEventDTO>());
+        Assert.Equal((unit.Index, Slot), (skipped.Unit, skipped.Slot));
+        Assert.Empty(replay.Events<ReadingReportedEventDTO>());
+        Assert.Equal(812UL, (await fx.Market.MeterRecordAsync(Slot, unit.Index)).ImportWh);
+    });
+
+    [Fact]
+    public Task A_batch_survives_a_reading_relayed_first_by_someone_else() => fx.IsolatedAsync(async () =>
+    {
+        // Finding "all-or-nothing batches that anyone can pre-empt": relaying one copied reading
+        // first made the operator's 3-reading batch revert.
+        var units = await _h.RegisterAsync(T, new UnitSetup("a"), new UnitSetup("b"), new UnitSetup("c"));
+        var readings = units.Select(u => _h.Reading(u, Slot, 100, 0)).ToList();
+        var griefer = EthKey.Derive("griefer", 0);
+        await fx.FundAsync([griefer]);
+        await _h.SucceedAsync(SlotEnd, fx.Market.ReportReadings(griefer, [readings[1]]));
+        var batch = (await _h.SucceedAsync(SlotEnd, fx.Market.ReportReadings(fx.Operator, readings)))[0];
+        Assert.Equal([units[0].Index, units[2].Index], batch.Events<ReadingReportedEventDTO>().Select(e => e.Unit));
+        Assert.Equal(units[1].Index, Assert.Single(batch.Events<ReadingSkippedEventDTO>()).Unit);
     });
 
     [Fact]
@@ -83,12 +102,16 @@ public sealed class MeteringTests(AnvilFixture fx)
     });
 
     [Fact]
-    public Task A_reading_above_the_units_rating_is_rejected() => fx.IsolatedAsync(async () =>
+    public Task A_reading_above_the_units_rating_is_accepted_and_flagged() => fx.IsolatedAsync(async () =>
     {
-        var unit = (await _h.RegisterAsync(T, new UnitSetup("load", MaxWhPerSlot: 2500)))[0];
-        var error = await _h.RevertsAsync<Meter__ReadingAboveRatingError>(SlotEnd, fx.Market.ReportReadings(fx.Operator, [_h.Reading(unit, Slot, 0, 2501)]));
-        Assert.Equal((unit.Index, 2501UL, 2500u), (error.Unit, error.EnergyWh, error.MaxWhPerSlot));
-        await _h.SucceedAsync(SlotEnd, fx.Market.ReportReadings(fx.Operator, [_h.Reading(unit, Slot, 0, 2500)]));
+        // Finding "a true reading above the rating cannot be reported at all": nothing true is unreportable.
+        var units = await _h.RegisterAsync(T, new UnitSetup("load", MaxWhPerSlot: 2500), new UnitSetup("pv", UnitKind.Pv, MaxWhPerSlot: 2500));
+        var outcome = (await _h.SucceedAsync(SlotEnd, fx.Market.ReportReadings(fx.Operator,
+            [_h.Reading(units[0], Slot, 2501, 0), _h.Reading(units[1], Slot, 0, 2500)])))[0];
+        Assert.Equal(2, outcome.Events<ReadingReportedEventDTO>().Count());
+        var flagged = Assert.Single(outcome.Events<ReadingAboveRatingEventDTO>());
+        Assert.Equal((units[0].Index, 2501UL, 2500u), (flagged.Unit, flagged.ImportWh, flagged.RatingWh));
+        Assert.Equal(2501UL, (await fx.Market.MeterRecordAsync(Slot, units[0].Index)).ImportWh);
     });
 
     [Fact]

@@ -60,6 +60,42 @@ public sealed class RegistryAndEscrowTests(AnvilFixture fx)
     });
 
     [Fact]
+    public Task A_meter_key_is_never_the_trading_key() => fx.IsolatedAsync(async () =>
+    {
+        // Finding "a missing reading pays net buyers": the meter key sat in the participant's own key
+        // file, so metering was self-attested. The registry refuses a unit whose meter is its trader.
+        var error = await _h.RevertsAsync<Registry__MeterIsTraderError>(T,
+            fx.Market.RegisterUnits(fx.Operator, [Registration("self") with { MeterAddress = fx.Operator.Address }]));
+        Assert.Equal(fx.Operator.Address, error.Account, ignoreCase: true);
+    });
+
+    [Fact]
+    public Task Keys_rotate_in_two_steps_proposed_by_the_operator_and_accepted_by_the_new_trader() => fx.IsolatedAsync(async () =>
+    {
+        var unit = (await _h.RegisterAsync(T, new UnitSetup("load")))[0];
+        var (newTrader, newMeter) = (EthKey.Derive("new-trader", 0), EthKey.Derive("new-meter", 0));
+        await fx.FundAsync([newTrader]);
+        await _h.RevertsAsync<Registry__NotOperatorError>(T, fx.Market.ProposeKeys(unit.Trader, unit.Index, newTrader.Address, newMeter.Address));
+        await _h.RevertsAsync<Registry__MeterIsTraderError>(T, fx.Market.ProposeKeys(fx.Operator, unit.Index, newTrader.Address, newTrader.Address));
+        var proposed = (await _h.SucceedAsync(T, fx.Market.ProposeKeys(fx.Operator, unit.Index, newTrader.Address, newMeter.Address)))[0];
+        Assert.Equal(newMeter.Address, Assert.Single(proposed.Events<KeysProposedEventDTO>()).Meter, ignoreCase: true);
+        // Until accepted, nothing changes: the old trader still trades, the new one cannot.
+        await _h.RevertsAsync<Registry__NotTraderError>(T, fx.Market.Withdraw(newTrader, unit.Index, 1, newTrader.Address));
+        var stranger = await _h.RevertsAsync<Registry__NotProposedTraderError>(T, fx.Market.AcceptKeys(unit.Trader, unit.Index));
+        Assert.Equal(unit.Trader.Address, stranger.Caller, ignoreCase: true);
+
+        var rotated = Assert.Single((await _h.SucceedAsync(T, fx.Market.AcceptKeys(newTrader, unit.Index)))[0].Events<KeysRotatedEventDTO>());
+        Assert.Equal((unit.Trader.Address.ToLowerInvariant(), newTrader.Address.ToLowerInvariant()), (rotated.OldTrader.ToLowerInvariant(), rotated.Trader.ToLowerInvariant()));
+        await _h.RevertsAsync<Registry__NotTraderError>(T, fx.Market.Withdraw(unit.Trader, unit.Index, 1, unit.Trader.Address));
+        await _h.SucceedAsync(T, fx.Market.Withdraw(newTrader, unit.Index, 1, newTrader.Address));
+        // The proposal is used up, and readings must now come from the new meter.
+        await _h.RevertsAsync<Registry__NotProposedTraderError>(T, fx.Market.AcceptKeys(newTrader, unit.Index));
+        var slotEnd = fx.Market.Parameters.SlotEnd(0);
+        await _h.RevertsAsync<Meter__InvalidSignerError>(slotEnd, fx.Market.ReportReadings(fx.Operator, [_h.Reading(unit, 0, 1, 0)]));
+        await _h.SucceedAsync(slotEnd, fx.Market.ReportReadings(fx.Operator, [fx.Market.ReadingSigner.Sign(newMeter, unit.Index, 0, 1, 0)]));
+    });
+
+    [Fact]
     public Task There_is_one_balance_responsible_party() => fx.IsolatedAsync(async () =>
     {
         await _h.SucceedAsync(T, fx.Market.RegisterUnits(fx.Operator, [Registration("slack") with { BalanceResponsible = true }]));
@@ -71,8 +107,10 @@ public sealed class RegistryAndEscrowTests(AnvilFixture fx)
     [Fact]
     public Task The_registry_is_bounded() => fx.IsolatedAsync(async () =>
     {
-        const int max = 4096;
-        const int chunk = 512;
+        var max = (int)await fx.Market.QueryValueAsync<MAX_UNITSFunction, BigInteger>(new());
+        Assert.Equal(640, max);
+        // About 115 000 gas per registration: 128 stay under the 2^24 per-transaction cap.
+        const int chunk = 128;
         var all = Enumerable.Range(0, max).Select(i => Registration("u" + i)).ToList();
         for (var start = 0; start < max; start += chunk)
         {
@@ -110,7 +148,7 @@ public sealed class RegistryAndEscrowTests(AnvilFixture fx)
 
         var outcome = (await _h.SucceedAsync(T, fx.Market.Withdraw(unit.Trader, unit.Index, 1_234_567, unit.Trader.Address)))[0];
         var withdrawn = Assert.Single(outcome.Events<WithdrawnEventDTO>());
-        Assert.Equal(new BigInteger(1_234_567), withdrawn.Amount);
+        Assert.Equal(new BigInteger(1_234_567), withdrawn.AmountMicro);
         Assert.Equal(MarketHarness.Nano(5_000_000 - 1_234_567), (await fx.Market.AccountAsync(unit.Index)).BalanceNano);
         Assert.Equal(new BigInteger(1_234_567), await fx.Market.TokenBalanceAsync(unit.Trader.Address));
     });
@@ -148,16 +186,33 @@ public sealed class RegistryAndEscrowTests(AnvilFixture fx)
     });
 
     [Theory]
-    [InlineData(0u, 4u, "slotSeconds")]
-    [InlineData(900u, 0u, "slotsPerHour")]
-    [InlineData(900u, 61u, "slotsPerHour")]
-    public Task Bad_market_configuration_is_rejected_at_deployment(uint slotSeconds, uint slotsPerHour, string field) => fx.IsolatedAsync(async () =>
+    [InlineData("slotSeconds")]
+    [InlineData("slotsPerHour")]
+    [InlineData("intradayGateLead")]
+    [InlineData("priceFloor")]
+    [InlineData("imbalanceFallbackPrice")]
+    [InlineData("shortPriceFloor")]
+    [InlineData("longPriceCap")]
+    [InlineData("readingWindow")]
+    public Task Bad_market_configuration_is_rejected_at_deployment(string field) => fx.IsolatedAsync(async () =>
     {
-        var deployment = new MicroMarketDeployment
+        var config = new MarketConfig
         {
-            Token = fx.Market.TokenAddress,
-            Config = new MarketConfig { Genesis = 1, SlotSeconds = slotSeconds, SlotsPerHour = slotsPerHour, ReadingWindow = 900, PriceCap = 10 },
+            Genesis = 1, SlotSeconds = 900, SlotsPerHour = 4, DayAheadGateLead = 43_200, IntradayGateLead = 3_600, ReadingWindow = 900,
+            PriceFloor = 0, PriceCap = 10, ImbalanceFallbackPrice = 5, ShortPriceFloor = 5, LongPriceCap = 5,
         };
+        switch (field)
+        {
+            case "slotSeconds": config.SlotSeconds = 0; break;
+            case "slotsPerHour": config.SlotsPerHour = 61; break;
+            case "intradayGateLead": config.IntradayGateLead = 43_200; break;
+            case "priceFloor": config.PriceFloor = 11; break;
+            case "imbalanceFallbackPrice": config.ImbalanceFallbackPrice = 11; break;
+            case "shortPriceFloor": config.ShortPriceFloor = 11; break;
+            case "longPriceCap": config.LongPriceCap = 11; break;
+            default: config.ReadingWindow = 0; break;
+        }
+        var deployment = new MicroMarketDeployment { Token = fx.Market.TokenAddress, Config = config };
         var error = await _h.RevertsAsync<Market__InvalidConfigError>(T, new TxRequest(fx.Operator, null, deployment.GetDeploymentData(), Label: "deploy"));
         Assert.Equal(field, error.Field);
     });
@@ -171,10 +226,14 @@ public sealed class RegistryAndEscrowTests(AnvilFixture fx)
         var market = (await _h.SucceedAsync(T, new TxRequest(fx.Operator, null, new MicroMarketDeployment
         {
             Token = token,
-            Config = new MarketConfig { Genesis = (ulong)AnvilFixture.Genesis, SlotSeconds = 900, SlotsPerHour = 4, ReadingWindow = 900, PriceCap = 1_000_000 },
+            Config = new MarketConfig
+            {
+                Genesis = (ulong)AnvilFixture.Genesis, SlotSeconds = 900, SlotsPerHour = 4, DayAheadGateLead = 43_200, IntradayGateLead = 3_600,
+                ReadingWindow = 900, PriceCap = 1_000_000,
+            },
         }.GetDeploymentData(), Label: "deploy market on hostile token")))[0].ContractAddress!;
         var client = new MarketClient(fx.Pipeline, market, token, AnvilFixture.Parameters);
-        await _h.SucceedAsync(T, client.RegisterUnits(fx.Operator, [new UnitRegistration("victim", UnitKind.Load, trader.Address, trader.Address, "b", false, 1000, 0)]));
+        await _h.SucceedAsync(T, client.RegisterUnits(fx.Operator, [new UnitRegistration("victim", UnitKind.Load, trader.Address, fx.Operator.Address, "b", false, 1000, 0)]));
         await _h.SucceedAsync(T, new TxRequest(fx.Operator, token, new HostileMint { To = trader.Address, Amount = 1000 }.GetCallData(), Label: "mint"));
         await _h.SucceedAsync(T, new TxRequest(trader, token, new HostileApprove { Spender = market, Value = 1000 }.GetCallData(), Label: "approve"));
         await _h.SucceedAsync(T, client.Deposit(trader, 1, 1000));
@@ -184,6 +243,8 @@ public sealed class RegistryAndEscrowTests(AnvilFixture fx)
         Assert.Equal(MarketHarness.Nano(1000), (await client.AccountAsync(1)).BalanceNano);
     });
 
+    private static readonly EthKey Meter = EthKey.Derive("registry-meter", 0);
+
     private UnitRegistration Registration(string id) =>
-        new(id, UnitKind.Load, fx.Operator.Address, fx.Operator.Address, "bus", false, 1000, 0);
+        new(id, UnitKind.Load, fx.Operator.Address, Meter.Address, "bus", false, 1000, 0);
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Market.Tests.Chain;
 
@@ -9,8 +11,10 @@ namespace MicroMarket.Market.Tests.Contracts;
 /// at 0.05, the slack (BRP) 5 000 Wh at 0.30, the load buys 1 500 Wh at 0.40. V = 1 500; the
 /// slack is partly outside, so a_m = a_x = 0.30, b_x none: price 0.30; the PV sells 1 000, the
 /// slack 500. Intra-day, hour 0: the PV sells 200 at 0.05, the load buys 100 at 0.40: price 0.05
-/// (the PV is partly outside), 100 Wh. Imbalance with a 20 % penalty: short = 0.30 x 1.2 = 0.36,
-/// long = 0.05 x 0.8 = 0.04.
+/// (the PV is partly outside), 100 Wh. Imbalance reference (1 600 Wh traded, above the 1 000 Wh
+/// minimum): R = (0.30 x 1 500 + 0.05 x 100) / 1 600 = 0.284375; with a 20 % penalty short =
+/// 0.34125, long = 0.2275 (no short floor, long cap = the price cap). The PV and the load are
+/// rated 2 000 Wh per slot.
 /// </summary>
 [Collection(AnvilCollection.Name)]
 public sealed class SettlementTests(AnvilFixture fx)
@@ -21,11 +25,14 @@ public sealed class SettlementTests(AnvilFixture fx)
 
     private sealed record Market(Participant Pv, Participant Load, Participant Slack, long Cleared);
 
+    private const long Short = 341_250;
+    private const long Long = 227_500;
+
     private async Task<Market> TradeAsync(long slackDepositMicro = 100_000_000)
     {
         var units = await _h.RegisterAsync(T,
-            new UnitSetup("pv", UnitKind.Pv, MarginNano: 1_000_000),
-            new UnitSetup("load", MarginNano: 1_000_000),
+            new UnitSetup("pv", UnitKind.Pv, MaxWhPerSlot: 2000, MarginNano: 1_000_000),
+            new UnitSetup("load", MaxWhPerSlot: 2000, MarginNano: 1_000_000),
             new UnitSetup("slack", UnitKind.Slack, BalanceResponsible: true, DepositMicro: slackDepositMicro));
         var (pv, load, slack) = (units[0], units[1], units[2]);
         await _h.SucceedAsync(T,
@@ -56,25 +63,28 @@ public sealed class SettlementTests(AnvilFixture fx)
             .Events<SettledEventDTO>().ToDictionary(e => e.Unit);
 
         Assert.Equal(-(BigInteger)(1500 * 300_000L + 100 * 50_000L), settled[m.Load.Index].TradeNano);
-        Assert.Equal(-(BigInteger)(100 * 360_000L), settled[m.Load.Index].ImbalanceNano);
+        Assert.Equal(-(BigInteger)(100 * Short), settled[m.Load.Index].ImbalanceNano);
         Assert.Equal(new BigInteger(-100), settled[m.Load.Index].DeviationWh);
         Assert.Equal((BigInteger)(1000 * 300_000L + 100 * 50_000L), settled[m.Pv.Index].TradeNano);
-        Assert.Equal(-(BigInteger)(50 * 360_000L), settled[m.Pv.Index].ImbalanceNano);
+        Assert.Equal(-(BigInteger)(50 * Short), settled[m.Pv.Index].ImbalanceNano);
         Assert.Equal((BigInteger)(500 * 300_000L), settled[m.Slack.Index].TradeNano);
         Assert.Equal(BigInteger.Zero, settled[m.Slack.Index].ImbalanceNano);
+        Assert.All(settled.Values, e => Assert.Equal(BigInteger.Zero, e.FeeNano));
 
         var after = await Balances(m);
-        Assert.Equal(-(BigInteger)491_000_000, after[0] - before[0]); // load
-        Assert.Equal((BigInteger)287_000_000, after[1] - before[1]); // pv
-        Assert.Equal((BigInteger)204_000_000, after[2] - before[2]); // slack: 150 M trade + 54 M imbalance
+        Assert.Equal(-(BigInteger)489_125_000, after[0] - before[0]); // load: 455 M trade + 34.125 M imbalance
+        Assert.Equal((BigInteger)287_937_500, after[1] - before[1]); // pv: 305 M trade - 17.0625 M imbalance
+        Assert.Equal((BigInteger)201_187_500, after[2] - before[2]); // slack: 150 M trade + 51.1875 M imbalance
         Assert.Equal(BigInteger.Zero, await fx.Market.ClearingHouseNanoAsync());
-        // The slot's collateral is released: 0.40 x 1 500 day-ahead + 0.40 x 100 intra-day.
+        // The slot's collateral is released: 0.40 x 1 500 day-ahead + 0.40 x 100 intra-day for the
+        // load; (cap - 0.05) x (1 000 + 200) for the PV's offers.
         Assert.Equal(lockedBefore - 640_000_000, (await fx.Market.AccountAsync(m.Load.Index)).LockedNano);
-        Assert.Equal((360_000, 40_000), await ImbalancePrices(0));
+        Assert.Equal((BigInteger)(3_000_000 - 50_000) * 1200, settled[m.Pv.Index].ReleasedNano);
+        Assert.Equal((Short, Long), await ImbalancePrices(0));
     });
 
     [Fact]
-    public Task A_missing_reading_counts_as_nothing_metered_once_the_window_closes() => fx.IsolatedAsync(async () =>
+    public Task A_missing_reading_is_the_worst_case_once_the_window_closes() => fx.IsolatedAsync(async () =>
     {
         var m = await TradeAsync();
         const uint slot = 2;
@@ -84,24 +94,97 @@ public sealed class SettlementTests(AnvilFixture fx)
         var settled = (await _h.SucceedAsync(P.ReadingDeadline(slot), fx.Market.Settle(fx.Operator, slot, [m.Pv.Index, m.Load.Index])))[0]
             .Events<SettledEventDTO>().ToDictionary(e => e.Unit);
         Assert.All(settled.Values, e => Assert.True(e.ReadingMissing));
-        // The PV sold 1 100 Wh it is deemed not to have delivered: short at 0.36.
-        Assert.Equal(-(BigInteger)(1100 * 360_000L), settled[m.Pv.Index].ImbalanceNano);
-        // The load bought 1 600 Wh it is deemed not to have taken: long at 0.04.
-        Assert.Equal((BigInteger)(1600 * 40_000L), settled[m.Load.Index].ImbalanceNano);
+        Assert.All(settled.Values, e => Assert.Equal(new BigInteger(P.MissingReadingFeeNano), e.FeeNano));
+        // Deemed: imported the 2 000 Wh rating, exported nothing. The PV sold 1 100 Wh: short 3 100.
+        Assert.Equal(new BigInteger(-3100), settled[m.Pv.Index].DeviationWh);
+        Assert.Equal(-(BigInteger)(3100 * Short), settled[m.Pv.Index].ImbalanceNano);
+        // The load bought 1 600 Wh: short 400, never a long payout for withholding its reading.
+        Assert.Equal(new BigInteger(-400), settled[m.Load.Index].DeviationWh);
+        Assert.Equal(-(BigInteger)(400 * Short), settled[m.Load.Index].ImbalanceNano);
     });
 
     [Fact]
-    public Task A_slot_settles_once_per_unit() => fx.IsolatedAsync(async () =>
+    public Task Withholding_a_reading_never_pays() => fx.IsolatedAsync(async () =>
+    {
+        // Finding "a missing reading pays net buyers": the same 1 000 Wh cost an honest load
+        // 350 000 000 nano and a load that withheld its reading 70 000 000.
+        var units = await _h.RegisterAsync(T,
+            new UnitSetup("honest", MaxWhPerSlot: 2000), new UnitSetup("withholder", MaxWhPerSlot: 2000),
+            new UnitSetup("slack", UnitKind.Slack, BalanceResponsible: true, MaxWhPerSlot: 10_000));
+        await _h.SucceedAsync(T,
+            fx.Market.SubmitDayAhead(units[0].Trader, units[0].Index, 0, _h.EveryDaySlot(400_000, 1000), null),
+            fx.Market.SubmitDayAhead(units[1].Trader, units[1].Index, 0, _h.EveryDaySlot(400_000, 1000), null),
+            fx.Market.SubmitDayAhead(units[2].Trader, units[2].Index, 0, null, _h.EveryDaySlot(300_000, 5000)));
+        await _h.SucceedAsync(P.IntradayGate(0), fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 0, 4), fx.Market.Clear(fx.Operator, MarketStage.Intraday, 0, 4));
+        // Both took 1 000 Wh; the withholder's meter reports nothing. Any true reading up to the
+        // rating would have cost it no more than the deemed one.
+        await _h.SucceedAsync(P.SlotEnd(0), fx.Market.ReportReadings(fx.Operator, [_h.Reading(units[0], 0, 1000, 0)]));
+        var paid = (await _h.SucceedAsync(P.ReadingDeadline(0), fx.Market.Settle(fx.Operator, 0, [units[0].Index, units[1].Index])))[0]
+            .Events<SettledEventDTO>().ToDictionary(e => e.Unit, e => -(e.TradeNano + e.ImbalanceNano) + e.FeeNano);
+        Assert.Equal(new BigInteger(300_000_000), paid[units[0].Index]);
+        Assert.True(paid[units[1].Index] > paid[units[0].Index], $"withholder paid {paid[units[1].Index]}, honest {paid[units[0].Index]}");
+    });
+
+    [Fact]
+    public Task A_slot_settles_once_per_unit_and_repeats_are_skipped() => fx.IsolatedAsync(async () =>
     {
         var m = await TradeAsync();
         var end = P.SlotEnd(1);
         await _h.SucceedAsync(end, fx.Market.ReportReadings(fx.Operator, [_h.Reading(m.Load, 1, 1600, 0)]));
         await _h.SucceedAsync(end, fx.Market.Settle(fx.Operator, 1, [m.Load.Index]));
-        var error = await _h.RevertsAsync<Settlement__AlreadySettledError>(end, fx.Market.Settle(fx.Operator, 1, [m.Load.Index]));
-        Assert.Equal((m.Load.Index, 1u), (error.Unit, error.Slot));
-        // Listing a unit twice in one call is caught too.
-        var pvEnd = P.ReadingDeadline(3);
-        await _h.RevertsAsync<Settlement__AlreadySettledError>(pvEnd, fx.Market.Settle(fx.Operator, 3, [m.Pv.Index, m.Pv.Index]));
+        var balance = (await fx.Market.AccountAsync(m.Load.Index)).BalanceNano;
+        var again = (await _h.SucceedAsync(end, fx.Market.Settle(fx.Operator, 1, [m.Load.Index])))[0];
+        Assert.Equal((m.Load.Index, 1u), (Assert.Single(again.Events<SettlementSkippedEventDTO>()).Unit, 1u));
+        Assert.Empty(again.Events<SettledEventDTO>());
+        Assert.Equal(balance, (await fx.Market.AccountAsync(m.Load.Index)).BalanceNano);
+        // Listing a unit twice in one call settles it once.
+        var twice = (await _h.SucceedAsync(P.ReadingDeadline(3), fx.Market.Settle(fx.Operator, 3, [m.Pv.Index, m.Pv.Index])))[0];
+        Assert.Single(twice.Events<SettledEventDTO>());
+        Assert.Single(twice.Events<SettlementSkippedEventDTO>());
+    });
+
+    [Fact]
+    public Task A_batch_survives_units_settled_first_by_someone_else() => fx.IsolatedAsync(async () =>
+    {
+        // Finding "all-or-nothing batches that anyone can pre-empt", settlement.
+        var m = await TradeAsync();
+        var griefer = EthKey.Derive("griefer", 1);
+        await fx.FundAsync([griefer]);
+        var deadline = P.ReadingDeadline(0);
+        await _h.SucceedAsync(deadline, fx.Market.Settle(griefer, 0, [m.Load.Index]));
+        var batch = (await _h.SucceedAsync(deadline, fx.Market.Settle(fx.Operator, 0, [m.Pv.Index, m.Load.Index, m.Slack.Index])))[0];
+        Assert.Equal([m.Pv.Index, m.Slack.Index], batch.Events<SettledEventDTO>().Select(e => e.Unit));
+        Assert.Equal(m.Load.Index, Assert.Single(batch.Events<SettlementSkippedEventDTO>()).Unit);
+        Assert.Equal(0u, Assert.Single(batch.Events<SlotClosedEventDTO>()).Slot);
+    });
+
+    [Fact]
+    public Task Operator_ordered_curtailment_and_shedding_are_not_imbalance() => fx.IsolatedAsync(async () =>
+    {
+        var m = await TradeAsync();
+        var end = P.SlotEnd(0);
+        // The PV was curtailed by 400 Wh of its 1 100 sold and delivered 700; the load was shed by
+        // 300 Wh of its 1 600 bought and took 1 300. Only the unexplained rest is imbalance.
+        await _h.SucceedAsync(P.SlotStart(0), fx.Market.RecordInstructions(fx.Operator, 0,
+            [new(m.Pv.Index, 400, 0), new(m.Load.Index, 0, 250)]));
+        await _h.SucceedAsync(end, fx.Market.ReportReadings(fx.Operator, [_h.Reading(m.Pv, 0, 0, 700), _h.Reading(m.Load, 0, 1300, 0)]));
+        var settled = (await _h.SucceedAsync(end, fx.Market.Settle(fx.Operator, 0, [m.Pv.Index, m.Load.Index])))[0]
+            .Events<SettledEventDTO>().ToDictionary(e => e.Unit);
+        Assert.Equal(BigInteger.Zero, settled[m.Pv.Index].DeviationWh);
+        Assert.Equal(BigInteger.Zero, settled[m.Pv.Index].ImbalanceNano);
+        Assert.Equal(new BigInteger(50), settled[m.Load.Index].DeviationWh);
+        Assert.Equal((BigInteger)(50 * Long), settled[m.Load.Index].ImbalanceNano);
+        // Instructions never turn a deviation around, and only the operator gives them.
+        await _h.RevertsAsync<Registry__NotOperatorError>(P.SlotStart(1), fx.Market.RecordInstructions(m.Pv.Trader, 1, [new(m.Pv.Index, 100, 0)]));
+        await _h.RevertsAsync<Instruction__AboveRatingError>(P.SlotStart(1), fx.Market.RecordInstructions(fx.Operator, 1, [new(m.Pv.Index, 2001, 0)]));
+        await _h.RevertsAsync<Instruction__SlotNotStartedError>(P.SlotStart(1), fx.Market.RecordInstructions(fx.Operator, 2, [new(m.Pv.Index, 10, 0)]));
+        await _h.SucceedAsync(P.SlotEnd(1), fx.Market.RecordInstructions(fx.Operator, 1, [new(m.Pv.Index, 2000, 0)]),
+            fx.Market.ReportReadings(fx.Operator, [_h.Reading(m.Pv, 1, 0, 1300)]));
+        var over = Assert.Single((await _h.SucceedAsync(P.SlotEnd(1), fx.Market.Settle(fx.Operator, 1, [m.Pv.Index])))[0].Events<SettledEventDTO>());
+        Assert.Equal(new BigInteger(200), over.DeviationWh);
+        // An instruction for a settled unit is skipped.
+        var late = (await _h.SucceedAsync(P.SlotEnd(1), fx.Market.RecordInstructions(fx.Operator, 1, [new(m.Pv.Index, 5, 0)])))[0];
+        Assert.Single(late.Events<InstructionSkippedEventDTO>());
     });
 
     [Fact]
@@ -125,15 +208,48 @@ public sealed class SettlementTests(AnvilFixture fx)
     });
 
     [Fact]
-    public Task An_underfunded_balance_responsible_party_cannot_pay_a_long_imbalance() => fx.IsolatedAsync(async () =>
+    public Task Trade_settlement_never_waits_for_the_balance_responsible_partys_solvency() => fx.IsolatedAsync(async () =>
     {
+        // Finding "settlement hostage to the BRP's free balance": a long payout above the BRP's
+        // unlocked balance reverted the whole settle call.
         var m = await TradeAsync(slackDepositMicro: 0);
         var end = P.SlotEnd(0);
-        // The PV over-delivers 100 Wh: the BRP owes 100 x 0.04 but has no free funds.
-        await _h.SucceedAsync(end, fx.Market.ReportReadings(fx.Operator, [_h.Reading(m.Pv, 0, 0, 1200)]));
-        var error = await _h.RevertsAsync<Settlement__BrpInsolventError>(end, fx.Market.Settle(fx.Operator, 0, [m.Pv.Index]));
-        Assert.Equal(new BigInteger(100 * 40_000L), error.NeededNano);
-        Assert.Equal(BigInteger.Zero, error.AvailableNano);
+        // The PV over-delivers 100 Wh: the BRP owes 100 x 0.2275 but has no free funds.
+        await _h.SucceedAsync(end, fx.Market.ReportReadings(fx.Operator, [_h.Reading(m.Pv, 0, 0, 1200), _h.Reading(m.Load, 0, 1600, 0), _h.Reading(m.Slack, 0, 0, 400)]));
+        var pvBefore = (await fx.Market.AccountAsync(m.Pv.Index)).BalanceNano;
+        var first = (await _h.SucceedAsync(end, fx.Market.Settle(fx.Operator, 0, [m.Pv.Index])))[0];
+        var owed = (BigInteger)(100 * Long);
+        Assert.Equal(owed, Assert.Single(first.Events<LongPayoutDeferredEventDTO>()).DeferredNano);
+        // The trade is credited in full; the payout waits as the PV's claim and the BRP's debt.
+        Assert.Equal(pvBefore + 305_000_000, (await fx.Market.AccountAsync(m.Pv.Index)).BalanceNano);
+        Assert.Equal(owed, await fx.Market.QueryValueAsync<ClaimNanoFunction, BigInteger>(new() { Unit = m.Pv.Index }));
+        Assert.Equal(owed, (await fx.Market.AccountAsync(m.Slack.Index)).DebtNano);
+        // The BRP's next credit (its own trade) repays its debt into the claims fund; the PV collects.
+        await _h.SucceedAsync(end, fx.Market.Settle(fx.Operator, 0, [m.Load.Index, m.Slack.Index]));
+        Assert.Equal(BigInteger.Zero, (await fx.Market.AccountAsync(m.Slack.Index)).DebtNano);
+        Assert.Equal(owed, await fx.Market.QueryValueAsync<ClaimsFundNanoFunction, BigInteger>(new()));
+        var paid = (await _h.SucceedAsync(end, fx.Market.CollectClaim(fx.Operator, m.Pv.Index)))[0];
+        Assert.Equal(owed, Assert.Single(paid.Events<ClaimPaidEventDTO>()).PaidNano);
+        Assert.Equal(pvBefore + 305_000_000 + owed, (await fx.Market.AccountAsync(m.Pv.Index)).BalanceNano);
+        Assert.Equal(BigInteger.Zero, await fx.Market.QueryValueAsync<ClaimNanoFunction, BigInteger>(new() { Unit = m.Pv.Index }));
+    });
+
+    [Fact]
+    public Task The_balance_responsible_party_cannot_withdraw_what_its_open_slots_may_need() => fx.IsolatedAsync(async () =>
+    {
+        var m = await TradeAsync(slackDepositMicro: 5_000_000_000);
+        // Slots 0..95 are cleared day-ahead: each may need the other units' twice-rated long deviation at the long cap.
+        var reserve = await fx.Market.QueryValueAsync<BrpReserveNanoFunction, BigInteger>(new());
+        Assert.Equal((BigInteger)96 * 2 * (2000 + 2000) * P.EffectiveLongPriceCapMicroPerKwh, reserve);
+        var account = await fx.Market.AccountAsync(m.Slack.Index);
+        var free = account.BalanceNano - account.LockedNano - account.MarginNano - reserve;
+        var error = await _h.RevertsAsync<Escrow__InsufficientFreeBalanceError>(m.Cleared,
+            fx.Market.Withdraw(m.Slack.Trader, m.Slack.Index, (long)(free / MarketClient.NanoPerMicro) + 1, m.Slack.Trader.Address));
+        Assert.Equal(free, error.FreeNano);
+        // Settling every unit of a slot closes it and frees its share.
+        var end = P.ReadingDeadline(0);
+        await _h.SucceedAsync(end, fx.Market.Settle(fx.Operator, 0, [m.Pv.Index, m.Load.Index, m.Slack.Index]));
+        Assert.Equal(reserve / 96 * 95, await fx.Market.QueryValueAsync<BrpReserveNanoFunction, BigInteger>(new()));
     });
 
     [Fact]
@@ -145,7 +261,7 @@ public sealed class SettlementTests(AnvilFixture fx)
         await _h.SucceedAsync(end, fx.Market.ReportReadings(fx.Operator, [_h.Reading(thief, 0, 10_000, 0)]));
         var slackBefore = (await fx.Market.AccountAsync(m.Slack.Index)).BalanceNano;
         var outcome = (await _h.SucceedAsync(end, fx.Market.Settle(fx.Operator, 0, [thief.Index])))[0];
-        var charge = (BigInteger)10_000 * 360_000;
+        var charge = (BigInteger)10_000 * Short;
         var debt = Assert.Single(outcome.Events<DebtIncurredEventDTO>());
         Assert.Equal(charge - 1_000_000, debt.DebtNano);
         var account = await fx.Market.AccountAsync(thief.Index);
@@ -153,7 +269,7 @@ public sealed class SettlementTests(AnvilFixture fx)
         Assert.Equal(slackBefore + 1_000_000, (await fx.Market.AccountAsync(m.Slack.Index)).BalanceNano);
 
         await _h.RevertsAsync<Escrow__InDebtError>(end, fx.Market.Withdraw(thief.Trader, thief.Index, 1, thief.Trader.Address));
-        await _h.RevertsAsync<Escrow__InDebtError>(end, fx.Market.SubmitIntraday(thief.Trader, thief.Index, 30, _h.EveryHourSlot(1, 1), null));
+        await _h.RevertsAsync<Escrow__InDebtError>(end, fx.Market.SubmitIntraday(thief.Trader, thief.Index, 3, _h.EveryHourSlot(1, 1), null));
 
         await _h.SucceedAsync(end, fx.Market.MintTokens(fx.Operator, thief.Trader.Address, 5_000_000), fx.Market.ApproveEscrow(thief.Trader, 5_000_000));
         var repaid = (await _h.SucceedAsync(end, fx.Market.Deposit(thief.Trader, thief.Index, 5_000_000)))[0];
@@ -172,7 +288,7 @@ public sealed class SettlementTests(AnvilFixture fx)
 
     private async Task<(long Short, long Long)> ImbalancePrices(uint slot)
     {
-        var prices = await fx.Market.QueryAsync<ImbalancePricesFunction, ImbalancePricesOutputDTO>(new() { Slot = slot });
-        return ((long)prices.ShortPrice, (long)prices.LongPrice);
+        var prices = await fx.Market.ImbalancePricesAsync(slot);
+        return (prices.ShortMicroPerKwh, prices.LongMicroPerKwh);
     }
 }

@@ -25,12 +25,15 @@ public sealed class ContractVersusReferenceTests(AnvilFixture fx)
     private static readonly Gen<uint>[] PriceBands = [Gen.UInt[100, 104], Gen.UInt[uint.MaxValue - 4, uint.MaxValue], Gen.UInt[0, 2_000], Gen.UInt];
     private static readonly Gen<uint>[] QuantityMixes = [Gen.UInt[1, 6], Gen.Frequency((3, Gen.UInt[1, 12]), (1, Gen.UInt[1, uint.MaxValue])), Gen.UInt[1, uint.MaxValue]];
 
-    /// <summary>One slot: per unit, a buy curve and a sell curve of 0..4 steps.</summary>
+    /// <summary>
+    /// One slot: per unit, a buy curve and a sell curve of 0..4 steps. A unit's own buy and sell
+    /// must not cross (the market refuses the pair): where they would, one side is dropped.
+    /// </summary>
     private static readonly Gen<(OrderCurve Buy, OrderCurve Sell)[]> Slot =
         from band in Gen.Int[0, PriceBands.Length - 1]
         from mix in Gen.Int[0, QuantityMixes.Length - 1]
-        from curves in Curve(PriceBands[band], QuantityMixes[mix]).Select(Curve(PriceBands[band], QuantityMixes[mix])).Array[Units]
-        select curves;
+        from curves in Gen.Select(Curve(PriceBands[band], QuantityMixes[mix]), Curve(PriceBands[band], QuantityMixes[mix]), Gen.Bool).Array[Units]
+        select curves.Select(c => !OrderCurve.Cross(c.Item1, c.Item2) ? (c.Item1, c.Item2) : c.Item3 ? (c.Item1, OrderCurve.Empty) : (OrderCurve.Empty, c.Item2)).ToArray();
 
     [Fact]
     public Task Random_books_clear_identically_on_chain_and_in_the_reference() => fx.IsolatedAsync(async () =>
@@ -41,9 +44,9 @@ public sealed class ContractVersusReferenceTests(AnvilFixture fx)
         await fx.FundAsync(traders);
         var time = AnvilFixture.Deployed + 20;
         await Succeed(market, time, [market.RegisterUnits(fx.Operator, traders.Select((t, i) => new UnitRegistration(
-            $"d{i}", UnitKind.Battery, t.Address, t.Address, "b", false, uint.MaxValue, 0)).ToList())]);
-        // Collateral for any curve: 96 slots x 4 steps x (2^32)^2 nano.
-        var deposit = BigInteger.Pow(2, 64) * 96 * 4 / MarketClient.NanoPerMicro + 1;
+            $"d{i}", UnitKind.Battery, t.Address, fx.Operator.Address, "b", false, uint.MaxValue, 0)).ToList())]);
+        // Collateral for any curves: 96 slots x 4 steps x 2 sides x (2^32)^2 nano.
+        var deposit = BigInteger.Pow(2, 64) * 96 * 8 / MarketClient.NanoPerMicro + 1;
         await Succeed(market, time, traders.Select(t => market.MintTokens(fx.Operator, t.Address, deposit)).ToList());
         await Succeed(market, time, traders.Select(t => market.ApproveEscrow(t, deposit)).ToList());
         await Succeed(market, time, traders.Select((t, i) => market.Deposit(t, (uint)i + 1, deposit)).ToList());
@@ -95,9 +98,14 @@ public sealed class ContractVersusReferenceTests(AnvilFixture fx)
         }
     }
 
+    /// <summary>A curve whose steps total at most uint32 Wh (a unit's rating bounds a side's total): larger draws are scaled down.</summary>
     private static Gen<OrderCurve> Curve(Gen<uint> price, Gen<uint> quantity) =>
-        Gen.Select(price, quantity).Array[0, OrderCurve.MaxSteps]
-            .Select(steps => new OrderCurve(steps.Select(s => new OrderStep(s.Item1, s.Item2)).ToList()));
+        Gen.Select(price, quantity).Array[0, OrderCurve.MaxSteps].Select(steps =>
+        {
+            var total = steps.Aggregate(0UL, (sum, s) => sum + s.Item2);
+            return new OrderCurve(steps.Select(s => new OrderStep(s.Item1,
+                total <= uint.MaxValue ? s.Item2 : (uint)Math.Max(1UL, (ulong)((UInt128)s.Item2 * (uint.MaxValue - OrderCurve.MaxSteps) / total)))).ToList());
+        });
 
     private static string Print((OrderCurve Buy, OrderCurve Sell)[][] day) => $"{day.Length} slots";
 
