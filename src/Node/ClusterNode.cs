@@ -72,6 +72,8 @@ public static class ClusterNode
         var plan = new ScenarioPlan(scenario, pace);
         UnitPlacement.CheckPiUnits(plan, config);
         var finished = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The rpc_host is always given: even on one machine the sim nodes are other processes, so
+        // every node (this one's units too) reaches a started Anvil only through its RPC filter.
         var settings = new HostSettings(plan, config.Market.OutputDirectory, new ChainSettings(config.Market.Chain, config.Market.RpcHost,
             config.Market.OperatorKeyFile is { } operatorKey ? KeyFile.LoadOperator(operatorKey) : null, config.Market.RpcPort), finished)
         {

@@ -110,6 +110,8 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
                 Finish(new RunAborted(refused));
                 return;
             }
+            // The operator learns the chain's port (a free one unless market.rpc_port fixes it).
+            Tell($"the units reach the chain at {_session.Location.RpcUrl}");
             var handles = Ordered(_online.Values);
             foreach (var unit in handles)
             {

@@ -16,11 +16,14 @@ public sealed record UnitPlan(UnitIdentity Identity, UnitKind MarketKind, string
 }
 
 /// <summary>
-/// Which chain the market uses: an Anvil the host starts (listening on <see cref="AnvilHost"/>, the
-/// address units on other machines reach it at), or the node at <see cref="Url"/>. A node that is
-/// not Anvil needs the operator's own key (with funds for everyone's gas).
+/// Which chain the market uses: an Anvil the host starts (on loopback), or the node at
+/// <see cref="Url"/>, whose own access control applies. <see cref="RpcHost"/> and
+/// <see cref="RpcPort"/> (null: a free one) say where units in other processes reach a started
+/// Anvil: an <see cref="RpcFilterProxy"/> listens there, so that only the market host can mine or
+/// move the chain; without <see cref="RpcHost"/> (one process) nobody else gets the chain's URL. A
+/// node that is not Anvil needs the operator's own key (with funds for everyone's gas).
 /// </summary>
-public sealed record ChainSettings(Uri? Url = null, string AnvilHost = "127.0.0.1", EthKey? Operator = null, int? AnvilPort = null)
+public sealed record ChainSettings(Uri? Url = null, string? RpcHost = null, EthKey? Operator = null, int? RpcPort = null)
 {
     /// <summary>Chain ids of development chains (Anvil, Hardhat; Geth --dev uses 1337): keys derived from a scenario are accepted only there.</summary>
     public static bool IsDevelopmentChain(long chainId) => chainId is 31337 or 1337;
@@ -30,7 +33,7 @@ public sealed record ChainSettings(Uri? Url = null, string AnvilHost = "127.0.0.
 /// The market host's chain: the node (an Anvil it started, or the node at a URL), the pipeline, the
 /// operator's key and the deployed market. <see cref="OpenAsync"/> deploys and registers every unit and
 /// mints their initial balances; the units then fund their own escrow (they sign their own approve and
-/// deposit). Disposing stops the Anvil it started.
+/// deposit). Disposing stops the RPC filter and the Anvil it started.
 /// </summary>
 public sealed class MarketSession : IAsyncDisposable
 {
@@ -38,10 +41,12 @@ public sealed class MarketSession : IAsyncDisposable
     private const string WellKnownAnvilKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
     private readonly AnvilNode? _anvil;
+    private readonly RpcFilterProxy? _filter;
 
-    private MarketSession(AnvilNode? anvil, ChainConnection chain, TransactionPipeline pipeline, EthKey operatorKey, MarketClient market)
+    private MarketSession(AnvilNode? anvil, RpcFilterProxy? filter, ChainConnection chain, TransactionPipeline pipeline, EthKey operatorKey, MarketClient market)
     {
         _anvil = anvil;
+        _filter = filter;
         Chain = chain;
         Pipeline = pipeline;
         Operator = operatorKey;
@@ -56,7 +61,8 @@ public sealed class MarketSession : IAsyncDisposable
 
     public MarketClient Market { get; }
 
-    public MarketLocation Location => new(Chain.Rpc.Url, Market.MarketAddress, Market.TokenAddress, Market.Parameters);
+    /// <summary>Where the units find the market: the host alone talks to a started Anvil directly, everyone else through its filter.</summary>
+    public MarketLocation Location => new(_filter?.Url ?? Chain.Rpc.Url, Market.MarketAddress, Market.TokenAddress, Market.Parameters);
 
     /// <summary>
     /// Starts (or connects to) the chain, deploys the contracts at the chain's start time, registers
@@ -69,10 +75,12 @@ public sealed class MarketSession : IAsyncDisposable
     {
         var live = calendar.Live;
         var anvil = settings.Url is not null ? null : await AnvilNode.StartAsync(live is null
-            ? new AnvilOptions { GenesisTimestamp = calendar.ChainStartUnix - 60, Host = settings.AnvilHost, Port = settings.AnvilPort }
-            : new AnvilOptions { ExplicitMining = false, BlockTime = TimeSpan.FromSeconds(live.BlockSeconds), Host = settings.AnvilHost, Port = settings.AnvilPort }, cancellationToken).ConfigureAwait(false);
+            ? new AnvilOptions { GenesisTimestamp = calendar.ChainStartUnix - 60 }
+            : new AnvilOptions { ExplicitMining = false, BlockTime = TimeSpan.FromSeconds(live.BlockSeconds) }, cancellationToken).ConfigureAwait(false);
+        RpcFilterProxy? filter = null;
         try
         {
+            filter = anvil is not null && settings.RpcHost is { } host ? RpcFilterProxy.Start(anvil.RpcUrl, host, settings.RpcPort) : null;
             var chain = await ChainConnection.ConnectAsync(anvil?.RpcUrl ?? settings.Url!).ConfigureAwait(false);
             if (!chain.IsAnvil && live is null)
             {
@@ -95,12 +103,16 @@ public sealed class MarketSession : IAsyncDisposable
             var pipeline = new TransactionPipeline(chain, new TransactionPipelineOptions { MineExplicitly = live is null });
             var time = calendar.ChainStartUnix;
             var market = await MarketClient.DeployAsync(pipeline, operatorKey, calendar.Parameters, time, cancellationToken).ConfigureAwait(false);
-            var session = new MarketSession(anvil, chain, pipeline, operatorKey, market);
+            var session = new MarketSession(anvil, filter, chain, pipeline, operatorKey, market);
             await session.RegisterAsync(units, marginSlots, time, cancellationToken).ConfigureAwait(false);
             return session;
         }
         catch
         {
+            if (filter is not null)
+            {
+                await filter.DisposeAsync().ConfigureAwait(false);
+            }
             if (anvil is not null)
             {
                 await anvil.DisposeAsync().ConfigureAwait(false);
@@ -120,6 +132,10 @@ public sealed class MarketSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_filter is not null)
+        {
+            await _filter.DisposeAsync().ConfigureAwait(false);
+        }
         Chain.Dispose();
         if (_anvil is not null)
         {

@@ -21,12 +21,6 @@ public sealed record AnvilOptions
     /// </summary>
     public bool ExplicitMining { get; init; } = true;
 
-    /// <summary>The address Anvil listens on: loopback unless nodes on other machines (a Pi) must reach it.</summary>
-    public string Host { get; init; } = "127.0.0.1";
-
-    /// <summary>The RPC port; null takes a free one. A fixed port lets a lab's firewall admit Pi nodes to just that port.</summary>
-    public int? Port { get; init; }
-
     /// <summary>Interval mining for live mode (<c>--block-time</c>); ignored with explicit mining.</summary>
     public TimeSpan? BlockTime { get; init; }
 
@@ -42,7 +36,8 @@ public sealed record AnvilOptions
 /// <summary>
 /// A local Anvil process on a free loopback port: started, awaited until it answers JSON-RPC, and
 /// killed (exactly this process) on dispose, and also when the host process exits, so a failing
-/// test leaves no chain behind.
+/// test leaves no chain behind. It never listens beyond loopback: Anvil lets every caller rewrite
+/// state and time, so other machines reach it only through an <see cref="RpcFilterProxy"/>.
 /// </summary>
 public sealed class AnvilNode : IAsyncDisposable
 {
@@ -76,15 +71,15 @@ public sealed class AnvilNode : IAsyncDisposable
         options ??= new AnvilOptions();
         var binary = options.BinaryPath ?? LocateBinary();
         Exception? lastFailure = null;
-        // A free port can be taken between probing and Anvil binding it: try a few. A fixed port is tried once.
-        for (var attempt = 0; attempt < (options.Port is null ? 3 : 1); attempt++)
+        // A free port can be taken between probing and Anvil binding it: try a few.
+        for (var attempt = 0; attempt < 3; attempt++)
         {
             var workDirectory = Directory.CreateTempSubdirectory("micromarket-anvil-").FullName;
-            var port = options.Port ?? FreeLoopbackPort();
+            var port = FreeLoopbackPort();
             var process = Launch(binary, Arguments(options, port, workDirectory), out var log);
             try
             {
-                var rpcUrl = new Uri($"http://{(options.Host == "0.0.0.0" ? "127.0.0.1" : options.Host)}:{port}");
+                var rpcUrl = new Uri($"http://127.0.0.1:{port}");
                 await WaitUntilReadyAsync(process, rpcUrl, options.StartupTimeout, log, cancellationToken).ConfigureAwait(false);
                 var keys = await ReadDevKeysAsync(Path.Combine(workDirectory, "anvil.json"), cancellationToken).ConfigureAwait(false);
                 return new AnvilNode(process, workDirectory, rpcUrl, keys);
@@ -176,7 +171,7 @@ public sealed class AnvilNode : IAsyncDisposable
     {
         var args = new List<string>
         {
-            "--host", options.Host,
+            "--host", "127.0.0.1",
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--accounts", options.Accounts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--chain-id", options.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),

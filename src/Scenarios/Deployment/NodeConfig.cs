@@ -25,7 +25,8 @@ public sealed record ClusterSettings(string Name, IReadOnlyList<string> SeedNode
 
 /// <summary>
 /// The market node: its run directory, its chain (null: start Anvil), the address and port (null:
-/// any free one) of the Anvil it starts, which units use to reach the chain, live pacing, and the operator's key file (null: Anvil's first development account,
+/// any free one) where units reach the Anvil it starts (its RPC filter listens there; Anvil itself
+/// on loopback only), live pacing, and the operator's key file (null: Anvil's first development account,
 /// refused on a chain that is not a development chain).
 /// </summary>
 public sealed record MarketNodeSettings(string OutputDirectory, Uri? Chain, string RpcHost, LiveSettings? Live, string? OperatorKeyFile = null, int? RpcPort = null);
