@@ -173,6 +173,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     /// @param tradeNano Auction trades at their clearing prices (+ received). @param imbalanceNano
     /// The imbalance payment (+ received from the BRP). @param deviationWh The deviation priced.
     /// @param feeNano The missing-reading fee charged. @param releasedNano Collateral released.
+    /// @param debtNano What of the charges the unit could not pay (now its debt to the BRP).
+    /// @param deferredNano What of a long payout the BRP could not pay (now the unit's claim).
     event Settled(
         uint32 indexed slot,
         uint32 indexed unit,
@@ -181,6 +183,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         int256 deviationWh,
         uint256 feeNano,
         uint256 releasedNano,
+        uint256 debtNano,
+        uint256 deferredNano,
         bool readingMissing
     );
     event SettlementSkipped(uint32 indexed slot, uint32 indexed unit);
@@ -1014,6 +1018,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         int256 deviationWh = _deviationWh(m, missing, rating, dayAheadNet + intradayNet);
         int256 imbalanceNano;
         uint256 feeNano;
+        uint256 debtNano;
+        uint256 deferredNano;
         if (!isBrp) {
             if (deviationWh > 0) {
                 uint256 paidWh = uint256(deviationWh);
@@ -1022,19 +1028,19 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
                     emit DeviationCapped(ctx.slot, unit, deviationWh, paidWh);
                 }
                 uint256 amount = paidWh * ctx.longPrice;
-                _payFromBrp(ctx, unit, amount);
+                deferredNano = _payFromBrp(ctx, unit, amount);
                 imbalanceNano = SafeCast.toInt256(amount);
             } else if (deviationWh < 0) {
                 uint256 amount = uint256(-deviationWh) * ctx.shortPrice;
-                _charge(unit, ctx.brp, amount);
+                debtNano = _charge(unit, ctx.brp, amount);
                 imbalanceNano = -SafeCast.toInt256(amount);
             }
             if (missing) {
                 feeNano = _missingReadingFeeNano;
-                _charge(unit, ctx.brp, feeNano);
+                debtNano += _charge(unit, ctx.brp, feeNano);
             }
         }
-        emit Settled(ctx.slot, unit, tradeNano, imbalanceNano, deviationWh, feeNano, released, missing);
+        emit Settled(ctx.slot, unit, tradeNano, imbalanceNano, deviationWh, feeNano, released, debtNano, deferredNano, missing);
         return true;
     }
 
@@ -1071,15 +1077,15 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev The BRP pays a long deviation from its unlocked balance; what it cannot pay now becomes
-    /// its debt and the unit's claim, so the unit's settlement never waits for the BRP.
-    function _payFromBrp(SlotContext memory ctx, uint32 unit, uint256 amountNano) private {
+    /// its debt and the unit's claim (returned), so the unit's settlement never waits for the BRP.
+    function _payFromBrp(SlotContext memory ctx, uint32 unit, uint256 amountNano) private returns (uint256 deferred) {
         Account storage b = _accounts[ctx.brp];
         uint256 available = b.balanceNano - b.lockedNano;
         uint256 paid = amountNano < available ? amountNano : available;
         b.balanceNano -= uint128(paid); // paid <= available <= balance
         _credit(unit, paid);
         if (paid < amountNano) {
-            uint256 deferred = amountNano - paid;
+            deferred = amountNano - paid;
             b.debtNano = SafeCast.toUint128(b.debtNano + deferred);
             _claims[unit] += deferred;
             emit DebtIncurred(ctx.brp, deferred);
@@ -1088,16 +1094,17 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev A unit pays a charge from its unlocked balance (margin included, other slots' collateral
-    /// never); what it cannot pay becomes debt owed to the BRP.
-    function _charge(uint32 unit, uint32 brp, uint256 amountNano) private {
+    /// never); what it cannot pay becomes debt owed to the BRP (returned).
+    function _charge(uint32 unit, uint32 brp, uint256 amountNano) private returns (uint256 unpaid) {
         Account storage a = _accounts[unit];
         uint256 available = a.balanceNano - a.lockedNano;
         uint256 paid = amountNano < available ? amountNano : available;
         a.balanceNano -= uint128(paid); // paid <= available <= balance
         _credit(brp, paid);
         if (paid < amountNano) {
-            a.debtNano = SafeCast.toUint128(a.debtNano + (amountNano - paid));
-            emit DebtIncurred(unit, amountNano - paid);
+            unpaid = amountNano - paid;
+            a.debtNano = SafeCast.toUint128(a.debtNano + unpaid);
+            emit DebtIncurred(unit, unpaid);
         }
     }
 

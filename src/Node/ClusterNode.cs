@@ -85,7 +85,7 @@ public static class ClusterNode
         system.ActorOf(ClusterSingletonManager.Props(MarketHostActor.Props(settings), PoisonPill.Instance,
             ClusterSingletonManagerSettings.Create(system).WithRole("market")), "market");
         var host = system.ActorSelection($"{HostPath}/singleton");
-        var own = UnitPlacement.MarketShare(plan, config).Select(u => plan.Hosted(u, plan.SimulatedKeys(u.Id))).ToList();
+        var own = UnitPlacement.MarketShare(plan, config).Select(plan.Hosted).ToList();
         using var access = new MarketAccess();
         system.ActorOf(UnitNodeActor.Props(own, access, HostProxy(system), new TaskCompletionSource<bool>()), "units");
         log($"market: hosting {string.Join(", ", own.Select(u => u.Identity.Id))}; waiting for {plan.Units.Count - own.Count} units ({config.PiUnits.Count} on Pi nodes, the rest on {config.Cluster.SimNodes} sim node(s))");
@@ -104,7 +104,7 @@ public static class ClusterNode
     {
         var plan = new ScenarioPlan(scenario);
         UnitPlacement.CheckPiUnits(plan, config);
-        var units = UnitPlacement.SimShare(plan, config, options.Shard).Select(u => plan.Hosted(u, plan.SimulatedKeys(u.Id))).ToList();
+        var units = UnitPlacement.SimShare(plan, config, options.Shard).Select(plan.Hosted).ToList();
         log($"sim node {options.Shard}/{config.Cluster.SimNodes}: {units.Count} units ({string.Join(", ", units.Take(5).Select(u => u.Identity.Id))}{(units.Count > 5 ? ", ..." : "")})");
         return await HostUnitsAsync(system, units, removed, cancellationToken).ConfigureAwait(false);
     }
@@ -121,12 +121,13 @@ public static class ClusterNode
             : throw new NodeConfigurationException($"{config.SourcePath} lists {config.PiUnits.Count} Pi units: say which one with --unit");
         var plan = new ScenarioPlan(scenario);
         UnitPlacement.CheckPiUnits(plan, config);
-        var keys = settings.KeysFile is { } file ? KeyFile.Load(file)
-            : options.DevKeys ? plan.SimulatedKeys(settings.Unit)
-            : throw new NodeConfigurationException($"unit {settings.Unit} has no keys file: set pi_units[].keys (micromarket keys new --out FILE), or --dev-keys on a development chain");
-        using var device = new PiDevice(HardwareFactory.Create(PiHardware.Options(settings.Hardware)), settings, TimeProvider.System, m => log($"{settings.Unit}: {m}"));
-        var unit = plan.Hosted(plan.Unit(settings.Unit), keys) with { Device = device };
-        log($"pi node: unit {settings.Unit}, trader {keys.Trader.Address}, meter {keys.Meter.Address}, {settings.Hardware.Driver} hardware");
+        // The trading key and the meter key come from separate files: the meter's is the device's alone.
+        var (trader, meterKey) = settings.KeysFile is { } file && settings.MeterKeyFile is { } meterFile ? (KeyFile.LoadTrader(file), KeyFile.LoadMeter(meterFile))
+            : options.DevKeys ? (plan.SimulatedTraderKey(settings.Unit), plan.SimulatedMeterKey(settings.Unit))
+            : throw new NodeConfigurationException($"unit {settings.Unit} has no key files: set pi_units[].keys and pi_units[].meter_key (micromarket keys new --out FILE, micromarket keys new --meter --out FILE), or --dev-keys on a development chain");
+        using var device = new PiDevice(HardwareFactory.Create(PiHardware.Options(settings.Hardware)), settings, meterKey, TimeProvider.System, m => log($"{settings.Unit}: {m}"));
+        var unit = plan.Hosted(plan.Unit(settings.Unit), trader, device);
+        log($"pi node: unit {settings.Unit}, trader {trader.Address}, meter {meterKey.Address}, {settings.Hardware.Driver} hardware");
         try
         {
             return await HostUnitsAsync(system, [unit], removed, cancellationToken).ConfigureAwait(false);

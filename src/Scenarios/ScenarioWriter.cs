@@ -79,7 +79,9 @@ public static class ScenarioWriter
             yaml.Scalar("reading_window_minutes", Number(market.ReadingWindowMinutes));
             yaml.Scalar("price_floor", Money(market.PriceFloor));
             yaml.Scalar("price_cap", Money(market.PriceCap));
-            yaml.Flow("imbalance", ("penalty_percent", Money(market.ImbalancePenaltyPercent)), ("fallback_price", Money(market.ImbalanceFallbackPrice)));
+            yaml.Flow("imbalance", ("penalty_percent", Money(market.ImbalancePenaltyPercent)), ("fallback_price", Money(market.ImbalanceFallbackPrice)),
+                ("min_volume_kwh", Money(market.ImbalanceMinVolumeKwh)));
+            yaml.Scalar("missing_reading_fee", Money(market.MissingReadingFee));
             yaml.Scalar("initial_balance", Money(market.InitialBalance));
             yaml.Scalar("margin_slots", Number(market.MarginSlots));
             if (market.PriceOutlook is { } outlook)

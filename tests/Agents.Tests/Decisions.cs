@@ -8,7 +8,7 @@ internal static class Decisions
 {
     public static readonly TimeSpan Slot = TimeSpan.FromMinutes(15);
 
-    public static readonly MarketRules Rules = new(0m, 3m, 0.2m);
+    public static readonly MarketRules Rules = new(new MicroMarket.Market.MarketParameters { GenesisUnixSeconds = 0, PriceCapMicroPerKwh = 3_000_000, ImbalancePenaltyBps = 2_000 });
 
     public static readonly ForecastSpec Perfect = new(0, 0, "capacity", "normal", 0);
 

@@ -5,8 +5,8 @@ using MicroMarket.Node.Pi;
 namespace MicroMarket.Node.Tests;
 
 /// <summary>
-/// A Pi unit's key file: the trading and the meter key, written readable by the owner only, refused
-/// (like an SSH key) when others can read it, and never quoted in an error message.
+/// A Pi unit's key files: the trading key and, apart from it, the meter key, each written readable
+/// by the owner only, refused (like an SSH key) when others can read it, and never quoted in an error message.
 /// File modes are Unix's: the nodes run on Linux (Raspberry Pi OS and the operator's machine).
 /// </summary>
 [UnsupportedOSPlatform("windows")]
@@ -19,6 +19,8 @@ public sealed class KeyFileTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private string KeysPath => Path.Combine(_folder, "house-1.keys.json");
+
+    private string MeterPath => Path.Combine(_folder, "house-1.meter.json");
 
     /// <summary>Writes <paramref name="json"/> as a key file with owner-only access, as an operator who ran chmod 600 would have it.</summary>
     private string Write(string json)
@@ -43,61 +45,73 @@ public sealed class KeyFileTests : IDisposable
     }
 
     [Fact]
-    public void Create_writes_two_distinct_keys_readable_by_the_owner_only()
+    public void Create_writes_one_key_per_file_readable_by_the_owner_only()
     {
-        var keys = KeyFile.Create(KeysPath);
+        var trader = KeyFile.CreateTrader(KeysPath);
+        var meter = KeyFile.CreateMeter(MeterPath);
 
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(KeysPath));
-        Assert.NotEqual(keys.Trader.Address, keys.Meter.Address);
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(MeterPath));
+        Assert.NotEqual(trader.Address, meter.Address);
         var text = File.ReadAllText(KeysPath);
         Assert.Contains("\"trader_key\"", text, StringComparison.Ordinal);
-        Assert.Contains("\"meter_key\"", text, StringComparison.Ordinal);
-        Assert.Contains(keys.Trader.ExportPrivateKeyHex(), text, StringComparison.Ordinal);
-        Assert.Contains(keys.Meter.ExportPrivateKeyHex(), text, StringComparison.Ordinal);
+        Assert.DoesNotContain("meter_key", text, StringComparison.Ordinal);
+        Assert.Contains(trader.ExportPrivateKeyHex(), text, StringComparison.Ordinal);
+        Assert.Contains(meter.ExportPrivateKeyHex(), File.ReadAllText(MeterPath), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Two_key_files_hold_different_keys()
     {
-        var first = KeyFile.Create(KeysPath);
-        var second = KeyFile.Create(Path.Combine(_folder, "house-2.keys.json"));
+        var first = KeyFile.CreateTrader(KeysPath);
+        var second = KeyFile.CreateTrader(Path.Combine(_folder, "house-2.keys.json"));
 
-        Assert.Equal(4, new[] { first.Trader.Address, first.Meter.Address, second.Trader.Address, second.Meter.Address }.Distinct().Count());
+        Assert.NotEqual(first.Address, second.Address);
     }
 
     [Fact]
     public void Load_reads_back_the_keys_Create_wrote()
     {
-        var created = KeyFile.Create(KeysPath);
+        var trader = KeyFile.CreateTrader(KeysPath);
+        var meter = KeyFile.CreateMeter(MeterPath);
 
-        var loaded = KeyFile.Load(KeysPath);
-
-        Assert.Equal(created.Trader.Address, loaded.Trader.Address);
-        Assert.Equal(created.Meter.Address, loaded.Meter.Address);
-        Assert.Equal(created.Trader.ExportPrivateKeyHex(), loaded.Trader.ExportPrivateKeyHex());
-        Assert.Equal(created.Meter.ExportPrivateKeyHex(), loaded.Meter.ExportPrivateKeyHex());
+        Assert.Equal(trader.ExportPrivateKeyHex(), KeyFile.LoadTrader(KeysPath).ExportPrivateKeyHex());
+        Assert.Equal(meter.ExportPrivateKeyHex(), KeyFile.LoadMeter(MeterPath).ExportPrivateKeyHex());
     }
 
     [Fact]
     public void Load_reads_a_file_written_by_hand()
     {
-        var loaded = KeyFile.Load(Write($$"""{ "meter_key": "{{MeterHex}}", "trader_key": "{{TraderHex[2..].ToUpperInvariant()}}" }"""));
+        var loaded = KeyFile.LoadTrader(Write($$"""{ "trader_key": "{{TraderHex[2..].ToUpperInvariant()}}" }"""));
 
-        Assert.Equal(EthKey.FromHex(TraderHex).Address, loaded.Trader.Address);
-        Assert.Equal(EthKey.FromHex(MeterHex).Address, loaded.Meter.Address);
+        Assert.Equal(EthKey.FromHex(TraderHex).Address, loaded.Address);
+    }
+
+    [Fact]
+    public void A_file_holding_the_trading_and_the_meter_key_is_refused_for_either()
+    {
+        // Metering is not the trader's to attest: the meter key never sits beside the trading key.
+        Write($$"""{ "meter_key": "{{MeterHex}}", "trader_key": "{{TraderHex}}" }""");
+
+        var asTrader = Assert.Throws<NodeConfigurationException>(() => KeyFile.LoadTrader(KeysPath));
+        var asMeter = Assert.Throws<NodeConfigurationException>(() => KeyFile.LoadMeter(KeysPath));
+
+        Assert.StartsWith($"{KeysPath}: holds meter_key besides trader_key: keep each key in a file of its own", asTrader.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{KeysPath}: holds trader_key besides meter_key", asMeter.Message, StringComparison.Ordinal);
+        AssertNoKeyIn(asTrader.ToString() + asMeter, TraderHex, MeterHex);
     }
 
     [Fact]
     public void Create_refuses_to_overwrite_a_key_file_and_leaves_it_as_it_was()
     {
-        var first = KeyFile.Create(KeysPath);
+        var first = KeyFile.CreateTrader(KeysPath);
         var before = File.ReadAllBytes(KeysPath);
 
-        Assert.Throws<IOException>(() => KeyFile.Create(KeysPath));
+        Assert.Throws<IOException>(() => KeyFile.CreateMeter(KeysPath));
 
         Assert.Equal(before, File.ReadAllBytes(KeysPath));
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(KeysPath));
-        Assert.Equal(first.Trader.Address, KeyFile.Load(KeysPath).Trader.Address);
+        Assert.Equal(first.Address, KeyFile.LoadTrader(KeysPath).Address);
     }
 
     [Theory]
@@ -108,10 +122,10 @@ public sealed class KeyFileTests : IDisposable
     [InlineData(UnixFileMode.OtherExecute, "601")]
     public void Load_refuses_a_key_file_others_can_get_at(UnixFileMode extra, string octal)
     {
-        KeyFile.Create(KeysPath);
+        KeyFile.CreateTrader(KeysPath);
         File.SetUnixFileMode(KeysPath, OwnerOnly | extra);
 
-        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.Load(KeysPath));
+        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.LoadTrader(KeysPath));
 
         Assert.Equal($"{KeysPath}: the key file can be read by others (mode {octal}); run chmod 600 {KeysPath}", e.Message);
         AssertNoKeyIn(e.ToString(), KeyFileText());
@@ -120,21 +134,21 @@ public sealed class KeyFileTests : IDisposable
     [Fact]
     public void Load_accepts_a_key_file_only_its_owner_can_read()
     {
-        KeyFile.Create(KeysPath);
+        KeyFile.CreateMeter(KeysPath);
         File.SetUnixFileMode(KeysPath, UnixFileMode.UserRead);
 
-        Assert.NotNull(KeyFile.Load(KeysPath).Trader.Address);
+        Assert.NotNull(KeyFile.LoadMeter(KeysPath).Address);
     }
 
     [Fact]
     public void A_missing_key_file_says_how_to_make_one()
     {
-        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.Load(KeysPath));
+        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.LoadTrader(KeysPath));
 
         Assert.Equal($"{KeysPath}: no key file (create one with: micromarket keys new --out {KeysPath})", e.Message);
     }
 
-    private const string NotJson = """not a key file (JSON: {"trader_key": "0x...", "meter_key": "0x..."} or {"operator_key": "0x..."}): JsonException""";
+    private const string NotJson = """not a key file (JSON: {"trader_key": "0x..."}, {"meter_key": "0x..."} or {"operator_key": "0x..."}): JsonException""";
 
     public static TheoryData<string, string> Malformed => new()
     {
@@ -142,14 +156,14 @@ public sealed class KeyFileTests : IDisposable
         { "null", NotJson },
         { "[]", NotJson },
         { "trader_key = " + TraderHex, NotJson },
-        { $$"""{ "trader_key": "{{TraderHex}}", "meter_key": "{{MeterHex}}" """, NotJson },
-        { $$"""{ "trader_key": {{TraderHex}}, "meter_key": "{{MeterHex}}" }""", NotJson },
-        { $$"""{ "meter_key": "{{MeterHex}}" }""", "trader_key is missing" },
-        { $$"""{ "trader_key": "{{TraderHex}}" }""", "meter_key is missing" },
-        { $$"""{ "TraderKey": "{{TraderHex}}", "MeterKey": "{{MeterHex}}" }""", "trader_key is missing" },
-        { $$"""{ "trader_key": "{{TraderHex}}", "meter_key": "{{MeterHex[..^2]}}" }""", "meter_key is not a 32-byte hex private key" },
-        { $$"""{ "trader_key": "{{TraderHex[..^1]}}zz", "meter_key": "{{MeterHex}}" }""", "trader_key is not a 32-byte hex private key" },
-        { $$"""{ "trader_key": "0x{{new string('0', 64)}}", "meter_key": "{{MeterHex}}" }""", "trader_key is not a 32-byte hex private key" },
+        { $$"""{ "trader_key": "{{TraderHex}}" """, NotJson },
+        { $$"""{ "trader_key": {{TraderHex}} }""", NotJson },
+        { $$"""{ "meter_key": "{{MeterHex}}" }""", "holds meter_key besides trader_key: keep each key in a file of its own (micromarket keys new --out FILE, micromarket keys new --meter --out FILE)" },
+        { $$"""{ }""", "trader_key is missing" },
+        { $$"""{ "TraderKey": "{{TraderHex}}" }""", "trader_key is missing" },
+        { $$"""{ "trader_key": "{{TraderHex[..^2]}}" }""", "trader_key is not a 32-byte hex private key" },
+        { $$"""{ "trader_key": "{{TraderHex[..^1]}}zz" }""", "trader_key is not a 32-byte hex private key" },
+        { $$"""{ "trader_key": "0x{{new string('0', 64)}}" }""", "trader_key is not a 32-byte hex private key" },
     };
 
     [Theory]
@@ -158,7 +172,7 @@ public sealed class KeyFileTests : IDisposable
     {
         Write(json);
 
-        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.Load(KeysPath));
+        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.LoadTrader(KeysPath));
 
         Assert.Equal($"{KeysPath}: {what}", e.Message);
         AssertNoKeyIn(e.ToString(), TraderHex, MeterHex);
@@ -167,14 +181,14 @@ public sealed class KeyFileTests : IDisposable
     [Fact]
     public void A_truncated_key_file_does_not_quote_the_keys_it_holds()
     {
-        var keys = KeyFile.Create(KeysPath);
+        var key = KeyFile.CreateTrader(KeysPath);
         var text = File.ReadAllText(KeysPath);
         Write(text[..(text.LastIndexOf('"') - 3)]);
 
-        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.Load(KeysPath));
+        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.LoadTrader(KeysPath));
 
         Assert.StartsWith($"{KeysPath}: not a key file", e.Message, StringComparison.Ordinal);
-        AssertNoKeyIn(e.ToString(), keys.Trader.ExportPrivateKeyHex(), keys.Meter.ExportPrivateKeyHex());
+        AssertNoKeyIn(e.ToString(), key.ExportPrivateKeyHex());
     }
 
     [Fact]
@@ -184,28 +198,28 @@ public sealed class KeyFileTests : IDisposable
 
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(KeysPath));
         Assert.Equal(key.Address, KeyFile.LoadOperator(KeysPath).Address);
-        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.Load(KeysPath));
-        Assert.Equal($"{KeysPath}: trader_key is missing", e.Message);
+        var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.LoadTrader(KeysPath));
+        Assert.StartsWith($"{KeysPath}: holds operator_key besides trader_key", e.Message, StringComparison.Ordinal);
         AssertNoKeyIn(e.ToString(), key.ExportPrivateKeyHex());
     }
 
     [Fact]
     public void A_unit_s_key_file_is_not_an_operator_key_file()
     {
-        KeyFile.Create(KeysPath);
+        KeyFile.CreateTrader(KeysPath);
 
         var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.LoadOperator(KeysPath));
 
         Assert.Equal($"{KeysPath}: operator_key is missing", e.Message);
     }
 
-    /// <summary>The keys in the key file at <see cref="KeysPath"/>, read with the owner's rights.</summary>
-    private string[] KeyFileText()
+    /// <summary>The key in the key file at <see cref="KeysPath"/>, read with the owner's rights.</summary>
+    private string KeyFileText()
     {
         var mode = File.GetUnixFileMode(KeysPath);
         File.SetUnixFileMode(KeysPath, OwnerOnly);
-        var keys = KeyFile.Load(KeysPath);
+        var key = KeyFile.LoadTrader(KeysPath);
         File.SetUnixFileMode(KeysPath, mode);
-        return [keys.Trader.ExportPrivateKeyHex(), keys.Meter.ExportPrivateKeyHex()];
+        return key.ExportPrivateKeyHex();
     }
 }

@@ -33,11 +33,13 @@ public sealed partial class LiveLabTests
             pi_units:
               - unit: ev-1
                 keys: ev-1.keys
+                meter_key: ev-1.meter
                 power_scale: 1000
                 sample_seconds: 0.25
                 hardware: {"{"} driver: fake {"}"}
             """);
-        var keys = KeyFile.Create(Path.Combine(deployment.Folder, "ev-1.keys"));
+        var trader = KeyFile.CreateTrader(Path.Combine(deployment.Folder, "ev-1.keys"));
+        var meter = KeyFile.CreateMeter(Path.Combine(deployment.Folder, "ev-1.meter"));
         var operatorKey = KeyFile.CreateOperator(Path.Combine(deployment.Folder, "operator.key"));
         var market = deployment.Market();
         var sim = deployment.Sim(0);
@@ -46,7 +48,8 @@ public sealed partial class LiveLabTests
         Assert.True(await market.WaitForExitAsync(TimeSpan.FromMinutes(5)) == 0, deployment.Outputs);
         Assert.Equal(0, await sim.WaitForExitAsync(TimeSpan.FromMinutes(1)));
         Assert.Equal(0, await pi.WaitForExitAsync(TimeSpan.FromMinutes(1)));
-        Assert.DoesNotContain(keys.Trader.ExportPrivateKeyHex()[^16..], pi.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(trader.ExportPrivateKeyHex()[^16..], pi.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(meter.ExportPrivateKeyHex()[^16..], pi.Output, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(operatorKey.ExportPrivateKeyHex()[^16..], market.Output, StringComparison.OrdinalIgnoreCase);
 
         // The market was deployed and run by the operator's own key, not a development key.
@@ -57,8 +60,8 @@ public sealed partial class LiveLabTests
         var ev = plan.Unit("ev-1");
         var chain = await ChainEvents.ReadAsync(anvil.RpcUrl, deployment.RunDirectory, plan);
         var registered = Assert.Single(chain.Registrations, r => r.Unit == ev.Index);
-        Assert.Equal(keys.Trader.Address, registered.Trader, ignoreCase: true);
-        Assert.Equal(keys.Meter.Address, registered.Meter, ignoreCase: true);
+        Assert.Equal(trader.Address, registered.Trader, ignoreCase: true);
+        Assert.Equal(meter.Address, registered.Meter, ignoreCase: true);
 
         var switched = SwitchLines().Matches(pi.Output).ToDictionary(m => Slot(m), m => (PlannedKw: double.Parse(m.Groups["kw"].Value, CultureInfo.InvariantCulture), On: m.Groups["relay"].Value == "on"));
         var measured = MeasuredLines().Matches(pi.Output).ToDictionary(m => Slot(m), m => (ImportWh: ulong.Parse(m.Groups["in"].Value, CultureInfo.InvariantCulture), ExportWh: ulong.Parse(m.Groups["out"].Value, CultureInfo.InvariantCulture)));

@@ -25,11 +25,11 @@ public sealed class PiDeviceTests
 
         public Bench(double powerScale = 1000, bool activeLow = false, int slotSeconds = 10)
         {
-            Settings = new PiUnitSettings("house-1", KeysFile: null, powerScale, TimeSpan.FromSeconds(1),
+            Settings = new PiUnitSettings("house-1", KeysFile: null, MeterKeyFile: null, powerScale, TimeSpan.FromSeconds(1),
                 new PiHardwareSettings("fake", 0, RelayPin, activeLow, "ina219", 1, 0x40, ShuntOhms: 0.1, MaxCurrentA: 3.2, 0, 0));
             SlotLength = TimeSpan.FromSeconds(slotSeconds);
             Hardware = HardwareFactory.Create(PiHardware.Options(Settings.Hardware), Clock);
-            Device = new PiDevice(Hardware, Settings, Clock, Log.Add);
+            Device = new PiDevice(Hardware, Settings, MicroMarket.Market.Chain.EthKey.Derive("pi-device-tests/meter", 0), Clock, Log.Add);
         }
 
         public PiUnitSettings Settings { get; }

@@ -24,7 +24,7 @@ public sealed class UnitPlacementTests
         Seed: null,
         new ClusterSettings("micromarket", ["127.0.0.1:4053"], simNodes, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(2)),
         new MarketNodeSettings("/srv/micromarket/runs/cluster", Chain: null, "127.0.0.1", Live: null),
-        [.. piUnits.Select(id => new PiUnitSettings(id, KeysFile: null, PowerScale: 1, TimeSpan.FromSeconds(1),
+        [.. piUnits.Select(id => new PiUnitSettings(id, KeysFile: null, MeterKeyFile: null, PowerScale: 1, TimeSpan.FromSeconds(1),
             new PiHardwareSettings("fake", 0, 17, false, "ina219", 1, 0x40, 0.1, 3.2, 0, 0)))]);
 
     private static List<string> Ids(IEnumerable<PlannedUnit> units) => [.. units.Select(u => u.Id)];

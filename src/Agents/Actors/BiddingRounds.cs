@@ -9,6 +9,8 @@ namespace MicroMarket.Agents.Actors;
 /// <summary>
 /// Bidding: every unit decides its orders (its agent, with its forecasts), the submissions go into
 /// one batch in registry order, signed by each unit's own trading key, mined at the phase's time.
+/// A submission the contract refuses (a unit in debt, suspended, short of collateral) is recorded
+/// as reverted: that unit has no orders in the period, and the market goes on.
 /// </summary>
 public abstract class BiddingRound(long phaseId, RoundContext round, IActorRef clock, MarketStage stage, int period, int firstSlot, int slotCount, long time)
     : RoundActor(phaseId, round, clock)
@@ -23,16 +25,18 @@ public abstract class BiddingRound(long phaseId, RoundContext round, IActorRef c
 
     protected override void Begin() => AskUnits<Bid>(BidMessage, bids =>
     {
-        Round.Recorder.Tell(new RecorderProtocol.Bids(stage, firstSlot, bids.Select(b => (b.UnitId, b.Decision)).ToList()));
         var submitting = bids.Where(b => b.Transaction is not null).ToList();
         var requests = submitting.Select(b => Round.SignedBy(Round.Unit(b.UnitId), b.Transaction!)).ToList();
         Execute($"{RunTables.Stage(stage)} orders, period {period}", requests, time, outcomes =>
         {
+            // The order book holds what the contract accepted: a refused submission's orders never entered it.
+            var refused = submitting.Zip(outcomes).Where(p => !p.Second.Succeeded).Select(p => p.First.UnitId).ToHashSet();
+            Round.Recorder.Tell(new RecorderProtocol.Bids(stage, firstSlot, bids.Where(b => !refused.Contains(b.UnitId)).Select(b => (b.UnitId, b.Decision)).ToList()));
             var purpose = stage == MarketStage.DayAhead ? TransactionPurpose.DayAheadOrders : TransactionPurpose.IntradayOrders;
             Round.Recorder.Tell(new RecorderProtocol.Transactions(purpose, period,
                 submitting.Zip(outcomes, (b, o) => new RecorderProtocol.TxRecord(b.UnitId, firstSlot, slotCount, o)).ToList()));
             Complete();
-        });
+        }, revertsAllowed: true);
     });
 }
 

@@ -1,8 +1,8 @@
 using Akka.Actor;
+using MicroMarket.Agents.Decisions;
 using MicroMarket.Agents.Recording;
-using MicroMarket.Agents.Simulation;
 using MicroMarket.Market.Chain;
-using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.Market.Contracts;
 using static MicroMarket.Agents.Actors.UnitProtocol;
 
 namespace MicroMarket.Agents.Actors;
@@ -10,13 +10,14 @@ namespace MicroMarket.Agents.Actors;
 /// <summary>
 /// A slot has ended. Every unit proposes its power from its schedule and its real conditions; the
 /// grid operator solves the feeder (the slack balancing in island mode); every unit applies what
-/// really flowed and its meter signs the reading; the operator relays the readings and settles the
-/// slot on chain; every unit reads its account back. A unit that did not deliver (absent: its node
-/// is down) has no reading; it is settled when the slot's reading window has closed, that is in the
-/// next slot's round (<paramref name="overdue"/>), as metered nothing.
+/// really flowed; the meters' readings (a Pi's own, the metering service's for simulated units), the
+/// operator's curtailment and shedding instructions and the slot's settlement go on chain in one
+/// batch; every unit reads its account back. A unit without a reading (absent: its node is down;
+/// or its meter's signature does not verify) is settled when the slot's reading window has closed,
+/// that is in the next slot's round (<paramref name="overdue"/>), as the contract's worst case.
 /// </summary>
 public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef clock, int slot, long time, IReadOnlyList<PendingSettlement> overdue)
-    : RoundActor(phaseId, round, clock)
+    : SettlingRound(phaseId, round, clock)
 {
     protected override void Begin() =>
         AskUnits<DeliveryProposed>(u => new ProposeDelivery(PhaseId, slot), proposals =>
@@ -34,74 +35,87 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     {
         var flows = solved.Flows.ToDictionary(f => f.UnitId);
         var proposed = proposals.Select(p => p.UnitId).ToHashSet();
-        AskUnits(Round.Units.Where(u => proposed.Contains(u.Identity.Id)).ToList(), u =>
-        {
-            var flow = flows[u.Identity.Id];
-            return new ApplyDelivery(PhaseId, slot, flow.ActualPowerKw, flow.ImportWh, flow.ExportWh);
-        }, (IReadOnlyList<DeliveryApplied> applied) =>
+        AskUnits(Round.Units.Where(u => proposed.Contains(u.Identity.Id)).ToList(),
+            u => new ApplyDelivery(PhaseId, slot, flows[u.Identity.Id].ActualPowerKw), (IReadOnlyList<DeliveryApplied> applied) =>
         {
             var byId = proposals.ToDictionary(p => p.UnitId);
+            var readings = applied.ToDictionary(a => a.UnitId, a => Reading(a, flows[a.UnitId]));
             Round.Recorder.Tell(new RecorderProtocol.Delivered(slot, solved.Physics, applied.Select(a =>
-                new RecorderProtocol.UnitDelivered(a.UnitId, byId[a.UnitId].Schedule, byId[a.UnitId].Proposal, flows[a.UnitId], a.State)).ToList()));
-            Report(applied);
+                new RecorderProtocol.UnitDelivered(a.UnitId, byId[a.UnitId].Schedule, byId[a.UnitId].Proposal, flows[a.UnitId], a.State, readings[a.UnitId])).ToList()));
+            Report(readings.Values.OfType<SignedMeterReading>().OrderBy(r => r.Unit).ToList(), Instructions(proposals, flows));
         });
     }
 
     /// <summary>
-    /// Readings and settlement go in one batch, readings first: a block executes its transactions in
-    /// order, so the settlement sees every reading of the slot, and the slot costs one block.
+    /// The unit's reading: what its own meter signed, or the metering service's signature of what
+    /// the physics measured. A signature that does not verify for the unit's registered meter is
+    /// left out (the contract would refuse the whole batch): the unit then settles as missing.
     /// </summary>
-    private void Report(IReadOnlyList<DeliveryApplied> applied)
+    private SignedMeterReading? Reading(DeliveryApplied applied, GridProtocol.UnitFlow flow)
     {
-        var reported = applied.Select(a => Round.Unit(a.UnitId).Identity).ToList();
-        var unsettled = Round.AllUnits.Where(u => reported.All(r => r.Id != u.Id))
-            .Select(u => new PendingSettlement(slot, u.Index, u.Id)).ToList();
-        var readings = applied.Chunk(RoundContext.UnitsPerMeteringTransaction)
-            .Select(chunk => Round.Market.ReportReadings(Round.Operator, chunk.Select(a => a.Reading).ToList())).ToList();
-        var settlements = Settlements(slot, reported.Select(r => r.Index).ToList())
-            .Concat(overdue.GroupBy(o => o.Slot).SelectMany(g => Settlements(g.Key, g.Select(o => o.UnitIndex).ToList()))).ToList();
-        Execute($"readings and settlement of slot {slot}", [.. readings, .. settlements.Select(s => s.Request)], time, outcomes =>
+        var unit = Round.Unit(applied.UnitId).Identity;
+        var reading = applied.OwnReading ?? Round.Metering.Sign(Round.Market.ReadingSigner, unit, slot, flow.ImportWh, flow.ExportWh);
+        return reading is not null && reading.Unit == unit.Index && reading.Slot == slot
+            && string.Equals(Round.Market.ReadingSigner.Signer(reading), unit.MeterAddress, StringComparison.OrdinalIgnoreCase)
+            ? reading : null;
+    }
+
+    /// <summary>
+    /// What the grid operator ordered, as the contract records it: a unit the balance made export less
+    /// than it proposed was curtailed by the difference, one it made import less was shed by it.
+    /// The balance-responsible party forms the grid and settles no imbalance: it gets none.
+    /// </summary>
+    private List<OperatorInstruction> Instructions(IReadOnlyList<DeliveryProposed> proposals, IReadOnlyDictionary<string, GridProtocol.UnitFlow> flows)
+    {
+        var hours = Round.Calendar.SlotLength.TotalHours;
+        var instructions = new List<OperatorInstruction>();
+        foreach (var p in proposals.Where(p => p.Proposal.Role == DeliveryRole.SetPoint))
+        {
+            var proposedWh = p.Proposal.PowerKw * hours * 1000;
+            var actualWh = flows[p.UnitId].ActualPowerKw * hours * 1000;
+            var rating = Round.RatingsWh[p.UnitId];
+            var curtailed = proposedWh > 0 ? Math.Clamp(Math.Round(proposedWh - Math.Max(actualWh, 0)), 0, rating) : 0;
+            var shed = proposedWh < 0 ? Math.Clamp(Math.Round(Math.Min(actualWh, 0) - proposedWh), 0, rating) : 0;
+            if (curtailed > 0 || shed > 0)
+            {
+                instructions.Add(new OperatorInstruction(Round.IndexOf(p.UnitId), (uint)curtailed, (uint)shed));
+            }
+        }
+        return instructions.OrderBy(i => i.Unit).ToList();
+    }
+
+    /// <summary>
+    /// Readings, instructions and settlements go in one batch, in that order: a block executes its
+    /// transactions in order, so the settlement sees every reading and instruction of the slot, and
+    /// the slot costs one block. A unit without a reading waits for the window to close.
+    /// </summary>
+    private void Report(IReadOnlyList<SignedMeterReading> readings, IReadOnlyList<OperatorInstruction> instructions)
+    {
+        var reported = readings.Select(r => r.Unit).ToHashSet();
+        var unsettled = Round.AllUnits.Where(u => !reported.Contains(u.Index)).Select(u => new PendingSettlement(slot, u.Index, u.Id)).ToList();
+        var readingRequests = readings.Chunk(RoundContext.UnitsPerMeteringTransaction)
+            .Select(chunk => Round.Market.ReportReadings(Round.Operator, chunk)).ToList();
+        var instructionRequests = instructions.Chunk(RoundContext.UnitsPerMeteringTransaction)
+            .Select(chunk => Round.Market.RecordInstructions(Round.Operator, (uint)slot, chunk)).ToList();
+        var settlements = Settlements(reported.Select(u => (slot, u)).Concat(overdue.Select(o => (o.Slot, o.UnitIndex))));
+        var metering = readingRequests.Concat(instructionRequests).ToList();
+        Execute($"readings and settlement of slot {slot}", [.. metering, .. settlements.Select(s => s.Request)], time, outcomes =>
         {
             Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Readings, slot,
-                outcomes.Take(readings.Count).Select(o => new RecorderProtocol.TxRecord(null, slot, 1, o)).ToList()));
-            var settled = outcomes.Skip(readings.Count).Zip(settlements, (o, s) => (Outcome: o, s.Slot)).ToList();
-            Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Settlement, slot,
-                settled.Select(s => new RecorderProtocol.TxRecord(null, s.Slot, 1, s.Outcome)).ToList()));
-            RecordSettlements(settled, () => AskUnits<BalanceRead>(u => new ReadBalance(PhaseId, slot), balances =>
+                outcomes.Take(metering.Count).Select(o => new RecorderProtocol.TxRecord(null, slot, 1, o)).ToList()));
+            var settled = outcomes.Skip(metering.Count).Zip(settlements, (o, s) => (s.Slot, Outcome: o)).ToList();
+            RecordSettlements(slot, settled, () => AskUnits<BalanceRead>(u => new ReadBalance(PhaseId, slot), balances =>
             {
                 Round.Recorder.Tell(new RecorderProtocol.Balances(slot, balances));
                 Complete(unsettled: unsettled);
             }));
         });
     }
-
-    private IEnumerable<(int Slot, TxRequest Request)> Settlements(int settledSlot, IReadOnlyList<uint> units) =>
-        units.Chunk(RoundContext.UnitsPerMeteringTransaction).Select(chunk => (settledSlot, Round.Market.Settle(Round.Operator, (uint)settledSlot, chunk)));
-
-    /// <summary>Decodes the Settled and DebtIncurred events per settled slot and records them with the slot's imbalance prices.</summary>
-    private void RecordSettlements(IReadOnlyList<(TxOutcome Outcome, int Slot)> settled, Action then)
-    {
-        var bySlot = settled.GroupBy(s => s.Slot).OrderBy(g => g.Key).ToList();
-        var byIndex = Round.AllUnits.ToDictionary(u => u.Index, u => u.Id);
-        Query("reading imbalance prices", () => Task.WhenAll(bySlot.Select(g =>
-            Round.Market.QueryAsync<ImbalancePricesFunction, ImbalancePricesOutputDTO>(new() { Slot = (uint)g.Key }))), prices =>
-        {
-            foreach (var (group, price) in bySlot.Zip(prices))
-            {
-                var outcomes = group.Select(g => g.Outcome).ToList();
-                var debts = outcomes.SelectMany(o => o.Events<DebtIncurredEventDTO>()).ToDictionary(e => e.Unit, e => (long)e.DebtNano);
-                var units = outcomes.SelectMany(o => o.Events<SettledEventDTO>())
-                    .Select(e => new RecorderProtocol.UnitSettled(byIndex[e.Unit], (long)e.TradeNano, (long)e.ImbalanceNano, debts.GetValueOrDefault(e.Unit), (long)e.DeviationWh, e.ReadingMissing)).ToList();
-                Round.Recorder.Tell(new RecorderProtocol.Settled(group.Key, Money.PriceTokens((uint)price.ShortPrice), Money.PriceTokens((uint)price.LongPrice), units));
-            }
-            then();
-        });
-    }
 }
 
-/// <summary>After the last slot's reading window: the units whose last readings never came are settled, as metered nothing.</summary>
+/// <summary>After the last slot's reading window: the units whose last readings never came are settled, as the contract's worst case.</summary>
 public sealed class FinalSettlementRound(long phaseId, RoundContext round, IActorRef clock, long time, IReadOnlyList<PendingSettlement> overdue)
-    : RoundActor(phaseId, round, clock)
+    : SettlingRound(phaseId, round, clock)
 {
     protected override void Begin()
     {
@@ -110,20 +124,8 @@ public sealed class FinalSettlementRound(long phaseId, RoundContext round, IActo
             Complete();
             return;
         }
-        var settlements = overdue.GroupBy(o => o.Slot).SelectMany(g => g.Select(o => o.UnitIndex).Chunk(RoundContext.UnitsPerMeteringTransaction)
-            .Select(chunk => (Slot: g.Key, Request: Round.Market.Settle(Round.Operator, (uint)g.Key, chunk)))).ToList();
+        var settlements = Settlements(overdue.Select(o => (o.Slot, o.UnitIndex)));
         Execute("final settlement", settlements.Select(s => s.Request).ToList(), time, outcomes =>
-        {
-            Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Settlement, overdue[0].Slot,
-                outcomes.Zip(settlements, (o, s) => new RecorderProtocol.TxRecord(null, s.Slot, 1, o)).ToList()));
-            var byIndex = Round.AllUnits.ToDictionary(u => u.Index, u => u.Id);
-            foreach (var group in outcomes.Zip(settlements).GroupBy(p => p.Second.Slot))
-            {
-                var units = group.SelectMany(p => p.First.Events<SettledEventDTO>())
-                    .Select(e => new RecorderProtocol.UnitSettled(byIndex[e.Unit], (long)e.TradeNano, (long)e.ImbalanceNano, 0, (long)e.DeviationWh, e.ReadingMissing)).ToList();
-                Round.Recorder.Tell(new RecorderProtocol.Settled(group.Key, 0, 0, units));
-            }
-            Complete();
-        });
+            RecordSettlements(overdue.Max(o => o.Slot), settlements.Zip(outcomes, (s, o) => (s.Slot, Outcome: o)).ToList(), () => Complete()));
     }
 }

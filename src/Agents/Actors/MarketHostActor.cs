@@ -95,7 +95,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     {
         var units = _plan.Units.Select(u => _plan.Plan(u, _online[u.Id].Identity)).ToList();
         Become(Opening);
-        MarketSession.OpenAsync(_plan.Calendar, units, _plan.Scenario.Market.MarginSlots, _settings.Chain, CancellationToken.None)
+        MarketSession.OpenAsync(_plan.Calendar, units, _settings.Chain, CancellationToken.None)
             .PipeTo(Self, success: s => new Opened(s), failure: ex => new RunAborted($"opening the market: {ex.Message}"));
     }
 
@@ -132,7 +132,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         {
             return null;
         }
-        var derived = _plan.Units.Where(u => _online[u.Id].Identity.TraderAddress == _plan.SimulatedKeys(u.Id).Trader.Address).Select(u => u.Id).ToList();
+        var derived = _plan.Units.Where(u => _online[u.Id].Identity.TraderAddress == _plan.SimulatedTraderKey(u.Id).Address).Select(u => u.Id).ToList();
         return derived.Count == 0 ? null
             : $"chain id {chainId} is not a development chain, and these units trade with development keys derived from the scenario: {string.Join(", ", derived)}";
     }
@@ -152,11 +152,13 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         var round = new RoundContext(
             handles,
             _run.Identities,
+            _plan.Units.ToDictionary(u => u.Id, u => u.Agent.RatingWhPerSlot),
             Context.ActorOf(ChainGatewayActor.Props(session.Pipeline), "chain"),
             Context.ActorOf(GridOperatorActor.Props(_run.Physics), "grid-operator"),
             Context.ActorOf(RecorderActor.Props(_run.Tables), "recorder"),
             session.Market,
             session.Operator,
+            new MeteringService(_plan.SimulatedMeterKey),
             _plan.Calendar,
             _run.Rules,
             _settings.UnitReplyTimeout);

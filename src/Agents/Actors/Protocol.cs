@@ -70,7 +70,7 @@ public static class UnitProtocol
 
     public sealed record ProposeDelivery(long PhaseId, int Slot);
 
-    public sealed record ApplyDelivery(long PhaseId, int Slot, double ActualPowerKw, long ImportWh, long ExportWh);
+    public sealed record ApplyDelivery(long PhaseId, int Slot, double ActualPowerKw);
 
     public sealed record ReadBalance(long PhaseId, int Slot);
 
@@ -81,7 +81,8 @@ public static class UnitProtocol
 
     public sealed record DeliveryProposed(long PhaseId, string UnitId, DeliveryRequest Schedule, DeliveryProposal Proposal) : IUnitReply;
 
-    public sealed record DeliveryApplied(long PhaseId, string UnitId, UnitSlotState State, SignedMeterReading Reading) : IUnitReply;
+    /// <param name="OwnReading">The reading a unit's own meter signed (a Pi); null for a simulated unit, whose meter the metering service signs.</param>
+    public sealed record DeliveryApplied(long PhaseId, string UnitId, UnitSlotState State, SignedMeterReading? OwnReading) : IUnitReply;
 
     /// <summary>The unit's escrow account after settlement, tokens.</summary>
     public sealed record BalanceRead(long PhaseId, string UnitId, decimal Balance, decimal Locked, decimal Debt) : IUnitReply;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using MicroMarket.Market.Chain;
 using static MicroMarket.Agents.Actors.ClockProtocol;
 using static MicroMarket.Agents.Actors.UnitProtocol;
 
@@ -90,24 +91,49 @@ public abstract class RoundActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(StepTimer, StepTimedOut.Instance, Round.UnitReplyTimeout);
     }
 
-    /// <summary>Executes a batch through the gateway, then continues with its outcomes.</summary>
-    protected void Execute(string label, IReadOnlyList<MicroMarket.Market.Chain.TxRequest> requests, long blockTime, Action<IReadOnlyList<MicroMarket.Market.Chain.TxOutcome>> then)
+    /// <summary>How often a transaction that never reached a block (dropped, refused by the node) is sent again.</summary>
+    private const int SendAttempts = 3;
+
+    /// <summary>
+    /// Executes a batch through the gateway, then continues with its outcomes. A transaction that
+    /// never reached a block is sent again, alone with the others that did not (what anyone may do
+    /// is idempotent in the contract, so a resend is safe even if a copy landed); one the contract
+    /// reverted fails the round, unless <paramref name="revertsAllowed"/> (a unit's own submission
+    /// the contract refused: its outcome is recorded and the market goes on).
+    /// </summary>
+    protected void Execute(string label, IReadOnlyList<TxRequest> requests, long blockTime, Action<IReadOnlyList<TxOutcome>> then, bool revertsAllowed = false)
     {
-        Become(() =>
+        var outcomes = new TxOutcome?[requests.Count];
+        var attempt = 0;
+        void Send(IReadOnlyList<int> indices)
         {
-            Receive<ChainProtocol.BatchExecuted>(b => b.PhaseId == PhaseId, b =>
+            Become(() =>
             {
-                var failed = b.Outcomes.FirstOrDefault(o => !o.Succeeded);
-                if (failed is not null)
+                Receive<ChainProtocol.BatchExecuted>(b => b.PhaseId == PhaseId, b =>
                 {
-                    Fail($"{label}: {failed.Request.Label}: {failed.Failure?.Message ?? failed.Status.ToString()}");
-                    return;
-                }
-                then(b.Outcomes);
+                    foreach (var (index, outcome) in indices.Zip(b.Outcomes))
+                    {
+                        outcomes[index] = outcome;
+                    }
+                    var unsent = indices.Where(i => outcomes[i]!.Status == TxStatus.NotSent).ToList();
+                    if (unsent.Count > 0 && ++attempt < SendAttempts)
+                    {
+                        Send(unsent);
+                        return;
+                    }
+                    var failed = outcomes.FirstOrDefault(o => !o!.Succeeded && (!revertsAllowed || o.Status != TxStatus.Reverted));
+                    if (failed is not null)
+                    {
+                        Fail($"{label}: {failed.Request.Label}: {failed.Failure?.Message ?? failed.Status.ToString()}");
+                        return;
+                    }
+                    then(outcomes!);
+                });
+                Receive<ChainProtocol.BatchFailed>(b => b.PhaseId == PhaseId, b => Fail($"{label}: {b.Reason}"));
             });
-            Receive<ChainProtocol.BatchFailed>(b => b.PhaseId == PhaseId, b => Fail($"{label}: {b.Reason}"));
-        });
-        Round.Gateway.Tell(new ChainProtocol.ExecuteBatch(PhaseId, label, requests, blockTime));
+            Round.Gateway.Tell(new ChainProtocol.ExecuteBatch(PhaseId, label, indices.Select(i => requests[i]).ToList(), blockTime));
+        }
+        Send(Enumerable.Range(0, requests.Count).ToList());
     }
 
     /// <summary>Runs a chain query and continues with its result (or fails the round).</summary>

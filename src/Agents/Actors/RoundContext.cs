@@ -1,5 +1,6 @@
 using Akka.Actor;
 using MicroMarket.Agents.Decisions;
+using MicroMarket.Agents.Running;
 using MicroMarket.Agents.Simulation;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
@@ -10,22 +11,25 @@ namespace MicroMarket.Agents.Actors;
 public sealed record UnitHandle(UnitIdentity Identity, IActorRef Actor);
 
 /// <summary>
-/// What every round works with: the units present (and every unit registered), the services, the operator's key, the calendar,
-/// the market's rules, and how long a unit may take to answer before it counts as absent.
+/// What every round works with: the units present (and every unit registered, with its rating),
+/// the services (the metering service signs simulated units' readings), the operator's key, the
+/// calendar, the market's rules, and how long a unit may take to answer before it counts as absent.
 /// </summary>
 public sealed record RoundContext(
     IReadOnlyList<UnitHandle> Units,
     IReadOnlyList<UnitIdentity> AllUnits,
+    IReadOnlyDictionary<string, long> RatingsWh,
     IActorRef Gateway,
     IActorRef GridOperator,
     IActorRef Recorder,
     MarketClient Market,
     EthKey Operator,
+    MeteringService Metering,
     SimulationCalendar Calendar,
     MarketRules Rules,
     TimeSpan UnitReplyTimeout)
 {
-    /// <summary>Readings and settlements per transaction: about 40 k gas each, so a batch stays far below the 2^24 cap.</summary>
+    /// <summary>Readings, instructions and settlements per transaction: at most 60 k gas each, so a batch stays far below the 2^24 cap.</summary>
     public const int UnitsPerMeteringTransaction = 150;
 
     /// <summary>Gas a clearing transaction may use (below Ethereum's 2^24 per-transaction cap, with headroom).</summary>

@@ -9,14 +9,12 @@ using static MicroMarket.Agents.Actors.UnitProtocol;
 
 namespace MicroMarket.Agents.Actors;
 
-/// <summary>A unit's keys: they stay in its actor, on its node.</summary>
-public sealed record UnitKeys(EthKey Trader, EthKey Meter);
-
 /// <summary>
 /// One unit: announces itself to the market host until welcomed, connects to the market once it
 /// is ready, routes the clock's phase messages to its agent (the decisions, Akka-free), signs its
-/// own transactions (only those it asked for) and readings, and reads its schedule and account back
-/// from the chain. Chain reads run as tasks piped back to the actor, so its mailbox never blocks.
+/// own transactions (only those it asked for), and reads its schedule and account back from the
+/// chain. Its meter is not its own to sign: the grid operator's metering service signs a simulated
+/// unit's readings, a Pi's meter signs with a key kept apart from the trading key. Chain reads run as tasks piped back to the actor, so its mailbox never blocks.
 /// A unit with a device (a Pi's relay and meter) switches to follow its schedule as each slot
 /// starts on the market's clock, samples its meter, and reports what the meter measured.
 /// </summary>
@@ -29,7 +27,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private readonly IUnitAgent _agent;
     private readonly UnitIdentity _identity;
-    private readonly UnitKeys _keys;
+    private readonly EthKey _trader;
     private readonly IUnitDevice? _device;
     private readonly Dictionary<int, MeasuredEnergy> _measured = [];
     private readonly MarketAccess _access;
@@ -39,11 +37,14 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly Guid _incarnation = Guid.NewGuid();
     private MarketClient? _market;
 
+    /// <summary>The day-ahead orders of the last two days (intra-day bidding for today runs after tomorrow's day-ahead): intra-day orders of the same slots count against the rating with them.</summary>
+    private readonly Queue<SlotOrders> _dayAheadOrders = new();
+
     public UnitActor(HostedUnit unit, MarketAccess access, IActorRef host)
     {
         _agent = unit.Agent;
         _identity = unit.Identity;
-        _keys = unit.Keys;
+        _trader = unit.Trader;
         _device = unit.Device;
         _access = access;
         _host = host;
@@ -134,7 +135,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             Sender.Tell(new HostProtocol.SigningRefused($"unit {_identity.Id} did not ask for this transaction"));
             return;
         }
-        Sender.Tell(new HostProtocol.TransactionSigned(tx.Sign(_keys.Trader)));
+        Sender.Tell(new HostProtocol.TransactionSigned(tx.Sign(_trader)));
     }
 
     private TxIntent Remember(TxIntent intent)
@@ -149,7 +150,13 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private void OnBidDayAhead(BidDayAhead m)
     {
-        var decision = _agent.BidDayAhead(m.Request);
+        var proposed = _agent.BidDayAhead(m.Request);
+        var decision = proposed with { Orders = AdmissibleOrders.Of(proposed.Orders, _agent.RatingWhPerSlot) };
+        _dayAheadOrders.Enqueue(decision.Orders);
+        while (_dayAheadOrders.Count > 2)
+        {
+            _dayAheadOrders.Dequeue();
+        }
         var tx = decision.Orders.IsEmpty ? null : Remember(Market.DayAheadOrders(_identity.Index, (uint)m.Request.Day, decision.Orders.Buys, decision.Orders.Sells));
         Sender.Tell(new Bid(m.PhaseId, _identity.Id, decision, tx));
     }
@@ -158,7 +165,8 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         var positions = Enumerable.Range(m.FirstSlot, m.SlotCount).Select(_schedule.DayAhead).ToList();
         var request = new IntradayRequest(m.Hour, m.IssueSlot, m.FirstSlot, m.SlotCount, positions, m.DayAheadPrices, m.Outlook, m.Rules);
-        var decision = _agent.BidIntraday(request);
+        var proposed = _agent.BidIntraday(request);
+        var decision = proposed with { Orders = AdmissibleOrders.Of(proposed.Orders, _agent.RatingWhPerSlot, _dayAheadOrders) };
         var tx = decision.Orders.IsEmpty ? null : Remember(Market.IntradayOrders(_identity.Index, (uint)m.Hour, decision.Orders.Buys, decision.Orders.Sells));
         Sender.Tell(new Bid(m.PhaseId, _identity.Id, decision, tx));
     }
@@ -252,12 +260,14 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         return new SlotTime(slot, DateTimeOffset.FromUnixTimeSeconds(p.SlotStart(slot)), TimeSpan.FromSeconds(p.SlotSeconds), p.MarketSlotLength);
     }
 
+    /// <summary>
+    /// Applies what flowed. A unit with a meter of its own (a Pi) returns the reading its meter
+    /// signed; a simulated unit's reading is the grid operator's to sign (the metering service).
+    /// </summary>
     private void OnApplyDelivery(ApplyDelivery m)
     {
         var state = _agent.ApplyDelivery(m.Slot, m.ActualPowerKw);
-        var (importWh, exportWh) = _measured.Remove(m.Slot, out var measured) ? (measured.ImportWh, measured.ExportWh) : (m.ImportWh, m.ExportWh);
-        // The meter signs its own reading with its own key; anyone may relay it.
-        var reading = Market.ReadingSigner.Sign(_keys.Meter, _identity.Index, (uint)m.Slot, (ulong)importWh, (ulong)exportWh);
+        var reading = _measured.Remove(m.Slot, out var measured) ? _device!.SignReading(Market.ReadingSigner, _identity.Index, m.Slot, measured) : null;
         Sender.Tell(new DeliveryApplied(m.PhaseId, _identity.Id, state, reading));
     }
 

@@ -14,6 +14,12 @@ public interface IUnitAgent
     /// <summary>The unit's kind in the contract's registry.</summary>
     MicroMarket.Market.UnitKind MarketKind { get; }
 
+    /// <summary>
+    /// Whether the unit is the market's balance-responsible party: the island's slack or the upstream
+    /// supplier. It carries the system's balance, pays no imbalance and is every imbalance's counterparty.
+    /// </summary>
+    bool IsBalanceResponsible => MarketKind is MicroMarket.Market.UnitKind.Slack or MicroMarket.Market.UnitKind.Grid;
+
     /// <summary>The meter's limit per slot, Wh: the largest import or export the unit can physically meter.</summary>
     long RatingWhPerSlot { get; }
 

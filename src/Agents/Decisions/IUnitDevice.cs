@@ -1,3 +1,5 @@
+using MicroMarket.Market.Contracts;
+
 namespace MicroMarket.Agents.Decisions;
 
 /// <summary>What a unit's own meter measured in a slot, Wh each way, in the modelled unit's terms.</summary>
@@ -37,4 +39,10 @@ public interface IUnitDevice
 
     /// <summary>Closes the slot and returns what the meter measured in it, scaled to the model's slot.</summary>
     MeasuredEnergy Measure(SlotTime slot);
+
+    /// <summary>The address of the meter's own key (kept apart from the unit's trading key).</summary>
+    string MeterAddress { get; }
+
+    /// <summary>The meter signs what it measured in a slot, for anyone to relay.</summary>
+    SignedMeterReading SignReading(MeterReadingSigner signer, uint unit, int slot, MeasuredEnergy measured);
 }

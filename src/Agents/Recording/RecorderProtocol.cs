@@ -2,6 +2,7 @@ using MicroMarket.Agents.Actors;
 using MicroMarket.Agents.Decisions;
 using MicroMarket.Market;
 using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
 
 namespace MicroMarket.Agents.Recording;
 
@@ -36,17 +37,22 @@ public static class RecorderProtocol
 
     public sealed record Positions(MarketStage Stage, string UnitId, int FirstSlot, IReadOnlyList<SlotPosition> Values);
 
-    /// <summary>One unit's delivery: its schedule, what it proposed, what flowed, its state after the slot.</summary>
-    public sealed record UnitDelivered(string UnitId, DeliveryRequest Schedule, DeliveryProposal Proposal, GridProtocol.UnitFlow Flow, UnitSlotState State);
+    /// <summary>
+    /// One unit's delivery: its schedule, what it proposed, what flowed, its state after the slot,
+    /// and the reading its meter signed (null when none came): the metered energy is what was signed.
+    /// </summary>
+    public sealed record UnitDelivered(string UnitId, DeliveryRequest Schedule, DeliveryProposal Proposal, GridProtocol.UnitFlow Flow, UnitSlotState State, SignedMeterReading? Reading);
 
     public sealed record Delivered(int Slot, SlotPhysics Physics, IReadOnlyList<UnitDelivered> Units);
 
     /// <summary>
-    /// A unit's settlement of a slot, nano-tokens (positive received) and its deviation in Wh; the
-    /// part of a short imbalance it could not pay became debt owed to the BRP.
+    /// A unit's settlement of a slot as the chain's Settled event gives it: nano-tokens (trade and
+    /// imbalance positive received; the missing-reading fee paid), the part of its charges it could
+    /// not pay (now debt owed to the BRP), and its priced deviation in Wh.
     /// </summary>
-    public sealed record UnitSettled(string UnitId, long TradeNano, long ImbalanceNano, long DebtNano, long DeviationWh, bool ReadingMissing);
+    public sealed record UnitSettled(string UnitId, long TradeNano, long ImbalanceNano, long FeeNano, long DebtNano, long DeviationWh, bool ReadingMissing);
 
+    /// <summary>Settlements of one slot (all of it or, for late ones, some units) with the slot's imbalance prices.</summary>
     public sealed record Settled(int Slot, decimal ShortPrice, decimal LongPrice, IReadOnlyList<UnitSettled> Units);
 
     public sealed record Balances(int Slot, IReadOnlyList<UnitProtocol.BalanceRead> Accounts);

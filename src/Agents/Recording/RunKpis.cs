@@ -86,7 +86,7 @@ public sealed record RunKpis(
             Round6(slots.Sum(s => s.DayAheadVolumeWh ?? 0) / 1000.0),
             Round6(slots.Sum(s => s.IntradayVolumeWh ?? 0) / 1000.0),
             Round6(local.Sum(r => Math.Abs(r.DeviationWh ?? 0)) / 1000.0),
-            -local.Sum(r => r.ImbalanceTokens ?? 0),
+            -local.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0)),
             Round6(delivered.Where(r => r.Unit.Kind == "slack").Sum(r => r.ExportWh!.Value - r.ImportWh!.Value) / 1000.0),
             Round6(delivered.Sum(r => r.State?.FuelUnits ?? 0)),
             decimal.Round((decimal)delivered.Sum(r => r.State?.FuelUnits ?? 0) * scenario.Units.OfType<SlackUnit>().Select(u => u.FuelPrice).FirstOrDefault(), 6),
@@ -111,12 +111,12 @@ public sealed record RunKpis(
 
     private static double? Round6(double? value) => value is { } v ? Math.Round(v, 6) : null;
 
-    /// <summary>Net bill = what the unit paid minus what it received (trades and imbalance); baseline = its metered import at the buy price minus its export at the sell price.</summary>
+    /// <summary>Net bill = what the unit paid minus what it received (trades, and imbalance with missing-reading fees); baseline = its metered import at the buy price minus its export at the sell price.</summary>
     private static List<ParticipantBill> BillsOf(IEnumerable<UnitSlotRow> delivered, (decimal Buy, decimal Sell) baseline) =>
         delivered.GroupBy(r => r.Unit).OrderBy(g => g.Key.Index).Select(g =>
         {
             var trade = -g.Sum(r => r.TradeTokens ?? 0);
-            var imbalance = -g.Sum(r => r.ImbalanceTokens ?? 0);
+            var imbalance = -g.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0));
             var import = g.Sum(r => r.ImportWh ?? 0) / 1000.0;
             var export = g.Sum(r => r.ExportWh ?? 0) / 1000.0;
             var reference = (decimal)import * baseline.Buy - (decimal)export * baseline.Sell;

@@ -8,7 +8,7 @@ using static MicroMarket.Agents.Recording.RecorderProtocol;
 namespace MicroMarket.Agents.Recording;
 
 /// <summary>A unit as the tables name it.</summary>
-public sealed record UnitInfo(string Id, uint Index, string Kind, string Bus, string Phase);
+public sealed record UnitInfo(string Id, uint Index, string Kind, string Bus, string Phase, bool BalanceResponsible);
 
 /// <summary>
 /// The run's tidy tables, merged from what the rounds report. Keys are (slot, unit) for units.csv,
@@ -177,31 +177,46 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
             row.ScheduledNetExportWh = u.Schedule.ScheduledNetExportWh;
             row.SetpointKw = u.Proposal.Role == Decisions.DeliveryRole.SetPoint ? u.Proposal.PowerKw : null;
             row.ActualKw = u.Flow.ActualPowerKw;
-            (row.ImportWh, row.ExportWh, row.VoltagePu) = (u.Flow.ImportWh, u.Flow.ExportWh, u.Flow.VoltagePu);
+            // Metered is what the meter signed (a Pi's own reading, or the metering service's of the
+            // physics); a unit whose reading did not verify has none and settles as missing.
+            (row.ImportWh, row.ExportWh, row.VoltagePu) = (u.Reading is null ? null : (long)u.Reading.ImportWh, u.Reading is null ? null : (long)u.Reading.ExportWh, u.Flow.VoltagePu);
             row.State = u.State;
         }
         LastDeliveredSlot = Math.Max(LastDeliveredSlot, m.Slot);
     }
 
+    /// <summary>
+    /// A slot's settlements, all at once or (a unit whose reading never came) later: the slot's
+    /// prices, each unit's payments, and the BRP's side of them, which accumulates over the
+    /// messages: it receives what the others paid (imbalance charges and missing-reading fees, less
+    /// the debt they could not pay) and pays what the long units received.
+    /// </summary>
     private void OnSettled(Settled m)
     {
         var slot = SlotAt(m.Slot);
         (slot.ShortPrice, slot.LongPrice) = (m.ShortPrice, m.LongPrice);
-        foreach (var u in m.Units)
+        var brp = units.FirstOrDefault(u => u.BalanceResponsible);
+        foreach (var u in m.Units.Where(u => u.UnitId != brp?.Id))
         {
             var row = Row(m.Slot, u.UnitId);
             row.TradeTokens = Money.TokensFromNano(u.TradeNano);
             row.ImbalanceTokens = Money.TokensFromNano(u.ImbalanceNano);
+            row.FeeTokens = -Money.TokensFromNano(u.FeeNano);
             row.DebtIncurredTokens = Money.TokensFromNano(u.DebtNano);
             row.DeviationWh = u.DeviationWh;
             row.ReadingMissing = u.ReadingMissing;
         }
-        // The BRP is every imbalance's counterparty: it receives what the short units paid (their
-        // charge less the debt they could not pay) and pays what the long units received.
-        if (units.FirstOrDefault(u => u.Kind is "slack" or "grid") is { } brp && m.Units.Any(u => u.UnitId == brp.Id))
+        if (brp is null)
         {
-            var others = m.Units.Where(u => u.UnitId != brp.Id).ToList();
-            Row(m.Slot, brp.Id).ImbalanceTokens = Money.TokensFromNano(-others.Sum(u => u.ImbalanceNano) - others.Sum(u => u.DebtNano));
+            return;
+        }
+        var brpRow = Row(m.Slot, brp.Id);
+        var others = m.Units.Where(u => u.UnitId != brp.Id).ToList();
+        brpRow.ImbalanceTokens = (brpRow.ImbalanceTokens ?? 0) + Money.TokensFromNano(-others.Sum(u => u.ImbalanceNano) - others.Sum(u => u.DebtNano));
+        brpRow.FeeTokens = (brpRow.FeeTokens ?? 0) + Money.TokensFromNano(others.Sum(u => u.FeeNano));
+        if (m.Units.FirstOrDefault(u => u.UnitId == brp.Id) is { } own)
+        {
+            (brpRow.TradeTokens, brpRow.DeviationWh, brpRow.ReadingMissing) = (Money.TokensFromNano(own.TradeNano), own.DeviationWh, own.ReadingMissing);
         }
     }
 
@@ -230,7 +245,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
             "forecast_da_kwh", "forecast_id_kwh", "da_bid_wh", "da_ask_wh", "da_bought_wh", "da_sold_wh",
             "id_bid_wh", "id_ask_wh", "id_bought_wh", "id_sold_wh", "scheduled_net_export_wh",
             "setpoint_kw", "actual_kw", "metered_import_wh", "metered_export_wh", "deviation_wh", "reading_missing",
-            "trade_tokens", "imbalance_tokens", "debt_incurred_tokens", "soc", "unmet_kwh", "curtailed_kwh", "not_served_kwh", "clipped_kwh", "fuel", "co2_kg",
+            "trade_tokens", "imbalance_tokens", "fee_tokens", "debt_incurred_tokens", "soc", "unmet_kwh", "curtailed_kwh", "not_served_kwh", "clipped_kwh", "fuel", "co2_kg",
             "voltage_pu", "balance_tokens", "locked_tokens", "debt_tokens", "gas_trading");
         foreach (var r in _unitRows.Values.OrderBy(r => r.Slot).ThenBy(r => r.Unit.Index))
         {
@@ -239,7 +254,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
                 r.ForecastDayAheadKwh, r.ForecastIntradayKwh, r.DayAheadBidWh, r.DayAheadAskWh, r.DayAheadBoughtWh, r.DayAheadSoldWh,
                 r.IntradayBidWh, r.IntradayAskWh, r.IntradayBoughtWh, r.IntradaySoldWh, r.ScheduledNetExportWh,
                 r.SetpointKw, r.ActualKw, r.ImportWh, r.ExportWh, r.DeviationWh, r.ReadingMissing,
-                r.TradeTokens, r.ImbalanceTokens, r.DebtIncurredTokens, r.State?.StateOfCharge, r.State?.UnmetEnergyKwh, r.State?.CurtailedKwh, r.State?.NotServedKwh,
+                r.TradeTokens, r.ImbalanceTokens, r.FeeTokens, r.DebtIncurredTokens, r.State?.StateOfCharge, r.State?.UnmetEnergyKwh, r.State?.CurtailedKwh, r.State?.NotServedKwh,
                 r.State?.ClippedKwh, r.State?.FuelUnits, r.State?.Co2Kg,
                 r.VoltagePu, r.BalanceTokens, r.LockedTokens, r.DebtTokens, Math.Round(r.GasTrading));
         }
@@ -313,6 +328,9 @@ public sealed class UnitSlotRow(int slot, UnitInfo unit)
     public bool? ReadingMissing { get; set; }
     public decimal? TradeTokens { get; set; }
     public decimal? ImbalanceTokens { get; set; }
+
+    /// <summary>The missing-reading fee: paid (negative) by the unit, received by the BRP.</summary>
+    public decimal? FeeTokens { get; set; }
     public decimal? DebtIncurredTokens { get; set; }
     public Decisions.UnitSlotState? State { get; set; }
     public double? VoltagePu { get; set; }

@@ -12,7 +12,8 @@ namespace MicroMarket.Agents.Recording;
 /// <param name="EscrowHeldNano">Tokens the market holds x 1000.</param>
 /// <param name="BalancesNano">Sum of every unit's escrow balance.</param>
 /// <param name="ClearingHouseNano">The market's side of the trades (zero once every slot is settled).</param>
-/// <param name="BalanceChangeNano">Sum over units of (final balance - deposit): zero when money is conserved.</param>
+/// <param name="ClaimsFundNano">What the BRP repaid of deferred long payouts, not yet collected by the units it owed.</param>
+/// <param name="BalanceChangeNano">Sum over units of (final balance - deposit): minus the clearing house and the claims fund when money is conserved.</param>
 /// <param name="BooksChecked">Slot books cleared by the C# reference and compared with the chain.</param>
 /// <param name="ClearingMismatches">Books whose price, volume or any fill differs.</param>
 /// <param name="ReadingsChecked">(slot, unit) meter records compared with the physical layer's metering.</param>
@@ -22,6 +23,7 @@ public sealed record RunVerification(
     BigInteger EscrowHeldNano,
     BigInteger BalancesNano,
     BigInteger ClearingHouseNano,
+    BigInteger ClaimsFundNano,
     BigInteger BalanceChangeNano,
     int BooksChecked,
     int ClearingMismatches,
@@ -30,7 +32,7 @@ public sealed record RunVerification(
 {
     public bool EnergyBalanced => MaxEnergyResidualKwh <= 1e-6;
 
-    public bool MoneyConserved => EscrowHeldNano == BalancesNano + ClearingHouseNano && BalanceChangeNano == -ClearingHouseNano;
+    public bool MoneyConserved => EscrowHeldNano == BalancesNano + ClearingHouseNano + ClaimsFundNano && BalanceChangeNano == -ClearingHouseNano - ClaimsFundNano;
 
     public bool Holds => EnergyBalanced && MoneyConserved && ClearingMismatches == 0 && ReadingMismatches == 0;
 
@@ -44,10 +46,11 @@ public sealed record RunVerification(
         var change = balances - tables.Units.Aggregate(BigInteger.Zero, (sum, u) => sum + depositsNano[u.Id]);
         var held = await market.TokenBalanceAsync(market.MarketAddress).ConfigureAwait(false) * MarketClient.NanoPerMicro;
         var house = await market.ClearingHouseNanoAsync().ConfigureAwait(false);
+        var fund = await market.QueryValueAsync<ClaimsFundNanoFunction, BigInteger>(new()).ConfigureAwait(false);
 
         var (books, clearingMismatches) = CheckClearing(tables);
         var (readings, readingMismatches) = await CheckReadingsAsync(tables, market).ConfigureAwait(false);
-        return new RunVerification(residual, held, balances, house, change, books, clearingMismatches, readings, readingMismatches);
+        return new RunVerification(residual, held, balances, house, fund, change, books, clearingMismatches, readings, readingMismatches);
     }
 
     /// <summary>Rebuilds every slot's book from the orders the units submitted and clears it with the C# reference.</summary>
@@ -69,7 +72,7 @@ public sealed record RunVerification(
             }
             books++;
             var reference = ReferenceClearing.Clear(new OrderBook(book.Select(o =>
-                new Order(OrderIds.Of(o.UnitIndex, o.Side, o.Step), o.Side, o.PriceMicroPerKwh, o.QuantityWh))));
+                new Order(OrderIds.Of(o.UnitIndex, o.Side, o.Step), o.Side, o.PriceMicroPerKwh, o.QuantityWh, o.UnitIndex))));
             var same = (long)reference.VolumeWh == volume
                 && (reference.PriceMicroPerKwh is null ? price is null : price == Simulation.Money.PriceTokens(reference.PriceMicroPerKwh.Value))
                 && book.All(o => reference.FilledWh(OrderIds.Of(o.UnitIndex, o.Side, o.Step)) == o.FillWh);

@@ -25,9 +25,9 @@ public sealed class MarketRun
         Identities = identities;
         var scenario = plan.Scenario;
         Tables = new RunTables(plan.Calendar, plan.Units.Select(u =>
-            new UnitInfo(u.Id, u.Index, KindName(u.Agent.Spec), u.Agent.Spec.Bus, u.Agent.Spec.Phase.ToString().ToUpperInvariant())).ToList());
+            new UnitInfo(u.Id, u.Index, KindName(u.Agent.Spec), u.Agent.Spec.Bus, u.Agent.Spec.Phase.ToString().ToUpperInvariant(), u.Agent.IsBalanceResponsible)).ToList());
         Physics = new FeederPhysics(plan.Network, scenario.Mode, plan.Units.Select(u => u.Agent.Spec), plan.Calendar.SlotLength);
-        Rules = new MarketRules(scenario.Market.PriceFloor, scenario.Market.PriceCap, scenario.Market.ImbalancePenaltyPercent / 100m);
+        Rules = new MarketRules(plan.Calendar.Parameters);
         PriorOutlook = Enumerable.Range(0, plan.Calendar.SlotsPerDay)
             .Select(k => scenario.Market.PriceOutlook?[k * scenario.Time.SlotMinutes / 60] ?? scenario.Market.ImbalanceFallbackPrice).ToList();
     }
@@ -74,17 +74,12 @@ public sealed class MarketRun
     }
 
     /// <summary>
-    /// The no-market baseline per kWh: grid-connected, the tariffs (buy at retail, sell at the
-    /// feed-in price); islanded, the slack's marginal cost at half load to buy and nothing to sell.
+    /// The no-market baseline per kWh: what the balance-responsible party charges for energy and
+    /// pays for a surplus (grid-connected the tariffs; islanded the slack's marginal cost and nothing).
     /// </summary>
-    private (decimal Buy, decimal Sell) BaselinePrices() => _plan.Scenario.Mode switch
+    private (decimal Buy, decimal Sell) BaselinePrices()
     {
-        GridConnectedMode grid => (grid.RetailPrice, grid.FeedInPrice),
-        _ => (_plan.Units.Select(u => u.Agent.Spec).OfType<SlackUnit>().Select(s => s.Technology switch
-        {
-            SlackTechnology.Diesel => MicroMarket.Grid.Units.Genset.Diesel(s.RatedPowerKw, s.MinStableFraction).MarginalCostPerKwh(s.RatedPowerKw / 2, s.FuelPrice),
-            SlackTechnology.Chp => MicroMarket.Grid.Units.Genset.Chp(s.RatedPowerKw, minimumStableFraction: s.MinStableFraction).MarginalCostPerKwh(s.RatedPowerKw / 2, s.FuelPrice),
-            _ => _plan.Scenario.Market.ImbalanceFallbackPrice,
-        }).Single(), 0m),
-    };
+        var brp = BalanceResponsibleParty.Of(_plan.Scenario);
+        return (brp.ShortfallCost, brp.SurplusValue);
+    }
 }

@@ -9,11 +9,8 @@ using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Agents.Running;
 
-/// <summary>A unit as the market host plans it: what it registers on chain with, what it deposits.</summary>
-public sealed record UnitPlan(UnitIdentity Identity, UnitKind MarketKind, string KindName, UnitSpec Spec, long RatingWhPerSlot, BigInteger DepositMicro)
-{
-    public bool BalanceResponsible => MarketKind is UnitKind.Slack or UnitKind.Grid;
-}
+/// <summary>A unit as the market host plans it: what it registers on chain with (its margin too), what it deposits.</summary>
+public sealed record UnitPlan(UnitIdentity Identity, UnitKind MarketKind, bool BalanceResponsible, UnitSpec Spec, long RatingWhPerSlot, BigInteger MarginNano, BigInteger DepositMicro);
 
 /// <summary>
 /// Which chain the market uses: an Anvil the host starts (on loopback), or the node at
@@ -71,7 +68,7 @@ public sealed class MarketSession : IAsyncDisposable
     /// A simulation sets the chain's clock (Anvil, explicit mining); live, the chain keeps wall
     /// time and mines on its own (an Anvil with a block time, or any node).
     /// </summary>
-    public static async Task<MarketSession> OpenAsync(SimulationCalendar calendar, IReadOnlyList<UnitPlan> units, int marginSlots, ChainSettings settings, CancellationToken cancellationToken)
+    public static async Task<MarketSession> OpenAsync(SimulationCalendar calendar, IReadOnlyList<UnitPlan> units, ChainSettings settings, CancellationToken cancellationToken)
     {
         var live = calendar.Live;
         var anvil = settings.Url is not null ? null : await AnvilNode.StartAsync(live is null
@@ -104,7 +101,7 @@ public sealed class MarketSession : IAsyncDisposable
             var time = calendar.ChainStartUnix;
             var market = await MarketClient.DeployAsync(pipeline, operatorKey, calendar.Parameters, time, cancellationToken).ConfigureAwait(false);
             var session = new MarketSession(anvil, filter, chain, pipeline, operatorKey, market);
-            await session.RegisterAsync(units, marginSlots, time, cancellationToken).ConfigureAwait(false);
+            await session.RegisterAsync(units, time, cancellationToken).ConfigureAwait(false);
             return session;
         }
         catch
@@ -143,14 +140,14 @@ public sealed class MarketSession : IAsyncDisposable
         }
     }
 
-    private async Task RegisterAsync(IReadOnlyList<UnitPlan> units, int marginSlots, long time, CancellationToken cancellationToken)
+    private async Task RegisterAsync(IReadOnlyList<UnitPlan> units, long time, CancellationToken cancellationToken)
     {
         await GiveGasAsync(units.Select(u => u.Identity.TraderAddress).ToList(), time, cancellationToken).ConfigureAwait(false);
-        var capNano = (BigInteger)Market.Parameters.PriceCapMicroPerKwh;
         var registrations = units.Select(u => new UnitRegistration(
             u.Identity.Id, u.MarketKind, u.Identity.TraderAddress, u.Identity.MeterAddress, u.Spec.Bus, u.BalanceResponsible, checked((uint)u.RatingWhPerSlot),
-            u.BalanceResponsible ? BigInteger.Zero : marginSlots * u.RatingWhPerSlot * capNano)).ToList();
-        foreach (var chunk in registrations.Chunk(200))
+            u.MarginNano)).ToList();
+        // About 115 000 gas per registration: 100 stay well under the 2^24 per-transaction cap.
+        foreach (var chunk in registrations.Chunk(100))
         {
             await SucceedAsync([Market.RegisterUnits(Operator, chunk)], time, cancellationToken).ConfigureAwait(false);
         }

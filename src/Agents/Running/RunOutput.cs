@@ -51,6 +51,7 @@ public sealed class RunOutput(string directory)
                 EscrowHeldNano = verification.EscrowHeldNano.ToString(),
                 BalancesNano = verification.BalancesNano.ToString(),
                 ClearingHouseNano = verification.ClearingHouseNano.ToString(),
+                ClaimsFundNano = verification.ClaimsFundNano.ToString(),
                 BalanceChangeNano = verification.BalanceChangeNano.ToString(),
                 verification.BooksChecked,
                 verification.ClearingMismatches,

@@ -22,15 +22,13 @@ public sealed record PlannedUnit(uint Index, IUnitAgent Agent)
 /// </summary>
 public sealed class ScenarioPlan
 {
-    /// <summary>The balance-responsible party deposits enough to pay this many slots of every other unit's full rating as long imbalance at the price cap.</summary>
-    private const int BrpCoverSlots = 96;
 
     /// <param name="live">The market node's pace in live mode; other nodes need none (their agents follow model time).</param>
     public ScenarioPlan(Scenario scenario, LivePace? live = null)
     {
         Scenario = scenario;
         Network = NetworkLibrary.Load(scenario.Network.NameOrPath);
-        Calendar = new SimulationCalendar(scenario.Time, scenario.Market, live);
+        Calendar = new SimulationCalendar(scenario.Time, scenario.Market, live, BalanceResponsibleParty.Of(scenario));
         Units = new UnitAgentFactory(scenario, Network, Calendar).CreateAll().Select((a, i) => new PlannedUnit((uint)(i + 1), a)).ToList();
     }
 
@@ -44,27 +42,51 @@ public sealed class ScenarioPlan
 
     public PlannedUnit Unit(string id) => Units.FirstOrDefault(u => u.Id == id) ?? throw new ArgumentException($"the scenario has no unit '{id}'");
 
-    /// <summary>The reproducible keys of a simulated unit: never use them on a chain that holds value.</summary>
-    public UnitKeys SimulatedKeys(string unitId) => new(
-        EthKey.Derive($"micromarket/{Scenario.Name}/{Scenario.Seed}/trader/{unitId}", 0),
-        EthKey.Derive($"micromarket/{Scenario.Name}/{Scenario.Seed}/meter/{unitId}", 0));
+    /// <summary>The reproducible trading key of a simulated unit: never use it on a chain that holds value.</summary>
+    public EthKey SimulatedTraderKey(string unitId) => EthKey.Derive($"micromarket/{Scenario.Name}/{Scenario.Seed}/trader/{unitId}", 0);
 
-    /// <summary>A unit as a node hosts it: the plan's agent, with the keys the node holds for it.</summary>
-    public HostedUnit Hosted(PlannedUnit unit, UnitKeys keys) => new(new UnitIdentity(unit.Index, unit.Id, keys.Trader.Address, keys.Meter.Address), unit.Agent, keys);
+    /// <summary>The key the metering service signs a simulated unit's readings with (the grid operator's meter at the unit).</summary>
+    public EthKey SimulatedMeterKey(string unitId) => EthKey.Derive($"micromarket/{Scenario.Name}/{Scenario.Seed}/meter/{unitId}", 0);
 
-    /// <summary>What each unit deposits, micro-units: its initial balance; the BRP also enough to be able to pay every long imbalance.</summary>
+    /// <summary>A simulated unit as a node hosts it: the plan's agent and its trading key; its meter is the metering service's.</summary>
+    public HostedUnit Hosted(PlannedUnit unit) =>
+        new(new UnitIdentity(unit.Index, unit.Id, SimulatedTraderKey(unit.Id).Address, SimulatedMeterKey(unit.Id).Address), unit.Agent, SimulatedTraderKey(unit.Id));
+
+    /// <summary>A unit with a device of its own (a Pi), whose meter signs with the device's key.</summary>
+    public HostedUnit Hosted(PlannedUnit unit, EthKey trader, IUnitDevice device) =>
+        new(new UnitIdentity(unit.Index, unit.Id, trader.Address, device.MeterAddress), unit.Agent, trader, device);
+
+    /// <summary>
+    /// What each unit deposits, micro-units: its initial balance, plus a credit line for the
+    /// collateral its orders can lock at most (every open slot at its full rating on both sides at
+    /// the price cap: a buy locks price x quantity, a sell (cap - price) x quantity), so that no
+    /// strategy is ever refused for collateral. The balance-responsible party's orders lock its buys
+    /// only, and it keeps the reserve its open slots may need in long payouts (twice every other
+    /// unit's rating at the long price cap). Bills and KPIs count payments, never this line.
+    /// </summary>
     public BigInteger DepositMicro(PlannedUnit unit)
     {
+        var p = Calendar.Parameters;
         var micro = Money.MicroFromTokens(unit.Agent.Spec.InitialBalance ?? Scenario.Market.InitialBalance);
-        if (unit.Agent.MarketKind is not (MicroMarket.Market.UnitKind.Slack or MicroMarket.Market.UnitKind.Grid))
+        var openSlots = (BigInteger)Calendar.MaxOpenSlots;
+        var rating = (BigInteger)unit.Agent.RatingWhPerSlot;
+        BigInteger lockNano;
+        if (unit.Agent.IsBalanceResponsible)
         {
-            return micro;
+            var othersWh = Units.Where(u => u != unit).Aggregate(BigInteger.Zero, (sum, u) => sum + u.Agent.RatingWhPerSlot);
+            lockNano = openSlots * (rating * p.PriceCapMicroPerKwh + 2 * othersWh * p.EffectiveLongPriceCapMicroPerKwh);
         }
-        var capNano = (BigInteger)Calendar.Parameters.PriceCapMicroPerKwh;
-        var cover = Units.Where(u => u != unit).Aggregate(BigInteger.Zero, (sum, u) => sum + u.Agent.RatingWhPerSlot * capNano) * BrpCoverSlots;
-        return micro + cover / MicroMarket.Market.Contracts.MarketClient.NanoPerMicro + 1;
+        else
+        {
+            lockNano = openSlots * 2 * rating * p.PriceCapMicroPerKwh + MarginNano(unit);
+        }
+        return micro + lockNano / MicroMarket.Market.Contracts.MarketClient.NanoPerMicro + 1;
     }
 
+    /// <summary>A unit's imbalance margin, locked for as long as it trades: margin_slots of its rating at the price cap (none for the BRP).</summary>
+    public BigInteger MarginNano(PlannedUnit unit) => unit.Agent.IsBalanceResponsible ? BigInteger.Zero
+        : Scenario.Market.MarginSlots * (BigInteger)unit.Agent.RatingWhPerSlot * Calendar.Parameters.PriceCapMicroPerKwh;
+
     public UnitPlan Plan(PlannedUnit unit, UnitIdentity identity) =>
-        new(identity, unit.Agent.MarketKind, MarketRun.KindName(unit.Agent.Spec), unit.Agent.Spec, unit.Agent.RatingWhPerSlot, DepositMicro(unit));
+        new(identity, unit.Agent.MarketKind, unit.Agent.IsBalanceResponsible, unit.Agent.Spec, unit.Agent.RatingWhPerSlot, MarginNano(unit), DepositMicro(unit));
 }

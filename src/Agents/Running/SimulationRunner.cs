@@ -44,7 +44,7 @@ public static class SimulationRunner
         try
         {
             var host = system.ActorOf(MarketHostActor.Props(new HostSettings(plan, options.OutputDirectory, new ChainSettings(options.ChainUrl), finished) { Progress = options.Progress }), "market");
-            var units = plan.Units.Select(u => plan.Hosted(u, plan.SimulatedKeys(u.Id))).ToList();
+            var units = plan.Units.Select(plan.Hosted).ToList();
             system.ActorOf(UnitNodeActor.Props(units, access, host, new TaskCompletionSource<bool>()), "units");
             using (cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase())))
             {

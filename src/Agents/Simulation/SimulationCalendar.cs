@@ -64,7 +64,8 @@ public sealed class SimulationCalendar
 
     private readonly double _chainSecondsPerModelSecond;
 
-    public SimulationCalendar(ScenarioTime time, MarketSettings market, LivePace? live = null)
+    /// <param name="brp">What the balance-responsible party pays for a shortfall and earns for a surplus: the imbalance prices' bounds (none when null).</param>
+    public SimulationCalendar(ScenarioTime time, MarketSettings market, LivePace? live = null, BalanceResponsibleParty? brp = null)
     {
         Time = time;
         Live = live;
@@ -86,6 +87,10 @@ public sealed class SimulationCalendar
             PriceCapMicroPerKwh = Money.PriceMicro(market.PriceCap),
             ImbalancePenaltyBps = checked((ushort)decimal.Round(market.ImbalancePenaltyPercent * 100m)),
             ImbalanceFallbackPriceMicroPerKwh = Money.PriceMicro(market.ImbalanceFallbackPrice),
+            ImbalanceMinVolumeWh = checked((ulong)decimal.Round(market.ImbalanceMinVolumeKwh * 1000m)),
+            ShortPriceFloorMicroPerKwh = Money.PriceMicro(Math.Min(brp?.ShortfallCost ?? 0m, market.PriceCap)),
+            LongPriceCapMicroPerKwh = Money.PriceMicro(Math.Min(brp?.SurplusValue ?? market.PriceCap, market.PriceCap)),
+            MissingReadingFeeNano = checked((ulong)decimal.Round(market.MissingReadingFee * Money.NanoPerToken)),
         };
     }
 
@@ -110,6 +115,21 @@ public sealed class SimulationCalendar
     public int TotalSlots => Days * SlotsPerDay;
 
     public TimeSpan SlotLength => Time.SlotLength;
+
+    /// <summary>
+    /// The most slots whose orders can be open (submitted, not yet settled) at once: a whole day
+    /// ahead once its day-ahead orders go in, plus the current day's slots from then on (the
+    /// day-ahead gate's lead and the bidding lead before it) and those still in their reading window.
+    /// </summary>
+    public int MaxOpenSlots
+    {
+        get
+        {
+            var p = Parameters;
+            var leadSeconds = p.DayAheadGateLeadSeconds + ChainSeconds(DayAheadBiddingLead) + p.ReadingWindowSeconds;
+            return p.SlotsPerDay + (leadSeconds + p.SlotSeconds - 1) / p.SlotSeconds + 1;
+        }
+    }
 
     /// <summary>The chain starts an hour before the first phase.</summary>
     public long ChainStartUnix => Timeline()[0].UnixTime - ChainSeconds(TimeSpan.FromHours(1));

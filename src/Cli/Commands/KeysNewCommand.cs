@@ -5,7 +5,11 @@ using Spectre.Console.Cli;
 
 namespace MicroMarket.Cli.Commands;
 
-/// <summary>`micromarket keys new [--operator] --out FILE`: a fresh trading key and meter key for a unit (or the market operator's key), in a file only its owner can read. Prints the addresses, never the keys.</summary>
+/// <summary>
+/// `micromarket keys new [--meter | --operator] --out FILE`: a fresh key in a file only its owner can
+/// read: a unit's trading key, its meter's key (a file of its own, for the metering side alone), or
+/// the market operator's key. Prints the address, never the key.
+/// </summary>
 public sealed class KeysNewCommand : Command<KeysNewCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -14,8 +18,12 @@ public sealed class KeysNewCommand : Command<KeysNewCommand.Settings>
         [Description("the key file to create (refused if it exists)")]
         public string Out { get; init; } = "";
 
+        [CommandOption("--meter")]
+        [Description("a unit's meter key (pi_units[].meter_key) instead of its trading key (pi_units[].keys)")]
+        public bool Meter { get; init; }
+
         [CommandOption("--operator")]
-        [Description("the market operator's key (market.operator_key) instead of a unit's trading and meter keys")]
+        [Description("the market operator's key (market.operator_key) instead of a unit's trading key")]
         public bool Operator { get; init; }
     }
 
@@ -24,6 +32,10 @@ public sealed class KeysNewCommand : Command<KeysNewCommand.Settings>
         if (settings.Out.Length == 0)
         {
             throw new BadInputException("keys new: give --out FILE");
+        }
+        if (settings.Meter && settings.Operator)
+        {
+            throw new BadInputException("keys new: --meter and --operator exclude each other: one key per file");
         }
         if (File.Exists(settings.Out))
         {
@@ -36,9 +48,7 @@ public sealed class KeysNewCommand : Command<KeysNewCommand.Settings>
                 Console.Out.WriteLine($"operator {KeyFile.CreateOperator(settings.Out).Address}");
                 return MicroMarketApp.ExitOk;
             }
-            var keys = KeyFile.Create(settings.Out);
-            Console.Out.WriteLine($"trader {keys.Trader.Address}");
-            Console.Out.WriteLine($"meter  {keys.Meter.Address}");
+            Console.Out.WriteLine(settings.Meter ? $"meter {KeyFile.CreateMeter(settings.Out).Address}" : $"trader {KeyFile.CreateTrader(settings.Out).Address}");
             return MicroMarketApp.ExitOk;
         }
         catch (NodeConfigurationException ex)

@@ -52,9 +52,18 @@ public sealed class ChainConnection : IDisposable
     public async Task<long> GetBlockNumberAsync() => ParseLong(await Rpc.CallAsync("eth_blockNumber").ConfigureAwait(false));
 
     /// <summary>Every log of <paramref name="address"/> with the given first topic (an event's signature), oldest first.</summary>
-    public async Task<IReadOnlyList<FilterLog>> GetLogsAsync(string address, string topic0)
+    public Task<IReadOnlyList<FilterLog>> GetLogsAsync(string address, string topic0) => GetLogsAsync(address, [topic0], null);
+
+    /// <summary>Logs of <paramref name="address"/> matching the topics (null matches any) from <paramref name="fromBlock"/> (null: the first block), oldest first.</summary>
+    public async Task<IReadOnlyList<FilterLog>> GetLogsAsync(string address, IReadOnlyList<string?> topics, long? fromBlock)
     {
-        var filter = new Dictionary<string, object> { ["address"] = address, ["fromBlock"] = "earliest", ["toBlock"] = "latest", ["topics"] = new[] { topic0 } };
+        var filter = new Dictionary<string, object>
+        {
+            ["address"] = address,
+            ["fromBlock"] = fromBlock is { } from ? Hex(from) : "earliest",
+            ["toBlock"] = "latest",
+            ["topics"] = topics.ToArray(),
+        };
         var logs = await Rpc.CallAsync("eth_getLogs", filter).ConfigureAwait(false);
         return logs.EnumerateArray().Select(TransactionPipeline.ToFilterLog).ToList();
     }

@@ -99,16 +99,45 @@ public sealed class EthKey : ITransactionSigner
 
     public override string ToString() => $"EthKey({Address})";
 
+    /// <summary>
+    /// The checksummed address that signed <paramref name="hash"/> with the 65-byte r || s || v
+    /// signature (v = 27 or 28), as ecrecover gives it; null when the signature is malformed or
+    /// recovers no key (the contract's ECDSA also refuses a high s, which signatures made here never have).
+    /// </summary>
+    public static string? Recover(ReadOnlySpan<byte> hash, ReadOnlySpan<byte> rsv)
+    {
+        if (hash.Length != Keccak.HashBytes || rsv.Length != SignatureBytes + 1 || rsv[64] is not (27 or 28))
+        {
+            return null;
+        }
+        var secp = Context.Value!;
+        Span<byte> signature = stackalloc byte[SignatureBytes + 1];
+        Span<byte> publicKey = stackalloc byte[64];
+        if (!secp.EcdsaRecoverableSignatureParseCompact(signature, rsv[..SignatureBytes], rsv[64] - 27)
+            || !secp.EcdsaRecover(publicKey, signature, hash))
+        {
+            return null;
+        }
+        return AddressOfPublicKey(publicKey);
+    }
+
     private static string AddressOf(byte[] secret)
     {
-        var secp = Context.Value!;
         Span<byte> publicKey = stackalloc byte[64];
-        Span<byte> uncompressed = stackalloc byte[65];
-        nuint length = 65;
-        if (!secp.EcPubkeyCreate(publicKey, secret)
-            || !secp.EcPubkeySerialize(uncompressed, ref length, publicKey, Secp256k1EcFlags.Uncompressed))
+        if (!Context.Value!.EcPubkeyCreate(publicKey, secret))
         {
             throw new InvalidOperationException("secp256k1 public key derivation failed.");
+        }
+        return AddressOfPublicKey(publicKey);
+    }
+
+    private static string AddressOfPublicKey(ReadOnlySpan<byte> publicKey)
+    {
+        Span<byte> uncompressed = stackalloc byte[65];
+        nuint length = 65;
+        if (!Context.Value!.EcPubkeySerialize(uncompressed, ref length, publicKey, Secp256k1EcFlags.Uncompressed))
+        {
+            throw new InvalidOperationException("secp256k1 public key serialisation failed.");
         }
         Span<byte> hash = stackalloc byte[Keccak.HashBytes];
         Keccak.Hash(uncompressed[1..], hash);

@@ -221,6 +221,20 @@ public sealed class MarketClient
         return logs.ToArray().DecodeAllEvents<TEvent>().Select(e => e.Event).ToList();
     }
 
+    /// <summary>
+    /// The Settled event of (slot, unit), whoever's transaction settled it, searched from
+    /// <paramref name="fromBlock"/> on (a recent block keeps the search short on a long chain); null if none.
+    /// </summary>
+    public async Task<SettledEventDTO?> SettledEventAsync(uint slot, uint unit, long fromBlock)
+    {
+        var topic = ABITypedRegistry.GetEvent<SettledEventDTO>().Sha3Signature.EnsureHexPrefix();
+        var logs = await Chain.GetLogsAsync(MarketAddress, [topic, IndexedWord(slot), IndexedWord(unit)], fromBlock).ConfigureAwait(false);
+        return logs.ToArray().DecodeAllEvents<SettledEventDTO>().Select(e => e.Event).LastOrDefault();
+    }
+
+    /// <summary>An indexed uint event argument as its topic: 32 bytes, big-endian.</summary>
+    private static string IndexedWord(uint value) => "0x" + value.ToString("x64", System.Globalization.CultureInfo.InvariantCulture);
+
     public async Task<(IReadOnlyList<ulong> BoughtWh, IReadOnlyList<ulong> SoldWh)> PositionsAsync(MarketStage stage, uint firstSlot, uint count, uint unit)
     {
         var output = await QueryAsync<PositionsFunction, PositionsOutputDTO>(

@@ -48,6 +48,10 @@ public sealed class MeterReadingSigner
     public SignedMeterReading Sign(EthKey meterKey, uint unit, uint slot, ulong importWh, ulong exportWh) =>
         new(unit, slot, importWh, exportWh, meterKey.SignHashRsv(Digest(unit, slot, importWh, exportWh)));
 
+    /// <summary>Who signed a reading (null: a malformed signature): the contract accepts it only from the unit's registered meter.</summary>
+    public string? Signer(SignedMeterReading reading) =>
+        EthKey.Recover(Digest(reading.Unit, reading.Slot, reading.ImportWh, reading.ExportWh), reading.Signature);
+
     /// <summary>An ABI word: a non-negative integer, 32 bytes big-endian.</summary>
     private static byte[] Word(BigInteger value)
     {

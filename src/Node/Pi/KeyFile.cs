@@ -1,16 +1,17 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using MicroMarket.Agents.Actors;
 using MicroMarket.Market.Chain;
 
 namespace MicroMarket.Node.Pi;
 
 /// <summary>
-/// Keys on their own node, in a JSON file readable by its owner only (like an SSH key: a file
-/// others can read is refused). A unit's file holds its trading and meter keys; the market
-/// operator's file holds the key that deploys the contracts and, on a chain other than Anvil,
-/// pays everyone's gas. Keys never appear in a log or an error message; only their addresses do.
+/// Keys on their own node, each in a JSON file readable by its owner only (like an SSH key: a file
+/// others can read is refused). A unit's trading key and its meter's key live in separate files,
+/// so that the metering side can be given its file alone (docs/cluster.md: the trust model); a file
+/// holding both is refused. The market operator's file holds the key that deploys the contracts
+/// and, on a chain other than Anvil, pays everyone's gas. Keys never appear in a log or an error
+/// message; only their addresses do.
 /// </summary>
 public static class KeyFile
 {
@@ -18,22 +19,29 @@ public static class KeyFile
     private const UnixFileMode OthersAny = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
-    /// <summary>A unit's keys: {"trader_key": "0x...", "meter_key": "0x..."}.</summary>
-    public static UnitKeys Load(string path)
-    {
-        var stored = Read(path);
-        return new UnitKeys(Key(path, stored.TraderKey, "trader_key"), Key(path, stored.MeterKey, "meter_key"));
-    }
+    /// <summary>A unit's trading key: {"trader_key": "0x..."}.</summary>
+    public static EthKey LoadTrader(string path) => Key(path, Alone(path, Read(path), "trader_key").TraderKey, "trader_key");
+
+    /// <summary>A unit's meter key: {"meter_key": "0x..."}.</summary>
+    public static EthKey LoadMeter(string path) => Key(path, Alone(path, Read(path), "meter_key").MeterKey, "meter_key");
 
     /// <summary>The market operator's key: {"operator_key": "0x..."}.</summary>
     public static EthKey LoadOperator(string path) => Key(path, Read(path).OperatorKey, "operator_key");
 
-    /// <summary>Writes a unit's two fresh random keys, readable by the owner only; refuses to overwrite.</summary>
-    public static UnitKeys Create(string path)
+    /// <summary>Writes a fresh trading key, readable by the owner only; refuses to overwrite.</summary>
+    public static EthKey CreateTrader(string path)
     {
-        var keys = new UnitKeys(Fresh(), Fresh());
-        Write(path, new StoredKeys(keys.Trader.ExportPrivateKeyHex(), keys.Meter.ExportPrivateKeyHex(), null));
-        return keys;
+        var key = Fresh();
+        Write(path, new StoredKeys(key.ExportPrivateKeyHex(), null, null));
+        return key;
+    }
+
+    /// <summary>Writes a fresh meter key, readable by the owner only; refuses to overwrite.</summary>
+    public static EthKey CreateMeter(string path)
+    {
+        var key = Fresh();
+        Write(path, new StoredKeys(null, key.ExportPrivateKeyHex(), null));
+        return key;
     }
 
     /// <summary>Writes a fresh operator key, readable by the owner only; refuses to overwrite.</summary>
@@ -61,8 +69,17 @@ public static class KeyFile
         catch (JsonException ex)
         {
             // The message of a parse failure may quote the file: say what is wrong, not what is there.
-            throw new NodeConfigurationException($"{path}: not a key file (JSON: {{\"trader_key\": \"0x...\", \"meter_key\": \"0x...\"}} or {{\"operator_key\": \"0x...\"}}): {ex.GetType().Name}");
+            throw new NodeConfigurationException($"{path}: not a key file (JSON: {{\"trader_key\": \"0x...\"}}, {{\"meter_key\": \"0x...\"}} or {{\"operator_key\": \"0x...\"}}): {ex.GetType().Name}");
         }
+    }
+
+    /// <summary>A key file holds one key: a trading key next to a meter key would give the trader the meter's signature.</summary>
+    private static StoredKeys Alone(string path, StoredKeys stored, string field)
+    {
+        var others = new[] { ("trader_key", stored.TraderKey), ("meter_key", stored.MeterKey), ("operator_key", stored.OperatorKey) }
+            .Where(k => k.Item1 != field && k.Item2 is not null).Select(k => k.Item1).ToList();
+        return others.Count == 0 ? stored
+            : throw new NodeConfigurationException($"{path}: holds {string.Join(" and ", others)} besides {field}: keep each key in a file of its own (micromarket keys new --out FILE, micromarket keys new --meter --out FILE)");
     }
 
     private static EthKey Key(string path, string? hex, string field)

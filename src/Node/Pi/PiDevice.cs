@@ -1,5 +1,7 @@
 using MicroMarket.Agents.Decisions;
 using MicroMarket.Hardware.Configuration;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
 using MicroMarket.Hardware.Metering;
 using MicroMarket.Scenarios.Deployment;
 
@@ -11,7 +13,8 @@ namespace MicroMarket.Node.Pi;
 /// charger disabled, PV export disabled); the meter is sampled and integrated per slot on the
 /// market's clock; the measured energy is scaled from the bench to the modelled unit (power scale)
 /// and from the slot's wall length to the market's slot. In fake mode the simulated bench load
-/// draws the scheduled power, so the whole chain of measurement runs on any machine.
+/// draws the scheduled power, so the whole chain of measurement runs on any machine. The device
+/// holds the meter's key (from its own file, apart from the trading key) and signs what it measured.
 /// </summary>
 public sealed class PiDevice : IUnitDevice, IDisposable
 {
@@ -19,18 +22,25 @@ public sealed class PiDevice : IUnitDevice, IDisposable
     private readonly PiUnitSettings _settings;
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
+    private readonly EthKey _meterKey;
     private readonly Dictionary<DateTimeOffset, SlotEnergy> _closed = [];
     private SlotMeter? _meter;
 
-    public PiDevice(NodeHardware hardware, PiUnitSettings settings, TimeProvider time, Action<string> log)
+    public PiDevice(NodeHardware hardware, PiUnitSettings settings, EthKey meterKey, TimeProvider time, Action<string> log)
     {
         _hardware = hardware;
         _settings = settings;
+        _meterKey = meterKey;
         _time = time;
         _log = log;
     }
 
     public TimeSpan SampleInterval => _settings.SampleInterval;
+
+    public string MeterAddress => _meterKey.Address;
+
+    public SignedMeterReading SignReading(MeterReadingSigner signer, uint unit, int slot, MeasuredEnergy measured) =>
+        signer.Sign(_meterKey, unit, checked((uint)slot), checked((ulong)measured.ImportWh), checked((ulong)measured.ExportWh));
 
     /// <summary>Relay switchings so far, with the slot each one was for (the operator's record, and the tests').</summary>
     public List<(int Slot, bool On)> Switchings { get; } = [];

@@ -17,6 +17,8 @@ internal static class MarketBinder
         PriceCap: 3m,
         ImbalancePenaltyPercent: 20m,
         ImbalanceFallbackPrice: 0.30m,
+        ImbalanceMinVolumeKwh: 1m,
+        MissingReadingFee: 0.05m,
         InitialBalance: 500m,
         MarginSlots: 1);
 
@@ -37,14 +39,20 @@ internal static class MarketBinder
         {
             market.Error("price_floor", $"must not exceed price_cap ({cap}), found {floor}");
         }
-        var (penalty, fallback) = Imbalance(market.Map("imbalance"), floor, cap, market.AllValid("price_floor", "price_cap"));
+        var (penalty, fallback, minVolume) = Imbalance(market.Map("imbalance"), floor, cap, market.AllValid("price_floor", "price_cap"));
+        var missingFee = market.Money("missing_reading_fee", d.MissingReadingFee, Bounds.Closed(0, 1e6));
         var balance = market.Money("initial_balance", d.InitialBalance, Bounds.Closed(0, 1e12));
         var marginSlots = market.Integer("margin_slots", d.MarginSlots, Bounds.Closed(0, 96));
         var outlook = PriceOutlook(market, floor, cap);
         market.RejectUnknownKeys();
-        var keys = new[] { "day_ahead_gate", "intraday_gate_minutes", "reading_window_minutes", "price_floor", "price_cap", "imbalance", "initial_balance", "margin_slots", "price_outlook" };
-        return market.AllValid(keys) && penalty is not null && fallback is not null
-            ? new MarketSettings(gate, intradayGate, readingWindow, floor, cap, penalty.Value, fallback.Value, balance, marginSlots, outlook)
+        var keys = new[] { "day_ahead_gate", "intraday_gate_minutes", "reading_window_minutes", "price_floor", "price_cap", "imbalance", "missing_reading_fee", "initial_balance", "margin_slots", "price_outlook" };
+        if (market.AllValid("day_ahead_gate", "intraday_gate_minutes") && intradayGate * 60 >= ClockTimes.MinutesPerDay * 60 - gate.ToTimeSpan().TotalSeconds)
+        {
+            // The intra-day auction opens when the day-ahead gate closes: its gate must come later.
+            market.Error("intraday_gate_minutes", $"the intra-day gate ({intradayGate} minutes before the hour) must close after the day-ahead gate (D-1 {gate:HH:mm}), found {intradayGate}");
+        }
+        return market.AllValid(keys) && penalty is not null && fallback is not null && minVolume is not null
+            ? new MarketSettings(gate, intradayGate, readingWindow, floor, cap, penalty.Value, fallback.Value, minVolume.Value, missingFee, balance, marginSlots, outlook)
             : null;
     }
 
@@ -72,13 +80,13 @@ internal static class MarketBinder
         return prices.Count == 24 ? ValueList.From(prices) : null;
     }
 
-    /// <summary><c>imbalance: { penalty_percent, fallback_price }</c>; each null when invalid.</summary>
-    private static (decimal? Penalty, decimal? Fallback) Imbalance(YamlMap? imbalance, decimal floor, decimal cap, bool boundsValid)
+    /// <summary><c>imbalance: { penalty_percent, fallback_price, min_volume_kwh }</c>; each null when invalid.</summary>
+    private static (decimal? Penalty, decimal? Fallback, decimal? MinVolume) Imbalance(YamlMap? imbalance, decimal floor, decimal cap, bool boundsValid)
     {
         var d = Defaults;
         if (imbalance is null)
         {
-            return (d.ImbalancePenaltyPercent, d.ImbalanceFallbackPrice);
+            return (d.ImbalancePenaltyPercent, d.ImbalanceFallbackPrice, d.ImbalanceMinVolumeKwh);
         }
         var penalty = imbalance.Money("penalty_percent", d.ImbalancePenaltyPercent, Bounds.Closed(0, 100));
         if (imbalance.AllValid("penalty_percent") && penalty * 100 % 1 != 0)
@@ -91,7 +99,14 @@ internal static class MarketBinder
         {
             imbalance.Error("fallback_price", $"{fallback} is outside the price bounds [{floor}, {cap}]");
         }
+        // The contract holds the volume in Wh.
+        var minVolume = imbalance.Money("min_volume_kwh", d.ImbalanceMinVolumeKwh, Bounds.Closed(0, 1e9));
+        if (imbalance.AllValid("min_volume_kwh") && minVolume * 1000 % 1 != 0)
+        {
+            imbalance.Error("min_volume_kwh", $"at most three decimals (Wh), found {minVolume}");
+        }
         imbalance.RejectUnknownKeys();
-        return (imbalance.AllValid("penalty_percent") ? penalty : null, imbalance.AllValid("fallback_price") ? fallback : null);
+        return (imbalance.AllValid("penalty_percent") ? penalty : null, imbalance.AllValid("fallback_price") ? fallback : null,
+            imbalance.AllValid("min_volume_kwh") ? minVolume : null);
     }
 }

@@ -35,10 +35,12 @@ public sealed record MarketNodeSettings(string OutputDirectory, Uri? Chain, stri
 public sealed record LiveSettings(int SlotSeconds, int StartDelaySeconds, int BlockSeconds);
 
 /// <summary>
-/// A unit on a Pi: its keys file, how its measured power maps to the modelled unit (a lab bench
-/// draws watts where the house it stands for draws kilowatts), and its relay and meter.
+/// A unit on a Pi: its trading key file and, apart from it, its meter key file (only the meter
+/// signs readings: metering is not the trader's to attest), how its measured power maps to the
+/// modelled unit (a lab bench draws watts where the house it stands for draws kilowatts), and its
+/// relay and meter.
 /// </summary>
-public sealed record PiUnitSettings(string Unit, string? KeysFile, double PowerScale, TimeSpan SampleInterval, PiHardwareSettings Hardware);
+public sealed record PiUnitSettings(string Unit, string? KeysFile, string? MeterKeyFile, double PowerScale, TimeSpan SampleInterval, PiHardwareSettings Hardware);
 
 /// <summary>The relay and the meter of a Pi unit, as in the node configuration (src/Hardware/README.md shows the wiring).</summary>
 public sealed record PiHardwareSettings(

@@ -133,12 +133,23 @@ public static class NodeConfigLoader
     {
         var unit = map.Text("unit");
         var keys = map.OptionalText("keys");
+        var meterKey = map.OptionalText("meter_key");
+        if (keys is not null && meterKey is not null && map.AllValid("keys", "meter_key")
+            && Path.GetFullPath(Path.Combine(folder, keys)) == Path.GetFullPath(Path.Combine(folder, meterKey)))
+        {
+            map.Error("meter_key", "must be a file of its own, apart from the trading key (keys)");
+        }
+        if ((keys is null) != (meterKey is null) && map.AllValid("keys", "meter_key"))
+        {
+            map.Error(keys is null ? "keys" : "meter_key", "give both keys (the trading key) and meter_key (the meter's), or neither (--dev-keys)");
+        }
         var scale = map.Number("power_scale", 1, Bounds.Positive);
         var sample = map.Number("sample_seconds", 1, Bounds.Closed(0.05, 60));
         var hardware = Hardware(map.Map("hardware"));
         map.RejectUnknownKeys();
-        return map.AllValid("unit", "keys", "power_scale", "sample_seconds", "hardware") && hardware is not null
-            ? new PiUnitSettings(unit, keys is null ? null : Path.GetFullPath(Path.Combine(folder, keys)), scale, TimeSpan.FromSeconds(sample), hardware)
+        string? Resolve(string? path) => path is null ? null : Path.GetFullPath(Path.Combine(folder, path));
+        return map.AllValid("unit", "keys", "meter_key", "power_scale", "sample_seconds", "hardware") && hardware is not null
+            ? new PiUnitSettings(unit, Resolve(keys), Resolve(meterKey), scale, TimeSpan.FromSeconds(sample), hardware)
             : null;
     }
 

@@ -73,8 +73,13 @@ public sealed record NetworkChoice(string? Name, string? FilePath)
 /// <param name="ReadingWindowMinutes">Meter readings are accepted this long after their slot (default 15).</param>
 /// <param name="PriceFloor">Lowest admissible order price, tokens per kWh (default 0).</param>
 /// <param name="PriceCap">Highest admissible order price, tokens per kWh (default 3).</param>
-/// <param name="ImbalancePenaltyPercent">Short imbalance pays the dearer cleared price x (1 + penalty), long gets the cheaper x (1 - penalty) (default 20).</param>
-/// <param name="ImbalanceFallbackPrice">Imbalance reference when neither auction of a slot traded, tokens per kWh (default 0.30).</param>
+/// <param name="ImbalancePenaltyPercent">Short imbalance pays the reference price x (1 + penalty), long gets it x (1 - penalty) (default 20).</param>
+/// <param name="ImbalanceFallbackPrice">The posted price that fills the imbalance reference's weight up to the minimum volume, tokens per kWh (default 0.30).</param>
+/// <param name="ImbalanceMinVolumeKwh">
+/// Below this volume traded in a slot the fallback price fills the reference's weight, so a trade of
+/// v kWh moves the imbalance prices by at most v / this of the price range (default 1 kWh).
+/// </param>
+/// <param name="MissingReadingFee">Tokens a unit pays per missing reading on top of the worst-case deemed reading (default 0.05).</param>
 /// <param name="InitialBalance">Tokens each unit starts with (minted and deposited as collateral), unless the unit says otherwise (default 500).</param>
 /// <param name="MarginSlots">Each unit's imbalance margin: this many slots of its rating at the price cap stay locked (default 1).</param>
 /// <param name="PriceOutlook">
@@ -90,6 +95,8 @@ public sealed record MarketSettings(
     decimal PriceCap,
     decimal ImbalancePenaltyPercent,
     decimal ImbalanceFallbackPrice,
+    decimal ImbalanceMinVolumeKwh,
+    decimal MissingReadingFee,
     decimal InitialBalance,
     int MarginSlots,
     ValueList<decimal>? PriceOutlook = null);

@@ -1,0 +1,66 @@
+using Akka.Actor;
+using MicroMarket.Agents.Recording;
+using MicroMarket.Agents.Simulation;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts.MicroMarketDefinition;
+
+namespace MicroMarket.Agents.Actors;
+
+/// <summary>
+/// The run's one settlement path, for the delivery rounds and the final settlement: the settle
+/// transactions in chunks, then what the chain says was settled (every unit's Settled event, found
+/// in the batch's receipts or, when someone else settled it first and the batch skipped it, in the
+/// chain's logs) with each slot's imbalance prices read from the contract, told to the recorder.
+/// </summary>
+public abstract class SettlingRound(long phaseId, RoundContext round, IActorRef clock) : RoundActor(phaseId, round, clock)
+{
+    /// <summary>How far back a pre-empted settlement's event is searched: hours of blocks in a simulation, a slot or more live.</summary>
+    private const long LookBackBlocks = 10_000;
+
+    /// <summary>Settle transactions for (slot, unit) items, per slot in unit order, in chunks.</summary>
+    protected List<(int Slot, TxRequest Request)> Settlements(IEnumerable<(int Slot, uint Unit)> items) =>
+        items.GroupBy(i => i.Slot).OrderBy(g => g.Key).SelectMany(g => g.Select(i => i.Unit).Order()
+            .Chunk(RoundContext.UnitsPerMeteringTransaction)
+            .Select(chunk => (g.Key, Round.Market.Settle(Round.Operator, (uint)g.Key, chunk)))).ToList();
+
+    /// <summary>Records the settle transactions and what they settled, then continues.</summary>
+    protected void RecordSettlements(int period, IReadOnlyList<(int Slot, TxOutcome Outcome)> settled, Action then)
+    {
+        Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Settlement, period,
+            settled.Select(s => new RecorderProtocol.TxRecord(null, s.Slot, 1, s.Outcome)).ToList()));
+        Query("reading the settlements", () => ReadAsync(settled), records =>
+        {
+            foreach (var record in records)
+            {
+                Round.Recorder.Tell(record);
+            }
+            then();
+        });
+    }
+
+    private async Task<IReadOnlyList<RecorderProtocol.Settled>> ReadAsync(IReadOnlyList<(int Slot, TxOutcome Outcome)> settled)
+    {
+        var market = Round.Market;
+        var events = settled.SelectMany(s => s.Outcome.Events<SettledEventDTO>()).ToList();
+        var skipped = settled.SelectMany(s => s.Outcome.Events<SettlementSkippedEventDTO>()).ToList();
+        if (skipped.Count > 0)
+        {
+            var fromBlock = Math.Max(0, settled.Min(s => s.Outcome.BlockNumber) - LookBackBlocks);
+            foreach (var skip in skipped)
+            {
+                events.Add(await market.SettledEventAsync(skip.Slot, skip.Unit, fromBlock).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"slot {skip.Slot}, unit {skip.Unit}: skipped as settled, but no Settled event in the last {LookBackBlocks} blocks"));
+            }
+        }
+        var ids = Round.AllUnits.ToDictionary(u => u.Index, u => u.Id);
+        var records = new List<RecorderProtocol.Settled>();
+        foreach (var slot in events.GroupBy(e => e.Slot).OrderBy(g => g.Key))
+        {
+            var prices = await market.ImbalancePricesAsync(slot.Key).ConfigureAwait(false);
+            records.Add(new RecorderProtocol.Settled((int)slot.Key, Money.PriceTokens(prices.ShortMicroPerKwh), Money.PriceTokens(prices.LongMicroPerKwh),
+                slot.OrderBy(e => e.Unit).Select(e => new RecorderProtocol.UnitSettled(ids[e.Unit],
+                    (long)e.TradeNano, (long)e.ImbalanceNano, (long)e.FeeNano, (long)e.DebtNano, (long)e.DeviationWh, e.ReadingMissing)).ToList()));
+        }
+        return records;
+    }
+}
