@@ -150,7 +150,8 @@ public sealed class MarketSession : IAsyncDisposable
         var registrations = units.Select(u => new UnitRegistration(
             u.Identity.Id, u.MarketKind, u.Identity.TraderAddress, u.Identity.MeterAddress, u.Spec.Bus, u.BalanceResponsible, checked((uint)u.RatingWhPerSlot),
             u.BalanceResponsible ? BigInteger.Zero : marginSlots * u.RatingWhPerSlot * capNano)).ToList();
-        foreach (var chunk in registrations.Chunk(200))
+        // About 143 k gas a unit (measured: 99 units took 14.1 M): 100 stay below the 2^24 per-transaction cap.
+        foreach (var chunk in registrations.Chunk(100))
         {
             await SucceedAsync([Market.RegisterUnits(Operator, chunk)], time, cancellationToken).ConfigureAwait(false);
         }

@@ -22,7 +22,7 @@ public enum TxStatus
     /// <summary>Mined with status 0: the contract reverted (the nonce is used).</summary>
     Reverted,
 
-    /// <summary>Never entered a block: its gas estimate reverted, the node rejected it, or it was dropped.</summary>
+    /// <summary>Never entered a block: its gas estimate reverted or exceeded the per-transaction cap, the node rejected it, or it was dropped.</summary>
     NotSent,
 }
 
@@ -75,13 +75,14 @@ public sealed record TransactionPipelineOptions
     public bool MineExplicitly { get; init; } = true;
 
     /// <summary>
-    /// With explicit mining, a batch is mined in blocks of at most this many transactions, all at the
-    /// batch's time. Two costs pull apart: each block costs the node a fixed time M that grows with
-    /// the chain's state (about 30 ms on a fresh Anvil here, 60 ms with 30 000 token holders), while
-    /// Anvil 1.7.1 builds a block's receipts in time R n^2 (quadratic; fixed upstream in
-    /// foundry-rs/foundry#16063 and #16245, after the pinned release: 2 000 receipts of one block took
-    /// ~1 s). N transactions cost (N / n) M + N n R, least at n = sqrt(M / R): 350..450 here. Block
-    /// boundaries change no transaction's gas or outcome, only the time.
+    /// With explicit mining, a batch is mined in blocks of at most this many transactions (and at
+    /// most the block gas limit's worth of gas limits), all at the batch's time. Two costs pull
+    /// apart: each block costs the node a fixed time M that grows with the chain's state (about
+    /// 30 ms on a fresh Anvil here, 60 ms with 30 000 token holders), while Anvil 1.7.1 builds a
+    /// block's receipts in time R n^2 (quadratic; fixed upstream in foundry-rs/foundry#16063 and
+    /// #16245, after the pinned release: 2 000 receipts of one block took ~1 s). N transactions
+    /// cost (N / n) M + N n R, least at n = sqrt(M / R): 350..450 here. Block boundaries change no
+    /// transaction's gas or outcome, only the time.
     /// </summary>
     public int MaxTransactionsPerBlock { get; init; } = 300;
 }
@@ -90,17 +91,23 @@ public sealed record TransactionPipelineOptions
 /// Sends batches of transactions fast and safely:
 /// <list type="number">
 /// <item>gas: every transaction gets an explicit limit (given, or estimated in one batched call with
-/// a margin), because a node may silently drop an under-gassed transaction;</item>
+/// a margin, clipped at Ethereum's per-transaction cap), because a node may silently drop an
+/// under-gassed transaction;</item>
 /// <item>nonces: tracked here per account, so hundreds of accounts send without a round trip each;
 /// a batch goes out in rounds of at most one transaction per account, and an account whose
 /// transaction is rejected sends nothing more in that batch, so no nonce gap can strand the rest;</item>
 /// <item>signing on every core (NBitcoin.Secp256k1), sending with JSON-RPC batches;</item>
-/// <item>one <c>evm_mine</c> per batch on Anvil (optionally at a given block time), then every receipt
-/// is fetched and checked; a transaction without a receipt is reported as dropped.</item>
+/// <item>explicit mining on Anvil: as many blocks per batch as its gas limits need, all at the batch's
+/// time (if given), then every receipt is fetched and checked; a transaction without a receipt is
+/// reported as dropped.</item>
 /// </list>
 /// </summary>
 public sealed class TransactionPipeline
 {
+    /// <summary>No transaction may ask for more gas than 2^24 (EIP-7825, in force on Ethereum since
+    /// Osaka; our Anvil enforces it with <c>--enable-tx-gas-limit</c>).</summary>
+    public const long TransactionGasCap = 1L << 24;
+
     private static readonly TimeSpan ReceiptPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan DroppedAfterMining = TimeSpan.FromSeconds(5);
 
@@ -109,6 +116,7 @@ public sealed class TransactionPipeline
     private readonly Dictionary<string, BigInteger> _nextNonce = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _sending = new(1, 1);
     private BigInteger? _gasPrice;
+    private long? _blockGasLimit;
     private long _transactionsMined;
     private PipelineTimings _timings = PipelineTimings.Zero;
 
@@ -133,11 +141,12 @@ public sealed class TransactionPipeline
     public PipelineTimings Timings => Volatile.Read(ref _timings);
 
     /// <summary>
-    /// Sends the batch, mines it (one block, at <paramref name="blockTimestamp"/> if given and the
-    /// pipeline mines explicitly) and returns one outcome per request, in request order. Sending
-    /// and mining are serialised between callers; fetching receipts is not, so a caller with the
-    /// next batch can send it while this batch's receipts come back (a node builds receipts
-    /// slowly: about 0.3 ms each for Anvil here).
+    /// Sends the batch, mines it (with explicit mining: in as few blocks as the block gas limit and
+    /// <see cref="TransactionPipelineOptions.MaxTransactionsPerBlock"/> allow, each in request order
+    /// and at <paramref name="blockTimestamp"/> if given) and returns one outcome per request, in
+    /// request order. Sending and mining are serialised between callers; fetching receipts is not,
+    /// so a caller with the next batch can send it while this batch's receipts come back (a node
+    /// builds receipts slowly: about 0.3 ms each for Anvil here).
     /// </summary>
     public async Task<IReadOnlyList<TxOutcome>> ExecuteAsync(
         IReadOnlyList<TxRequest> batch, long? blockTimestamp = null, CancellationToken cancellationToken = default)
@@ -148,6 +157,7 @@ public sealed class TransactionPipeline
         try
         {
             _gasPrice ??= await _chain.GetGasPriceAsync().ConfigureAwait(false);
+            _blockGasLimit ??= ChainConnection.ParseLong((await _chain.Rpc.CallAsync("eth_getBlockByNumber", "latest", false).ConfigureAwait(false)).GetProperty("gasLimit"));
             if (_options.MineExplicitly && blockTimestamp is { } time)
             {
                 // Before estimating: gas estimates run on the pending block, which must already
@@ -161,20 +171,19 @@ public sealed class TransactionPipeline
             var sending = TimeSpan.Zero;
             var mining = TimeSpan.Zero;
             var rejectedSenders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var perBlock = _options.MineExplicitly ? _options.MaxTransactionsPerBlock : Math.Max(1, batch.Count);
-            for (var start = 0; start == 0 || start < batch.Count; start += perBlock)
+            var groups = Pack(outcomes, gasLimits, _blockGasLimit.Value);
+            for (var b = 0; b < groups.Count; b++)
             {
                 clock.Restart();
-                var indices = Enumerable.Range(start, Math.Min(perBlock, batch.Count - start)).Where(i => outcomes[i] is null).ToList();
-                var sent = await SendInRoundsAsync(batch, indices, gasLimits, outcomes, rejectedSenders, cancellationToken).ConfigureAwait(false);
+                var sent = await SendInRoundsAsync(batch, groups[b], gasLimits, outcomes, rejectedSenders, cancellationToken).ConfigureAwait(false);
                 sending += clock.Elapsed;
-                if (!_options.MineExplicitly || (sent.Count == 0 && (start > 0 || blockTimestamp is null)))
+                if (!_options.MineExplicitly || (sent.Count == 0 && (b > 0 || blockTimestamp is null)))
                 {
                     blocks.Add((null, sent));
                     continue;
                 }
                 clock.Restart();
-                if (start > 0 && blockTimestamp is { } sameTime)
+                if (b > 0 && blockTimestamp is { } sameTime)
                 {
                     // Every block of one batch carries the batch's time.
                     await _chain.SetNextBlockTimestampAsync(sameTime).ConfigureAwait(false);
@@ -219,6 +228,10 @@ public sealed class TransactionPipeline
             if (batch[i].GasLimit is { } given)
             {
                 limits[i] = given;
+                if (given > TransactionGasCap)
+                {
+                    outcomes[i] = NotSent(batch[i], AboveCap(batch[i], $"asks for {given:N0} gas"));
+                }
             }
             else
             {
@@ -243,9 +256,47 @@ public sealed class TransactionPipeline
                 continue;
             }
             var estimate = ChainConnection.ParseLong(answers[k].Result);
-            limits[i] = estimate + estimate * _options.GasMarginPercent / 100 + _options.GasMarginFixed;
+            if (estimate > TransactionGasCap)
+            {
+                outcomes[i] = NotSent(batch[i], AboveCap(batch[i], $"needs {estimate:N0} gas by estimate"));
+                continue;
+            }
+            // The margin is a guess; the cap is a rule (the node refuses a transaction above it).
+            limits[i] = Math.Min(estimate + estimate * _options.GasMarginPercent / 100 + _options.GasMarginFixed, TransactionGasCap);
         }
         return limits;
+    }
+
+    private static InvalidOperationException AboveCap(TxRequest request, string need) => new(
+        $"{request.Label}: {need}, above Ethereum's per-transaction cap of 2^24 = {TransactionGasCap:N0} (EIP-7825); split the work into smaller transactions.");
+
+    /// <summary>
+    /// The blocks a batch is mined in, in request order: with explicit mining, a new block starts
+    /// where the next transaction's gas limit would take the block past the block gas limit (the node
+    /// would leave it for a later block) or past <see cref="TransactionPipelineOptions.MaxTransactionsPerBlock"/>.
+    /// Gas limits come from estimates, so the split is as reproducible as the batch. Live, the node
+    /// packs its own blocks. Always at least one (possibly empty) block: an empty batch still moves time.
+    /// </summary>
+    private List<List<int>> Pack(TxOutcome?[] outcomes, long[] gasLimits, long blockGasLimit)
+    {
+        var blocks = new List<List<int>> { new() };
+        var gas = 0L;
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i] is not null)
+            {
+                continue;
+            }
+            if (_options.MineExplicitly && blocks[^1].Count > 0
+                && (blocks[^1].Count == _options.MaxTransactionsPerBlock || gas + gasLimits[i] > blockGasLimit))
+            {
+                blocks.Add([]);
+                gas = 0;
+            }
+            blocks[^1].Add(i);
+            gas += gasLimits[i];
+        }
+        return blocks;
     }
 
     private async Task LoadNoncesAsync(IReadOnlyList<TxRequest> batch, CancellationToken cancellationToken)

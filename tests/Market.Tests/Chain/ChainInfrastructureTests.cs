@@ -72,6 +72,55 @@ public sealed class TransactionPipelineTests(AnvilFixture fx)
     });
 
     [Fact]
+    public Task No_transaction_asks_for_more_gas_than_the_per_transaction_cap() => fx.IsolatedAsync(async () =>
+    {
+        var sender = EthKey.Derive("heavy", 0);
+        await fx.FundAsync([sender]);
+        // Calldata costs 40 gas a non-zero byte at least (EIP-7623): 380 000 bytes need 15.2 M gas,
+        // whose margin (+20 %) would pass the cap; 500 000 bytes need 20 M, above it.
+        byte[] Bytes(int n) => Enumerable.Repeat((byte)0xff, n).ToArray();
+        var outcomes = await fx.Pipeline.ExecuteAsync([
+            new TxRequest(sender, fx.Operator.Address, Bytes(380_000), Label: "near the cap"),
+            new TxRequest(sender, fx.Operator.Address, Bytes(500_000), Label: "above the cap"),
+            new TxRequest(sender, fx.Operator.Address, [], TransactionPipeline.TransactionGasCap + 1, "asks for too much"),
+        ], AnvilFixture.Deployed + 1);
+        Assert.True(outcomes[0].Succeeded, outcomes[0].Failure?.Message);
+        var mined = await fx.Chain.Rpc.CallAsync("eth_getTransactionByHash", outcomes[0].Hash);
+        Assert.Equal(TransactionPipeline.TransactionGasCap, ChainConnection.ParseLong(mined.GetProperty("gas")));
+        Assert.Equal(21_000 + 40 * 380_000, outcomes[0].GasUsed);
+        foreach (var refused in outcomes.Skip(1))
+        {
+            Assert.Equal(TxStatus.NotSent, refused.Status);
+            Assert.Contains("cap of 2^24 = 16,777,216", refused.Failure!.Message);
+        }
+    });
+
+    [Fact]
+    public async Task The_chain_refuses_what_Ethereum_refuses()
+    {
+        var latest = await fx.Chain.Rpc.CallAsync("eth_getBlockByNumber", "latest", false);
+        Assert.Equal(60_000_000, ChainConnection.ParseLong(latest.GetProperty("gasLimit")));
+        // Past the pipeline's own check, the node itself refuses a transaction above 2^24 gas.
+        var tooMuch = new RawTransaction(0, 1, TransactionPipeline.TransactionGasCap + 1, fx.Operator.Address, 0, [], fx.Chain.ChainId);
+        var refusal = await Assert.ThrowsAsync<RpcException>(() =>
+            fx.Chain.Rpc.CallAsync("eth_sendRawTransaction", tooMuch.Sign(EthKey.Derive("anyone", 0)).RawHex));
+        Assert.Contains("tx_gas_limit_cap", refusal.Message);
+    }
+
+    [Fact]
+    public Task Blocks_hold_at_most_the_block_gas_limit() => fx.IsolatedAsync(async () =>
+    {
+        var senders = Enumerable.Range(0, 7).Select(i => EthKey.Derive("packed", i)).ToList();
+        await fx.FundAsync(senders);
+        // Three limits of 16 M fit a 60 M block, a fourth would not: 3 + 3 + 1, whatever gas they use.
+        var outcomes = await fx.Pipeline.ExecuteAsync(
+            senders.Select((s, i) => new TxRequest(s, fx.Operator.Address, [], 16_000_000, $"t{i}")).ToList(), AnvilFixture.Deployed + 1);
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Failure?.Message));
+        Assert.Equal([3, 3, 1], outcomes.GroupBy(o => o.BlockNumber).Select(g => g.Count()));
+        Assert.Equal(outcomes.Select(o => o.BlockNumber).Order(), outcomes.Select(o => o.BlockNumber));
+    });
+
+    [Fact]
     public Task An_under_gassed_transaction_is_reported_not_lost_silently() => fx.IsolatedAsync(async () =>
     {
         var sender = EthKey.Derive("sender", 0);
