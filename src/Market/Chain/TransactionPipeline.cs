@@ -94,8 +94,9 @@ public sealed record TransactionPipelineOptions
 /// a margin, clipped at Ethereum's per-transaction cap), because a node may silently drop an
 /// under-gassed transaction;</item>
 /// <item>nonces: tracked here per account, so hundreds of accounts send without a round trip each;
-/// a batch goes out in rounds of at most one transaction per account, and an account whose
-/// transaction is rejected sends nothing more in that batch, so no nonce gap can strand the rest;</item>
+/// a batch goes out in rounds of at most one transaction per account; a nonce the node refuses is
+/// re-read and the transaction sent once more, and an account whose transaction is rejected sends
+/// nothing more in that batch (no nonce gap can strand the rest) and has its nonce re-read next batch;</item>
 /// <item>signing on every core (NBitcoin.Secp256k1), sending with JSON-RPC batches;</item>
 /// <item>explicit mining on Anvil: as many blocks per batch as its gas limits need, all at the batch's
 /// time (if given), then every receipt is fetched and checked; a transaction without a receipt is
@@ -303,18 +304,25 @@ public sealed class TransactionPipeline
     {
         var unknown = batch.Select(r => r.From.Address).Distinct(StringComparer.OrdinalIgnoreCase)
             .Where(a => !_nextNonce.ContainsKey(a)).ToList();
-        if (unknown.Count == 0)
-        {
-            return;
-        }
-        var answers = await _chain.Rpc.BatchAsync(
-            unknown.Select(a => new RpcRequest("eth_getTransactionCount", a, "pending")).ToList(), cancellationToken).ConfigureAwait(false);
+        var nonces = await PendingNoncesAsync(unknown, cancellationToken).ConfigureAwait(false);
         for (var k = 0; k < unknown.Count; k++)
         {
-            _nextNonce[unknown[k]] = answers[k].Error is { } error
-                ? throw new RpcException("eth_getTransactionCount", error)
-                : ChainConnection.ParseBig(answers[k].Result);
+            _nextNonce[unknown[k]] = nonces[k];
         }
+    }
+
+    /// <summary>The accounts' next nonces as the node sees them, its pool included.</summary>
+    private async Task<BigInteger[]> PendingNoncesAsync(IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    {
+        if (addresses.Count == 0)
+        {
+            return [];
+        }
+        var answers = await _chain.Rpc.BatchAsync(
+            addresses.Select(a => new RpcRequest("eth_getTransactionCount", a, "pending")).ToList(), cancellationToken).ConfigureAwait(false);
+        return answers.Select(a => a.Error is { } error
+            ? throw new RpcException("eth_getTransactionCount", error)
+            : ChainConnection.ParseBig(a.Result)).ToArray();
     }
 
     /// <summary>Round r holds each account's r-th transaction; returns (request index, hash) of every sent one.</summary>
@@ -329,8 +337,7 @@ public sealed class TransactionPipeline
             var sender = batch[i].From.Address;
             if (rejectedSenders.Contains(sender))
             {
-                outcomes[i] = NotSent(batch[i], new InvalidOperationException(
-                    $"{batch[i].Label}: not sent because an earlier transaction of {sender} in the same batch was rejected."));
+                outcomes[i] = NotSent(batch[i], BehindRejected(batch[i]));
                 continue;
             }
             if (!queues.TryGetValue(sender, out var queue))
@@ -348,79 +355,70 @@ public sealed class TransactionPipeline
             {
                 return sent;
             }
-            var nonces = round.Select(i => _nextNonce[batch[i].From.Address]++).ToArray();
-            var signed = await SignAsync(batch, round, nonces, gasLimits, cancellationToken).ConfigureAwait(false);
-            var toSend = Enumerable.Range(0, round.Count).Where(k => signed[k].Transaction is not null).ToList();
-            var sentAnswers = await SendRawAsync(toSend.Select(k => signed[k].Transaction!).ToArray(), cancellationToken).ConfigureAwait(false);
-            var answers = new RpcResponse[round.Count];
-            foreach (var (k, answer) in toSend.Zip(sentAnswers))
-            {
-                answers[k] = answer;
-            }
+            var transactions = round.Select(i => Transaction(batch, i, _nextNonce[batch[i].From.Address]++, gasLimits[i])).ToList();
+            var results = await SignAndSendAsync(round.Select(i => batch[i].From).ToList(), transactions, cancellationToken).ConfigureAwait(false);
+            var wrongNonce = new List<int>();
             for (var k = 0; k < round.Count; k++)
             {
-                if (signed[k].Failure is { } failure)
+                if (results[k].Hash is { } hash)
                 {
-                    answers[k] = new RpcResponse(default, new RpcError(-1, $"signing failed: {failure.Message}", null));
+                    sent.Add((round[k], hash));
+                }
+                else if (IsNonceError(results[k].Error!))
+                {
+                    wrongNonce.Add(k);
+                }
+                else
+                {
+                    Reject(round[k], results[k].Error!);
                 }
             }
-            for (var k = 0; k < round.Count; k++)
+            if (wrongNonce.Count == 0)
             {
-                var i = round[k];
-                if (answers[k].Error is not { } error || IsAlreadyKnown(error))
+                continue;
+            }
+            // The node's nonce is not ours: another process sent from the account, or a transaction
+            // of ours left the pool. Giving the nonce back would fail every later batch the same
+            // way; the node's own view, pool included, is the one to follow.
+            var senders = wrongNonce.Select(k => batch[round[k]].From).ToList();
+            var fresh = await PendingNoncesAsync(senders.Select(s => s.Address).ToList(), cancellationToken).ConfigureAwait(false);
+            var resent = wrongNonce.Select((k, j) => transactions[k] with { Nonce = fresh[j] }).ToList();
+            for (var j = 0; j < senders.Count; j++)
+            {
+                _nextNonce[senders[j].Address] = fresh[j] + 1;
+            }
+            var retried = await SignAndSendAsync(senders, resent, cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < wrongNonce.Count; j++)
+            {
+                if (retried[j].Hash is { } hash)
                 {
-                    sent.Add((i, signed[k].Transaction!.Hash));
-                    continue;
+                    sent.Add((round[wrongNonce[j]], hash));
                 }
-                // Rejected: the nonce is unused. Give it back and cancel the account's later
-                // transactions, which would otherwise wait forever behind the gap.
-                var sender = batch[i].From.Address;
-                _nextNonce[sender] = nonces[k];
-                rejectedSenders.Add(sender);
-                outcomes[i] = NotSent(batch[i], new RpcException("eth_sendRawTransaction", error));
-                while (queues[sender].TryDequeue(out var later))
+                else
                 {
-                    outcomes[later] = NotSent(batch[later], new InvalidOperationException(
-                        $"{batch[later].Label}: not sent because an earlier transaction of {sender} in the same batch was rejected."));
+                    Reject(round[wrongNonce[j]], retried[j].Error!);
                 }
+            }
+        }
+
+        // Rejected: forget the account's nonce, so that the next batch reads it afresh rather than
+        // trust a view the node just contradicted, and cancel the account's later transactions,
+        // which would otherwise wait forever behind the gap.
+        void Reject(int i, RpcError error)
+        {
+            var sender = batch[i].From.Address;
+            _nextNonce.Remove(sender);
+            rejectedSenders.Add(sender);
+            outcomes[i] = NotSent(batch[i], new RpcException("eth_sendRawTransaction", error));
+            while (queues[sender].TryDequeue(out var later))
+            {
+                outcomes[later] = NotSent(batch[later], BehindRejected(batch[later]));
             }
         }
     }
 
-    /// <summary>
-    /// Signs a round: local keys on every core at once, other signers (a unit on another node)
-    /// concurrently; a signer that fails or refuses leaves its transaction unsent.
-    /// </summary>
-    private async Task<(SignedTransaction? Transaction, Exception? Failure)[]> SignAsync(
-        IReadOnlyList<TxRequest> batch, List<int> round, BigInteger[] nonces, long[] gasLimits, CancellationToken cancellationToken)
-    {
-        var signed = new (SignedTransaction?, Exception?)[round.Count];
-        RawTransaction Raw(int k)
-        {
-            var request = batch[round[k]];
-            return new RawTransaction(nonces[k], OrderingGasPrice(round[k], batch.Count), gasLimits[round[k]], request.To, request.Value, request.Data, _chain.ChainId);
-        }
-        Parallel.For(0, round.Count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
-        {
-            if (batch[round[k]].From is EthKey key)
-            {
-                signed[k] = (Raw(k).Sign(key), null);
-            }
-        });
-        var remote = Enumerable.Range(0, round.Count).Where(k => batch[round[k]].From is not EthKey).Select(async k =>
-        {
-            try
-            {
-                signed[k] = (await batch[round[k]].From.SignAsync(Raw(k), cancellationToken).ConfigureAwait(false), null);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                signed[k] = (null, ex);
-            }
-        });
-        await Task.WhenAll(remote).ConfigureAwait(false);
-        return signed;
-    }
+    private static InvalidOperationException BehindRejected(TxRequest request) => new(
+        $"{request.Label}: not sent because an earlier transaction of {request.From.Address} in the same batch was rejected.");
 
     /// <summary>
     /// The node orders a block by gas price, then by arrival. Arrival order is not ours to fix
@@ -428,9 +426,55 @@ public sealed class TransactionPipeline
     /// pays one wei more than the next: the block follows request order exactly, which keeps gas
     /// figures (first writer of a storage word pays more) and block contents reproducible.
     /// </summary>
-    private BigInteger OrderingGasPrice(int index, int count) => _gasPrice!.Value + (count - index);
+    private RawTransaction Transaction(IReadOnlyList<TxRequest> batch, int index, BigInteger nonce, long gasLimit)
+    {
+        var request = batch[index];
+        return new RawTransaction(nonce, _gasPrice!.Value + (batch.Count - index), gasLimit, request.To, request.Value, request.Data, _chain.ChainId);
+    }
 
-    /// <summary>eth_sendRawTransaction for a round, in concurrent chunks (the node verifies signatures on all its cores).</summary>
+    /// <summary>
+    /// Signs the transactions (local keys on every core at once, other signers, such as a unit on
+    /// another node, concurrently) and sends them; per transaction, its hash once the node has it, or
+    /// why not (a signer that fails or refuses leaves its transaction unsent).
+    /// </summary>
+    private async Task<SendResult[]> SignAndSendAsync(
+        IReadOnlyList<ITransactionSigner> signers, IReadOnlyList<RawTransaction> transactions, CancellationToken cancellationToken)
+    {
+        var signed = new (SignedTransaction? Transaction, Exception? Failure)[transactions.Count];
+        Parallel.For(0, transactions.Count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
+        {
+            if (signers[k] is EthKey key)
+            {
+                signed[k] = (transactions[k].Sign(key), null);
+            }
+        });
+        var remote = Enumerable.Range(0, transactions.Count).Where(k => signers[k] is not EthKey).Select(async k =>
+        {
+            try
+            {
+                signed[k] = (await signers[k].SignAsync(transactions[k], cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                signed[k] = (null, ex);
+            }
+        });
+        await Task.WhenAll(remote).ConfigureAwait(false);
+        var toSend = Enumerable.Range(0, transactions.Count).Where(k => signed[k].Transaction is not null).ToList();
+        var answers = await SendRawAsync(toSend.Select(k => signed[k].Transaction!).ToArray(), cancellationToken).ConfigureAwait(false);
+        var results = signed.Select(s => s.Failure is { } failure
+            ? new SendResult(null, new RpcError(-1, $"signing failed: {failure.Message}", null))
+            : default).ToArray();
+        foreach (var (k, answer) in toSend.Zip(answers))
+        {
+            results[k] = answer.Error is not { } error || IsAlreadyKnown(error)
+                ? new SendResult(signed[k].Transaction!.Hash, null)
+                : new SendResult(null, error);
+        }
+        return results;
+    }
+
+    /// <summary>eth_sendRawTransaction in concurrent chunks (the node verifies signatures on all its cores).</summary>
     private async Task<RpcResponse[]> SendRawAsync(SignedTransaction[] signed, CancellationToken cancellationToken)
     {
         const int chunk = 64;
@@ -442,10 +486,24 @@ public sealed class TransactionPipeline
         return (await Task.WhenAll(chunks).ConfigureAwait(false)).SelectMany(r => r).ToArray();
     }
 
-    /// <summary>A resend after an RPC outage: the node already has this very transaction.</summary>
+    /// <summary>A resend after an RPC outage: the node already has this very transaction (Geth:
+    /// "already known"; Anvil 1.7.1: "transaction already imported").</summary>
     private static bool IsAlreadyKnown(RpcError error) =>
         error.Message.Contains("already known", StringComparison.OrdinalIgnoreCase)
+        || error.Message.Contains("already imported", StringComparison.OrdinalIgnoreCase)
         || error.Message.Contains("known transaction", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The node disagrees about the account's nonce: "nonce too low" (Anvil 1.7.1, Geth: the nonce is
+    /// used), "nonce too high" and "invalid nonce" (other nodes; Anvil and Geth queue a future nonce
+    /// instead), or "replacement transaction underpriced" (another transaction holds the nonce in
+    /// the pool).
+    /// </summary>
+    private static bool IsNonceError(RpcError error) =>
+        error.Message.Contains("nonce too low", StringComparison.OrdinalIgnoreCase)
+        || error.Message.Contains("nonce too high", StringComparison.OrdinalIgnoreCase)
+        || error.Message.Contains("invalid nonce", StringComparison.OrdinalIgnoreCase)
+        || error.Message.Contains("replacement transaction underpriced", StringComparison.OrdinalIgnoreCase);
 
     private async Task CollectReceiptsAsync(
         IReadOnlyList<TxRequest> batch, List<(int Index, string Hash)> sent, TxOutcome?[] outcomes, long? minedBlock, CancellationToken cancellationToken)
@@ -603,4 +661,7 @@ public sealed class TransactionPipeline
 
     private static TxOutcome NotSent(TxRequest request, Exception failure) =>
         new(request, TxStatus.NotSent, null, 0, 0, [], null, failure);
+
+    /// <summary>What became of one eth_sendRawTransaction: the node has the transaction (its hash), or refused it.</summary>
+    private readonly record struct SendResult(string? Hash, RpcError? Error);
 }

@@ -72,6 +72,22 @@ public sealed class TransactionPipelineTests(AnvilFixture fx)
     });
 
     [Fact]
+    public Task A_nonce_used_behind_the_pipelines_back_is_read_again_and_the_transaction_resent() => fx.IsolatedAsync(async () =>
+    {
+        var shared = EthKey.Derive("shared", 0);
+        await fx.FundAsync([shared]);
+        TxRequest Transfer(string label) => new(shared, fx.Operator.Address, [], 21_000, label) { Value = 1 };
+        Assert.True((await fx.Pipeline.ExecuteAsync(Transfer("first"), AnvilFixture.Deployed + 1)).Succeeded);
+        // Another process sends from the same account: the nonce the pipeline holds is now used.
+        var elsewhere = new TransactionPipeline(fx.Chain);
+        Assert.True((await elsewhere.ExecuteAsync(Transfer("elsewhere"), AnvilFixture.Deployed + 2)).Succeeded);
+        var outcomes = await fx.Pipeline.ExecuteAsync([Transfer("second"), Transfer("third")], AnvilFixture.Deployed + 3);
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Failure?.Message));
+        Assert.True((await fx.Pipeline.ExecuteAsync(Transfer("fourth"), AnvilFixture.Deployed + 4)).Succeeded);
+        Assert.Equal(5, ChainConnection.ParseLong(await fx.Chain.Rpc.CallAsync("eth_getTransactionCount", shared.Address, "latest")));
+    });
+
+    [Fact]
     public Task No_transaction_asks_for_more_gas_than_the_per_transaction_cap() => fx.IsolatedAsync(async () =>
     {
         var sender = EthKey.Derive("heavy", 0);
