@@ -93,11 +93,12 @@ public sealed record TransactionPipelineOptions
 /// <item>gas: every transaction gets an explicit limit (given, or estimated in one batched call with
 /// a margin, clipped at Ethereum's per-transaction cap), because a node may silently drop an
 /// under-gassed transaction;</item>
+/// <item>fees: EIP-1559 (type 2), quoted from the node per batch (see <see cref="RawTransaction"/>);</item>
 /// <item>nonces: tracked here per account, so hundreds of accounts send without a round trip each;
 /// a batch goes out in rounds of at most one transaction per account; a nonce the node refuses is
 /// re-read and the transaction sent once more, and an account whose transaction is rejected sends
 /// nothing more in that batch (no nonce gap can strand the rest) and has its nonce re-read next batch;</item>
-/// <item>signing on every core (NBitcoin.Secp256k1), sending with JSON-RPC batches;</item>
+/// <item>signing on every core (libsecp256k1), sending with JSON-RPC batches;</item>
 /// <item>explicit mining on Anvil: as many blocks per batch as its gas limits need, all at the batch's
 /// time (if given), then every receipt is fetched and checked; a transaction without a receipt is
 /// reported as dropped.</item>
@@ -116,8 +117,6 @@ public sealed class TransactionPipeline
     private readonly TransactionPipelineOptions _options;
     private readonly Dictionary<string, BigInteger> _nextNonce = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _sending = new(1, 1);
-    private BigInteger? _gasPrice;
-    private long? _blockGasLimit;
     private long _transactionsMined;
     private PipelineTimings _timings = PipelineTimings.Zero;
 
@@ -157,8 +156,6 @@ public sealed class TransactionPipeline
         await _sending.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _gasPrice ??= await _chain.GetGasPriceAsync().ConfigureAwait(false);
-            _blockGasLimit ??= ChainConnection.ParseLong((await _chain.Rpc.CallAsync("eth_getBlockByNumber", "latest", false).ConfigureAwait(false)).GetProperty("gasLimit"));
             if (_options.MineExplicitly && blockTimestamp is { } time)
             {
                 // Before estimating: gas estimates run on the pending block, which must already
@@ -166,17 +163,18 @@ public sealed class TransactionPipeline
                 await _chain.SetNextBlockTimestampAsync(time).ConfigureAwait(false);
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            var fees = await QuoteFeesAsync(cancellationToken).ConfigureAwait(false);
             var gasLimits = await GasLimitsAsync(batch, outcomes, cancellationToken).ConfigureAwait(false);
             await LoadNoncesAsync(batch, cancellationToken).ConfigureAwait(false);
             var estimating = clock.Elapsed;
             var sending = TimeSpan.Zero;
             var mining = TimeSpan.Zero;
             var rejectedSenders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var groups = Pack(outcomes, gasLimits, _blockGasLimit.Value);
+            var groups = Pack(outcomes, gasLimits, fees.BlockGasLimit);
             for (var b = 0; b < groups.Count; b++)
             {
                 clock.Restart();
-                var sent = await SendInRoundsAsync(batch, groups[b], gasLimits, outcomes, rejectedSenders, cancellationToken).ConfigureAwait(false);
+                var sent = await SendInRoundsAsync(batch, groups[b], gasLimits, fees, outcomes, rejectedSenders, cancellationToken).ConfigureAwait(false);
                 sending += clock.Elapsed;
                 if (!_options.MineExplicitly || (sent.Count == 0 && (b > 0 || blockTimestamp is null)))
                 {
@@ -219,6 +217,33 @@ public sealed class TransactionPipeline
     /// <summary>Sends one transaction and returns its successful outcome, or throws its failure.</summary>
     public async Task<TxOutcome> ExecuteAsync(TxRequest request, long? blockTimestamp = null, CancellationToken cancellationToken = default) =>
         (await ExecuteAsync([request], blockTimestamp, cancellationToken).ConfigureAwait(false))[0].EnsureSuccess();
+
+    /// <summary>
+    /// What to pay now: the latest block's base fee (the next block's is at most 12.5 % higher) and,
+    /// when the node mines by itself, its suggested tip (<c>eth_maxPriorityFeePerGas</c>; a node
+    /// without that method: its gas price less the base fee). The fee cap 2 x base fee + tip is the
+    /// common rule: it keeps a transaction minable through five full blocks in a row. With explicit
+    /// mining the tip is zero: the pipeline mines every block itself, so a tip buys nothing and
+    /// leaves block order to the ordering offset alone (see <see cref="Transaction"/>). The block
+    /// gas limit comes with the same call, so packing blocks costs no extra round trip.
+    /// </summary>
+    private async Task<FeeQuote> QuoteFeesAsync(CancellationToken cancellationToken)
+    {
+        var requests = new List<RpcRequest> { new("eth_getBlockByNumber", "latest", false) };
+        if (!_options.MineExplicitly)
+        {
+            requests.Add(new RpcRequest("eth_maxPriorityFeePerGas"));
+        }
+        var answers = await _chain.Rpc.BatchAsync(requests, cancellationToken).ConfigureAwait(false);
+        var block = answers[0].Error is { } error ? throw new RpcException("eth_getBlockByNumber", error) : answers[0].Result;
+        var baseFee = block.TryGetProperty("baseFeePerGas", out var fee)
+            ? ChainConnection.ParseBig(fee)
+            : throw new NotSupportedException($"{_chain.ClientVersion} reports no base fee: its chain predates EIP-1559 (London), and the pipeline sends type 2 transactions.");
+        var tip = _options.MineExplicitly ? BigInteger.Zero
+            : answers[1].Error is null ? ChainConnection.ParseBig(answers[1].Result)
+            : BigInteger.Max(BigInteger.Zero, await _chain.GetGasPriceAsync().ConfigureAwait(false) - baseFee);
+        return new FeeQuote(tip, 2 * baseFee + tip, ChainConnection.ParseLong(block.GetProperty("gasLimit")));
+    }
 
     private async Task<long[]> GasLimitsAsync(IReadOnlyList<TxRequest> batch, TxOutcome?[] outcomes, CancellationToken cancellationToken)
     {
@@ -327,7 +352,7 @@ public sealed class TransactionPipeline
 
     /// <summary>Round r holds each account's r-th transaction; returns (request index, hash) of every sent one.</summary>
     private async Task<List<(int Index, string Hash)>> SendInRoundsAsync(
-        IReadOnlyList<TxRequest> batch, List<int> indices, long[] gasLimits, TxOutcome?[] outcomes,
+        IReadOnlyList<TxRequest> batch, List<int> indices, long[] gasLimits, FeeQuote fees, TxOutcome?[] outcomes,
         HashSet<string> rejectedSenders, CancellationToken cancellationToken)
     {
         var queues = new Dictionary<string, Queue<int>>(StringComparer.OrdinalIgnoreCase);
@@ -355,7 +380,7 @@ public sealed class TransactionPipeline
             {
                 return sent;
             }
-            var transactions = round.Select(i => Transaction(batch, i, _nextNonce[batch[i].From.Address]++, gasLimits[i])).ToList();
+            var transactions = round.Select(i => Transaction(batch, i, _nextNonce[batch[i].From.Address]++, gasLimits[i], fees)).ToList();
             var results = await SignAndSendAsync(round.Select(i => batch[i].From).ToList(), transactions, cancellationToken).ConfigureAwait(false);
             var wrongNonce = new List<int>();
             for (var k = 0; k < round.Count; k++)
@@ -421,15 +446,16 @@ public sealed class TransactionPipeline
         $"{request.Label}: not sent because an earlier transaction of {request.From.Address} in the same batch was rejected.");
 
     /// <summary>
-    /// The node orders a block by gas price, then by arrival. Arrival order is not ours to fix
-    /// (requests are sent concurrently and nodes handle batches concurrently), so every request
-    /// pays one wei more than the next: the block follows request order exactly, which keeps gas
+    /// The node orders a block by fee, then by arrival. Arrival order is not ours to fix (requests
+    /// are sent concurrently and nodes handle batches concurrently), so every request offers one wei
+    /// more tip and fee cap than the next: the block follows request order exactly, which keeps gas
     /// figures (first writer of a storage word pays more) and block contents reproducible.
     /// </summary>
-    private RawTransaction Transaction(IReadOnlyList<TxRequest> batch, int index, BigInteger nonce, long gasLimit)
+    private RawTransaction Transaction(IReadOnlyList<TxRequest> batch, int index, BigInteger nonce, long gasLimit, FeeQuote fees)
     {
         var request = batch[index];
-        return new RawTransaction(nonce, _gasPrice!.Value + (batch.Count - index), gasLimit, request.To, request.Value, request.Data, _chain.ChainId);
+        var offset = batch.Count - index;
+        return new RawTransaction(nonce, fees.Tip + offset, fees.MaxFee + offset, gasLimit, request.To, request.Value, request.Data, _chain.ChainId);
     }
 
     /// <summary>
@@ -661,6 +687,9 @@ public sealed class TransactionPipeline
 
     private static TxOutcome NotSent(TxRequest request, Exception failure) =>
         new(request, TxStatus.NotSent, null, 0, 0, [], null, failure);
+
+    /// <summary>Fees every request of a batch starts from, and the block gas limit to pack blocks by.</summary>
+    private sealed record FeeQuote(BigInteger Tip, BigInteger MaxFee, long BlockGasLimit);
 
     /// <summary>What became of one eth_sendRawTransaction: the node has the transaction (its hash), or refused it.</summary>
     private readonly record struct SendResult(string? Hash, RpcError? Error);

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text;
 using MicroMarket.Market.Chain;
 using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Model;
 using Nethereum.Signer;
 
 namespace MicroMarket.Market.Tests.Chain;
@@ -37,6 +38,25 @@ public sealed class KeyAndHashTests
         var signature = EthECDSASignatureFactory.FromComponents(rsv[..32], rsv[32..64], rsv[64]);
         Assert.Equal(key.Address, EthECKey.RecoverFromSignature(signature, hash).GetPublicAddress());
         Assert.DoesNotContain("ac0974bec", key.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("0x70997970C51812dc3A010C7d01b7E6E5E5FB3c3A", "0xa9059cbb00ff", 0)]
+    [InlineData(null, "0x6080604052", 1)] // a contract creation (no recipient), with value
+    public void A_type_2_transaction_is_signed_byte_for_byte_as_Nethereum_signs_it(string? to, string data, int ether)
+    {
+        var key = EthKey.FromHex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+        var value = BigInteger.Pow(10, 18) * ether;
+        var tx = new RawTransaction(Nonce: 7, MaxPriorityFeePerGas: 1_500_000_000, MaxFeePerGas: 31_000_000_001, GasLimit: 123_456,
+            to, value, data.HexToByteArray(), ChainId: 31337);
+        var ours = tx.Sign(key);
+        // Both sign deterministically (RFC 6979) with low s, so the bytes must match exactly.
+        var theirs = new Transaction1559Signer().SignTransaction(key.ExportPrivateKeyHex(),
+            new Transaction1559(31337, 7, 1_500_000_000, 31_000_000_001, 123_456, to, value, data, []));
+        Assert.Equal(theirs.EnsureHexPrefix(), ours.RawHex);
+        Assert.Equal(0x02, ours.Raw[0]);
+        Assert.Equal(Nethereum.Util.Sha3Keccack.Current.CalculateHash(theirs.HexToByteArray()).ToHex(prefix: true), ours.Hash);
+        Assert.Equal(key.Address, TransactionVerificationAndRecovery.GetSenderAddress(ours.RawHex), ignoreCase: true);
     }
 
     [Fact]
@@ -117,7 +137,7 @@ public sealed class TransactionPipelineTests(AnvilFixture fx)
         var latest = await fx.Chain.Rpc.CallAsync("eth_getBlockByNumber", "latest", false);
         Assert.Equal(60_000_000, ChainConnection.ParseLong(latest.GetProperty("gasLimit")));
         // Past the pipeline's own check, the node itself refuses a transaction above 2^24 gas.
-        var tooMuch = new RawTransaction(0, 1, TransactionPipeline.TransactionGasCap + 1, fx.Operator.Address, 0, [], fx.Chain.ChainId);
+        var tooMuch = new RawTransaction(0, 1, 1, TransactionPipeline.TransactionGasCap + 1, fx.Operator.Address, 0, [], fx.Chain.ChainId);
         var refusal = await Assert.ThrowsAsync<RpcException>(() =>
             fx.Chain.Rpc.CallAsync("eth_sendRawTransaction", tooMuch.Sign(EthKey.Derive("anyone", 0)).RawHex));
         Assert.Contains("tx_gas_limit_cap", refusal.Message);
