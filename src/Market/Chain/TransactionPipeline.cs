@@ -22,8 +22,19 @@ public enum TxStatus
     /// <summary>Mined with status 0: the contract reverted (the nonce is used).</summary>
     Reverted,
 
-    /// <summary>Never entered a block: its gas estimate reverted or exceeded the per-transaction cap, the node rejected it, or it was dropped.</summary>
+    /// <summary>Never entered a block and never will: its gas estimate reverted or exceeded the
+    /// per-transaction cap, the node rejected it, the pipeline dropped it from the pool after
+    /// mining without it, or its nonce went to a transaction sent elsewhere. Safe to send again.</summary>
     NotSent,
+
+    /// <summary>Not mined in time (the node mines by itself), then cancelled: its nonce went to the
+    /// pipeline's zero-value self-transfer, so the request never ran and never will. Safe to send again.</summary>
+    Cancelled,
+
+    /// <summary>Not mined in time despite fee-bumped replacements and a cancellation, and perhaps
+    /// still in the node's pool: any one of <see cref="TxOutcome.Hashes"/> may yet be mined. Do not
+    /// send the request again before the account's nonce has moved past it.</summary>
+    Unknown,
 }
 
 /// <summary>What became of one <see cref="TxRequest"/>.</summary>
@@ -37,7 +48,14 @@ public sealed record TxOutcome(
     string? ContractAddress,
     Exception? Failure)
 {
+    /// <summary>Every transaction sent for the request's nonce, oldest first: the original and, when the
+    /// node was slow to mine it, its fee-bumped replacements and a cancellation. Empty when none was sent.</summary>
+    public IReadOnlyList<string> Hashes { get; init; } = [];
+
     public bool Succeeded => Status == TxStatus.Succeeded;
+
+    /// <summary>Mined as a fee-bumped replacement (<see cref="Hash"/>), not as first sent.</summary>
+    public bool Replaced => Status is TxStatus.Succeeded or TxStatus.Reverted && Hashes.Count > 1 && Hash != Hashes[0];
 
     public TxOutcome EnsureSuccess() => Succeeded
         ? this
@@ -62,8 +80,16 @@ public sealed record PipelineTimings(TimeSpan Estimating, TimeSpan SigningAndSen
 
 public sealed record TransactionPipelineOptions
 {
-    /// <summary>How long to wait for receipts when the node mines by itself (live mode, Geth).</summary>
+    /// <summary>
+    /// When the node mines by itself (live mode, Geth): how long to wait for a transaction to be
+    /// mined before replacing it with higher fees, and again after each replacement and after the
+    /// cancellation. With the defaults a transaction is given up on after five waits (5 min).
+    /// </summary>
     public TimeSpan ReceiptTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many times a transaction not mined within <see cref="ReceiptTimeout"/> is replaced
+    /// by itself with fees raised 12.5 % before it is cancelled instead.</summary>
+    public int Replacements { get; init; } = 3;
 
     /// <summary>Estimated gas x (1 + margin/100) + fixed margin: estimates are exact for the state they
     /// ran on, but a round's transactions run on a state their neighbours have already changed.</summary>
@@ -71,7 +97,7 @@ public sealed record TransactionPipelineOptions
 
     public long GasMarginFixed { get; init; } = 25_000;
 
-    /// <summary>Mine one block per batch (Anvil with <c>--no-mining</c>). Otherwise the node mines on its own.</summary>
+    /// <summary>Mine the batches here (Anvil with <c>--no-mining</c>). Otherwise the node mines on its own.</summary>
     public bool MineExplicitly { get; init; } = true;
 
     /// <summary>
@@ -100,8 +126,9 @@ public sealed record TransactionPipelineOptions
 /// nothing more in that batch (no nonce gap can strand the rest) and has its nonce re-read next batch;</item>
 /// <item>signing on every core (libsecp256k1), sending with JSON-RPC batches;</item>
 /// <item>explicit mining on Anvil: as many blocks per batch as its gas limits need, all at the batch's
-/// time (if given), then every receipt is fetched and checked; a transaction without a receipt is
-/// reported as dropped.</item>
+/// time, then every receipt is fetched and checked, and a transaction missing from them is dropped
+/// from the pool and reported as not sent; live, a transaction the node is slow to mine is replaced
+/// with higher fees, then cancelled, and reported as what became of its nonce.</item>
 /// </list>
 /// </summary>
 public sealed class TransactionPipeline
@@ -109,6 +136,9 @@ public sealed class TransactionPipeline
     /// <summary>No transaction may ask for more gas than 2^24 (EIP-7825, in force on Ethereum since
     /// Osaka; our Anvil enforces it with <c>--enable-tx-gas-limit</c>).</summary>
     public const long TransactionGasCap = 1L << 24;
+
+    /// <summary>A zero-value transfer without data, the cancellation of a stuck transaction.</summary>
+    private const long TransferGas = 21_000;
 
     private static readonly TimeSpan ReceiptPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan DroppedAfterMining = TimeSpan.FromSeconds(5);
@@ -152,7 +182,7 @@ public sealed class TransactionPipeline
         IReadOnlyList<TxRequest> batch, long? blockTimestamp = null, CancellationToken cancellationToken = default)
     {
         var outcomes = new TxOutcome?[batch.Count];
-        var blocks = new List<(long? Block, List<(int Index, string Hash)> Sent)>();
+        var blocks = new List<(long? Block, List<Attempt> Sent)>();
         await _sending.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -350,8 +380,8 @@ public sealed class TransactionPipeline
             : ChainConnection.ParseBig(a.Result)).ToArray();
     }
 
-    /// <summary>Round r holds each account's r-th transaction; returns (request index, hash) of every sent one.</summary>
-    private async Task<List<(int Index, string Hash)>> SendInRoundsAsync(
+    /// <summary>Round r holds each account's r-th transaction; returns every transaction sent.</summary>
+    private async Task<List<Attempt>> SendInRoundsAsync(
         IReadOnlyList<TxRequest> batch, List<int> indices, long[] gasLimits, FeeQuote fees, TxOutcome?[] outcomes,
         HashSet<string> rejectedSenders, CancellationToken cancellationToken)
     {
@@ -372,7 +402,7 @@ public sealed class TransactionPipeline
             }
             queue.Enqueue(i);
         }
-        var sent = new List<(int, string)>();
+        var sent = new List<Attempt>();
         while (true)
         {
             var round = senderOrder.Where(s => queues[s].Count > 0).Select(s => queues[s].Dequeue()).ToList();
@@ -387,7 +417,7 @@ public sealed class TransactionPipeline
             {
                 if (results[k].Hash is { } hash)
                 {
-                    sent.Add((round[k], hash));
+                    sent.Add(new Attempt(round[k], transactions[k], hash, Cancels: false));
                 }
                 else if (IsNonceError(results[k].Error!))
                 {
@@ -417,7 +447,7 @@ public sealed class TransactionPipeline
             {
                 if (retried[j].Hash is { } hash)
                 {
-                    sent.Add((round[wrongNonce[j]], hash));
+                    sent.Add(new Attempt(round[wrongNonce[j]], resent[j], hash, Cancels: false));
                 }
                 else
                 {
@@ -532,93 +562,193 @@ public sealed class TransactionPipeline
         || error.Message.Contains("replacement transaction underpriced", StringComparison.OrdinalIgnoreCase);
 
     private async Task CollectReceiptsAsync(
-        IReadOnlyList<TxRequest> batch, List<(int Index, string Hash)> sent, TxOutcome?[] outcomes, long? minedBlock, CancellationToken cancellationToken)
+        IReadOnlyList<TxRequest> batch, List<Attempt> sent, TxOutcome?[] outcomes, long? minedBlock, CancellationToken cancellationToken)
     {
-        var pending = minedBlock is { } block
-            ? await TakeFromMinedBlockAsync(batch, sent, outcomes, block, cancellationToken).ConfigureAwait(false)
-            : sent.ToList();
-        var waitLimit = _options.MineExplicitly ? DroppedAfterMining : _options.ReceiptTimeout;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (pending.Count > 0)
+        if (minedBlock is { } block)
         {
-            var answers = await _chain.Rpc.BatchAsync(
-                pending.Select(p => new RpcRequest("eth_getTransactionReceipt", p.Hash)).ToList(), cancellationToken).ConfigureAwait(false);
-            var stillPending = new List<(int, string)>();
-            for (var k = 0; k < pending.Count; k++)
+            await TakeFromMinedBlockAsync(batch, sent, outcomes, block, cancellationToken).ConfigureAwait(false);
+        }
+        if (!_options.MineExplicitly)
+        {
+            await UnstickAsync(batch, sent, outcomes, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var missing = await AwaitReceiptsAsync(batch, sent, outcomes, DroppedAfterMining, cancellationToken).ConfigureAwait(false);
+        if (missing.Count > 0)
+        {
+            await ForgetDroppedAsync(batch, sent, missing, outcomes).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// After an explicit <c>evm_mine</c> the whole block is known: one eth_getBlockReceipts call
+    /// returns every receipt. Sent transactions it lacks (normally none) are then polled for.
+    /// </summary>
+    private async Task TakeFromMinedBlockAsync(
+        IReadOnlyList<TxRequest> batch, List<Attempt> sent, TxOutcome?[] outcomes, long block, CancellationToken cancellationToken)
+    {
+        if (sent.Count == 0)
+        {
+            return;
+        }
+        var receipts = await _chain.Rpc.CallAsync("eth_getBlockReceipts", ChainConnection.Hex(block)).ConfigureAwait(false);
+        var byHash = receipts.EnumerateArray().ToDictionary(r => r.GetProperty("transactionHash").GetString()!, StringComparer.OrdinalIgnoreCase);
+        var found = 0;
+        foreach (var attempt in sent)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (byHash.TryGetValue(attempt.Hash, out var receipt))
             {
-                var (i, hash) = pending[k];
+                outcomes[attempt.Index] = await FromReceiptAsync(batch[attempt.Index], attempt, receipt).ConfigureAwait(false);
+                found++;
+            }
+        }
+        Interlocked.Add(ref _transactionsMined, found);
+    }
+
+    /// <summary>
+    /// Polls for the receipts of every attempt whose request has no outcome yet, until all have one
+    /// or <paramref name="limit"/> has passed; returns the requests still waiting (none of their
+    /// transactions mined), in request order.
+    /// </summary>
+    private async Task<List<int>> AwaitReceiptsAsync(
+        IReadOnlyList<TxRequest> batch, List<Attempt> attempts, TxOutcome?[] outcomes, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var waiting = attempts.Where(a => outcomes[a.Index] is null).ToList();
+            if (waiting.Count == 0)
+            {
+                return [];
+            }
+            var answers = await _chain.Rpc.BatchAsync(
+                waiting.Select(a => new RpcRequest("eth_getTransactionReceipt", a.Hash)).ToList(), cancellationToken).ConfigureAwait(false);
+            var found = 0;
+            for (var k = 0; k < waiting.Count; k++)
+            {
                 var answer = answers[k];
                 if (answer.Error is { } error)
                 {
                     throw new RpcException("eth_getTransactionReceipt", error);
                 }
-                if (answer.Result.ValueKind == JsonValueKind.Null)
+                if (answer.Result.ValueKind != JsonValueKind.Null)
                 {
-                    stillPending.Add(pending[k]);
-                    continue;
+                    // At most one transaction per nonce is ever mined: no outcome is overwritten.
+                    outcomes[waiting[k].Index] = await FromReceiptAsync(batch[waiting[k].Index], waiting[k], answer.Result).ConfigureAwait(false);
+                    found++;
                 }
-                outcomes[i] = await FromReceiptAsync(batch[i], hash, answer.Result).ConfigureAwait(false);
             }
-            Interlocked.Add(ref _transactionsMined, pending.Count - stillPending.Count);
-            pending = stillPending;
-            if (pending.Count == 0)
+            Interlocked.Add(ref _transactionsMined, found);
+            var open = waiting.Where(a => outcomes[a.Index] is null).Select(a => a.Index).Distinct().Order().ToList();
+            if (open.Count == 0 || clock.Elapsed > limit)
             {
-                return;
-            }
-            if (clock.Elapsed > waitLimit)
-            {
-                await ForgetDroppedAsync(batch, pending, outcomes).ConfigureAwait(false);
-                return;
+                return open;
             }
             await Task.Delay(ReceiptPoll, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// After an explicit <c>evm_mine</c> the whole batch is in the latest block: one
-    /// eth_getBlockReceipts call returns every receipt. Returns the sent transactions it lacks
-    /// (normally none), which are then polled for like in live mode.
+    /// Live: a transaction not mined within the receipt timeout may still be in the node's pool
+    /// (a fee the node now finds too low, a node that stalls), so reporting it as not sent would
+    /// invite the caller to send it twice. It is replaced by itself with the same nonce and fees
+    /// raised 12.5 % (every node's replacement rule accepts that: Geth, Reth and Besu want +10 %,
+    /// Anvil any raise), up to <see cref="TransactionPipelineOptions.Replacements"/> times, then
+    /// cancelled with a zero-value self-transfer at raised fees; whichever of them is mined decides
+    /// the outcome. The account's nonce is re-read next batch.
     /// </summary>
-    private async Task<List<(int Index, string Hash)>> TakeFromMinedBlockAsync(
-        IReadOnlyList<TxRequest> batch, List<(int Index, string Hash)> sent, TxOutcome?[] outcomes, long block, CancellationToken cancellationToken)
+    private async Task UnstickAsync(IReadOnlyList<TxRequest> batch, List<Attempt> attempts, TxOutcome?[] outcomes, CancellationToken cancellationToken)
     {
-        if (sent.Count == 0)
+        var open = await AwaitReceiptsAsync(batch, attempts, outcomes, _options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+        if (open.Count == 0)
         {
-            return sent;
+            return;
         }
-        var receipts = await _chain.Rpc.CallAsync("eth_getBlockReceipts", ChainConnection.Hex(block)).ConfigureAwait(false);
-        var byHash = receipts.EnumerateArray().ToDictionary(r => r.GetProperty("transactionHash").GetString()!, StringComparer.OrdinalIgnoreCase);
-        var missing = new List<(int, string)>();
-        foreach (var (i, hash) in sent)
+        var stuck = open.ToHashSet();
+        var tried = attempts.Where(a => stuck.Contains(a.Index)).ToDictionary(a => a.Index, a => a.Transaction);
+        var nonceTaken = new HashSet<int>();
+        for (var bump = 1; open.Count > 0 && bump <= _options.Replacements + 1; bump++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (byHash.TryGetValue(hash, out var receipt))
+            var cancel = bump > _options.Replacements;
+            var fees = await QuoteFeesAsync(cancellationToken).ConfigureAwait(false);
+            var next = open.Select(i => Raised(cancel ? Cancellation(batch[i], tried[i]) : tried[i], fees)).ToList();
+            var results = await SignAndSendAsync(open.Select(i => batch[i].From).ToList(), next, cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < open.Count; k++)
             {
-                outcomes[i] = await FromReceiptAsync(batch[i], hash, receipt).ConfigureAwait(false);
+                // A refused replacement (this node's bump rule is steeper, or a unit's signer will not
+                // sign a cancellation it did not ask for) leaves the versions already sent in the race;
+                // the next one bids above it.
+                tried[open[k]] = next[k];
+                if (results[k].Hash is { } hash)
+                {
+                    attempts.Add(new Attempt(open[k], next[k], hash, cancel));
+                }
+                else if (results[k].Error!.Message.Contains("nonce too low", StringComparison.OrdinalIgnoreCase))
+                {
+                    nonceTaken.Add(open[k]);
+                }
             }
-            else
+            open = await AwaitReceiptsAsync(batch, attempts, outcomes, _options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+            foreach (var i in open.Where(nonceTaken.Contains))
             {
-                missing.Add((i, hash));
+                outcomes[i] = NotSent(batch[i], new InvalidOperationException(
+                    $"{batch[i].Label}: not mined in time, and nonce {tried[i].Nonce} of {batch[i].From.Address} went to a transaction sent elsewhere, so none of this request's can be mined; it never ran."));
             }
+            open.RemoveAll(nonceTaken.Contains);
         }
-        Interlocked.Add(ref _transactionsMined, sent.Count - missing.Count);
-        return missing;
+        foreach (var i in open)
+        {
+            outcomes[i] = new TxOutcome(batch[i], TxStatus.Unknown, attempts.Last(a => a.Index == i).Hash, 0, 0, [], null, new InvalidOperationException(
+                $"{batch[i].Label}: no transaction with nonce {tried[i].Nonce} of {batch[i].From.Address} was mined within {_options.Replacements + 2} waits of {_options.ReceiptTimeout.TotalSeconds:0.#} s, replacements and a cancellation included; one may still be: do not send the request again before the account's nonce has passed {tried[i].Nonce}."));
+        }
+        foreach (var versions in attempts.Where(a => stuck.Contains(a.Index)).GroupBy(a => a.Index))
+        {
+            outcomes[versions.Key] = outcomes[versions.Key]! with { Hashes = versions.Select(a => a.Hash).ToList() };
+        }
+        await ForgetNoncesAsync(stuck.Select(i => batch[i].From.Address)).ConfigureAwait(false);
     }
 
-    /// <summary>Reports never-mined transactions and re-reads their senders' nonces from the chain.</summary>
-    private async Task ForgetDroppedAsync(IReadOnlyList<TxRequest> batch, List<(int Index, string Hash)> dropped, TxOutcome?[] outcomes)
+    /// <summary>A stuck transaction's nonce spent on nothing: a zero-value transfer to its own sender.</summary>
+    private static RawTransaction Cancellation(TxRequest request, RawTransaction stuck) =>
+        stuck with { GasLimit = TransferGas, To = request.From.Address, Value = BigInteger.Zero, Data = [] };
+
+    /// <summary>Tip and fee cap raised by at least 12.5 % (rounded up) over the last version sent, and at least what the node asks now.</summary>
+    private static RawTransaction Raised(RawTransaction last, FeeQuote now)
+    {
+        static BigInteger Raise(BigInteger fee) => fee + BigInteger.Max(BigInteger.One, (fee + 7) / 8);
+        var tip = BigInteger.Max(Raise(last.MaxPriorityFeePerGas), now.Tip);
+        return last with { MaxPriorityFeePerGas = tip, MaxFeePerGas = BigInteger.Max(BigInteger.Max(Raise(last.MaxFeePerGas), now.MaxFee), tip) };
+    }
+
+    /// <summary>
+    /// With explicit mining, a sent transaction missing from the mined blocks was dropped by the node
+    /// or cannot be mined (an under-gassed one, a nonce above the account's): it is removed from the
+    /// pool, so it can never land, and reported as not sent; its sender's nonce is re-read next batch.
+    /// </summary>
+    private async Task ForgetDroppedAsync(IReadOnlyList<TxRequest> batch, List<Attempt> sent, List<int> dropped, TxOutcome?[] outcomes)
+    {
+        var droppedSet = dropped.ToHashSet();
+        foreach (var attempt in sent.Where(a => droppedSet.Contains(a.Index)))
+        {
+            await _chain.Rpc.CallAsync("anvil_dropTransaction", attempt.Hash).ConfigureAwait(false);
+            outcomes[attempt.Index] = NotSent(batch[attempt.Index], new TransactionDroppedException(attempt.Hash, batch[attempt.Index].Label)) with
+            {
+                Hash = attempt.Hash,
+                Hashes = [attempt.Hash],
+            };
+        }
+        await ForgetNoncesAsync(dropped.Select(i => batch[i].From.Address)).ConfigureAwait(false);
+    }
+
+    private async Task ForgetNoncesAsync(IEnumerable<string> senders)
     {
         await _sending.WaitAsync().ConfigureAwait(false);
         try
         {
-            foreach (var (i, hash) in dropped)
+            foreach (var sender in senders)
             {
-                outcomes[i] = NotSent(batch[i], new TransactionDroppedException(hash, batch[i].Label)) with { Hash = hash };
-                if (_chain.IsAnvil)
-                {
-                    await _chain.Rpc.CallAsync("anvil_dropTransaction", hash).ConfigureAwait(false);
-                }
-                _nextNonce.Remove(batch[i].From.Address);
+                _nextNonce.Remove(sender);
             }
         }
         finally
@@ -627,19 +757,25 @@ public sealed class TransactionPipeline
         }
     }
 
-    private async Task<TxOutcome> FromReceiptAsync(TxRequest request, string hash, JsonElement receipt)
+    private async Task<TxOutcome> FromReceiptAsync(TxRequest request, Attempt attempt, JsonElement receipt)
     {
+        var hash = attempt.Hash;
         var status = ChainConnection.ParseLong(receipt.GetProperty("status"));
         var gasUsed = ChainConnection.ParseLong(receipt.GetProperty("gasUsed"));
         var block = ChainConnection.ParseLong(receipt.GetProperty("blockNumber"));
         var contract = receipt.TryGetProperty("contractAddress", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
         var logs = receipt.GetProperty("logs").EnumerateArray().Select(ToFilterLog).ToList();
+        if (attempt.Cancels)
+        {
+            return new TxOutcome(request, TxStatus.Cancelled, hash, gasUsed, block, logs, contract, new InvalidOperationException(
+                $"{request.Label}: not mined in time; its nonce {attempt.Transaction.Nonce} went to the cancellation {hash}, so the request never ran and may be sent again.")) { Hashes = [hash] };
+        }
         if (status == 1)
         {
-            return new TxOutcome(request, TxStatus.Succeeded, hash, gasUsed, block, logs, contract, null);
+            return new TxOutcome(request, TxStatus.Succeeded, hash, gasUsed, block, logs, contract, null) { Hashes = [hash] };
         }
         var revert = new ContractRevertException($"{request.Label} (tx {hash})", await RevertDataAsync(hash).ConfigureAwait(false));
-        return new TxOutcome(request, TxStatus.Reverted, hash, gasUsed, block, logs, contract, revert);
+        return new TxOutcome(request, TxStatus.Reverted, hash, gasUsed, block, logs, contract, revert) { Hashes = [hash] };
     }
 
     /// <summary>The revert data of a mined, failed transaction, from the node's call tracer when it has one.</summary>
@@ -690,6 +826,9 @@ public sealed class TransactionPipeline
 
     /// <summary>Fees every request of a batch starts from, and the block gas limit to pack blocks by.</summary>
     private sealed record FeeQuote(BigInteger Tip, BigInteger MaxFee, long BlockGasLimit);
+
+    /// <summary>One transaction sent for request <paramref name="Index"/>: the original, a fee-bumped replacement or a cancellation.</summary>
+    private sealed record Attempt(int Index, RawTransaction Transaction, string Hash, bool Cancels);
 
     /// <summary>What became of one eth_sendRawTransaction: the node has the transaction (its hash), or refused it.</summary>
     private readonly record struct SendResult(string? Hash, RpcError? Error);
