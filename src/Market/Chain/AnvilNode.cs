@@ -24,6 +24,13 @@ public sealed record AnvilOptions
     /// <summary>Interval mining for live mode (<c>--block-time</c>); ignored with explicit mining.</summary>
     public TimeSpan? BlockTime { get; init; }
 
+    /// <summary>
+    /// The block gas limit (<c>--gas-limit</c>): Ethereum mainnet's since late 2025. A realistic
+    /// limit makes the pipeline pack batches into blocks as a real chain must, rather than one
+    /// unbounded block per batch that no chain would mine.
+    /// </summary>
+    public long BlockGasLimit { get; init; } = 60_000_000;
+
     /// <summary>Timestamp of the genesis block (unix seconds); a simulation starts its clock here.</summary>
     public long? GenesisTimestamp { get; init; }
 
@@ -179,9 +186,11 @@ public sealed class AnvilNode : IAsyncDisposable
             // Fees play no part in the market; a zero base fee keeps gas prices (and so transaction
             // hashes) independent of how full earlier blocks were.
             "--block-base-fee-per-gas", "0",
-            // One block per round holds every transaction of the round; per-transaction gas is
-            // still measured and reported against Ethereum's 2^24 cap.
-            "--disable-block-gas-limit",
+            // Ethereum's rules for gas: a real block gas limit, and no transaction above 2^24 gas
+            // (EIP-7825, off in Anvil 1.7.1 unless asked for), so that a transaction or a batch
+            // that no real chain would take fails here too instead of passing unnoticed.
+            "--gas-limit", options.BlockGasLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--enable-tx-gas-limit",
             // Keep memory flat over long runs: only the last 64 states are kept, enough to trace a
             // failed transaction of a recent block and decode its revert.
             "--prune-history", "64",

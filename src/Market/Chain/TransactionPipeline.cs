@@ -22,8 +22,19 @@ public enum TxStatus
     /// <summary>Mined with status 0: the contract reverted (the nonce is used).</summary>
     Reverted,
 
-    /// <summary>Never entered a block: its gas estimate reverted, the node rejected it, or it was dropped.</summary>
+    /// <summary>Never entered a block and never will: its gas estimate reverted or exceeded the
+    /// per-transaction cap, the node rejected it, the pipeline dropped it from the pool after
+    /// mining without it, or its nonce went to a transaction sent elsewhere. Safe to send again.</summary>
     NotSent,
+
+    /// <summary>Not mined in time (the node mines by itself), then cancelled: its nonce went to the
+    /// pipeline's zero-value self-transfer, so the request never ran and never will. Safe to send again.</summary>
+    Cancelled,
+
+    /// <summary>Not mined in time despite fee-bumped replacements and a cancellation, and perhaps
+    /// still in the node's pool: any one of <see cref="TxOutcome.Hashes"/> may yet be mined. Do not
+    /// send the request again before the account's nonce has moved past it.</summary>
+    Unknown,
 }
 
 /// <summary>What became of one <see cref="TxRequest"/>.</summary>
@@ -37,7 +48,14 @@ public sealed record TxOutcome(
     string? ContractAddress,
     Exception? Failure)
 {
+    /// <summary>Every transaction sent for the request's nonce, oldest first: the original and, when the
+    /// node was slow to mine it, its fee-bumped replacements and a cancellation. Empty when none was sent.</summary>
+    public IReadOnlyList<string> Hashes { get; init; } = [];
+
     public bool Succeeded => Status == TxStatus.Succeeded;
+
+    /// <summary>Mined as a fee-bumped replacement (<see cref="Hash"/>), not as first sent.</summary>
+    public bool Replaced => Status is TxStatus.Succeeded or TxStatus.Reverted && Hashes.Count > 1 && Hash != Hashes[0];
 
     public TxOutcome EnsureSuccess() => Succeeded
         ? this
@@ -62,8 +80,16 @@ public sealed record PipelineTimings(TimeSpan Estimating, TimeSpan SigningAndSen
 
 public sealed record TransactionPipelineOptions
 {
-    /// <summary>How long to wait for receipts when the node mines by itself (live mode, Geth).</summary>
+    /// <summary>
+    /// When the node mines by itself (live mode, Geth): how long to wait for a transaction to be
+    /// mined before replacing it with higher fees, and again after each replacement and after the
+    /// cancellation. With the defaults a transaction is given up on after five waits (5 min).
+    /// </summary>
     public TimeSpan ReceiptTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many times a transaction not mined within <see cref="ReceiptTimeout"/> is replaced
+    /// by itself with fees raised 12.5 % before it is cancelled instead.</summary>
+    public int Replacements { get; init; } = 3;
 
     /// <summary>Estimated gas x (1 + margin/100) + fixed margin: estimates are exact for the state they
     /// ran on, but a round's transactions run on a state their neighbours have already changed.</summary>
@@ -71,17 +97,18 @@ public sealed record TransactionPipelineOptions
 
     public long GasMarginFixed { get; init; } = 25_000;
 
-    /// <summary>Mine one block per batch (Anvil with <c>--no-mining</c>). Otherwise the node mines on its own.</summary>
+    /// <summary>Mine the batches here (Anvil with <c>--no-mining</c>). Otherwise the node mines on its own.</summary>
     public bool MineExplicitly { get; init; } = true;
 
     /// <summary>
-    /// With explicit mining, a batch is mined in blocks of at most this many transactions, all at the
-    /// batch's time. Two costs pull apart: each block costs the node a fixed time M that grows with
-    /// the chain's state (about 30 ms on a fresh Anvil here, 60 ms with 30 000 token holders), while
-    /// Anvil 1.7.1 builds a block's receipts in time R n^2 (quadratic; fixed upstream in
-    /// foundry-rs/foundry#16063 and #16245, after the pinned release: 2 000 receipts of one block took
-    /// ~1 s). N transactions cost (N / n) M + N n R, least at n = sqrt(M / R): 350..450 here. Block
-    /// boundaries change no transaction's gas or outcome, only the time.
+    /// With explicit mining, a batch is mined in blocks of at most this many transactions (and at
+    /// most the block gas limit's worth of gas limits), all at the batch's time. Two costs pull
+    /// apart: each block costs the node a fixed time M that grows with the chain's state (about
+    /// 30 ms on a fresh Anvil here, 60 ms with 30 000 token holders), while Anvil 1.7.1 builds a
+    /// block's receipts in time R n^2 (quadratic; fixed upstream in foundry-rs/foundry#16063 and
+    /// #16245, after the pinned release: 2 000 receipts of one block took ~1 s). N transactions
+    /// cost (N / n) M + N n R, least at n = sqrt(M / R): 350..450 here. Block boundaries change no
+    /// transaction's gas or outcome, only the time.
     /// </summary>
     public int MaxTransactionsPerBlock { get; init; } = 300;
 }
@@ -90,17 +117,29 @@ public sealed record TransactionPipelineOptions
 /// Sends batches of transactions fast and safely:
 /// <list type="number">
 /// <item>gas: every transaction gets an explicit limit (given, or estimated in one batched call with
-/// a margin), because a node may silently drop an under-gassed transaction;</item>
+/// a margin, clipped at Ethereum's per-transaction cap), because a node may silently drop an
+/// under-gassed transaction;</item>
+/// <item>fees: EIP-1559 (type 2), quoted from the node per batch (see <see cref="RawTransaction"/>);</item>
 /// <item>nonces: tracked here per account, so hundreds of accounts send without a round trip each;
-/// a batch goes out in rounds of at most one transaction per account, and an account whose
-/// transaction is rejected sends nothing more in that batch, so no nonce gap can strand the rest;</item>
-/// <item>signing on every core (NBitcoin.Secp256k1), sending with JSON-RPC batches;</item>
-/// <item>one <c>evm_mine</c> per batch on Anvil (optionally at a given block time), then every receipt
-/// is fetched and checked; a transaction without a receipt is reported as dropped.</item>
+/// a batch goes out in rounds of at most one transaction per account; a nonce the node refuses is
+/// re-read and the transaction sent once more, and an account whose transaction is rejected sends
+/// nothing more in that batch (no nonce gap can strand the rest) and has its nonce re-read next batch;</item>
+/// <item>signing on every core (libsecp256k1), sending with JSON-RPC batches;</item>
+/// <item>explicit mining on Anvil: as many blocks per batch as its gas limits need, all at the batch's
+/// time, then every receipt is fetched and checked, and a transaction missing from them is dropped
+/// from the pool and reported as not sent; live, a transaction the node is slow to mine is replaced
+/// with higher fees, then cancelled, and reported as what became of its nonce.</item>
 /// </list>
 /// </summary>
 public sealed class TransactionPipeline
 {
+    /// <summary>No transaction may ask for more gas than 2^24 (EIP-7825, in force on Ethereum since
+    /// Osaka; our Anvil enforces it with <c>--enable-tx-gas-limit</c>).</summary>
+    public const long TransactionGasCap = 1L << 24;
+
+    /// <summary>A zero-value transfer without data, the cancellation of a stuck transaction.</summary>
+    private const long TransferGas = 21_000;
+
     private static readonly TimeSpan ReceiptPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan DroppedAfterMining = TimeSpan.FromSeconds(5);
 
@@ -108,7 +147,6 @@ public sealed class TransactionPipeline
     private readonly TransactionPipelineOptions _options;
     private readonly Dictionary<string, BigInteger> _nextNonce = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _sending = new(1, 1);
-    private BigInteger? _gasPrice;
     private long _transactionsMined;
     private PipelineTimings _timings = PipelineTimings.Zero;
 
@@ -133,21 +171,21 @@ public sealed class TransactionPipeline
     public PipelineTimings Timings => Volatile.Read(ref _timings);
 
     /// <summary>
-    /// Sends the batch, mines it (one block, at <paramref name="blockTimestamp"/> if given and the
-    /// pipeline mines explicitly) and returns one outcome per request, in request order. Sending
-    /// and mining are serialised between callers; fetching receipts is not, so a caller with the
-    /// next batch can send it while this batch's receipts come back (a node builds receipts
-    /// slowly: about 0.3 ms each for Anvil here).
+    /// Sends the batch, mines it (with explicit mining: in as few blocks as the block gas limit and
+    /// <see cref="TransactionPipelineOptions.MaxTransactionsPerBlock"/> allow, each in request order
+    /// and at <paramref name="blockTimestamp"/> if given) and returns one outcome per request, in
+    /// request order. Sending and mining are serialised between callers; fetching receipts is not,
+    /// so a caller with the next batch can send it while this batch's receipts come back (a node
+    /// builds receipts slowly: about 0.3 ms each for Anvil here).
     /// </summary>
     public async Task<IReadOnlyList<TxOutcome>> ExecuteAsync(
         IReadOnlyList<TxRequest> batch, long? blockTimestamp = null, CancellationToken cancellationToken = default)
     {
         var outcomes = new TxOutcome?[batch.Count];
-        var blocks = new List<(long? Block, List<(int Index, string Hash)> Sent)>();
+        var blocks = new List<(long? Block, List<Attempt> Sent)>();
         await _sending.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _gasPrice ??= await _chain.GetGasPriceAsync().ConfigureAwait(false);
             if (_options.MineExplicitly && blockTimestamp is { } time)
             {
                 // Before estimating: gas estimates run on the pending block, which must already
@@ -155,26 +193,26 @@ public sealed class TransactionPipeline
                 await _chain.SetNextBlockTimestampAsync(time).ConfigureAwait(false);
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            var fees = await QuoteFeesAsync(cancellationToken).ConfigureAwait(false);
             var gasLimits = await GasLimitsAsync(batch, outcomes, cancellationToken).ConfigureAwait(false);
             await LoadNoncesAsync(batch, cancellationToken).ConfigureAwait(false);
             var estimating = clock.Elapsed;
             var sending = TimeSpan.Zero;
             var mining = TimeSpan.Zero;
             var rejectedSenders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var perBlock = _options.MineExplicitly ? _options.MaxTransactionsPerBlock : Math.Max(1, batch.Count);
-            for (var start = 0; start == 0 || start < batch.Count; start += perBlock)
+            var groups = Pack(outcomes, gasLimits, fees.BlockGasLimit);
+            for (var b = 0; b < groups.Count; b++)
             {
                 clock.Restart();
-                var indices = Enumerable.Range(start, Math.Min(perBlock, batch.Count - start)).Where(i => outcomes[i] is null).ToList();
-                var sent = await SendInRoundsAsync(batch, indices, gasLimits, outcomes, rejectedSenders, cancellationToken).ConfigureAwait(false);
+                var sent = await SendInRoundsAsync(batch, groups[b], gasLimits, fees, outcomes, rejectedSenders, cancellationToken).ConfigureAwait(false);
                 sending += clock.Elapsed;
-                if (!_options.MineExplicitly || (sent.Count == 0 && (start > 0 || blockTimestamp is null)))
+                if (!_options.MineExplicitly || (sent.Count == 0 && (b > 0 || blockTimestamp is null)))
                 {
                     blocks.Add((null, sent));
                     continue;
                 }
                 clock.Restart();
-                if (start > 0 && blockTimestamp is { } sameTime)
+                if (b > 0 && blockTimestamp is { } sameTime)
                 {
                     // Every block of one batch carries the batch's time.
                     await _chain.SetNextBlockTimestampAsync(sameTime).ConfigureAwait(false);
@@ -210,6 +248,33 @@ public sealed class TransactionPipeline
     public async Task<TxOutcome> ExecuteAsync(TxRequest request, long? blockTimestamp = null, CancellationToken cancellationToken = default) =>
         (await ExecuteAsync([request], blockTimestamp, cancellationToken).ConfigureAwait(false))[0].EnsureSuccess();
 
+    /// <summary>
+    /// What to pay now: the latest block's base fee (the next block's is at most 12.5 % higher) and,
+    /// when the node mines by itself, its suggested tip (<c>eth_maxPriorityFeePerGas</c>; a node
+    /// without that method: its gas price less the base fee). The fee cap 2 x base fee + tip is the
+    /// common rule: it keeps a transaction minable through five full blocks in a row. With explicit
+    /// mining the tip is zero: the pipeline mines every block itself, so a tip buys nothing and
+    /// leaves block order to the ordering offset alone (see <see cref="Transaction"/>). The block
+    /// gas limit comes with the same call, so packing blocks costs no extra round trip.
+    /// </summary>
+    private async Task<FeeQuote> QuoteFeesAsync(CancellationToken cancellationToken)
+    {
+        var requests = new List<RpcRequest> { new("eth_getBlockByNumber", "latest", false) };
+        if (!_options.MineExplicitly)
+        {
+            requests.Add(new RpcRequest("eth_maxPriorityFeePerGas"));
+        }
+        var answers = await _chain.Rpc.BatchAsync(requests, cancellationToken).ConfigureAwait(false);
+        var block = answers[0].Error is { } error ? throw new RpcException("eth_getBlockByNumber", error) : answers[0].Result;
+        var baseFee = block.TryGetProperty("baseFeePerGas", out var fee)
+            ? ChainConnection.ParseBig(fee)
+            : throw new NotSupportedException($"{_chain.ClientVersion} reports no base fee: its chain predates EIP-1559 (London), and the pipeline sends type 2 transactions.");
+        var tip = _options.MineExplicitly ? BigInteger.Zero
+            : answers[1].Error is null ? ChainConnection.ParseBig(answers[1].Result)
+            : BigInteger.Max(BigInteger.Zero, await _chain.GetGasPriceAsync().ConfigureAwait(false) - baseFee);
+        return new FeeQuote(tip, 2 * baseFee + tip, ChainConnection.ParseLong(block.GetProperty("gasLimit")));
+    }
+
     private async Task<long[]> GasLimitsAsync(IReadOnlyList<TxRequest> batch, TxOutcome?[] outcomes, CancellationToken cancellationToken)
     {
         var limits = new long[batch.Count];
@@ -219,6 +284,10 @@ public sealed class TransactionPipeline
             if (batch[i].GasLimit is { } given)
             {
                 limits[i] = given;
+                if (given > TransactionGasCap)
+                {
+                    outcomes[i] = NotSent(batch[i], AboveCap(batch[i], $"asks for {given:N0} gas"));
+                }
             }
             else
             {
@@ -243,32 +312,77 @@ public sealed class TransactionPipeline
                 continue;
             }
             var estimate = ChainConnection.ParseLong(answers[k].Result);
-            limits[i] = estimate + estimate * _options.GasMarginPercent / 100 + _options.GasMarginFixed;
+            if (estimate > TransactionGasCap)
+            {
+                outcomes[i] = NotSent(batch[i], AboveCap(batch[i], $"needs {estimate:N0} gas by estimate"));
+                continue;
+            }
+            // The margin is a guess; the cap is a rule (the node refuses a transaction above it).
+            limits[i] = Math.Min(estimate + estimate * _options.GasMarginPercent / 100 + _options.GasMarginFixed, TransactionGasCap);
         }
         return limits;
+    }
+
+    private static InvalidOperationException AboveCap(TxRequest request, string need) => new(
+        $"{request.Label}: {need}, above Ethereum's per-transaction cap of 2^24 = {TransactionGasCap:N0} (EIP-7825); split the work into smaller transactions.");
+
+    /// <summary>
+    /// The blocks a batch is mined in, in request order: with explicit mining, a new block starts
+    /// where the next transaction's gas limit would take the block past the block gas limit (the node
+    /// would leave it for a later block) or past <see cref="TransactionPipelineOptions.MaxTransactionsPerBlock"/>.
+    /// Gas limits come from estimates, so the split is as reproducible as the batch. Live, the node
+    /// packs its own blocks. Always at least one (possibly empty) block: an empty batch still moves time.
+    /// </summary>
+    private List<List<int>> Pack(TxOutcome?[] outcomes, long[] gasLimits, long blockGasLimit)
+    {
+        var blocks = new List<List<int>> { new() };
+        var gas = 0L;
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i] is not null)
+            {
+                continue;
+            }
+            if (_options.MineExplicitly && blocks[^1].Count > 0
+                && (blocks[^1].Count == _options.MaxTransactionsPerBlock || gas + gasLimits[i] > blockGasLimit))
+            {
+                blocks.Add([]);
+                gas = 0;
+            }
+            blocks[^1].Add(i);
+            gas += gasLimits[i];
+        }
+        return blocks;
     }
 
     private async Task LoadNoncesAsync(IReadOnlyList<TxRequest> batch, CancellationToken cancellationToken)
     {
         var unknown = batch.Select(r => r.From.Address).Distinct(StringComparer.OrdinalIgnoreCase)
             .Where(a => !_nextNonce.ContainsKey(a)).ToList();
-        if (unknown.Count == 0)
-        {
-            return;
-        }
-        var answers = await _chain.Rpc.BatchAsync(
-            unknown.Select(a => new RpcRequest("eth_getTransactionCount", a, "pending")).ToList(), cancellationToken).ConfigureAwait(false);
+        var nonces = await PendingNoncesAsync(unknown, cancellationToken).ConfigureAwait(false);
         for (var k = 0; k < unknown.Count; k++)
         {
-            _nextNonce[unknown[k]] = answers[k].Error is { } error
-                ? throw new RpcException("eth_getTransactionCount", error)
-                : ChainConnection.ParseBig(answers[k].Result);
+            _nextNonce[unknown[k]] = nonces[k];
         }
     }
 
-    /// <summary>Round r holds each account's r-th transaction; returns (request index, hash) of every sent one.</summary>
-    private async Task<List<(int Index, string Hash)>> SendInRoundsAsync(
-        IReadOnlyList<TxRequest> batch, List<int> indices, long[] gasLimits, TxOutcome?[] outcomes,
+    /// <summary>The accounts' next nonces as the node sees them, its pool included.</summary>
+    private async Task<BigInteger[]> PendingNoncesAsync(IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    {
+        if (addresses.Count == 0)
+        {
+            return [];
+        }
+        var answers = await _chain.Rpc.BatchAsync(
+            addresses.Select(a => new RpcRequest("eth_getTransactionCount", a, "pending")).ToList(), cancellationToken).ConfigureAwait(false);
+        return answers.Select(a => a.Error is { } error
+            ? throw new RpcException("eth_getTransactionCount", error)
+            : ChainConnection.ParseBig(a.Result)).ToArray();
+    }
+
+    /// <summary>Round r holds each account's r-th transaction; returns every transaction sent.</summary>
+    private async Task<List<Attempt>> SendInRoundsAsync(
+        IReadOnlyList<TxRequest> batch, List<int> indices, long[] gasLimits, FeeQuote fees, TxOutcome?[] outcomes,
         HashSet<string> rejectedSenders, CancellationToken cancellationToken)
     {
         var queues = new Dictionary<string, Queue<int>>(StringComparer.OrdinalIgnoreCase);
@@ -278,8 +392,7 @@ public sealed class TransactionPipeline
             var sender = batch[i].From.Address;
             if (rejectedSenders.Contains(sender))
             {
-                outcomes[i] = NotSent(batch[i], new InvalidOperationException(
-                    $"{batch[i].Label}: not sent because an earlier transaction of {sender} in the same batch was rejected."));
+                outcomes[i] = NotSent(batch[i], BehindRejected(batch[i]));
                 continue;
             }
             if (!queues.TryGetValue(sender, out var queue))
@@ -289,7 +402,7 @@ public sealed class TransactionPipeline
             }
             queue.Enqueue(i);
         }
-        var sent = new List<(int, string)>();
+        var sent = new List<Attempt>();
         while (true)
         {
             var round = senderOrder.Where(s => queues[s].Count > 0).Select(s => queues[s].Dequeue()).ToList();
@@ -297,70 +410,105 @@ public sealed class TransactionPipeline
             {
                 return sent;
             }
-            var nonces = round.Select(i => _nextNonce[batch[i].From.Address]++).ToArray();
-            var signed = await SignAsync(batch, round, nonces, gasLimits, cancellationToken).ConfigureAwait(false);
-            var toSend = Enumerable.Range(0, round.Count).Where(k => signed[k].Transaction is not null).ToList();
-            var sentAnswers = await SendRawAsync(toSend.Select(k => signed[k].Transaction!).ToArray(), cancellationToken).ConfigureAwait(false);
-            var answers = new RpcResponse[round.Count];
-            foreach (var (k, answer) in toSend.Zip(sentAnswers))
-            {
-                answers[k] = answer;
-            }
+            var transactions = round.Select(i => Transaction(batch, i, _nextNonce[batch[i].From.Address]++, gasLimits[i], fees)).ToList();
+            var results = await SignAndSendAsync(round.Select(i => batch[i].From).ToList(), transactions, cancellationToken).ConfigureAwait(false);
+            var wrongNonce = new List<int>();
             for (var k = 0; k < round.Count; k++)
             {
-                if (signed[k].Failure is { } failure)
+                if (results[k].Hash is { } hash)
                 {
-                    answers[k] = new RpcResponse(default, new RpcError(-1, $"signing failed: {failure.Message}", null));
+                    sent.Add(new Attempt(round[k], transactions[k], hash, Cancels: false));
+                }
+                else if (IsNonceError(results[k].Error!))
+                {
+                    wrongNonce.Add(k);
+                }
+                else
+                {
+                    Reject(round[k], results[k].Error!);
                 }
             }
-            for (var k = 0; k < round.Count; k++)
+            if (wrongNonce.Count == 0)
             {
-                var i = round[k];
-                if (answers[k].Error is not { } error || IsAlreadyKnown(error))
+                continue;
+            }
+            // The node's nonce is not ours: another process sent from the account, or a transaction
+            // of ours left the pool. Giving the nonce back would fail every later batch the same
+            // way; the node's own view, pool included, is the one to follow.
+            var senders = wrongNonce.Select(k => batch[round[k]].From).ToList();
+            var fresh = await PendingNoncesAsync(senders.Select(s => s.Address).ToList(), cancellationToken).ConfigureAwait(false);
+            var resent = wrongNonce.Select((k, j) => transactions[k] with { Nonce = fresh[j] }).ToList();
+            for (var j = 0; j < senders.Count; j++)
+            {
+                _nextNonce[senders[j].Address] = fresh[j] + 1;
+            }
+            var retried = await SignAndSendAsync(senders, resent, cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < wrongNonce.Count; j++)
+            {
+                if (retried[j].Hash is { } hash)
                 {
-                    sent.Add((i, signed[k].Transaction!.Hash));
-                    continue;
+                    sent.Add(new Attempt(round[wrongNonce[j]], resent[j], hash, Cancels: false));
                 }
-                // Rejected: the nonce is unused. Give it back and cancel the account's later
-                // transactions, which would otherwise wait forever behind the gap.
-                var sender = batch[i].From.Address;
-                _nextNonce[sender] = nonces[k];
-                rejectedSenders.Add(sender);
-                outcomes[i] = NotSent(batch[i], new RpcException("eth_sendRawTransaction", error));
-                while (queues[sender].TryDequeue(out var later))
+                else
                 {
-                    outcomes[later] = NotSent(batch[later], new InvalidOperationException(
-                        $"{batch[later].Label}: not sent because an earlier transaction of {sender} in the same batch was rejected."));
+                    Reject(round[wrongNonce[j]], retried[j].Error!);
                 }
+            }
+        }
+
+        // Rejected: forget the account's nonce, so that the next batch reads it afresh rather than
+        // trust a view the node just contradicted, and cancel the account's later transactions,
+        // which would otherwise wait forever behind the gap.
+        void Reject(int i, RpcError error)
+        {
+            var sender = batch[i].From.Address;
+            _nextNonce.Remove(sender);
+            rejectedSenders.Add(sender);
+            outcomes[i] = NotSent(batch[i], new RpcException("eth_sendRawTransaction", error));
+            while (queues[sender].TryDequeue(out var later))
+            {
+                outcomes[later] = NotSent(batch[later], BehindRejected(batch[later]));
             }
         }
     }
 
+    private static InvalidOperationException BehindRejected(TxRequest request) => new(
+        $"{request.Label}: not sent because an earlier transaction of {request.From.Address} in the same batch was rejected.");
+
     /// <summary>
-    /// Signs a round: local keys on every core at once, other signers (a unit on another node)
-    /// concurrently; a signer that fails or refuses leaves its transaction unsent.
+    /// The node orders a block by fee, then by arrival. Arrival order is not ours to fix (requests
+    /// are sent concurrently and nodes handle batches concurrently), so every request offers one wei
+    /// more tip and fee cap than the next: the block follows request order exactly, which keeps gas
+    /// figures (first writer of a storage word pays more) and block contents reproducible.
     /// </summary>
-    private async Task<(SignedTransaction? Transaction, Exception? Failure)[]> SignAsync(
-        IReadOnlyList<TxRequest> batch, List<int> round, BigInteger[] nonces, long[] gasLimits, CancellationToken cancellationToken)
+    private RawTransaction Transaction(IReadOnlyList<TxRequest> batch, int index, BigInteger nonce, long gasLimit, FeeQuote fees)
     {
-        var signed = new (SignedTransaction?, Exception?)[round.Count];
-        RawTransaction Raw(int k)
+        var request = batch[index];
+        var offset = batch.Count - index;
+        return new RawTransaction(nonce, fees.Tip + offset, fees.MaxFee + offset, gasLimit, request.To, request.Value, request.Data, _chain.ChainId);
+    }
+
+    /// <summary>
+    /// Signs the transactions (local keys on every core at once, other signers, such as a unit on
+    /// another node, concurrently) and sends them; per transaction, its hash once the node has it, or
+    /// why not (a signer that fails or refuses leaves its transaction unsent).
+    /// </summary>
+    private async Task<SendResult[]> SignAndSendAsync(
+        IReadOnlyList<ITransactionSigner> signers, IReadOnlyList<RawTransaction> transactions, CancellationToken cancellationToken)
+    {
+        var signed = new (SignedTransaction? Transaction, Exception? Failure)[transactions.Count];
+        Parallel.For(0, transactions.Count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
         {
-            var request = batch[round[k]];
-            return new RawTransaction(nonces[k], OrderingGasPrice(round[k], batch.Count), gasLimits[round[k]], request.To, request.Value, request.Data, _chain.ChainId);
-        }
-        Parallel.For(0, round.Count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
-        {
-            if (batch[round[k]].From is EthKey key)
+            if (signers[k] is EthKey key)
             {
-                signed[k] = (Raw(k).Sign(key), null);
+                signed[k] = (transactions[k].Sign(key), null);
             }
         });
-        var remote = Enumerable.Range(0, round.Count).Where(k => batch[round[k]].From is not EthKey).Select(async k =>
+        var remote = Enumerable.Range(0, transactions.Count).Where(k => signers[k] is not EthKey).Select(async k =>
         {
             try
             {
-                signed[k] = (await batch[round[k]].From.SignAsync(Raw(k), cancellationToken).ConfigureAwait(false), null);
+                signed[k] = (await signers[k].SignAsync(transactions[k], cancellationToken).ConfigureAwait(false), null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -368,18 +516,21 @@ public sealed class TransactionPipeline
             }
         });
         await Task.WhenAll(remote).ConfigureAwait(false);
-        return signed;
+        var toSend = Enumerable.Range(0, transactions.Count).Where(k => signed[k].Transaction is not null).ToList();
+        var answers = await SendRawAsync(toSend.Select(k => signed[k].Transaction!).ToArray(), cancellationToken).ConfigureAwait(false);
+        var results = signed.Select(s => s.Failure is { } failure
+            ? new SendResult(null, new RpcError(-1, $"signing failed: {failure.Message}", null))
+            : default).ToArray();
+        foreach (var (k, answer) in toSend.Zip(answers))
+        {
+            results[k] = answer.Error is not { } error || IsAlreadyKnown(error)
+                ? new SendResult(signed[k].Transaction!.Hash, null)
+                : new SendResult(null, error);
+        }
+        return results;
     }
 
-    /// <summary>
-    /// The node orders a block by gas price, then by arrival. Arrival order is not ours to fix
-    /// (requests are sent concurrently and nodes handle batches concurrently), so every request
-    /// pays one wei more than the next: the block follows request order exactly, which keeps gas
-    /// figures (first writer of a storage word pays more) and block contents reproducible.
-    /// </summary>
-    private BigInteger OrderingGasPrice(int index, int count) => _gasPrice!.Value + (count - index);
-
-    /// <summary>eth_sendRawTransaction for a round, in concurrent chunks (the node verifies signatures on all its cores).</summary>
+    /// <summary>eth_sendRawTransaction in concurrent chunks (the node verifies signatures on all its cores).</summary>
     private async Task<RpcResponse[]> SendRawAsync(SignedTransaction[] signed, CancellationToken cancellationToken)
     {
         const int chunk = 64;
@@ -391,99 +542,213 @@ public sealed class TransactionPipeline
         return (await Task.WhenAll(chunks).ConfigureAwait(false)).SelectMany(r => r).ToArray();
     }
 
-    /// <summary>A resend after an RPC outage: the node already has this very transaction.</summary>
+    /// <summary>A resend after an RPC outage: the node already has this very transaction (Geth:
+    /// "already known"; Anvil 1.7.1: "transaction already imported").</summary>
     private static bool IsAlreadyKnown(RpcError error) =>
         error.Message.Contains("already known", StringComparison.OrdinalIgnoreCase)
+        || error.Message.Contains("already imported", StringComparison.OrdinalIgnoreCase)
         || error.Message.Contains("known transaction", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The node disagrees about the account's nonce: "nonce too low" (Anvil 1.7.1, Geth: the nonce is
+    /// used), "nonce too high" and "invalid nonce" (other nodes; Anvil and Geth queue a future nonce
+    /// instead), or "replacement transaction underpriced" (another transaction holds the nonce in
+    /// the pool).
+    /// </summary>
+    private static bool IsNonceError(RpcError error) =>
+        error.Message.Contains("nonce too low", StringComparison.OrdinalIgnoreCase)
+        || error.Message.Contains("nonce too high", StringComparison.OrdinalIgnoreCase)
+        || error.Message.Contains("invalid nonce", StringComparison.OrdinalIgnoreCase)
+        || error.Message.Contains("replacement transaction underpriced", StringComparison.OrdinalIgnoreCase);
+
     private async Task CollectReceiptsAsync(
-        IReadOnlyList<TxRequest> batch, List<(int Index, string Hash)> sent, TxOutcome?[] outcomes, long? minedBlock, CancellationToken cancellationToken)
+        IReadOnlyList<TxRequest> batch, List<Attempt> sent, TxOutcome?[] outcomes, long? minedBlock, CancellationToken cancellationToken)
     {
-        var pending = minedBlock is { } block
-            ? await TakeFromMinedBlockAsync(batch, sent, outcomes, block, cancellationToken).ConfigureAwait(false)
-            : sent.ToList();
-        var waitLimit = _options.MineExplicitly ? DroppedAfterMining : _options.ReceiptTimeout;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (pending.Count > 0)
+        if (minedBlock is { } block)
         {
-            var answers = await _chain.Rpc.BatchAsync(
-                pending.Select(p => new RpcRequest("eth_getTransactionReceipt", p.Hash)).ToList(), cancellationToken).ConfigureAwait(false);
-            var stillPending = new List<(int, string)>();
-            for (var k = 0; k < pending.Count; k++)
+            await TakeFromMinedBlockAsync(batch, sent, outcomes, block, cancellationToken).ConfigureAwait(false);
+        }
+        if (!_options.MineExplicitly)
+        {
+            await UnstickAsync(batch, sent, outcomes, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var missing = await AwaitReceiptsAsync(batch, sent, outcomes, DroppedAfterMining, cancellationToken).ConfigureAwait(false);
+        if (missing.Count > 0)
+        {
+            await ForgetDroppedAsync(batch, sent, missing, outcomes).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// After an explicit <c>evm_mine</c> the whole block is known: one eth_getBlockReceipts call
+    /// returns every receipt. Sent transactions it lacks (normally none) are then polled for.
+    /// </summary>
+    private async Task TakeFromMinedBlockAsync(
+        IReadOnlyList<TxRequest> batch, List<Attempt> sent, TxOutcome?[] outcomes, long block, CancellationToken cancellationToken)
+    {
+        if (sent.Count == 0)
+        {
+            return;
+        }
+        var receipts = await _chain.Rpc.CallAsync("eth_getBlockReceipts", ChainConnection.Hex(block)).ConfigureAwait(false);
+        var byHash = receipts.EnumerateArray().ToDictionary(r => r.GetProperty("transactionHash").GetString()!, StringComparer.OrdinalIgnoreCase);
+        var found = 0;
+        foreach (var attempt in sent)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (byHash.TryGetValue(attempt.Hash, out var receipt))
             {
-                var (i, hash) = pending[k];
+                outcomes[attempt.Index] = await FromReceiptAsync(batch[attempt.Index], attempt, receipt).ConfigureAwait(false);
+                found++;
+            }
+        }
+        Interlocked.Add(ref _transactionsMined, found);
+    }
+
+    /// <summary>
+    /// Polls for the receipts of every attempt whose request has no outcome yet, until all have one
+    /// or <paramref name="limit"/> has passed; returns the requests still waiting (none of their
+    /// transactions mined), in request order.
+    /// </summary>
+    private async Task<List<int>> AwaitReceiptsAsync(
+        IReadOnlyList<TxRequest> batch, List<Attempt> attempts, TxOutcome?[] outcomes, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var waiting = attempts.Where(a => outcomes[a.Index] is null).ToList();
+            if (waiting.Count == 0)
+            {
+                return [];
+            }
+            var answers = await _chain.Rpc.BatchAsync(
+                waiting.Select(a => new RpcRequest("eth_getTransactionReceipt", a.Hash)).ToList(), cancellationToken).ConfigureAwait(false);
+            var found = 0;
+            for (var k = 0; k < waiting.Count; k++)
+            {
                 var answer = answers[k];
                 if (answer.Error is { } error)
                 {
                     throw new RpcException("eth_getTransactionReceipt", error);
                 }
-                if (answer.Result.ValueKind == JsonValueKind.Null)
+                if (answer.Result.ValueKind != JsonValueKind.Null)
                 {
-                    stillPending.Add(pending[k]);
-                    continue;
+                    // At most one transaction per nonce is ever mined: no outcome is overwritten.
+                    outcomes[waiting[k].Index] = await FromReceiptAsync(batch[waiting[k].Index], waiting[k], answer.Result).ConfigureAwait(false);
+                    found++;
                 }
-                outcomes[i] = await FromReceiptAsync(batch[i], hash, answer.Result).ConfigureAwait(false);
             }
-            Interlocked.Add(ref _transactionsMined, pending.Count - stillPending.Count);
-            pending = stillPending;
-            if (pending.Count == 0)
+            Interlocked.Add(ref _transactionsMined, found);
+            var open = waiting.Where(a => outcomes[a.Index] is null).Select(a => a.Index).Distinct().Order().ToList();
+            if (open.Count == 0 || clock.Elapsed > limit)
             {
-                return;
-            }
-            if (clock.Elapsed > waitLimit)
-            {
-                await ForgetDroppedAsync(batch, pending, outcomes).ConfigureAwait(false);
-                return;
+                return open;
             }
             await Task.Delay(ReceiptPoll, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// After an explicit <c>evm_mine</c> the whole batch is in the latest block: one
-    /// eth_getBlockReceipts call returns every receipt. Returns the sent transactions it lacks
-    /// (normally none), which are then polled for like in live mode.
+    /// Live: a transaction not mined within the receipt timeout may still be in the node's pool
+    /// (a fee the node now finds too low, a node that stalls), so reporting it as not sent would
+    /// invite the caller to send it twice. It is replaced by itself with the same nonce and fees
+    /// raised 12.5 % (every node's replacement rule accepts that: Geth, Reth and Besu want +10 %,
+    /// Anvil any raise), up to <see cref="TransactionPipelineOptions.Replacements"/> times, then
+    /// cancelled with a zero-value self-transfer at raised fees; whichever of them is mined decides
+    /// the outcome. The account's nonce is re-read next batch.
     /// </summary>
-    private async Task<List<(int Index, string Hash)>> TakeFromMinedBlockAsync(
-        IReadOnlyList<TxRequest> batch, List<(int Index, string Hash)> sent, TxOutcome?[] outcomes, long block, CancellationToken cancellationToken)
+    private async Task UnstickAsync(IReadOnlyList<TxRequest> batch, List<Attempt> attempts, TxOutcome?[] outcomes, CancellationToken cancellationToken)
     {
-        if (sent.Count == 0)
+        var open = await AwaitReceiptsAsync(batch, attempts, outcomes, _options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+        if (open.Count == 0)
         {
-            return sent;
+            return;
         }
-        var receipts = await _chain.Rpc.CallAsync("eth_getBlockReceipts", ChainConnection.Hex(block)).ConfigureAwait(false);
-        var byHash = receipts.EnumerateArray().ToDictionary(r => r.GetProperty("transactionHash").GetString()!, StringComparer.OrdinalIgnoreCase);
-        var missing = new List<(int, string)>();
-        foreach (var (i, hash) in sent)
+        var stuck = open.ToHashSet();
+        var tried = attempts.Where(a => stuck.Contains(a.Index)).ToDictionary(a => a.Index, a => a.Transaction);
+        var nonceTaken = new HashSet<int>();
+        for (var bump = 1; open.Count > 0 && bump <= _options.Replacements + 1; bump++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (byHash.TryGetValue(hash, out var receipt))
+            var cancel = bump > _options.Replacements;
+            var fees = await QuoteFeesAsync(cancellationToken).ConfigureAwait(false);
+            var next = open.Select(i => Raised(cancel ? Cancellation(batch[i], tried[i]) : tried[i], fees)).ToList();
+            var results = await SignAndSendAsync(open.Select(i => batch[i].From).ToList(), next, cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < open.Count; k++)
             {
-                outcomes[i] = await FromReceiptAsync(batch[i], hash, receipt).ConfigureAwait(false);
+                // A refused replacement (this node's bump rule is steeper, or a unit's signer will not
+                // sign a cancellation it did not ask for) leaves the versions already sent in the race;
+                // the next one bids above it.
+                tried[open[k]] = next[k];
+                if (results[k].Hash is { } hash)
+                {
+                    attempts.Add(new Attempt(open[k], next[k], hash, cancel));
+                }
+                else if (results[k].Error!.Message.Contains("nonce too low", StringComparison.OrdinalIgnoreCase))
+                {
+                    nonceTaken.Add(open[k]);
+                }
             }
-            else
+            open = await AwaitReceiptsAsync(batch, attempts, outcomes, _options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
+            foreach (var i in open.Where(nonceTaken.Contains))
             {
-                missing.Add((i, hash));
+                outcomes[i] = NotSent(batch[i], new InvalidOperationException(
+                    $"{batch[i].Label}: not mined in time, and nonce {tried[i].Nonce} of {batch[i].From.Address} went to a transaction sent elsewhere, so none of this request's can be mined; it never ran."));
             }
+            open.RemoveAll(nonceTaken.Contains);
         }
-        Interlocked.Add(ref _transactionsMined, sent.Count - missing.Count);
-        return missing;
+        foreach (var i in open)
+        {
+            outcomes[i] = new TxOutcome(batch[i], TxStatus.Unknown, attempts.Last(a => a.Index == i).Hash, 0, 0, [], null, new InvalidOperationException(
+                $"{batch[i].Label}: no transaction with nonce {tried[i].Nonce} of {batch[i].From.Address} was mined within {_options.Replacements + 2} waits of {_options.ReceiptTimeout.TotalSeconds:0.#} s, replacements and a cancellation included; one may still be: do not send the request again before the account's nonce has passed {tried[i].Nonce}."));
+        }
+        foreach (var versions in attempts.Where(a => stuck.Contains(a.Index)).GroupBy(a => a.Index))
+        {
+            outcomes[versions.Key] = outcomes[versions.Key]! with { Hashes = versions.Select(a => a.Hash).ToList() };
+        }
+        await ForgetNoncesAsync(stuck.Select(i => batch[i].From.Address)).ConfigureAwait(false);
     }
 
-    /// <summary>Reports never-mined transactions and re-reads their senders' nonces from the chain.</summary>
-    private async Task ForgetDroppedAsync(IReadOnlyList<TxRequest> batch, List<(int Index, string Hash)> dropped, TxOutcome?[] outcomes)
+    /// <summary>A stuck transaction's nonce spent on nothing: a zero-value transfer to its own sender.</summary>
+    private static RawTransaction Cancellation(TxRequest request, RawTransaction stuck) =>
+        stuck with { GasLimit = TransferGas, To = request.From.Address, Value = BigInteger.Zero, Data = [] };
+
+    /// <summary>Tip and fee cap raised by at least 12.5 % (rounded up) over the last version sent, and at least what the node asks now.</summary>
+    private static RawTransaction Raised(RawTransaction last, FeeQuote now)
+    {
+        static BigInteger Raise(BigInteger fee) => fee + BigInteger.Max(BigInteger.One, (fee + 7) / 8);
+        var tip = BigInteger.Max(Raise(last.MaxPriorityFeePerGas), now.Tip);
+        return last with { MaxPriorityFeePerGas = tip, MaxFeePerGas = BigInteger.Max(BigInteger.Max(Raise(last.MaxFeePerGas), now.MaxFee), tip) };
+    }
+
+    /// <summary>
+    /// With explicit mining, a sent transaction missing from the mined blocks was dropped by the node
+    /// or cannot be mined (an under-gassed one, a nonce above the account's): it is removed from the
+    /// pool, so it can never land, and reported as not sent; its sender's nonce is re-read next batch.
+    /// </summary>
+    private async Task ForgetDroppedAsync(IReadOnlyList<TxRequest> batch, List<Attempt> sent, List<int> dropped, TxOutcome?[] outcomes)
+    {
+        var droppedSet = dropped.ToHashSet();
+        foreach (var attempt in sent.Where(a => droppedSet.Contains(a.Index)))
+        {
+            await _chain.Rpc.CallAsync("anvil_dropTransaction", attempt.Hash).ConfigureAwait(false);
+            outcomes[attempt.Index] = NotSent(batch[attempt.Index], new TransactionDroppedException(attempt.Hash, batch[attempt.Index].Label)) with
+            {
+                Hash = attempt.Hash,
+                Hashes = [attempt.Hash],
+            };
+        }
+        await ForgetNoncesAsync(dropped.Select(i => batch[i].From.Address)).ConfigureAwait(false);
+    }
+
+    private async Task ForgetNoncesAsync(IEnumerable<string> senders)
     {
         await _sending.WaitAsync().ConfigureAwait(false);
         try
         {
-            foreach (var (i, hash) in dropped)
+            foreach (var sender in senders)
             {
-                outcomes[i] = NotSent(batch[i], new TransactionDroppedException(hash, batch[i].Label)) with { Hash = hash };
-                if (_chain.IsAnvil)
-                {
-                    await _chain.Rpc.CallAsync("anvil_dropTransaction", hash).ConfigureAwait(false);
-                }
-                _nextNonce.Remove(batch[i].From.Address);
+                _nextNonce.Remove(sender);
             }
         }
         finally
@@ -492,19 +757,25 @@ public sealed class TransactionPipeline
         }
     }
 
-    private async Task<TxOutcome> FromReceiptAsync(TxRequest request, string hash, JsonElement receipt)
+    private async Task<TxOutcome> FromReceiptAsync(TxRequest request, Attempt attempt, JsonElement receipt)
     {
+        var hash = attempt.Hash;
         var status = ChainConnection.ParseLong(receipt.GetProperty("status"));
         var gasUsed = ChainConnection.ParseLong(receipt.GetProperty("gasUsed"));
         var block = ChainConnection.ParseLong(receipt.GetProperty("blockNumber"));
         var contract = receipt.TryGetProperty("contractAddress", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
         var logs = receipt.GetProperty("logs").EnumerateArray().Select(ToFilterLog).ToList();
+        if (attempt.Cancels)
+        {
+            return new TxOutcome(request, TxStatus.Cancelled, hash, gasUsed, block, logs, contract, new InvalidOperationException(
+                $"{request.Label}: not mined in time; its nonce {attempt.Transaction.Nonce} went to the cancellation {hash}, so the request never ran and may be sent again.")) { Hashes = [hash] };
+        }
         if (status == 1)
         {
-            return new TxOutcome(request, TxStatus.Succeeded, hash, gasUsed, block, logs, contract, null);
+            return new TxOutcome(request, TxStatus.Succeeded, hash, gasUsed, block, logs, contract, null) { Hashes = [hash] };
         }
         var revert = new ContractRevertException($"{request.Label} (tx {hash})", await RevertDataAsync(hash).ConfigureAwait(false));
-        return new TxOutcome(request, TxStatus.Reverted, hash, gasUsed, block, logs, contract, revert);
+        return new TxOutcome(request, TxStatus.Reverted, hash, gasUsed, block, logs, contract, revert) { Hashes = [hash] };
     }
 
     /// <summary>The revert data of a mined, failed transaction, from the node's call tracer when it has one.</summary>
@@ -552,4 +823,13 @@ public sealed class TransactionPipeline
 
     private static TxOutcome NotSent(TxRequest request, Exception failure) =>
         new(request, TxStatus.NotSent, null, 0, 0, [], null, failure);
+
+    /// <summary>Fees every request of a batch starts from, and the block gas limit to pack blocks by.</summary>
+    private sealed record FeeQuote(BigInteger Tip, BigInteger MaxFee, long BlockGasLimit);
+
+    /// <summary>One transaction sent for request <paramref name="Index"/>: the original, a fee-bumped replacement or a cancellation.</summary>
+    private sealed record Attempt(int Index, RawTransaction Transaction, string Hash, bool Cancels);
+
+    /// <summary>What became of one eth_sendRawTransaction: the node has the transaction (its hash), or refused it.</summary>
+    private readonly record struct SendResult(string? Hash, RpcError? Error);
 }

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text;
 using MicroMarket.Market.Chain;
 using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Model;
 using Nethereum.Signer;
 
 namespace MicroMarket.Market.Tests.Chain;
@@ -39,6 +40,25 @@ public sealed class KeyAndHashTests
         Assert.DoesNotContain("ac0974bec", key.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("0x70997970C51812dc3A010C7d01b7E6E5E5FB3c3A", "0xa9059cbb00ff", 0)]
+    [InlineData(null, "0x6080604052", 1)] // a contract creation (no recipient), with value
+    public void A_type_2_transaction_is_signed_byte_for_byte_as_Nethereum_signs_it(string? to, string data, int ether)
+    {
+        var key = EthKey.FromHex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+        var value = BigInteger.Pow(10, 18) * ether;
+        var tx = new RawTransaction(Nonce: 7, MaxPriorityFeePerGas: 1_500_000_000, MaxFeePerGas: 31_000_000_001, GasLimit: 123_456,
+            to, value, data.HexToByteArray(), ChainId: 31337);
+        var ours = tx.Sign(key);
+        // Both sign deterministically (RFC 6979) with low s, so the bytes must match exactly.
+        var theirs = new Transaction1559Signer().SignTransaction(key.ExportPrivateKeyHex(),
+            new Transaction1559(31337, 7, 1_500_000_000, 31_000_000_001, 123_456, to, value, data, []));
+        Assert.Equal(theirs.EnsureHexPrefix(), ours.RawHex);
+        Assert.Equal(0x02, ours.Raw[0]);
+        Assert.Equal(Nethereum.Util.Sha3Keccack.Current.CalculateHash(theirs.HexToByteArray()).ToHex(prefix: true), ours.Hash);
+        Assert.Equal(key.Address, TransactionVerificationAndRecovery.GetSenderAddress(ours.RawHex), ignoreCase: true);
+    }
+
     [Fact]
     public void Derived_keys_are_reproducible_and_distinct()
     {
@@ -69,6 +89,71 @@ public sealed class TransactionPipelineTests(AnvilFixture fx)
         // Funded now, the account sends with the nonce it never used.
         var retry = await fx.Pipeline.ExecuteAsync(new TxRequest(broke, friend.Address, [], 21_000, "retry") { Value = 1 }, AnvilFixture.Deployed + 2);
         Assert.True(retry.Succeeded);
+    });
+
+    [Fact]
+    public Task A_nonce_used_behind_the_pipelines_back_is_read_again_and_the_transaction_resent() => fx.IsolatedAsync(async () =>
+    {
+        var shared = EthKey.Derive("shared", 0);
+        await fx.FundAsync([shared]);
+        TxRequest Transfer(string label) => new(shared, fx.Operator.Address, [], 21_000, label) { Value = 1 };
+        Assert.True((await fx.Pipeline.ExecuteAsync(Transfer("first"), AnvilFixture.Deployed + 1)).Succeeded);
+        // Another process sends from the same account: the nonce the pipeline holds is now used.
+        var elsewhere = new TransactionPipeline(fx.Chain);
+        Assert.True((await elsewhere.ExecuteAsync(Transfer("elsewhere"), AnvilFixture.Deployed + 2)).Succeeded);
+        var outcomes = await fx.Pipeline.ExecuteAsync([Transfer("second"), Transfer("third")], AnvilFixture.Deployed + 3);
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Failure?.Message));
+        Assert.True((await fx.Pipeline.ExecuteAsync(Transfer("fourth"), AnvilFixture.Deployed + 4)).Succeeded);
+        Assert.Equal(5, ChainConnection.ParseLong(await fx.Chain.Rpc.CallAsync("eth_getTransactionCount", shared.Address, "latest")));
+    });
+
+    [Fact]
+    public Task No_transaction_asks_for_more_gas_than_the_per_transaction_cap() => fx.IsolatedAsync(async () =>
+    {
+        var sender = EthKey.Derive("heavy", 0);
+        await fx.FundAsync([sender]);
+        // Calldata costs 40 gas a non-zero byte at least (EIP-7623): 380 000 bytes need 15.2 M gas,
+        // whose margin (+20 %) would pass the cap; 500 000 bytes need 20 M, above it.
+        byte[] Bytes(int n) => Enumerable.Repeat((byte)0xff, n).ToArray();
+        var outcomes = await fx.Pipeline.ExecuteAsync([
+            new TxRequest(sender, fx.Operator.Address, Bytes(380_000), Label: "near the cap"),
+            new TxRequest(sender, fx.Operator.Address, Bytes(500_000), Label: "above the cap"),
+            new TxRequest(sender, fx.Operator.Address, [], TransactionPipeline.TransactionGasCap + 1, "asks for too much"),
+        ], AnvilFixture.Deployed + 1);
+        Assert.True(outcomes[0].Succeeded, outcomes[0].Failure?.Message);
+        var mined = await fx.Chain.Rpc.CallAsync("eth_getTransactionByHash", outcomes[0].Hash);
+        Assert.Equal(TransactionPipeline.TransactionGasCap, ChainConnection.ParseLong(mined.GetProperty("gas")));
+        Assert.Equal(21_000 + 40 * 380_000, outcomes[0].GasUsed);
+        foreach (var refused in outcomes.Skip(1))
+        {
+            Assert.Equal(TxStatus.NotSent, refused.Status);
+            Assert.Contains("cap of 2^24 = 16,777,216", refused.Failure!.Message);
+        }
+    });
+
+    [Fact]
+    public async Task The_chain_refuses_what_Ethereum_refuses()
+    {
+        var latest = await fx.Chain.Rpc.CallAsync("eth_getBlockByNumber", "latest", false);
+        Assert.Equal(60_000_000, ChainConnection.ParseLong(latest.GetProperty("gasLimit")));
+        // Past the pipeline's own check, the node itself refuses a transaction above 2^24 gas.
+        var tooMuch = new RawTransaction(0, 1, 1, TransactionPipeline.TransactionGasCap + 1, fx.Operator.Address, 0, [], fx.Chain.ChainId);
+        var refusal = await Assert.ThrowsAsync<RpcException>(() =>
+            fx.Chain.Rpc.CallAsync("eth_sendRawTransaction", tooMuch.Sign(EthKey.Derive("anyone", 0)).RawHex));
+        Assert.Contains("tx_gas_limit_cap", refusal.Message);
+    }
+
+    [Fact]
+    public Task Blocks_hold_at_most_the_block_gas_limit() => fx.IsolatedAsync(async () =>
+    {
+        var senders = Enumerable.Range(0, 7).Select(i => EthKey.Derive("packed", i)).ToList();
+        await fx.FundAsync(senders);
+        // Three limits of 16 M fit a 60 M block, a fourth would not: 3 + 3 + 1, whatever gas they use.
+        var outcomes = await fx.Pipeline.ExecuteAsync(
+            senders.Select((s, i) => new TxRequest(s, fx.Operator.Address, [], 16_000_000, $"t{i}")).ToList(), AnvilFixture.Deployed + 1);
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Failure?.Message));
+        Assert.Equal([3, 3, 1], outcomes.GroupBy(o => o.BlockNumber).Select(g => g.Count()));
+        Assert.Equal(outcomes.Select(o => o.BlockNumber).Order(), outcomes.Select(o => o.BlockNumber));
     });
 
     [Fact]
