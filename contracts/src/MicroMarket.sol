@@ -59,7 +59,8 @@ import {OrderCurve} from "./libraries/OrderCurve.sol";
 ///
 /// Idempotent batches. Clearing, relaying readings, recording instructions and settling skip an item
 /// that is already done (with an event) instead of reverting, so nobody can make the operator's
-/// batch fail by doing one of its items first.
+/// batch fail by doing one of its items first. Until a slot's reading window closes only the
+/// operator settles it, after its instructions: nobody settles a unit ahead of its curtailment.
 contract MicroMarket is EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using OrderCurve for uint256;
@@ -133,6 +134,9 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     error Settlement__NotCleared(Stage stage, uint32 slot);
     /// @param unit The unit. @param slot The slot. @param deadline When the reading window closes.
     error Settlement__ReadingPending(uint32 unit, uint32 slot, uint64 deadline);
+    /// @notice Until a slot's reading window closes only the operator settles it (after recording its
+    /// instructions); anyone may after. @param slot The slot. @param deadline When the window closes.
+    error Settlement__WindowOpen(uint32 slot, uint64 deadline);
 
     // ---------------------------------------------------------------- events
 
@@ -388,7 +392,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         if (address(token_) == address(0)) revert Market__InvalidConfig("token");
         if (config_.slotSeconds == 0) revert Market__InvalidConfig("slotSeconds");
         if (config_.slotsPerHour == 0 || config_.slotsPerHour > 60) revert Market__InvalidConfig("slotsPerHour");
-        if (config_.intradayGateLead >= config_.dayAheadGateLead) revert Market__InvalidConfig("intradayGateLead");
+        if (config_.intradayGateLead > config_.dayAheadGateLead) revert Market__InvalidConfig("intradayGateLead");
         if (config_.priceFloor > config_.priceCap) revert Market__InvalidConfig("priceFloor");
         if (config_.imbalancePenaltyBps > ImbalancePrice.BPS) revert Market__InvalidConfig("imbalancePenaltyBps");
         if (config_.imbalanceFallbackPrice < config_.priceFloor || config_.imbalanceFallbackPrice > config_.priceCap) {
@@ -630,7 +634,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     // ---------------------------------------------------------------- settlement
 
     /// @notice Settles `slot` for each of `units` (see the contract notes for the rule); a unit
-    /// already settled is skipped. Anyone may call. Emits {Settled} or {SettlementSkipped} per unit,
+    /// already settled is skipped. The operator may settle a unit whose reading is in as soon as it
+    /// has recorded the slot's instructions; anyone may once the reading window has closed. Emits {Settled} or {SettlementSkipped} per unit,
     /// {DebtIncurred} when a charge exceeds a unit's funds, {LongPayoutDeferred} when a payout
     /// exceeds the BRP's, {SlotClosed} when the slot's last unit is settled.
     function settle(uint32 slot, uint32[] calldata units) external {
@@ -642,6 +647,9 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         if (ctx.brp == 0) revert Registry__NoBalanceResponsibleParty();
         (ctx.shortPrice, ctx.longPrice,) = _imbalancePrices(ctx.dayAhead, ctx.intraday);
         ctx.deadline = _slotStart(slot + 1) + _readingWindow;
+        // Instructions are accepted until the deadline: settling a unit before the operator has
+        // recorded its curtailment would charge it for what the operator ordered.
+        if (block.timestamp < ctx.deadline && msg.sender != _operator) revert Settlement__WindowOpen(slot, ctx.deadline);
         uint256 settled;
         for (uint256 i; i < units.length; ++i) {
             if (_settleOne(ctx, units[i])) ++settled;

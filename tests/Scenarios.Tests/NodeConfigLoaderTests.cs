@@ -62,6 +62,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
             pi_units:
               - unit: house-1
                 keys: keys/house-1.json
+                meter_key: keys/house-1.meter.json
                 power_scale: 500
                 sample_seconds: 0.5
                 hardware:
@@ -101,6 +102,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Equal(2, config.PiUnits.Count);
         var house = config.PiUnit("house-1")!;
         Assert.Equal(Path.Combine(deploy, "keys", "house-1.json"), house.KeysFile);
+        Assert.Equal(Path.Combine(deploy, "keys", "house-1.meter.json"), house.MeterKeyFile);
         Assert.Equal(500, house.PowerScale);
         Assert.Equal(TimeSpan.FromMilliseconds(500), house.SampleInterval);
         Assert.Equal(new PiHardwareSettings(Driver: "real", GpioChip: 4, RelayPin: 27, RelayActiveLow: true, Meter: "ina236", I2cBus: 3, I2cAddress: 0x41,
@@ -255,7 +257,9 @@ public sealed class NodeConfigLoaderTests : IDisposable
     [InlineData("market:\n  live: { slot_seconds: 10, start_delay_seconds: -10 }\n", "market.live.start_delay_seconds", "expected a whole number in [0, 86400], found -10")]
     [InlineData("market:\n  live: yes\n", "market.live", "expected a mapping (key: value, ...), found 'yes'")]
     [InlineData("market:\n  chain: localhost:8545\n", "market.chain", "expected 'anvil' or an http(s) JSON-RPC URL, found 'localhost:8545'")]
-    [InlineData("pi_units:\n  - { keys: k.json }\n", "pi_units[0].unit", "is required")]
+    [InlineData("pi_units:\n  - { keys: k.json, meter_key: m.json }\n", "pi_units[0].unit", "is required")]
+    [InlineData("pi_units:\n  - { unit: house-1, keys: k.json }\n", "pi_units[0].meter_key", "give both keys (the trading key) and meter_key (the meter's), or neither (--dev-keys)")]
+    [InlineData("pi_units:\n  - { unit: house-1, keys: k.json, meter_key: ./k.json }\n", "pi_units[0].meter_key", "must be a file of its own, apart from the trading key (keys)")]
     [InlineData("pi_units:\n  - house-1\n", "pi_units[0]", "expected a mapping (key: value, ...), found 'house-1'")]
     [InlineData("pi_units:\n  - { unit: house-1, hardware: { i2c_address: 2 } }\n", "pi_units[0].hardware.i2c_address", "expected a whole number in [3, 119], found 2")]
     [InlineData("pi_units:\n  - { unit: house-1, hardware: { i2c_address: 120 } }\n", "pi_units[0].hardware.i2c_address", "expected a whole number in [3, 119], found 120")]

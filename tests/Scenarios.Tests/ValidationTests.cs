@@ -63,6 +63,16 @@ public sealed class ValidationTests : IDisposable
     }
 
     [Fact]
+    public void The_intraday_gate_cannot_close_before_the_day_ahead_gate_opens_it()
+    {
+        // The intra-day auction of an hour opens when its day's day-ahead gate closes.
+        var errors = _scratch.Errors(Minimal.Header + "market: { day_ahead_gate: \"23:30\", intraday_gate_minutes: 31 }\nunits:\n" + Minimal.Diesel);
+        Assert.Equal("the intra-day gate (31 minutes before the hour) must not close before the day-ahead gate (D-1 23:30), found 31",
+            errors.At("market.intraday_gate_minutes").Message);
+        _scratch.Load(Minimal.Header + "market: { day_ahead_gate: \"23:30\", intraday_gate_minutes: 30 }\nunits:\n" + Minimal.Diesel);
+    }
+
+    [Fact]
     public void The_exception_lists_every_error_as_file_line_column_path_message()
     {
         var path = _scratch.Write("scenario.yaml", Minimal.With("  - { id: h, kind: load, bus: B2, profile: { ieee: 101 } }\n"));

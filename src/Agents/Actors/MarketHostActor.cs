@@ -153,7 +153,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             handles,
             _run.Identities,
             _plan.Units.ToDictionary(u => u.Id, u => u.Agent.RatingWhPerSlot),
-            Context.ActorOf(ChainGatewayActor.Props(session.Pipeline), "chain"),
+            Context.ActorOf(ChainGatewayActor.Props(session.Pipeline, _settings.FrontRunner), "chain"),
             Context.ActorOf(GridOperatorActor.Props(_run.Physics), "grid-operator"),
             Context.ActorOf(RecorderActor.Props(_run.Tables), "recorder"),
             session.Market,

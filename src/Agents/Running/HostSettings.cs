@@ -15,4 +15,7 @@ public sealed record HostSettings(ScenarioPlan Plan, string OutputDirectory, Cha
 
     /// <summary>What the operator should know as it happens: a unit gone, back, or refused.</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>Someone whose transactions are mined ahead of every batch of the run (tests only: a griefer).</summary>
+    public IFrontRunner? FrontRunner { get; init; }
 }

@@ -8,7 +8,11 @@ using MicroMarket.Scenarios.Model;
 namespace MicroMarket.Agents.Running;
 
 /// <summary>How to run: where the run directory goes and which chain to use (null: start Anvil).</summary>
-public sealed record RunOptions(string OutputDirectory, Uri? ChainUrl = null, Action<RunProgress>? Progress = null);
+public sealed record RunOptions(string OutputDirectory, Uri? ChainUrl = null, Action<RunProgress>? Progress = null)
+{
+    /// <summary>Someone whose transactions are mined ahead of every batch (tests only: a griefer).</summary>
+    public IFrontRunner? FrontRunner { get; init; }
+}
 
 /// <summary>Progress for displays: the phase under way and how many transactions have been mined.</summary>
 public sealed record RunProgress(int PhaseIndex, int PhaseCount, SimulationPhase Phase, long TransactionsMined, TimeSpan Elapsed);
@@ -34,17 +38,22 @@ public static class SimulationRunner
         }
         """;
 
-    public static async Task<RunResult> RunAsync(Scenario scenario, RunOptions options, CancellationToken cancellationToken)
+    public static Task<RunResult> RunAsync(Scenario scenario, RunOptions options, CancellationToken cancellationToken)
     {
         var plan = new ScenarioPlan(scenario);
+        return RunAsync(plan, plan.Units.Select(plan.Hosted).ToList(), options, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="plan"/> with these units (every unit of the plan, as this process hosts them).</summary>
+    public static async Task<RunResult> RunAsync(ScenarioPlan plan, IReadOnlyList<HostedUnit> units, RunOptions options, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(options.OutputDirectory);
         using var access = new MarketAccess();
         var finished = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var system = ActorSystem.Create("micromarket", ConfigurationFactory.ParseString(AkkaConfig));
         try
         {
-            var host = system.ActorOf(MarketHostActor.Props(new HostSettings(plan, options.OutputDirectory, new ChainSettings(options.ChainUrl), finished) { Progress = options.Progress }), "market");
-            var units = plan.Units.Select(plan.Hosted).ToList();
+            var host = system.ActorOf(MarketHostActor.Props(new HostSettings(plan, options.OutputDirectory, new ChainSettings(options.ChainUrl), finished) { Progress = options.Progress, FrontRunner = options.FrontRunner }), "market");
             system.ActorOf(UnitNodeActor.Props(units, access, host, new TaskCompletionSource<bool>()), "units");
             using (cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase())))
             {

@@ -46,10 +46,10 @@ internal static class MarketBinder
         var outlook = PriceOutlook(market, floor, cap);
         market.RejectUnknownKeys();
         var keys = new[] { "day_ahead_gate", "intraday_gate_minutes", "reading_window_minutes", "price_floor", "price_cap", "imbalance", "missing_reading_fee", "initial_balance", "margin_slots", "price_outlook" };
-        if (market.AllValid("day_ahead_gate", "intraday_gate_minutes") && intradayGate * 60 >= ClockTimes.MinutesPerDay * 60 - gate.ToTimeSpan().TotalSeconds)
+        if (market.AllValid("day_ahead_gate", "intraday_gate_minutes") && intradayGate * 60 > ClockTimes.MinutesPerDay * 60 - gate.ToTimeSpan().TotalSeconds)
         {
-            // The intra-day auction opens when the day-ahead gate closes: its gate must come later.
-            market.Error("intraday_gate_minutes", $"the intra-day gate ({intradayGate} minutes before the hour) must close after the day-ahead gate (D-1 {gate:HH:mm}), found {intradayGate}");
+            // The intra-day auction opens when the day-ahead gate closes: its gate cannot come earlier.
+            market.Error("intraday_gate_minutes", $"the intra-day gate ({intradayGate} minutes before the hour) must not close before the day-ahead gate (D-1 {gate:HH:mm}), found {intradayGate}");
         }
         return market.AllValid(keys) && penalty is not null && fallback is not null && minVolume is not null
             ? new MarketSettings(gate, intradayGate, readingWindow, floor, cap, penalty.Value, fallback.Value, minVolume.Value, missingFee, balance, marginSlots, outlook)

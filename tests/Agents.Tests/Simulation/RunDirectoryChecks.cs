@@ -42,8 +42,8 @@ internal static class RunDirectoryChecks
 
     /// <summary>
     /// In every settled slot, to the nano-token: the trade payments sum to zero (the clearing house
-    /// returns to zero), and the imbalance payments with the debt incurred sum to zero (the units
-    /// against the BRP, which receives only what was paid).
+    /// returns to zero), and the imbalance payments and missing-reading fees with the debt incurred
+    /// sum to zero (the units against the BRP, which receives only what was paid).
     /// </summary>
     public static void MoneyBalances(string directory)
     {
@@ -52,7 +52,7 @@ internal static class RunDirectoryChecks
         foreach (var slot in slots)
         {
             Assert.Equal(0m, slot.Sum(r => r.Money("trade_tokens")));
-            Assert.Equal(0m, slot.Sum(r => r.Money("imbalance_tokens") + r.Money("debt_incurred_tokens")));
+            Assert.Equal(0m, slot.Sum(r => r.Money("imbalance_tokens") + r.Money("fee_tokens") + r.Money("debt_incurred_tokens")));
         }
     }
 

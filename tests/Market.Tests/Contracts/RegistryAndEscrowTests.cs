@@ -205,7 +205,7 @@ public sealed class RegistryAndEscrowTests(AnvilFixture fx)
         {
             case "slotSeconds": config.SlotSeconds = 0; break;
             case "slotsPerHour": config.SlotsPerHour = 61; break;
-            case "intradayGateLead": config.IntradayGateLead = 43_200; break;
+            case "intradayGateLead": config.IntradayGateLead = 43_201; break;
             case "priceFloor": config.PriceFloor = 11; break;
             case "imbalanceFallbackPrice": config.ImbalanceFallbackPrice = 11; break;
             case "shortPriceFloor": config.ShortPriceFloor = 11; break;

@@ -159,6 +159,26 @@ public sealed class SettlementTests(AnvilFixture fx)
     });
 
     [Fact]
+    public Task Until_the_window_closes_only_the_operator_settles_so_its_instructions_come_first() => fx.IsolatedAsync(async () =>
+    {
+        // Found by the griefer run (Agents.Tests GrieferTests): someone who relayed a reading and
+        // settled its unit before the operator recorded the slot's curtailment made the unit pay
+        // imbalance for what the operator had ordered.
+        var m = await TradeAsync();
+        var griefer = EthKey.Derive("griefer", 3);
+        await fx.FundAsync([griefer]);
+        var end = P.SlotEnd(0);
+        await _h.SucceedAsync(end, fx.Market.ReportReadings(griefer, [_h.Reading(m.Pv, 0, 0, 700)]));
+        var early = await _h.RevertsAsync<Settlement__WindowOpenError>(end, fx.Market.Settle(griefer, 0, [m.Pv.Index]));
+        Assert.Equal((0u, (ulong)P.ReadingDeadline(0)), (early.Slot, early.Deadline));
+        await _h.SucceedAsync(end, fx.Market.RecordInstructions(fx.Operator, 0, [new(m.Pv.Index, 400, 0)]));
+        var settled = Assert.Single((await _h.SucceedAsync(end, fx.Market.Settle(fx.Operator, 0, [m.Pv.Index])))[0].Events<SettledEventDTO>());
+        Assert.Equal(BigInteger.Zero, settled.DeviationWh);
+        // Once the window has closed, anyone settles.
+        await _h.SucceedAsync(P.ReadingDeadline(0), fx.Market.Settle(griefer, 0, [m.Load.Index]));
+    });
+
+    [Fact]
     public Task Operator_ordered_curtailment_and_shedding_are_not_imbalance() => fx.IsolatedAsync(async () =>
     {
         var m = await TradeAsync();

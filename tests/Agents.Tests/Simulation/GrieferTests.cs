@@ -1,0 +1,120 @@
+using System.Numerics;
+using System.Text.Json;
+using MicroMarket.Agents.Actors;
+using MicroMarket.Agents.Running;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
+using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.Scenarios;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexConvertors.Extensions;
+
+namespace MicroMarket.Agents.Tests.Simulation;
+
+/// <summary>
+/// Finding "all-or-nothing batches that anyone can pre-empt" (the market-rules review): clearing a
+/// slot of the operator's range first, relaying a copied reading first, or settling a unit first made
+/// the operator's whole batch revert, and the run ended. Here a griefer sees every batch and gets
+/// one item of each clearing, relaying and settling transaction mined first, in the same block: the
+/// run completes, every invariant holds, and its money is exactly that of an undisturbed run. One
+/// household's meter is not the metering service's and never reports, so that it settles late (as
+/// missing, once its window has closed): the settlements a griefer can pre-empt.
+/// </summary>
+public sealed class GrieferTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("micromarket-griefer-");
+
+    [Fact]
+    public async Task A_run_survives_a_griefer_doing_items_of_its_batches_first_and_pays_the_same()
+    {
+        var scenario = ScenarioLoader.Load(Repository.Scenario("quickstart.yaml"));
+        var reference = await SimulationRunner.RunAsync(Plan(scenario), Units(Plan(scenario)), new RunOptions(Path.Combine(_root.FullName, "reference")), CancellationToken.None);
+
+        await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = Plan(scenario).Calendar.ChainStartUnix - 120 });
+        using var chain = await ChainConnection.ConnectAsync(anvil.RpcUrl);
+        var griefer = new Griefer(EthKey.Derive("griefer", 0));
+        await chain.SetBalancesAsync([griefer.Key.Address], BigInteger.Pow(10, 24));
+        var griefed = await SimulationRunner.RunAsync(Plan(scenario), Units(Plan(scenario)),
+            new RunOptions(Path.Combine(_root.FullName, "griefed"), anvil.RpcUrl) { FrontRunner = griefer }, CancellationToken.None);
+
+        Assert.True(reference.Complete, reference.Failure);
+        Assert.True(griefed.Complete, griefed.Failure);
+        Assert.Equal(96, RunDirectoryChecks.Read(griefed.OutputDirectory, "units.csv").Count(r => r["unit"] == "house-2" && r["reading_missing"] == "true"));
+        Assert.True(griefed.Verification.Holds, griefed.Verification.ToString());
+        RunDirectoryChecks.MoneyBalances(griefed.OutputDirectory);
+        Assert.True(griefer.Clears > 0 && griefer.Relays > 0 && griefer.Settlements > 0, $"the griefer did {griefer.Clears} clearings, {griefer.Relays} relays, {griefer.Settlements} settlements first");
+
+        // The griefer's items really went first: the operator's batches skipped them.
+        using var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(griefed.OutputDirectory, "chain.json")));
+        var market = new MarketClient(new TransactionPipeline(chain), chainJson.RootElement.GetProperty("market").GetString()!,
+            chainJson.RootElement.GetProperty("token").GetString()!, new ScenarioPlan(scenario).Calendar.Parameters);
+        Assert.NotEmpty(await market.EventsAsync<ClearingSkippedEventDTO>());
+        Assert.NotEmpty(await market.EventsAsync<ReadingSkippedEventDTO>());
+        Assert.NotEmpty(await market.EventsAsync<SettlementSkippedEventDTO>());
+
+        // Nothing anyone did first changed what anyone was paid or what was cleared.
+        foreach (var (file, columns) in new[]
+        {
+            ("units.csv", new[] { "slot", "unit", "da_bought_wh", "da_sold_wh", "id_bought_wh", "id_sold_wh", "metered_import_wh", "metered_export_wh", "deviation_wh", "trade_tokens", "imbalance_tokens", "fee_tokens", "debt_incurred_tokens", "balance_tokens" }),
+            ("slots.csv", new[] { "slot", "da_price", "da_volume_wh", "id_price", "id_volume_wh", "short_price", "long_price" }),
+        })
+        {
+            Assert.Equal(Project(reference.OutputDirectory, file, columns), Project(griefed.OutputDirectory, file, columns));
+        }
+    }
+
+    private static ScenarioPlan Plan(MicroMarket.Scenarios.Model.Scenario scenario) => new(scenario);
+
+    /// <summary>Every unit as the runner hosts it, but house-2 registers a meter nobody holds: its readings never come.</summary>
+    private static List<HostedUnit> Units(ScenarioPlan plan) => plan.Units.Select(u => u.Id != "house-2" ? plan.Hosted(u)
+        : plan.Hosted(u) with { Identity = plan.Hosted(u).Identity with { MeterAddress = EthKey.Derive("a meter nobody holds", 0).Address } }).ToList();
+
+    private static List<string> Project(string directory, string file, string[] columns) =>
+        RunDirectoryChecks.Read(directory, file).Select(r => string.Join(",", columns.Select(c => r[c]))).ToList();
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    /// <summary>Copies the last slot of each clearing range, the first reading of each relay and the first unit of each settlement, signed by its own key.</summary>
+    private sealed class Griefer(EthKey key) : IFrontRunner
+    {
+        public EthKey Key => key;
+
+        public int Clears { get; private set; }
+
+        public int Relays { get; private set; }
+
+        public int Settlements { get; private set; }
+
+        public IReadOnlyList<TxRequest> Before(IReadOnlyList<TxRequest> batch)
+        {
+            var ahead = new List<TxRequest>();
+            foreach (var request in batch.Where(r => r.To is not null))
+            {
+                var data = request.Data.ToHex(prefix: true);
+                TxRequest Copy(byte[] calldata) => new(key, request.To, calldata, 2_000_000, "griefer");
+                if (Is<ClearFunction>(request.Data))
+                {
+                    var clear = new ClearFunction().DecodeInput(data);
+                    ahead.Add(Copy(new ClearFunction { Stage = clear.Stage, FirstSlot = clear.FirstSlot + clear.Count - 1, Count = 1 }.GetCallData()));
+                    Clears++;
+                }
+                else if (Is<ReportReadingsFunction>(request.Data))
+                {
+                    var report = new ReportReadingsFunction().DecodeInput(data);
+                    ahead.Add(Copy(new ReportReadingsFunction { Readings = [report.Readings[0]], Signatures = [report.Signatures[0]] }.GetCallData()));
+                    Relays++;
+                }
+                else if (Is<SettleFunction>(request.Data))
+                {
+                    var settle = new SettleFunction().DecodeInput(data);
+                    ahead.Add(Copy(new SettleFunction { Slot = settle.Slot, Units = [settle.Units[0]] }.GetCallData()));
+                    Settlements++;
+                }
+            }
+            return ahead;
+        }
+
+        private static bool Is<TFunction>(byte[] data) where TFunction : FunctionMessage, new() =>
+            data.AsSpan(0, 4).SequenceEqual(ABITypedRegistry.GetFunctionABI<TFunction>().Sha3Signature.HexToByteArray());
+    }
+}
