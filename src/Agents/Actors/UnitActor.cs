@@ -25,6 +25,9 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private const string SlotTimer = "slot";
     private const int RememberedIntents = 16;
 
+    /// <summary>The most the unit pays per gas: far above any development or private chain's fees, far below a drain.</summary>
+    private static readonly System.Numerics.BigInteger MaxFeePerGasWei = System.Numerics.BigInteger.Pow(10, 13);
+
     private readonly IUnitAgent _agent;
     private readonly UnitIdentity _identity;
     private readonly EthKey _trader;
@@ -34,6 +37,9 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly IActorRef _host;
     private readonly Schedule _schedule = new();
     private readonly Queue<TxIntent> _intents = new();
+
+    /// <summary>The nonce each intent was signed at: signed again only at that nonce (a replacement), so it can execute once.</summary>
+    private readonly Dictionary<TxIntent, System.Numerics.BigInteger> _signedAt = new(ReferenceEqualityComparer.Instance);
     private readonly Guid _incarnation = Guid.NewGuid();
     private MarketClient? _market;
 
@@ -92,6 +98,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<HostProtocol.Welcome>(_ => Timers.Cancel(AnnounceTimer));
         Receive<HostProtocol.MarketReady>(_ => { });
         Receive<HostProtocol.SignTransaction>(OnSign);
+        Receive<NonceRead>(OnNonceRead);
         Receive<Funding>(m => Sender.Tell(new FundingIntents(_identity.Id, Remember(Market.ApproveEscrow(m.Micro)), Remember(Market.Deposit(_identity.Index, m.Micro)))));
         Receive<HostProtocol.Resync>(OnResync);
         Receive<Resynchronised>(OnResynchronised);
@@ -125,17 +132,52 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         });
     }
 
-    /// <summary>Signs only a transaction the unit itself asked for: same contract, same calldata, no value, this chain.</summary>
+    /// <summary>
+    /// Signs only what the unit itself asked for, and only once: a remembered intent (same contract,
+    /// same calldata), no value, this chain, gas within the intent's limit (or Ethereum's per
+    /// transaction cap when it left the limit to estimation), a bounded fee, and the account's next
+    /// nonce as the chain counts it. An intent signed at a nonce is signed again only at that nonce
+    /// (a replacement after a failed send): a host can never have one intent executed twice, nor a
+    /// transaction signed ahead for later.
+    /// </summary>
     private void OnSign(HostProtocol.SignTransaction m)
     {
         var tx = m.Transaction;
-        var known = _intents.Any(i => string.Equals(i.To, tx.To, StringComparison.OrdinalIgnoreCase) && i.Data.AsSpan().SequenceEqual(tx.Data));
-        if (!known || !tx.Value.IsZero || tx.ChainId != Market.Chain.ChainId)
+        var intent = _intents.FirstOrDefault(i => string.Equals(i.To, tx.To, StringComparison.OrdinalIgnoreCase) && i.Data.AsSpan().SequenceEqual(tx.Data));
+        var problem = intent is null ? "it did not ask for this transaction"
+            : !tx.Value.IsZero ? "it sends no ether"
+            : tx.ChainId != Market.Chain.ChainId ? $"chain {tx.ChainId} is not the market's"
+            : tx.GasLimit > (intent.GasLimit ?? TransactionPipeline.TransactionGasCap) ? $"gas limit {tx.GasLimit} is above {intent.GasLimit ?? TransactionPipeline.TransactionGasCap}"
+            : tx.MaxFeePerGas > MaxFeePerGasWei ? $"fee cap {tx.MaxFeePerGas} wei per gas is above {MaxFeePerGasWei}"
+            : _signedAt.TryGetValue(intent, out var nonce) && nonce != tx.Nonce ? $"it signed this transaction at nonce {nonce} already"
+            : null;
+        if (problem is not null)
         {
-            Sender.Tell(new HostProtocol.SigningRefused($"unit {_identity.Id} did not ask for this transaction"));
+            Sender.Tell(new HostProtocol.SigningRefused($"unit {_identity.Id} refused to sign: {problem}"));
             return;
         }
-        Sender.Tell(new HostProtocol.TransactionSigned(tx.Sign(_trader)));
+        if (_signedAt.ContainsKey(intent!))
+        {
+            Sender.Tell(new HostProtocol.TransactionSigned(tx.Sign(_trader)));
+            return;
+        }
+        var replyTo = Sender;
+        Market.Chain.GetPendingNonceAsync(_identity.TraderAddress).PipeTo(Self, Self,
+            success: next => new NonceRead(m.Transaction, intent!, next, replyTo),
+            failure: ex => new NonceRead(m.Transaction, intent!, null, replyTo));
+    }
+
+    private void OnNonceRead(NonceRead m)
+    {
+        if (m.Next != m.Transaction.Nonce)
+        {
+            m.ReplyTo.Tell(new HostProtocol.SigningRefused(m.Next is null
+                ? $"unit {_identity.Id} cannot read its nonce from the chain"
+                : $"unit {_identity.Id} refused to sign: nonce {m.Transaction.Nonce} is not its next ({m.Next})"));
+            return;
+        }
+        _signedAt[m.Intent] = m.Transaction.Nonce;
+        m.ReplyTo.Tell(new HostProtocol.TransactionSigned(m.Transaction.Sign(_trader)));
     }
 
     private TxIntent Remember(TxIntent intent)
@@ -143,7 +185,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         _intents.Enqueue(intent);
         while (_intents.Count > RememberedIntents)
         {
-            _intents.Dequeue();
+            _signedAt.Remove(_intents.Dequeue());
         }
         return intent;
     }
@@ -299,6 +341,8 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     }
 
     private sealed record Connected(MarketClient Client);
+
+    private sealed record NonceRead(RawTransaction Transaction, TxIntent Intent, System.Numerics.BigInteger? Next, IActorRef ReplyTo);
 
     private sealed record ConnectionFailed(string Reason);
 

@@ -49,6 +49,10 @@ public sealed class ChainConnection : IDisposable
         }
     }
 
+    /// <summary>The account's next nonce, counting its transactions waiting in the node's pool.</summary>
+    public async Task<BigInteger> GetPendingNonceAsync(string address) =>
+        ParseBig(await Rpc.CallAsync("eth_getTransactionCount", address, "pending").ConfigureAwait(false));
+
     public async Task<long> GetBlockNumberAsync() => ParseLong(await Rpc.CallAsync("eth_blockNumber").ConfigureAwait(false));
 
     /// <summary>Every log of <paramref name="address"/> with the given first topic (an event's signature), oldest first.</summary>
