@@ -36,8 +36,8 @@ public static class MicroMarketApp
             config.AddCommand<Commands.NodeCommand>("node").WithDescription("Run one node of the market cluster: the market, a share of the simulated units, or a Pi unit.");
             config.AddBranch("keys", keys =>
             {
-                keys.SetDescription("A unit's trading and meter keys on its own node.");
-                keys.AddCommand<Commands.KeysNewCommand>("new").WithDescription("Write a key file with two fresh keys, readable by its owner only; prints the addresses.");
+                keys.SetDescription("Key files on their own node: a unit's trading key, its meter's key, the market operator's key.");
+                keys.AddCommand<Commands.KeysNewCommand>("new").WithDescription("Write a key file with one fresh key (trading, --meter or --operator), readable by its owner only; prints the address.");
             });
 #if REPORTING
             config.AddCommand<Commands.ReportCommand>("report").WithDescription("Redraw a run directory's figures and report.html from its tables.");

@@ -1,3 +1,4 @@
+using MicroMarket.Market.Orders;
 using MicroMarket.Agents.Decisions;
 using MicroMarket.Agents.Decisions.Units;
 using MicroMarket.Grid.Units;
@@ -118,5 +119,34 @@ public sealed class SlackAgentTests
         Assert.Equal((DeliveryRole.GridForming, 12.0, 40.0), (proposal.Role, proposal.MinimumKw, proposal.MaximumKw));
         var state = agent.ApplyDelivery(0, 20);
         Assert.Equal((0.08145 * 40 + 0.246 * 20) * 0.25, state.FuelUnits, 9);
+    }
+}
+
+public sealed class AdmissibleOrdersTests
+{
+    private static SlotOrders One(int slot, OrderCurve buy, OrderCurve sell) => new(slot, [buy], [sell]);
+
+    [Fact]
+    public void Sells_at_or_below_the_units_highest_buy_are_dropped_so_it_never_trades_with_itself()
+    {
+        var orders = One(10, new OrderCurve([new(100_000, 300), new(50_000, 200)]), new OrderCurve([new(100_000, 400), new(100_001, 500)]));
+        var admitted = AdmissibleOrders.Of(orders, 10_000);
+        Assert.Equal(orders.Buys[0], admitted.Buys[0]);
+        Assert.Equal(new OrderCurve([new(100_001, 500)]), admitted.Sells[0]);
+        Assert.False(OrderCurve.Cross(admitted.Buys[0], admitted.Sells[0]));
+    }
+
+    [Fact]
+    public void Each_side_keeps_its_most_attractive_steps_within_the_rating_less_the_day_ahead_orders_of_the_slot()
+    {
+        var dayAhead = new SlotOrders(8, [OrderCurve.Empty, OrderCurve.Single(10_000, 600)], [OrderCurve.Single(300_000, 100), OrderCurve.Empty]);
+        var intraday = One(9, new OrderCurve([new(20_000, 300), new(90_000, 300)]), new OrderCurve([new(500_000, 300), new(400_000, 300)]));
+        var admitted = AdmissibleOrders.Of(intraday, 1_000, [dayAhead]);
+        // Buys: 1 000 - 600 bought day-ahead leaves 400: the dearer buy whole, 100 of the cheaper.
+        Assert.Equal(new OrderCurve([new(90_000, 300), new(20_000, 100)]), admitted.Buys[0]);
+        // Sells: nothing sold day-ahead in slot 9, and 600 fit.
+        Assert.Equal(600UL, admitted.Sells[0].TotalWh);
+        // Day-ahead, the rating alone.
+        Assert.Equal(1_000UL, AdmissibleOrders.Of(One(3, OrderCurve.Single(1, 4_000), OrderCurve.Empty), 1_000).Buys[0].TotalWh);
     }
 }

@@ -158,7 +158,7 @@ public sealed class KeyFileTests : IDisposable
         { "trader_key = " + TraderHex, NotJson },
         { $$"""{ "trader_key": "{{TraderHex}}" """, NotJson },
         { $$"""{ "trader_key": {{TraderHex}} }""", NotJson },
-        { $$"""{ "meter_key": "{{MeterHex}}" }""", "holds meter_key besides trader_key: keep each key in a file of its own (micromarket keys new --out FILE, micromarket keys new --meter --out FILE)" },
+        { $$"""{ "meter_key": "{{MeterHex}}" }""", "holds meter_key, not trader_key: keep each key in a file of its own (micromarket keys new --out FILE, micromarket keys new --meter --out FILE)" },
         { $$"""{ }""", "trader_key is missing" },
         { $$"""{ "TraderKey": "{{TraderHex}}" }""", "trader_key is missing" },
         { $$"""{ "trader_key": "{{TraderHex[..^2]}}" }""", "trader_key is not a 32-byte hex private key" },
@@ -199,7 +199,7 @@ public sealed class KeyFileTests : IDisposable
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(KeysPath));
         Assert.Equal(key.Address, KeyFile.LoadOperator(KeysPath).Address);
         var e = Assert.Throws<NodeConfigurationException>(() => KeyFile.LoadTrader(KeysPath));
-        Assert.StartsWith($"{KeysPath}: holds operator_key besides trader_key", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{KeysPath}: holds operator_key, not trader_key", e.Message, StringComparison.Ordinal);
         AssertNoKeyIn(e.ToString(), key.ExportPrivateKeyHex());
     }
 

@@ -3,6 +3,7 @@ using System.Numerics;
 using MicroMarket.Market;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
+using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Market.Orders;
 using Nethereum.Contracts;
 
@@ -30,11 +31,11 @@ public sealed class MarketBenchmark(TextWriter log)
         var op = anvil.DevAccounts[0];
         var parameters = new MarketParameters { GenesisUnixSeconds = Genesis };
         var market = await MarketClient.DeployAsync(pipeline, op, parameters, ChainStart + 1, cancellationToken);
-        var now = ChainStart + 10;
 
         if (!throughputOnly)
         {
-            figures.AddRange(await ClearingGasAsync(market, op, [10, 100, 1_000, 5_000], now, cancellationToken));
+            var maxUnits = (int)await market.QueryValueAsync<MAX_UNITSFunction, BigInteger>(new());
+            figures.AddRange(await ClearingGasAsync(pipeline, op, parameters, [3, 25, 250, maxUnits], cancellationToken));
             figures.AddRange(await ParticipantDayAsync(market, op, cancellationToken));
         }
         figures.AddRange(await ThroughputAsync(chain, throughputTransactions, throughputRounds, cancellationToken));
@@ -42,40 +43,41 @@ public sealed class MarketBenchmark(TextWriter log)
     }
 
     /// <summary>
-    /// Clearing gas of one slot with n orders from n / 4 units with four steps each at spread
-    /// prices (a real crossing, ties, a pro-rata split). Typical: each unit on one side (a consumer
-    /// or a producer in that slot), one curve word read per unit. Worst case: every unit posts two
-    /// buy and two sell steps, so two curve words are read per unit.
+    /// Clearing gas of one slot of n units, each with four steps per side it bids at spread prices
+    /// (a real crossing, ties, a pro-rata split), in a market of its own (the registry holds at most
+    /// MAX_UNITS units, the largest size measured). Typical: each unit on one side (a consumer or a
+    /// producer in that slot), 4 orders and one curve word read per unit. Largest: every unit buys
+    /// and sells with all four steps (its buys below its sells, as the market requires), 8 orders and
+    /// two curve words per unit: the book AttackTests bounds in every shape.
     /// </summary>
-    private async Task<List<BenchFigure>> ClearingGasAsync(MarketClient market, EthKey op, int[] sizes, long now, CancellationToken ct)
+    private async Task<List<BenchFigure>> ClearingGasAsync(TransactionPipeline pipeline, EthKey op, MarketParameters parameters, int[] sizes, CancellationToken ct)
     {
         var figures = new List<BenchFigure>();
-        var p = market.Parameters;
         var day = 0u;
         foreach (var bothSides in new[] { false, true })
         {
-            foreach (var orders in sizes)
+            foreach (var unitCount in sizes)
             {
-                var units = await RegisterFundedAsync(market, op, $"clear{orders}{bothSides}", orders / 4, UnitKind.Battery, 10_000_000, now, ct);
-                var random = new Random(orders);
-                OrderStep Step() => new((uint)random.Next(50, 400) * 1000, (uint)random.Next(100, 3000));
+                var now = await pipeline.Chain.GetLatestTimestampAsync() + 1;
+                var p = parameters with { GenesisUnixSeconds = now + 2 * MarketParameters.SecondsPerDay };
+                var market = await MarketClient.DeployAsync(pipeline, op, p, now, ct);
+                var units = await RegisterFundedAsync(market, op, $"clear{unitCount}{bothSides}", unitCount, UnitKind.Battery, 100_000_000, now, ct);
+                var random = new Random(unitCount);
+                OrderCurve Steps(int low, int high) => new(Enumerable.Range(0, OrderCurve.MaxSteps).Select(_ => new OrderStep((uint)random.Next(low, high) * 1000, (uint)random.Next(100, 3000))).ToList());
                 var submissions = units.Select((u, i) =>
                 {
-                    var (buy, sell) = bothSides
-                        ? (new OrderCurve([Step(), Step()]), new OrderCurve([Step(), Step()]))
-                        : i % 2 == 0 ? (new OrderCurve([Step(), Step(), Step(), Step()]), OrderCurve.Empty) : (OrderCurve.Empty, new OrderCurve([Step(), Step(), Step(), Step()]));
+                    var (buy, sell) = bothSides ? (Steps(50, 225), Steps(225, 400))
+                        : i % 2 == 0 ? (Steps(50, 400), OrderCurve.Empty) : (OrderCurve.Empty, Steps(50, 400));
                     return market.SubmitDayAhead(u.Trader, u.Index, day, SlotZero(buy, p.SlotsPerDay), SlotZero(sell, p.SlotsPerDay));
                 }).ToList();
                 await SucceedAsync(market, now, submissions, ct);
-                var clearTime = Math.Max(now, p.DayAheadGate(day));
-                var clear = (await SucceedAsync(market, clearTime, [market.Clear(op, MarketStage.DayAhead, day * (uint)p.SlotsPerDay, 1)], ct))[0];
-                var shape = bothSides ? "worst case: every unit buys and sells" : "typical: each unit buys or sells";
-                log.WriteLine($"  clearing {orders,5} orders ({shape}): {clear.GasUsed,12:N0} gas");
-                figures.Add(new BenchFigure($"clearing gas, {orders} orders in one slot ({shape})", clear.GasUsed, "gas",
+                var clear = (await SucceedAsync(market, p.DayAheadGate(day), [market.Clear(op, MarketStage.DayAhead, day * (uint)p.SlotsPerDay, 1)], ct))[0];
+                var orders = unitCount * OrderCurve.MaxSteps * (bothSides ? 2 : 1);
+                var shape = bothSides ? "largest: every unit buys and sells" : "typical: each unit buys or sells";
+                log.WriteLine($"  clearing {orders,5} orders of {unitCount} units ({shape}): {clear.GasUsed,12:N0} gas");
+                figures.Add(new BenchFigure($"clearing gas, {orders} orders of {unitCount} units in one slot ({shape})", clear.GasUsed, "gas",
                     // The pipeline (and Anvil) refuse a transaction above the cap: a clearing that needs more fails before here.
                     $"{100.0 * clear.GasUsed / TransactionPipeline.TransactionGasCap:0.0} % of the 2^24 cap"));
-                now = clearTime + 1;
-                day++;
             }
         }
         return figures;
@@ -96,7 +98,8 @@ public sealed class MarketBenchmark(TextWriter log)
         var now = p.DayAheadGate(day) - 6 * 3600;
         var slack = await RegisterFundedAsync(market, op, "day-slack", 1, UnitKind.Slack, 1_000_000_000, now, ct, balanceResponsible: true);
         var loads = await RegisterFundedAsync(market, op, "day-load", pairs, UnitKind.Load, 50_000_000, now, ct);
-        var pvs = await RegisterFundedAsync(market, op, "day-pv", pairs, UnitKind.Pv, 1_000_000, now, ct);
+        // An offer locks (cap - price) per Wh until settled: 96 x 450 Wh at 0.02 is about 129 tokens.
+        var pvs = await RegisterFundedAsync(market, op, "day-pv", pairs, UnitKind.Pv, 200_000_000, now, ct);
         var all = loads.Concat(pvs).ToList();
 
         var first = await SucceedAsync(market, now, loads.Select(u => market.SubmitDayAhead(u.Trader, u.Index, day, Every(p.SlotsPerDay, 300_000, 500), null))
@@ -223,7 +226,8 @@ public sealed class MarketBenchmark(TextWriter log)
         var first = await market.UnitCountAsync() + 1;
         var units = Enumerable.Range(0, count).Select(i => new BenchUnit(first + (uint)i, EthKey.Derive(name, i), EthKey.Derive(name + "-meter", i), kind)).ToList();
         await market.Chain.SetBalancesAsync(units.Select(u => u.Trader.Address), BigInteger.Pow(10, 24));
-        foreach (var chunk in units.Chunk(500))
+        // About 115 000 gas per registration: 100 stay well under the 2^24 per-transaction cap.
+        foreach (var chunk in units.Chunk(100))
         {
             await SucceedAsync(market, now, [market.RegisterUnits(op, chunk.Select(u => new UnitRegistration(
                 $"{name}-{u.Index}", kind, u.Trader.Address, u.Meter.Address, "bench", balanceResponsible, 100_000, 0)).ToList())], ct);

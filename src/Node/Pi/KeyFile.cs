@@ -76,10 +76,15 @@ public static class KeyFile
     /// <summary>A key file holds one key: a trading key next to a meter key would give the trader the meter's signature.</summary>
     private static StoredKeys Alone(string path, StoredKeys stored, string field)
     {
-        var others = new[] { ("trader_key", stored.TraderKey), ("meter_key", stored.MeterKey), ("operator_key", stored.OperatorKey) }
-            .Where(k => k.Item1 != field && k.Item2 is not null).Select(k => k.Item1).ToList();
-        return others.Count == 0 ? stored
-            : throw new NodeConfigurationException($"{path}: holds {string.Join(" and ", others)} besides {field}: keep each key in a file of its own (micromarket keys new --out FILE, micromarket keys new --meter --out FILE)");
+        var present = new[] { ("trader_key", stored.TraderKey), ("meter_key", stored.MeterKey), ("operator_key", stored.OperatorKey) }
+            .Where(k => k.Item2 is not null).Select(k => k.Item1).ToList();
+        var others = present.Where(k => k != field).ToList();
+        if (others.Count == 0)
+        {
+            return stored;
+        }
+        var what = present.Contains(field) ? $"holds {string.Join(" and ", others)} besides {field}" : $"holds {string.Join(" and ", others)}, not {field}";
+        throw new NodeConfigurationException($"{path}: {what}: keep each key in a file of its own (micromarket keys new --out FILE, micromarket keys new --meter --out FILE)");
     }
 
     private static EthKey Key(string path, string? hex, string field)
