@@ -828,20 +828,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
             uint256 sell = sells.length == 0 ? 0 : sells[s];
             _checkCurves(stage, slot, unit, rating, buy, sell);
             Curves storage c = _curves[_bookKey(stage, slot)][unit];
-            if (hadBuys) {
-                uint256 old = c.buy;
-                oldLocked += old.collateralNano(true, sellCap);
-                if (old != buy) c.buy = buy;
-            } else if (buy != 0) {
-                c.buy = buy;
-            }
-            if (hadSells) {
-                uint256 old = c.sell;
-                oldLocked += old.collateralNano(false, sellCap);
-                if (old != sell) c.sell = sell;
-            } else if (sell != 0) {
-                c.sell = sell;
-            }
+            oldLocked += _replace(c, true, hadBuys, buy, sellCap) + _replace(c, false, hadSells, sell, sellCap);
             newLocked += buy.collateralNano(true, sellCap) + sell.collateralNano(false, sellCap);
         }
         uint256 locked = a.lockedNano - oldLocked + newLocked;
@@ -849,6 +836,17 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         uint256 required = locked + a.marginNano;
         if (a.balanceNano < required) revert Escrow__InsufficientCollateral(unit, required, a.balanceNano);
         emit OrdersSubmitted(stage, period, unit, locked);
+    }
+
+    /// @dev Replaces one side's curve of a slot (a unit that never bid the side has none to read) and
+    /// returns the collateral the old curve locked.
+    function _replace(Curves storage c, bool isBuy, bool had, uint256 curve, uint256 sellCap) private returns (uint256 oldLockedNano) {
+        uint256 old = had ? (isBuy ? c.buy : c.sell) : 0;
+        if (old != curve) {
+            if (isBuy) c.buy = curve;
+            else c.sell = curve;
+        }
+        return old.collateralNano(isBuy, sellCap);
     }
 
     /// @dev Marks `unit` a bidder of `side` in the period when it gives curves; returns whether it was one before.

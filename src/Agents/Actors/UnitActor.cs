@@ -1,3 +1,4 @@
+using System.Numerics;
 using Akka.Actor;
 using MicroMarket.Agents.Decisions;
 using MicroMarket.Agents.Running;
@@ -14,7 +15,8 @@ namespace MicroMarket.Agents.Actors;
 /// is ready, routes the clock's phase messages to its agent (the decisions, Akka-free), signs its
 /// own transactions (only those it asked for), and reads its schedule and account back from the
 /// chain. Its meter is not its own to sign: the grid operator's metering service signs a simulated
-/// unit's readings, a Pi's meter signs with a key kept apart from the trading key. Chain reads run as tasks piped back to the actor, so its mailbox never blocks.
+/// unit's readings, a Pi's meter signs with a key kept apart from the trading key. Chain reads run
+/// as tasks piped back to the actor, so its mailbox never blocks.
 /// A unit with a device (a Pi's relay and meter) switches to follow its schedule as each slot
 /// starts on the market's clock, samples its meter, and reports what the meter measured.
 /// </summary>
@@ -26,7 +28,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private const int RememberedIntents = 16;
 
     /// <summary>The most the unit pays per gas: far above any development or private chain's fees, far below a drain.</summary>
-    private static readonly System.Numerics.BigInteger MaxFeePerGasWei = System.Numerics.BigInteger.Pow(10, 13);
+    private static readonly BigInteger MaxFeePerGasWei = BigInteger.Pow(10, 13);
 
     private readonly IUnitAgent _agent;
     private readonly UnitIdentity _identity;
@@ -39,12 +41,12 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly Queue<TxIntent> _intents = new();
 
     /// <summary>The nonce each intent was signed at: signed again only at that nonce (a replacement), so it can execute once.</summary>
-    private readonly Dictionary<TxIntent, System.Numerics.BigInteger> _signedAt = new(ReferenceEqualityComparer.Instance);
-    private readonly Guid _incarnation = Guid.NewGuid();
-    private MarketClient? _market;
+    private readonly Dictionary<TxIntent, BigInteger> _signedAt = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The day-ahead orders of the last two days (intra-day bidding for today runs after tomorrow's day-ahead): intra-day orders of the same slots count against the rating with them.</summary>
     private readonly Queue<SlotOrders> _dayAheadOrders = new();
+    private readonly Guid _incarnation = Guid.NewGuid();
+    private MarketClient? _market;
 
     public UnitActor(HostedUnit unit, MarketAccess access, IActorRef host)
     {
@@ -324,7 +326,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     }
 
     /// <summary>The host asks a unit for the transactions that fund its escrow.</summary>
-    public sealed record Funding(System.Numerics.BigInteger Micro);
+    public sealed record Funding(BigInteger Micro);
 
     public sealed record FundingIntents(string UnitId, TxIntent Approve, TxIntent Deposit);
 
@@ -342,7 +344,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private sealed record Connected(MarketClient Client);
 
-    private sealed record NonceRead(RawTransaction Transaction, TxIntent Intent, System.Numerics.BigInteger? Next, IActorRef ReplyTo);
+    private sealed record NonceRead(RawTransaction Transaction, TxIntent Intent, BigInteger? Next, IActorRef ReplyTo);
 
     private sealed record ConnectionFailed(string Reason);
 
