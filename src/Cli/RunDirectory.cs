@@ -5,6 +5,7 @@ using MicroMarket.Scenarios.Model;
 #if REPORTING
 using MicroMarket.Reporting;
 using MicroMarket.Reporting.Input;
+using MicroMarket.Simulation.Running;
 #endif
 
 namespace MicroMarket.Cli;

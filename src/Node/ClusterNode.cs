@@ -3,12 +3,13 @@ using Akka.Cluster;
 using Akka.Cluster.Tools.Singleton;
 using MicroMarket.Agents.Actors;
 using MicroMarket.Agents.Running;
-using MicroMarket.Agents.Simulation;
+using MicroMarket.Simulation;
 using MicroMarket.Hardware.Configuration;
 using MicroMarket.Node.Pi;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Deployment;
 using MicroMarket.Scenarios.Model;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Node;
 

@@ -1,5 +1,6 @@
 using MicroMarket.Agents.Running;
 using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Node;
 

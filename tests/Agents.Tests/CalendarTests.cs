@@ -1,4 +1,4 @@
-using MicroMarket.Agents.Simulation;
+using MicroMarket.Simulation;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Agents.Tests;

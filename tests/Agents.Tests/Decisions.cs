@@ -1,4 +1,4 @@
-using MicroMarket.Agents.Decisions;
+using MicroMarket.Simulation.Decisions;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Agents.Tests;

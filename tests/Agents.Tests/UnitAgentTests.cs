@@ -1,6 +1,6 @@
 using MicroMarket.Market.Orders;
-using MicroMarket.Agents.Decisions;
-using MicroMarket.Agents.Decisions.Units;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation.Decisions.Units;
 using MicroMarket.Grid.Units;
 using MicroMarket.Market;
 using MicroMarket.Scenarios.Model;

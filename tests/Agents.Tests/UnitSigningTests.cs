@@ -8,6 +8,7 @@ using MicroMarket.Market;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using MicroMarket.Scenarios;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Tests;
 

@@ -3,6 +3,7 @@ using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Node.Tests;
 

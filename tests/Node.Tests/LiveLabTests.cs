@@ -7,6 +7,7 @@ using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Node.Pi;
 using MicroMarket.Scenarios;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Node.Tests;
 

@@ -1,5 +1,5 @@
 using System.Device.Gpio;
-using MicroMarket.Agents.Decisions;
+using MicroMarket.Simulation.Decisions;
 using MicroMarket.Hardware.Configuration;
 using MicroMarket.Hardware.Fakes;
 using MicroMarket.Node.Pi;

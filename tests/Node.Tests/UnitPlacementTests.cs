@@ -1,6 +1,7 @@
 using MicroMarket.Agents.Running;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Node.Tests;
 

@@ -1,6 +1,6 @@
 using Akka.Actor;
-using MicroMarket.Agents.Decisions;
-using MicroMarket.Agents.Recording;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation.Recording;
 using MicroMarket.Market;
 using static MicroMarket.Agents.Actors.UnitProtocol;
 
@@ -31,10 +31,10 @@ public abstract class BiddingRound(long phaseId, RoundContext round, IActorRef c
         {
             // The order book holds what the contract accepted: a refused submission's orders never entered it.
             var refused = submitting.Zip(outcomes).Where(p => !p.Second.Succeeded).Select(p => p.First.UnitId).ToHashSet();
-            Round.Recorder.Tell(new RecorderProtocol.Bids(stage, firstSlot, bids.Where(b => !refused.Contains(b.UnitId)).Select(b => (b.UnitId, b.Decision)).ToList()));
+            Round.Recorder.Tell(new RunEvents.Bids(stage, firstSlot, bids.Where(b => !refused.Contains(b.UnitId)).Select(b => (b.UnitId, b.Decision)).ToList()));
             var purpose = stage == MarketStage.DayAhead ? TransactionPurpose.DayAheadOrders : TransactionPurpose.IntradayOrders;
-            Round.Recorder.Tell(new RecorderProtocol.Transactions(purpose, period,
-                submitting.Zip(outcomes, (b, o) => new RecorderProtocol.TxRecord(b.UnitId, firstSlot, slotCount, o)).ToList()));
+            Round.Recorder.Tell(new RunEvents.Transactions(purpose, period,
+                submitting.Zip(outcomes, (b, o) => new RunEvents.TxRecord(b.UnitId, firstSlot, slotCount, o)).ToList()));
             Complete();
         }, revertsAllowed: true);
     });

@@ -1,11 +1,12 @@
 using Akka.Actor;
-using MicroMarket.Agents.Decisions;
-using MicroMarket.Agents.Recording;
-using MicroMarket.Agents.Simulation;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation.Recording;
+using MicroMarket.Simulation;
 using MicroMarket.Market;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using static MicroMarket.Agents.Actors.UnitProtocol;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Actors;
 
@@ -30,8 +31,8 @@ public sealed class ClearingRound(long phaseId, RoundContext round, IActorRef cl
         var requests = chunks.Select(c => Round.Market.Clear(Round.Operator, stage, (uint)c.First, (uint)c.Count)).ToList();
         Execute($"clear {RunTables.Stage(stage)} {period}", requests, time, outcomes =>
         {
-            Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Clearing, period,
-                chunks.Zip(outcomes, (c, o) => new RecorderProtocol.TxRecord(null, c.First, c.Count, o)).ToList()));
+            Round.Recorder.Tell(new RunEvents.Transactions(TransactionPurpose.Clearing, period,
+                chunks.Zip(outcomes, (c, o) => new RunEvents.TxRecord(null, c.First, c.Count, o)).ToList()));
             Query("reading clearing results", () => Round.Market.ResultsAsync(stage, (uint)firstSlot, (uint)slotCount), ReadPositions);
         });
     }
@@ -39,7 +40,7 @@ public sealed class ClearingRound(long phaseId, RoundContext round, IActorRef cl
     private void ReadPositions(IReadOnlyList<Result> results)
     {
         var cleared = results.Select((r, i) => new ClearedSlot(stage, firstSlot + i, r.VolumeWh > 0 ? Money.PriceTokens(r.Price) : null, (long)r.VolumeWh)).ToList();
-        Round.Recorder.Tell(new RecorderProtocol.Cleared(cleared));
+        Round.Recorder.Tell(new RunEvents.Cleared(cleared));
         AskUnits<PositionsRead>(u => new ReadPositions(PhaseId, stage, firstSlot, slotCount), read =>
         {
             var absent = Round.AllUnits.Where(u => read.All(p => p.UnitId != u.Id)).ToList();
@@ -48,7 +49,7 @@ public sealed class ClearingRound(long phaseId, RoundContext round, IActorRef cl
                 var positions = read.Concat(unread).OrderBy(p => Round.IndexOf(p.UnitId)).ToList();
                 foreach (var p in positions)
                 {
-                    Round.Recorder.Tell(new RecorderProtocol.Positions(stage, p.UnitId, p.FirstSlot, p.Positions));
+                    Round.Recorder.Tell(new RunEvents.Positions(stage, p.UnitId, p.FirstSlot, p.Positions));
                 }
                 ReadFills(positions, cleared);
             });
@@ -71,7 +72,7 @@ public sealed class ClearingRound(long phaseId, RoundContext round, IActorRef cl
         {
             foreach (var (t, f) in traded.Zip(fills))
             {
-                Round.Recorder.Tell(new RecorderProtocol.StepFills(stage, t.Slot, t.UnitId, f.BuyWh, f.SellWh));
+                Round.Recorder.Tell(new RunEvents.StepFills(stage, t.Slot, t.UnitId, f.BuyWh, f.SellWh));
             }
             Complete(cleared);
         });

@@ -1,9 +1,11 @@
 using Akka.Actor;
-using MicroMarket.Agents.Decisions;
-using MicroMarket.Agents.Recording;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation.Recording;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using static MicroMarket.Agents.Actors.UnitProtocol;
+using MicroMarket.Simulation.Physics;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Actors;
 
@@ -22,7 +24,7 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     protected override void Begin() =>
         AskUnits<DeliveryProposed>(u => new ProposeDelivery(PhaseId, slot), proposals =>
         {
-            var deliveries = proposals.Select(p => new GridProtocol.UnitDelivery(p.UnitId, Round.Unit(p.UnitId).Identity, p.Proposal)).ToList();
+            var deliveries = proposals.Select(p => new UnitDelivery(p.UnitId, Round.Unit(p.UnitId).Identity, p.Proposal)).ToList();
             Become(() =>
             {
                 Receive<GridProtocol.SlotSolved>(s => s.PhaseId == PhaseId, s => Apply(proposals, s));
@@ -40,8 +42,8 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
         {
             var byId = proposals.ToDictionary(p => p.UnitId);
             var readings = applied.ToDictionary(a => a.UnitId, a => Reading(a, flows[a.UnitId]));
-            Round.Recorder.Tell(new RecorderProtocol.Delivered(slot, solved.Physics, applied.Select(a =>
-                new RecorderProtocol.UnitDelivered(a.UnitId, byId[a.UnitId].Schedule, byId[a.UnitId].Proposal, flows[a.UnitId], a.State, readings[a.UnitId])).ToList()));
+            Round.Recorder.Tell(new RunEvents.Delivered(slot, solved.Physics, applied.Select(a =>
+                new RunEvents.UnitDelivered(a.UnitId, byId[a.UnitId].Schedule, byId[a.UnitId].Proposal, flows[a.UnitId], a.State, readings[a.UnitId])).ToList()));
             Report(readings.Values.OfType<SignedMeterReading>().OrderBy(r => r.Unit).ToList(), Instructions(proposals, flows));
         });
     }
@@ -51,7 +53,7 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     /// the physics measured. A signature that does not verify for the unit's registered meter is
     /// left out (the contract would refuse the whole batch): the unit then settles as missing.
     /// </summary>
-    private SignedMeterReading? Reading(DeliveryApplied applied, GridProtocol.UnitFlow flow)
+    private SignedMeterReading? Reading(DeliveryApplied applied, UnitFlow flow)
     {
         var unit = Round.Unit(applied.UnitId).Identity;
         var reading = applied.OwnReading ?? Round.Metering.Sign(Round.Market.ReadingSigner, unit, slot, flow.ImportWh, flow.ExportWh);
@@ -65,7 +67,7 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     /// than it proposed was curtailed by the difference, one it made import less was shed by it.
     /// The balance-responsible party forms the grid and settles no imbalance: it gets none.
     /// </summary>
-    private List<OperatorInstruction> Instructions(IReadOnlyList<DeliveryProposed> proposals, IReadOnlyDictionary<string, GridProtocol.UnitFlow> flows)
+    private List<OperatorInstruction> Instructions(IReadOnlyList<DeliveryProposed> proposals, IReadOnlyDictionary<string, UnitFlow> flows)
     {
         var hours = Round.Calendar.SlotLength.TotalHours;
         var instructions = new List<OperatorInstruction>();
@@ -101,12 +103,12 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
         var metering = readingRequests.Concat(instructionRequests).ToList();
         Execute($"readings and settlement of slot {slot}", [.. metering, .. settlements.Select(s => s.Request)], time, outcomes =>
         {
-            Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Readings, slot,
-                outcomes.Take(metering.Count).Select(o => new RecorderProtocol.TxRecord(null, slot, 1, o)).ToList()));
+            Round.Recorder.Tell(new RunEvents.Transactions(TransactionPurpose.Readings, slot,
+                outcomes.Take(metering.Count).Select(o => new RunEvents.TxRecord(null, slot, 1, o)).ToList()));
             var settled = outcomes.Skip(metering.Count).Zip(settlements, (o, s) => (s.Slot, Outcome: o)).ToList();
             RecordSettlements(slot, settled, () => AskUnits<BalanceRead>(u => new ReadBalance(PhaseId, slot), balances =>
             {
-                Round.Recorder.Tell(new RecorderProtocol.Balances(slot, balances));
+                Round.Recorder.Tell(new RunEvents.Balances(slot, balances.Select(b => new RunEvents.AccountRead(b.UnitId, b.Balance, b.Locked, b.Debt)).ToList()));
                 Complete(unsettled: unsettled);
             }));
         });

@@ -1,7 +1,8 @@
 using Akka.Actor;
-using MicroMarket.Agents.Simulation;
+using MicroMarket.Simulation;
 using MicroMarket.Grid.Solve;
 using static MicroMarket.Agents.Actors.GridProtocol;
+using MicroMarket.Simulation.Physics;
 
 namespace MicroMarket.Agents.Actors;
 

@@ -1,9 +1,10 @@
 using Akka.Actor;
 using Akka.Event;
-using MicroMarket.Agents.Decisions;
-using MicroMarket.Agents.Simulation;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation;
 using MicroMarket.Market;
 using static MicroMarket.Agents.Actors.ClockProtocol;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Actors;
 
@@ -54,7 +55,7 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
         Receive<RoundCompleted>(m => m.PhaseId == _next, OnRoundCompleted);
         Receive<RoundFailed>(m => m.PhaseId == _next, m =>
         {
-            _monitor.Tell(new RunFinished(false, _next, $"{_timeline[_next]}: {m.Reason}"));
+            _monitor.Tell(new RunFinished(new RunOutcome(false, _next, $"{_timeline[_next]}: {m.Reason}")));
             Context.Stop(Self);
         });
     }
@@ -79,7 +80,7 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     {
         if (_next == _timeline.Count || _stopRequested)
         {
-            _monitor.Tell(new RunFinished(_next == _timeline.Count, _next, null));
+            _monitor.Tell(new RunFinished(new RunOutcome(_next == _timeline.Count, _next, null)));
             Context.Stop(Self);
             return;
         }

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
-using MicroMarket.Agents.Recording;
+using MicroMarket.Market.Chain;
+using MicroMarket.Simulation.Recording;
 using MicroMarket.Agents.Running;
-using MicroMarket.Agents.Simulation;
+using MicroMarket.Simulation;
 using static MicroMarket.Agents.Actors.HostProtocol;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Actors;
 
@@ -141,7 +143,8 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     {
         var intents = await Task.WhenAll(units.Select(u =>
             u.Actor.Ask<UnitActor.FundingIntents>(new UnitActor.Funding(_plan.DepositMicro(_plan.Unit(u.Identity.Id))), _settings.UnitReplyTimeout))).ConfigureAwait(false);
-        await _session!.FundAsync(units.Zip(intents).ToList(), _settings.UnitReplyTimeout, CancellationToken.None).ConfigureAwait(false);
+        ITransactionSigner Signer(UnitHandle u) => new UnitSigner(u.Identity.TraderAddress, u.Actor, _settings.UnitReplyTimeout);
+        await _session!.FundAsync(units.Zip(intents, (u, i) => (i.Approve.By(Signer(u)), i.Deposit.By(Signer(u)))).ToList(), CancellationToken.None).ConfigureAwait(false);
     }
 
     private void StartClock()
@@ -199,8 +202,15 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Receive<ClockProtocol.RunFinished>(m =>
         {
             Become(Writing);
-            _run!.WriteAsync(recorder, m, _settings.OutputDirectory, _elapsed).PipeTo(Self, failure: ex => new RunAborted($"writing the run: {ex.Message}"));
+            WriteAsync(recorder, m.Outcome).PipeTo(Self, failure: ex => new RunAborted($"writing the run: {ex.Message}"));
         });
+    }
+
+    /// <summary>Once every event has reached the recorder's tables, the run directory is written and verified.</summary>
+    private async Task<RunResult> WriteAsync(IActorRef recorder, RunOutcome outcome)
+    {
+        await recorder.Ask<RecorderActor.Flushed>(RecorderActor.Flush.Instance, TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+        return await _run!.WriteAsync(outcome, _settings.OutputDirectory, _elapsed).ConfigureAwait(false);
     }
 
     /// <summary>

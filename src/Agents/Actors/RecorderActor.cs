@@ -1,5 +1,5 @@
 using Akka.Actor;
-using MicroMarket.Agents.Recording;
+using MicroMarket.Simulation.Recording;
 
 namespace MicroMarket.Agents.Actors;
 

@@ -2,6 +2,8 @@ using Akka.Actor;
 using MicroMarket.Market.Chain;
 using static MicroMarket.Agents.Actors.ClockProtocol;
 using static MicroMarket.Agents.Actors.UnitProtocol;
+using MicroMarket.Simulation.Recording;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Actors;
 

@@ -1,9 +1,10 @@
 using Akka.Actor;
-using MicroMarket.Agents.Decisions;
+using MicroMarket.Simulation.Decisions;
 using MicroMarket.Agents.Running;
-using MicroMarket.Agents.Simulation;
+using MicroMarket.Simulation;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Actors;
 

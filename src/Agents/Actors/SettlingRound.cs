@@ -1,6 +1,6 @@
 using Akka.Actor;
-using MicroMarket.Agents.Recording;
-using MicroMarket.Agents.Simulation;
+using MicroMarket.Simulation.Recording;
+using MicroMarket.Simulation;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 
@@ -26,8 +26,8 @@ public abstract class SettlingRound(long phaseId, RoundContext round, IActorRef 
     /// <summary>Records the settle transactions and what they settled, then continues.</summary>
     protected void RecordSettlements(int period, IReadOnlyList<(int Slot, TxOutcome Outcome)> settled, Action then)
     {
-        Round.Recorder.Tell(new RecorderProtocol.Transactions(TransactionPurpose.Settlement, period,
-            settled.Select(s => new RecorderProtocol.TxRecord(null, s.Slot, 1, s.Outcome)).ToList()));
+        Round.Recorder.Tell(new RunEvents.Transactions(TransactionPurpose.Settlement, period,
+            settled.Select(s => new RunEvents.TxRecord(null, s.Slot, 1, s.Outcome)).ToList()));
         Query("reading the settlements", () => ReadAsync(settled), records =>
         {
             foreach (var record in records)
@@ -38,7 +38,7 @@ public abstract class SettlingRound(long phaseId, RoundContext round, IActorRef 
         });
     }
 
-    private async Task<IReadOnlyList<RecorderProtocol.Settled>> ReadAsync(IReadOnlyList<(int Slot, TxOutcome Outcome)> settled)
+    private async Task<IReadOnlyList<RunEvents.Settled>> ReadAsync(IReadOnlyList<(int Slot, TxOutcome Outcome)> settled)
     {
         var market = Round.Market;
         var events = settled.SelectMany(s => s.Outcome.Events<SettledEventDTO>()).ToList();
@@ -53,12 +53,12 @@ public abstract class SettlingRound(long phaseId, RoundContext round, IActorRef 
             }
         }
         var ids = Round.AllUnits.ToDictionary(u => u.Index, u => u.Id);
-        var records = new List<RecorderProtocol.Settled>();
+        var records = new List<RunEvents.Settled>();
         foreach (var slot in events.GroupBy(e => e.Slot).OrderBy(g => g.Key))
         {
             var prices = await market.ImbalancePricesAsync(slot.Key).ConfigureAwait(false);
-            records.Add(new RecorderProtocol.Settled((int)slot.Key, Money.PriceTokens(prices.ShortMicroPerKwh), Money.PriceTokens(prices.LongMicroPerKwh),
-                slot.OrderBy(e => e.Unit).Select(e => new RecorderProtocol.UnitSettled(ids[e.Unit],
+            records.Add(new RunEvents.Settled((int)slot.Key, Money.PriceTokens(prices.ShortMicroPerKwh), Money.PriceTokens(prices.LongMicroPerKwh),
+                slot.OrderBy(e => e.Unit).Select(e => new RunEvents.UnitSettled(ids[e.Unit],
                     (long)e.TradeNano, (long)e.ImbalanceNano, (long)e.FeeNano, (long)e.DebtNano, (long)e.DeviationWh, e.ReadingMissing)).ToList()));
         }
         return records;

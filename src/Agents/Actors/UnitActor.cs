@@ -1,12 +1,13 @@
 using System.Numerics;
 using Akka.Actor;
-using MicroMarket.Agents.Decisions;
+using MicroMarket.Simulation.Decisions;
 using MicroMarket.Agents.Running;
-using MicroMarket.Agents.Simulation;
+using MicroMarket.Simulation;
 using MicroMarket.Market;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using static MicroMarket.Agents.Actors.UnitProtocol;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Actors;
 

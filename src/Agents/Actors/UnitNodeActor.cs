@@ -1,17 +1,11 @@
 using Akka.Actor;
 using Akka.Event;
-using MicroMarket.Agents.Decisions;
+using MicroMarket.Simulation.Decisions;
 using MicroMarket.Agents.Running;
 using MicroMarket.Market.Chain;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Actors;
-
-/// <summary>
-/// A unit a node hosts: its agent, its trading key and, on a Pi, its relay and meter (which holds
-/// the meter key). A simulated unit's meter is the grid operator's: the metering service on the
-/// market node signs its readings, so no participant ever holds its own meter key.
-/// </summary>
-public sealed record HostedUnit(UnitIdentity Identity, IUnitAgent Agent, EthKey Trader, IUnitDevice? Device = null);
 
 /// <summary>
 /// The units of one node (all of them in one process; a share on a sim node; one on a Pi), as

@@ -1,3 +1,4 @@
+using MicroMarket.Simulation.Running;
 namespace MicroMarket.Agents.Running;
 
 /// <summary>

@@ -1,9 +1,10 @@
 using Akka.Actor;
 using Akka.Configuration;
 using MicroMarket.Agents.Actors;
-using MicroMarket.Agents.Recording;
-using MicroMarket.Agents.Simulation;
+using MicroMarket.Simulation.Recording;
+using MicroMarket.Simulation;
 using MicroMarket.Scenarios.Model;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Running;
 
@@ -13,11 +14,6 @@ public sealed record RunOptions(string OutputDirectory, Uri? ChainUrl = null, Ac
     /// <summary>Someone whose transactions are mined ahead of every batch (tests only: a griefer).</summary>
     public IFrontRunner? FrontRunner { get; init; }
 }
-
-/// <summary>Progress for displays: the phase under way and how many transactions have been mined.</summary>
-public sealed record RunProgress(int PhaseIndex, int PhaseCount, SimulationPhase Phase, long TransactionsMined, TimeSpan Elapsed);
-
-public sealed record RunResult(bool Complete, string? Failure, string OutputDirectory, RunVerification Verification, RunKpis Kpis);
 
 /// <summary>
 /// Runs a scenario end to end in one process: the market host and every unit in one actor system.

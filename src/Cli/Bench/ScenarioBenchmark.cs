@@ -3,6 +3,7 @@ using MicroMarket.Agents.Running;
 using MicroMarket.Scenarios.Model;
 #if REPORTING
 using MicroMarket.Reporting;
+using MicroMarket.Simulation.Running;
 #endif
 
 namespace MicroMarket.Cli.Bench;

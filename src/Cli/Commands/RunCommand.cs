@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using System.Globalization;
 using MicroMarket.Agents.Running;
-using MicroMarket.Agents.Simulation;
+using MicroMarket.Simulation;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Cli.Commands;
 

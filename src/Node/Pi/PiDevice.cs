@@ -1,4 +1,4 @@
-using MicroMarket.Agents.Decisions;
+using MicroMarket.Simulation.Decisions;
 using MicroMarket.Hardware.Configuration;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;

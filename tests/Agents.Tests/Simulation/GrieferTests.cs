@@ -8,6 +8,7 @@ using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Scenarios;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Tests.Simulation;
 

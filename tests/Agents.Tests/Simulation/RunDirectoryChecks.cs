@@ -2,6 +2,7 @@ using System.Globalization;
 using MicroMarket.Market;
 using MicroMarket.Market.Clearing;
 using MicroMarket.Market.Orders;
+using MicroMarket.Simulation;
 
 namespace MicroMarket.Agents.Tests.Simulation;
 
@@ -66,13 +67,13 @@ internal static class RunDirectoryChecks
             var orders = book.Select(o => (Order: new Order(
                 long.Parse(o["order_id"], CultureInfo.InvariantCulture),
                 o["side"] == "buy" ? OrderSide.Buy : OrderSide.Sell,
-                MicroMarket.Agents.Simulation.Money.PriceMicro(o.Money("price")),
+                MicroMarket.Simulation.Money.PriceMicro(o.Money("price")),
                 uint.Parse(o["quantity_wh"], CultureInfo.InvariantCulture)), Fill: ulong.Parse(o["fill_wh"], CultureInfo.InvariantCulture))).ToList();
             var reference = ReferenceClearing.Clear(new OrderBook(orders.Select(o => o.Order)));
             var prefix = book.Key.Item1 == "day-ahead" ? "da" : "id";
             var slot = slots[book.Key.Item2];
             Assert.Equal(reference.VolumeWh, (ulong)slot.Number($"{prefix}_volume_wh"));
-            Assert.Equal(reference.PriceMicroPerKwh, slot[$"{prefix}_price"].Length == 0 ? null : MicroMarket.Agents.Simulation.Money.PriceMicro(slot.Money($"{prefix}_price")));
+            Assert.Equal(reference.PriceMicroPerKwh, slot[$"{prefix}_price"].Length == 0 ? null : MicroMarket.Simulation.Money.PriceMicro(slot.Money($"{prefix}_price")));
             Assert.All(orders, o => Assert.Equal(reference.FilledWh(o.Order.Id), o.Fill));
             books++;
         }

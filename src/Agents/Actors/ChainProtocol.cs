@@ -1,0 +1,20 @@
+using MicroMarket.Market;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
+using MicroMarket.Simulation;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation.Physics;
+using MicroMarket.Simulation.Recording;
+using MicroMarket.Simulation.Running;
+
+namespace MicroMarket.Agents.Actors;
+
+/// <summary>The chain gateway executes one batch of transactions in a block at a given time.</summary>
+public static class ChainProtocol
+{
+    public sealed record ExecuteBatch(long PhaseId, string Label, IReadOnlyList<TxRequest> Requests, long BlockTime);
+
+    public sealed record BatchExecuted(long PhaseId, string Label, IReadOnlyList<TxOutcome> Outcomes);
+
+    public sealed record BatchFailed(long PhaseId, string Label, string Reason);
+}

@@ -1,0 +1,36 @@
+using MicroMarket.Market;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
+using MicroMarket.Simulation;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation.Physics;
+using MicroMarket.Simulation.Recording;
+using MicroMarket.Simulation.Running;
+
+namespace MicroMarket.Agents.Actors;
+
+/// <summary>The clock's own protocol: start, a graceful stop, progress and the end of the run.</summary>
+public static class ClockProtocol
+{
+    public sealed record Start;
+
+    /// <summary>Finish the phase under way, then stop (Ctrl+C): the run is kept, marked incomplete.</summary>
+    public sealed record StopAfterCurrentPhase;
+
+    public sealed record PhaseStarted(int Index, int Count, SimulationPhase Phase);
+
+    public sealed record RunFinished(RunOutcome Outcome);
+
+    /// <summary>
+    /// A round reports back to the clock; clearing rounds carry the cleared prices, delivery rounds
+    /// the units they could not settle yet (no reading: settled once the reading window closes).
+    /// </summary>
+    public sealed record RoundCompleted(long PhaseId, IReadOnlyList<ClearedSlot> Cleared, IReadOnlyList<PendingSettlement> Unsettled);
+
+    /// <summary>A unit came (back) online, or its actor is gone (its node was removed).</summary>
+    public sealed record UnitBack(UnitHandle Unit);
+
+    public sealed record UnitGone(string UnitId);
+
+    public sealed record RoundFailed(long PhaseId, string Reason);
+}

@@ -1,0 +1,20 @@
+using MicroMarket.Market;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
+using MicroMarket.Simulation;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation.Physics;
+using MicroMarket.Simulation.Recording;
+using MicroMarket.Simulation.Running;
+
+namespace MicroMarket.Agents.Actors;
+
+/// <summary>The grid operator solves one slot's physics from every unit's proposal.</summary>
+public static class GridProtocol
+{
+    public sealed record SolveSlot(long PhaseId, int Slot, IReadOnlyList<UnitDelivery> Units);
+
+    public sealed record SlotSolved(long PhaseId, int Slot, IReadOnlyList<UnitFlow> Flows, SlotPhysics Physics);
+
+    public sealed record SolveFailed(long PhaseId, int Slot, string Reason);
+}

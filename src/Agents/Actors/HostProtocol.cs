@@ -1,0 +1,45 @@
+using MicroMarket.Market;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
+using MicroMarket.Simulation;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation.Physics;
+using MicroMarket.Simulation.Recording;
+using MicroMarket.Simulation.Running;
+
+namespace MicroMarket.Agents.Actors;
+
+/// <summary>How units and the market host find each other, and how a unit signs for the host.</summary>
+public static class HostProtocol
+{
+    /// <summary>
+    /// A unit announces itself until the host welcomes it. Each start of its actor is a new
+    /// incarnation (after a node or actor restart, with its state lost), which the host tells apart
+    /// from a repeated announcement of one it already knows.
+    /// </summary>
+    public sealed record UnitOnline(UnitIdentity Identity, Akka.Actor.IActorRef Unit, Guid Incarnation);
+
+    public sealed record Welcome(string UnitId);
+
+    /// <summary>The host will not trade with this unit (not in the scenario, or different keys from the ones registered).</summary>
+    public sealed record Refused(string UnitId, string Reason);
+
+    /// <summary>The market is deployed and the unit registered: from now on it trades.</summary>
+    public sealed record MarketReady(MarketLocation Location);
+
+    /// <summary>A unit that joined late reads its positions of the slots still to come.</summary>
+    public sealed record Resync(int FirstSlot, int SlotCount);
+
+    /// <summary>The unit knows its positions again: the clock may include it in the next round.</summary>
+    public sealed record Resynced(string UnitId);
+
+    /// <summary>The run is over (or never started): the unit's node may leave.</summary>
+    public sealed record RunEnded(bool Complete);
+
+    /// <summary>The host asks a unit to sign a transaction it asked for; the unit checks it is its own.</summary>
+    public sealed record SignTransaction(RawTransaction Transaction);
+
+    public sealed record TransactionSigned(SignedTransaction Transaction);
+
+    public sealed record SigningRefused(string Reason);
+}

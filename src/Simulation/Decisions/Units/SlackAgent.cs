@@ -1,0 +1,129 @@
+using MicroMarket.Grid.Units;
+using MicroMarket.Market.Orders;
+using MicroMarket.Scenarios.Model;
+using MicroMarket.Simulation.Decisions;
+
+namespace MicroMarket.Simulation.Decisions.Units;
+
+/// <summary>
+/// The island's slack unit at marginal cost: a diesel genset or gas CHP, or an over-sized battery.
+/// <list type="bullet">
+/// <item>Day-ahead: offers its rating in four steps, each at the marginal cost of the loading it
+/// covers (fuel price x marginal fuel per kWh, from the fuel curve) plus the markup; a battery slack
+/// offers discharge at the outlook plus the markup and charging at the outlook minus it.</item>
+/// <item>Intra-day: offers what it has not sold at the same costs, and to buy back what it sold at
+/// 90 % of its marginal cost (running less saves fuel, so buying back below cost gains).</item>
+/// <item>Delivery: forms the grid; the island balance sets its output within its limits (a genset is
+/// off when local generation covers the island, else between its minimum stable output and its
+/// rating; a battery within its SoC). It is the balance-responsible party, so its own deviation is
+/// the system's and pays no imbalance.</item>
+/// </list>
+/// </summary>
+public sealed class SlackAgent : IUnitAgent
+{
+    private const int Steps = 4;
+    private readonly SlackUnit _spec;
+    private readonly Genset? _genset;
+    private readonly Battery? _battery;
+    private readonly MarginalCostStrategy _strategy;
+    private readonly TimeSpan _slotLength;
+    private readonly double _hours;
+    private double _energyKwh;
+
+    public SlackAgent(SlackUnit spec, Genset? genset, Battery? battery, MarginalCostStrategy strategy, long ratingWhPerSlot, TimeSpan slotLength)
+    {
+        _spec = spec;
+        _genset = genset;
+        _battery = battery;
+        _strategy = strategy;
+        _slotLength = slotLength;
+        _hours = slotLength.TotalHours;
+        _energyKwh = battery is null ? 0 : (spec.SocInitial ?? 0.5) * battery.CapacityKwh;
+        RatingWhPerSlot = ratingWhPerSlot;
+    }
+
+    public UnitSpec Spec => _spec;
+
+    public MicroMarket.Market.UnitKind MarketKind => MicroMarket.Market.UnitKind.Slack;
+
+    public long RatingWhPerSlot { get; }
+
+    public double PowerFactor => 1.0;
+
+    public BidDecision BidDayAhead(DayAheadRequest request)
+    {
+        var buys = new List<OrderCurve>();
+        var sells = new List<OrderCurve>();
+        for (var i = 0; i < request.SlotCount; i++)
+        {
+            var outlook = request.Outlook.At(request.FirstSlot + i);
+            sells.Add(Offer(0, request.Rules, outlook));
+            buys.Add(_battery is null ? OrderCurve.Empty : Curves.Step(_battery.MaxChargeKw * _hours, request.Rules.Clamp(outlook - _strategy.Markup)));
+        }
+        return new BidDecision(new SlotOrders(request.FirstSlot, buys, sells), new double[request.SlotCount]);
+    }
+
+    public BidDecision BidIntraday(IntradayRequest request)
+    {
+        var buys = new List<OrderCurve>();
+        var sells = new List<OrderCurve>();
+        for (var i = 0; i < request.SlotCount; i++)
+        {
+            var soldKwh = request.DayAheadPositions[i].NetExportWh / 1000.0;
+            var reference = request.ReferencePrice(request.FirstSlot + i);
+            sells.Add(Offer(Math.Max(0, soldKwh), request.Rules, reference));
+            var buyBackPrice = request.Rules.Clamp(0.9m * MarginalCost(RatedKw * 0.5, reference));
+            buys.Add(soldKwh > 0 ? Curves.Step(soldKwh, buyBackPrice) : OrderCurve.Empty);
+        }
+        return new BidDecision(new SlotOrders(request.FirstSlot, buys, sells), new double[request.SlotCount]);
+    }
+
+    public void OnPositions(MicroMarket.Market.MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions)
+    {
+        // The slack's output is set by the physics, not by its schedule.
+    }
+
+    public DeliveryProposal ProposeDelivery(DeliveryRequest request)
+    {
+        if (_genset is { } genset)
+        {
+            return new DeliveryProposal(DeliveryRole.GridForming, 0, PowerFactor, genset.MinimumStableKw, genset.RatedKw, CanStop: true);
+        }
+        var battery = _battery!;
+        return new DeliveryProposal(DeliveryRole.GridForming, 0, PowerFactor,
+            -battery.AvailableChargeKw(_energyKwh, _slotLength), battery.AvailableDischargeKw(_energyKwh, _slotLength));
+    }
+
+    public UnitSlotState ApplyDelivery(int slot, double actualPowerKw)
+    {
+        if (_genset is { } genset)
+        {
+            // Off (no fuel) when the balance needed nothing from it, else within its running range.
+            var run = genset.Run(actualPowerKw <= 1e-9 ? 0 : Math.Clamp(actualPowerKw, genset.MinimumStableKw, genset.RatedKw), _slotLength);
+            return new UnitSlotState(FuelUnits: run.Fuel, Co2Kg: run.Co2Kg);
+        }
+        var step = _battery!.Apply(_energyKwh, actualPowerKw, _slotLength);
+        _energyKwh = step.EnergyKwh;
+        return new UnitSlotState(StateOfCharge: step.StateOfCharge);
+    }
+
+    private double RatedKw => _genset?.RatedKw ?? _battery!.MaxDischargeKw;
+
+    /// <summary>Its rating beyond <paramref name="soldKwh"/> in four equal steps, each at the marginal cost of its loading.</summary>
+    private OrderCurve Offer(double soldKwh, MarketRules rules, decimal outlook)
+    {
+        var stepKwh = RatedKw * _hours / Steps;
+        var steps = new List<(double, decimal)>();
+        for (var k = 0; k < Steps; k++)
+        {
+            var loadingKw = (k + 0.5) * RatedKw / Steps;
+            var available = Math.Min(stepKwh, Math.Max(0, (k + 1) * stepKwh - soldKwh));
+            steps.Add((available, rules.Clamp(MarginalCost(loadingKw, outlook) + _strategy.Markup)));
+        }
+        return Curves.Steps(steps.ToArray());
+    }
+
+    /// <summary>Tokens per kWh at an output: the fuel curve's marginal fuel x fuel price; a battery slack values energy at the outlook.</summary>
+    private decimal MarginalCost(double outputKw, decimal outlook) =>
+        _genset?.MarginalCostPerKwh(outputKw, _spec.FuelPrice) ?? outlook;
+}

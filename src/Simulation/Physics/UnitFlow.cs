@@ -1,0 +1,25 @@
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation.Running;
+
+namespace MicroMarket.Simulation.Physics;
+
+/// <summary>One unit's proposal for a slot, as the feeder's physics takes it.</summary>
+public sealed record UnitDelivery(string UnitId, UnitIdentity Identity, DeliveryProposal Proposal);
+
+/// <summary>What flowed at one unit: power (generator convention), metered Wh each way, its bus voltage.</summary>
+public sealed record UnitFlow(string UnitId, double ActualPowerKw, long ImportWh, long ExportWh, double VoltagePu);
+
+/// <summary>One slot's physics: energy accounts (kWh), voltages, and the balance's outcome.</summary>
+public sealed record SlotPhysics(
+    double GenerationKwh,
+    double ConsumptionKwh,
+    double LossesKwh,
+    double SourceKwh,
+    double CurtailedKwh,
+    double NotServedKwh,
+    double BallastKwh,
+    double ResidualKwh,
+    double MinVoltagePu,
+    double MaxVoltagePu,
+    int VoltageViolations,
+    string Outcome);

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text;
+
+namespace MicroMarket.Simulation.Recording;
+
+/// <summary>
+/// A tidy CSV table written byte-for-byte reproducibly: invariant culture, fixed decimals per column
+/// kind, empty cells for "not applicable", LF line ends.
+/// </summary>
+public sealed class CsvTable(params string[] columns)
+{
+    private readonly List<string> _lines = [string.Join(',', columns)];
+
+    public void Add(params object?[] cells)
+    {
+        if (cells.Length != columns.Length)
+        {
+            throw new ArgumentException($"a row of {cells.Length} cells in a table of {columns.Length} columns");
+        }
+        _lines.Add(string.Join(',', cells.Select(Format)));
+    }
+
+    public int Rows => _lines.Count - 1;
+
+    public void Write(string path) => File.WriteAllText(path, string.Join('\n', _lines) + "\n", new UTF8Encoding(false));
+
+    /// <summary>Doubles (energies, powers, ratios) to 1e-6; decimals (tokens) to the nano-token (9), so money sums exactly.</summary>
+    private static string Format(object? cell) => cell switch
+    {
+        null => "",
+        string s => s.Contains(',') || s.Contains('"') ? $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : s,
+        double d => double.IsFinite(d) ? (d == 0 ? 0.0 : d).ToString("0.######", CultureInfo.InvariantCulture) : "",
+        decimal m => m.ToString("0.#########", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => cell.ToString() ?? "",
+    };
+}

@@ -1,0 +1,374 @@
+using MicroMarket.Simulation;
+using MicroMarket.Market;
+using MicroMarket.Market.Clearing;
+using MicroMarket.Market.Orders;
+using static MicroMarket.Simulation.Recording.RunEvents;
+using MicroMarket.Simulation.Physics;
+
+namespace MicroMarket.Simulation.Recording;
+
+/// <summary>A unit as the tables name it.</summary>
+public sealed record UnitInfo(string Id, uint Index, string Kind, string Bus, string Phase, bool BalanceResponsible);
+
+/// <summary>
+/// The run's tidy tables, merged from what the rounds report. Keys are (slot, unit) for units.csv,
+/// slot for slots.csv, (stage, slot, unit, side, step) for orders.csv; rows are written sorted, so
+/// the files depend only on the scenario and the seed, never on message timing.
+/// </summary>
+public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units)
+{
+    private readonly Dictionary<(int Slot, string Unit), UnitSlotRow> _unitRows = [];
+    private readonly Dictionary<int, SlotRow> _slotRows = [];
+    private readonly SortedDictionary<(MarketStage Stage, int Slot, uint Unit, OrderSide Side, int Step), OrderRow> _orders = [];
+    private readonly List<TransactionRow> _transactions = [];
+    private readonly Dictionary<string, UnitInfo> _units = units.ToDictionary(u => u.Id);
+
+    public IReadOnlyList<UnitInfo> Units => units;
+
+    /// <summary>The last slot whose delivery was recorded (-1 before any).</summary>
+    public int LastDeliveredSlot { get; private set; } = -1;
+
+    public void Apply(object message)
+    {
+        switch (message)
+        {
+            case Bids m: OnBids(m); break;
+            case Transactions m: OnTransactions(m); break;
+            case Cleared m: OnCleared(m); break;
+            case StepFills m: OnStepFills(m); break;
+            case Positions m: OnPositions(m); break;
+            case Delivered m: OnDelivered(m); break;
+            case Settled m: OnSettled(m); break;
+            case Balances m: OnBalances(m); break;
+            default: throw new ArgumentException($"the recorder has no table for {message.GetType().Name}");
+        }
+    }
+
+    public IEnumerable<UnitSlotRow> UnitRows => _unitRows.Values;
+
+    public IEnumerable<SlotRow> SlotRows => _slotRows.Values;
+
+    public IEnumerable<OrderRow> Orders => _orders.Values;
+
+    public IReadOnlyList<TransactionRow> TransactionRows => _transactions;
+
+    private UnitSlotRow Row(int slot, string unit) =>
+        _unitRows.TryGetValue((slot, unit), out var row) ? row : _unitRows[(slot, unit)] = new UnitSlotRow(slot, _units[unit]);
+
+    private SlotRow SlotAt(int slot) => _slotRows.TryGetValue(slot, out var row) ? row : _slotRows[slot] = new SlotRow(slot);
+
+    private void OnBids(Bids m)
+    {
+        foreach (var (unitId, decision) in m.Decisions)
+        {
+            var info = _units[unitId];
+            for (var i = 0; i < decision.Orders.Count; i++)
+            {
+                var slot = m.FirstSlot + i;
+                var row = Row(slot, unitId);
+                var buy = decision.Orders.Buys[i];
+                var sell = decision.Orders.Sells[i];
+                var forecast = i < decision.ForecastNetExportKwh.Count ? decision.ForecastNetExportKwh[i] : 0;
+                if (m.Stage == MarketStage.DayAhead)
+                {
+                    (row.ForecastDayAheadKwh, row.DayAheadBidWh, row.DayAheadAskWh) = (forecast, (long)buy.TotalWh, (long)sell.TotalWh);
+                }
+                else
+                {
+                    (row.ForecastIntradayKwh, row.IntradayBidWh, row.IntradayAskWh) = (forecast, (long)buy.TotalWh, (long)sell.TotalWh);
+                }
+                AddOrders(m.Stage, slot, info, OrderSide.Buy, buy);
+                AddOrders(m.Stage, slot, info, OrderSide.Sell, sell);
+            }
+        }
+    }
+
+    private void AddOrders(MarketStage stage, int slot, UnitInfo unit, OrderSide side, OrderCurve curve)
+    {
+        for (var k = 0; k < curve.Steps.Count; k++)
+        {
+            _orders[(stage, slot, unit.Index, side, k)] = new OrderRow(stage, slot, unit.Id, unit.Index, side, k, curve.Steps[k].PriceMicroPerKwh, curve.Steps[k].QuantityWh);
+        }
+    }
+
+    private void OnStepFills(StepFills m)
+    {
+        var index = _units[m.UnitId].Index;
+        for (var k = 0; k < OrderCurve.MaxSteps; k++)
+        {
+            SetFill(m.Stage, m.Slot, index, OrderSide.Buy, k, m.BuyWh[k]);
+            SetFill(m.Stage, m.Slot, index, OrderSide.Sell, k, m.SellWh[k]);
+        }
+    }
+
+    private void SetFill(MarketStage stage, int slot, uint unit, OrderSide side, int step, ulong fillWh)
+    {
+        if (_orders.TryGetValue((stage, slot, unit, side, step), out var order))
+        {
+            order.FillWh = fillWh;
+        }
+        else if (fillWh > 0)
+        {
+            throw new InvalidOperationException($"the contract filled {fillWh} Wh of an order the recorder never saw ({stage} slot {slot} unit {unit} {side} step {step})");
+        }
+    }
+
+    private void OnTransactions(Transactions m)
+    {
+        foreach (var r in m.Records)
+        {
+            _transactions.Add(new TransactionRow(m.Purpose, m.Period, r.UnitId, r.Outcome.Request.Label, r.Outcome.Hash, r.Outcome.Status, r.Outcome.GasUsed));
+            var share = r.SlotCount > 0 ? (double)r.Outcome.GasUsed / r.SlotCount : 0;
+            for (var slot = r.FirstSlot; slot < r.FirstSlot + r.SlotCount; slot++)
+            {
+                if (r.UnitId is { } unit)
+                {
+                    Row(slot, unit).GasTrading += share;
+                }
+                var slotRow = SlotAt(slot);
+                switch (m.Purpose)
+                {
+                    case TransactionPurpose.Clearing: slotRow.GasClearing += share; break;
+                    case TransactionPurpose.Readings or TransactionPurpose.Settlement: slotRow.GasMetering += share; break;
+                    default: slotRow.GasOrders += share; break;
+                }
+            }
+        }
+    }
+
+    private void OnCleared(Cleared m)
+    {
+        foreach (var c in m.Slots)
+        {
+            var row = SlotAt(c.Slot);
+            if (c.Stage == MarketStage.DayAhead)
+            {
+                (row.DayAheadPrice, row.DayAheadVolumeWh) = (c.Price, c.VolumeWh);
+            }
+            else
+            {
+                (row.IntradayPrice, row.IntradayVolumeWh) = (c.Price, c.VolumeWh);
+            }
+        }
+    }
+
+    private void OnPositions(Positions m)
+    {
+        for (var i = 0; i < m.Values.Count; i++)
+        {
+            var row = Row(m.FirstSlot + i, m.UnitId);
+            if (m.Stage == MarketStage.DayAhead)
+            {
+                (row.DayAheadBoughtWh, row.DayAheadSoldWh) = (m.Values[i].BoughtWh, m.Values[i].SoldWh);
+            }
+            else
+            {
+                (row.IntradayBoughtWh, row.IntradaySoldWh) = (m.Values[i].BoughtWh, m.Values[i].SoldWh);
+            }
+        }
+    }
+
+    private void OnDelivered(Delivered m)
+    {
+        SlotAt(m.Slot).Physics = m.Physics;
+        foreach (var u in m.Units)
+        {
+            var row = Row(m.Slot, u.UnitId);
+            row.ScheduledNetExportWh = u.Schedule.ScheduledNetExportWh;
+            row.SetpointKw = u.Proposal.Role == Decisions.DeliveryRole.SetPoint ? u.Proposal.PowerKw : null;
+            row.ActualKw = u.Flow.ActualPowerKw;
+            // Metered is what the meter signed (a Pi's own reading, or the metering service's of the
+            // physics); a unit whose reading did not verify has none and settles as missing.
+            (row.ImportWh, row.ExportWh, row.VoltagePu) = (u.Reading is null ? null : (long)u.Reading.ImportWh, u.Reading is null ? null : (long)u.Reading.ExportWh, u.Flow.VoltagePu);
+            row.State = u.State;
+        }
+        LastDeliveredSlot = Math.Max(LastDeliveredSlot, m.Slot);
+    }
+
+    /// <summary>
+    /// A slot's settlements, all at once or (a unit whose reading never came) later: the slot's
+    /// prices, each unit's payments, and the BRP's side of them, which accumulates over the
+    /// messages: it receives what the others paid (imbalance charges and missing-reading fees, less
+    /// the debt they could not pay) and pays what the long units received.
+    /// </summary>
+    private void OnSettled(Settled m)
+    {
+        var slot = SlotAt(m.Slot);
+        (slot.ShortPrice, slot.LongPrice) = (m.ShortPrice, m.LongPrice);
+        var brp = units.FirstOrDefault(u => u.BalanceResponsible);
+        foreach (var u in m.Units.Where(u => u.UnitId != brp?.Id))
+        {
+            var row = Row(m.Slot, u.UnitId);
+            row.TradeTokens = Money.TokensFromNano(u.TradeNano);
+            row.ImbalanceTokens = Money.TokensFromNano(u.ImbalanceNano);
+            row.FeeTokens = -Money.TokensFromNano(u.FeeNano);
+            row.DebtIncurredTokens = Money.TokensFromNano(u.DebtNano);
+            row.DeviationWh = u.DeviationWh;
+            row.ReadingMissing = u.ReadingMissing;
+        }
+        if (brp is null)
+        {
+            return;
+        }
+        var brpRow = Row(m.Slot, brp.Id);
+        var others = m.Units.Where(u => u.UnitId != brp.Id).ToList();
+        brpRow.ImbalanceTokens = (brpRow.ImbalanceTokens ?? 0) + Money.TokensFromNano(-others.Sum(u => u.ImbalanceNano) - others.Sum(u => u.DebtNano));
+        brpRow.FeeTokens = (brpRow.FeeTokens ?? 0) + Money.TokensFromNano(others.Sum(u => u.FeeNano));
+        if (m.Units.FirstOrDefault(u => u.UnitId == brp.Id) is { } own)
+        {
+            (brpRow.TradeTokens, brpRow.DeviationWh, brpRow.ReadingMissing) = (Money.TokensFromNano(own.TradeNano), own.DeviationWh, own.ReadingMissing);
+        }
+    }
+
+    private void OnBalances(Balances m)
+    {
+        foreach (var a in m.Accounts)
+        {
+            var row = Row(m.Slot, a.UnitId);
+            (row.BalanceTokens, row.LockedTokens, row.DebtTokens) = (a.Balance, a.Locked, a.Debt);
+        }
+    }
+
+    /// <summary>Writes units.csv, slots.csv, orders.csv and transactions.csv into <paramref name="directory"/>.</summary>
+    public void Write(string directory)
+    {
+        UnitsTable().Write(Path.Combine(directory, "units.csv"));
+        SlotsTable().Write(Path.Combine(directory, "slots.csv"));
+        OrdersTable().Write(Path.Combine(directory, "orders.csv"));
+        TransactionsTable().Write(Path.Combine(directory, "transactions.csv"));
+    }
+
+    private CsvTable UnitsTable()
+    {
+        var table = new CsvTable(
+            "slot", "time_utc", "unit", "index", "kind", "bus", "phase",
+            "forecast_da_kwh", "forecast_id_kwh", "da_bid_wh", "da_ask_wh", "da_bought_wh", "da_sold_wh",
+            "id_bid_wh", "id_ask_wh", "id_bought_wh", "id_sold_wh", "scheduled_net_export_wh",
+            "setpoint_kw", "actual_kw", "metered_import_wh", "metered_export_wh", "deviation_wh", "reading_missing",
+            "trade_tokens", "imbalance_tokens", "fee_tokens", "debt_incurred_tokens", "soc", "unmet_kwh", "curtailed_kwh", "not_served_kwh", "clipped_kwh", "fuel", "co2_kg",
+            "voltage_pu", "balance_tokens", "locked_tokens", "debt_tokens", "gas_trading");
+        foreach (var r in _unitRows.Values.OrderBy(r => r.Slot).ThenBy(r => r.Unit.Index))
+        {
+            table.Add(
+                r.Slot, Time(r.Slot), r.Unit.Id, r.Unit.Index, r.Unit.Kind, r.Unit.Bus, r.Unit.Phase,
+                r.ForecastDayAheadKwh, r.ForecastIntradayKwh, r.DayAheadBidWh, r.DayAheadAskWh, r.DayAheadBoughtWh, r.DayAheadSoldWh,
+                r.IntradayBidWh, r.IntradayAskWh, r.IntradayBoughtWh, r.IntradaySoldWh, r.ScheduledNetExportWh,
+                r.SetpointKw, r.ActualKw, r.ImportWh, r.ExportWh, r.DeviationWh, r.ReadingMissing,
+                r.TradeTokens, r.ImbalanceTokens, r.FeeTokens, r.DebtIncurredTokens, r.State?.StateOfCharge, r.State?.UnmetEnergyKwh, r.State?.CurtailedKwh, r.State?.NotServedKwh,
+                r.State?.ClippedKwh, r.State?.FuelUnits, r.State?.Co2Kg,
+                r.VoltagePu, r.BalanceTokens, r.LockedTokens, r.DebtTokens, Math.Round(r.GasTrading));
+        }
+        return table;
+    }
+
+    private CsvTable SlotsTable()
+    {
+        var table = new CsvTable(
+            "slot", "time_utc", "day", "da_price", "da_volume_wh", "id_price", "id_volume_wh", "short_price", "long_price",
+            "generation_kwh", "consumption_kwh", "losses_kwh", "source_kwh", "curtailed_kwh", "not_served_kwh", "ballast_kwh", "balance_residual_kwh",
+            "v_min_pu", "v_max_pu", "voltage_violations", "balance_outcome", "gas_orders", "gas_clearing", "gas_metering");
+        foreach (var r in _slotRows.Values.Where(r => r.Slot >= 0 && r.Slot < calendar.TotalSlots).OrderBy(r => r.Slot))
+        {
+            var p = r.Physics;
+            table.Add(
+                r.Slot, Time(r.Slot), r.Slot / calendar.SlotsPerDay, r.DayAheadPrice, r.DayAheadVolumeWh, r.IntradayPrice, r.IntradayVolumeWh, r.ShortPrice, r.LongPrice,
+                p?.GenerationKwh, p?.ConsumptionKwh, p?.LossesKwh, p?.SourceKwh, p?.CurtailedKwh, p?.NotServedKwh, p?.BallastKwh, p?.ResidualKwh,
+                p?.MinVoltagePu, p?.MaxVoltagePu, p?.VoltageViolations, p?.Outcome, Math.Round(r.GasOrders), Math.Round(r.GasClearing), Math.Round(r.GasMetering));
+        }
+        return table;
+    }
+
+    private CsvTable OrdersTable()
+    {
+        var table = new CsvTable("stage", "slot", "unit", "index", "order_id", "side", "step", "price", "quantity_wh", "fill_wh");
+        foreach (var o in _orders.Values)
+        {
+            table.Add(Stage(o.Stage), o.Slot, o.UnitId, o.UnitIndex, OrderIds.Of(o.UnitIndex, o.Side, o.Step), o.Side == OrderSide.Buy ? "buy" : "sell", o.Step,
+                Money.PriceTokens(o.PriceMicroPerKwh), o.QuantityWh, o.FillWh);
+        }
+        return table;
+    }
+
+    private CsvTable TransactionsTable()
+    {
+        var table = new CsvTable("purpose", "period", "unit", "label", "tx_hash", "status", "gas_used");
+        foreach (var t in _transactions)
+        {
+            table.Add(t.Purpose.ToString(), t.Period, t.UnitId, t.Label, t.Hash, t.Status.ToString(), t.GasUsed);
+        }
+        return table;
+    }
+
+    public static string Stage(MarketStage stage) => stage == MarketStage.DayAhead ? "day-ahead" : "intraday";
+
+    private string Time(int slot) => calendar.SlotStartUtc(slot).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>One unit in one slot (units.csv). Filled phase by phase; null cells mean "not applicable".</summary>
+public sealed class UnitSlotRow(int slot, UnitInfo unit)
+{
+    public int Slot { get; } = slot;
+    public UnitInfo Unit { get; } = unit;
+    public double? ForecastDayAheadKwh { get; set; }
+    public double? ForecastIntradayKwh { get; set; }
+    public long DayAheadBidWh { get; set; }
+    public long DayAheadAskWh { get; set; }
+    public long DayAheadBoughtWh { get; set; }
+    public long DayAheadSoldWh { get; set; }
+    public long IntradayBidWh { get; set; }
+    public long IntradayAskWh { get; set; }
+    public long IntradayBoughtWh { get; set; }
+    public long IntradaySoldWh { get; set; }
+    public long? ScheduledNetExportWh { get; set; }
+    public double? SetpointKw { get; set; }
+    public double? ActualKw { get; set; }
+    public long? ImportWh { get; set; }
+    public long? ExportWh { get; set; }
+    public long? DeviationWh { get; set; }
+    public bool? ReadingMissing { get; set; }
+    public decimal? TradeTokens { get; set; }
+    public decimal? ImbalanceTokens { get; set; }
+
+    /// <summary>The missing-reading fee: paid (negative) by the unit, received by the BRP.</summary>
+    public decimal? FeeTokens { get; set; }
+    public decimal? DebtIncurredTokens { get; set; }
+    public Decisions.UnitSlotState? State { get; set; }
+    public double? VoltagePu { get; set; }
+    public decimal? BalanceTokens { get; set; }
+    public decimal? LockedTokens { get; set; }
+    public decimal? DebtTokens { get; set; }
+    public double GasTrading { get; set; }
+}
+
+/// <summary>One slot (slots.csv).</summary>
+public sealed class SlotRow(int slot)
+{
+    public int Slot { get; } = slot;
+    public decimal? DayAheadPrice { get; set; }
+    public long? DayAheadVolumeWh { get; set; }
+    public decimal? IntradayPrice { get; set; }
+    public long? IntradayVolumeWh { get; set; }
+    public decimal? ShortPrice { get; set; }
+    public decimal? LongPrice { get; set; }
+    public SlotPhysics? Physics { get; set; }
+    public double GasOrders { get; set; }
+    public double GasClearing { get; set; }
+    public double GasMetering { get; set; }
+}
+
+/// <summary>One order step and its fill (orders.csv).</summary>
+public sealed class OrderRow(MarketStage stage, int slot, string unitId, uint unitIndex, OrderSide side, int step, uint priceMicroPerKwh, uint quantityWh)
+{
+    public MarketStage Stage { get; } = stage;
+    public int Slot { get; } = slot;
+    public string UnitId { get; } = unitId;
+    public uint UnitIndex { get; } = unitIndex;
+    public OrderSide Side { get; } = side;
+    public int Step { get; } = step;
+    public uint PriceMicroPerKwh { get; } = priceMicroPerKwh;
+    public uint QuantityWh { get; } = quantityWh;
+    public ulong FillWh { get; set; }
+}
+
+/// <summary>One transaction (transactions.csv): what it was for, its hash, status and gas.</summary>
+public sealed record TransactionRow(TransactionPurpose Purpose, int Period, string? UnitId, string Label, string? Hash, MicroMarket.Market.Chain.TxStatus Status, long GasUsed);

@@ -1,0 +1,94 @@
+using System.Numerics;
+using MicroMarket.Market;
+using MicroMarket.Market.Clearing;
+using MicroMarket.Market.Contracts;
+using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.Market.Orders;
+
+namespace MicroMarket.Simulation.Recording;
+
+/// <summary>The run's invariants, checked against the chain and the independent C# reference at the end of every run.</summary>
+/// <param name="MaxEnergyResidualKwh">Largest |generation - consumption - losses - ballast| of any slot (curtailment and shedding accounted).</param>
+/// <param name="EscrowHeldNano">Tokens the market holds x 1000.</param>
+/// <param name="BalancesNano">Sum of every unit's escrow balance.</param>
+/// <param name="ClearingHouseNano">The market's side of the trades (zero once every slot is settled).</param>
+/// <param name="ClaimsFundNano">What the BRP repaid of deferred long payouts, not yet collected by the units it owed.</param>
+/// <param name="BalanceChangeNano">Sum over units of (final balance - deposit): minus the clearing house and the claims fund when money is conserved.</param>
+/// <param name="BooksChecked">Slot books cleared by the C# reference and compared with the chain.</param>
+/// <param name="ClearingMismatches">Books whose price, volume or any fill differs.</param>
+/// <param name="ReadingsChecked">(slot, unit) meter records compared with the physical layer's metering.</param>
+/// <param name="ReadingMismatches">Records that differ.</param>
+public sealed record RunVerification(
+    double MaxEnergyResidualKwh,
+    BigInteger EscrowHeldNano,
+    BigInteger BalancesNano,
+    BigInteger ClearingHouseNano,
+    BigInteger ClaimsFundNano,
+    BigInteger BalanceChangeNano,
+    int BooksChecked,
+    int ClearingMismatches,
+    int ReadingsChecked,
+    int ReadingMismatches)
+{
+    public bool EnergyBalanced => MaxEnergyResidualKwh <= 1e-6;
+
+    public bool MoneyConserved => EscrowHeldNano == BalancesNano + ClearingHouseNano + ClaimsFundNano && BalanceChangeNano == -ClearingHouseNano - ClaimsFundNano;
+
+    public bool Holds => EnergyBalanced && MoneyConserved && ClearingMismatches == 0 && ReadingMismatches == 0;
+
+    public static async Task<RunVerification> CheckAsync(RunTables tables, MarketClient market, IReadOnlyDictionary<string, BigInteger> depositsNano)
+    {
+        var residual = tables.SlotRows.Where(r => r.Physics is not null).Select(r => Math.Abs(r.Physics!.ResidualKwh)).DefaultIfEmpty(0).Max();
+
+        var accounts = await market.QueryManyAsync<AccountFunction, AccountOutputDTO>(
+            tables.Units.Select(u => new AccountFunction { Unit = u.Index }).ToList()).ConfigureAwait(false);
+        var balances = accounts.Aggregate(BigInteger.Zero, (sum, a) => sum + a.ReturnValue1.BalanceNano);
+        var change = balances - tables.Units.Aggregate(BigInteger.Zero, (sum, u) => sum + depositsNano[u.Id]);
+        var held = await market.TokenBalanceAsync(market.MarketAddress).ConfigureAwait(false) * MarketClient.NanoPerMicro;
+        var house = await market.ClearingHouseNanoAsync().ConfigureAwait(false);
+        var fund = await market.QueryValueAsync<ClaimsFundNanoFunction, BigInteger>(new()).ConfigureAwait(false);
+
+        var (books, clearingMismatches) = CheckClearing(tables);
+        var (readings, readingMismatches) = await CheckReadingsAsync(tables, market).ConfigureAwait(false);
+        return new RunVerification(residual, held, balances, house, fund, change, books, clearingMismatches, readings, readingMismatches);
+    }
+
+    /// <summary>Rebuilds every slot's book from the orders the units submitted and clears it with the C# reference.</summary>
+    private static (int Books, int Mismatches) CheckClearing(RunTables tables)
+    {
+        var cleared = tables.SlotRows.ToDictionary(r => r.Slot);
+        var books = 0;
+        var mismatches = 0;
+        foreach (var book in tables.Orders.GroupBy(o => (o.Stage, o.Slot)))
+        {
+            if (!cleared.TryGetValue(book.Key.Slot, out var slot))
+            {
+                continue;
+            }
+            var (price, volume) = book.Key.Stage == MarketStage.DayAhead ? (slot.DayAheadPrice, slot.DayAheadVolumeWh) : (slot.IntradayPrice, slot.IntradayVolumeWh);
+            if (volume is null)
+            {
+                continue; // never cleared (an interrupted run)
+            }
+            books++;
+            var reference = ReferenceClearing.Clear(new OrderBook(book.Select(o =>
+                new Order(OrderIds.Of(o.UnitIndex, o.Side, o.Step), o.Side, o.PriceMicroPerKwh, o.QuantityWh, o.UnitIndex))));
+            var same = (long)reference.VolumeWh == volume
+                && (reference.PriceMicroPerKwh is null ? price is null : price == Simulation.Money.PriceTokens(reference.PriceMicroPerKwh.Value))
+                && book.All(o => reference.FilledWh(OrderIds.Of(o.UnitIndex, o.Side, o.Step)) == o.FillWh);
+            mismatches += same ? 0 : 1;
+        }
+        return (books, mismatches);
+    }
+
+    /// <summary>Reads every delivered slot's meter records back from the chain and compares them with what the physics metered.</summary>
+    private static async Task<(int Readings, int Mismatches)> CheckReadingsAsync(RunTables tables, MarketClient market)
+    {
+        var delivered = tables.UnitRows.Where(r => r.ImportWh is not null).OrderBy(r => r.Slot).ThenBy(r => r.Unit.Index).ToList();
+        var records = await market.QueryManyAsync<MeterRecordFunction, MeterRecordOutputDTO>(
+            delivered.Select(r => new MeterRecordFunction { Slot = (uint)r.Slot, Unit = r.Unit.Index }).ToList()).ConfigureAwait(false);
+        var mismatches = delivered.Zip(records).Count(p =>
+            !p.Second.ReturnValue1.Reported || (long)p.Second.ReturnValue1.ImportWh != p.First.ImportWh || (long)p.Second.ReturnValue1.ExportWh != p.First.ExportWh);
+        return (delivered.Count, mismatches);
+    }
+}

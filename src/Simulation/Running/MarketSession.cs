@@ -1,0 +1,176 @@
+using System.Numerics;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation;
+using MicroMarket.Market;
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
+using MicroMarket.Scenarios.Model;
+
+namespace MicroMarket.Simulation.Running;
+
+/// <summary>A unit as the market host plans it: what it registers on chain with (its margin too), what it deposits.</summary>
+public sealed record UnitPlan(UnitIdentity Identity, UnitKind MarketKind, bool BalanceResponsible, UnitSpec Spec, long RatingWhPerSlot, BigInteger MarginNano, BigInteger DepositMicro);
+
+/// <summary>
+/// Which chain the market uses: an Anvil the host starts (on loopback), or the node at
+/// <see cref="Url"/>, whose own access control applies. <see cref="RpcHost"/> and
+/// <see cref="RpcPort"/> (null: a free one) say where units in other processes reach a started
+/// Anvil: an <see cref="RpcFilterProxy"/> listens there, so that only the market host can mine or
+/// move the chain; without <see cref="RpcHost"/> (one process) nobody else gets the chain's URL. A
+/// node that is not Anvil needs the operator's own key (with funds for everyone's gas).
+/// </summary>
+public sealed record ChainSettings(Uri? Url = null, string? RpcHost = null, EthKey? Operator = null, int? RpcPort = null)
+{
+    /// <summary>Chain ids of development chains (Anvil, Hardhat; Geth --dev uses 1337): keys derived from a scenario are accepted only there.</summary>
+    public static bool IsDevelopmentChain(long chainId) => chainId is 31337 or 1337;
+}
+
+/// <summary>
+/// The market host's chain: the node (an Anvil it started, or the node at a URL), the pipeline, the
+/// operator's key and the deployed market. <see cref="OpenAsync"/> deploys and registers every unit and
+/// mints their initial balances; the units then fund their own escrow (they sign their own approve and
+/// deposit). Disposing stops the RPC filter and the Anvil it started.
+/// </summary>
+public sealed class MarketSession : IAsyncDisposable
+{
+    /// <summary>Anvil's first default dev key (public: test mnemonic), the operator on an Anvil the program did not start.</summary>
+    private const string WellKnownAnvilKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+    private readonly AnvilNode? _anvil;
+    private readonly RpcFilterProxy? _filter;
+
+    private MarketSession(AnvilNode? anvil, RpcFilterProxy? filter, ChainConnection chain, TransactionPipeline pipeline, EthKey operatorKey, MarketClient market)
+    {
+        _anvil = anvil;
+        _filter = filter;
+        Chain = chain;
+        Pipeline = pipeline;
+        Operator = operatorKey;
+        Market = market;
+    }
+
+    public ChainConnection Chain { get; }
+
+    public TransactionPipeline Pipeline { get; }
+
+    public EthKey Operator { get; }
+
+    public MarketClient Market { get; }
+
+    /// <summary>Where the units find the market: the host alone talks to a started Anvil directly, everyone else through its filter.</summary>
+    public MarketLocation Location => new(_filter?.Url ?? Chain.Rpc.Url, Market.MarketAddress, Market.TokenAddress, Market.Parameters);
+
+    /// <summary>
+    /// Starts (or connects to) the chain, deploys the contracts at the chain's start time, registers
+    /// every unit (the slack in an island, the upstream supplier when grid-connected, as the
+    /// balance-responsible party), gives every trading account gas and mints its initial balance.
+    /// A simulation sets the chain's clock (Anvil, explicit mining); live, the chain keeps wall
+    /// time and mines on its own (an Anvil with a block time, or any node).
+    /// </summary>
+    public static async Task<MarketSession> OpenAsync(SimulationCalendar calendar, IReadOnlyList<UnitPlan> units, ChainSettings settings, CancellationToken cancellationToken)
+    {
+        var live = calendar.Live;
+        var anvil = settings.Url is not null ? null : await AnvilNode.StartAsync(live is null
+            ? new AnvilOptions { GenesisTimestamp = calendar.ChainStartUnix - 60 }
+            : new AnvilOptions { ExplicitMining = false, BlockTime = TimeSpan.FromSeconds(live.BlockSeconds) }, cancellationToken).ConfigureAwait(false);
+        RpcFilterProxy? filter = null;
+        try
+        {
+            filter = anvil is not null && settings.RpcHost is { } host ? RpcFilterProxy.Start(anvil.RpcUrl, host, settings.RpcPort) : null;
+            var chain = await ChainConnection.ConnectAsync(anvil?.RpcUrl ?? settings.Url!).ConfigureAwait(false);
+            if (!chain.IsAnvil && live is null)
+            {
+                chain.Dispose();
+                throw new NotSupportedException(
+                    $"{chain.ClientVersion} at {chain.Rpc.Url} cannot move its clock, and a simulation runs on simulated time. Give an Anvil node, or run the market live (micromarket node) against it.");
+            }
+            var operatorKey = settings.Operator ?? anvil?.DevAccounts[0] ?? (chain.IsAnvil ? EthKey.FromHex(WellKnownAnvilKey)
+                : throw new NotSupportedException($"{chain.ClientVersion} at {chain.Rpc.Url} is not Anvil: give the operator's key (market.operator_key), whose account pays everyone's gas."));
+            if (!ChainSettings.IsDevelopmentChain(chain.ChainId) && settings.Operator is null)
+            {
+                chain.Dispose();
+                throw new NotSupportedException($"chain id {chain.ChainId} is not a development chain: the public development key cannot be its operator; give market.operator_key.");
+            }
+            if (chain.IsAnvil && settings.Operator is not null)
+            {
+                // An operator of its own on a development chain: Anvil gives it the gas a real chain's operator brings.
+                await chain.SetBalancesAsync([operatorKey.Address], BigInteger.Pow(10, 24)).ConfigureAwait(false);
+            }
+            var pipeline = new TransactionPipeline(chain, new TransactionPipelineOptions { MineExplicitly = live is null });
+            var time = calendar.ChainStartUnix;
+            var market = await MarketClient.DeployAsync(pipeline, operatorKey, calendar.Parameters, time, cancellationToken).ConfigureAwait(false);
+            var session = new MarketSession(anvil, filter, chain, pipeline, operatorKey, market);
+            await session.RegisterAsync(units, time, cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            if (filter is not null)
+            {
+                await filter.DisposeAsync().ConfigureAwait(false);
+            }
+            if (anvil is not null)
+            {
+                await anvil.DisposeAsync().ConfigureAwait(false);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Executes the units' own funding transactions: every approval, then every deposit.</summary>
+    public async Task FundAsync(IReadOnlyList<(TxRequest Approve, TxRequest Deposit)> funding, CancellationToken cancellationToken)
+    {
+        var time = await Chain.GetLatestTimestampAsync().ConfigureAwait(false);
+        await SucceedAsync(funding.Select(f => f.Approve).ToList(), time, cancellationToken).ConfigureAwait(false);
+        await SucceedAsync(funding.Select(f => f.Deposit).ToList(), time, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_filter is not null)
+        {
+            await _filter.DisposeAsync().ConfigureAwait(false);
+        }
+        Chain.Dispose();
+        if (_anvil is not null)
+        {
+            await _anvil.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RegisterAsync(IReadOnlyList<UnitPlan> units, long time, CancellationToken cancellationToken)
+    {
+        await GiveGasAsync(units.Select(u => u.Identity.TraderAddress).ToList(), time, cancellationToken).ConfigureAwait(false);
+        var registrations = units.Select(u => new UnitRegistration(
+            u.Identity.Id, u.MarketKind, u.Identity.TraderAddress, u.Identity.MeterAddress, u.Spec.Bus, u.BalanceResponsible, checked((uint)u.RatingWhPerSlot),
+            u.MarginNano)).ToList();
+        // About 143 000 gas a unit (measured: 99 units took 14.1 M): 64 stay far below the 2^24 per-transaction cap.
+        foreach (var chunk in registrations.Chunk(64))
+        {
+            await SucceedAsync([Market.RegisterUnits(Operator, chunk)], time, cancellationToken).ConfigureAwait(false);
+        }
+        await SucceedAsync(units.Select(u => Market.MintTokens(Operator, u.Identity.TraderAddress, u.DepositMicro)).ToList(), time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Anvil sets balances directly; any other node gets a transfer from the operator to each account.</summary>
+    private async Task GiveGasAsync(IReadOnlyList<string> accounts, long time, CancellationToken cancellationToken)
+    {
+        if (Chain.IsAnvil)
+        {
+            await Chain.SetBalancesAsync(accounts, BigInteger.Pow(10, 24)).ConfigureAwait(false);
+            return;
+        }
+        await SucceedAsync(accounts.Select(a => new TxRequest(Operator, a, [], 21_000, $"gas for {a}") { Value = GasAllowanceWei }).ToList(), time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What the operator gives each account on a node that is not Anvil: ample at the zero-to-low gas prices of a private chain.</summary>
+    private static readonly BigInteger GasAllowanceWei = BigInteger.Pow(10, 17);
+
+    private async Task SucceedAsync(IReadOnlyList<TxRequest> requests, long time, CancellationToken cancellationToken)
+    {
+        foreach (var outcome in await Pipeline.ExecuteAsync(requests, time, cancellationToken).ConfigureAwait(false))
+        {
+            outcome.EnsureSuccess();
+        }
+    }
+}

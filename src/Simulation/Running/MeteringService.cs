@@ -1,0 +1,22 @@
+using MicroMarket.Market.Chain;
+using MicroMarket.Market.Contracts;
+
+namespace MicroMarket.Simulation.Running;
+
+/// <summary>
+/// The grid operator's meters at the simulated units: on the market node, it signs each simulated
+/// unit's reading of what the physics measured, with the meter key the unit registered (derived
+/// from the scenario; the unit itself never holds it, so metering is not self-attested). A unit with
+/// a meter of its own (a Pi) signs on its node; this service never signs for it.
+/// </summary>
+public sealed class MeteringService(Func<string, EthKey> meterKeyOf)
+{
+    /// <summary>The signed reading of a simulated unit; null for a unit whose registered meter is not the service's (it meters itself).</summary>
+    public SignedMeterReading? Sign(MeterReadingSigner signer, UnitIdentity unit, int slot, long importWh, long exportWh)
+    {
+        var key = meterKeyOf(unit.Id);
+        return string.Equals(key.Address, unit.MeterAddress, StringComparison.OrdinalIgnoreCase)
+            ? signer.Sign(key, unit.Index, (uint)slot, checked((ulong)importWh), checked((ulong)exportWh))
+            : null;
+    }
+}

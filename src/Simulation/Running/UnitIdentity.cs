@@ -1,0 +1,33 @@
+using MicroMarket.Market;
+using MicroMarket.Market.Chain;
+using MicroMarket.Simulation.Decisions;
+
+namespace MicroMarket.Simulation.Running;
+
+/// <summary>
+/// A unit on chain: its registry index, id, and the addresses of its trading and meter keys. The
+/// keys themselves never leave the unit's node (the meter's, for a simulated unit, the metering service).
+/// </summary>
+public sealed record UnitIdentity(uint Index, string Id, string TraderAddress, string MeterAddress);
+
+/// <summary>Where the market is: what a unit needs to build its transactions and read the chain.</summary>
+public sealed record MarketLocation(Uri RpcUrl, string MarketAddress, string TokenAddress, MarketParameters Parameters);
+
+/// <summary>
+/// A unit a node hosts: its agent, its trading key and, on a Pi, its relay and meter (which holds
+/// the meter key). A simulated unit's meter is the grid operator's: the metering service on the
+/// market node signs its readings, so no participant ever holds its own meter key.
+/// </summary>
+public sealed record HostedUnit(UnitIdentity Identity, IUnitAgent Agent, EthKey Trader, IUnitDevice? Device = null);
+
+/// <summary>A unit whose reading of a slot never came: its settlement waits for the reading window to close.</summary>
+public sealed record PendingSettlement(int Slot, uint UnitIndex, string UnitId);
+
+/// <summary>How a run ended: complete or not, the phases done, and why it stopped early (null: stopped on request).</summary>
+public sealed record RunOutcome(bool Complete, int PhasesDone, string? Failure);
+
+/// <summary>A run as written: how it ended, its directory, its invariants and KPIs.</summary>
+public sealed record RunResult(bool Complete, string? Failure, string OutputDirectory, Recording.RunVerification Verification, Recording.RunKpis Kpis);
+
+/// <summary>Progress for displays: the phase under way and how many transactions have been mined.</summary>
+public sealed record RunProgress(int PhaseIndex, int PhaseCount, SimulationPhase Phase, long TransactionsMined, TimeSpan Elapsed);
