@@ -13,54 +13,83 @@ using MicroMarket.Simulation.Running;
 namespace MicroMarket.Agents.Tests;
 
 /// <summary>
-/// Finding (lower) of the market-rules review: "the remote signer does not check nonce, gas price or
-/// limit and never consumes its remembered intents". A unit actor, asked by whoever hosts the market
-/// to sign, signs only a transaction it asked for, with no value, bounded gas and fee, at its next
-/// nonce, and one intent at one nonce only, so that a malicious host can neither drain its ether,
-/// nor have an intent executed twice, nor hold a signed transaction back for later.
+/// A unit signs its own transactions, inside its answer, and nobody else holds its key or asks it to
+/// sign: what it hands the market host is its own intent, signed at its next nonces as the chain
+/// counts them, sending no ether, with its gas limit, in its place in the block by its index. The
+/// host can only send it or not (a held-back transaction carries nothing but the unit's own orders,
+/// and the gates bound when it can still execute).
 /// </summary>
 public sealed class UnitSigningTests : TestKit
 {
     [Fact]
-    public async Task A_unit_signs_only_its_own_intent_once_at_its_next_nonce_with_bounded_gas_and_fee()
+    public async Task A_unit_signs_its_own_funding_at_its_next_nonces_in_its_place_and_the_chain_executes_it()
     {
         await using var anvil = await AnvilNode.StartAsync();
         using var chain = await ChainConnection.ConnectAsync(anvil.RpcUrl);
-        var market = await MarketClient.DeployAsync(new TransactionPipeline(chain), anvil.DevAccounts[0], new MarketParameters { GenesisUnixSeconds = 2_000_000_000 });
+        var pipeline = new TransactionPipeline(chain);
+        var operatorKey = anvil.DevAccounts[0];
+        var market = await MarketClient.DeployAsync(pipeline, operatorKey, new MarketParameters { GenesisUnixSeconds = 2_000_000_000 });
         var plan = new ScenarioPlan(ScenarioLoader.Load(Repository.Scenario("quickstart.yaml")));
         var unit = plan.Hosted(plan.Units[0]);
+        var planned = plan.Plan(plan.Units[0], unit.Identity);
+        var trader = unit.Identity.TraderAddress;
+        const long deposit = 5_000_000;
+        await pipeline.ExecuteAsync(
+        [
+            market.RegisterUnits(operatorKey, [new UnitRegistration(unit.Identity.Id, planned.MarketKind, trader, unit.Identity.MeterAddress,
+                planned.Spec.Bus, planned.BalanceResponsible, checked((uint)planned.RatingWhPerSlot), planned.MarginNano)]),
+            market.MintTokens(operatorKey, trader, deposit),
+            new TxRequest(operatorKey, trader, [], label: "gas for the unit") { Value = BigInteger.Pow(10, 18) },
+        ]);
+        // Something the trader already sent: the unit must count it (the chain's nonce, not zero).
+        await pipeline.ExecuteAsync(new TxRequest(unit.Trader, trader, [], label: "a transfer to itself"));
+
         using var access = new MarketAccess();
         var host = CreateTestProbe();
         var actor = Sys.ActorOf(UnitActor.Props(unit, access, host.Ref));
         host.ExpectMsg<HostProtocol.UnitOnline>();
-        actor.Tell(new HostProtocol.MarketReady(new MarketLocation(anvil.RpcUrl, market.MarketAddress, market.TokenAddress, market.Parameters)));
-        var intents = await actor.Ask<UnitActor.FundingIntents>(new UnitActor.Funding(1_000), TimeSpan.FromSeconds(10));
-        var next = await chain.GetPendingNonceAsync(unit.Identity.TraderAddress);
-        RawTransaction Tx(TxIntent intent, BigInteger nonce, long gas = 100_000, BigInteger? value = null, BigInteger? fee = null) =>
-            new(nonce, 0, fee ?? 1, gas, intent.To, value ?? 0, intent.Data, chain.ChainId);
+        actor.Tell(new HostProtocol.MarketReady(new MarketLocation(anvil.RpcUrl, market.MarketAddress, market.TokenAddress, market.Parameters, pipeline.MinesExplicitly)));
+        var next = await chain.GetPendingNonceAsync(trader);
+        var funding = await actor.Ask<UnitActor.FundingSigned>(new UnitActor.Funding(deposit), TimeSpan.FromSeconds(10));
 
-        var stranger = market.Withdraw(anvil.DevAccounts[1], 1, 1, anvil.DevAccounts[1].Address);
-        await Refused(actor, Tx(new TxIntent(stranger.To!, stranger.Data, null, ""), next), "it did not ask for this transaction");
-        await Refused(actor, Tx(intents.Approve, next, value: 1), "it sends no ether");
-        await Refused(actor, Tx(intents.Approve, next, gas: TransactionPipeline.TransactionGasCap + 1), "gas limit 16777217 is above 16777216");
-        await Refused(actor, Tx(intents.Approve, next, fee: BigInteger.Pow(10, 13) + 1), "fee cap 10000000000001 wei per gas is above 10000000000000");
-        await Refused(actor, Tx(intents.Approve, next + 1), $"nonce {next + 1} is not its next ({next})");
+        Assert.Equal(unit.Identity.Id, funding.UnitId);
+        Assert.Equal(BigInteger.One, next);
+        var place = MarketClient.PlaceInBlock(unit.Identity.Index);
+        foreach (var (signed, nonce, to) in new[] { (funding.Approve, next, market.TokenAddress), (funding.Deposit, next + 1, market.MarketAddress) })
+        {
+            var tx = signed.Transaction.Transaction;
+            Assert.Equal(trader, signed.Transaction.From, StringComparer.OrdinalIgnoreCase);
+            Assert.Equal(nonce, tx.Nonce);
+            Assert.Equal(to, tx.To, StringComparer.OrdinalIgnoreCase);
+            Assert.Equal(BigInteger.Zero, tx.Value);
+            Assert.Equal(chain.ChainId, tx.ChainId);
+            // Explicit mining: the quoted tip is zero, so the tip is the unit's place in the block.
+            Assert.True(pipeline.MinesExplicitly);
+            Assert.Equal(new BigInteger(place), tx.MaxPriorityFeePerGas);
+            Assert.True(place < TransactionFees.OwnerPlaces);
+        }
 
-        var signed = await Signed(actor, Tx(intents.Approve, next));
-        // Signed again at that nonce (a replacement after a failed send) but never at another.
-        Assert.Equal(signed.Hash, (await Signed(actor, Tx(intents.Approve, next))).Hash);
-        await Refused(actor, Tx(intents.Approve, next + 1), $"it signed this transaction at nonce {next} already");
+        // The host can send them, not change them: the chain recovers the unit's address from each
+        // signature, and the deposit lands in the unit's escrow within the gas limit the unit set.
+        var outcomes = await pipeline.ExecuteAsync([funding.Approve.ToRequest(), funding.Deposit.ToRequest()]);
+        foreach (var outcome in outcomes)
+        {
+            outcome.EnsureSuccess();
+            Assert.True(outcome.GasUsed < outcome.Request.GasLimit, $"{outcome.Request.Label}: {outcome.GasUsed} gas of {outcome.Request.GasLimit}");
+        }
+        var account = await market.AccountAsync(unit.Identity.Index);
+        Assert.Equal(deposit * MarketClient.NanoPerMicro, account.BalanceNano);
+        Assert.Equal(next + 2, await chain.GetPendingNonceAsync(trader));
     }
 
-    private static async Task<SignedTransaction> Signed(IActorRef unit, RawTransaction tx)
+    [Fact]
+    public void Units_sign_in_registry_order_behind_the_market_hosts_own_transactions()
     {
-        var answer = await unit.Ask<object>(new HostProtocol.SignTransaction(tx), TimeSpan.FromSeconds(10));
-        return Assert.IsType<HostProtocol.TransactionSigned>(answer).Transaction;
-    }
-
-    private static async Task Refused(IActorRef unit, RawTransaction tx, string why)
-    {
-        var answer = await unit.Ask<object>(new HostProtocol.SignTransaction(tx), TimeSpan.FromSeconds(10));
-        Assert.EndsWith(why, Assert.IsType<HostProtocol.SigningRefused>(answer).Reason, StringComparison.Ordinal);
+        // The lowest index offers the most, so a block of units' orders is in registry order, and
+        // every unit's place stays below the places the pipeline gives the keys it holds.
+        var places = Enumerable.Range(1, (int)MarketClient.MaxUnits).Select(i => MarketClient.PlaceInBlock((uint)i)).ToList();
+        Assert.Equal(places.OrderByDescending(p => p), places);
+        Assert.True(places[^1] > 0);
+        Assert.True(places[0] < TransactionFees.OwnerPlaces);
     }
 }

@@ -26,7 +26,7 @@ public abstract class BiddingRound(long phaseId, RoundContext round, IActorRef c
     protected override void Begin() => AskUnits<Bid>(BidMessage, bids =>
     {
         var submitting = bids.Where(b => b.Transaction is not null).ToList();
-        var requests = submitting.Select(b => Round.SignedBy(Round.Unit(b.UnitId), b.Transaction!)).ToList();
+        var requests = submitting.Select(b => b.Transaction!.ToRequest()).ToList();
         Execute($"{RunTables.Stage(stage)} orders, period {period}", requests, time, outcomes =>
         {
             // The order book holds what the contract accepted: a refused submission's orders never entered it.

@@ -9,7 +9,7 @@ using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Actors;
 
-/// <summary>How units and the market host find each other, and how a unit signs for the host.</summary>
+/// <summary>How units and the market host find each other.</summary>
 public static class HostProtocol
 {
     /// <summary>
@@ -35,11 +35,4 @@ public static class HostProtocol
 
     /// <summary>The run is over (or never started): the unit's node may leave.</summary>
     public sealed record RunEnded(bool Complete);
-
-    /// <summary>The host asks a unit to sign a transaction it asked for; the unit checks it is its own.</summary>
-    public sealed record SignTransaction(RawTransaction Transaction);
-
-    public sealed record TransactionSigned(SignedTransaction Transaction);
-
-    public sealed record SigningRefused(string Reason);
 }

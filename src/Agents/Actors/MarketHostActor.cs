@@ -141,10 +141,9 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
 
     private async Task Fund(IReadOnlyList<UnitHandle> units)
     {
-        var intents = await Task.WhenAll(units.Select(u =>
-            u.Actor.Ask<UnitActor.FundingIntents>(new UnitActor.Funding(_plan.DepositMicro(_plan.Unit(u.Identity.Id))), _settings.UnitReplyTimeout))).ConfigureAwait(false);
-        ITransactionSigner Signer(UnitHandle u) => new UnitSigner(u.Identity.TraderAddress, u.Actor, _settings.UnitReplyTimeout);
-        await _session!.FundAsync(units.Zip(intents, (u, i) => (i.Approve.By(Signer(u)), i.Deposit.By(Signer(u)))).ToList(), CancellationToken.None).ConfigureAwait(false);
+        var funding = await Task.WhenAll(units.Select(u =>
+            u.Actor.Ask<UnitActor.FundingSigned>(new UnitActor.Funding(_plan.DepositMicro(_plan.Unit(u.Identity.Id))), _settings.UnitReplyTimeout))).ConfigureAwait(false);
+        await _session!.FundAsync(funding.Select(f => (f.Approve.ToRequest(), f.Deposit.ToRequest())).ToList(), CancellationToken.None).ConfigureAwait(false);
     }
 
     private void StartClock()

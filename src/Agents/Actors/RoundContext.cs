@@ -40,7 +40,4 @@ public sealed record RoundContext(
 
     /// <summary>A registered unit's index, whether or not it is present now.</summary>
     public uint IndexOf(string unitId) => AllUnits.First(u => u.Id == unitId).Index;
-
-    /// <summary>The transaction an intent describes, signed by its unit (wherever the unit runs).</summary>
-    public TxRequest SignedBy(UnitHandle unit, TxIntent intent) => intent.By(new UnitSigner(unit.Identity.TraderAddress, unit.Actor, UnitReplyTimeout));
 }

@@ -14,8 +14,9 @@ namespace MicroMarket.Agents.Actors;
 /// <summary>
 /// One unit: announces itself to the market host until welcomed, connects to the market once it
 /// is ready, routes the clock's phase messages to its agent (the decisions, Akka-free), signs its
-/// own transactions (only those it asked for), and reads its schedule and account back from the
-/// chain. Its meter is not its own to sign: the grid operator's metering service signs a simulated
+/// own transactions inside its answer (at its next nonce as the chain counts it, in its place in the
+/// block by its index; the key never leaves the actor and nobody else asks it to sign), and reads
+/// its schedule and account back from the chain. Its meter is not its own to sign: the grid operator's metering service signs a simulated
 /// unit's readings, a Pi's meter signs with a key kept apart from the trading key. Chain reads run
 /// as tasks piped back to the actor, so its mailbox never blocks.
 /// A unit with a device (a Pi's relay and meter) switches to follow its schedule as each slot
@@ -26,10 +27,6 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private const string AnnounceTimer = "announce";
     private const string SampleTimer = "sample";
     private const string SlotTimer = "slot";
-    private const int RememberedIntents = 16;
-
-    /// <summary>The most the unit pays per gas: far above any development or private chain's fees, far below a drain.</summary>
-    private static readonly BigInteger MaxFeePerGasWei = BigInteger.Pow(10, 13);
 
     private readonly IUnitAgent _agent;
     private readonly UnitIdentity _identity;
@@ -39,15 +36,12 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly MarketAccess _access;
     private readonly IActorRef _host;
     private readonly Schedule _schedule = new();
-    private readonly Queue<TxIntent> _intents = new();
-
-    /// <summary>The nonce each intent was signed at: signed again only at that nonce (a replacement), so it can execute once.</summary>
-    private readonly Dictionary<TxIntent, BigInteger> _signedAt = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The day-ahead orders of the last two days (intra-day bidding for today runs after tomorrow's day-ahead): intra-day orders of the same slots count against the rating with them.</summary>
     private readonly Queue<SlotOrders> _dayAheadOrders = new();
     private readonly Guid _incarnation = Guid.NewGuid();
     private MarketClient? _market;
+    private bool _hostMines;
 
     public UnitActor(HostedUnit unit, MarketAccess access, IActorRef host)
     {
@@ -77,8 +71,11 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         Receive<Announce>(_ => _host.Tell(new HostProtocol.UnitOnline(_identity, Self, _incarnation)));
         Receive<HostProtocol.Welcome>(_ => Timers.Cancel(AnnounceTimer));
-        Receive<HostProtocol.MarketReady>(m => _access.ClientAsync(m.Location).PipeTo(Self, Self,
-            success: client => new Connected(client), failure: ex => new ConnectionFailed(ex.Message)));
+        Receive<HostProtocol.MarketReady>(m =>
+        {
+            _hostMines = m.Location.HostMines;
+            _access.ClientAsync(m.Location).PipeTo(Self, Self, success: client => new Connected(client), failure: ex => new ConnectionFailed(ex.Message));
+        });
         Receive<Connected>(m =>
         {
             _market = m.Client;
@@ -100,9 +97,8 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<Announce>(_ => _host.Tell(new HostProtocol.UnitOnline(_identity, Self, _incarnation)));
         Receive<HostProtocol.Welcome>(_ => Timers.Cancel(AnnounceTimer));
         Receive<HostProtocol.MarketReady>(_ => { });
-        Receive<HostProtocol.SignTransaction>(OnSign);
-        Receive<NonceRead>(OnNonceRead);
-        Receive<Funding>(m => Sender.Tell(new FundingIntents(_identity.Id, Remember(Market.ApproveEscrow(m.Micro)), Remember(Market.Deposit(_identity.Index, m.Micro)))));
+        Receive<Funding>(m => SignAsync([Market.ApproveEscrow(m.Micro), Market.Deposit(_identity.Index, m.Micro)])
+            .PipeTo(Sender, Self, success: signed => new FundingSigned(_identity.Id, signed[0], signed[1])));
         Receive<HostProtocol.Resync>(OnResync);
         Receive<Resynchronised>(OnResynchronised);
         Receive<BidDayAhead>(OnBidDayAhead);
@@ -135,64 +131,6 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         });
     }
 
-    /// <summary>
-    /// Signs only what the unit itself asked for, and only once: a remembered intent (same contract,
-    /// same calldata), no value, this chain, gas within the intent's limit (or Ethereum's per
-    /// transaction cap when it left the limit to estimation), a bounded fee, and the account's next
-    /// nonce as the chain counts it. An intent signed at a nonce is signed again only at that nonce
-    /// (a replacement after a failed send): a host can never have one intent executed twice, nor a
-    /// transaction signed ahead for later.
-    /// </summary>
-    private void OnSign(HostProtocol.SignTransaction m)
-    {
-        var tx = m.Transaction;
-        var intent = _intents.FirstOrDefault(i => string.Equals(i.To, tx.To, StringComparison.OrdinalIgnoreCase) && i.Data.AsSpan().SequenceEqual(tx.Data));
-        var problem = intent is null ? "it did not ask for this transaction"
-            : !tx.Value.IsZero ? "it sends no ether"
-            : tx.ChainId != Market.Chain.ChainId ? $"chain {tx.ChainId} is not the market's"
-            : tx.GasLimit > (intent.GasLimit ?? TransactionPipeline.TransactionGasCap) ? $"gas limit {tx.GasLimit} is above {intent.GasLimit ?? TransactionPipeline.TransactionGasCap}"
-            : tx.MaxFeePerGas > MaxFeePerGasWei ? $"fee cap {tx.MaxFeePerGas} wei per gas is above {MaxFeePerGasWei}"
-            : _signedAt.TryGetValue(intent, out var nonce) && nonce != tx.Nonce ? $"it signed this transaction at nonce {nonce} already"
-            : null;
-        if (problem is not null)
-        {
-            Sender.Tell(new HostProtocol.SigningRefused($"unit {_identity.Id} refused to sign: {problem}"));
-            return;
-        }
-        if (_signedAt.ContainsKey(intent!))
-        {
-            Sender.Tell(new HostProtocol.TransactionSigned(tx.Sign(_trader)));
-            return;
-        }
-        var replyTo = Sender;
-        Market.Chain.GetPendingNonceAsync(_identity.TraderAddress).PipeTo(Self, Self,
-            success: next => new NonceRead(m.Transaction, intent!, next, replyTo),
-            failure: ex => new NonceRead(m.Transaction, intent!, null, replyTo));
-    }
-
-    private void OnNonceRead(NonceRead m)
-    {
-        if (m.Next != m.Transaction.Nonce)
-        {
-            m.ReplyTo.Tell(new HostProtocol.SigningRefused(m.Next is null
-                ? $"unit {_identity.Id} cannot read its nonce from the chain"
-                : $"unit {_identity.Id} refused to sign: nonce {m.Transaction.Nonce} is not its next ({m.Next})"));
-            return;
-        }
-        _signedAt[m.Intent] = m.Transaction.Nonce;
-        m.ReplyTo.Tell(new HostProtocol.TransactionSigned(m.Transaction.Sign(_trader)));
-    }
-
-    private TxIntent Remember(TxIntent intent)
-    {
-        _intents.Enqueue(intent);
-        while (_intents.Count > RememberedIntents)
-        {
-            _signedAt.Remove(_intents.Dequeue());
-        }
-        return intent;
-    }
-
     private void OnBidDayAhead(BidDayAhead m)
     {
         var proposed = _agent.BidDayAhead(m.Request);
@@ -202,8 +140,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         {
             _dayAheadOrders.Dequeue();
         }
-        var tx = decision.Orders.IsEmpty ? null : Remember(Market.DayAheadOrders(_identity.Index, (uint)m.Request.Day, decision.Orders.Buys, decision.Orders.Sells));
-        Sender.Tell(new Bid(m.PhaseId, _identity.Id, decision, tx));
+        Answer(m.PhaseId, decision, decision.Orders.IsEmpty ? null : Market.DayAheadOrders(_identity.Index, (uint)m.Request.Day, decision.Orders.Buys, decision.Orders.Sells));
     }
 
     private void OnBidIntraday(BidIntraday m)
@@ -212,8 +149,33 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         var request = new IntradayRequest(m.Hour, m.IssueSlot, m.FirstSlot, m.SlotCount, positions, m.DayAheadPrices, m.Outlook, m.Rules);
         var proposed = _agent.BidIntraday(request);
         var decision = proposed with { Orders = AdmissibleOrders.Of(proposed.Orders, _agent.RatingWhPerSlot, _dayAheadOrders) };
-        var tx = decision.Orders.IsEmpty ? null : Remember(Market.IntradayOrders(_identity.Index, (uint)m.Hour, decision.Orders.Buys, decision.Orders.Sells));
-        Sender.Tell(new Bid(m.PhaseId, _identity.Id, decision, tx));
+        Answer(m.PhaseId, decision, decision.Orders.IsEmpty ? null : Market.IntradayOrders(_identity.Index, (uint)m.Hour, decision.Orders.Buys, decision.Orders.Sells));
+    }
+
+    /// <summary>The bid, with its orders' transaction signed by the unit (none when it bids nothing).</summary>
+    private void Answer(long phaseId, BidDecision decision, TxIntent? orders)
+    {
+        var id = _identity.Id;
+        if (orders is null)
+        {
+            Sender.Tell(new Bid(phaseId, id, decision, null));
+            return;
+        }
+        SignAsync([orders]).PipeTo(Sender, Self,
+            success: signed => new Bid(phaseId, id, decision, signed[0]),
+            failure: ex => new UnitFailed(phaseId, id, $"signing its orders: {ex.Message}"));
+    }
+
+    /// <summary>
+    /// Signs the unit's own transactions at its next nonces as the chain counts them (pool included:
+    /// rounds never overlap, so nothing of the unit's is in flight but what the chain knows), with
+    /// the fees quoted now, in the unit's place in the block.
+    /// </summary>
+    private async Task<IReadOnlyList<SignedIntent>> SignAsync(IReadOnlyList<TxIntent> intents)
+    {
+        var (market, key, index) = (Market, _trader, _identity.Index);
+        var (nonce, fees) = await TransactionFees.QuoteForAsync(market.Chain, key.Address, _hostMines, CancellationToken.None).ConfigureAwait(false);
+        return intents.Select((intent, k) => intent.SignedBy(key, nonce + k, fees, MarketClient.PlaceInBlock(index), market.Chain.ChainId)).ToList();
     }
 
     private void OnReadPositions(ReadPositions m) => Load(m, Sender);
@@ -329,7 +291,8 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     /// <summary>The host asks a unit for the transactions that fund its escrow.</summary>
     public sealed record Funding(BigInteger Micro);
 
-    public sealed record FundingIntents(string UnitId, TxIntent Approve, TxIntent Deposit);
+    /// <summary>The unit's escrow funding, signed by the unit: the approval, then the deposit at the next nonce.</summary>
+    public sealed record FundingSigned(string UnitId, SignedIntent Approve, SignedIntent Deposit);
 
     private sealed record SampleNow
     {
@@ -344,8 +307,6 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     }
 
     private sealed record Connected(MarketClient Client);
-
-    private sealed record NonceRead(RawTransaction Transaction, TxIntent Intent, BigInteger? Next, IActorRef ReplyTo);
 
     private sealed record ConnectionFailed(string Reason);
 

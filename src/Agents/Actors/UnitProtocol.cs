@@ -34,7 +34,7 @@ public static class UnitProtocol
     public sealed record ReadBalance(long PhaseId, int Slot);
 
     /// <summary>The unit's bid and, unless it bid nothing, what its transaction does (the host has it signed by the unit).</summary>
-    public sealed record Bid(long PhaseId, string UnitId, BidDecision Decision, TxIntent? Transaction) : IUnitReply;
+    public sealed record Bid(long PhaseId, string UnitId, BidDecision Decision, SignedIntent? Transaction) : IUnitReply;
 
     public sealed record PositionsRead(long PhaseId, string UnitId, MarketStage Stage, int FirstSlot, IReadOnlyList<SlotPosition> Positions) : IUnitReply;
 

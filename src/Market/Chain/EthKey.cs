@@ -12,7 +12,7 @@ namespace MicroMarket.Market.Chain;
 /// managed signers, and is safe to call from many threads at once.
 /// The private key never appears in <see cref="ToString"/>; export it only on purpose.
 /// </summary>
-public sealed class EthKey : ITransactionSigner
+public sealed class EthKey
 {
     private const int SignatureBytes = 64;
 
@@ -64,9 +64,6 @@ public sealed class EthKey : ITransactionSigner
     }
 
     public string ExportPrivateKeyHex() => _secret.ToHex(prefix: true);
-
-    public ValueTask<SignedTransaction> SignAsync(RawTransaction transaction, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(transaction.Sign(this));
 
     /// <summary>Signs a 32-byte hash; returns r, s (32 bytes each, low-s) and the recovery id (0 or 1).</summary>
     public (byte[] R, byte[] S, int RecoveryId) SignHash(ReadOnlySpan<byte> hash)

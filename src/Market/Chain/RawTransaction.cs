@@ -37,7 +37,7 @@ public sealed record RawTransaction(
             Scalar(new BigInteger(r, isUnsigned: true, isBigEndian: true)),
             Scalar(new BigInteger(s, isUnsigned: true, isBigEndian: true)),
         ]));
-        return new SignedTransaction(raw, Keccak.Hash(raw).ToHex(prefix: true));
+        return new SignedTransaction(this, key.Address, raw, Keccak.Hash(raw).ToHex(prefix: true));
     }
 
     private byte[][] Fields() =>
@@ -60,7 +60,8 @@ public sealed record RawTransaction(
         RLP.EncodeElement(value.IsZero ? [] : value.ToByteArray(isUnsigned: true, isBigEndian: true));
 }
 
-public sealed record SignedTransaction(byte[] Raw, string Hash)
+/// <summary>A transaction as signed by <paramref name="From"/>: its fields, its bytes for eth_sendRawTransaction, its hash.</summary>
+public sealed record SignedTransaction(RawTransaction Transaction, string From, byte[] Raw, string Hash)
 {
     public string RawHex => Raw.ToHex(prefix: true);
 }

@@ -8,9 +8,55 @@ using Nethereum.RPC.Eth.DTOs;
 
 namespace MicroMarket.Market.Chain;
 
-/// <summary>One transaction to send: who signs it, where to, the calldata and, optionally, the gas limit.</summary>
-public sealed record TxRequest(ITransactionSigner From, string? To, byte[] Data, long? GasLimit = null, string Label = "")
+/// <summary>
+/// One transaction to send: either signed here by a key the pipeline holds (which then chooses its
+/// nonce, fees and, when not given, gas limit), or signed already by its owner and sent as it is (a
+/// unit signs its own orders wherever it runs, its key never leaving it).
+/// </summary>
+public sealed record TxRequest
 {
+    /// <summary>A transaction the pipeline signs with <paramref name="key"/>.</summary>
+    public TxRequest(EthKey key, string? to, byte[] data, long? gasLimit = null, string label = "")
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Key = key;
+        From = key.Address;
+        To = to;
+        Data = data;
+        GasLimit = gasLimit;
+        Label = label;
+    }
+
+    /// <summary>A transaction its owner signed: the pipeline can neither re-sign nor replace it.</summary>
+    public TxRequest(SignedTransaction signed, string label)
+    {
+        ArgumentNullException.ThrowIfNull(signed);
+        Signed = signed;
+        From = signed.From;
+        To = signed.Transaction.To;
+        Data = signed.Transaction.Data;
+        GasLimit = signed.Transaction.GasLimit;
+        Value = signed.Transaction.Value;
+        Label = label;
+    }
+
+    /// <summary>The sending account.</summary>
+    public string From { get; }
+
+    /// <summary>The key that signs here; null for a transaction signed by its owner.</summary>
+    public EthKey? Key { get; }
+
+    /// <summary>The owner's signed transaction; null when the pipeline signs.</summary>
+    public SignedTransaction? Signed { get; }
+
+    public string? To { get; }
+
+    public byte[] Data { get; }
+
+    public long? GasLimit { get; }
+
+    public string Label { get; }
+
     public BigInteger Value { get; init; }
 }
 
@@ -193,7 +239,7 @@ public sealed class TransactionPipeline
                 await _chain.SetNextBlockTimestampAsync(time).ConfigureAwait(false);
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var fees = await QuoteFeesAsync(cancellationToken).ConfigureAwait(false);
+            var fees = await TransactionFees.QuoteAsync(_chain, _options.MineExplicitly, cancellationToken).ConfigureAwait(false);
             var gasLimits = await GasLimitsAsync(batch, outcomes, cancellationToken).ConfigureAwait(false);
             await LoadNoncesAsync(batch, cancellationToken).ConfigureAwait(false);
             var estimating = clock.Elapsed;
@@ -247,33 +293,6 @@ public sealed class TransactionPipeline
     /// <summary>Sends one transaction and returns its successful outcome, or throws its failure.</summary>
     public async Task<TxOutcome> ExecuteAsync(TxRequest request, long? blockTimestamp = null, CancellationToken cancellationToken = default) =>
         (await ExecuteAsync([request], blockTimestamp, cancellationToken).ConfigureAwait(false))[0].EnsureSuccess();
-
-    /// <summary>
-    /// What to pay now: the latest block's base fee (the next block's is at most 12.5 % higher) and,
-    /// when the node mines by itself, its suggested tip (<c>eth_maxPriorityFeePerGas</c>; a node
-    /// without that method: its gas price less the base fee). The fee cap 2 x base fee + tip is the
-    /// common rule: it keeps a transaction minable through five full blocks in a row. With explicit
-    /// mining the tip is zero: the pipeline mines every block itself, so a tip buys nothing and
-    /// leaves block order to the ordering offset alone (see <see cref="Transaction"/>). The block
-    /// gas limit comes with the same call, so packing blocks costs no extra round trip.
-    /// </summary>
-    private async Task<FeeQuote> QuoteFeesAsync(CancellationToken cancellationToken)
-    {
-        var requests = new List<RpcRequest> { new("eth_getBlockByNumber", "latest", false) };
-        if (!_options.MineExplicitly)
-        {
-            requests.Add(new RpcRequest("eth_maxPriorityFeePerGas"));
-        }
-        var answers = await _chain.Rpc.BatchAsync(requests, cancellationToken).ConfigureAwait(false);
-        var block = answers[0].Error is { } error ? throw new RpcException("eth_getBlockByNumber", error) : answers[0].Result;
-        var baseFee = block.TryGetProperty("baseFeePerGas", out var fee)
-            ? ChainConnection.ParseBig(fee)
-            : throw new NotSupportedException($"{_chain.ClientVersion} reports no base fee: its chain predates EIP-1559 (London), and the pipeline sends type 2 transactions.");
-        var tip = _options.MineExplicitly ? BigInteger.Zero
-            : answers[1].Error is null ? ChainConnection.ParseBig(answers[1].Result)
-            : BigInteger.Max(BigInteger.Zero, await _chain.GetGasPriceAsync().ConfigureAwait(false) - baseFee);
-        return new FeeQuote(tip, 2 * baseFee + tip, ChainConnection.ParseLong(block.GetProperty("gasLimit")));
-    }
 
     private async Task<long[]> GasLimitsAsync(IReadOnlyList<TxRequest> batch, TxOutcome?[] outcomes, CancellationToken cancellationToken)
     {
@@ -357,7 +376,7 @@ public sealed class TransactionPipeline
 
     private async Task LoadNoncesAsync(IReadOnlyList<TxRequest> batch, CancellationToken cancellationToken)
     {
-        var unknown = batch.Select(r => r.From.Address).Distinct(StringComparer.OrdinalIgnoreCase)
+        var unknown = batch.Where(r => r.Key is not null).Select(r => r.From).Distinct(StringComparer.OrdinalIgnoreCase)
             .Where(a => !_nextNonce.ContainsKey(a)).ToList();
         var nonces = await PendingNoncesAsync(unknown, cancellationToken).ConfigureAwait(false);
         for (var k = 0; k < unknown.Count; k++)
@@ -382,14 +401,14 @@ public sealed class TransactionPipeline
 
     /// <summary>Round r holds each account's r-th transaction; returns every transaction sent.</summary>
     private async Task<List<Attempt>> SendInRoundsAsync(
-        IReadOnlyList<TxRequest> batch, List<int> indices, long[] gasLimits, FeeQuote fees, TxOutcome?[] outcomes,
+        IReadOnlyList<TxRequest> batch, List<int> indices, long[] gasLimits, TransactionFees fees, TxOutcome?[] outcomes,
         HashSet<string> rejectedSenders, CancellationToken cancellationToken)
     {
         var queues = new Dictionary<string, Queue<int>>(StringComparer.OrdinalIgnoreCase);
         var senderOrder = new List<string>();
         foreach (var i in indices)
         {
-            var sender = batch[i].From.Address;
+            var sender = batch[i].From;
             if (rejectedSenders.Contains(sender))
             {
                 outcomes[i] = NotSent(batch[i], BehindRejected(batch[i]));
@@ -410,8 +429,8 @@ public sealed class TransactionPipeline
             {
                 return sent;
             }
-            var transactions = round.Select(i => Transaction(batch, i, _nextNonce[batch[i].From.Address]++, gasLimits[i], fees)).ToList();
-            var results = await SignAndSendAsync(round.Select(i => batch[i].From).ToList(), transactions, cancellationToken).ConfigureAwait(false);
+            var transactions = round.Select(i => Transaction(batch, i, gasLimits[i], fees)).ToList();
+            var results = await SignAndSendAsync(round.Select(i => batch[i]).ToList(), transactions, cancellationToken).ConfigureAwait(false);
             var wrongNonce = new List<int>();
             for (var k = 0; k < round.Count; k++)
             {
@@ -419,7 +438,7 @@ public sealed class TransactionPipeline
                 {
                     sent.Add(new Attempt(round[k], transactions[k], hash, Cancels: false));
                 }
-                else if (IsNonceError(results[k].Error!))
+                else if (IsNonceError(results[k].Error!) && batch[round[k]].Key is not null)
                 {
                     wrongNonce.Add(k);
                 }
@@ -435,12 +454,12 @@ public sealed class TransactionPipeline
             // The node's nonce is not ours: another process sent from the account, or a transaction
             // of ours left the pool. Giving the nonce back would fail every later batch the same
             // way; the node's own view, pool included, is the one to follow.
-            var senders = wrongNonce.Select(k => batch[round[k]].From).ToList();
-            var fresh = await PendingNoncesAsync(senders.Select(s => s.Address).ToList(), cancellationToken).ConfigureAwait(false);
+            var senders = wrongNonce.Select(k => batch[round[k]]).ToList();
+            var fresh = await PendingNoncesAsync(senders.Select(s => s.From).ToList(), cancellationToken).ConfigureAwait(false);
             var resent = wrongNonce.Select((k, j) => transactions[k] with { Nonce = fresh[j] }).ToList();
             for (var j = 0; j < senders.Count; j++)
             {
-                _nextNonce[senders[j].Address] = fresh[j] + 1;
+                _nextNonce[senders[j].From] = fresh[j] + 1;
             }
             var retried = await SignAndSendAsync(senders, resent, cancellationToken).ConfigureAwait(false);
             for (var j = 0; j < wrongNonce.Count; j++)
@@ -461,7 +480,7 @@ public sealed class TransactionPipeline
         // which would otherwise wait forever behind the gap.
         void Reject(int i, RpcError error)
         {
-            var sender = batch[i].From.Address;
+            var sender = batch[i].From;
             _nextNonce.Remove(sender);
             rejectedSenders.Add(sender);
             outcomes[i] = NotSent(batch[i], new RpcException("eth_sendRawTransaction", error));
@@ -473,61 +492,39 @@ public sealed class TransactionPipeline
     }
 
     private static InvalidOperationException BehindRejected(TxRequest request) => new(
-        $"{request.Label}: not sent because an earlier transaction of {request.From.Address} in the same batch was rejected.");
+        $"{request.Label}: not sent because an earlier transaction of {request.From} in the same batch was rejected.");
 
     /// <summary>
-    /// The node orders a block by fee, then by arrival. Arrival order is not ours to fix (requests
-    /// are sent concurrently and nodes handle batches concurrently), so every request offers one wei
-    /// more tip and fee cap than the next: the block follows request order exactly, which keeps gas
-    /// figures (first writer of a storage word pays more) and block contents reproducible.
+    /// The transaction of request <paramref name="index"/>: its owner's, or one signed here at the
+    /// account's next nonce, each request one place ahead of the next and all ahead of the owners'
+    /// (see <see cref="TransactionFees.Ahead"/>), so the block follows request order exactly.
     /// </summary>
-    private RawTransaction Transaction(IReadOnlyList<TxRequest> batch, int index, BigInteger nonce, long gasLimit, FeeQuote fees)
+    private RawTransaction Transaction(IReadOnlyList<TxRequest> batch, int index, long gasLimit, TransactionFees fees)
     {
         var request = batch[index];
-        var offset = batch.Count - index;
-        return new RawTransaction(nonce, fees.Tip + offset, fees.MaxFee + offset, gasLimit, request.To, request.Value, request.Data, _chain.ChainId);
+        if (request.Signed is { } signed)
+        {
+            return signed.Transaction;
+        }
+        var (tip, maxFee) = fees.Ahead(TransactionFees.OwnerPlaces + batch.Count - index);
+        return new RawTransaction(_nextNonce[request.From]++, tip, maxFee, gasLimit, request.To, request.Value, request.Data, _chain.ChainId);
     }
 
     /// <summary>
-    /// Signs the transactions (local keys on every core at once, other signers, such as a unit on
-    /// another node, concurrently) and sends them; per transaction, its hash once the node has it, or
-    /// why not (a signer that fails or refuses leaves its transaction unsent).
+    /// Signs the transactions of the keys held here (on every core at once; an owner's signed
+    /// transaction goes as it is) and sends them; per transaction, its hash once the node has it,
+    /// or why not.
     /// </summary>
     private async Task<SendResult[]> SignAndSendAsync(
-        IReadOnlyList<ITransactionSigner> signers, IReadOnlyList<RawTransaction> transactions, CancellationToken cancellationToken)
+        IReadOnlyList<TxRequest> requests, IReadOnlyList<RawTransaction> transactions, CancellationToken cancellationToken)
     {
-        var signed = new (SignedTransaction? Transaction, Exception? Failure)[transactions.Count];
+        var signed = new SignedTransaction[transactions.Count];
         Parallel.For(0, transactions.Count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
-        {
-            if (signers[k] is EthKey key)
-            {
-                signed[k] = (transactions[k].Sign(key), null);
-            }
-        });
-        var remote = Enumerable.Range(0, transactions.Count).Where(k => signers[k] is not EthKey).Select(async k =>
-        {
-            try
-            {
-                signed[k] = (await signers[k].SignAsync(transactions[k], cancellationToken).ConfigureAwait(false), null);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                signed[k] = (null, ex);
-            }
-        });
-        await Task.WhenAll(remote).ConfigureAwait(false);
-        var toSend = Enumerable.Range(0, transactions.Count).Where(k => signed[k].Transaction is not null).ToList();
-        var answers = await SendRawAsync(toSend.Select(k => signed[k].Transaction!).ToArray(), cancellationToken).ConfigureAwait(false);
-        var results = signed.Select(s => s.Failure is { } failure
-            ? new SendResult(null, new RpcError(-1, $"signing failed: {failure.Message}", null))
-            : default).ToArray();
-        foreach (var (k, answer) in toSend.Zip(answers))
-        {
-            results[k] = answer.Error is not { } error || IsAlreadyKnown(error)
-                ? new SendResult(signed[k].Transaction!.Hash, null)
-                : new SendResult(null, error);
-        }
-        return results;
+            signed[k] = requests[k].Key is { } key ? transactions[k].Sign(key) : requests[k].Signed!);
+        var answers = await SendRawAsync(signed, cancellationToken).ConfigureAwait(false);
+        return signed.Zip(answers, (s, answer) => answer.Error is not { } error || IsAlreadyKnown(error)
+            ? new SendResult(s.Hash, null)
+            : new SendResult(null, error)).ToArray();
     }
 
     /// <summary>eth_sendRawTransaction in concurrent chunks (the node verifies signatures on all its cores).</summary>
@@ -656,7 +653,8 @@ public sealed class TransactionPipeline
     /// raised 12.5 % (every node's replacement rule accepts that: Geth, Reth and Besu want +10 %,
     /// Anvil any raise), up to <see cref="TransactionPipelineOptions.Replacements"/> times, then
     /// cancelled with a zero-value self-transfer at raised fees; whichever of them is mined decides
-    /// the outcome. The account's nonce is re-read next batch.
+    /// the outcome. A transaction its owner signed cannot be replaced here: it is waited for as
+    /// long. The account's nonce is re-read next batch.
     /// </summary>
     private async Task UnstickAsync(IReadOnlyList<TxRequest> batch, List<Attempt> attempts, TxOutcome?[] outcomes, CancellationToken cancellationToken)
     {
@@ -671,50 +669,51 @@ public sealed class TransactionPipeline
         for (var bump = 1; open.Count > 0 && bump <= _options.Replacements + 1; bump++)
         {
             var cancel = bump > _options.Replacements;
-            var fees = await QuoteFeesAsync(cancellationToken).ConfigureAwait(false);
-            var next = open.Select(i => Raised(cancel ? Cancellation(batch[i], tried[i]) : tried[i], fees)).ToList();
-            var results = await SignAndSendAsync(open.Select(i => batch[i].From).ToList(), next, cancellationToken).ConfigureAwait(false);
-            for (var k = 0; k < open.Count; k++)
+            var fees = await TransactionFees.QuoteAsync(_chain, _options.MineExplicitly, cancellationToken).ConfigureAwait(false);
+            // Only a key held here can sign a replacement; an owner's transaction waits as it is.
+            var ours = open.Where(i => batch[i].Key is not null).ToList();
+            var next = ours.Select(i => Raised(cancel ? Cancellation(batch[i], tried[i]) : tried[i], fees)).ToList();
+            var results = await SignAndSendAsync(ours.Select(i => batch[i]).ToList(), next, cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < ours.Count; k++)
             {
-                // A refused replacement (this node's bump rule is steeper, or a unit's signer will not
-                // sign a cancellation it did not ask for) leaves the versions already sent in the race;
-                // the next one bids above it.
-                tried[open[k]] = next[k];
+                // A refused replacement (this node's bump rule is steeper) leaves the versions
+                // already sent in the race; the next one bids above it.
+                tried[ours[k]] = next[k];
                 if (results[k].Hash is { } hash)
                 {
-                    attempts.Add(new Attempt(open[k], next[k], hash, cancel));
+                    attempts.Add(new Attempt(ours[k], next[k], hash, cancel));
                 }
                 else if (results[k].Error!.Message.Contains("nonce too low", StringComparison.OrdinalIgnoreCase))
                 {
-                    nonceTaken.Add(open[k]);
+                    nonceTaken.Add(ours[k]);
                 }
             }
             open = await AwaitReceiptsAsync(batch, attempts, outcomes, _options.ReceiptTimeout, cancellationToken).ConfigureAwait(false);
             foreach (var i in open.Where(nonceTaken.Contains))
             {
                 outcomes[i] = NotSent(batch[i], new InvalidOperationException(
-                    $"{batch[i].Label}: not mined in time, and nonce {tried[i].Nonce} of {batch[i].From.Address} went to a transaction sent elsewhere, so none of this request's can be mined; it never ran."));
+                    $"{batch[i].Label}: not mined in time, and nonce {tried[i].Nonce} of {batch[i].From} went to a transaction sent elsewhere, so none of this request's can be mined; it never ran."));
             }
             open.RemoveAll(nonceTaken.Contains);
         }
         foreach (var i in open)
         {
             outcomes[i] = new TxOutcome(batch[i], TxStatus.Unknown, attempts.Last(a => a.Index == i).Hash, 0, 0, [], null, new InvalidOperationException(
-                $"{batch[i].Label}: no transaction with nonce {tried[i].Nonce} of {batch[i].From.Address} was mined within {_options.Replacements + 2} waits of {_options.ReceiptTimeout.TotalSeconds:0.#} s, replacements and a cancellation included; one may still be: do not send the request again before the account's nonce has passed {tried[i].Nonce}."));
+                $"{batch[i].Label}: no transaction with nonce {tried[i].Nonce} of {batch[i].From} was mined within {_options.Replacements + 2} waits of {_options.ReceiptTimeout.TotalSeconds:0.#} s, replacements and a cancellation included; one may still be: do not send the request again before the account's nonce has passed {tried[i].Nonce}."));
         }
         foreach (var versions in attempts.Where(a => stuck.Contains(a.Index)).GroupBy(a => a.Index))
         {
             outcomes[versions.Key] = outcomes[versions.Key]! with { Hashes = versions.Select(a => a.Hash).ToList() };
         }
-        await ForgetNoncesAsync(stuck.Select(i => batch[i].From.Address)).ConfigureAwait(false);
+        await ForgetNoncesAsync(stuck.Select(i => batch[i].From)).ConfigureAwait(false);
     }
 
     /// <summary>A stuck transaction's nonce spent on nothing: a zero-value transfer to its own sender.</summary>
     private static RawTransaction Cancellation(TxRequest request, RawTransaction stuck) =>
-        stuck with { GasLimit = TransferGas, To = request.From.Address, Value = BigInteger.Zero, Data = [] };
+        stuck with { GasLimit = TransferGas, To = request.From, Value = BigInteger.Zero, Data = [] };
 
     /// <summary>Tip and fee cap raised by at least 12.5 % (rounded up) over the last version sent, and at least what the node asks now.</summary>
-    private static RawTransaction Raised(RawTransaction last, FeeQuote now)
+    private static RawTransaction Raised(RawTransaction last, TransactionFees now)
     {
         static BigInteger Raise(BigInteger fee) => fee + BigInteger.Max(BigInteger.One, (fee + 7) / 8);
         var tip = BigInteger.Max(Raise(last.MaxPriorityFeePerGas), now.Tip);
@@ -738,7 +737,7 @@ public sealed class TransactionPipeline
                 Hashes = [attempt.Hash],
             };
         }
-        await ForgetNoncesAsync(dropped.Select(i => batch[i].From.Address)).ConfigureAwait(false);
+        await ForgetNoncesAsync(dropped.Select(i => batch[i].From)).ConfigureAwait(false);
     }
 
     private async Task ForgetNoncesAsync(IEnumerable<string> senders)
@@ -807,7 +806,7 @@ public sealed class TransactionPipeline
     {
         var call = new Dictionary<string, object?>
         {
-            ["from"] = request.From.Address,
+            ["from"] = request.From,
             ["data"] = request.Data.ToHex(prefix: true),
         };
         if (request.To is not null)
@@ -823,9 +822,6 @@ public sealed class TransactionPipeline
 
     private static TxOutcome NotSent(TxRequest request, Exception failure) =>
         new(request, TxStatus.NotSent, null, 0, 0, [], null, failure);
-
-    /// <summary>Fees every request of a batch starts from, and the block gas limit to pack blocks by.</summary>
-    private sealed record FeeQuote(BigInteger Tip, BigInteger MaxFee, long BlockGasLimit);
 
     /// <summary>One transaction sent for request <paramref name="Index"/>: the original, a fee-bumped replacement or a cancellation.</summary>
     private sealed record Attempt(int Index, RawTransaction Transaction, string Hash, bool Cancels);

@@ -35,6 +35,18 @@ public sealed class MarketClient
     /// <summary>Escrow balances are kept in nano-tokens: 1 000 per micro-unit of the token.</summary>
     public const long NanoPerMicro = 1000;
 
+    /// <summary>The contract's <c>MAX_UNITS</c>: units it registers at most.</summary>
+    public const uint MaxUnits = 640;
+
+    /// <summary>
+    /// Where a unit's own transactions go in a block (see <see cref="TransactionFees.Ahead"/>): the
+    /// lower its index, the earlier, so a batch of units' orders is mined in registry order whatever
+    /// order they reach the node in, and its gas figures are reproducible.
+    /// </summary>
+    public static long PlaceInBlock(uint unitIndex) => unitIndex is >= 1 and <= MaxUnits
+        ? MaxUnits + 1 - unitIndex
+        : throw new ArgumentOutOfRangeException(nameof(unitIndex), unitIndex, $"unit indices run from 1 to {MaxUnits}");
+
     public MarketClient(TransactionPipeline pipeline, string marketAddress, string tokenAddress, MarketParameters parameters)
     {
         Pipeline = pipeline;
@@ -58,60 +70,68 @@ public sealed class MarketClient
 
     /// <summary>Deploys the settlement token and the market (the operator becomes token issuer and market operator).</summary>
     public static async Task<MarketClient> DeployAsync(
-        TransactionPipeline pipeline, ITransactionSigner operatorKey, MarketParameters parameters, long? blockTimestamp = null, CancellationToken cancellationToken = default)
+        TransactionPipeline pipeline, EthKey operatorKey, MarketParameters parameters, long? blockTimestamp = null, CancellationToken cancellationToken = default)
     {
         var token = new SettlementTokenDeployment { Name = "MicroMarket Unit", Symbol = "MMU" };
         var tokenOutcome = await pipeline.ExecuteAsync(
-            new TxRequest(operatorKey, null, token.GetDeploymentData(), Label: "deploy SettlementToken"), blockTimestamp, cancellationToken).ConfigureAwait(false);
+            new TxRequest(operatorKey, null, token.GetDeploymentData(), label: "deploy SettlementToken"), blockTimestamp, cancellationToken).ConfigureAwait(false);
         var tokenAddress = tokenOutcome.ContractAddress!;
         var market = new MicroMarketDeployment { Token = tokenAddress, Config = ToConfig(parameters) };
         var marketOutcome = await pipeline.ExecuteAsync(
-            new TxRequest(operatorKey, null, market.GetDeploymentData(), Label: "deploy MicroMarket"), blockTimestamp, cancellationToken).ConfigureAwait(false);
+            new TxRequest(operatorKey, null, market.GetDeploymentData(), label: "deploy MicroMarket"), blockTimestamp, cancellationToken).ConfigureAwait(false);
         return new MarketClient(pipeline, marketOutcome.ContractAddress!, tokenAddress, parameters);
     }
 
     // ------------------------------------------------------------------ transactions
 
-    public TxRequest RegisterUnits(ITransactionSigner operatorKey, IReadOnlyList<UnitRegistration> units) =>
+    public TxRequest RegisterUnits(EthKey operatorKey, IReadOnlyList<UnitRegistration> units) =>
         Market(operatorKey, new RegisterUnitsFunction { Specs = units.Select(ToSpec).ToList() }, $"register {units.Count} unit(s)");
 
     /// <summary>Step 1 of a key rotation (the operator): the unit's new trading and meter keys, pending the new trader's acceptance.</summary>
-    public TxRequest ProposeKeys(ITransactionSigner operatorKey, uint unit, string trader, string meter) =>
+    public TxRequest ProposeKeys(EthKey operatorKey, uint unit, string trader, string meter) =>
         Market(operatorKey, new ProposeKeysFunction { Unit = unit, Trader = trader, Meter = meter }, $"propose keys of unit {unit}");
 
     /// <summary>Step 2 of a key rotation: the proposed trader accepts.</summary>
-    public TxRequest AcceptKeys(ITransactionSigner newTrader, uint unit) =>
+    public TxRequest AcceptKeys(EthKey newTrader, uint unit) =>
         Market(newTrader, new AcceptKeysFunction { Unit = unit }, $"accept keys of unit {unit}");
 
-    public TxRequest SuspendUnit(ITransactionSigner operatorKey, uint unit) =>
+    public TxRequest SuspendUnit(EthKey operatorKey, uint unit) =>
         Market(operatorKey, new SuspendUnitFunction { Unit = unit }, $"suspend unit {unit}");
 
-    public TxRequest ReinstateUnit(ITransactionSigner operatorKey, uint unit) =>
+    public TxRequest ReinstateUnit(EthKey operatorKey, uint unit) =>
         Market(operatorKey, new ReinstateUnitFunction { Unit = unit }, $"reinstate unit {unit}");
 
     /// <summary>Pays the unit what the claims fund holds of its claim on the balance-responsible party.</summary>
-    public TxRequest CollectClaim(ITransactionSigner caller, uint unit) =>
+    public TxRequest CollectClaim(EthKey caller, uint unit) =>
         Market(caller, new CollectClaimFunction { Unit = unit }, $"collect the claim of unit {unit}");
 
-    public TxRequest MintTokens(ITransactionSigner issuer, string to, BigInteger microUnits) =>
+    public TxRequest MintTokens(EthKey issuer, string to, BigInteger microUnits) =>
         Token(issuer, new MintFunction { To = to, Amount = microUnits }, $"mint {microUnits} to {to}");
 
-    public TxRequest ApproveEscrow(ITransactionSigner owner, BigInteger microUnits) => ApproveEscrow(microUnits).By(owner);
+    public TxRequest ApproveEscrow(EthKey owner, BigInteger microUnits) => ApproveEscrow(microUnits).By(owner);
 
-    /// <summary>Lets the market pull <paramref name="microUnits"/> of the signer's tokens into its escrow.</summary>
+    /// <summary>
+    /// Lets the market pull <paramref name="microUnits"/> of the signer's tokens into its escrow. Gas
+    /// bound: a cold allowance word written from zero and the event stay under 60 000 (about 46 000
+    /// measured); a unit signs it itself, so nobody estimates it.
+    /// </summary>
     public TxIntent ApproveEscrow(BigInteger microUnits) =>
-        TokenIntent(new ApproveFunction { Spender = MarketAddress, Value = microUnits }, "approve escrow");
+        TokenIntent(new ApproveFunction { Spender = MarketAddress, Value = microUnits }, "approve escrow", 60_000);
 
-    public TxRequest Deposit(ITransactionSigner from, uint unit, BigInteger microUnits) => Deposit(unit, microUnits).By(from);
+    public TxRequest Deposit(EthKey from, uint unit, BigInteger microUnits) => Deposit(unit, microUnits).By(from);
 
+    /// <summary>
+    /// Pays tokens into the unit's escrow. Gas bound: the token's transferFrom (two balances and the
+    /// allowance), the account's write, the unit's debt check and the events stay under 150 000.
+    /// </summary>
     public TxIntent Deposit(uint unit, BigInteger microUnits) =>
-        MarketIntent(new DepositFunction { Unit = unit, AmountMicro = microUnits }, $"deposit {microUnits} for unit {unit}");
+        MarketIntent(new DepositFunction { Unit = unit, AmountMicro = microUnits }, $"deposit {microUnits} for unit {unit}", 150_000);
 
-    public TxRequest Withdraw(ITransactionSigner trader, uint unit, BigInteger microUnits, string to) =>
+    public TxRequest Withdraw(EthKey trader, uint unit, BigInteger microUnits, string to) =>
         Market(trader, new WithdrawFunction { Unit = unit, AmountMicro = microUnits, To = to }, $"withdraw {microUnits} of unit {unit}");
 
     /// <summary>Day-ahead orders for every slot of <paramref name="day"/>; a null or empty side means no orders of that side.</summary>
-    public TxRequest SubmitDayAhead(ITransactionSigner trader, uint unit, uint day, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
+    public TxRequest SubmitDayAhead(EthKey trader, uint unit, uint day, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
         DayAheadOrders(unit, day, buys, sells).By(trader);
 
     public TxIntent DayAheadOrders(uint unit, uint day, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
@@ -119,7 +139,7 @@ public sealed class MarketClient
             Parameters.SlotsPerDay, $"day-ahead orders of unit {unit} for day {day}");
 
     /// <summary>Intra-day orders for every slot of delivery <paramref name="hour"/>.</summary>
-    public TxRequest SubmitIntraday(ITransactionSigner trader, uint unit, uint hour, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
+    public TxRequest SubmitIntraday(EthKey trader, uint unit, uint hour, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
         IntradayOrders(unit, hour, buys, sells).By(trader);
 
     public TxIntent IntradayOrders(uint unit, uint hour, IReadOnlyList<OrderCurve>? buys, IReadOnlyList<OrderCurve>? sells) =>
@@ -144,14 +164,14 @@ public sealed class MarketClient
         return new TxIntent(MarketAddress, data, limit, label);
     }
 
-    public TxRequest Clear(ITransactionSigner caller, MarketStage stage, uint firstSlot, uint count, long? gasLimit = null) =>
+    public TxRequest Clear(EthKey caller, MarketStage stage, uint firstSlot, uint count, long? gasLimit = null) =>
         Market(caller, new ClearFunction { Stage = (byte)stage, FirstSlot = firstSlot, Count = count }, $"clear {stage} slots {firstSlot}..{firstSlot + count - 1}", gasLimit);
 
     /// <summary>
     /// Relays signed readings. Gas bound per reading: a cold unit and record read, ecrecover, the
     /// record's zero-to-non-zero write and the event stay under 60 000 (about 37 000 measured).
     /// </summary>
-    public TxRequest ReportReadings(ITransactionSigner relayer, IReadOnlyList<SignedMeterReading> readings) =>
+    public TxRequest ReportReadings(EthKey relayer, IReadOnlyList<SignedMeterReading> readings) =>
         Market(relayer, new ReportReadingsFunction
         {
             Readings = readings.Select(r => r.ToStruct()).ToList(),
@@ -163,14 +183,14 @@ public sealed class MarketClient
     /// record, up to five writes (record, account, clearing house, the BRP's account, debt) and the
     /// event stay under 80 000 (about 37 000 measured); the slot's results are read once.
     /// </summary>
-    public TxRequest Settle(ITransactionSigner caller, uint slot, IReadOnlyList<uint> units) =>
+    public TxRequest Settle(EthKey caller, uint slot, IReadOnlyList<uint> units) =>
         Market(caller, new SettleFunction { Slot = slot, Units = units.ToList() }, $"settle slot {slot} for {units.Count} unit(s)", 200_000 + 80_000L * units.Count);
 
     /// <summary>
     /// Records the grid operator's curtailment and shedding orders of a slot. Gas bound per item: a
     /// cold unit and record read, the record's write and the event stay under 40 000.
     /// </summary>
-    public TxRequest RecordInstructions(ITransactionSigner operatorKey, uint slot, IReadOnlyList<OperatorInstruction> instructions) =>
+    public TxRequest RecordInstructions(EthKey operatorKey, uint slot, IReadOnlyList<OperatorInstruction> instructions) =>
         Market(operatorKey, new RecordInstructionsFunction
         {
             Slot = slot,
@@ -331,7 +351,7 @@ public sealed class MarketClient
         return curves.Select(c => c.Pack()).ToList();
     }
 
-    private TxRequest Market<TFunction>(ITransactionSigner from, TFunction function, string label, long? gasLimit = null)
+    private TxRequest Market<TFunction>(EthKey from, TFunction function, string label, long? gasLimit = null)
         where TFunction : FunctionMessage, new() =>
         MarketIntent(function, label, gasLimit).By(from);
 
@@ -339,11 +359,11 @@ public sealed class MarketClient
         where TFunction : FunctionMessage, new() =>
         new(MarketAddress, function.GetCallData(), gasLimit, label);
 
-    private TxRequest Token<TFunction>(ITransactionSigner from, TFunction function, string label)
+    private TxRequest Token<TFunction>(EthKey from, TFunction function, string label)
         where TFunction : FunctionMessage, new() =>
         TokenIntent(function, label).By(from);
 
-    private TxIntent TokenIntent<TFunction>(TFunction function, string label)
+    private TxIntent TokenIntent<TFunction>(TFunction function, string label, long? gasLimit = null)
         where TFunction : FunctionMessage, new() =>
-        new(TokenAddress, function.GetCallData(), null, label);
+        new(TokenAddress, function.GetCallData(), gasLimit, label);
 }

@@ -58,7 +58,7 @@ public sealed class MarketSession : IAsyncDisposable
     public MarketClient Market { get; }
 
     /// <summary>Where the units find the market: the host alone talks to a started Anvil directly, everyone else through its filter.</summary>
-    public MarketLocation Location => new(_filter?.Url ?? Chain.Rpc.Url, Market.MarketAddress, Market.TokenAddress, Market.Parameters);
+    public MarketLocation Location => new(_filter?.Url ?? Chain.Rpc.Url, Market.MarketAddress, Market.TokenAddress, Market.Parameters, Pipeline.MinesExplicitly);
 
     /// <summary>
     /// Starts (or connects to) the chain, deploys the contracts at the chain's start time, registers

@@ -10,8 +10,12 @@ namespace MicroMarket.Simulation.Running;
 /// </summary>
 public sealed record UnitIdentity(uint Index, string Id, string TraderAddress, string MeterAddress);
 
-/// <summary>Where the market is: what a unit needs to build its transactions and read the chain.</summary>
-public sealed record MarketLocation(Uri RpcUrl, string MarketAddress, string TokenAddress, MarketParameters Parameters);
+/// <summary>
+/// Where the market is: what a unit needs to build and sign its transactions and read the chain.
+/// <paramref name="HostMines"/>: the market host mines every block itself (Anvil), so a tip buys
+/// nothing (see <see cref="TransactionFees"/>).
+/// </summary>
+public sealed record MarketLocation(Uri RpcUrl, string MarketAddress, string TokenAddress, MarketParameters Parameters, bool HostMines);
 
 /// <summary>
 /// A unit a node hosts: its agent, its trading key and, on a Pi, its relay and meter (which holds

@@ -116,8 +116,8 @@ public sealed class TransactionPipelineTests(AnvilFixture fx)
         // whose margin (+20 %) would pass the cap; 500 000 bytes need 20 M, above it.
         byte[] Bytes(int n) => Enumerable.Repeat((byte)0xff, n).ToArray();
         var outcomes = await fx.Pipeline.ExecuteAsync([
-            new TxRequest(sender, fx.Operator.Address, Bytes(380_000), Label: "near the cap"),
-            new TxRequest(sender, fx.Operator.Address, Bytes(500_000), Label: "above the cap"),
+            new TxRequest(sender, fx.Operator.Address, Bytes(380_000), label: "near the cap"),
+            new TxRequest(sender, fx.Operator.Address, Bytes(500_000), label: "above the cap"),
             new TxRequest(sender, fx.Operator.Address, [], TransactionPipeline.TransactionGasCap + 1, "asks for too much"),
         ], AnvilFixture.Deployed + 1);
         Assert.True(outcomes[0].Succeeded, outcomes[0].Failure?.Message);
@@ -166,7 +166,7 @@ public sealed class TransactionPipelineTests(AnvilFixture fx)
         var outcome = (await fx.Pipeline.ExecuteAsync([new TxRequest(sender, fx.Operator.Address, data, 21_000, "too little gas")], AnvilFixture.Deployed + 1))[0];
         Assert.Equal(TxStatus.NotSent, outcome.Status);
         // Whichever way the node refuses it (at once, or by dropping it), the account goes on.
-        var next = await fx.Pipeline.ExecuteAsync(new TxRequest(sender, fx.Operator.Address, data, Label: "estimated"), AnvilFixture.Deployed + 2);
+        var next = await fx.Pipeline.ExecuteAsync(new TxRequest(sender, fx.Operator.Address, data, label: "estimated"), AnvilFixture.Deployed + 2);
         Assert.True(next.Succeeded);
     });
 
@@ -188,6 +188,45 @@ public sealed class TransactionPipelineTests(AnvilFixture fx)
             mined.AddRange(block.GetProperty("transactions").EnumerateArray().Select(t => t.GetString()));
         }
         Assert.Equal(outcomes.Select(o => o.Hash), mined);
+    });
+
+    [Fact]
+    public Task Transactions_signed_by_their_owners_are_mined_by_place_behind_the_pipelines_own() => fx.IsolatedAsync(async () =>
+    {
+        var owners = Enumerable.Range(0, 40).Select(i => EthKey.Derive("owner", i)).ToList();
+        var held = Enumerable.Range(0, 3).Select(i => EthKey.Derive("held", i)).ToList();
+        await fx.FundAsync([.. owners, .. held]);
+        var fees = await TransactionFees.QuoteAsync(fx.Chain, fx.Pipeline.MinesExplicitly, CancellationToken.None);
+        // Owner i takes place 40 - i (the lowest index goes first), signs at the chain's nonce, and
+        // the batch lists them in reverse, interleaved with keys the pipeline holds.
+        var signed = owners.Select((o, i) => new TxIntent(fx.Operator.Address, [(byte)i], 30_000, $"owner {i}")
+            .SignedBy(o, 0, fees, 40 - i, fx.Chain.ChainId).ToRequest()).Reverse().ToList();
+        var pipelines = held.Select((k, i) => new TxRequest(k, fx.Operator.Address, [(byte)(100 + i)], 30_000, $"held {i}")).ToList();
+        var batch = signed.Take(20).Concat(pipelines).Concat(signed.Skip(20)).ToList();
+        var outcomes = await fx.Pipeline.ExecuteAsync(batch, AnvilFixture.Deployed + 1);
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Failure?.Message));
+        Assert.Single(outcomes.Select(o => o.BlockNumber).Distinct());
+        var block = await fx.Chain.Rpc.CallAsync("eth_getBlockByNumber", ChainConnection.Hex(outcomes[0].BlockNumber), false);
+        var mined = block.GetProperty("transactions").EnumerateArray().Select(t => t.GetString()).ToList();
+        var byLabel = outcomes.ToDictionary(o => o.Request.Label, o => o.Hash);
+        var expected = Enumerable.Range(0, 3).Select(i => byLabel[$"held {i}"]).Concat(Enumerable.Range(0, 40).Select(i => byLabel[$"owner {i}"]));
+        Assert.Equal(expected, mined);
+    });
+
+    [Fact]
+    public Task An_owners_transaction_is_sent_as_signed_never_re_signed() => fx.IsolatedAsync(async () =>
+    {
+        var owner = EthKey.Derive("owner-nonce", 0);
+        await fx.FundAsync([owner]);
+        var fees = await TransactionFees.QuoteAsync(fx.Chain, fx.Pipeline.MinesExplicitly, CancellationToken.None);
+        var first = new TxIntent(fx.Operator.Address, [1], 30_000, "first").SignedBy(owner, 0, fees, 1, fx.Chain.ChainId);
+        Assert.True((await fx.Pipeline.ExecuteAsync([first.ToRequest()], AnvilFixture.Deployed + 1))[0].Succeeded);
+        // Signed again at the nonce the chain has used: the signature covers the nonce, so the
+        // pipeline cannot move it as it does for the keys it holds; the node's refusal is reported.
+        var replayed = new TxIntent(fx.Operator.Address, [2], 30_000, "replayed").SignedBy(owner, 0, fees, 1, fx.Chain.ChainId);
+        var outcome = (await fx.Pipeline.ExecuteAsync([replayed.ToRequest()], AnvilFixture.Deployed + 2))[0];
+        Assert.Equal(TxStatus.NotSent, outcome.Status);
+        Assert.Equal(BigInteger.One, await fx.Chain.GetPendingNonceAsync(owner.Address));
     });
 
     [Fact]

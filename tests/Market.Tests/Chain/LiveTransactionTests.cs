@@ -101,10 +101,11 @@ public sealed class LiveTransactionTests(StuckNodeFixture fx)
         Assert.Equal(7_000_000_000, baseFee);
         var sending = fx.LivePipeline(receiptSeconds: 60, replacements: 1).ExecuteAsync([Transfer(sender, "priced")]);
         var pooled = await fx.PooledAsync(sender, _ => true);
-        // One wei above the quote: the ordering offset of the batch's only request.
+        // Above the quote by the place of the batch's only request: the first above the owners' places.
+        var place = TransactionFees.OwnerPlaces + 1;
         Assert.Equal("0x2", pooled.GetProperty("type").GetString());
-        Assert.Equal(tip + 1, Quantity(pooled, "maxPriorityFeePerGas"));
-        Assert.Equal(2 * baseFee + tip + 1, Quantity(pooled, "maxFeePerGas"));
+        Assert.Equal(tip + place, Quantity(pooled, "maxPriorityFeePerGas"));
+        Assert.Equal(2 * baseFee + tip + place, Quantity(pooled, "maxFeePerGas"));
         Assert.Equal([Hash(pooled)], (await fx.MineAsync()).Select(Hash));
         var outcome = (await sending)[0];
         Assert.True(outcome.Succeeded, outcome.Failure?.Message);
@@ -183,7 +184,7 @@ public sealed class SelfMiningNodeTests
         await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { Accounts = 2, ExplicitMining = false, BlockTime = TimeSpan.FromSeconds(1) });
         using var chain = await ChainConnection.ConnectAsync(anvil.RpcUrl);
         var pipeline = new TransactionPipeline(chain, new TransactionPipelineOptions { MineExplicitly = false });
-        var outcome = await pipeline.ExecuteAsync(new TxRequest(anvil.DevAccounts[0], anvil.DevAccounts[1].Address, [], Label: "live") { Value = 1 });
+        var outcome = await pipeline.ExecuteAsync(new TxRequest(anvil.DevAccounts[0], anvil.DevAccounts[1].Address, [], label: "live") { Value = 1 });
         // The receipt was found under the hash computed here, so the node hashed the same bytes.
         var mined = await chain.Rpc.CallAsync("eth_getTransactionByHash", outcome.Hash);
         Assert.Equal("0x2", mined.GetProperty("type").GetString());

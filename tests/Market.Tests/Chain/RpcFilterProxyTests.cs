@@ -127,7 +127,7 @@ public sealed class RpcFilterProxyTests(FilteredAnvil fx) : IClassFixture<Filter
         Assert.Equal(31337, fx.Filtered.ChainId);
         Assert.True(fx.Filtered.IsAnvil);
         var pipeline = new TransactionPipeline(fx.Filtered, new TransactionPipelineOptions { MineExplicitly = false });
-        var sent = await pipeline.ExecuteAsync(new TxRequest(sender, receiver, [], Label: "transfer") { Value = 1000 });
+        var sent = await pipeline.ExecuteAsync(new TxRequest(sender, receiver, [], label: "transfer") { Value = 1000 });
 
         Assert.True(sent.Succeeded);
         Assert.Equal(1000, await fx.Filtered.GetBalanceAsync(receiver));

@@ -237,7 +237,7 @@ public sealed class AuctionTests(AnvilFixture fx)
     /// <summary>A call the client would refuse to build, encoded directly.</summary>
     private MicroMarket.Market.Chain.TxRequest Raw<TFunction>(Participant unit, TFunction function)
         where TFunction : Nethereum.Contracts.FunctionMessage, new() =>
-        new(unit.Trader, fx.Market.MarketAddress, Nethereum.Contracts.FunctionMessageExtensions.GetCallData(function), Label: "raw");
+        new(unit.Trader, fx.Market.MarketAddress, Nethereum.Contracts.FunctionMessageExtensions.GetCallData(function), label: "raw");
 
     [Fact]
     public Task Submission_gas_limits_cover_the_worst_case() => fx.IsolatedAsync(async () =>

@@ -121,7 +121,7 @@ public sealed class MeteringTests(AnvilFixture fx)
         var reading = _h.Reading(unit, Slot, 1, 0);
         var call = new ReportReadingsFunction { Readings = [reading.ToStruct(), reading.ToStruct()], Signatures = [reading.Signature] };
         var error = await _h.RevertsAsync<Meter__LengthMismatchError>(SlotEnd,
-            new TxRequest(fx.Operator, fx.Market.MarketAddress, call.GetCallData(), Label: "mismatched readings"));
+            new TxRequest(fx.Operator, fx.Market.MarketAddress, call.GetCallData(), label: "mismatched readings"));
         Assert.Equal((2, 1), ((int)error.Readings, (int)error.Signatures));
     });
 }
