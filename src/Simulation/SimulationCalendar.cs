@@ -83,14 +83,14 @@ public sealed class SimulationCalendar
             DayAheadGateLeadSeconds = ChainSeconds(TimeSpan.FromDays(1) - market.DayAheadGate.ToTimeSpan()),
             IntradayGateLeadSeconds = ChainSeconds(TimeSpan.FromMinutes(market.IntradayGateMinutes)),
             ReadingWindowSeconds = LeadSeconds(TimeSpan.FromMinutes(market.ReadingWindowMinutes)),
-            PriceFloorMicroPerKwh = Money.PriceMicro(market.PriceFloor),
-            PriceCapMicroPerKwh = Money.PriceMicro(market.PriceCap),
+            PriceFloorMicroPerKwh = Price.FromTokens(market.PriceFloor).MicroPerKwh,
+            PriceCapMicroPerKwh = Price.FromTokens(market.PriceCap).MicroPerKwh,
             ImbalancePenaltyBps = checked((ushort)decimal.Round(market.ImbalancePenaltyPercent * 100m)),
-            ImbalanceFallbackPriceMicroPerKwh = Money.PriceMicro(market.ImbalanceFallbackPrice),
-            ImbalanceMinVolumeWh = checked((ulong)decimal.Round(market.ImbalanceMinVolumeKwh * 1000m)),
-            ShortPriceFloorMicroPerKwh = Money.PriceMicro(Math.Min(brp?.ShortfallCost ?? 0m, market.PriceCap)),
-            LongPriceCapMicroPerKwh = Money.PriceMicro(Math.Min(brp?.SurplusValue ?? market.PriceCap, market.PriceCap)),
-            MissingReadingFeeNano = checked((ulong)decimal.Round(market.MissingReadingFee * Money.NanoPerToken)),
+            ImbalanceFallbackPriceMicroPerKwh = Price.FromTokens(market.ImbalanceFallbackPrice).MicroPerKwh,
+            ImbalanceMinVolumeWh = checked((ulong)Energy.FromKwh(market.ImbalanceMinVolumeKwh).Wh),
+            ShortPriceFloorMicroPerKwh = Price.FromTokens(Math.Min(brp?.ShortfallCost ?? 0m, market.PriceCap)).MicroPerKwh,
+            LongPriceCapMicroPerKwh = Price.FromTokens(Math.Min(brp?.SurplusValue ?? market.PriceCap, market.PriceCap)).MicroPerKwh,
+            MissingReadingFeeNano = checked((ulong)NanoTokens.FromTokens(market.MissingReadingFee).Nano),
         };
     }
 

@@ -29,7 +29,7 @@ public sealed class BatteryAgentTests
         Assert.All(chargeSlots, s => Assert.True(outlook.At(s) < 0.5m, $"charging at slot {s} at {outlook.At(s)}"));
         Assert.Contains(chargeSlots, s => s < 24);
         // Bids carry the expected price plus the minimum spread, offers minus it.
-        Assert.All(chargeSlots, s => Assert.Equal(MicroMarket.Simulation.Money.PriceMicro(outlook.At(s) + 0.02m), bid.Buys[s].Steps[0].PriceMicroPerKwh));
+        Assert.All(chargeSlots, s => Assert.Equal(Price.FromTokens(outlook.At(s) + 0.02m).MicroPerKwh, bid.Buys[s].Steps[0].PriceMicroPerKwh));
         Assert.All(dischargeSlots, s => Assert.Equal(480_000u, bid.Sells[s].Steps[0].PriceMicroPerKwh));
     }
 

@@ -78,7 +78,7 @@ public sealed class UnitSigningTests : TestKit
             Assert.True(outcome.GasUsed < outcome.Request.GasLimit, $"{outcome.Request.Label}: {outcome.GasUsed} gas of {outcome.Request.GasLimit}");
         }
         var account = await market.AccountAsync(unit.Identity.Index);
-        Assert.Equal(deposit * MarketClient.NanoPerMicro, account.BalanceNano);
+        Assert.Equal(deposit * NanoTokens.PerMicro, account.BalanceNano);
         Assert.Equal(next + 2, await chain.GetPendingNonceAsync(trader));
     }
 

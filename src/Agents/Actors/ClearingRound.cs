@@ -39,7 +39,7 @@ public sealed class ClearingRound(long phaseId, RoundContext round, IActorRef cl
 
     private void ReadPositions(IReadOnlyList<Result> results)
     {
-        var cleared = results.Select((r, i) => new ClearedSlot(stage, firstSlot + i, r.VolumeWh > 0 ? Money.PriceTokens(r.Price) : null, (long)r.VolumeWh)).ToList();
+        var cleared = results.Select((r, i) => new ClearedSlot(stage, firstSlot + i, r.VolumeWh > 0 ? new Price(r.Price).Tokens : null, (long)r.VolumeWh)).ToList();
         Round.Recorder.Tell(new RunEvents.Cleared(cleared));
         AskUnits<PositionsRead>(u => new ReadPositions(PhaseId, stage, firstSlot, slotCount), read =>
         {

@@ -1,3 +1,4 @@
+using MicroMarket.Market;
 using Akka.Actor;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Simulation.Recording;
@@ -69,12 +70,12 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     /// </summary>
     private List<OperatorInstruction> Instructions(IReadOnlyList<DeliveryProposed> proposals, IReadOnlyDictionary<string, UnitFlow> flows)
     {
-        var hours = Round.Calendar.SlotLength.TotalHours;
+        var slotLength = Round.Calendar.SlotLength;
         var instructions = new List<OperatorInstruction>();
         foreach (var p in proposals.Where(p => p.Proposal.Role == DeliveryRole.SetPoint))
         {
-            var proposedWh = p.Proposal.PowerKw * hours * 1000;
-            var actualWh = flows[p.UnitId].ActualPowerKw * hours * 1000;
+            var proposedWh = Energy.WhOf(p.Proposal.PowerKw, slotLength);
+            var actualWh = Energy.WhOf(flows[p.UnitId].ActualPowerKw, slotLength);
             var rating = Round.RatingsWh[p.UnitId];
             var curtailed = proposedWh > 0 ? Math.Clamp(Math.Round(proposedWh - Math.Max(actualWh, 0)), 0, rating) : 0;
             var shed = proposedWh < 0 ? Math.Clamp(Math.Round(Math.Min(actualWh, 0) - proposedWh), 0, rating) : 0;

@@ -57,7 +57,7 @@ public abstract class SettlingRound(long phaseId, RoundContext round, IActorRef 
         foreach (var slot in events.GroupBy(e => e.Slot).OrderBy(g => g.Key))
         {
             var prices = await market.ImbalancePricesAsync(slot.Key).ConfigureAwait(false);
-            records.Add(new RunEvents.Settled((int)slot.Key, Money.PriceTokens(prices.ShortMicroPerKwh), Money.PriceTokens(prices.LongMicroPerKwh),
+            records.Add(new RunEvents.Settled((int)slot.Key, prices.Short.Tokens, prices.Long.Tokens,
                 slot.OrderBy(e => e.Unit).Select(e => new RunEvents.UnitSettled(ids[e.Unit],
                     (long)e.TradeNano, (long)e.ImbalanceNano, (long)e.FeeNano, (long)e.DebtNano, (long)e.DeviationWh, e.ReadingMissing)).ToList()));
         }

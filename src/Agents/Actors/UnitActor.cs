@@ -284,7 +284,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         var phaseId = m.PhaseId;
         var id = _identity.Id;
         Market.AccountAsync(_identity.Index).PipeTo(replyTo, Self,
-            success: a => new BalanceRead(phaseId, id, Money.TokensFromNano(a.BalanceNano), Money.TokensFromNano(a.LockedNano), Money.TokensFromNano(a.DebtNano)),
+            success: a => new BalanceRead(phaseId, id, new NanoTokens(a.BalanceNano).Tokens, new NanoTokens(a.LockedNano).Tokens, new NanoTokens(a.DebtNano).Tokens),
             failure: ex => new UnitFailed(phaseId, id, $"reading the account: {ex.Message}"));
     }
 

@@ -47,7 +47,7 @@ public static class BookClearingOnChain
         await SucceedAsync(market, now, [market.RegisterUnits(operatorKey, units.Select(u => new UnitRegistration(
             $"book-{u.Index}", UnitKind.Load, traders[(int)(u.Index - firstUnit)].Address, operatorKey.Address, "book", false, uint.MaxValue, 0)).ToList())], cancellationToken).ConfigureAwait(false);
         var funded = units.Select(u => (u.Index, Trader: traders[(int)(u.Index - firstUnit)],
-            Micro: CeilDiv(u.Curve.CollateralNano(u.Side, p.PriceCapMicroPerKwh), MarketClient.NanoPerMicro))).Where(u => u.Micro > 0).ToList();
+            Micro: CeilDiv(u.Curve.CollateralNano(u.Side, p.PriceCapMicroPerKwh), NanoTokens.PerMicro))).Where(u => u.Micro > 0).ToList();
         await SucceedAsync(market, now, funded.Select(u => market.MintTokens(operatorKey, u.Trader.Address, u.Micro)).ToList(), cancellationToken).ConfigureAwait(false);
         await SucceedAsync(market, now, funded.Select(u => market.ApproveEscrow(u.Trader, u.Micro)).ToList(), cancellationToken).ConfigureAwait(false);
         await SucceedAsync(market, now, funded.Select(u => market.Deposit(u.Trader, u.Index, u.Micro)).ToList(), cancellationToken).ConfigureAwait(false);

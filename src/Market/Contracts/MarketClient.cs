@@ -32,9 +32,6 @@ public sealed record OperatorInstruction(uint Unit, uint CurtailedWh, uint ShedW
 /// </summary>
 public sealed class MarketClient
 {
-    /// <summary>Escrow balances are kept in nano-tokens: 1 000 per micro-unit of the token.</summary>
-    public const long NanoPerMicro = 1000;
-
     /// <summary>The contract's <c>MAX_UNITS</c>: units it registers at most.</summary>
     public const uint MaxUnits = 640;
 
@@ -269,10 +266,10 @@ public sealed class MarketClient
     }
 
     /// <summary>The slot's short, long and reference imbalance prices as the contract computes them (both auctions must be cleared).</summary>
-    public async Task<Settlement.ImbalancePrices> ImbalancePricesAsync(uint slot)
+    public async Task<Settlement.ImbalancePrices> ImbalancePricesAsync(SlotIndex slot)
     {
-        var p = await QueryAsync<ImbalancePricesFunction, ImbalancePricesOutputDTO>(new() { Slot = slot }).ConfigureAwait(false);
-        return new((uint)p.ShortPrice, (uint)p.LongPrice, (uint)p.ReferencePrice);
+        var p = await QueryAsync<ImbalancePricesFunction, ImbalancePricesOutputDTO>(new() { Slot = slot.Value }).ConfigureAwait(false);
+        return new(new Price((uint)p.ShortPrice), new Price((uint)p.LongPrice), new Price((uint)p.ReferencePrice));
     }
 
     public async Task<Account> AccountAsync(uint unit) =>

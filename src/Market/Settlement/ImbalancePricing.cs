@@ -1,7 +1,7 @@
 namespace MicroMarket.Market.Settlement;
 
-/// <summary>A slot's imbalance prices, token micro-units per kWh.</summary>
-public readonly record struct ImbalancePrices(uint ShortMicroPerKwh, uint LongMicroPerKwh, uint ReferenceMicroPerKwh);
+/// <summary>A slot's imbalance prices: what a short unit pays, what a long unit gets, per kWh, and the reference price they derive from.</summary>
+public readonly record struct ImbalancePrices(Price Short, Price Long, Price Reference);
 
 /// <summary>
 /// The market's imbalance-price rule, restated from contracts/src/libraries/ImbalancePrice.sol in
@@ -38,6 +38,6 @@ public static class ImbalancePricing
         var shortPrice = (weighted * (Bps + market.ImbalancePenaltyBps) + divisor * Bps - 1) / (divisor * Bps);
         shortPrice = UInt128.Min(market.PriceCapMicroPerKwh, UInt128.Max(shortPrice, market.ShortPriceFloorMicroPerKwh));
         var longPrice = UInt128.Min(weighted * (Bps - market.ImbalancePenaltyBps) / (divisor * Bps), market.EffectiveLongPriceCapMicroPerKwh);
-        return new ImbalancePrices((uint)shortPrice, (uint)longPrice, (uint)reference);
+        return new ImbalancePrices(new Price((uint)shortPrice), new Price((uint)longPrice), new Price((uint)reference));
     }
 }

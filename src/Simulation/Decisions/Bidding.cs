@@ -98,20 +98,20 @@ public sealed record BidDecision(SlotOrders Orders, IReadOnlyList<double> Foreca
 /// </summary>
 public sealed record MarketRules(MarketParameters Market)
 {
-    public decimal PriceFloor => Money.PriceTokens(Market.PriceFloorMicroPerKwh);
+    public decimal PriceFloor => new Price(Market.PriceFloorMicroPerKwh).Tokens;
 
-    public decimal PriceCap => Money.PriceTokens(Market.PriceCapMicroPerKwh);
+    public decimal PriceCap => new Price(Market.PriceCapMicroPerKwh).Tokens;
 
     /// <summary>What a short unit expects to pay per kWh of imbalance when the slot trades at <paramref name="reference"/>.</summary>
-    public decimal ShortPrice(decimal reference) => Money.PriceTokens(Expected(reference).ShortMicroPerKwh);
+    public decimal ShortPrice(decimal reference) => Expected(reference).Short.Tokens;
 
     /// <summary>What a long unit expects to get per kWh of imbalance.</summary>
-    public decimal LongPrice(decimal reference) => Money.PriceTokens(Expected(reference).LongMicroPerKwh);
+    public decimal LongPrice(decimal reference) => Expected(reference).Long.Tokens;
 
     public decimal Clamp(decimal price) => Math.Clamp(price, PriceFloor, PriceCap);
 
     private ImbalancePrices Expected(decimal reference) =>
-        ImbalancePricing.For(Market, Money.PriceMicro(Clamp(reference)), Math.Max(1, Market.ImbalanceMinVolumeWh), 0, 0);
+        ImbalancePricing.For(Market, Price.FromTokens(Clamp(reference)).MicroPerKwh, Math.Max(1, Market.ImbalanceMinVolumeWh), 0, 0);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using MicroMarket.Market;
 using MicroMarket.Market.Contracts;
 
 namespace MicroMarket.Simulation.Decisions;
@@ -6,7 +7,7 @@ namespace MicroMarket.Simulation.Decisions;
 public readonly record struct MeasuredEnergy(long ImportWh, long ExportWh)
 {
     /// <summary>The slot's average power, kW in the generator convention (positive exports).</summary>
-    public double AveragePowerKw(TimeSpan slot) => (ExportWh - ImportWh) / 1000.0 / slot.TotalHours;
+    public double AveragePowerKw(TimeSpan slot) => Energy.AveragePowerKw(ExportWh - ImportWh, slot);
 }
 
 /// <summary>

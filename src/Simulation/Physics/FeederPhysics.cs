@@ -1,3 +1,4 @@
+using MicroMarket.Market;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Grid.Balance;
 using MicroMarket.Grid.Model;
@@ -120,7 +121,7 @@ public sealed class FeederPhysics
     {
         var (bus, phases) = _connections[unitId];
         var voltage = Enum.GetValues<Phase>().Where(ph => phases.Contains(ph)).Min(ph => result.VoltagePu(bus, ph));
-        var wh = Money.Wh(Math.Abs(powerKw) * _hours);
+        var wh = Energy.FromKwh(Math.Abs(powerKw) * _hours).Wh;
         return new UnitFlow(unitId, powerKw, powerKw < 0 ? wh : 0, powerKw > 0 ? wh : 0, voltage);
     }
 

@@ -199,10 +199,10 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         foreach (var u in m.Units.Where(u => u.UnitId != brp?.Id))
         {
             var row = Row(m.Slot, u.UnitId);
-            row.TradeTokens = Money.TokensFromNano(u.TradeNano);
-            row.ImbalanceTokens = Money.TokensFromNano(u.ImbalanceNano);
-            row.FeeTokens = -Money.TokensFromNano(u.FeeNano);
-            row.DebtIncurredTokens = Money.TokensFromNano(u.DebtNano);
+            row.TradeTokens = new NanoTokens(u.TradeNano).Tokens;
+            row.ImbalanceTokens = new NanoTokens(u.ImbalanceNano).Tokens;
+            row.FeeTokens = -new NanoTokens(u.FeeNano).Tokens;
+            row.DebtIncurredTokens = new NanoTokens(u.DebtNano).Tokens;
             row.DeviationWh = u.DeviationWh;
             row.ReadingMissing = u.ReadingMissing;
         }
@@ -212,11 +212,11 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         }
         var brpRow = Row(m.Slot, brp.Id);
         var others = m.Units.Where(u => u.UnitId != brp.Id).ToList();
-        brpRow.ImbalanceTokens = (brpRow.ImbalanceTokens ?? 0) + Money.TokensFromNano(-others.Sum(u => u.ImbalanceNano) - others.Sum(u => u.DebtNano));
-        brpRow.FeeTokens = (brpRow.FeeTokens ?? 0) + Money.TokensFromNano(others.Sum(u => u.FeeNano));
+        brpRow.ImbalanceTokens = (brpRow.ImbalanceTokens ?? 0) + new NanoTokens(-others.Sum(u => u.ImbalanceNano) - others.Sum(u => u.DebtNano)).Tokens;
+        brpRow.FeeTokens = (brpRow.FeeTokens ?? 0) + new NanoTokens(others.Sum(u => u.FeeNano)).Tokens;
         if (m.Units.FirstOrDefault(u => u.UnitId == brp.Id) is { } own)
         {
-            (brpRow.TradeTokens, brpRow.DeviationWh, brpRow.ReadingMissing) = (Money.TokensFromNano(own.TradeNano), own.DeviationWh, own.ReadingMissing);
+            (brpRow.TradeTokens, brpRow.DeviationWh, brpRow.ReadingMissing) = (new NanoTokens(own.TradeNano).Tokens, own.DeviationWh, own.ReadingMissing);
         }
     }
 
@@ -284,7 +284,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         foreach (var o in _orders.Values)
         {
             table.Add(Stage(o.Stage), o.Slot, o.UnitId, o.UnitIndex, OrderIds.Of(o.UnitIndex, o.Side, o.Step), o.Side == OrderSide.Buy ? "buy" : "sell", o.Step,
-                Money.PriceTokens(o.PriceMicroPerKwh), o.QuantityWh, o.FillWh);
+                new Price(o.PriceMicroPerKwh).Tokens, o.QuantityWh, o.FillWh);
         }
         return table;
     }

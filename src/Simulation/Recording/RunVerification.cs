@@ -44,7 +44,7 @@ public sealed record RunVerification(
             tables.Units.Select(u => new AccountFunction { Unit = u.Index }).ToList()).ConfigureAwait(false);
         var balances = accounts.Aggregate(BigInteger.Zero, (sum, a) => sum + a.ReturnValue1.BalanceNano);
         var change = balances - tables.Units.Aggregate(BigInteger.Zero, (sum, u) => sum + depositsNano[u.Id]);
-        var held = await market.TokenBalanceAsync(market.MarketAddress).ConfigureAwait(false) * MarketClient.NanoPerMicro;
+        var held = await market.TokenBalanceAsync(market.MarketAddress).ConfigureAwait(false) * NanoTokens.PerMicro;
         var house = await market.ClearingHouseNanoAsync().ConfigureAwait(false);
         var fund = await market.QueryValueAsync<ClaimsFundNanoFunction, BigInteger>(new()).ConfigureAwait(false);
 
@@ -74,7 +74,7 @@ public sealed record RunVerification(
             var reference = ReferenceClearing.Clear(new OrderBook(book.Select(o =>
                 new Order(OrderIds.Of(o.UnitIndex, o.Side, o.Step), o.Side, o.PriceMicroPerKwh, o.QuantityWh, o.UnitIndex))));
             var same = (long)reference.VolumeWh == volume
-                && (reference.PriceMicroPerKwh is null ? price is null : price == Simulation.Money.PriceTokens(reference.PriceMicroPerKwh.Value))
+                && (reference.PriceMicroPerKwh is null ? price is null : price == new Price(reference.PriceMicroPerKwh.Value).Tokens)
                 && book.All(o => reference.FilledWh(OrderIds.Of(o.UnitIndex, o.Side, o.Step)) == o.FillWh);
             mismatches += same ? 0 : 1;
         }

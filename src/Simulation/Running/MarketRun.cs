@@ -1,3 +1,4 @@
+using MicroMarket.Market;
 using System.Diagnostics;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Simulation.Recording;
@@ -61,7 +62,7 @@ public sealed class MarketRun
     /// </summary>
     public async Task<RunResult> WriteAsync(RunOutcome outcome, string directory, Stopwatch elapsed)
     {
-        var deposits = _plan.Units.ToDictionary(u => u.Id, u => _plan.DepositMicro(u) * MarketClient.NanoPerMicro);
+        var deposits = _plan.Units.ToDictionary(u => u.Id, u => _plan.DepositMicro(u) * NanoTokens.PerMicro);
         var verification = await RunVerification.CheckAsync(Tables, _session.Market, deposits).ConfigureAwait(false);
         var kpis = RunKpis.From(Tables, _plan.Scenario, _plan.Calendar.Days, BaselinePrices());
         var output = new RunOutput(directory);

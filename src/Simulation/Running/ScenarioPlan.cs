@@ -1,3 +1,4 @@
+using MicroMarket.Market;
 using System.Numerics;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Simulation;
@@ -66,7 +67,7 @@ public sealed class ScenarioPlan
     public BigInteger DepositMicro(PlannedUnit unit)
     {
         var p = Calendar.Parameters;
-        var micro = Money.MicroFromTokens(unit.Agent.Spec.InitialBalance ?? Scenario.Market.InitialBalance);
+        var micro = MicroTokens.FromTokens(unit.Agent.Spec.InitialBalance ?? Scenario.Market.InitialBalance).Micro;
         var openSlots = (BigInteger)Calendar.MaxOpenSlots;
         var rating = (BigInteger)unit.Agent.RatingWhPerSlot;
         BigInteger lockNano;
@@ -79,7 +80,7 @@ public sealed class ScenarioPlan
         {
             lockNano = openSlots * 2 * rating * p.PriceCapMicroPerKwh + MarginNano(unit);
         }
-        return micro + lockNano / MicroMarket.Market.Contracts.MarketClient.NanoPerMicro + 1;
+        return micro + lockNano / NanoTokens.PerMicro + 1;
     }
 
     /// <summary>A unit's imbalance margin, locked for as long as it trades: margin_slots of its rating at the price cap (none for the BRP).</summary>

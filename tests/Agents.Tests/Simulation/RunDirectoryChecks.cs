@@ -67,13 +67,13 @@ internal static class RunDirectoryChecks
             var orders = book.Select(o => (Order: new Order(
                 long.Parse(o["order_id"], CultureInfo.InvariantCulture),
                 o["side"] == "buy" ? OrderSide.Buy : OrderSide.Sell,
-                MicroMarket.Simulation.Money.PriceMicro(o.Money("price")),
+                Price.FromTokens(o.Money("price")).MicroPerKwh,
                 uint.Parse(o["quantity_wh"], CultureInfo.InvariantCulture)), Fill: ulong.Parse(o["fill_wh"], CultureInfo.InvariantCulture))).ToList();
             var reference = ReferenceClearing.Clear(new OrderBook(orders.Select(o => o.Order)));
             var prefix = book.Key.Item1 == "day-ahead" ? "da" : "id";
             var slot = slots[book.Key.Item2];
             Assert.Equal(reference.VolumeWh, (ulong)slot.Number($"{prefix}_volume_wh"));
-            Assert.Equal(reference.PriceMicroPerKwh, slot[$"{prefix}_price"].Length == 0 ? null : MicroMarket.Simulation.Money.PriceMicro(slot.Money($"{prefix}_price")));
+            Assert.Equal(reference.PriceMicroPerKwh, slot[$"{prefix}_price"].Length == 0 ? null : Price.FromTokens(slot.Money($"{prefix}_price")).MicroPerKwh);
             Assert.All(orders, o => Assert.Equal(reference.FilledWh(o.Order.Id), o.Fill));
             books++;
         }

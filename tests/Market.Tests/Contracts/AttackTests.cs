@@ -37,10 +37,10 @@ public sealed class AttackTests(AnvilFixture fx, ITestOutputHelper output)
         await _h.SucceedAsync(P.IntradayGate(1),
             fx.Market.Clear(fx.Operator, MarketStage.DayAhead, 0, 8), fx.Market.Clear(fx.Operator, MarketStage.Intraday, 0, 8));
         var moved = await fx.Market.ImbalancePricesAsync(0);
-        Assert.Equal((302_700u, 363_240u), (moved.ReferenceMicroPerKwh, moved.ShortMicroPerKwh));
+        Assert.Equal((302_700u, 363_240u), (moved.Reference.MicroPerKwh, moved.Short.MicroPerKwh));
         // Without the trade: the fallback 300 000, short 360 000. One Wh moved it by 0.9 %.
         var untouched = await fx.Market.ImbalancePricesAsync(5);
-        Assert.Equal((300_000u, 360_000u), (untouched.ReferenceMicroPerKwh, untouched.ShortMicroPerKwh));
+        Assert.Equal((300_000u, 360_000u), (untouched.Reference.MicroPerKwh, untouched.Short.MicroPerKwh));
     });
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class AttackTests(AnvilFixture fx, ITestOutputHelper output)
     {
         // Finding (lower): "uint128(nano - repaid) truncates silently (a huge deposit breaks conservation)".
         var unit = (await _h.RegisterAsync(T, new UnitSetup("whale", DepositMicro: 0)))[0];
-        var huge = BigInteger.Pow(2, 128) / MarketClient.NanoPerMicro + 1;
+        var huge = BigInteger.Pow(2, 128) / NanoTokens.PerMicro + 1;
         await _h.SucceedAsync(T, fx.Market.MintTokens(fx.Operator, unit.Trader.Address, huge), fx.Market.ApproveEscrow(unit.Trader, huge));
         var error = await _h.RevertsAsync<SafeCastOverflowedUintDowncastError>(T, fx.Market.Deposit(unit.Trader, unit.Index, huge));
         Assert.Equal(128, (int)error.Bits);

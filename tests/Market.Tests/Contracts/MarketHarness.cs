@@ -87,5 +87,5 @@ public sealed class MarketHarness(AnvilFixture fx)
     public SignedMeterReading Reading(Participant p, uint slot, ulong importWh, ulong exportWh) =>
         Market.ReadingSigner.Sign(p.Meter, p.Index, slot, importWh, exportWh);
 
-    public static BigInteger Nano(long microUnits) => (BigInteger)microUnits * MarketClient.NanoPerMicro;
+    public static BigInteger Nano(long microUnits) => (BigInteger)microUnits * NanoTokens.PerMicro;
 }

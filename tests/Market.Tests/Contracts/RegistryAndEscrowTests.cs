@@ -170,7 +170,7 @@ public sealed class RegistryAndEscrowTests(AnvilFixture fx)
         var lockedNano = (BigInteger)96 * 100_000 * 500;
         Assert.Equal(lockedNano, (await fx.Market.AccountAsync(unit.Index)).LockedNano);
         var freeNano = MarketHarness.Nano(10_000_000) - lockedNano - 1_000_000_000;
-        var freeMicro = (long)(freeNano / MarketClient.NanoPerMicro);
+        var freeMicro = (long)(freeNano / NanoTokens.PerMicro);
         var error = await _h.RevertsAsync<Escrow__InsufficientFreeBalanceError>(T, fx.Market.Withdraw(unit.Trader, unit.Index, freeMicro + 1, unit.Trader.Address));
         Assert.Equal(freeNano, error.FreeNano);
         await _h.SucceedAsync(T, fx.Market.Withdraw(unit.Trader, unit.Index, freeMicro, unit.Trader.Address));

@@ -264,7 +264,7 @@ public sealed class SettlementTests(AnvilFixture fx)
         var account = await fx.Market.AccountAsync(m.Slack.Index);
         var free = account.BalanceNano - account.LockedNano - account.MarginNano - reserve;
         var error = await _h.RevertsAsync<Escrow__InsufficientFreeBalanceError>(m.Cleared,
-            fx.Market.Withdraw(m.Slack.Trader, m.Slack.Index, (long)(free / MarketClient.NanoPerMicro) + 1, m.Slack.Trader.Address));
+            fx.Market.Withdraw(m.Slack.Trader, m.Slack.Index, (long)(free / NanoTokens.PerMicro) + 1, m.Slack.Trader.Address));
         Assert.Equal(free, error.FreeNano);
         // Settling every unit of a slot closes it and frees its share.
         var end = P.ReadingDeadline(0);
@@ -309,6 +309,6 @@ public sealed class SettlementTests(AnvilFixture fx)
     private async Task<(long Short, long Long)> ImbalancePrices(uint slot)
     {
         var prices = await fx.Market.ImbalancePricesAsync(slot);
-        return (prices.ShortMicroPerKwh, prices.LongMicroPerKwh);
+        return (prices.Short.MicroPerKwh, prices.Long.MicroPerKwh);
     }
 }

@@ -194,11 +194,11 @@ public sealed class ConservationTests(AnvilFixture fx)
             {
                 foreach (var e in outcome.Events<DepositedEventDTO>())
                 {
-                    _expectedNet[e.Unit] += e.AmountMicro * MarketClient.NanoPerMicro;
+                    _expectedNet[e.Unit] += e.AmountMicro * NanoTokens.PerMicro;
                 }
                 foreach (var e in outcome.Events<WithdrawnEventDTO>())
                 {
-                    _expectedNet[e.Unit] -= e.AmountMicro * MarketClient.NanoPerMicro;
+                    _expectedNet[e.Unit] -= e.AmountMicro * NanoTokens.PerMicro;
                     if (e.Unit == Brp)
                     {
                         var a = await Market.AccountAsync(Brp);
@@ -254,8 +254,8 @@ public sealed class ConservationTests(AnvilFixture fx)
             }
             var isBrp = e.Unit == Brp;
             var imbalance = isBrp || deviation == 0 ? BigInteger.Zero
-                : deviation > 0 ? BigInteger.Min(deviation, 2 * rating) * prices.LongMicroPerKwh
-                : deviation * prices.ShortMicroPerKwh;
+                : deviation > 0 ? BigInteger.Min(deviation, 2 * rating) * prices.Long.MicroPerKwh
+                : deviation * prices.Short.MicroPerKwh;
             var fee = !isBrp && !record.Reported ? (BigInteger)Market.Parameters.MissingReadingFeeNano : BigInteger.Zero;
             Assert.Equal((trade, deviation, imbalance, fee, !record.Reported), (e.TradeNano, e.DeviationWh, e.ImbalanceNano, e.FeeNano, e.ReadingMissing));
             _expectedNet[e.Unit] += trade + imbalance - fee;
@@ -279,7 +279,7 @@ public sealed class ConservationTests(AnvilFixture fx)
                 claims += await Market.QueryValueAsync<ClaimNanoFunction, BigInteger>(new() { Unit = u.Index });
             }
             var fund = await Market.QueryValueAsync<ClaimsFundNanoFunction, BigInteger>(new());
-            Assert.Equal(held * MarketClient.NanoPerMicro, owed + await Market.ClearingHouseNanoAsync() + fund);
+            Assert.Equal(held * NanoTokens.PerMicro, owed + await Market.ClearingHouseNanoAsync() + fund);
             Assert.Equal(claims, (await Market.AccountAsync(Brp)).DebtNano + fund);
         }
 

@@ -46,7 +46,7 @@ public sealed class ContractVersusReferenceTests(AnvilFixture fx)
         await Succeed(market, time, [market.RegisterUnits(fx.Operator, traders.Select((t, i) => new UnitRegistration(
             $"d{i}", UnitKind.Battery, t.Address, fx.Operator.Address, "b", false, uint.MaxValue, 0)).ToList())]);
         // Collateral for any curves: 96 slots x 4 steps x 2 sides x (2^32)^2 nano.
-        var deposit = BigInteger.Pow(2, 64) * 96 * 8 / MarketClient.NanoPerMicro + 1;
+        var deposit = BigInteger.Pow(2, 64) * 96 * 8 / NanoTokens.PerMicro + 1;
         await Succeed(market, time, traders.Select(t => market.MintTokens(fx.Operator, t.Address, deposit)).ToList());
         await Succeed(market, time, traders.Select(t => market.ApproveEscrow(t, deposit)).ToList());
         await Succeed(market, time, traders.Select((t, i) => market.Deposit(t, (uint)i + 1, deposit)).ToList());

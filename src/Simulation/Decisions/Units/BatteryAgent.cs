@@ -1,3 +1,4 @@
+using MicroMarket.Market;
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
 using MicroMarket.Scenarios.Model;
@@ -63,7 +64,7 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
         for (var i = 0; i < request.SlotCount; i++)
         {
             var slot = request.FirstSlot + i;
-            var scheduledKw = request.DayAheadPositions[i].NetExportWh / 1000.0 / _hours;
+            var scheduledKw = Energy.KwhOf(request.DayAheadPositions[i].NetExportWh) / _hours;
             var chargeKwh = Math.Min(canStoreKwh, Math.Max(0, battery.MaxChargeKw + scheduledKw) * _hours);
             var dischargeKwh = Math.Min(canDeliverKwh, Math.Max(0, battery.MaxDischargeKw - scheduledKw) * _hours);
             var reference = request.ReferencePrice(slot);
@@ -78,13 +79,13 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
 
     public DeliveryProposal ProposeDelivery(DeliveryRequest request)
     {
-        var requestedKw = request.ScheduledNetExportWh / 1000.0 / _hours;
+        var requestedKw = Energy.KwhOf(request.ScheduledNetExportWh) / _hours;
         return DeliveryProposal.At(battery.Apply(_energyKwh, requestedKw, slotLength).ActualKw);
     }
 
     public UnitSlotState ApplyDelivery(int slot, double actualPowerKw)
     {
-        var requestedKw = _schedule.NetExportWh(slot) / 1000.0 / _hours;
+        var requestedKw = Energy.KwhOf(_schedule.NetExportWh(slot)) / _hours;
         var step = battery.Apply(_energyKwh, actualPowerKw, slotLength);
         _energyKwh = step.EnergyKwh;
         _nextSlot = slot + 1;
@@ -97,7 +98,7 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
         var energy = _energyKwh;
         for (var s = _nextSlot; s < slot; s++)
         {
-            var kw = _schedule.NetExportWh(s) / 1000.0 / _hours;
+            var kw = Energy.KwhOf(_schedule.NetExportWh(s)) / _hours;
             energy = battery.Apply(energy, kw, slotLength).EnergyKwh;
         }
         return energy;

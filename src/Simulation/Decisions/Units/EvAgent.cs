@@ -1,3 +1,4 @@
+using MicroMarket.Market;
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
 using MicroMarket.Scenarios.Model;
@@ -108,7 +109,7 @@ public sealed class EvAgent : IUnitAgent
             {
                 foreach (var slot in plugged)
                 {
-                    var headroom = Math.Max(0, StoredPerSlotKwh - _schedule.NetImportWh(slot) / 1000.0 * _car.ChargeEfficiency);
+                    var headroom = Math.Max(0, StoredPerSlotKwh - Energy.KwhOf(_schedule.NetImportWh(slot)) * _car.ChargeEfficiency);
                     var stored = Math.Min(deficitKwh, headroom);
                     deficitKwh -= stored;
                     buys[slot - request.FirstSlot] = Curves.Step(stored / _car.ChargeEfficiency, request.Rules.Clamp(_strategy.WillingnessToPay));
@@ -119,11 +120,11 @@ public sealed class EvAgent : IUnitAgent
                 // Giving up X kWh stored now leaves a deficit of X - surplus, which later free
                 // charger slots must cover: X <= surplus + spare capacity after the hour.
                 var spareLaterKwh = Enumerable.Range(last, Math.Max(0, session.DepartureSlot - last))
-                    .Sum(slot => Math.Max(0, StoredPerSlotKwh - Math.Max(0, _schedule.NetImportWh(slot)) / 1000.0 * _car.ChargeEfficiency));
+                    .Sum(slot => Math.Max(0, StoredPerSlotKwh - Energy.KwhOf(Math.Max(0, _schedule.NetImportWh(slot))) * _car.ChargeEfficiency));
                 var canGiveUpKwh = -deficitKwh + spareLaterKwh;
                 foreach (var slot in plugged)
                 {
-                    var scheduledKwh = Math.Max(0, _schedule.NetImportWh(slot)) / 1000.0;
+                    var scheduledKwh = Energy.KwhOf(Math.Max(0, _schedule.NetImportWh(slot)));
                     var offered = Math.Min(scheduledKwh, canGiveUpKwh / _car.ChargeEfficiency);
                     canGiveUpKwh -= offered * _car.ChargeEfficiency;
                     if (offered > 0 && sells[slot - request.FirstSlot].IsEmpty)
@@ -146,7 +147,7 @@ public sealed class EvAgent : IUnitAgent
             return DeliveryProposal.At(0);
         }
         var energy = request.Slot == session.ArrivalSlot ? session.ArrivalEnergyKwh : _energyKwh;
-        var scheduledKw = request.ScheduledNetExportWh / 1000.0 / _hours;
+        var scheduledKw = Energy.KwhOf(request.ScheduledNetExportWh) / _hours;
         var forcedKw = _car.MinimumChargeKw(session, energy, request.Slot, _slotLength);
         // Never less charging than departure needs; a V2G schedule (export) stands when nothing is forced.
         var requestedKw = forcedKw > 0 ? Math.Min(scheduledKw, -forcedKw) : scheduledKw;
@@ -177,7 +178,7 @@ public sealed class EvAgent : IUnitAgent
         var total = 0.0;
         for (var slot = from; slot < to; slot++)
         {
-            total += Math.Clamp(_schedule.NetImportWh(slot) / 1000.0 * _car.ChargeEfficiency, 0, StoredPerSlotKwh);
+            total += Math.Clamp(Energy.KwhOf(_schedule.NetImportWh(slot)) * _car.ChargeEfficiency, 0, StoredPerSlotKwh);
         }
         return total;
     }

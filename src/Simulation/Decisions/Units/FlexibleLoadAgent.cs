@@ -1,3 +1,4 @@
+using MicroMarket.Market;
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
 using MicroMarket.Scenarios.Model;
@@ -77,7 +78,7 @@ public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<Flexi
             {
                 foreach (var slot in inWindow)
                 {
-                    var headroom = Math.Max(0, job.MaxPowerKw * _hours - Math.Max(0, _schedule.NetImportWh(slot)) / 1000.0);
+                    var headroom = Math.Max(0, job.MaxPowerKw * _hours - Energy.KwhOf(Math.Max(0, _schedule.NetImportWh(slot))));
                     var kwh = Math.Min(deficitKwh, headroom);
                     deficitKwh -= kwh;
                     buys[slot - request.FirstSlot] = Curves.Step(kwh, request.Rules.Clamp(strategy.WillingnessToPay));
@@ -86,11 +87,11 @@ public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<Flexi
             else if (strategy.OfferDemandResponse)
             {
                 var spareLaterKwh = Enumerable.Range(last, Math.Max(0, job.WindowEndSlot - last))
-                    .Sum(s => Math.Max(0, job.MaxPowerKw * _hours - Math.Max(0, _schedule.NetImportWh(s)) / 1000.0));
+                    .Sum(s => Math.Max(0, job.MaxPowerKw * _hours - Energy.KwhOf(Math.Max(0, _schedule.NetImportWh(s)))));
                 var canGiveUpKwh = -deficitKwh + spareLaterKwh;
                 foreach (var slot in inWindow)
                 {
-                    var offered = Math.Min(Math.Max(0, _schedule.NetImportWh(slot)) / 1000.0, canGiveUpKwh);
+                    var offered = Math.Min(Energy.KwhOf(Math.Max(0, _schedule.NetImportWh(slot))), canGiveUpKwh);
                     canGiveUpKwh -= offered;
                     sells[slot - request.FirstSlot] = Curves.Step(offered, request.Rules.Clamp(request.ReferencePrice(slot) + strategy.DemandResponsePremium));
                 }
@@ -108,7 +109,7 @@ public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<Flexi
         {
             return DeliveryProposal.At(0);
         }
-        var requestedDemandKw = Math.Max(0, -request.ScheduledNetExportWh / 1000.0 / _hours);
+        var requestedDemandKw = Math.Max(0, Energy.KwhOf(-request.ScheduledNetExportWh) / _hours);
         return DeliveryProposal.At(-job.Apply(request.Slot, _delivered.GetValueOrDefault(job), requestedDemandKw).ActualDemandKw);
     }
 
@@ -132,5 +133,5 @@ public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<Flexi
     /// <summary>Net energy scheduled (bought) for the job in [from, to), kWh.</summary>
     private double ScheduledKwh(FlexibleLoad job, int from, int to) =>
         Enumerable.Range(from, Math.Max(0, to - from)).Where(s => s >= job.WindowStartSlot && s < job.WindowEndSlot)
-            .Sum(s => Math.Max(0, _schedule.NetImportWh(s)) / 1000.0);
+            .Sum(s => Energy.KwhOf(Math.Max(0, _schedule.NetImportWh(s))));
 }

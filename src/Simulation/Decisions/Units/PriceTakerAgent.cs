@@ -1,3 +1,4 @@
+using MicroMarket.Market;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -54,7 +55,7 @@ public sealed class PriceTakerAgent(
         for (var i = 0; i < request.SlotCount; i++)
         {
             var slot = request.FirstSlot + i;
-            var expectedWh = Simulation.Money.Wh(Sign * forecast[i] * slotHours);
+            var expectedWh = Energy.FromKwh(Sign * forecast[i] * slotHours).Wh;
             var gapWh = expectedWh - request.DayAheadPositions[i].NetExportWh;
             var reference = request.ReferencePrice(slot);
             var sellPrice = producer ? price : request.Rules.LongPrice(reference);

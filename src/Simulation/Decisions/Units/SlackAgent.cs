@@ -1,3 +1,4 @@
+using MicroMarket.Market;
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
 using MicroMarket.Scenarios.Model;
@@ -69,7 +70,7 @@ public sealed class SlackAgent : IUnitAgent
         var sells = new List<OrderCurve>();
         for (var i = 0; i < request.SlotCount; i++)
         {
-            var soldKwh = request.DayAheadPositions[i].NetExportWh / 1000.0;
+            var soldKwh = Energy.KwhOf(request.DayAheadPositions[i].NetExportWh);
             var reference = request.ReferencePrice(request.FirstSlot + i);
             sells.Add(Offer(Math.Max(0, soldKwh), request.Rules, reference));
             var buyBackPrice = request.Rules.Clamp(0.9m * MarginalCost(RatedKw * 0.5, reference));
