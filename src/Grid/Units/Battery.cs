@@ -52,11 +52,11 @@ public sealed record Battery
 
     /// <summary>The largest discharge power (kW, &gt;= 0) the battery can hold for a whole slot from stored energy <paramref name="energyKwh"/>.</summary>
     public double AvailableDischargeKw(double energyKwh, TimeSpan slot) =>
-        Math.Min(MaxDischargeKw, Math.Max(0.0, energyKwh - MinEnergyKwh) * DischargeEfficiency / SlotTime.Hours(slot));
+        Math.Min(MaxDischargeKw, Math.Max(0.0, energyKwh - MinEnergyKwh) * DischargeEfficiency / UnitArguments.Hours(slot));
 
     /// <summary>The largest charge power (kW, &gt;= 0) the battery can take for a whole slot from stored energy <paramref name="energyKwh"/>.</summary>
     public double AvailableChargeKw(double energyKwh, TimeSpan slot) =>
-        Math.Min(MaxChargeKw, Math.Max(0.0, MaxEnergyKwh - energyKwh) / ChargeEfficiency / SlotTime.Hours(slot));
+        Math.Min(MaxChargeKw, Math.Max(0.0, MaxEnergyKwh - energyKwh) / ChargeEfficiency / UnitArguments.Hours(slot));
 
     /// <summary>
     /// Applies a requested power for one slot from stored energy <paramref name="energyKwh"/>.
@@ -66,13 +66,13 @@ public sealed record Battery
     /// <param name="slot">slot length.</param>
     public BatteryStep Apply(double energyKwh, double requestedKw, TimeSpan slot)
     {
-        SlotTime.RequireFinite(requestedKw, nameof(requestedKw));
+        UnitArguments.RequireFinite(requestedKw, nameof(requestedKw));
         // A tolerance of 1e-9 kWh admits a state written by a previous step; anything further out is a caller bug.
         if (!(energyKwh >= MinEnergyKwh - 1e-9 && energyKwh <= MaxEnergyKwh + 1e-9))
         {
             throw new ArgumentOutOfRangeException(nameof(energyKwh), energyKwh, $"stored energy must be within {MinEnergyKwh}..{MaxEnergyKwh} kWh");
         }
-        var hours = SlotTime.Hours(slot);
+        var hours = UnitArguments.Hours(slot);
         double actualKw, after, lossKwh;
         if (requestedKw >= 0)
         {

@@ -72,7 +72,7 @@ public sealed record ElectricVehicle
         {
             return 0.0;
         }
-        var perSlotKwh = ChargerPowerKw * ChargeEfficiency * SlotTime.Hours(slotLength);
+        var perSlotKwh = ChargerPowerKw * ChargeEfficiency * UnitArguments.Hours(slotLength);
         var later = (session.DepartureSlot - slot - 1) * perSlotKwh;
         var shortKwh = session.TargetEnergyKwh - energyKwh - later;
         return Math.Clamp(shortKwh / perSlotKwh * ChargerPowerKw, 0.0, ChargerPowerKw);
@@ -81,8 +81,8 @@ public sealed record ElectricVehicle
     /// <summary>Applies a requested power for one slot (negative charges, positive discharges by V2G).</summary>
     public EvStep Apply(EvSession session, double energyKwh, int slot, double requestedKw, TimeSpan slotLength)
     {
-        SlotTime.RequireFinite(requestedKw, nameof(requestedKw));
-        var hours = SlotTime.Hours(slotLength);
+        UnitArguments.RequireFinite(requestedKw, nameof(requestedKw));
+        var hours = UnitArguments.Hours(slotLength);
         if (!session.IsPluggedIn(slot))
         {
             return new EvStep(0.0, requestedKw, energyKwh);

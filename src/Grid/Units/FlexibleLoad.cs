@@ -18,7 +18,7 @@ public sealed record FlexibleLoad
 {
     public FlexibleLoad(double energyKwh, int windowStartSlot, int windowEndSlot, double maxPowerKw, TimeSpan slotLength, int? preferredStartSlot = null)
     {
-        var hours = SlotTime.Hours(slotLength);
+        var hours = UnitArguments.Hours(slotLength);
         if (!(energyKwh >= 0 && maxPowerKw > 0 && windowEndSlot > windowStartSlot))
         {
             throw new ArgumentOutOfRangeException(nameof(energyKwh), "need energy >= 0, max power > 0 and a non-empty window");
@@ -116,7 +116,7 @@ public sealed record FlexibleLoad
     /// <summary>Applies a requested demand for one slot; returns the demand taken, the clipped part and the energy delivered so far.</summary>
     public FlexibleLoadStep Apply(int slot, double deliveredKwh, double requestedDemandKw)
     {
-        SlotTime.RequireFinite(requestedDemandKw, nameof(requestedDemandKw));
+        UnitArguments.RequireFinite(requestedDemandKw, nameof(requestedDemandKw));
         var actual = Math.Clamp(requestedDemandKw, MinimumDemandKw(slot, deliveredKwh), MaximumDemandKw(slot, deliveredKwh));
         var delivered = Math.Min(EnergyKwh, deliveredKwh + actual * SlotLength.TotalHours);
         return new FlexibleLoadStep(actual, requestedDemandKw - actual, delivered);

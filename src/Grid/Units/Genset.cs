@@ -77,7 +77,7 @@ public sealed record Genset
     /// <summary>Runs one slot at <paramref name="outputKw"/> (0 = off, else within the limits) and accounts fuel, CO2 and heat.</summary>
     public GensetStep Run(double outputKw, TimeSpan slot)
     {
-        var hours = SlotTime.Hours(slot);
+        var hours = UnitArguments.Hours(slot);
         if (outputKw == 0)
         {
             return new GensetStep(0, 0, 0, 0, 0);

@@ -30,7 +30,7 @@ public sealed record PvSystem
     /// </summary>
     public PvOutput Output(double potentialKwPerKwp, double? curtailmentSetpointKw = null)
     {
-        SlotTime.RequireFinite(potentialKwPerKwp, nameof(potentialKwPerKwp));
+        UnitArguments.RequireFinite(potentialKwPerKwp, nameof(potentialKwPerKwp));
         var potential = PeakPowerKwp * Math.Max(0.0, potentialKwPerKwp);
         var available = Math.Min(potential, InverterLimitKw);
         var setpoint = Math.Max(0.0, curtailmentSetpointKw ?? double.PositiveInfinity);

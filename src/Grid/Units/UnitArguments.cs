@@ -1,7 +1,7 @@
 namespace MicroMarket.Grid.Units;
 
-/// <summary>Converts a slot length to hours for energy = power x time, and checks it.</summary>
-internal static class SlotTime
+/// <summary>The checks every unit model makes of its arguments: a positive slot length (as hours, for energy = power x time) and finite set-points.</summary>
+internal static class UnitArguments
 {
     public static double Hours(TimeSpan slot) =>
         slot > TimeSpan.Zero ? slot.TotalHours : throw new ArgumentOutOfRangeException(nameof(slot), slot, "slot length must be positive");

@@ -1,8 +1,11 @@
 namespace MicroMarket.Hardware.Meters;
 
 /// <summary>
-/// A meter on the unit's connection point. Sign convention for the whole project:
-/// positive power is import (the unit takes energy from the feeder), negative is export.
+/// A meter on the unit's connection point. Sign convention of the hardware layer, as a utility
+/// meter reads (the load convention): positive power is import (the unit takes energy from the
+/// feeder), negative is export. The models, the market and the run's tables use the generator
+/// convention (positive = export); the Pi's device (<c>src/Node/Pi/PiDevice.cs</c>) converts at
+/// the boundary, as whole Wh imported and exported per slot.
 /// </summary>
 public interface IPowerMeter : IDisposable
 {
