@@ -1,4 +1,5 @@
 using MicroMarket.Agents.Running;
+using MicroMarket.Agents.Tests.Simulation;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Scenarios;
@@ -19,7 +20,7 @@ public sealed class FaultTests(QuickstartReference reference)
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(2);
 
     [Fact]
-    public async Task A_sim_node_killed_mid_run_is_downed_its_units_settle_as_missing_and_after_a_restart_they_trade_again()
+    public async Task A_sim_node_killed_mid_run_is_downed_its_units_settle_as_missing_and_after_a_restart_they_trade_again_until_killed_for_good()
     {
         var plan = new ScenarioPlan(ScenarioLoader.Load(reference.Scenario));
         await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = plan.Calendar.ChainStartUnix - 60 });
@@ -33,20 +34,30 @@ public sealed class FaultTests(QuickstartReference reference)
         await market.WaitForLineAsync(l => l.Contains("is gone", StringComparison.Ordinal), StepTimeout);
         var restarted = deployment.Start("sim-1-again", "--role", "sim", "--shard", "1");
         await market.WaitForLineAsync(l => l.Contains("is back", StringComparison.Ordinal), StepTimeout);
+        // Killed again for good at 17:00: the day's last readings settle in the final settlement.
+        await market.WaitForLineAsync(l => l.Contains("IntradayClearing 18 ", StringComparison.Ordinal), RunTimeout);
+        restarted.Kill();
 
         Assert.True(await market.WaitForExitAsync(RunTimeout) == 0, deployment.Outputs);
-        Assert.Equal(0, await restarted.WaitForExitAsync(StepTimeout));
         var lost = UnitPlacement.SimShare(plan, NodeConfigLoader.Load(deployment.ConfigPath), 1).Select(u => u.Id).ToHashSet();
         var missing = UnitsCsv(deployment.RunDirectory).Where(r => r.Missing).ToList();
-        // Only the killed node's units missed readings: while it was down, not before it died nor after it came back.
+        // Only the killed node's units missed readings: while it was down, not before it died nor while it was back.
         Assert.NotEmpty(missing);
         Assert.All(missing, r => Assert.Contains(r.Unit, lost));
-        var last = plan.Calendar.TotalSlots - 1;
-        Assert.DoesNotContain(missing, r => r.Slot == last);
         // Killed once the intra-day gate of 06:00 had closed (at 05:00): slots up to 04:45 were delivered in full.
         Assert.DoesNotContain(missing, r => r.Slot < 20);
+        // Missing, then trading again, then missing to the end.
+        var rows = UnitsCsv(deployment.RunDirectory).Where(r => lost.Contains(r.Unit)).ToList();
+        var back = rows.Where(r => !r.Missing && r.Slot > missing.Min(m => m.Slot)).ToList();
+        Assert.NotEmpty(back);
+        Assert.Contains(missing, r => r.Slot > back.Max(b => b.Slot));
+        var last = plan.Calendar.TotalSlots - 1;
+        Assert.Equal(lost.Order(), missing.Where(r => r.Slot == last).Select(r => r.Unit).Order());
 
         await AssertChainSettledEverySlotOnce(anvil.RpcUrl, deployment.RunDirectory, plan);
+        // What the market node recorded, late settlements and the final settlement included, is what the chain settled.
+        var settledMissing = await SettlementAudit.AgreesWithChainAsync(anvil.RpcUrl, deployment.RunDirectory, plan.Calendar.Parameters);
+        Assert.Equal(missing.Select(r => (r.Slot, r.Unit)).Order(), settledMissing.Order());
     }
 
     [Fact]

@@ -160,7 +160,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             Context.ActorOf(RecorderActor.Props(_run.Tables), "recorder"),
             session.Market,
             session.Operator,
-            new MeteringService(_plan.SimulatedMeterKey),
+            new MeteringService(_plan.SimulatedMeterKey) { Lost = _settings.LostReadings },
             _plan.Calendar,
             _run.Rules,
             _settings.UnitReplyTimeout);

@@ -19,4 +19,7 @@ public sealed record HostSettings(ScenarioPlan Plan, string OutputDirectory, Cha
 
     /// <summary>Someone whose transactions are mined ahead of every batch of the run (tests only: a griefer).</summary>
     public IFrontRunner? FrontRunner { get; init; }
+
+    /// <summary>Readings of simulated units lost between the meter and the market, by (unit id, slot): they settle as missing.</summary>
+    public IReadOnlySet<(string Unit, int Slot)> LostReadings { get; init; } = new HashSet<(string, int)>();
 }

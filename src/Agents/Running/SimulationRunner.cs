@@ -13,6 +13,12 @@ public sealed record RunOptions(string OutputDirectory, Uri? ChainUrl = null, Ac
 {
     /// <summary>Someone whose transactions are mined ahead of every batch (tests only: a griefer).</summary>
     public IFrontRunner? FrontRunner { get; init; }
+
+    /// <summary>
+    /// Readings lost between a simulated unit's meter and the market, by (unit id, slot): the units
+    /// settle those slots as missing, as when a meter's link fails (tests of the missing-reading rule).
+    /// </summary>
+    public IReadOnlySet<(string Unit, int Slot)> LostReadings { get; init; } = new HashSet<(string, int)>();
 }
 
 /// <summary>
@@ -49,7 +55,7 @@ public static class SimulationRunner
         var system = ActorSystem.Create("micromarket", ConfigurationFactory.ParseString(AkkaConfig));
         try
         {
-            var host = system.ActorOf(MarketHostActor.Props(new HostSettings(plan, options.OutputDirectory, new ChainSettings(options.ChainUrl), finished) { Progress = options.Progress, FrontRunner = options.FrontRunner }), "market");
+            var host = system.ActorOf(MarketHostActor.Props(new HostSettings(plan, options.OutputDirectory, new ChainSettings(options.ChainUrl), finished) { Progress = options.Progress, FrontRunner = options.FrontRunner, LostReadings = options.LostReadings }), "market");
             system.ActorOf(UnitNodeActor.Props(units, access, host, new TaskCompletionSource<bool>()), "units");
             using (cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase())))
             {

@@ -11,11 +11,14 @@ namespace MicroMarket.Simulation.Running;
 /// </summary>
 public sealed class MeteringService(Func<string, EthKey> meterKeyOf)
 {
-    /// <summary>The signed reading of a simulated unit; null for a unit whose registered meter is not the service's (it meters itself).</summary>
+    /// <summary>Readings that never reach the market (a meter's link down), by (unit id, slot): none in a normal run.</summary>
+    public IReadOnlySet<(string Unit, int Slot)> Lost { get; init; } = new HashSet<(string, int)>();
+
+    /// <summary>The signed reading of a simulated unit; null for a unit whose registered meter is not the service's (it meters itself) and for a lost reading.</summary>
     public SignedMeterReading? Sign(MeterReadingSigner signer, UnitIdentity unit, int slot, long importWh, long exportWh)
     {
         var key = meterKeyOf(unit.Id);
-        return string.Equals(key.Address, unit.MeterAddress, StringComparison.OrdinalIgnoreCase)
+        return string.Equals(key.Address, unit.MeterAddress, StringComparison.OrdinalIgnoreCase) && !Lost.Contains((unit.Id, slot))
             ? signer.Sign(key, unit.Index, (uint)slot, checked((ulong)importWh), checked((ulong)exportWh))
             : null;
     }

@@ -42,7 +42,7 @@ public sealed class GrieferTests : IDisposable
         Assert.True(griefed.Complete, griefed.Failure);
         Assert.Equal(96, RunDirectoryChecks.Read(griefed.OutputDirectory, "units.csv").Count(r => r["unit"] == "house-2" && r["reading_missing"] == "true"));
         Assert.True(griefed.Verification.Holds, griefed.Verification.ToString());
-        RunDirectoryChecks.MoneyBalances(griefed.OutputDirectory);
+        await SettlementAudit.AgreesWithChainAsync(anvil.RpcUrl, griefed.OutputDirectory, Plan(scenario).Calendar.Parameters);
         Assert.True(griefer.Clears > 0 && griefer.Relays > 0 && griefer.Settlements > 0, $"the griefer did {griefer.Clears} clearings, {griefer.Relays} relays, {griefer.Settlements} settlements first");
 
         // The griefer's items really went first: the operator's batches skipped them.

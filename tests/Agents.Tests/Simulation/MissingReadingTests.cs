@@ -1,0 +1,59 @@
+using MicroMarket.Agents.Running;
+using MicroMarket.Market.Chain;
+using MicroMarket.Scenarios;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation.Running;
+
+namespace MicroMarket.Agents.Tests.Simulation;
+
+/// <summary>
+/// A reading that never reaches the market settles as the contract's worst case once its window
+/// closes: a middle slot's in the next slot's round, the last slot's in the final settlement. Both
+/// paths must record what the chain settled: the units' payments, the balance-responsible party's
+/// counterpart and the slot's imbalance prices (a unit missing its last reading once zeroed the last
+/// slot's prices in slots.csv, and late settlements left the BRP's side out).
+/// </summary>
+public sealed class MissingReadingTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("micromarket-missing-");
+
+    [Fact]
+    public async Task Readings_missing_in_a_middle_and_in_the_last_slot_are_recorded_as_the_chain_settled_them()
+    {
+        var plan = new ScenarioPlan(ScenarioLoader.Load(Repository.Scenario("quickstart.yaml")));
+        var last = plan.Calendar.TotalSlots - 1;
+        var lost = new HashSet<(string Unit, int Slot)> { ("house-1", 40), ("battery", 40), ("battery", last), ("house-3", last) };
+        await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = plan.Calendar.ChainStartUnix - 120 });
+
+        var run = await SimulationRunner.RunAsync(plan, plan.Units.Select(plan.Hosted).ToList(),
+            new RunOptions(Path.Combine(_root.FullName, "run"), anvil.RpcUrl) { LostReadings = lost }, CancellationToken.None);
+
+        Assert.True(run.Complete, run.Failure);
+        Assert.True(run.Verification.Holds, run.Verification.ToString());
+        var missing = await SettlementAudit.AgreesWithChainAsync(anvil.RpcUrl, run.OutputDirectory, plan.Calendar.Parameters);
+        Assert.Equal(lost.Select(l => (l.Slot, l.Unit)).Order(), missing.Order());
+        var slots = RunDirectoryChecks.Read(run.OutputDirectory, "slots.csv").ToDictionary(s => s["slot"]);
+        Assert.NotEqual(0m, slots[last.ToString(System.Globalization.CultureInfo.InvariantCulture)].Money("short_price"));
+        // The units missing the last reading paid the fee, and the BRP received it.
+        var lastRows = RunDirectoryChecks.Read(run.OutputDirectory, "units.csv").Where(r => r["slot"] == slots.Keys.Last()).ToList();
+        Assert.All(lastRows.Where(r => r["reading_missing"] == "true"), r => Assert.True(r.Money("fee_tokens") < 0, $"{r["unit"]} paid no fee"));
+
+        // The imbalance prices the agents expect are the contract's: in every slot that traded at one
+        // price (either auction alone, or both at the same price), at least the minimum volume.
+        var rules = new MarketRules(plan.Calendar.Parameters);
+        var onePrice = slots.Values.Select(s => (Slot: s, Price: OnePrice(s))).Where(s => s.Price is not null
+            && s.Slot.Number("da_volume_wh") + s.Slot.Number("id_volume_wh") >= plan.Calendar.Parameters.ImbalanceMinVolumeWh).ToList();
+        Assert.True(onePrice.Count >= 10, $"{onePrice.Count} slots traded at one price");
+        Assert.All(onePrice, s => Assert.Equal((s.Slot.Money("short_price"), s.Slot.Money("long_price")), (rules.ShortPrice(s.Price!.Value), rules.LongPrice(s.Price!.Value))));
+    }
+
+    private static decimal? OnePrice(Dictionary<string, string> slot) => (slot.Number("da_volume_wh") > 0, slot.Number("id_volume_wh") > 0) switch
+    {
+        (true, false) => slot.Money("da_price"),
+        (false, true) => slot.Money("id_price"),
+        (true, true) when slot["da_price"] == slot["id_price"] => slot.Money("da_price"),
+        _ => null,
+    };
+
+    public void Dispose() => _root.Delete(recursive: true);
+}
