@@ -26,16 +26,3 @@ public sealed class RecorderActor : ReceiveActor
 
     public static Props Props(RunTables tables) => Akka.Actor.Props.Create(() => new RecorderActor(tables));
 }
-
-/// <summary>Forwards the clock's progress and its end to the program that started the run.</summary>
-public sealed class RunMonitorActor : ReceiveActor
-{
-    public RunMonitorActor(Action<ClockProtocol.PhaseStarted> progress, TaskCompletionSource<ClockProtocol.RunFinished> finished)
-    {
-        Receive<ClockProtocol.PhaseStarted>(progress);
-        Receive<ClockProtocol.RunFinished>(m => finished.TrySetResult(m));
-    }
-
-    public static Props Props(Action<ClockProtocol.PhaseStarted> progress, TaskCompletionSource<ClockProtocol.RunFinished> finished) =>
-        Akka.Actor.Props.Create(() => new RunMonitorActor(progress, finished));
-}

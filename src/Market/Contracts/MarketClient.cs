@@ -259,12 +259,6 @@ public sealed class MarketClient
         return (output.BoughtWh, output.SoldWh);
     }
 
-    public async Task<(IReadOnlyList<ulong> BuyWh, IReadOnlyList<ulong> SellWh)> StepFillsAsync(MarketStage stage, uint slot, uint unit)
-    {
-        var output = await QueryAsync<StepFillsFunction, StepFillsOutputDTO>(new() { Stage = (byte)stage, Slot = slot, Unit = unit }).ConfigureAwait(false);
-        return (output.BuyWh, output.SellWh);
-    }
-
     /// <summary>The slot's short, long and reference imbalance prices as the contract computes them (both auctions must be cleared).</summary>
     public async Task<Settlement.ImbalancePrices> ImbalancePricesAsync(SlotIndex slot)
     {
