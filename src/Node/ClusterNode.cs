@@ -27,7 +27,8 @@ public static class ClusterNode
 {
     private const string HostPath = "/user/market";
 
-    public static async Task<NodeOutcome> RunAsync(NodeOptions options, NodeConfig config, Scenario scenario, Action<string> log, CancellationToken cancellationToken)
+    /// <param name="time">The wall clock: a live market's start, a Pi's meter, what live phases and slots wait for.</param>
+    public static async Task<NodeOutcome> RunAsync(NodeOptions options, NodeConfig config, Scenario scenario, Action<string> log, TimeProvider time, CancellationToken cancellationToken)
     {
         var seeds = options.SeedNodes ?? config.Cluster.SeedNodes;
         if (seeds.Count == 0)
@@ -41,7 +42,7 @@ public static class ClusterNode
             port = seeds.Select(s => NodeConfigLoader.TryHostPort(s, out var host, out var p) && host == options.Host ? p : 0).FirstOrDefault(p => p != 0);
         }
         var system = ActorSystem.Create(config.Cluster.Name, ClusterHocon.For(config.Cluster, options.Role, options.Host, port, seeds));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var started = time.GetTimestamp();
         var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Cluster.Get(system).RegisterOnMemberRemoved(() => removed.TrySetResult());
         try
@@ -49,14 +50,14 @@ public static class ClusterNode
             log($"{options.Role.ToString().ToLowerInvariant()} node {Cluster.Get(system).SelfAddress} joining {string.Join(", ", seeds)}");
             return options.Role switch
             {
-                NodeRole.Market => await RunMarketAsync(system, config, scenario, removed.Task, log, cancellationToken).ConfigureAwait(false),
-                NodeRole.Sim => await RunSimAsync(system, options, config, scenario, removed.Task, log, cancellationToken).ConfigureAwait(false),
-                _ => await RunPiAsync(system, options, config, scenario, removed.Task, log, cancellationToken).ConfigureAwait(false),
+                NodeRole.Market => await RunMarketAsync(system, config, scenario, removed.Task, log, time, cancellationToken).ConfigureAwait(false),
+                NodeRole.Sim => await RunSimAsync(system, options, config, scenario, removed.Task, log, time, cancellationToken).ConfigureAwait(false),
+                _ => await RunPiAsync(system, options, config, scenario, removed.Task, log, time, cancellationToken).ConfigureAwait(false),
             };
         }
         finally
         {
-            LogTraffic(RemoteTraffic.Get(system).Figures, clock.Elapsed, log);
+            LogTraffic(RemoteTraffic.Get(system).Figures, time.GetElapsedTime(started), log);
             await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
         }
     }
@@ -65,10 +66,10 @@ public static class ClusterNode
     private static void LogTraffic(TrafficFigures t, TimeSpan elapsed, Action<string> log) => log(FormattableString.Invariant(
         $"traffic: {t.MessagesSent} messages sent ({t.BytesSent / 1e6:0.0} MB), {t.MessagesReceived} received ({t.BytesReceived / 1e6:0.0} MB) in {elapsed.TotalSeconds:0.0} s: {(t.MessagesSent + t.MessagesReceived) / elapsed.TotalSeconds:0} msg/s"));
 
-    private static async Task<NodeOutcome> RunMarketAsync(ActorSystem system, NodeConfig config, Scenario scenario, Task removed, Action<string> log, CancellationToken cancellationToken)
+    private static async Task<NodeOutcome> RunMarketAsync(ActorSystem system, NodeConfig config, Scenario scenario, Task removed, Action<string> log, TimeProvider time, CancellationToken cancellationToken)
     {
         var pace = config.Market.Live is { } live
-            ? SimulationCalendar.PaceFrom(scenario.Time, scenario.Market, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + live.StartDelaySeconds, live.SlotSeconds, live.BlockSeconds)
+            ? SimulationCalendar.PaceFrom(scenario.Time, scenario.Market, time.GetUtcNow().ToUnixTimeSeconds() + live.StartDelaySeconds, live.SlotSeconds, live.BlockSeconds)
             : null;
         var plan = new ScenarioPlan(scenario, pace);
         UnitPlacement.CheckPiUnits(plan, config);
@@ -82,13 +83,14 @@ public static class ClusterNode
             StartTimeout = config.Cluster.StartTimeout,
             Progress = p => Report(p, plan.Calendar, log),
             Log = m => log($"market: {m}"),
+            Time = time,
         };
         system.ActorOf(ClusterSingletonManager.Props(MarketHostActor.Props(settings), PoisonPill.Instance,
             ClusterSingletonManagerSettings.Create(system).WithRole("market")), "market");
         var host = system.ActorSelection($"{HostPath}/singleton");
         var own = UnitPlacement.MarketShare(plan, config).Select(plan.Hosted).ToList();
         using var access = new MarketAccess();
-        system.ActorOf(UnitNodeActor.Props(own, access, HostProxy(system), new TaskCompletionSource<bool>()), "units");
+        system.ActorOf(UnitNodeActor.Props(own, access, HostProxy(system), new TaskCompletionSource<bool>(), time), "units");
         log($"market: hosting {string.Join(", ", own.Select(u => u.Identity.Id))}; waiting for {plan.Units.Count - own.Count} units ({config.PiUnits.Count} on Pi nodes, the rest on {config.Cluster.SimNodes} sim node(s))");
         using var stop = cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase()));
         if (await Task.WhenAny(finished.Task, removed).ConfigureAwait(false) == removed)
@@ -101,16 +103,16 @@ public static class ClusterNode
         return new NodeOutcome(result.Complete && result.Verification.Holds, result.Complete ? "run complete" : $"run incomplete: {result.Failure ?? "stopped"}", result);
     }
 
-    private static async Task<NodeOutcome> RunSimAsync(ActorSystem system, NodeOptions options, NodeConfig config, Scenario scenario, Task removed, Action<string> log, CancellationToken cancellationToken)
+    private static async Task<NodeOutcome> RunSimAsync(ActorSystem system, NodeOptions options, NodeConfig config, Scenario scenario, Task removed, Action<string> log, TimeProvider time, CancellationToken cancellationToken)
     {
         var plan = new ScenarioPlan(scenario);
         UnitPlacement.CheckPiUnits(plan, config);
         var units = UnitPlacement.SimShare(plan, config, options.Shard).Select(plan.Hosted).ToList();
         log($"sim node {options.Shard}/{config.Cluster.SimNodes}: {units.Count} units ({string.Join(", ", units.Take(5).Select(u => u.Identity.Id))}{(units.Count > 5 ? ", ..." : "")})");
-        return await HostUnitsAsync(system, units, removed, cancellationToken).ConfigureAwait(false);
+        return await HostUnitsAsync(system, units, removed, time, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<NodeOutcome> RunPiAsync(ActorSystem system, NodeOptions options, NodeConfig config, Scenario scenario, Task removed, Action<string> log, CancellationToken cancellationToken)
+    private static async Task<NodeOutcome> RunPiAsync(ActorSystem system, NodeOptions options, NodeConfig config, Scenario scenario, Task removed, Action<string> log, TimeProvider time, CancellationToken cancellationToken)
     {
         if (config.Market.Live is null)
         {
@@ -126,12 +128,12 @@ public static class ClusterNode
         var (trader, meterKey) = settings.KeysFile is { } file && settings.MeterKeyFile is { } meterFile ? (KeyFile.LoadTrader(file), KeyFile.LoadMeter(meterFile))
             : options.DevKeys ? (plan.SimulatedTraderKey(settings.Unit), plan.SimulatedMeterKey(settings.Unit))
             : throw new NodeConfigurationException($"unit {settings.Unit} has no key files: set pi_units[].keys and pi_units[].meter_key (micromarket keys new --out FILE, micromarket keys new --meter --out FILE), or --dev-keys on a development chain");
-        using var device = new PiDevice(HardwareFactory.Create(PiHardware.Options(settings.Hardware)), settings, meterKey, TimeProvider.System, m => log($"{settings.Unit}: {m}"));
+        using var device = new PiDevice(HardwareFactory.Create(PiHardware.Options(settings.Hardware)), settings, meterKey, time, m => log($"{settings.Unit}: {m}"));
         var unit = plan.Hosted(plan.Unit(settings.Unit), trader, device);
         log($"pi node: unit {settings.Unit}, trader {trader.Address}, meter {meterKey.Address}, {settings.Hardware.Driver} hardware");
         try
         {
-            return await HostUnitsAsync(system, [unit], removed, cancellationToken).ConfigureAwait(false);
+            return await HostUnitsAsync(system, [unit], removed, time, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -141,11 +143,11 @@ public static class ClusterNode
         }
     }
 
-    private static async Task<NodeOutcome> HostUnitsAsync(ActorSystem system, IReadOnlyList<HostedUnit> units, Task removed, CancellationToken cancellationToken)
+    private static async Task<NodeOutcome> HostUnitsAsync(ActorSystem system, IReadOnlyList<HostedUnit> units, Task removed, TimeProvider time, CancellationToken cancellationToken)
     {
         using var access = new MarketAccess();
         var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(UnitNodeActor.Props(units, access, HostProxy(system), ended), "units");
+        system.ActorOf(UnitNodeActor.Props(units, access, HostProxy(system), ended, time), "units");
         var marketLost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         system.ActorOf(Akka.Actor.Props.Create(() => new MarketWatch(marketLost)), "market-watch");
         var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);

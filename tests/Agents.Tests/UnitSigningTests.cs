@@ -46,7 +46,7 @@ public sealed class UnitSigningTests : TestKit
 
         using var access = new MarketAccess();
         var host = CreateTestProbe();
-        var actor = Sys.ActorOf(UnitActor.Props(unit, access, host.Ref));
+        var actor = Sys.ActorOf(UnitActor.Props(unit, access, host.Ref, TimeProvider.System));
         host.ExpectMsg<HostProtocol.UnitOnline>();
         actor.Tell(new HostProtocol.MarketReady(new MarketLocation(anvil.RpcUrl, market.MarketAddress, market.TokenAddress, market.Parameters, pipeline.MinesExplicitly)));
         var next = await chain.GetPendingNonceAsync(trader);

@@ -1,20 +1,22 @@
 using Akka.Actor;
-using MicroMarket.Simulation;
 using MicroMarket.Grid.Solve;
-using static MicroMarket.Agents.Actors.GridProtocol;
 using MicroMarket.Simulation.Physics;
+using MicroMarket.Simulation.Running;
+using static MicroMarket.Agents.Actors.GridProtocol;
 
 namespace MicroMarket.Agents.Actors;
 
 /// <summary>
 /// The grid operator: solves each slot's physics (power flow and, in island mode, the slack's
 /// balance) from every unit's proposal, in registry order so that floating-point sums are the same
-/// in every run, and produces what each unit's meter measures.
+/// in every run, and produces what each unit's meter measures. The feeder's physics is its own;
+/// what the run directory shows of it (the feeder with its voltage extremes) it hands out as a copy.
 /// </summary>
 public sealed class GridOperatorActor : ReceiveActor
 {
-    public GridOperatorActor(FeederPhysics physics)
+    public GridOperatorActor(ScenarioPlan plan)
     {
+        var physics = MarketRun.NewPhysics(plan);
         Receive<SolveSlot>(m =>
         {
             try
@@ -28,7 +30,8 @@ public sealed class GridOperatorActor : ReceiveActor
                 Sender.Tell(new SolveFailed(m.PhaseId, m.Slot, ex.Message));
             }
         });
+        Receive<RecordFeeder>(_ => Sender.Tell(new FeederRecorded(physics.Record())));
     }
 
-    public static Props Props(FeederPhysics physics) => Akka.Actor.Props.Create(() => new GridOperatorActor(physics));
+    public static Props Props(ScenarioPlan plan) => Akka.Actor.Props.Create(() => new GridOperatorActor(plan));
 }

@@ -9,7 +9,7 @@ using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Actors;
 
-/// <summary>The grid operator solves one slot's physics from every unit's proposal.</summary>
+/// <summary>The grid operator solves one slot's physics from every unit's proposal, and at the end tells what the feeder saw.</summary>
 public static class GridProtocol
 {
     public sealed record SolveSlot(long PhaseId, int Slot, IReadOnlyList<UnitDelivery> Units);
@@ -17,4 +17,12 @@ public static class GridProtocol
     public sealed record SlotSolved(long PhaseId, int Slot, IReadOnlyList<UnitFlow> Flows, SlotPhysics Physics);
 
     public sealed record SolveFailed(long PhaseId, int Slot, string Reason);
+
+    /// <summary>Asks for the feeder as the run has left it (for buses.csv and lines.csv).</summary>
+    public sealed record RecordFeeder
+    {
+        public static RecordFeeder Instance { get; } = new();
+    }
+
+    public sealed record FeederRecorded(FeederRecord Feeder);
 }

@@ -21,23 +21,31 @@ namespace MicroMarket.Agents.Actors;
 /// </summary>
 public sealed class MarketClockActor : ReceiveActor, IWithTimers
 {
-    private readonly RoundContext _round;
+    private readonly Func<RoundOrder, IActorRef, Props> _rounds;
+    private readonly SimulationCalendar _calendar;
     private readonly IReadOnlyList<SimulationPhase> _timeline;
     private readonly IReadOnlyList<decimal> _prior;
-    private readonly IActorRef _monitor;
+    private readonly IActorRef _host;
+    private readonly TimeProvider _time;
     private readonly Dictionary<int, decimal> _dayAheadPrices = [];
     private readonly SortedDictionary<uint, UnitHandle> _present = [];
     private readonly List<PendingSettlement> _pending = [];
     private int _next;
     private bool _stopRequested;
 
-    public MarketClockActor(RoundContext round, IReadOnlyList<SimulationPhase> timeline, IReadOnlyList<decimal> prior, IActorRef monitor)
+    /// <param name="rounds">The round of each phase (the market's: <see cref="MarketRounds.For"/>).</param>
+    /// <param name="host">Hears of each phase as it starts and of the run's end.</param>
+    /// <param name="time">The wall clock live phases wait for.</param>
+    public MarketClockActor(Func<RoundOrder, IActorRef, Props> rounds, IReadOnlyList<UnitHandle> units, SimulationCalendar calendar,
+        IReadOnlyList<SimulationPhase> timeline, IReadOnlyList<decimal> prior, IActorRef host, TimeProvider time)
     {
-        _round = round;
+        _rounds = rounds;
+        _calendar = calendar;
         _timeline = timeline;
         _prior = prior;
-        _monitor = monitor;
-        foreach (var unit in round.Units)
+        _host = host;
+        _time = time;
+        foreach (var unit in units)
         {
             _present[unit.Identity.Index] = unit;
         }
@@ -55,15 +63,23 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
         Receive<RoundCompleted>(m => m.PhaseId == _next, OnRoundCompleted);
         Receive<RoundFailed>(m => m.PhaseId == _next, m =>
         {
-            _monitor.Tell(new RunFinished(new RunOutcome(false, _next, $"{_timeline[_next]}: {m.Reason}")));
+            _host.Tell(new RunFinished(new RunOutcome(false, _next, $"{_timeline[_next]}: {m.Reason}")));
             Context.Stop(Self);
         });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(RoundContext round, IReadOnlyList<SimulationPhase> timeline, IReadOnlyList<decimal> prior, IActorRef monitor) =>
-        Akka.Actor.Props.Create(() => new MarketClockActor(round, timeline, prior, monitor));
+    /// <summary>The market's clock: the market's rounds over the market's context.</summary>
+    public static Props Props(RoundContext round, IReadOnlyList<SimulationPhase> timeline, IReadOnlyList<decimal> prior, IActorRef host, TimeProvider time)
+    {
+        Func<RoundOrder, IActorRef, Props> rounds = new MarketRounds(round).For;
+        return Props(rounds, round.Units, round.Calendar, timeline, prior, host, time);
+    }
+
+    public static Props Props(Func<RoundOrder, IActorRef, Props> rounds, IReadOnlyList<UnitHandle> units, SimulationCalendar calendar,
+        IReadOnlyList<SimulationPhase> timeline, IReadOnlyList<decimal> prior, IActorRef host, TimeProvider time) =>
+        Akka.Actor.Props.Create(() => new MarketClockActor(rounds, units, calendar, timeline, prior, host, time));
 
     private void OnRoundCompleted(RoundCompleted m)
     {
@@ -80,14 +96,14 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     {
         if (_next == _timeline.Count || _stopRequested)
         {
-            _monitor.Tell(new RunFinished(new RunOutcome(_next == _timeline.Count, _next, null)));
+            _host.Tell(new RunFinished(new RunOutcome(_next == _timeline.Count, _next, null)));
             Context.Stop(Self);
             return;
         }
         var phase = _timeline[_next];
-        if (_round.Calendar.Live is { } live)
+        if (_calendar.Live is { } live)
         {
-            var wait = phase.UnixTime + live.BlockSeconds - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+            var wait = phase.UnixTime + live.BlockSeconds - _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
             if (wait > 0)
             {
                 Timers.StartSingleTimer("phase", new PhaseDue(_next), TimeSpan.FromSeconds(wait));
@@ -107,34 +123,29 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     private void StartPhase()
     {
         var phase = _timeline[_next];
-        _monitor.Tell(new PhaseStarted(_next, _timeline.Count, phase));
-        var round = Context.ActorOf(RoundProps(_next, phase), $"phase-{_next}");
+        _host.Tell(new PhaseStarted(_next, _timeline.Count, phase));
+        var round = Context.ActorOf(_rounds(Order(_next, phase), Self), $"phase-{_next}");
         round.Tell(new Start());
     }
 
     private sealed record PhaseDue(int Index);
 
-    private Props RoundProps(long id, SimulationPhase phase)
+    private RoundOrder Order(long id, SimulationPhase phase)
     {
-        var c = _round.Calendar;
-        var clock = Self;
-        var round = _round with { Units = _present.Values.ToList() };
-        var overdue = phase.Kind is PhaseKind.Delivery or PhaseKind.FinalSettlement ? Overdue(phase.UnixTime) : [];
+        var order = new RoundOrder(id, phase, _present.Values.ToList());
         return phase.Kind switch
         {
-            PhaseKind.DayAheadBidding => Akka.Actor.Props.Create(() => new DayAheadBiddingRound(id, round, clock, phase.Period, Outlook(phase.Period), phase.UnixTime)),
-            PhaseKind.DayAheadClearing => Akka.Actor.Props.Create(() => new ClearingRound(id, round, clock, MarketStage.DayAhead, phase.Period, phase.Period * c.SlotsPerDay, c.SlotsPerDay, phase.UnixTime)),
-            PhaseKind.IntradayBidding => Akka.Actor.Props.Create(() => new IntradayBiddingRound(id, round, clock, phase.Period, DayAheadPricesOf(phase.Period), Outlook(phase.Period / 24), phase.UnixTime)),
-            PhaseKind.IntradayClearing => Akka.Actor.Props.Create(() => new ClearingRound(id, round, clock, MarketStage.Intraday, phase.Period, phase.Period * c.SlotsPerHour, c.SlotsPerHour, phase.UnixTime)),
-            PhaseKind.Delivery => Akka.Actor.Props.Create(() => new DeliveryRound(id, round, clock, phase.Period, phase.UnixTime, overdue)),
-            _ => Akka.Actor.Props.Create(() => new FinalSettlementRound(id, round, clock, phase.UnixTime, overdue)),
+            PhaseKind.DayAheadBidding => order with { Outlook = Outlook(phase.Period) },
+            PhaseKind.IntradayBidding => order with { Outlook = Outlook(phase.Period / 24), DayAheadPrices = DayAheadPricesOf(phase.Period) },
+            PhaseKind.Delivery or PhaseKind.FinalSettlement => order with { Overdue = Overdue(phase.UnixTime) },
+            _ => order,
         };
     }
 
     /// <summary>The pending settlements whose reading window has closed by <paramref name="time"/>; they leave the pending list.</summary>
     private List<PendingSettlement> Overdue(long time)
     {
-        var overdue = _pending.Where(p => _round.Calendar.Parameters.ReadingDeadline(p.Slot) <= time).ToList();
+        var overdue = _pending.Where(p => _calendar.Parameters.ReadingDeadline(p.Slot) <= time).ToList();
         _pending.RemoveAll(overdue.Contains);
         return overdue;
     }
@@ -145,7 +156,7 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     /// </summary>
     private PriceOutlook Outlook(int day)
     {
-        var perDay = _round.Calendar.SlotsPerDay;
+        var perDay = _calendar.SlotsPerDay;
         var prices = Enumerable.Range(0, perDay).Select(k =>
         {
             for (var d = day - 1; d >= 0; d--)
@@ -161,6 +172,6 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     }
 
     private List<decimal?> DayAheadPricesOf(int hour) =>
-        Enumerable.Range(hour * _round.Calendar.SlotsPerHour, _round.Calendar.SlotsPerHour)
+        Enumerable.Range(hour * _calendar.SlotsPerHour, _calendar.SlotsPerHour)
             .Select(s => _dayAheadPrices.TryGetValue(s, out var p) ? p : (decimal?)null).ToList();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using MicroMarket.Market.Chain;
@@ -16,7 +15,8 @@ namespace MicroMarket.Agents.Actors;
 /// registry with the units' own addresses), lets every unit fund its escrow with its own key, then
 /// runs the clock. It watches every unit: one whose actor dies (its node was removed) is absent
 /// from the rounds; one that comes back (its node restarted) with the same keys is welcomed, reads
-/// its positions back and rejoins. When the clock ends, it writes and verifies the run directory.
+/// its positions back and rejoins. When the clock ends, it writes and verifies the run directory
+/// from the tables the recorder hands over and the feeder the grid operator hands over.
 /// </summary>
 public sealed class MarketHostActor : ReceiveActor, IWithTimers
 {
@@ -27,7 +27,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, UnitHandle> _online = [];
     private readonly Dictionary<string, Guid> _incarnations = [];
     private readonly HashSet<string> _resyncing = [];
-    private readonly Stopwatch _elapsed = Stopwatch.StartNew();
+    private readonly long _started;
     private MarketSession? _session;
     private MarketRun? _run;
     private IActorRef _clock = ActorRefs.Nobody;
@@ -37,6 +37,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     {
         _settings = settings;
         _plan = settings.Plan;
+        _started = settings.Time.GetTimestamp();
         Gathering();
     }
 
@@ -52,6 +53,8 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         _session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _settings.Finished.TrySetException(new InvalidOperationException("the market host stopped before the run ended"));
     }
+
+    private TimeSpan Elapsed => _settings.Time.GetElapsedTime(_started);
 
     /// <summary>Until every unit has announced itself: remember where each one is.</summary>
     private void Gathering()
@@ -156,8 +159,8 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             _run.Identities,
             _plan.Units.ToDictionary(u => u.Id, u => u.Agent.RatingWhPerSlot),
             Context.ActorOf(ChainGatewayActor.Props(session.Pipeline, _settings.FrontRunner), "chain"),
-            Context.ActorOf(GridOperatorActor.Props(_run.Physics), "grid-operator"),
-            Context.ActorOf(RecorderActor.Props(_run.Tables), "recorder"),
+            Context.ActorOf(GridOperatorActor.Props(_plan), "grid-operator"),
+            Context.ActorOf(RecorderActor.Props(_plan.Calendar, MarketRun.TableUnits(_plan)), "recorder"),
             session.Market,
             session.Operator,
             new MeteringService(_plan.SimulatedMeterKey) { Lost = _settings.LostReadings },
@@ -168,12 +171,12 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         {
             Context.Watch(unit.Actor);
         }
-        _clock = Context.ActorOf(MarketClockActor.Props(round, _plan.Calendar.Timeline(), _run.PriorOutlook, Self), "market-clock");
-        Become(() => Running(round.Recorder));
+        _clock = Context.ActorOf(MarketClockActor.Props(round, _plan.Calendar.Timeline(), _run.PriorOutlook, Self, _settings.Time), "market-clock");
+        Become(() => Running(round));
         _clock.Tell(new ClockProtocol.Start());
     }
 
-    private void Running(IActorRef recorder)
+    private void Running(RoundContext round)
     {
         Receive<UnitOnline>(OnUnitBack);
         Receive<Resynced>(m =>
@@ -195,21 +198,28 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Receive<ClockProtocol.PhaseStarted>(m =>
         {
             _phase = m;
-            _settings.Progress?.Invoke(new RunProgress(m.Index, m.Count, m.Phase, _session!.Pipeline.TransactionsMined, _elapsed.Elapsed));
+            _settings.Progress?.Invoke(new RunProgress(m.Index, m.Count, m.Phase, _session!.Pipeline.TransactionsMined, Elapsed));
         });
         Receive<ClockProtocol.StopAfterCurrentPhase>(m => _clock.Forward(m));
         Receive<ClockProtocol.RunFinished>(m =>
         {
             Become(Writing);
-            WriteAsync(recorder, m.Outcome).PipeTo(Self, failure: ex => new RunAborted($"writing the run: {ex.Message}"));
+            WriteAsync(round, m.Outcome).PipeTo(Self, failure: ex => new RunAborted($"writing the run: {ex.Message}"));
         });
     }
 
-    /// <summary>Once every event has reached the recorder's tables, the run directory is written and verified.</summary>
-    private async Task<RunResult> WriteAsync(IActorRef recorder, RunOutcome outcome)
+    /// <summary>
+    /// Once every event has reached the recorder's tables (they are handed over with its answer)
+    /// and with the feeder as the grid operator has left it, the run directory is written and verified.
+    /// </summary>
+    private async Task<RunResult> WriteAsync(RoundContext round, RunOutcome outcome)
     {
-        await recorder.Ask<RecorderActor.Flushed>(RecorderActor.Flush.Instance, TimeSpan.FromMinutes(1)).ConfigureAwait(false);
-        return await _run!.WriteAsync(outcome, _settings.OutputDirectory, _elapsed).ConfigureAwait(false);
+        var answer = TimeSpan.FromMinutes(1);
+        var flushed = await round.Recorder.Ask<RecorderActor.Flushed>(RecorderActor.Flush.Instance, answer).ConfigureAwait(false);
+        var feeder = await round.GridOperator.Ask<GridProtocol.FeederRecorded>(GridProtocol.RecordFeeder.Instance, answer).ConfigureAwait(false);
+        var time = _settings.Time;
+        var started = _started;
+        return await _run!.WriteAsync(flushed.Tables, feeder.Feeder, outcome, _settings.OutputDirectory, () => time.GetElapsedTime(started)).ConfigureAwait(false);
     }
 
     /// <summary>

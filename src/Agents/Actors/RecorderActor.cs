@@ -1,17 +1,40 @@
 using Akka.Actor;
+using Akka.Event;
+using MicroMarket.Simulation;
 using MicroMarket.Simulation.Recording;
 
 namespace MicroMarket.Agents.Actors;
 
-/// <summary>The recorder: every round reports to it; it merges the reports into the run's tables.</summary>
+/// <summary>
+/// The recorder owns the run's tables: every round reports to it and it merges the reports into
+/// them. Nobody else holds them while the run goes on; at the end it hands them over with its answer
+/// to <see cref="Flush"/> and stops, so that no report can change them while they are written.
+/// </summary>
 public sealed class RecorderActor : ReceiveActor
 {
-    public RecorderActor(RunTables tables)
+    public RecorderActor(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units)
     {
+        var tables = new RunTables(calendar, units);
         // Rounds tell the recorder before they report to the clock, so once the run has ended a
         // Flush is answered only after every report has been applied.
-        Receive<Flush>(_ => Sender.Tell(Flushed.Instance));
-        ReceiveAny(tables.Apply);
+        Receive<Flush>(_ =>
+        {
+            Sender.Tell(new Flushed(tables));
+            Context.Stop(Self);
+        });
+        ReceiveAny(report =>
+        {
+            // A report the tables cannot take (a fill of an order never bid, an unknown event) is
+            // dropped and logged; throwing would have the recorder restarted with empty tables.
+            try
+            {
+                tables.Apply(report);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                Context.GetLogger().Error(ex, "the recorder dropped a report: {0}", ex.Message);
+            }
+        });
     }
 
     public sealed record Flush
@@ -19,10 +42,8 @@ public sealed class RecorderActor : ReceiveActor
         public static Flush Instance { get; } = new();
     }
 
-    public sealed record Flushed
-    {
-        public static Flushed Instance { get; } = new();
-    }
+    /// <summary>The tables, with every report sent before the flush applied: now the receiver's.</summary>
+    public sealed record Flushed(RunTables Tables);
 
-    public static Props Props(RunTables tables) => Akka.Actor.Props.Create(() => new RecorderActor(tables));
+    public static Props Props(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units) => Akka.Actor.Props.Create(() => new RecorderActor(calendar, units));
 }

@@ -40,10 +40,12 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     /// <summary>The day-ahead orders of the last two days (intra-day bidding for today runs after tomorrow's day-ahead): intra-day orders of the same slots count against the rating with them.</summary>
     private readonly Queue<SlotOrders> _dayAheadOrders = new();
     private readonly Guid _incarnation = Guid.NewGuid();
+    private readonly TimeProvider _time;
     private MarketClient? _market;
     private bool _hostMines;
 
-    public UnitActor(HostedUnit unit, MarketAccess access, IActorRef host)
+    /// <param name="time">The wall clock a device's slots start on.</param>
+    public UnitActor(HostedUnit unit, MarketAccess access, IActorRef host, TimeProvider time)
     {
         _agent = unit.Agent;
         _identity = unit.Identity;
@@ -51,6 +53,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         _device = unit.Device;
         _access = access;
         _host = host;
+        _time = time;
         Waiting();
     }
 
@@ -58,8 +61,8 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(HostedUnit unit, MarketAccess access, IActorRef host) =>
-        Akka.Actor.Props.Create(() => new UnitActor(unit, access, host));
+    public static Props Props(HostedUnit unit, MarketAccess access, IActorRef host, TimeProvider time) =>
+        Akka.Actor.Props.Create(() => new UnitActor(unit, access, host, time));
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(AnnounceTimer, Announce.Instance, TimeSpan.Zero, TimeSpan.FromSeconds(2));
@@ -237,7 +240,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private void FollowFromNow()
     {
         var p = Market.Parameters;
-        var slot = (int)Math.Floor((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - p.GenesisUnixSeconds) / p.SlotSeconds);
+        var slot = (int)Math.Floor((_time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0 - p.GenesisUnixSeconds) / p.SlotSeconds);
         if (slot >= 0)
         {
             _device!.Follow(SlotTimeOf(slot), _agent.ProposeDelivery(ScheduleOf(slot)).PowerKw);
@@ -257,7 +260,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private void ScheduleSlotStart(int slot)
     {
-        var due = DateTimeOffset.FromUnixTimeSeconds(Market.Parameters.SlotStart(slot)) - DateTimeOffset.UtcNow;
+        var due = DateTimeOffset.FromUnixTimeSeconds(Market.Parameters.SlotStart(slot)) - _time.GetUtcNow();
         Timers.StartSingleTimer(SlotTimer, new SlotStarts(slot), due > TimeSpan.Zero ? due : TimeSpan.Zero);
     }
 

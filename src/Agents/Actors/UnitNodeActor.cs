@@ -14,11 +14,11 @@ namespace MicroMarket.Agents.Actors;
 /// </summary>
 public sealed class UnitNodeActor : ReceiveActor
 {
-    public UnitNodeActor(IReadOnlyList<HostedUnit> units, MarketAccess access, IActorRef host, TaskCompletionSource<bool> ended)
+    public UnitNodeActor(IReadOnlyList<HostedUnit> units, MarketAccess access, IActorRef host, TaskCompletionSource<bool> ended, TimeProvider time)
     {
         foreach (var unit in units)
         {
-            Context.ActorOf(UnitActor.Props(unit, access, host), $"unit-{unit.Identity.Index}");
+            Context.ActorOf(UnitActor.Props(unit, access, host, time), $"unit-{unit.Identity.Index}");
         }
         Receive<HostProtocol.RunEnded>(m => ended.TrySetResult(m.Complete));
         Receive<HostProtocol.Refused>(m =>
@@ -28,6 +28,6 @@ public sealed class UnitNodeActor : ReceiveActor
         });
     }
 
-    public static Props Props(IReadOnlyList<HostedUnit> units, MarketAccess access, IActorRef host, TaskCompletionSource<bool> ended) =>
-        Akka.Actor.Props.Create(() => new UnitNodeActor(units, access, host, ended));
+    public static Props Props(IReadOnlyList<HostedUnit> units, MarketAccess access, IActorRef host, TaskCompletionSource<bool> ended, TimeProvider time) =>
+        Akka.Actor.Props.Create(() => new UnitNodeActor(units, access, host, ended, time));
 }

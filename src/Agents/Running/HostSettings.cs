@@ -22,4 +22,7 @@ public sealed record HostSettings(ScenarioPlan Plan, string OutputDirectory, Cha
 
     /// <summary>Readings of simulated units lost between the meter and the market, by (unit id, slot): they settle as missing.</summary>
     public IReadOnlySet<(string Unit, int Slot)> LostReadings { get; init; } = new HashSet<(string, int)>();
+
+    /// <summary>The wall clock: what live phases wait for, and what the run's duration is measured on.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

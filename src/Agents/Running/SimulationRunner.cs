@@ -19,6 +19,9 @@ public sealed record RunOptions(string OutputDirectory, Uri? ChainUrl = null, Ac
     /// settle those slots as missing, as when a meter's link fails (tests of the missing-reading rule).
     /// </summary>
     public IReadOnlySet<(string Unit, int Slot)> LostReadings { get; init; } = new HashSet<(string, int)>();
+
+    /// <summary>The wall clock: what live phases and a device's slots wait for, and what the run's duration is measured on.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -55,8 +58,8 @@ public static class SimulationRunner
         var system = ActorSystem.Create("micromarket", ConfigurationFactory.ParseString(AkkaConfig));
         try
         {
-            var host = system.ActorOf(MarketHostActor.Props(new HostSettings(plan, options.OutputDirectory, new ChainSettings(options.ChainUrl), finished) { Progress = options.Progress, FrontRunner = options.FrontRunner, LostReadings = options.LostReadings }), "market");
-            system.ActorOf(UnitNodeActor.Props(units, access, host, new TaskCompletionSource<bool>()), "units");
+            var host = system.ActorOf(MarketHostActor.Props(new HostSettings(plan, options.OutputDirectory, new ChainSettings(options.ChainUrl), finished) { Progress = options.Progress, FrontRunner = options.FrontRunner, LostReadings = options.LostReadings, Time = options.Time }), "market");
+            system.ActorOf(UnitNodeActor.Props(units, access, host, new TaskCompletionSource<bool>(), options.Time), "units");
             using (cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase())))
             {
                 return await finished.Task.ConfigureAwait(false);

@@ -83,7 +83,7 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
         NodeOutcome outcome;
         try
         {
-            outcome = await ClusterNode.RunAsync(options, config, scenario, line => Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"), cancellationToken);
+            outcome = await ClusterNode.RunAsync(options, config, scenario, line => Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"), TimeProvider.System, cancellationToken);
         }
         catch (NodeConfigurationException ex)
         {

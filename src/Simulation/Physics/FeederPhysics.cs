@@ -150,22 +150,32 @@ public sealed class FeederPhysics
         return new SlotPhysics(generation, consumption, losses, source, curtailed, notServed, ballast, residual, min, max, violations, outcome);
     }
 
+    /// <summary>The feeder as the run has left it so far: a copy, so the physics stays the grid operator's alone.</summary>
+    public FeederRecord Record() => new(_network, [.. _busMinPu], [.. _busMaxPu]);
+}
+
+/// <summary>
+/// The feeder with each bus's lowest and highest phase voltage over the run (pu; NaN where never
+/// energised), as the grid operator hands it over for the run directory.
+/// </summary>
+public sealed record FeederRecord(Network Network, IReadOnlyList<double> BusMinPu, IReadOnlyList<double> BusMaxPu)
+{
     /// <summary>
     /// Writes buses.csv (coordinates, nominal voltage, lowest and highest phase voltage over the run,
     /// pu; empty where never energised) and lines.csv (the tree), so a run directory can draw its feeder.
     /// </summary>
-    public void WriteNetwork(string directory)
+    public void Write(string directory)
     {
         var buses = new Recording.CsvTable("bus", "x", "y", "nominal_kv", "v_min_pu", "v_max_pu");
-        for (var b = 0; b < _network.Buses.Count; b++)
+        for (var b = 0; b < Network.Buses.Count; b++)
         {
-            var bus = _network.Buses[b];
+            var bus = Network.Buses[b];
             buses.Add(bus.Name, bus.X, bus.Y, bus.NominalVoltageKv,
-                double.IsNaN(_busMinPu[b]) ? null : _busMinPu[b], double.IsNaN(_busMaxPu[b]) ? null : _busMaxPu[b]);
+                double.IsNaN(BusMinPu[b]) ? null : BusMinPu[b], double.IsNaN(BusMaxPu[b]) ? null : BusMaxPu[b]);
         }
         buses.Write(Path.Combine(directory, "buses.csv"));
         var lines = new Recording.CsvTable("line", "from_bus", "to_bus", "length_m");
-        foreach (var line in _network.Lines)
+        foreach (var line in Network.Lines)
         {
             lines.Add(line.Name, line.FromBus, line.ToBus, line.LengthM);
         }

@@ -1,5 +1,4 @@
 using MicroMarket.Market;
-using System.Diagnostics;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Simulation.Recording;
 using MicroMarket.Simulation;
@@ -10,8 +9,10 @@ using MicroMarket.Simulation.Physics;
 namespace MicroMarket.Simulation.Running;
 
 /// <summary>
-/// One run of a plan on an open market: the tables it fills, the feeder's physics, the market's
-/// rules and price prior, and, at the end, the run directory written and verified.
+/// One run of a plan on an open market: the market's rules and price prior, what the run's tables
+/// and the feeder's physics start from, and, at the end, the run directory written and verified.
+/// The tables and the physics themselves belong to the actors that fill them (the recorder, the
+/// grid operator), which hand them over once the run has ended.
 /// </summary>
 public sealed class MarketRun
 {
@@ -24,9 +25,6 @@ public sealed class MarketRun
         _session = session;
         Identities = identities;
         var scenario = plan.Scenario;
-        Tables = new RunTables(plan.Calendar, plan.Units.Select(u =>
-            new UnitInfo(u.Id, u.Index, KindName(u.Agent.Spec), u.Agent.Spec.Bus, u.Agent.Spec.Phase.ToString().ToUpperInvariant(), u.Agent.IsBalanceResponsible)).ToList());
-        Physics = new FeederPhysics(plan.Network, scenario.Mode, plan.Units.Select(u => u.Agent.Spec), plan.Calendar.SlotLength);
         Rules = new MarketRules(plan.Calendar.Parameters);
         PriorOutlook = Enumerable.Range(0, plan.Calendar.SlotsPerDay)
             .Select(k => scenario.Market.PriceOutlook?[k * scenario.Time.SlotMinutes / 60] ?? scenario.Market.ImbalanceFallbackPrice).ToList();
@@ -35,14 +33,18 @@ public sealed class MarketRun
     /// <summary>Every registered unit, in registry order, with the addresses it registered.</summary>
     public IReadOnlyList<UnitIdentity> Identities { get; }
 
-    public RunTables Tables { get; }
-
-    public FeederPhysics Physics { get; }
-
     public MarketRules Rules { get; }
 
     /// <summary>The price prior per slot of the day: the scenario's hourly outlook, or the fallback imbalance price.</summary>
     public IReadOnlyList<decimal> PriorOutlook { get; }
+
+    /// <summary>The units as the run's tables describe them, in registry order.</summary>
+    public static IReadOnlyList<UnitInfo> TableUnits(ScenarioPlan plan) => plan.Units.Select(u =>
+        new UnitInfo(u.Id, u.Index, KindName(u.Agent.Spec), u.Agent.Spec.Bus, u.Agent.Spec.Phase.ToString().ToUpperInvariant(), u.Agent.IsBalanceResponsible)).ToList();
+
+    /// <summary>The feeder's physics at the start of the run: every unit of the plan connected, nothing solved yet.</summary>
+    public static FeederPhysics NewPhysics(ScenarioPlan plan) =>
+        new(plan.Network, plan.Scenario.Mode, plan.Units.Select(u => u.Agent.Spec), plan.Calendar.SlotLength);
 
     public static string KindName(UnitSpec spec) => spec switch
     {
@@ -57,18 +59,19 @@ public sealed class MarketRun
     };
 
     /// <summary>
-    /// Once every event has reached the tables: verifies the invariants against the chain and the
-    /// C# reference, computes the KPIs and writes the run directory (summary.json last).
+    /// With the tables every event has reached and the feeder as the run left it: verifies the
+    /// invariants against the chain and the C# reference, computes the KPIs and writes the run
+    /// directory (summary.json last). <paramref name="elapsed"/> is read when timing.json is written.
     /// </summary>
-    public async Task<RunResult> WriteAsync(RunOutcome outcome, string directory, Stopwatch elapsed)
+    public async Task<RunResult> WriteAsync(RunTables tables, FeederRecord feeder, RunOutcome outcome, string directory, Func<TimeSpan> elapsed)
     {
         var deposits = _plan.Units.ToDictionary(u => u.Id, u => _plan.DepositMicro(u) * NanoTokens.PerMicro);
-        var verification = await RunVerification.CheckAsync(Tables, _session.Market, deposits).ConfigureAwait(false);
-        var kpis = RunKpis.From(Tables, _plan.Scenario, _plan.Calendar.Days, BaselinePrices());
+        var verification = await RunVerification.CheckAsync(tables, _session.Market, deposits).ConfigureAwait(false);
+        var kpis = RunKpis.From(tables, _plan.Scenario, _plan.Calendar.Days, BaselinePrices());
         var output = new RunOutput(directory);
-        Physics.WriteNetwork(directory);
-        output.WriteTiming(elapsed.Elapsed, _session.Pipeline);
-        output.Write(Tables, _plan.Scenario, _plan.Calendar, outcome, verification, kpis, _session.Market, _session.Chain, _session.Operator);
+        feeder.Write(directory);
+        output.WriteTiming(elapsed(), _session.Pipeline);
+        output.Write(tables, _plan.Scenario, _plan.Calendar, outcome, verification, kpis, _session.Market, _session.Chain, _session.Operator);
         return new RunResult(outcome.Complete, outcome.Failure, directory, verification, kpis);
     }
 
