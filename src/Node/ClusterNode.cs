@@ -97,8 +97,8 @@ public static class ClusterNode
         {
             return new NodeOutcome(false, "the cluster removed the market node: the run is lost");
         }
-        // The host has told every unit the run is over; give the message time to leave.
-        await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
+        // The host completes the run only once every unit still there has heard that it is over,
+        // so the node may leave the cluster at once.
         var result = await finished.Task.ConfigureAwait(false);
         return new NodeOutcome(result.Complete && result.Verification.Holds, result.Complete ? "run complete" : $"run incomplete: {result.Failure ?? "stopped"}", result);
     }

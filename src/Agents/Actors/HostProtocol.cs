@@ -35,4 +35,10 @@ public static class HostProtocol
 
     /// <summary>The run is over (or never started): the unit's node may leave.</summary>
     public sealed record RunEnded(bool Complete);
+
+    /// <summary>
+    /// The unit has heard that the run is over (its node has been told): the market host waits for
+    /// this from every unit still there before it reports the end, so that no node misses it.
+    /// </summary>
+    public sealed record RunEndHeard(string UnitId);
 }

@@ -16,11 +16,13 @@ namespace MicroMarket.Agents.Actors;
 /// runs the clock. It watches every unit: one whose actor dies (its node was removed) is absent
 /// from the rounds; one that comes back (its node restarted) with the same keys is welcomed, reads
 /// its positions back and rejoins. When the clock ends, it writes and verifies the run directory
-/// from the tables the recorder hands over and the feeder the grid operator hands over.
+/// from the tables the recorder hands over and the feeder the grid operator hands over, closes the
+/// chain, and reports the end once every unit still there has heard of it.
 /// </summary>
 public sealed class MarketHostActor : ReceiveActor, IWithTimers
 {
     private const string StartTimer = "start";
+    private const string EndTimer = "end";
 
     private readonly HostSettings _settings;
     private readonly ScenarioPlan _plan;
@@ -29,6 +31,10 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _resyncing = [];
     private readonly long _started;
     private MarketSession? _session;
+
+    /// <summary>The chain's closing, once begun (the host closes it when the run ends, or when it stops).</summary>
+    private Task _closed = Task.CompletedTask;
+    private bool _stopRequested;
     private MarketRun? _run;
     private IActorRef _clock = ActorRefs.Nobody;
     private ClockProtocol.PhaseStarted? _phase;
@@ -47,11 +53,16 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() => Timers.StartSingleTimer(StartTimer, StartTimedOut.Instance, _settings.StartTimeout);
 
+    /// <summary>
+    /// Stopped before the run ended (its node shuts down, or the singleton moves): the chain (and
+    /// the Anvil the host started) is closed without blocking the actor's thread, and only then is
+    /// the run reported lost, so whoever waits for the run does not stop the process under it.
+    /// </summary>
     protected override void PostStop()
     {
-        // The chain (and the Anvil the host started) lives exactly as long as the host.
-        _session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _settings.Finished.TrySetException(new InvalidOperationException("the market host stopped before the run ended"));
+        CloseChain();
+        var finished = _settings.Finished;
+        _closed.ContinueWith(_ => finished.TrySetException(new InvalidOperationException("the market host stopped before the run ended")), TaskScheduler.Default);
     }
 
     private TimeSpan Elapsed => _settings.Time.GetElapsedTime(_started);
@@ -104,12 +115,18 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             .PipeTo(Self, success: s => new Opened(s), failure: ex => new RunAborted($"opening the market: {ex.Message}"));
     }
 
+    /// <summary>Opening and funding the market; a stop asked for meanwhile waits for the chain, so that it is closed.</summary>
     private void Opening()
     {
         Receive<UnitOnline>(m => Sender.Tell(new Welcome(m.Identity.Id)));
         Receive<Opened>(m =>
         {
             _session = m.Session;
+            if (_stopRequested)
+            {
+                Finish(new RunAborted("stopped before the market opened"));
+                return;
+            }
             if (DevelopmentKeysOnValueChain() is { } refused)
             {
                 Finish(new RunAborted(refused));
@@ -124,9 +141,17 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             }
             Fund(handles).PipeTo(Self, success: () => Funded.Instance, failure: ex => new RunAborted($"funding the escrow: {ex.Message}"));
         });
-        Receive<Funded>(_ => StartClock());
+        Receive<Funded>(_ =>
+        {
+            if (_stopRequested)
+            {
+                Finish(new RunAborted("stopped before the market opened"));
+                return;
+            }
+            StartClock();
+        });
         Receive<RunAborted>(Finish);
-        Receive<ClockProtocol.StopAfterCurrentPhase>(_ => Finish(new RunAborted("stopped before the market opened")));
+        Receive<ClockProtocol.StopAfterCurrentPhase>(_ => _stopRequested = true);
     }
 
     /// <summary>Keys derived from the scenario are public knowledge: never on a chain that is not a development chain.</summary>
@@ -261,32 +286,80 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Receive<RunAborted>(Finish);
     }
 
-    private void Finish(RunResult result)
+    private void Finish(RunResult result) => End(result.Complete, () => _settings.Finished.TrySetResult(result));
+
+    private void Finish(RunAborted failure) => End(false, () => _settings.Finished.TrySetException(new RunAbortedException(failure.Reason)));
+
+    /// <summary>
+    /// Tells every unit that the run is over and closes the chain; the end is reported once every
+    /// unit still there has heard of it (or is gone, or has not answered within the reply timeout)
+    /// and the chain is closed. The market node leaves the cluster as soon as the end is reported,
+    /// so no unit misses it and nothing of the run is left running.
+    /// </summary>
+    private void End(bool complete, Action report)
     {
+        var unheard = _online.Keys.ToHashSet();
         foreach (var unit in _online.Values)
         {
-            unit.Actor.Tell(new RunEnded(result.Complete));
+            Context.Watch(unit.Actor);
+            unit.Actor.Tell(new RunEnded(complete));
         }
-        _settings.Finished.TrySetResult(result);
-        Become(Ended);
+        CloseChain();
+        _closed.PipeTo(Self, success: () => ChainClosed.Instance, failure: ex => new ChainClosed(ex.Message));
+        var chainClosed = false;
+        Timers.StartSingleTimer(EndTimer, EndUnheard.Instance, _settings.UnitReplyTimeout);
+        void Heard(string? unitId)
+        {
+            if (unitId is not null)
+            {
+                unheard.Remove(unitId);
+            }
+            if (unheard.Count == 0 && chainClosed)
+            {
+                Timers.Cancel(EndTimer);
+                report();
+                Become(Ended);
+            }
+        }
+        Become(() =>
+        {
+            Receive<RunEndHeard>(m => Heard(m.UnitId));
+            Receive<Terminated>(t => Heard(_online.Values.FirstOrDefault(u => u.Actor.Equals(t.ActorRef))?.Identity.Id));
+            Receive<EndUnheard>(_ =>
+            {
+                Tell($"units {string.Join(", ", unheard.Order())} did not confirm the end of the run within {_settings.UnitReplyTimeout.TotalSeconds:0} s");
+                unheard.Clear();
+                Heard(null);
+            });
+            Receive<ChainClosed>(m =>
+            {
+                if (m.Problem is not null)
+                {
+                    Tell($"closing the chain: {m.Problem}");
+                }
+                chainClosed = true;
+                Heard(null);
+            });
+            Receive<UnitOnline>(m => Sender.Tell(new RunEnded(false)));
+        });
     }
 
-    private void Finish(RunAborted failure)
+    /// <summary>Begins closing the chain (and stopping the Anvil the host started), once.</summary>
+    private void CloseChain()
     {
-        foreach (var unit in _online.Values)
+        if (_session is { } session)
         {
-            unit.Actor.Tell(new RunEnded(false));
+            _session = null;
+            _closed = session.DisposeAsync().AsTask();
         }
-        _settings.Finished.TrySetException(new RunAbortedException(failure.Reason));
-        Become(Ended);
     }
 
     private void Ended()
     {
         Receive<UnitOnline>(m => Sender.Tell(new RunEnded(false)));
-        // Units' nodes leave once they hear the run is over.
+        // Units' nodes leave once they hear the run is over; a unit that came late confirms it too.
         Receive<Terminated>(_ => { });
-        Receive<Opened>(m => _session ??= m.Session);
+        Receive<RunEndHeard>(_ => { });
     }
 
     /// <summary>Tells the operator (the node's console) and the actor log.</summary>
@@ -311,6 +384,16 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     }
 
     private sealed record RunAborted(string Reason);
+
+    private sealed record ChainClosed(string? Problem)
+    {
+        public static ChainClosed Instance { get; } = new((string?)null);
+    }
+
+    private sealed record EndUnheard
+    {
+        public static EndUnheard Instance { get; } = new();
+    }
 }
 
 /// <summary>The run could not start (units missing, chain unreachable, funding failed) or its directory could not be written.</summary>

@@ -131,6 +131,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         {
             Timers.CancelAll();
             Context.Parent.Forward(m);
+            Sender.Tell(new HostProtocol.RunEndHeard(_identity.Id));
         });
     }
 
