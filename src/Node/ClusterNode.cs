@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Cluster.Tools.Singleton;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
 using MicroMarket.Agents.Actors;
 using MicroMarket.Agents.Running;
 using MicroMarket.Simulation;
@@ -10,6 +11,8 @@ using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Deployment;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Running;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace MicroMarket.Node;
 
@@ -21,11 +24,15 @@ public sealed record NodeOutcome(bool Succeeded, string Summary, RunResult? Run 
 /// <c>market</c>) with the chain and the run directory; sim nodes host their share of the simulated
 /// units; a Pi node hosts one unit with its relay and meter. Units find the host through a
 /// singleton proxy, so it does not matter which node starts first. A node ends when the host says
-/// the run is over, or fails when the cluster removes it.
+/// the run is over, or fails when the cluster removes it. Each node's actor system runs in a generic
+/// host (Akka.Hosting), started for the node's part of the run and stopped after it.
 /// </summary>
 public static class ClusterNode
 {
-    private const string HostPath = "/user/market";
+    /// <summary>The market host's singleton manager, at /user/market; units reach it through a proxy.</summary>
+    private const string HostName = "market";
+
+    private static readonly ClusterSingletonOptions OnMarketNode = new() { Role = "market" };
 
     /// <param name="time">The wall clock: a live market's start, a Pi's meter, what live phases and slots wait for.</param>
     public static async Task<NodeOutcome> RunAsync(NodeOptions options, NodeConfig config, Scenario scenario, Action<string> log, TimeProvider time, CancellationToken cancellationToken)
@@ -41,33 +48,18 @@ public static class ClusterNode
             // The market node seeds the cluster: it listens where the seed list says it does.
             port = seeds.Select(s => NodeConfigLoader.TryHostPort(s, out var host, out var p) && host == options.Host ? p : 0).FirstOrDefault(p => p != 0);
         }
-        var system = ActorSystem.Create(config.Cluster.Name, ClusterHocon.For(config.Cluster, options.Role, options.Host, port, seeds));
-        var started = time.GetTimestamp();
-        var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Cluster.Get(system).RegisterOnMemberRemoved(() => removed.TrySetResult());
-        try
+        var node = new NodeStart(config.Cluster, options.Role, options.Host, port, seeds, log, time);
+        return options.Role switch
         {
-            log($"{options.Role.ToString().ToLowerInvariant()} node {Cluster.Get(system).SelfAddress} joining {string.Join(", ", seeds)}");
-            return options.Role switch
-            {
-                NodeRole.Market => await RunMarketAsync(system, config, scenario, removed.Task, log, time, cancellationToken).ConfigureAwait(false),
-                NodeRole.Sim => await RunSimAsync(system, options, config, scenario, removed.Task, log, time, cancellationToken).ConfigureAwait(false),
-                _ => await RunPiAsync(system, options, config, scenario, removed.Task, log, time, cancellationToken).ConfigureAwait(false),
-            };
-        }
-        finally
-        {
-            LogTraffic(RemoteTraffic.Get(system).Figures, time.GetElapsedTime(started), log);
-            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
-        }
+            NodeRole.Market => await RunMarketAsync(node, config, scenario, cancellationToken).ConfigureAwait(false),
+            NodeRole.Sim => await RunSimAsync(node, options, config, scenario, cancellationToken).ConfigureAwait(false),
+            _ => await RunPiAsync(node, options, config, scenario, cancellationToken).ConfigureAwait(false),
+        };
     }
 
-    /// <summary>The node's inter-node message count and rate, for the operator and for `micromarket bench cluster`.</summary>
-    private static void LogTraffic(TrafficFigures t, TimeSpan elapsed, Action<string> log) => log(FormattableString.Invariant(
-        $"traffic: {t.MessagesSent} messages sent ({t.BytesSent / 1e6:0.0} MB), {t.MessagesReceived} received ({t.BytesReceived / 1e6:0.0} MB) in {elapsed.TotalSeconds:0.0} s: {(t.MessagesSent + t.MessagesReceived) / elapsed.TotalSeconds:0} msg/s"));
-
-    private static async Task<NodeOutcome> RunMarketAsync(ActorSystem system, NodeConfig config, Scenario scenario, Task removed, Action<string> log, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<NodeOutcome> RunMarketAsync(NodeStart node, NodeConfig config, Scenario scenario, CancellationToken cancellationToken)
     {
+        var (log, time) = (node.Log, node.Time);
         var pace = config.Market.Live is { } live
             ? SimulationCalendar.PaceFrom(scenario.Time, scenario.Market, time.GetUtcNow().ToUnixTimeSeconds() + live.StartDelaySeconds, live.SlotSeconds, live.BlockSeconds)
             : null;
@@ -85,15 +77,16 @@ public static class ClusterNode
             Log = m => log($"market: {m}"),
             Time = time,
         };
-        system.ActorOf(ClusterSingletonManager.Props(MarketHostActor.Props(settings), PoisonPill.Instance,
-            ClusterSingletonManagerSettings.Create(system).WithRole("market")), "market");
-        var host = system.ActorSelection($"{HostPath}/singleton");
         var own = UnitPlacement.MarketShare(plan, config).Select(plan.Hosted).ToList();
         using var access = new MarketAccess();
-        system.ActorOf(UnitNodeActor.Props(own, access, HostProxy(system), new TaskCompletionSource<bool>(), time), "units");
+        await using var running = await node.StartAsync(akka => akka
+            .WithSingleton<MarketHostActor>(HostName, MarketHostActor.Props(settings), OnMarketNode, createProxyToo: true)
+            .WithActors((system, registry) =>
+                system.ActorOf(UnitNodeActor.Props(own, access, registry.Get<MarketHostActor>(), new TaskCompletionSource<bool>(), time), "units"))).ConfigureAwait(false);
         log($"market: hosting {string.Join(", ", own.Select(u => u.Identity.Id))}; waiting for {plan.Units.Count - own.Count} units ({config.PiUnits.Count} on Pi nodes, the rest on {config.Cluster.SimNodes} sim node(s))");
+        var host = running.Registry.Get<MarketHostActor>();
         using var stop = cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase()));
-        if (await Task.WhenAny(finished.Task, removed).ConfigureAwait(false) == removed)
+        if (await Task.WhenAny(finished.Task, running.Removed).ConfigureAwait(false) == running.Removed)
         {
             return new NodeOutcome(false, "the cluster removed the market node: the run is lost");
         }
@@ -103,16 +96,16 @@ public static class ClusterNode
         return new NodeOutcome(result.Complete && result.Verification.Holds, result.Complete ? "run complete" : $"run incomplete: {result.Failure ?? "stopped"}", result);
     }
 
-    private static async Task<NodeOutcome> RunSimAsync(ActorSystem system, NodeOptions options, NodeConfig config, Scenario scenario, Task removed, Action<string> log, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<NodeOutcome> RunSimAsync(NodeStart node, NodeOptions options, NodeConfig config, Scenario scenario, CancellationToken cancellationToken)
     {
         var plan = new ScenarioPlan(scenario);
         UnitPlacement.CheckPiUnits(plan, config);
         var units = UnitPlacement.SimShare(plan, config, options.Shard).Select(plan.Hosted).ToList();
-        log($"sim node {options.Shard}/{config.Cluster.SimNodes}: {units.Count} units ({string.Join(", ", units.Take(5).Select(u => u.Identity.Id))}{(units.Count > 5 ? ", ..." : "")})");
-        return await HostUnitsAsync(system, units, removed, time, cancellationToken).ConfigureAwait(false);
+        node.Log($"sim node {options.Shard}/{config.Cluster.SimNodes}: {units.Count} units ({string.Join(", ", units.Take(5).Select(u => u.Identity.Id))}{(units.Count > 5 ? ", ..." : "")})");
+        return await HostUnitsAsync(node, units, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<NodeOutcome> RunPiAsync(ActorSystem system, NodeOptions options, NodeConfig config, Scenario scenario, Task removed, Action<string> log, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<NodeOutcome> RunPiAsync(NodeStart node, NodeOptions options, NodeConfig config, Scenario scenario, CancellationToken cancellationToken)
     {
         if (config.Market.Live is null)
         {
@@ -128,40 +121,77 @@ public static class ClusterNode
         var (trader, meterKey) = settings.KeysFile is { } file && settings.MeterKeyFile is { } meterFile ? (KeyFile.LoadTrader(file), KeyFile.LoadMeter(meterFile))
             : options.DevKeys ? (plan.SimulatedTraderKey(settings.Unit), plan.SimulatedMeterKey(settings.Unit))
             : throw new NodeConfigurationException($"unit {settings.Unit} has no key files: set pi_units[].keys and pi_units[].meter_key (micromarket keys new --out FILE, micromarket keys new --meter --out FILE), or --dev-keys on a development chain");
-        using var device = new PiDevice(HardwareFactory.Create(PiHardware.Options(settings.Hardware)), settings, meterKey, time, m => log($"{settings.Unit}: {m}"));
+        // The node's actor system (whose unit samples the device) stops before the device is
+        // disposed, which switches the relay off and releases the pins.
+        using var device = new PiDevice(HardwareFactory.Create(PiHardware.Options(settings.Hardware)), settings, meterKey, node.Time, m => node.Log($"{settings.Unit}: {m}"));
         var unit = plan.Hosted(plan.Unit(settings.Unit), trader, device);
-        log($"pi node: unit {settings.Unit}, trader {trader.Address}, meter {meterKey.Address}, {settings.Hardware.Driver} hardware");
-        try
-        {
-            return await HostUnitsAsync(system, [unit], removed, time, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            // The unit's actor samples the device until the system stops: stop it before the
-            // device is disposed (which switches the relay off and releases the pins).
-            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
-        }
+        node.Log($"pi node: unit {settings.Unit}, trader {trader.Address}, meter {meterKey.Address}, {settings.Hardware.Driver} hardware");
+        return await HostUnitsAsync(node, [unit], cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<NodeOutcome> HostUnitsAsync(ActorSystem system, IReadOnlyList<HostedUnit> units, Task removed, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<NodeOutcome> HostUnitsAsync(NodeStart node, IReadOnlyList<HostedUnit> units, CancellationToken cancellationToken)
     {
         using var access = new MarketAccess();
         var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(UnitNodeActor.Props(units, access, HostProxy(system), ended, time), "units");
         var marketLost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(Akka.Actor.Props.Create(() => new MarketWatch(marketLost)), "market-watch");
+        await using var running = await node.StartAsync(akka => akka
+            .WithSingletonProxy<MarketHostActor>(HostName, OnMarketNode)
+            .WithActors((system, registry) =>
+            {
+                system.ActorOf(UnitNodeActor.Props(units, access, registry.Get<MarketHostActor>(), ended, node.Time), "units");
+                system.ActorOf(Props.Create(() => new MarketWatch(marketLost)), "market-watch");
+            })).ConfigureAwait(false);
         var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
-        var first = await Task.WhenAny(ended.Task, removed, marketLost.Task, cancelled).ConfigureAwait(false);
+        var first = await Task.WhenAny(ended.Task, running.Removed, marketLost.Task, cancelled).ConfigureAwait(false);
         if (first == ended.Task)
         {
             return ended.Task.IsCompletedSuccessfully
                 ? new NodeOutcome(ended.Task.Result, ended.Task.Result ? "the run is over" : "the run ended incomplete")
                 : new NodeOutcome(false, ended.Task.Exception!.InnerException!.Message);
         }
-        return first == removed ? new NodeOutcome(false, "the cluster removed this node (unreachable too long): its units count as not delivering")
+        return first == running.Removed ? new NodeOutcome(false, "the cluster removed this node (unreachable too long): its units count as not delivering")
             : first == marketLost.Task ? new NodeOutcome(false, "the market node left the cluster: the run is lost (its run directory shows how far it got)")
             : new NodeOutcome(false, "stopped: this node's units leave the market and count as not delivering");
     }
+
+    /// <summary>How this node joins the cluster, and whom it tells.</summary>
+    private sealed record NodeStart(Scenarios.Deployment.ClusterSettings Cluster, NodeRole Role, string Host, int Port, IReadOnlyList<string> Seeds, Action<string> Log, TimeProvider Time)
+    {
+        /// <summary>Starts the node's actor system with the node's <paramref name="actors"/>; it joins the cluster.</summary>
+        public async Task<RunningNode> StartAsync(Action<AkkaConfigurationBuilder> actors)
+        {
+            var started = Time.GetTimestamp();
+            var host = ActorHosting.Build(Cluster.Name, akka => actors(akka.WithNode(Cluster, Role, Host, Port, Seeds)));
+            await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Akka.Cluster.Cluster.Get(system).RegisterOnMemberRemoved(() => removed.TrySetResult());
+            Log($"{Role.ToString().ToLowerInvariant()} node {Akka.Cluster.Cluster.Get(system).SelfAddress} joining {string.Join(", ", Seeds)}");
+            return new RunningNode(host, system, removed.Task, () => Time.GetElapsedTime(started), Log);
+        }
+    }
+
+    /// <summary>
+    /// A node whose actor system runs: <see cref="Removed"/> completes if the cluster removes it.
+    /// Disposing it tells the node's traffic and stops the system (it leaves the cluster).
+    /// </summary>
+    private sealed class RunningNode(IHost host, ActorSystem system, Task removed, Func<TimeSpan> elapsed, Action<string> log) : IAsyncDisposable
+    {
+        public Task Removed => removed;
+
+        public ActorRegistry Registry => host.Services.GetRequiredService<ActorRegistry>();
+
+        public async ValueTask DisposeAsync()
+        {
+            LogTraffic(RemoteTraffic.Get(system).Figures, elapsed(), log);
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            host.Dispose();
+        }
+    }
+
+    /// <summary>The node's inter-node message count and rate, for the operator and for `micromarket bench cluster`.</summary>
+    private static void LogTraffic(TrafficFigures t, TimeSpan elapsed, Action<string> log) => log(FormattableString.Invariant(
+        $"traffic: {t.MessagesSent} messages sent ({t.BytesSent / 1e6:0.0} MB), {t.MessagesReceived} received ({t.BytesReceived / 1e6:0.0} MB) in {elapsed.TotalSeconds:0.0} s: {(t.MessagesSent + t.MessagesReceived) / elapsed.TotalSeconds:0} msg/s"));
 
     /// <summary>Completes <c>lost</c> when the market node leaves the cluster: without it there is no run to take part in.</summary>
     private sealed class MarketWatch : ReceiveActor
@@ -181,9 +211,6 @@ public static class ClusterNode
 
         protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
     }
-
-    private static IActorRef HostProxy(ActorSystem system) =>
-        system.ActorOf(ClusterSingletonProxy.Props(HostPath, ClusterSingletonProxySettings.Create(system).WithRole("market")), "market-proxy");
 
     /// <summary>What the operator of the market node sees: each day's clearing, every sixth hour, and the end.</summary>
     private static void Report(RunProgress p, SimulationCalendar calendar, Action<string> log)

@@ -1,10 +1,11 @@
 using Akka.Actor;
-using Akka.Configuration;
+using Akka.Hosting;
 using MicroMarket.Agents.Actors;
-using MicroMarket.Simulation.Recording;
-using MicroMarket.Simulation;
 using MicroMarket.Scenarios.Model;
+using MicroMarket.Simulation.Recording;
 using MicroMarket.Simulation.Running;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace MicroMarket.Agents.Running;
 
@@ -34,15 +35,6 @@ public sealed record RunOptions(string OutputDirectory, Uri? ChainUrl = null, Ac
 /// </summary>
 public static class SimulationRunner
 {
-    private const string AkkaConfig = """
-        akka {
-          loglevel = WARNING
-          stdout-loglevel = WARNING
-          log-dead-letters = off
-          log-dead-letters-during-shutdown = off
-        }
-        """;
-
     public static Task<RunResult> RunAsync(Scenario scenario, RunOptions options, CancellationToken cancellationToken)
     {
         var plan = new ScenarioPlan(scenario);
@@ -55,19 +47,31 @@ public static class SimulationRunner
         Directory.CreateDirectory(options.OutputDirectory);
         using var access = new MarketAccess();
         var finished = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var system = ActorSystem.Create("micromarket", ConfigurationFactory.ParseString(AkkaConfig));
+        var settings = new HostSettings(plan, options.OutputDirectory, new ChainSettings(options.ChainUrl), finished)
+        {
+            Progress = options.Progress,
+            FrontRunner = options.FrontRunner,
+            LostReadings = options.LostReadings,
+            Time = options.Time,
+        };
+        using var host = ActorHosting.Build("micromarket", akka => akka.WithActors((system, registry) =>
+        {
+            var market = system.ActorOf(MarketHostActor.Props(settings), "market");
+            registry.Register<MarketHostActor>(market);
+            system.ActorOf(UnitNodeActor.Props(units, access, market, new TaskCompletionSource<bool>(), options.Time), "units");
+        }));
+        await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            var host = system.ActorOf(MarketHostActor.Props(new HostSettings(plan, options.OutputDirectory, new ChainSettings(options.ChainUrl), finished) { Progress = options.Progress, FrontRunner = options.FrontRunner, LostReadings = options.LostReadings, Time = options.Time }), "market");
-            system.ActorOf(UnitNodeActor.Props(units, access, host, new TaskCompletionSource<bool>(), options.Time), "units");
-            using (cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase())))
+            var market = host.Services.GetRequiredService<ActorRegistry>().Get<MarketHostActor>();
+            using (cancellationToken.Register(() => market.Tell(new ClockProtocol.StopAfterCurrentPhase())))
             {
                 return await finished.Task.ConfigureAwait(false);
             }
         }
         finally
         {
-            await system.Terminate().ConfigureAwait(false);
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

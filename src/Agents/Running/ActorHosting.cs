@@ -1,0 +1,46 @@
+using Akka.Event;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MicroMarket.Agents.Running;
+
+/// <summary>
+/// The generic host both actor systems run in (the one-process run, a cluster node), set up with
+/// Akka.Hosting: the caller starts it, waits for its own end of the run and stops it, which runs
+/// the actor system's coordinated shutdown.
+/// </summary>
+public static class ActorHosting
+{
+    /// <summary>A host whose actor system <paramref name="configure"/> sets up (its actors, and on a node the cluster).</summary>
+    public static IHost Build(string systemName, Action<AkkaConfigurationBuilder> configure) =>
+        new HostBuilder()
+            .ConfigureServices(services => services
+                .AddSingleton<IHostLifetime, CallerLifetime>()
+                .AddAkka(systemName, builder => configure(builder.ConfigureLoggers(Quiet))))
+            .Build();
+
+    /// <summary>
+    /// Warnings and errors on standard output, as the console shows them; no dead letters: a round
+    /// that has moved on drops a late unit's answer by design.
+    /// </summary>
+    private static void Quiet(LoggerConfigBuilder logging)
+    {
+        logging.LogLevel = LogLevel.WarningLevel;
+        logging.ClearLoggers();
+        logging.AddDefaultLogger();
+        logging.DeadLetterOptions = new DeadLetterOptions { ShouldLog = TriStateValue.None, LogDuringShutdown = false };
+    }
+
+    /// <summary>
+    /// The program (src/Cli) owns Ctrl+C and SIGTERM: they ask the market to stop after the phase
+    /// under way. The generic host's default console lifetime would stop the actor system on them
+    /// at once, losing that phase; this lifetime leaves the signals alone.
+    /// </summary>
+    private sealed class CallerLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

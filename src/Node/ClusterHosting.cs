@@ -1,0 +1,45 @@
+using System.Globalization;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using MicroMarket.Scenarios.Deployment;
+
+namespace MicroMarket.Node;
+
+/// <summary>
+/// A node's part in the cluster, in Akka.Hosting's typed settings: this node's role and address,
+/// the seed nodes, the split-brain resolver (keep-majority: with three or more nodes, the side with
+/// the majority downs the lost one and goes on), and Hyperion for messages between nodes, counted
+/// (<see cref="RemoteTraffic"/>).
+/// </summary>
+internal static class ClusterHosting
+{
+    /// <summary>The largest message between nodes (Akka's default frame is 128 kB).</summary>
+    private const long MaxFrameBytes = 4_000_000;
+
+    public static AkkaConfigurationBuilder WithNode(this AkkaConfigurationBuilder akka, ClusterSettings cluster, NodeRole role, string host, int port, IReadOnlyList<string> seedNodes)
+    {
+        var stableAfter = ((int)Math.Ceiling(cluster.StableAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return akka
+            .WithRemoting(new RemoteOptions { HostName = host, Port = port, MaxFrameSize = MaxFrameBytes })
+            .WithClustering(new ClusterOptions
+            {
+                Roles = [role.ToString().ToLowerInvariant()],
+                SeedNodes = [.. seedNodes.Select(s => $"akka.tcp://{cluster.Name}@{s}")],
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
+            // Application messages (records, lists, BigInteger) between nodes of the same build.
+            .WithCustomSerializer("counting-hyperion", [typeof(object)], system => new CountingSerializer(system))
+            // Binding every object replaces Akka's default JSON binding on purpose: no need to warn at each start.
+            .ConfigureLoggers(logging => logging.WithLogFilter(filter => filter.ExcludeMessageContaining("Serializer for type [System.Object] are being overriden")))
+            // What the typed settings do not cover. The node leaves the cluster itself once its part
+            // of the run is over; Ctrl+C and SIGTERM ask the market to stop after the phase under way
+            // (src/Cli) instead of the runtime's shutdown hook stopping the actors at once.
+            .AddHocon($"""
+                akka.cluster.split-brain-resolver.stable-after = {stableAfter}s
+                akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                akka.remote.log-remote-lifecycle-events = off
+                """, HoconAddMode.Prepend);
+    }
+}
