@@ -85,12 +85,13 @@ public abstract class RoundActor : ReceiveActor, IWithTimers
             Self.Tell(StepTimedOut.Instance);
             return;
         }
+        // The step's time runs from before the first unit is asked: once any unit has the question, the timeout is set.
+        Timers.StartSingleTimer(StepTimer, StepTimedOut.Instance, Round.UnitReplyTimeout);
         foreach (var unit in units)
         {
             Context.Watch(unit.Actor);
             unit.Actor.Tell(message(unit));
         }
-        Timers.StartSingleTimer(StepTimer, StepTimedOut.Instance, Round.UnitReplyTimeout);
     }
 
     /// <summary>How often a transaction that never reached a block (dropped, refused by the node) is sent again.</summary>
