@@ -33,12 +33,9 @@ internal static class ClusterHosting
             .WithCustomSerializer("counting-hyperion", [typeof(object)], system => new CountingSerializer(system))
             // Binding every object replaces Akka's default JSON binding on purpose: no need to warn at each start.
             .ConfigureLoggers(logging => logging.WithLogFilter(filter => filter.ExcludeMessageContaining("Serializer for type [System.Object] are being overriden")))
-            // What the typed settings do not cover. The node leaves the cluster itself once its part
-            // of the run is over; Ctrl+C and SIGTERM ask the market to stop after the phase under way
-            // (src/Cli) instead of the runtime's shutdown hook stopping the actors at once.
+            // What the typed settings do not cover.
             .AddHocon($"""
                 akka.cluster.split-brain-resolver.stable-after = {stableAfter}s
-                akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
                 akka.remote.log-remote-lifecycle-events = off
                 """, HoconAddMode.Prepend);
     }

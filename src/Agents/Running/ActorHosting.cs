@@ -17,7 +17,11 @@ public static class ActorHosting
         new HostBuilder()
             .ConfigureServices(services => services
                 .AddSingleton<IHostLifetime, CallerLifetime>()
-                .AddAkka(systemName, builder => configure(builder.ConfigureLoggers(Quiet))))
+                .AddAkka(systemName, builder => configure(builder
+                    .ConfigureLoggers(Quiet)
+                    // Akka's own hook on the runtime's shutdown would stop the actors at once on
+                    // Ctrl+C or SIGTERM, before the program's stop after the phase under way.
+                    .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend))))
             .Build();
 
     /// <summary>
@@ -34,8 +38,8 @@ public static class ActorHosting
 
     /// <summary>
     /// The program (src/Cli) owns Ctrl+C and SIGTERM: they ask the market to stop after the phase
-    /// under way. The generic host's default console lifetime would stop the actor system on them
-    /// at once, losing that phase; this lifetime leaves the signals alone.
+    /// under way. The generic host's default console lifetime would stop the host on them; this
+    /// lifetime leaves the signals alone.
     /// </summary>
     private sealed class CallerLifetime : IHostLifetime
     {
