@@ -1,9 +1,4 @@
-using MicroMarket.Market;
-using MicroMarket.Market.Chain;
-using MicroMarket.Market.Contracts;
 using MicroMarket.Simulation;
-using MicroMarket.Simulation.Decisions;
-using MicroMarket.Simulation.Physics;
 using MicroMarket.Simulation.Recording;
 using MicroMarket.Simulation.Running;
 

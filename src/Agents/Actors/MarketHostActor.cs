@@ -100,7 +100,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             : null;
         if (problem is not null)
         {
-            Tell($"refused unit {m.Identity.Id}: {problem}");
+            LogToOperator($"refused unit {m.Identity.Id}: {problem}");
             Sender.Tell(new Refused(m.Identity.Id, problem));
             return null;
         }
@@ -133,7 +133,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
                 return;
             }
             // The operator learns the chain's port (a free one unless market.rpc_port fixes it).
-            Tell($"the units reach the chain at {_session.Location.RpcUrl}");
+            LogToOperator($"the units reach the chain at {_session.Location.RpcUrl}");
             var handles = Ordered(_online.Values);
             foreach (var unit in handles)
             {
@@ -216,7 +216,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             var gone = _online.Values.FirstOrDefault(u => u.Actor.Equals(t.ActorRef));
             if (gone is not null)
             {
-                Tell($"unit {gone.Identity.Id} is gone (its node left the cluster): it counts as not delivering until it returns");
+                LogToOperator($"unit {gone.Identity.Id} is gone (its node left the cluster): it counts as not delivering until it returns");
                 _clock.Tell(new ClockProtocol.UnitGone(gone.Identity.Id));
             }
         });
@@ -275,7 +275,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         var firstSlot = Math.Max(0, _plan.Calendar.SlotAt(_phase?.Phase.UnixTime ?? _plan.Calendar.ChainStartUnix));
         handle.Actor.Tell(new MarketReady(_session!.Location));
         handle.Actor.Tell(new Resync(firstSlot, Math.Max(0, _plan.Calendar.TotalSlots - firstSlot)));
-        Tell($"unit {handle.Identity.Id} is back: it reads its positions from slot {firstSlot} and rejoins");
+        LogToOperator($"unit {handle.Identity.Id} is back: it reads its positions from slot {firstSlot} and rejoins");
     }
 
     private void Writing()
@@ -327,7 +327,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             Receive<Terminated>(t => Heard(_online.Values.FirstOrDefault(u => u.Actor.Equals(t.ActorRef))?.Identity.Id));
             Receive<EndUnheard>(_ =>
             {
-                Tell($"units {string.Join(", ", unheard.Order())} did not confirm the end of the run within {_settings.UnitReplyTimeout.TotalSeconds:0} s");
+                LogToOperator($"units {string.Join(", ", unheard.Order())} did not confirm the end of the run within {_settings.UnitReplyTimeout.TotalSeconds:0} s");
                 unheard.Clear();
                 Heard(null);
             });
@@ -335,7 +335,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             {
                 if (m.Problem is not null)
                 {
-                    Tell($"closing the chain: {m.Problem}");
+                    LogToOperator($"closing the chain: {m.Problem}");
                 }
                 chainClosed = true;
                 Heard(null);
@@ -363,7 +363,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Tells the operator (the node's console) and the actor log.</summary>
-    private void Tell(string message)
+    private void LogToOperator(string message)
     {
         Context.GetLogger().Info(message);
         _settings.Log?.Invoke(message);
