@@ -1,4 +1,5 @@
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Simulation.Decisions.Units;
 using MicroMarket.Grid.Units;

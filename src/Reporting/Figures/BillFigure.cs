@@ -1,10 +1,11 @@
 using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 using ScottPlot;
 
 namespace MicroMarket.Reporting.Figures;
 
 /// <summary>One participant's net bill over the run and its no-market baseline, tokens (positive = pays, negative = earns).</summary>
-public sealed record BillRow(string Unit, string Kind, double NetBill, double Baseline);
+public sealed record BillRow(string Unit, UnitKind Kind, double NetBill, double Baseline);
 
 /// <summary>
 /// What each participant paid on the market (trades and imbalance, net) beside what it would have paid without

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Reporting.Input;
 
@@ -82,9 +83,13 @@ public static class RunDirectory
     {
         var table = CsvTableReader.Open(path, "slot", "unit", "index", "kind", "bus", "metered_import_wh", "metered_export_wh", "deviation_wh", "soc");
         return table.Records().Select(r => new UnitSlotRecord(
-            r.Int("slot"), r.RequiredText("unit"), r.Int("index"), r.RequiredText("kind"), r.Text("bus"),
+            r.Int("slot"), r.RequiredText("unit"), r.Int("index"), KindOf(r), r.Text("bus"),
             r.NullableDouble("metered_import_wh"), r.NullableDouble("metered_export_wh"), r.NullableDouble("deviation_wh"), r.NullableDouble("soc"))).ToList();
     }
+
+    private static UnitKind KindOf(CsvRecord r) => UnitKinds.TryParse(r.Text("kind"), out var kind)
+        ? kind
+        : throw r.Error("kind", r.Text("kind"), $"is not a unit kind ({string.Join(", ", UnitKinds.All.Select(UnitKinds.Name))})");
 
     private static List<OrderStep> LoadOrders(string path)
     {

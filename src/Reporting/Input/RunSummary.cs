@@ -1,3 +1,5 @@
+using MicroMarket.RunFormat;
+
 namespace MicroMarket.Reporting.Input;
 
 /// <summary>summary.json: what ran, whether it completed, its KPIs and the ledger checks.</summary>
@@ -21,7 +23,7 @@ public sealed record RunSummary(
 public sealed record PriceSummary(decimal? Mean, decimal? Min, decimal? Max, int Slots);
 
 /// <summary>One participant's money over the run, tokens (positive = cost), against its no-market baseline.</summary>
-public sealed record BillSummary(string Unit, string Kind, decimal NetBill, decimal TradeCost, decimal ImbalanceCost, decimal Baseline, double ImportKwh, double ExportKwh);
+public sealed record BillSummary(string Unit, UnitKind Kind, decimal NetBill, decimal TradeCost, decimal ImbalanceCost, decimal Baseline, double ImportKwh, double ExportKwh);
 
 /// <summary>
 /// The KPIs exactly as the simulator computed them (docs/kpis.md defines each). The report shows these numbers and

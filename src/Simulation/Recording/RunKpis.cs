@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Simulation.Recording;
@@ -55,12 +56,12 @@ public sealed record RunKpis(
     public static RunKpis From(RunTables tables, Scenario scenario, int days, (decimal Buy, decimal Sell) baselinePrices)
     {
         var delivered = tables.UnitRows.Where(r => r.ImportWh is not null).ToList();
-        bool IsBalancing(UnitSlotRow r) => r.Unit.Kind is "slack" or "grid";
-        var local = delivered.Where(r => !IsBalancing(r)).ToList();
+        var local = delivered.Where(r => !r.Unit.IsBalanceResponsible).ToList();
+        var balancing = delivered.Where(r => r.Unit.IsBalanceResponsible).ToList();
         var consumption = local.Sum(r => r.ImportWh!.Value) / 1000.0;
         var generation = local.Sum(r => r.ExportWh!.Value) / 1000.0;
-        var external = delivered.Where(IsBalancing).Sum(r => r.ExportWh!.Value) / 1000.0;
-        var externalAbsorbed = delivered.Where(IsBalancing).Sum(r => r.ImportWh!.Value) / 1000.0;
+        var external = balancing.Sum(r => r.ExportWh!.Value) / 1000.0;
+        var externalAbsorbed = balancing.Sum(r => r.ImportWh!.Value) / 1000.0;
         var slots = tables.SlotRows.Where(s => s.Physics is not null).ToList();
         var curtailed = slots.Sum(s => s.Physics!.CurtailedKwh);
         // Energy the balancing party put in that the island dumped (a genset held at its minimum
@@ -87,12 +88,12 @@ public sealed record RunKpis(
             Round6(slots.Sum(s => s.IntradayVolumeWh ?? 0) / 1000.0),
             Round6(local.Sum(r => Math.Abs(r.DeviationWh ?? 0)) / 1000.0),
             -local.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0)),
-            Round6(delivered.Where(r => r.Unit.Kind == "slack").Sum(r => r.ExportWh!.Value - r.ImportWh!.Value) / 1000.0),
+            Round6(delivered.Where(r => r.Unit.Kind == UnitKind.Slack).Sum(r => r.ExportWh!.Value - r.ImportWh!.Value) / 1000.0),
             Round6(delivered.Sum(r => r.State?.FuelUnits ?? 0)),
             decimal.Round((decimal)delivered.Sum(r => r.State?.FuelUnits ?? 0) * scenario.Units.OfType<SlackUnit>().Select(u => u.FuelPrice).FirstOrDefault(), 6),
             Round6(delivered.Sum(r => r.State?.Co2Kg ?? 0)),
-            Round6(delivered.Where(r => r.Unit.Kind == "ev").Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
-            Round6(delivered.Where(r => r.Unit.Kind == "flexible-load").Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
+            Round6(delivered.Where(r => r.Unit.Kind == UnitKind.Ev).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
+            Round6(delivered.Where(r => r.Unit.Kind == UnitKind.FlexibleLoad).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
             Round6(curtailed),
             Round6(slots.Sum(s => s.Physics!.NotServedKwh)),
             Round6(slots.Sum(s => s.Physics!.LossesKwh)),
@@ -120,7 +121,7 @@ public sealed record RunKpis(
             var import = g.Sum(r => r.ImportWh ?? 0) / 1000.0;
             var export = g.Sum(r => r.ExportWh ?? 0) / 1000.0;
             var reference = (decimal)import * baseline.Buy - (decimal)export * baseline.Sell;
-            return new ParticipantBill(g.Key.Id, g.Key.Kind, decimal.Round(trade + imbalance, 6), decimal.Round(trade, 6), decimal.Round(imbalance, 6),
+            return new ParticipantBill(g.Key.Id, UnitKinds.Name(g.Key.Kind), decimal.Round(trade + imbalance, 6), decimal.Round(trade, 6), decimal.Round(imbalance, 6),
                 decimal.Round(reference, 6), Math.Round(import, 3), Math.Round(export, 3));
         }).ToList();
 }

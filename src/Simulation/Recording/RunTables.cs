@@ -2,13 +2,17 @@ using MicroMarket.Simulation;
 using MicroMarket.Market;
 using MicroMarket.Market.Clearing;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using static MicroMarket.Simulation.Recording.RunEvents;
 using MicroMarket.Simulation.Physics;
 
 namespace MicroMarket.Simulation.Recording;
 
 /// <summary>A unit as the tables name it.</summary>
-public sealed record UnitInfo(string Id, uint Index, string Kind, string Bus, string Phase, bool BalanceResponsible);
+public sealed record UnitInfo(string Id, uint Index, UnitKind Kind, string Bus, string Phase)
+{
+    public bool IsBalanceResponsible => UnitKinds.IsBalanceResponsible(Kind);
+}
 
 /// <summary>
 /// The run's tidy tables, merged from what the rounds report. Keys are (slot, unit) for units.csv,
@@ -195,7 +199,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
     {
         var slot = SlotAt(m.Slot);
         (slot.ShortPrice, slot.LongPrice) = (m.ShortPrice, m.LongPrice);
-        var brp = units.FirstOrDefault(u => u.BalanceResponsible);
+        var brp = units.FirstOrDefault(u => u.IsBalanceResponsible);
         foreach (var u in m.Units.Where(u => u.UnitId != brp?.Id))
         {
             var row = Row(m.Slot, u.UnitId);
@@ -250,7 +254,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         foreach (var r in _unitRows.Values.OrderBy(r => r.Slot).ThenBy(r => r.Unit.Index))
         {
             table.Add(
-                r.Slot, Time(r.Slot), r.Unit.Id, r.Unit.Index, r.Unit.Kind, r.Unit.Bus, r.Unit.Phase,
+                r.Slot, Time(r.Slot), r.Unit.Id, r.Unit.Index, UnitKinds.Name(r.Unit.Kind), r.Unit.Bus, r.Unit.Phase,
                 r.ForecastDayAheadKwh, r.ForecastIntradayKwh, r.DayAheadBidWh, r.DayAheadAskWh, r.DayAheadBoughtWh, r.DayAheadSoldWh,
                 r.IntradayBidWh, r.IntradayAskWh, r.IntradayBoughtWh, r.IntradaySoldWh, r.ScheduledNetExportWh,
                 r.SetpointKw, r.ActualKw, r.ImportWh, r.ExportWh, r.DeviationWh, r.ReadingMissing,

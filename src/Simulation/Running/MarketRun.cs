@@ -24,7 +24,7 @@ public sealed class MarketRun
         Identities = identities;
         var scenario = plan.Scenario;
         Tables = new RunTables(plan.Calendar, plan.Units.Select(u =>
-            new UnitInfo(u.Id, u.Index, KindName(u.Agent.Spec), u.Agent.Spec.Bus, u.Agent.Spec.Phase.ToString().ToUpperInvariant(), u.Agent.IsBalanceResponsible)).ToList());
+            new UnitInfo(u.Id, u.Index, u.Agent.Kind, u.Agent.Spec.Bus, u.Agent.Spec.Phase.ToString().ToUpperInvariant())).ToList());
         Physics = new FeederPhysics(plan.Network, scenario.Mode, plan.Units.Select(u => u.Agent.Spec), plan.Calendar.SlotLength);
         Rules = new MarketRules(plan.Calendar.Parameters);
         PriorOutlook = Enumerable.Range(0, plan.Calendar.SlotsPerDay)
@@ -42,18 +42,6 @@ public sealed class MarketRun
 
     /// <summary>The price prior per slot of the day: the scenario's hourly outlook, or the fallback imbalance price.</summary>
     public IReadOnlyList<decimal> PriorOutlook { get; }
-
-    public static string KindName(UnitSpec spec) => spec switch
-    {
-        PvUnit => "pv",
-        WindUnit => "wind",
-        BatteryUnit => "battery",
-        EvUnit => "ev",
-        LoadUnit => "load",
-        FlexibleLoadUnit => "flexible-load",
-        SlackUnit => "slack",
-        _ => "grid",
-    };
 
     /// <summary>
     /// Once every event has reached the tables: verifies the invariants against the chain and the

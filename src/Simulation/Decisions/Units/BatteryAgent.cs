@@ -1,5 +1,6 @@
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -29,7 +30,7 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
 
     public UnitSpec Spec => spec;
 
-    public MicroMarket.Market.UnitKind MarketKind => MicroMarket.Market.UnitKind.Battery;
+    public UnitKind Kind => UnitKind.Battery;
 
     public long RatingWhPerSlot => ratingWhPerSlot;
 

@@ -1,5 +1,6 @@
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -46,7 +47,7 @@ public sealed class EvAgent : IUnitAgent
 
     public UnitSpec Spec => _spec;
 
-    public MicroMarket.Market.UnitKind MarketKind => MicroMarket.Market.UnitKind.Ev;
+    public UnitKind Kind => UnitKind.Ev;
 
     public long RatingWhPerSlot { get; }
 

@@ -1,5 +1,6 @@
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -26,7 +27,7 @@ public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<Flexi
 
     public UnitSpec Spec => spec;
 
-    public MicroMarket.Market.UnitKind MarketKind => MicroMarket.Market.UnitKind.FlexibleLoad;
+    public UnitKind Kind => UnitKind.FlexibleLoad;
 
     public long RatingWhPerSlot => ratingWhPerSlot;
 

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -13,7 +14,7 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// </summary>
 public sealed class PriceTakerAgent(
     UnitSpec spec,
-    MicroMarket.Market.UnitKind marketKind,
+    UnitKind kind,
     ExogenousSeries series,
     bool producer,
     decimal price,
@@ -23,7 +24,7 @@ public sealed class PriceTakerAgent(
 {
     public UnitSpec Spec { get; } = spec;
 
-    public MicroMarket.Market.UnitKind MarketKind { get; } = marketKind;
+    public UnitKind Kind { get; } = kind;
 
     public long RatingWhPerSlot { get; } = ratingWhPerSlot;
 

@@ -1,5 +1,6 @@
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -44,7 +45,7 @@ public sealed class SlackAgent : IUnitAgent
 
     public UnitSpec Spec => _spec;
 
-    public MicroMarket.Market.UnitKind MarketKind => MicroMarket.Market.UnitKind.Slack;
+    public UnitKind Kind => UnitKind.Slack;
 
     public long RatingWhPerSlot { get; }
 
