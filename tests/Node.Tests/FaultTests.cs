@@ -1,6 +1,7 @@
 using MicroMarket.Agents.Running;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Deployment;
 using MicroMarket.Simulation.Running;
@@ -37,7 +38,7 @@ public sealed class FaultTests(QuickstartReference reference)
         Assert.True(await market.WaitForExitAsync(RunTimeout) == 0, deployment.Outputs);
         Assert.Equal(0, await restarted.WaitForExitAsync(StepTimeout));
         var lost = UnitPlacement.SimShare(plan, NodeConfigLoader.Load(deployment.ConfigPath), 1).Select(u => u.Id).ToHashSet();
-        var missing = UnitsCsv(deployment.RunDirectory).Where(r => r.Missing).ToList();
+        var missing = UnitRows(deployment.RunDirectory).Where(r => r.Missing).ToList();
         // Only the killed node's units missed readings: while it was down, not before it died nor after it came back.
         Assert.NotEmpty(missing);
         Assert.All(missing, r => Assert.Contains(r.Unit, lost));
@@ -102,12 +103,7 @@ public sealed class FaultTests(QuickstartReference reference)
 
     private sealed record UnitRow(int Slot, string Unit, bool Missing);
 
-    private static List<UnitRow> UnitsCsv(string run)
-    {
-        var lines = File.ReadAllLines(Path.Combine(run, "units.csv"));
-        var header = lines[0].Split(',').ToList();
-        int Column(string name) => header.IndexOf(name);
-        var (slot, unit, missing) = (Column("slot"), Column("unit"), Column("reading_missing"));
-        return lines.Skip(1).Select(l => l.Split(',')).Select(f => new UnitRow(int.Parse(f[slot], System.Globalization.CultureInfo.InvariantCulture), f[unit], f[missing] == "true")).ToList();
-    }
+    private static List<UnitRow> UnitRows(string run) =>
+        CsvTableReader.Open(Path.Combine(run, RunDirectory.Units), UnitsCsv.Slot, UnitsCsv.Unit, UnitsCsv.ReadingMissing).Records()
+            .Select(r => new UnitRow(r.Int(UnitsCsv.Slot), r.Text(UnitsCsv.Unit), r.NullableBool(UnitsCsv.ReadingMissing) == true)).ToList();
 }

@@ -6,6 +6,7 @@ using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Node.Pi;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Simulation.Running;
 
@@ -54,7 +55,7 @@ public sealed partial class LiveLabTests
         Assert.DoesNotContain(operatorKey.ExportPrivateKeyHex()[^16..], market.Output, StringComparison.OrdinalIgnoreCase);
 
         // The market was deployed and run by the operator's own key, not a development key.
-        using (var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(deployment.RunDirectory, "chain.json"))))
+        using (var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(deployment.RunDirectory, RunDirectory.Chain))))
         {
             Assert.Equal(operatorKey.Address, chainJson.RootElement.GetProperty("operator").GetString(), ignoreCase: true);
         }
@@ -99,7 +100,7 @@ public sealed record ChainEvents(IReadOnlyList<UnitRegisteredEventDTO> Registrat
 {
     public static async Task<ChainEvents> ReadAsync(Uri rpc, string run, ScenarioPlan plan)
     {
-        using var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "chain.json")));
+        using var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, RunDirectory.Chain)));
         using var chain = await ChainConnection.ConnectAsync(rpc);
         var market = new MarketClient(new TransactionPipeline(chain), chainJson.RootElement.GetProperty("market").GetString()!,
             chainJson.RootElement.GetProperty("token").GetString()!, plan.Calendar.Parameters);

@@ -1,4 +1,5 @@
 using MicroMarket.Agents.Running;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 
 namespace MicroMarket.Node.Tests;
@@ -10,9 +11,6 @@ public sealed class ClusterCollection : ICollectionFixture<QuickstartReference>;
 /// <summary>The quickstart run in one process: what every cluster run of it must reproduce.</summary>
 public sealed class QuickstartReference : IAsyncLifetime
 {
-    /// <summary>Every file of a run directory that must be the same byte for byte (timing.json is wall-clock by nature).</summary>
-    public static readonly string[] ReproducibleFiles = ["units.csv", "slots.csv", "orders.csv", "transactions.csv", "buses.csv", "lines.csv", "chain.json", "summary.json"];
-
     public string Scenario { get; } = Repo.Path("scenarios/quickstart.yaml");
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("micromarket-single-").FullName;
@@ -29,8 +27,6 @@ public sealed class QuickstartReference : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>The files of <paramref name="run"/> that differ from the reference.</summary>
-    public IReadOnlyList<string> Differences(string run) => ReproducibleFiles
-        .Where(f => !File.ReadAllBytes(Path.Combine(Directory, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(run, f))))
-        .ToList();
+    /// <summary>The reproducible files of <paramref name="run"/> that differ from the reference.</summary>
+    public IReadOnlyList<string> Differences(string run) => RunDirectory.Differences(Directory, run);
 }

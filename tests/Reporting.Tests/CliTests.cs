@@ -1,4 +1,5 @@
 using MicroMarket.Cli;
+using MicroMarket.RunFormat;
 using Xunit;
 
 namespace MicroMarket.Reporting.Tests;
@@ -15,9 +16,9 @@ public sealed class CliTests
 
         Assert.Equal(MicroMarketApp.ExitOk, exit);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(run.PathOf("report.html"), lines[0]);
+        Assert.Equal(run.PathOf(RunDirectory.Report), lines[0]);
         Assert.Equal(11, lines.Length);
-        Assert.Contains("slot 40 ", File.ReadAllText(run.PathOf("report.html")), StringComparison.Ordinal);
+        Assert.Contains("slot 40 ", File.ReadAllText(run.PathOf(RunDirectory.Report)), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -45,9 +46,9 @@ public sealed class CliTests
     public async Task Report_of_a_malformed_file_names_file_line_and_field()
     {
         using var run = RunFixture.IslandDay();
-        var lines = File.ReadAllLines(run.PathOf("buses.csv"));
+        var lines = File.ReadAllLines(run.PathOf(RunDirectory.Buses));
         lines[2] = lines[2].Replace("B1,0,", "B1,zero,", StringComparison.Ordinal);
-        File.WriteAllLines(run.PathOf("buses.csv"), lines);
+        File.WriteAllLines(run.PathOf(RunDirectory.Buses), lines);
         var (exit, _, error) = await Run("report", run.Directory);
 
         Assert.Equal(MicroMarketApp.ExitBadInput, exit);
@@ -64,7 +65,7 @@ public sealed class CliTests
 
         Assert.Equal(MicroMarketApp.ExitOk, exit);
         Assert.Equal(
-            [Path.Combine(outDirectory, "comparison.html"), .. new[] { "compare-day-ahead-price.png", "compare-intraday-price.png", "compare-bills.png" }.Select(f => Path.Combine(outDirectory, "figures", f))],
+            [Path.Combine(outDirectory, "comparison.html"), .. new[] { "compare-day-ahead-price.png", "compare-intraday-price.png", "compare-bills.png" }.Select(f => Path.Combine(outDirectory, RunDirectory.Figures, f))],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 

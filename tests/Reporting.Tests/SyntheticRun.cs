@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Reporting.Tests;
 
@@ -15,21 +15,6 @@ internal sealed class SyntheticRun
 {
     private const int SlotsPerDay = 96;
     private const double Hours = 0.25;
-
-    private static readonly string[] UnitColumns =
-    [
-        "slot", "time_utc", "unit", "index", "kind", "bus", "phase", "forecast_da_kwh", "forecast_id_kwh", "da_bid_wh", "da_ask_wh", "da_bought_wh", "da_sold_wh",
-        "id_bid_wh", "id_ask_wh", "id_bought_wh", "id_sold_wh", "scheduled_net_export_wh", "setpoint_kw", "actual_kw", "metered_import_wh", "metered_export_wh",
-        "deviation_wh", "reading_missing", "trade_tokens", "imbalance_tokens", "soc", "unmet_kwh", "curtailed_kwh", "not_served_kwh", "clipped_kwh", "fuel", "co2_kg",
-        "voltage_pu", "balance_tokens", "locked_tokens", "debt_tokens", "gas_trading",
-    ];
-
-    private static readonly string[] SlotColumns =
-    [
-        "slot", "time_utc", "day", "da_price", "da_volume_wh", "id_price", "id_volume_wh", "short_price", "long_price", "generation_kwh", "consumption_kwh",
-        "losses_kwh", "source_kwh", "curtailed_kwh", "not_served_kwh", "ballast_kwh", "balance_residual_kwh", "v_min_pu", "v_max_pu", "voltage_violations",
-        "balance_outcome", "gas_orders", "gas_clearing", "gas_metering",
-    ];
 
     private sealed record Unit(string Id, int Index, string Kind, string Bus);
 
@@ -66,13 +51,11 @@ internal sealed class SyntheticRun
         return directory;
     }
 
-    private static string F(double value) => double.IsFinite(value) ? value.ToString("0.######", CultureInfo.InvariantCulture) : "";
-
     private void WriteAll(string directory)
     {
-        var units = new StringBuilder(string.Join(',', UnitColumns) + "\n");
-        var slots = new StringBuilder(string.Join(',', SlotColumns) + "\n");
-        var orders = new StringBuilder("stage,slot,unit,index,order_id,side,step,price,quantity_wh,fill_wh\n");
+        var units = new CsvTableWriter(UnitsCsv.Columns);
+        var slots = new CsvTableWriter(SlotsCsv.Columns);
+        var orders = new CsvTableWriter(OrdersCsv.Columns);
         var totals = new Totals();
         var batteryKwh = 5.0;
         var evKwh = new double[_units.Count(u => u.Kind == "ev")];
@@ -119,39 +102,39 @@ internal sealed class SyntheticRun
                 var trade = net * dayAhead;
                 var imbalance = deviation * (deviation < 0 ? dayAhead * 1.2 : dayAhead * 0.8);
                 totals.Add(unit, flow.ImportKwh, flow.ExportKwh, (decimal)trade, (decimal)imbalance, deviation, flow.Unmet);
-                units.Append(string.Join(',', slot, time, unit.Id, unit.Index, unit.Kind, unit.Bus, "ABC", F(scheduled), F(scheduled), F(flow.ImportKwh * 1000), F(flow.ExportKwh * 1000),
-                    F(flow.ImportKwh * 1000), F(flow.ExportKwh * 1000), 0, 0, 0, 0, F(Math.Round(scheduled * 1000)), F(net / Hours), F(net / Hours),
-                    F(Math.Round(flow.ImportKwh * 1000)), F(Math.Round(flow.ExportKwh * 1000)), F(Math.Round(deviation * 1000)), "false", F(trade), F(imbalance),
-                    flow.Soc is { } soc ? F(soc) : "", F(flow.Unmet), 0, 0, 0, 0, 0, F(vMin + 0.5 * (vMax - vMin)), 500, 0, 0, 60000)).Append('\n');
+                units.Add(slot, time, unit.Id, unit.Index, unit.Kind, unit.Bus, "ABC", scheduled, scheduled, flow.ImportKwh * 1000, flow.ExportKwh * 1000,
+                    flow.ImportKwh * 1000, flow.ExportKwh * 1000, 0, 0, 0, 0, Math.Round(scheduled * 1000), net / Hours, net / Hours,
+                    Math.Round(flow.ImportKwh * 1000), Math.Round(flow.ExportKwh * 1000), Math.Round(deviation * 1000), false, trade, imbalance, 0, 0,
+                    flow.Soc, flow.Unmet, 0, 0, 0, 0, 0, vMin + 0.5 * (vMax - vMin), 500, 0, 0, 60000);
                 if (unit.Kind != "grid")
                 {
-                    foreach (var stage in new[] { "day-ahead", "intraday" })
+                    foreach (var stage in new[] { OrdersCsv.DayAhead, OrdersCsv.Intraday })
                     {
-                        var (side, price) = flow.ImportKwh > 0 ? ("buy", 0.40) : ("sell", unit.Kind == "battery" ? 0.25 : 0.0);
+                        var (side, price) = flow.ImportKwh > 0 ? (OrdersCsv.Buy, 0.40) : (OrdersCsv.Sell, unit.Kind == "battery" ? 0.25 : 0.0);
                         var quantity = Math.Round(Math.Max(flow.ImportKwh, flow.ExportKwh) * 1000);
                         if (quantity > 0)
                         {
-                            orders.Append(string.Join(',', stage, slot, unit.Id, unit.Index, orderId++, side, 0, F(price), F(quantity), F(quantity))).Append('\n');
+                            orders.Add(stage, slot, unit.Id, unit.Index, orderId++, side, 0, price, quantity, quantity);
                         }
                     }
                 }
             }
-            foreach (var stage in new[] { "day-ahead", "intraday" })
+            foreach (var stage in new[] { OrdersCsv.DayAhead, OrdersCsv.Intraday })
             {
                 for (var step = 0; step < 4; step++)
                 {
-                    orders.Append(string.Join(',', stage, slot, grid.Id, grid.Index, orderId++, "sell", step, F(0.30 + 0.02 * step), 12500, 0)).Append('\n');
+                    orders.Add(stage, slot, grid.Id, grid.Index, orderId++, OrdersCsv.Sell, step, 0.30 + 0.02 * step, 12500, 0);
                 }
-                orders.Append(string.Join(',', stage, slot, grid.Id, grid.Index, orderId++, "buy", 0, F(0.08), 50000, 0)).Append('\n');
+                orders.Add(stage, slot, grid.Id, grid.Index, orderId++, OrdersCsv.Buy, 0, 0.08, 50000, 0);
             }
             totals.AddSlot(dayAhead, intraday, localVolume, losses, vMin, vMax);
-            slots.Append(string.Join(',', slot, time, day, F(Math.Round(dayAhead, 6)), F(Math.Round(localVolume * 1000)), F(Math.Round(intraday, 6)),
-                F(Math.Round(localVolume * 100)), F(Math.Round(dayAhead * 1.2, 6)), F(Math.Round(dayAhead * 0.8, 6)), F(generation + gridExport), F(demand + gridImport),
-                F(losses), F(gridExport - gridImport), 0, 0, 0, 0, F(vMin), F(vMax), 0, "GridConnected", 380000, 200000, 640000)).Append('\n');
+            slots.Add(slot, time, day, Math.Round(dayAhead, 6), Math.Round(localVolume * 1000), Math.Round(intraday, 6),
+                Math.Round(localVolume * 100), Math.Round(dayAhead * 1.2, 6), Math.Round(dayAhead * 0.8, 6), generation + gridExport, demand + gridImport,
+                losses, gridExport - gridImport, 0, 0, 0, 0, vMin, vMax, 0, "GridConnected", 380000, 200000, 640000);
         }
-        File.WriteAllText(Path.Combine(directory, "units.csv"), units.ToString());
-        File.WriteAllText(Path.Combine(directory, "slots.csv"), slots.ToString());
-        File.WriteAllText(Path.Combine(directory, "orders.csv"), orders.ToString());
+        units.Write(Path.Combine(directory, RunDirectory.Units));
+        slots.Write(Path.Combine(directory, RunDirectory.Slots));
+        orders.Write(Path.Combine(directory, RunDirectory.Orders));
         var transactions = WriteTransactions(directory);
         WriteFeeder(directory);
         WriteSummary(directory, totals, transactions);
@@ -189,11 +172,11 @@ internal sealed class SyntheticRun
 
     private (int Count, long Gas) WriteTransactions(string directory)
     {
-        var text = new StringBuilder("purpose,period,unit,label,tx_hash,status,gas_used\n");
+        var table = new CsvTableWriter(TransactionsCsv.Columns);
         var (count, gas) = (0, 0L);
         void Add(string purpose, int period, string unit, string label, long used)
         {
-            text.Append(string.Join(',', purpose, period, unit, label, $"0x{count:x64}", "Succeeded", used)).Append('\n');
+            table.Add(purpose, period, unit, label, $"0x{count:x64}", "Succeeded", used);
             (count, gas) = (count + 1, gas + used);
         }
         for (var day = 0; day < _days; day++)
@@ -217,25 +200,26 @@ internal sealed class SyntheticRun
             Add("Readings", slot, "", $"report {_units.Count} reading(s)", 40_000 * _units.Count);
             Add("Settlement", slot, "", $"settle slot {slot} for {_units.Count} unit(s)", 40_000 * _units.Count);
         }
-        File.WriteAllText(Path.Combine(directory, "transactions.csv"), text.ToString());
+        table.Write(Path.Combine(directory, RunDirectory.Transactions));
         return (count, gas);
     }
 
     private static void WriteFeeder(string directory)
     {
-        var buses = new StringBuilder("bus,x,y,nominal_kv,v_min_pu,v_max_pu\nMV,0,0,11,,\n");
-        var lines = new StringBuilder("line,from_bus,to_bus,length_m\n");
+        var buses = new CsvTableWriter(BusesCsv.Columns);
+        var lines = new CsvTableWriter(LinesCsv.Columns);
+        buses.Add("MV", 0, 0, 11, null, null);
         for (var b = 1; b <= 10; b++)
         {
             var (x, y) = b <= 6 ? (0, 10 + 40 * (b - 1)) : (40 * (b - 6), 90);
-            buses.Append(CultureInfo.InvariantCulture, $"B{b},{x},{y},0.416,{F(1 - 0.004 * b)},{F(1 + 0.002 * b)}\n");
+            buses.Add($"B{b}", x, y, 0.416, 1 - 0.004 * b, 1 + 0.002 * b);
             if (b > 1)
             {
-                lines.Append(CultureInfo.InvariantCulture, $"L{b},{(b == 7 ? "B3" : $"B{b - 1}")},B{b},40\n");
+                lines.Add($"L{b}", b == 7 ? "B3" : $"B{b - 1}", $"B{b}", 40);
             }
         }
-        File.WriteAllText(Path.Combine(directory, "buses.csv"), buses.ToString());
-        File.WriteAllText(Path.Combine(directory, "lines.csv"), lines.ToString());
+        buses.Write(Path.Combine(directory, RunDirectory.Buses));
+        lines.Write(Path.Combine(directory, RunDirectory.Lines));
     }
 
     private void WriteSummary(string directory, Totals t, (int Count, long Gas) transactions)
@@ -275,7 +259,7 @@ internal sealed class SyntheticRun
                 ["readings_checked"] = participants * _days * SlotsPerDay, ["reading_mismatches"] = 0, ["holds"] = true,
             },
         };
-        File.WriteAllText(Path.Combine(directory, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(directory, RunDirectory.Summary), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Running totals for the synthetic summary.</summary>

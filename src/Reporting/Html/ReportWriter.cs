@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MicroMarket.Reporting.Figures;
 using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 using static MicroMarket.Reporting.Html.HtmlPage;
 
 namespace MicroMarket.Reporting.Html;
@@ -13,8 +14,6 @@ namespace MicroMarket.Reporting.Html;
 /// </summary>
 public static class ReportWriter
 {
-    public const string FileName = "report.html";
-
     public static string Render(RunData run, IReadOnlyList<Figure> figures)
     {
         var summary = run.Summary;

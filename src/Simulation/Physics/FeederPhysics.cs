@@ -4,6 +4,7 @@ using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Results;
 using MicroMarket.Grid.Solve;
 using MicroMarket.Grid.Units;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Simulation.Physics;
@@ -155,19 +156,19 @@ public sealed class FeederPhysics
     /// </summary>
     public void WriteNetwork(string directory)
     {
-        var buses = new Recording.CsvTable("bus", "x", "y", "nominal_kv", "v_min_pu", "v_max_pu");
+        var buses = new CsvTableWriter(BusesCsv.Columns);
         for (var b = 0; b < _network.Buses.Count; b++)
         {
             var bus = _network.Buses[b];
             buses.Add(bus.Name, bus.X, bus.Y, bus.NominalVoltageKv,
                 double.IsNaN(_busMinPu[b]) ? null : _busMinPu[b], double.IsNaN(_busMaxPu[b]) ? null : _busMaxPu[b]);
         }
-        buses.Write(Path.Combine(directory, "buses.csv"));
-        var lines = new Recording.CsvTable("line", "from_bus", "to_bus", "length_m");
+        buses.Write(Path.Combine(directory, RunDirectory.Buses));
+        var lines = new CsvTableWriter(LinesCsv.Columns);
         foreach (var line in _network.Lines)
         {
             lines.Add(line.Name, line.FromBus, line.ToBus, line.LengthM);
         }
-        lines.Write(Path.Combine(directory, "lines.csv"));
+        lines.Write(Path.Combine(directory, RunDirectory.Lines));
     }
 }

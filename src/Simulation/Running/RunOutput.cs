@@ -4,6 +4,7 @@ using MicroMarket.Simulation.Recording;
 using MicroMarket.Simulation;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Simulation.Running;
@@ -59,7 +60,7 @@ public sealed class RunOutput(string directory)
                 verification.Holds,
             },
         };
-        WriteJson("chain.json", new
+        WriteJson(RunDirectory.Chain, new
         {
             ChainId = chain.ChainId,
             Client = chain.ClientVersion,
@@ -71,14 +72,14 @@ public sealed class RunOutput(string directory)
             Units = tables.Units.Select(u => new { u.Id, u.Index }),
         });
         // Last: a summary.json that exists describes everything written before it.
-        WriteJson("summary.json", summary);
+        WriteJson(RunDirectory.Summary, summary);
     }
 
     /// <summary>Wall-clock figures: how long the run took and how fast the chain went. Not reproducible by nature, so kept apart.</summary>
     public void WriteTiming(TimeSpan elapsed, TransactionPipeline pipeline)
     {
         var t = pipeline.Timings;
-        WriteJson("timing.json", new
+        WriteJson(RunDirectory.Timing, new
         {
             ElapsedSeconds = Math.Round(elapsed.TotalSeconds, 3),
             TransactionsMined = pipeline.TransactionsMined,
