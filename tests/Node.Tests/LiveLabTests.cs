@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using MicroMarket.Agents.Running;
 using MicroMarket.Market.Chain;
@@ -55,10 +54,7 @@ public sealed partial class LiveLabTests
         Assert.DoesNotContain(operatorKey.ExportPrivateKeyHex()[^16..], market.Output, StringComparison.OrdinalIgnoreCase);
 
         // The market was deployed and run by the operator's own key, not a development key.
-        using (var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(deployment.RunDirectory, RunDirectory.Chain))))
-        {
-            Assert.Equal(operatorKey.Address, chainJson.RootElement.GetProperty("operator").GetString(), ignoreCase: true);
-        }
+        Assert.Equal(operatorKey.Address, RunJson.Read<RunChain>(deployment.RunDirectory, RunDirectory.Chain).Operator, ignoreCase: true);
         var ev = plan.Unit("ev-1");
         var chain = await ChainEvents.ReadAsync(anvil.RpcUrl, deployment.RunDirectory, plan);
         var registered = Assert.Single(chain.Registrations, r => r.Unit == ev.Index);
@@ -100,10 +96,9 @@ public sealed record ChainEvents(IReadOnlyList<UnitRegisteredEventDTO> Registrat
 {
     public static async Task<ChainEvents> ReadAsync(Uri rpc, string run, ScenarioPlan plan)
     {
-        using var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, RunDirectory.Chain)));
+        var contracts = RunJson.Read<RunChain>(run, RunDirectory.Chain);
         using var chain = await ChainConnection.ConnectAsync(rpc);
-        var market = new MarketClient(new TransactionPipeline(chain), chainJson.RootElement.GetProperty("market").GetString()!,
-            chainJson.RootElement.GetProperty("token").GetString()!, plan.Calendar.Parameters);
+        var market = new MarketClient(new TransactionPipeline(chain), contracts.Market, contracts.Token, plan.Calendar.Parameters);
         return new ChainEvents(await market.EventsAsync<UnitRegisteredEventDTO>(), await market.EventsAsync<ReadingReportedEventDTO>(), await market.EventsAsync<SettledEventDTO>());
     }
 }

@@ -36,7 +36,7 @@ public sealed class ReportPageTests(HeadlessChromium chromium)
         Assert.Equal("54.0", await page.TextAsync("#kpi-local_trade_share td.value"));
         Assert.Equal("0.9957", await page.TextAsync("#kpi-min_voltage_pu td.value"));
         Assert.Equal("362", await page.TextAsync("#kpi-transactions td.value"));
-        Assert.Equal("n/a", await page.TextAsync("#kpi-fuel_cost td.value"));
+        Assert.Equal("151.62", await page.TextAsync("#kpi-fuel_cost td.value"));
         Assert.Equal("2.96", await page.TextAsync("#bill-house-1 td:nth-child(3)"));
 
         // And every KPI row shows exactly what the catalogue prints for this run.

@@ -25,9 +25,9 @@ public sealed class RunDataReaderTests
         Assert.Equal(9, run.Lines.Count);
         Assert.Equal(new DateTimeOffset(2026, 6, 14, 22, 0, 0, TimeSpan.Zero), run.StartUtc);
         Assert.Equal(0.2501m, run.Summary.Kpis.DayAheadPrice.Mean);
-        Assert.Null(run.Summary.Kpis.FuelCost);
+        Assert.Equal(151.624598m, run.Summary.Kpis.FuelCost);
         Assert.Equal(8, run.Summary.Kpis.Bills.Count);
-        Assert.True(run.Summary.Verification!.Holds);
+        Assert.True(run.Summary.Verification.Holds);
         // Empty cells are "not applicable": the MV bus was never energised, an absent EV has no state of charge.
         Assert.Null(run.Buses.Single(b => b.Bus == "MV").MinVoltagePu);
         Assert.Null(run.UnitSlots.First(u => u.Unit == "ev-1").StateOfCharge);

@@ -1,4 +1,3 @@
-using MicroMarket.Reporting.Input;
 using MicroMarket.RunFormat;
 using ScottPlot;
 
@@ -19,7 +18,7 @@ public static class BillFigure
     private const int RowHeightPx = 46;
     private const int ChromeHeightPx = 200;
 
-    public static IReadOnlyList<BillRow> Rows(IEnumerable<BillSummary> bills) =>
+    public static IReadOnlyList<BillRow> Rows(IEnumerable<ParticipantBill> bills) =>
         bills.Select(b => new BillRow(b.Unit, b.Kind, (double)b.NetBill, (double)b.Baseline)).ToList();
 
     /// <summary>The figure height that gives every participant a readable row.</summary>

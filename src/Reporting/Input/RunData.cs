@@ -1,5 +1,6 @@
 using MicroMarket.RunFormat;
 
+
 namespace MicroMarket.Reporting.Input;
 
 /// <summary>Everything the report reads from one run directory, as typed tidy tables.</summary>

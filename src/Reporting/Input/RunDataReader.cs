@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MicroMarket.RunFormat;
 
 namespace MicroMarket.Reporting.Input;
@@ -9,14 +8,6 @@ namespace MicroMarket.Reporting.Input;
 /// </summary>
 public static class RunDataReader
 {
-    private static readonly JsonSerializerOptions SummaryJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        RespectRequiredConstructorParameters = true,
-        RespectNullableAnnotations = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
-    };
-
     /// <exception cref="RunFormatException">The directory or a file is missing, or a file is malformed.</exception>
     public static RunData Load(string path)
     {
@@ -27,32 +18,13 @@ public static class RunDataReader
         var full = Path.GetFullPath(path);
         return new RunData(
             full,
-            LoadSummary(Path.Combine(full, RunDirectory.Summary)),
+            RunJson.Read<RunSummary>(full, RunDirectory.Summary),
             LoadSlots(Path.Combine(full, RunDirectory.Slots)),
             LoadUnitSlots(Path.Combine(full, RunDirectory.Units)),
             LoadOrders(Path.Combine(full, RunDirectory.Orders)),
             LoadTransactions(Path.Combine(full, RunDirectory.Transactions)),
             LoadBuses(Path.Combine(full, RunDirectory.Buses)),
             LoadLines(Path.Combine(full, RunDirectory.Lines)));
-    }
-
-    private static RunSummary LoadSummary(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new RunFormatException($"summary.json: missing from the run directory {Path.GetDirectoryName(path)}");
-        }
-        try
-        {
-            return JsonSerializer.Deserialize<RunSummary>(File.ReadAllText(path), SummaryJson)
-                ?? throw new RunFormatException("summary.json: the document is null");
-        }
-        catch (JsonException e)
-        {
-            // System.Text.Json names the JSON path and the line (zero-based); the user wants the field and the line.
-            var line = e.LineNumber is { } n ? $":{n + 1}" : "";
-            throw new RunFormatException($"summary.json{line}: {e.Path}: {e.Message}");
-        }
     }
 
     private static List<SlotRecord> LoadSlots(string path)

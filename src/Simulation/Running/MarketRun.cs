@@ -50,8 +50,8 @@ public sealed class MarketRun
     public async Task<RunResult> WriteAsync(RunOutcome outcome, string directory, Stopwatch elapsed)
     {
         var deposits = _plan.Units.ToDictionary(u => u.Id, u => _plan.DepositMicro(u) * MarketClient.NanoPerMicro);
-        var verification = await RunVerification.CheckAsync(Tables, _session.Market, deposits).ConfigureAwait(false);
-        var kpis = RunKpis.From(Tables, _plan.Scenario, _plan.Calendar.Days, BaselinePrices());
+        var verification = await RunChecks.CheckAsync(Tables, _session.Market, deposits).ConfigureAwait(false);
+        var kpis = KpiFormulas.From(Tables, _plan.Scenario, _plan.Calendar.Days, BaselinePrices());
         var output = new RunOutput(directory);
         Physics.WriteNetwork(directory);
         output.WriteTiming(elapsed.Elapsed, _session.Pipeline);

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Text.Json;
 using MicroMarket.Agents.Actors;
 using MicroMarket.Agents.Running;
 using MicroMarket.Market.Chain;
@@ -47,9 +46,8 @@ public sealed class GrieferTests : IDisposable
         Assert.True(griefer.Clears > 0 && griefer.Relays > 0 && griefer.Settlements > 0, $"the griefer did {griefer.Clears} clearings, {griefer.Relays} relays, {griefer.Settlements} settlements first");
 
         // The griefer's items really went first: the operator's batches skipped them.
-        using var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(griefed.OutputDirectory, RunDirectory.Chain)));
-        var market = new MarketClient(new TransactionPipeline(chain), chainJson.RootElement.GetProperty("market").GetString()!,
-            chainJson.RootElement.GetProperty("token").GetString()!, new ScenarioPlan(scenario).Calendar.Parameters);
+        var contracts = RunJson.Read<RunChain>(griefed.OutputDirectory, RunDirectory.Chain);
+        var market = new MarketClient(new TransactionPipeline(chain), contracts.Market, contracts.Token, new ScenarioPlan(scenario).Calendar.Parameters);
         Assert.NotEmpty(await market.EventsAsync<ClearingSkippedEventDTO>());
         Assert.NotEmpty(await market.EventsAsync<ReadingSkippedEventDTO>());
         Assert.NotEmpty(await market.EventsAsync<SettlementSkippedEventDTO>());

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MicroMarket.Agents.Running;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
@@ -62,10 +61,9 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.False(run.Complete);
         Assert.Null(run.Failure);
         Assert.True(run.Verification.Holds, run.Verification.ToString());
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.OutputDirectory, RunDirectory.Summary)));
-        Assert.False(summary.RootElement.GetProperty("complete").GetBoolean());
-        var delivered = summary.RootElement.GetProperty("slots_delivered").GetInt32();
-        Assert.InRange(delivered, 1, 95);
+        var summary = RunJson.Read<RunSummary>(run.OutputDirectory, RunDirectory.Summary);
+        Assert.False(summary.Complete);
+        Assert.InRange(summary.SlotsDelivered, 1, 95);
         RunDirectoryChecks.EnergyBalances(run.OutputDirectory);
         RunDirectoryChecks.MoneyBalances(run.OutputDirectory);
         RunDirectoryChecks.ClearingMatchesReference(run.OutputDirectory);

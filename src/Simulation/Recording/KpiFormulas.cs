@@ -3,54 +3,8 @@ using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Simulation.Recording;
 
-/// <summary>Mean, minimum and maximum of a price series over the slots where it exists (tokens per kWh).</summary>
-public sealed record PriceStats(decimal? Mean, decimal? Min, decimal? Max, int Slots)
-{
-    public static PriceStats Of(IEnumerable<decimal?> prices)
-    {
-        var p = prices.Where(x => x is not null).Select(x => x!.Value).ToList();
-        return p.Count == 0 ? new PriceStats(null, null, null, 0) : new PriceStats(decimal.Round(p.Average(), 6), p.Min(), p.Max(), p.Count);
-    }
-}
-
-/// <summary>One participant's money over the run, tokens: what it paid on the market (positive = cost) and what it would have paid without it.</summary>
-public sealed record ParticipantBill(string Unit, string Kind, decimal NetBill, decimal TradeCost, decimal ImbalanceCost, decimal Baseline, double ImportKwh, double ExportKwh);
-
-/// <summary>
-/// The run's key performance indicators (docs/kpis.md defines each). Energies in kWh, money in
-/// tokens, over the delivered slots.
-/// </summary>
-public sealed record RunKpis(
-    double ConsumptionKwh,
-    double LocalGenerationKwh,
-    double ExternalSupplyKwh,
-    double? SelfSufficiency,
-    double? SelfConsumption,
-    double? LocalTradeShare,
-    PriceStats DayAheadPrice,
-    PriceStats IntradayPrice,
-    decimal? MeanIntradayMinusDayAhead,
-    double DayAheadVolumeKwh,
-    double IntradayVolumeKwh,
-    double ImbalanceVolumeKwh,
-    decimal ImbalanceCost,
-    double SlackEnergyKwh,
-    double FuelUnits,
-    decimal FuelCost,
-    double Co2Kg,
-    double EvUnmetKwh,
-    double FlexibleUnmetKwh,
-    double CurtailedKwh,
-    double EnergyNotServedKwh,
-    double LossesKwh,
-    double? MinVoltagePu,
-    double? MaxVoltagePu,
-    int VoltageViolations,
-    long GasTotal,
-    int Transactions,
-    double GasPerParticipantDay,
-    double TransactionsPerParticipantDay,
-    IReadOnlyList<ParticipantBill> Bills)
+/// <summary>The KPIs' formulas (docs/kpis.md): the run's tables in, the KPIs summary.json holds out.</summary>
+public static class KpiFormulas
 {
     /// <summary>Computes the KPIs from the tables; <paramref name="baselinePrices"/> gives the no-market price to buy and to sell per kWh.</summary>
     public static RunKpis From(RunTables tables, Scenario scenario, int days, (decimal Buy, decimal Sell) baselinePrices)
@@ -67,8 +21,8 @@ public sealed record RunKpis(
         // Energy the balancing party put in that the island dumped (a genset held at its minimum
         // stable output) never served anyone: it does not count against self-sufficiency.
         var ballast = slots.Sum(s => s.Physics!.BallastKwh);
-        var daPrices = PriceStats.Of(slots.Select(s => s.DayAheadPrice));
-        var idPrices = PriceStats.Of(slots.Select(s => s.IntradayPrice));
+        var daPrices = StatsOf(slots.Select(s => s.DayAheadPrice));
+        var idPrices = StatsOf(slots.Select(s => s.IntradayPrice));
         var spreads = slots.Where(s => s.DayAheadPrice is not null && s.IntradayPrice is not null).Select(s => s.IntradayPrice!.Value - s.DayAheadPrice!.Value).ToList();
         var soldLocally = local.Sum(r => r.DayAheadSoldWh + r.IntradaySoldWh) / 1000.0;
         var boughtTotal = delivered.Sum(r => r.DayAheadBoughtWh + r.IntradayBoughtWh) / 1000.0;
@@ -107,6 +61,13 @@ public sealed record RunKpis(
             BillsOf(delivered, baselinePrices));
     }
 
+    /// <summary>Mean (to 1e-6), minimum and maximum of a price series over the slots where it exists (tokens per kWh).</summary>
+    private static PriceStats StatsOf(IEnumerable<decimal?> prices)
+    {
+        var p = prices.Where(x => x is not null).Select(x => x!.Value).ToList();
+        return p.Count == 0 ? new PriceStats(null, null, null, 0) : new PriceStats(decimal.Round(p.Average(), 6), p.Min(), p.Max(), p.Count);
+    }
+
     /// <summary>Energies and ratios to 1e-6 (a Wh, a ppm): beyond that floating-point noise would show as digits.</summary>
     private static double Round6(double value) => Math.Round(value, 6);
 
@@ -121,7 +82,7 @@ public sealed record RunKpis(
             var import = g.Sum(r => r.ImportWh ?? 0) / 1000.0;
             var export = g.Sum(r => r.ExportWh ?? 0) / 1000.0;
             var reference = (decimal)import * baseline.Buy - (decimal)export * baseline.Sell;
-            return new ParticipantBill(g.Key.Id, UnitKinds.Name(g.Key.Kind), decimal.Round(trade + imbalance, 6), decimal.Round(trade, 6), decimal.Round(imbalance, 6),
+            return new ParticipantBill(g.Key.Id, g.Key.Kind, decimal.Round(trade + imbalance, 6), decimal.Round(trade, 6), decimal.Round(imbalance, 6),
                 decimal.Round(reference, 6), Math.Round(import, 3), Math.Round(export, 3));
         }).ToList();
 }
