@@ -1,12 +1,13 @@
 using MicroMarket.Agents.Running;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.Node;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Deployment;
 using MicroMarket.Simulation.Running;
 
-namespace MicroMarket.Node.Tests;
+namespace MicroMarket.Cli.Tests.Cluster;
 
 /// <summary>
 /// Faults with three processes on loopback (a market node and two sim nodes; the split-brain

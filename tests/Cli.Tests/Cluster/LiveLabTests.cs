@@ -9,7 +9,7 @@ using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Simulation.Running;
 
-namespace MicroMarket.Node.Tests;
+namespace MicroMarket.Cli.Tests.Cluster;
 
 /// <summary>
 /// A live lab day: wall-clock slots (an hour in 3 s), an Anvil mining a block a second, a market
@@ -24,7 +24,7 @@ public sealed partial class LiveLabTests
     [Fact]
     public async Task A_Pi_unit_switches_its_relay_on_the_slot_boundaries_and_the_chain_settles_what_its_meter_measured()
     {
-        var scenario = Repo.Path("tests/Node.Tests/Scenarios/live-lab.yaml");
+        var scenario = Path.Combine(Repository.Root, "tests", "Cli.Tests", "Cluster", "live-lab.yaml");
         var plan = new ScenarioPlan(ScenarioLoader.Load(scenario));
         await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { ExplicitMining = false, BlockTime = TimeSpan.FromSeconds(1) });
         using var deployment = new Deployment(scenario, simNodes: 1, extraYaml: $"""

@@ -1,12 +1,12 @@
-using MicroMarket.Cli;
+using MicroMarket.Reporting.Tests;
 using MicroMarket.RunFormat;
-using Xunit;
+using static MicroMarket.Cli.Tests.InProcessCli;
 
-namespace MicroMarket.Reporting.Tests;
+namespace MicroMarket.Cli.Tests;
 
 /// <summary>`micromarket report` and `micromarket compare` run in-process with the console redirected: outputs and exit codes.</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class CliTests
+public sealed class ReportCommandTests
 {
     [Fact]
     public async Task Report_writes_the_report_and_prints_the_paths()
@@ -90,29 +90,4 @@ public sealed class CliTests
         Assert.Equal(MicroMarketApp.ExitBadInput, exit);
         Assert.Equal("micromarket: compare: /no/such/run: no such run directory", error.Trim());
     }
-
-    private static async Task<(int Exit, string Out, string Error)> Run(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await MicroMarketApp.RunAsync(args);
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ConsoleCollection
-{
-    public const string Name = "console";
 }

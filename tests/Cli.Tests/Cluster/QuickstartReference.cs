@@ -2,7 +2,7 @@ using MicroMarket.Agents.Running;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 
-namespace MicroMarket.Node.Tests;
+namespace MicroMarket.Cli.Tests.Cluster;
 
 /// <summary>Cluster tests start several processes each; one at a time keeps their timing honest on a small machine.</summary>
 [CollectionDefinition("cluster", DisableParallelization = true)]
@@ -11,7 +11,7 @@ public sealed class ClusterCollection : ICollectionFixture<QuickstartReference>;
 /// <summary>The quickstart run in one process: what every cluster run of it must reproduce.</summary>
 public sealed class QuickstartReference : IAsyncLifetime
 {
-    public string Scenario { get; } = Repo.Path("scenarios/quickstart.yaml");
+    public string Scenario { get; } = Path.Combine(Repository.Root, "scenarios", "quickstart.yaml");
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("micromarket-single-").FullName;
 
