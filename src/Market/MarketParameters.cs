@@ -7,19 +7,6 @@ public enum MarketStage : byte
     Intraday = 1,
 }
 
-/// <summary>The contract's <c>UnitKind</c> enum, in its order.</summary>
-public enum UnitKind : byte
-{
-    Pv = 0,
-    Wind = 1,
-    Battery = 2,
-    Ev = 3,
-    Load = 4,
-    FlexibleLoad = 5,
-    Slack = 6,
-    Grid = 7,
-}
-
 /// <summary>
 /// What the market contract is deployed with. Prices in token micro-units per kWh (the token has
 /// 6 decimals, so 300 000 is 0.30 per kWh); times in seconds.

@@ -14,7 +14,7 @@ namespace MicroMarket.Node;
 public static class UnitPlacement
 {
     public static IReadOnlyList<PlannedUnit> MarketShare(ScenarioPlan plan, NodeConfig config) =>
-        plan.Units.Where(u => config.PiUnit(u.Id) is null && IsBalanceResponsible(u)).ToList();
+        plan.Units.Where(u => config.PiUnit(u.Id) is null && u.Agent.IsBalanceResponsible).ToList();
 
     public static IReadOnlyList<PlannedUnit> SimShare(ScenarioPlan plan, NodeConfig config, int shard)
     {
@@ -22,10 +22,8 @@ public static class UnitPlacement
         {
             throw new NodeConfigurationException($"--shard {shard}: the configuration has {config.Cluster.SimNodes} sim node(s), shards 0..{config.Cluster.SimNodes - 1}");
         }
-        return plan.Units.Where(u => config.PiUnit(u.Id) is null && !IsBalanceResponsible(u)).Where((_, i) => i % config.Cluster.SimNodes == shard).ToList();
+        return plan.Units.Where(u => config.PiUnit(u.Id) is null && !u.Agent.IsBalanceResponsible).Where((_, i) => i % config.Cluster.SimNodes == shard).ToList();
     }
-
-    private static bool IsBalanceResponsible(PlannedUnit unit) => unit.Agent.MarketKind is MicroMarket.Market.UnitKind.Slack or MicroMarket.Market.UnitKind.Grid;
 
     /// <summary>Every Pi unit must be a unit of the scenario, and not the balance-responsible party.</summary>
     public static void CheckPiUnits(ScenarioPlan plan, NodeConfig config)
@@ -35,7 +33,7 @@ public static class UnitPlacement
         {
             throw new NodeConfigurationException($"{config.SourcePath}: pi_units name units the scenario does not have: {string.Join(", ", unknown)}");
         }
-        var brp = config.PiUnits.Where(p => IsBalanceResponsible(plan.Unit(p.Unit))).Select(p => p.Unit).ToList();
+        var brp = config.PiUnits.Where(p => plan.Unit(p.Unit).Agent.IsBalanceResponsible).Select(p => p.Unit).ToList();
         if (brp.Count > 0)
         {
             throw new NodeConfigurationException($"{config.SourcePath}: {string.Join(", ", brp)} is the balance-responsible party (slack or upstream supplier), which runs with the market");

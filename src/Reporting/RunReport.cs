@@ -1,6 +1,7 @@
 using MicroMarket.Reporting.Figures;
 using MicroMarket.Reporting.Html;
 using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Reporting;
 
@@ -20,10 +21,10 @@ public static class RunReport
     /// <exception cref="ReportOptionsException">The options name a slot the run does not have.</exception>
     public static ReportOutput Write(string runDirectory, ReportOptions options)
     {
-        var run = RunDirectory.Load(runDirectory);
+        var run = RunDataReader.Load(runDirectory);
         var figures = FigureSet.Render(run, options);
         var figurePaths = FigureSet.Write(figures, run.Directory);
-        var reportPath = Path.Combine(run.Directory, ReportWriter.FileName);
+        var reportPath = Path.Combine(run.Directory, RunDirectory.Report);
         File.WriteAllText(reportPath, ReportWriter.Render(run, figures), new System.Text.UTF8Encoding(false));
         return new ReportOutput(reportPath, figurePaths);
     }

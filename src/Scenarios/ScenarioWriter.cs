@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Binding;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Scenarios.Yaml;
@@ -94,7 +95,7 @@ public static class ScenarioWriter
     private static void WriteUnit(YamlBlockWriter yaml, UnitSpec unit)
     {
         yaml.Scalar("id", Text(unit.Id));
-        yaml.Scalar("kind", UnitKinds.Name(UnitKinds.Of(unit)));
+        yaml.Scalar("kind", UnitKinds.Name(ScenarioUnitKinds.Of(unit)));
         yaml.Scalar("bus", Text(unit.Bus));
         yaml.Scalar("phase", UnitBinder.Phases.First(p => p.Value == unit.Phase).Name);
         if (unit.InitialBalance is { } balance)

@@ -7,6 +7,7 @@ using MicroMarket.Agents.Tests.Simulation;
 using MicroMarket.Market;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Simulation.Running;
 
@@ -36,8 +37,8 @@ public sealed class UnitSigningTests : TestKit
         const long deposit = 5_000_000;
         await pipeline.ExecuteAsync(
         [
-            market.RegisterUnits(operatorKey, [new UnitRegistration(unit.Identity.Id, planned.MarketKind, trader, unit.Identity.MeterAddress,
-                planned.Spec.Bus, planned.BalanceResponsible, checked((uint)planned.RatingWhPerSlot), planned.MarginNano)]),
+            market.RegisterUnits(operatorKey, [new UnitRegistration(unit.Identity.Id, planned.Kind, trader, unit.Identity.MeterAddress,
+                planned.Spec.Bus, UnitKinds.IsBalanceResponsible(planned.Kind), checked((uint)planned.RatingWhPerSlot), planned.MarginNano)]),
             market.MintTokens(operatorKey, trader, deposit),
             new TxRequest(operatorKey, trader, [], label: "gas for the unit") { Value = BigInteger.Pow(10, 18) },
         ]);

@@ -1,3 +1,5 @@
+using MicroMarket.RunFormat;
+
 namespace MicroMarket.Cli.Tests;
 
 public sealed class RunCommandTests : IDisposable
@@ -42,7 +44,7 @@ public sealed class RunCommandTests : IDisposable
         var run = await CliProcess.RunAsync("run", Path.Combine(Repository.Root, "scenarios", "quickstart.yaml"), "--out", output);
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("run complete", run.Stdout);
-        foreach (var file in new[] { "scenario.resolved.yaml", "units.csv", "slots.csv", "orders.csv", "transactions.csv", "buses.csv", "lines.csv", "summary.json", "chain.json", "timing.json" })
+        foreach (var file in new[] { RunDirectory.ResolvedScenario, RunDirectory.Units, RunDirectory.Slots, RunDirectory.Orders, RunDirectory.Transactions, RunDirectory.Buses, RunDirectory.Lines, RunDirectory.Summary, RunDirectory.Chain, RunDirectory.Timing })
         {
             Assert.True(File.Exists(Path.Combine(output, file)), $"{file} is missing");
         }
@@ -58,9 +60,9 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(run.ExitCode == 1, "STDOUT\n" + run.Stdout + "STDERR\n" + run.Stderr);
         Assert.Contains("stopping after the phase under way", run.Stderr);
         Assert.Contains("run interrupted (partial run, marked incomplete)", run.Stdout);
-        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
-        Assert.False(summary.RootElement.GetProperty("complete").GetBoolean());
-        Assert.InRange(summary.RootElement.GetProperty("slots_delivered").GetInt32(), 1, 95);
+        var summary = RunJson.Read<RunSummary>(output, RunDirectory.Summary);
+        Assert.False(summary.Complete);
+        Assert.InRange(summary.SlotsDelivered, 1, 95);
         // What was run is consistent: its invariants hold on the partial tables.
         Assert.Contains("invariants: energy balance ok, money conserved", run.Stdout);
     }

@@ -14,9 +14,9 @@ public sealed class RenderedFigures : IDisposable
 
     public RenderedFigures()
     {
-        IslandDay = Render(RunDirectory.Load(RunFixture.FixturePath("island-day")), out var day);
-        Week = Render(RunDirectory.Load(_week.Directory), out var week);
-        Fortnight = Render(RunDirectory.Load(_fortnight.Directory), out var fortnight);
+        IslandDay = Render(RunDataReader.Load(RunFixture.FixturePath("island-day")), out var day);
+        Week = Render(RunDataReader.Load(_week.Directory), out var week);
+        Fortnight = Render(RunDataReader.Load(_fortnight.Directory), out var fortnight);
         Timings = $"render: island day {day.TotalSeconds:0.00} s (includes JIT), synthetic week {week.TotalSeconds:0.00} s, synthetic fortnight {fortnight.TotalSeconds:0.00} s";
     }
 
@@ -109,7 +109,7 @@ public sealed class FigureTests(RenderedFigures rendered, ITestOutputHelper outp
     [Fact]
     public void The_merit_order_shows_the_busiest_day_ahead_slot_by_default()
     {
-        var run = RunDirectory.Load(RunFixture.FixturePath("island-day"));
+        var run = RunDataReader.Load(RunFixture.FixturePath("island-day"));
         var busiest = run.Slots.MaxBy(s => s.DayAheadVolumeWh)!.Slot;
 
         Assert.Equal(busiest, MeritOrderFigure.DefaultSlot(run.Slots));
@@ -119,7 +119,7 @@ public sealed class FigureTests(RenderedFigures rendered, ITestOutputHelper outp
     [Fact]
     public void A_chosen_slot_outside_the_run_is_refused()
     {
-        var run = RunDirectory.Load(RunFixture.FixturePath("island-day"));
+        var run = RunDataReader.Load(RunFixture.FixturePath("island-day"));
         Assert.Throws<ReportOptionsException>(() => FigureSet.Render(run, new ReportOptions(MeritOrderSlot: 96)));
     }
 

@@ -36,11 +36,11 @@ public sealed class ReportPageTests(HeadlessChromium chromium)
         Assert.Equal("54.0", await page.TextAsync("#kpi-local_trade_share td.value"));
         Assert.Equal("0.9957", await page.TextAsync("#kpi-min_voltage_pu td.value"));
         Assert.Equal("362", await page.TextAsync("#kpi-transactions td.value"));
-        Assert.Equal("n/a", await page.TextAsync("#kpi-fuel_cost td.value"));
+        Assert.Equal("151.62", await page.TextAsync("#kpi-fuel_cost td.value"));
         Assert.Equal("2.96", await page.TextAsync("#bill-house-1 td:nth-child(3)"));
 
         // And every KPI row shows exactly what the catalogue prints for this run.
-        var kpis = RunDirectory.Load(run.Directory).Summary.Kpis;
+        var kpis = RunDataReader.Load(run.Directory).Summary.Kpis;
         foreach (var kpi in KpiCatalog.All)
         {
             Assert.Equal(kpi.Value(kpis), await page.TextAsync($"#{kpi.RowId} td.value"));
@@ -61,7 +61,7 @@ public sealed class ReportPageTests(HeadlessChromium chromium)
         Assert.All(images, i => Assert.True(i.Complete && i.Width == FigureStyle.WidthPx, $"{i.File} did not load"));
         Assert.Empty(page.ExternalRequests);
 
-        var weekKpis = RunDirectory.Load(week.Directory).Summary.Kpis;
+        var weekKpis = RunDataReader.Load(week.Directory).Summary.Kpis;
         Assert.Equal("0.2501", await page.TextAsync("#kpi-day_ahead_price-mean td:nth-child(3)"));
         Assert.Equal(KpiFormat.Price(weekKpis.DayAheadPrice.Mean), await page.TextAsync("#kpi-day_ahead_price-mean td:nth-child(4)"));
         Assert.Equal("island", await page.TextAsync("#run-mode td:nth-child(3)"));

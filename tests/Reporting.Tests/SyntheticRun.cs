@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Reporting.Tests;
 
@@ -16,22 +14,7 @@ internal sealed class SyntheticRun
     private const int SlotsPerDay = 96;
     private const double Hours = 0.25;
 
-    private static readonly string[] UnitColumns =
-    [
-        "slot", "time_utc", "unit", "index", "kind", "bus", "phase", "forecast_da_kwh", "forecast_id_kwh", "da_bid_wh", "da_ask_wh", "da_bought_wh", "da_sold_wh",
-        "id_bid_wh", "id_ask_wh", "id_bought_wh", "id_sold_wh", "scheduled_net_export_wh", "setpoint_kw", "actual_kw", "metered_import_wh", "metered_export_wh",
-        "deviation_wh", "reading_missing", "trade_tokens", "imbalance_tokens", "soc", "unmet_kwh", "curtailed_kwh", "not_served_kwh", "clipped_kwh", "fuel", "co2_kg",
-        "voltage_pu", "balance_tokens", "locked_tokens", "debt_tokens", "gas_trading",
-    ];
-
-    private static readonly string[] SlotColumns =
-    [
-        "slot", "time_utc", "day", "da_price", "da_volume_wh", "id_price", "id_volume_wh", "short_price", "long_price", "generation_kwh", "consumption_kwh",
-        "losses_kwh", "source_kwh", "curtailed_kwh", "not_served_kwh", "ballast_kwh", "balance_residual_kwh", "v_min_pu", "v_max_pu", "voltage_violations",
-        "balance_outcome", "gas_orders", "gas_clearing", "gas_metering",
-    ];
-
-    private sealed record Unit(string Id, int Index, string Kind, string Bus);
+    private sealed record Unit(string Id, int Index, UnitKind Kind, string Bus);
 
     private readonly Random _random;
     private readonly int _days;
@@ -44,18 +27,18 @@ internal sealed class SyntheticRun
         var index = 1;
         for (var h = 1; h <= houses; h++)
         {
-            _units.Add(new($"house-{h}", index++, "load", $"B{2 + h % 8}"));
+            _units.Add(new($"house-{h}", index++, UnitKind.Load, $"B{2 + h % 8}"));
         }
-        _units.Add(new("pv-1", index++, "pv", "B3"));
-        _units.Add(new("pv-2", index++, "pv", "B8"));
-        _units.Add(new("wind-1", index++, "wind", "B5"));
-        _units.Add(new("bat-1", index++, "battery", "B4"));
+        _units.Add(new("pv-1", index++, UnitKind.Pv, "B3"));
+        _units.Add(new("pv-2", index++, UnitKind.Pv, "B8"));
+        _units.Add(new("wind-1", index++, UnitKind.Wind, "B5"));
+        _units.Add(new("bat-1", index++, UnitKind.Battery, "B4"));
         for (var e = 1; e <= evs; e++)
         {
-            _units.Add(new($"ev-{e}", index++, "ev", $"B{2 + e % 8}"));
+            _units.Add(new($"ev-{e}", index++, UnitKind.Ev, $"B{2 + e % 8}"));
         }
-        _units.Add(new("washer", index++, "flexible-load", "B6"));
-        _units.Add(new("grid", index, "grid", "B1"));
+        _units.Add(new("washer", index++, UnitKind.FlexibleLoad, "B6"));
+        _units.Add(new("grid", index, UnitKind.Grid, "B1"));
     }
 
     /// <summary>Writes the run into <paramref name="directory"/> (created) and returns it.</summary>
@@ -66,16 +49,14 @@ internal sealed class SyntheticRun
         return directory;
     }
 
-    private static string F(double value) => double.IsFinite(value) ? value.ToString("0.######", CultureInfo.InvariantCulture) : "";
-
     private void WriteAll(string directory)
     {
-        var units = new StringBuilder(string.Join(',', UnitColumns) + "\n");
-        var slots = new StringBuilder(string.Join(',', SlotColumns) + "\n");
-        var orders = new StringBuilder("stage,slot,unit,index,order_id,side,step,price,quantity_wh,fill_wh\n");
+        var units = new CsvTableWriter(UnitsCsv.Columns);
+        var slots = new CsvTableWriter(SlotsCsv.Columns);
+        var orders = new CsvTableWriter(OrdersCsv.Columns);
         var totals = new Totals();
         var batteryKwh = 5.0;
-        var evKwh = new double[_units.Count(u => u.Kind == "ev")];
+        var evKwh = new double[_units.Count(u => u.Kind == UnitKind.Ev)];
         var orderId = 1L;
         for (var slot = 0; slot < _days * SlotsPerDay; slot++)
         {
@@ -86,15 +67,15 @@ internal sealed class SyntheticRun
             var wind = Math.Clamp(0.35 + 0.3 * Math.Sin(slot / 37.0) + 0.1 * (_random.NextDouble() - 0.5), 0, 1);
             var flows = new Dictionary<Unit, (double ImportKwh, double ExportKwh, double? Soc, double Unmet)>();
             var ev = 0;
-            foreach (var unit in _units.Where(u => u.Kind != "grid"))
+            foreach (var unit in _units.Where(u => u.Kind != UnitKind.Grid))
             {
                 flows[unit] = unit.Kind switch
                 {
-                    "load" => (0.06 + 0.12 * Bump(hour, 7.5, 1.2) + 0.25 * Bump(hour, 19, 1.8) + 0.04 * _random.NextDouble(), 0, null, 0),
-                    "pv" => (0, 5 * sun * Hours, null, 0),
-                    "wind" => (0, 4 * wind * Hours, null, 0),
-                    "battery" => Battery(hour, ref batteryKwh),
-                    "ev" => Ev(hour, ev, ref evKwh[ev++]),
+                    UnitKind.Load => (0.06 + 0.12 * Bump(hour, 7.5, 1.2) + 0.25 * Bump(hour, 19, 1.8) + 0.04 * _random.NextDouble(), 0, null, 0),
+                    UnitKind.Pv => (0, 5 * sun * Hours, null, 0),
+                    UnitKind.Wind => (0, 4 * wind * Hours, null, 0),
+                    UnitKind.Battery => Battery(hour, ref batteryKwh),
+                    UnitKind.Ev => Ev(hour, ev, ref evKwh[ev++]),
                     _ => (hour is >= 10 and < 11 ? 0.5 : 0, 0, null, 0),
                 };
             }
@@ -103,7 +84,7 @@ internal sealed class SyntheticRun
             var losses = 0.01 * (demand + generation);
             var gridExport = Math.Max(0, demand + losses - generation);
             var gridImport = Math.Max(0, generation - demand - losses);
-            var grid = _units.Single(u => u.Kind == "grid");
+            var grid = _units.Single(u => u.Kind == UnitKind.Grid);
             flows[grid] = (gridImport, gridExport, null, 0);
             var dayAhead = gridExport > 0 ? 0.30 - 0.02 * sun : 0.08 + 0.01 * wind;
             var intraday = dayAhead * (0.9 + 0.2 * _random.NextDouble());
@@ -114,44 +95,44 @@ internal sealed class SyntheticRun
             foreach (var (unit, flow) in flows.OrderBy(f => f.Key.Index))
             {
                 var net = flow.ExportKwh - flow.ImportKwh;
-                var scheduled = net * (unit.Kind is "pv" or "wind" ? 0.9 + 0.2 * _random.NextDouble() : 1 + 0.1 * (_random.NextDouble() - 0.5));
-                var deviation = unit.Kind == "grid" ? 0 : net - scheduled;
+                var scheduled = net * (unit.Kind is UnitKind.Pv or UnitKind.Wind ? 0.9 + 0.2 * _random.NextDouble() : 1 + 0.1 * (_random.NextDouble() - 0.5));
+                var deviation = unit.Kind == UnitKind.Grid ? 0 : net - scheduled;
                 var trade = net * dayAhead;
                 var imbalance = deviation * (deviation < 0 ? dayAhead * 1.2 : dayAhead * 0.8);
                 totals.Add(unit, flow.ImportKwh, flow.ExportKwh, (decimal)trade, (decimal)imbalance, deviation, flow.Unmet);
-                units.Append(string.Join(',', slot, time, unit.Id, unit.Index, unit.Kind, unit.Bus, "ABC", F(scheduled), F(scheduled), F(flow.ImportKwh * 1000), F(flow.ExportKwh * 1000),
-                    F(flow.ImportKwh * 1000), F(flow.ExportKwh * 1000), 0, 0, 0, 0, F(Math.Round(scheduled * 1000)), F(net / Hours), F(net / Hours),
-                    F(Math.Round(flow.ImportKwh * 1000)), F(Math.Round(flow.ExportKwh * 1000)), F(Math.Round(deviation * 1000)), "false", F(trade), F(imbalance),
-                    flow.Soc is { } soc ? F(soc) : "", F(flow.Unmet), 0, 0, 0, 0, 0, F(vMin + 0.5 * (vMax - vMin)), 500, 0, 0, 60000)).Append('\n');
-                if (unit.Kind != "grid")
+                units.Add(slot, time, unit.Id, unit.Index, UnitKinds.Name(unit.Kind), unit.Bus, "ABC", scheduled, scheduled, flow.ImportKwh * 1000, flow.ExportKwh * 1000,
+                    flow.ImportKwh * 1000, flow.ExportKwh * 1000, 0, 0, 0, 0, Math.Round(scheduled * 1000), net / Hours, net / Hours,
+                    Math.Round(flow.ImportKwh * 1000), Math.Round(flow.ExportKwh * 1000), Math.Round(deviation * 1000), false, trade, imbalance, 0, 0,
+                    flow.Soc, flow.Unmet, 0, 0, 0, 0, 0, vMin + 0.5 * (vMax - vMin), 500, 0, 0, 60000);
+                if (unit.Kind != UnitKind.Grid)
                 {
-                    foreach (var stage in new[] { "day-ahead", "intraday" })
+                    foreach (var stage in new[] { OrdersCsv.DayAhead, OrdersCsv.Intraday })
                     {
-                        var (side, price) = flow.ImportKwh > 0 ? ("buy", 0.40) : ("sell", unit.Kind == "battery" ? 0.25 : 0.0);
+                        var (side, price) = flow.ImportKwh > 0 ? (OrdersCsv.Buy, 0.40) : (OrdersCsv.Sell, unit.Kind == UnitKind.Battery ? 0.25 : 0.0);
                         var quantity = Math.Round(Math.Max(flow.ImportKwh, flow.ExportKwh) * 1000);
                         if (quantity > 0)
                         {
-                            orders.Append(string.Join(',', stage, slot, unit.Id, unit.Index, orderId++, side, 0, F(price), F(quantity), F(quantity))).Append('\n');
+                            orders.Add(stage, slot, unit.Id, unit.Index, orderId++, side, 0, price, quantity, quantity);
                         }
                     }
                 }
             }
-            foreach (var stage in new[] { "day-ahead", "intraday" })
+            foreach (var stage in new[] { OrdersCsv.DayAhead, OrdersCsv.Intraday })
             {
                 for (var step = 0; step < 4; step++)
                 {
-                    orders.Append(string.Join(',', stage, slot, grid.Id, grid.Index, orderId++, "sell", step, F(0.30 + 0.02 * step), 12500, 0)).Append('\n');
+                    orders.Add(stage, slot, grid.Id, grid.Index, orderId++, OrdersCsv.Sell, step, 0.30 + 0.02 * step, 12500, 0);
                 }
-                orders.Append(string.Join(',', stage, slot, grid.Id, grid.Index, orderId++, "buy", 0, F(0.08), 50000, 0)).Append('\n');
+                orders.Add(stage, slot, grid.Id, grid.Index, orderId++, OrdersCsv.Buy, 0, 0.08, 50000, 0);
             }
             totals.AddSlot(dayAhead, intraday, localVolume, losses, vMin, vMax);
-            slots.Append(string.Join(',', slot, time, day, F(Math.Round(dayAhead, 6)), F(Math.Round(localVolume * 1000)), F(Math.Round(intraday, 6)),
-                F(Math.Round(localVolume * 100)), F(Math.Round(dayAhead * 1.2, 6)), F(Math.Round(dayAhead * 0.8, 6)), F(generation + gridExport), F(demand + gridImport),
-                F(losses), F(gridExport - gridImport), 0, 0, 0, 0, F(vMin), F(vMax), 0, "GridConnected", 380000, 200000, 640000)).Append('\n');
+            slots.Add(slot, time, day, Math.Round(dayAhead, 6), Math.Round(localVolume * 1000), Math.Round(intraday, 6),
+                Math.Round(localVolume * 100), Math.Round(dayAhead * 1.2, 6), Math.Round(dayAhead * 0.8, 6), generation + gridExport, demand + gridImport,
+                losses, gridExport - gridImport, 0, 0, 0, 0, vMin, vMax, 0, "GridConnected", 380000, 200000, 640000);
         }
-        File.WriteAllText(Path.Combine(directory, "units.csv"), units.ToString());
-        File.WriteAllText(Path.Combine(directory, "slots.csv"), slots.ToString());
-        File.WriteAllText(Path.Combine(directory, "orders.csv"), orders.ToString());
+        units.Write(Path.Combine(directory, RunDirectory.Units));
+        slots.Write(Path.Combine(directory, RunDirectory.Slots));
+        orders.Write(Path.Combine(directory, RunDirectory.Orders));
         var transactions = WriteTransactions(directory);
         WriteFeeder(directory);
         WriteSummary(directory, totals, transactions);
@@ -189,11 +170,11 @@ internal sealed class SyntheticRun
 
     private (int Count, long Gas) WriteTransactions(string directory)
     {
-        var text = new StringBuilder("purpose,period,unit,label,tx_hash,status,gas_used\n");
+        var table = new CsvTableWriter(TransactionsCsv.Columns);
         var (count, gas) = (0, 0L);
         void Add(string purpose, int period, string unit, string label, long used)
         {
-            text.Append(string.Join(',', purpose, period, unit, label, $"0x{count:x64}", "Succeeded", used)).Append('\n');
+            table.Add(purpose, period, unit, label, $"0x{count:x64}", "Succeeded", used);
             (count, gas) = (count + 1, gas + used);
         }
         for (var day = 0; day < _days; day++)
@@ -205,7 +186,7 @@ internal sealed class SyntheticRun
             Add("Clearing", day, "", $"clear day-ahead day {day}", 900_000);
             for (var hour = 0; hour < 24; hour++)
             {
-                foreach (var unit in _units.Where(u => u.Kind is not ("load" or "grid")))
+                foreach (var unit in _units.Where(u => u.Kind is not (UnitKind.Load or UnitKind.Grid)))
                 {
                     Add("IntradayOrders", day * 24 + hour, unit.Id, $"intra-day orders of unit {unit.Index}", 180_000 + _random.Next(20_000));
                 }
@@ -217,65 +198,48 @@ internal sealed class SyntheticRun
             Add("Readings", slot, "", $"report {_units.Count} reading(s)", 40_000 * _units.Count);
             Add("Settlement", slot, "", $"settle slot {slot} for {_units.Count} unit(s)", 40_000 * _units.Count);
         }
-        File.WriteAllText(Path.Combine(directory, "transactions.csv"), text.ToString());
+        table.Write(Path.Combine(directory, RunDirectory.Transactions));
         return (count, gas);
     }
 
     private static void WriteFeeder(string directory)
     {
-        var buses = new StringBuilder("bus,x,y,nominal_kv,v_min_pu,v_max_pu\nMV,0,0,11,,\n");
-        var lines = new StringBuilder("line,from_bus,to_bus,length_m\n");
+        var buses = new CsvTableWriter(BusesCsv.Columns);
+        var lines = new CsvTableWriter(LinesCsv.Columns);
+        buses.Add("MV", 0, 0, 11, null, null);
         for (var b = 1; b <= 10; b++)
         {
             var (x, y) = b <= 6 ? (0, 10 + 40 * (b - 1)) : (40 * (b - 6), 90);
-            buses.Append(CultureInfo.InvariantCulture, $"B{b},{x},{y},0.416,{F(1 - 0.004 * b)},{F(1 + 0.002 * b)}\n");
+            buses.Add($"B{b}", x, y, 0.416, 1 - 0.004 * b, 1 + 0.002 * b);
             if (b > 1)
             {
-                lines.Append(CultureInfo.InvariantCulture, $"L{b},{(b == 7 ? "B3" : $"B{b - 1}")},B{b},40\n");
+                lines.Add($"L{b}", b == 7 ? "B3" : $"B{b - 1}", $"B{b}", 40);
             }
         }
-        File.WriteAllText(Path.Combine(directory, "buses.csv"), buses.ToString());
-        File.WriteAllText(Path.Combine(directory, "lines.csv"), lines.ToString());
+        buses.Write(Path.Combine(directory, RunDirectory.Buses));
+        lines.Write(Path.Combine(directory, RunDirectory.Lines));
     }
 
     private void WriteSummary(string directory, Totals t, (int Count, long Gas) transactions)
     {
         var participants = _units.Count;
-        var bills = new JsonArray(_units.Select(u =>
+        var bills = _units.Select(u =>
         {
             var (import, export, trade, imbalance) = t.Bill(u);
-            return (JsonNode)new JsonObject
-            {
-                ["unit"] = u.Id, ["kind"] = u.Kind, ["net_bill"] = -(trade + imbalance), ["trade_cost"] = -trade, ["imbalance_cost"] = -imbalance,
-                ["baseline"] = (decimal)import * 0.30m - (decimal)export * 0.08m, ["import_kwh"] = Math.Round(import, 3), ["export_kwh"] = Math.Round(export, 3),
-            };
-        }).ToArray());
-        JsonObject Price(List<double> p) => new() { ["mean"] = Math.Round(p.Average(), 6), ["min"] = p.Min(), ["max"] = p.Max(), ["slots"] = p.Count };
-        var summary = new JsonObject
-        {
-            ["scenario"] = "synthetic-week", ["seed"] = 7, ["complete"] = true, ["failure"] = null, ["mode"] = "grid-connected", ["days"] = _days,
-            ["slots_total"] = _days * SlotsPerDay, ["slots_delivered"] = _days * SlotsPerDay, ["phases_done"] = _days * 150, ["units"] = participants,
-            ["kpis"] = new JsonObject
-            {
-                ["consumption_kwh"] = t.LocalImport, ["local_generation_kwh"] = t.LocalExport, ["external_supply_kwh"] = t.GridExport,
-                ["self_sufficiency"] = Math.Clamp(1 - t.GridExport / t.LocalImport, 0, 1), ["self_consumption"] = Math.Clamp(1 - t.GridImport / t.LocalExport, 0, 1),
-                ["local_trade_share"] = 0.4, ["day_ahead_price"] = Price(t.DayAhead), ["intraday_price"] = Price(t.Intraday),
-                ["mean_intraday_minus_day_ahead"] = Math.Round(t.Intraday.Average() - t.DayAhead.Average(), 6),
-                ["day_ahead_volume_kwh"] = t.LocalVolume, ["intraday_volume_kwh"] = t.LocalVolume / 10, ["imbalance_volume_kwh"] = t.ImbalanceVolume,
-                ["imbalance_cost"] = -t.Imbalance, ["slack_energy_kwh"] = 0, ["fuel_units"] = 0, ["co2_kg"] = 0, ["ev_unmet_kwh"] = t.EvUnmet,
-                ["flexible_unmet_kwh"] = 0, ["curtailed_kwh"] = 0, ["energy_not_served_kwh"] = 0, ["losses_kwh"] = t.Losses,
-                ["min_voltage_pu"] = t.MinVoltage, ["max_voltage_pu"] = t.MaxVoltage, ["voltage_violations"] = 0, ["gas_total"] = transactions.Gas,
-                ["transactions"] = transactions.Count, ["gas_per_participant_day"] = (double)transactions.Gas / participants / _days,
-                ["transactions_per_participant_day"] = (double)transactions.Count / participants / _days, ["bills"] = bills,
-            },
-            ["verification"] = new JsonObject
-            {
-                ["energy_balanced"] = true, ["max_energy_residual_kwh"] = 1e-12, ["money_conserved"] = true, ["escrow_held_nano"] = "0", ["balances_nano"] = "0",
-                ["clearing_house_nano"] = "0", ["balance_change_nano"] = "0", ["books_checked"] = 2 * _days * SlotsPerDay, ["clearing_mismatches"] = 0,
-                ["readings_checked"] = participants * _days * SlotsPerDay, ["reading_mismatches"] = 0, ["holds"] = true,
-            },
-        };
-        File.WriteAllText(Path.Combine(directory, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return new ParticipantBill(u.Id, u.Kind, -(trade + imbalance), -trade, -imbalance, (decimal)import * 0.30m - (decimal)export * 0.08m,
+                Math.Round(import, 3), Math.Round(export, 3));
+        }).ToList();
+        static PriceStats Price(List<double> p) => new((decimal)Math.Round(p.Average(), 6), (decimal)p.Min(), (decimal)p.Max(), p.Count);
+        var kpis = new RunKpis(
+            t.LocalImport, t.LocalExport, t.GridExport, Math.Clamp(1 - t.GridExport / t.LocalImport, 0, 1), Math.Clamp(1 - t.GridImport / t.LocalExport, 0, 1),
+            0.4, Price(t.DayAhead), Price(t.Intraday), (decimal)Math.Round(t.Intraday.Average() - t.DayAhead.Average(), 6),
+            t.LocalVolume, t.LocalVolume / 10, t.ImbalanceVolume, -t.Imbalance, SlackEnergyKwh: 0, FuelUnits: 0, FuelCost: 0, Co2Kg: 0, t.EvUnmet,
+            FlexibleUnmetKwh: 0, CurtailedKwh: 0, EnergyNotServedKwh: 0, t.Losses, t.MinVoltage, t.MaxVoltage, VoltageViolations: 0, transactions.Gas,
+            transactions.Count, (double)transactions.Gas / participants / _days, (double)transactions.Count / participants / _days, bills);
+        var verification = new RunVerification(EnergyBalanced: true, 1e-12, MoneyConserved: true, 0, 0, 0, 0, 0, 2 * _days * SlotsPerDay, ClearingMismatches: 0,
+            participants * _days * SlotsPerDay, ReadingMismatches: 0, Holds: true);
+        RunJson.Write(directory, RunDirectory.Summary, new RunSummary("synthetic-week", 7, Complete: true, Failure: null, RunSummary.GridConnectedMode, _days,
+            _days * SlotsPerDay, _days * SlotsPerDay, _days * 150, participants, kpis, verification));
     }
 
     /// <summary>Running totals for the synthetic summary.</summary>
@@ -299,7 +263,7 @@ internal sealed class SyntheticRun
 
         public void Add(Unit unit, double import, double export, decimal trade, decimal imbalance, double deviation, double unmet)
         {
-            if (unit.Kind == "grid")
+            if (unit.Kind == UnitKind.Grid)
             {
                 (GridImport, GridExport) = (GridImport + import, GridExport + export);
             }
@@ -309,7 +273,7 @@ internal sealed class SyntheticRun
                 Imbalance += imbalance;
                 ImbalanceVolume += Math.Abs(deviation);
             }
-            EvUnmet += unit.Kind == "ev" ? unmet : 0;
+            EvUnmet += unit.Kind == UnitKind.Ev ? unmet : 0;
             var b = _bills.GetValueOrDefault(unit.Id);
             _bills[unit.Id] = (b.Import + import, b.Export + export, b.Trade + decimal.Round(trade, 6), b.Imbalance + decimal.Round(imbalance, 6));
         }

@@ -1,5 +1,6 @@
 using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Networks;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Scenarios.Tests;

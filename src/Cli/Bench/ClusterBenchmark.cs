@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using MicroMarket.Agents.Running;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Cli.Bench;
@@ -27,7 +28,7 @@ public sealed partial class ClusterBenchmark(TextWriter log)
         {
             var single = await SingleAsync(scenario, Path.Combine(scratch, "single"), cancellationToken);
             var cluster = await ClusterAsync(scenario, scenarioPath, scratch, simNodes, cancellationToken);
-            var differing = ReproducibleFiles.Differences(Path.Combine(scratch, "single"), Path.Combine(scratch, "cluster"));
+            var differing = RunDirectory.Differences(Path.Combine(scratch, "single"), Path.Combine(scratch, "cluster"));
             if (differing.Count > 0)
             {
                 throw new InvalidOperationException($"the cluster's run differs from the single process's in {string.Join(", ", differing)}");

@@ -5,6 +5,7 @@ using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using Nethereum.Contracts;
 
 namespace MicroMarket.Cli.Bench;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MicroMarket.Agents.Running;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 #if REPORTING
 using MicroMarket.Reporting;
@@ -45,7 +46,7 @@ public sealed class ScenarioBenchmark(TextWriter log)
                 {
                     throw new InvalidOperationException($"{scenario.Name}: run {i + 1} failed: {result.Failure ?? "an invariant does not hold"}");
                 }
-                if (i > 0 && ReproducibleFiles.Differences(Path.Combine(scratch, "run-0"), output) is { Count: > 0 } differing)
+                if (i > 0 && RunDirectory.Differences(Path.Combine(scratch, "run-0"), output) is { Count: > 0 } differing)
                 {
                     throw new InvalidOperationException($"{scenario.Name}: run {i + 1} wrote a different {string.Join(", ", differing)} than run 1");
                 }

@@ -25,7 +25,7 @@ public sealed class BenchRunCommand : AsyncCommand<BenchRunCommand.Settings>
             throw new BadInputException("bench run: --runs must be at least 1");
         }
         string[] paths = settings.Scenarios.Length > 0 ? settings.Scenarios : ["scenarios/quickstart.yaml", "scenarios/ieee-eu-lv-prosumers.yaml"];
-        var scenarios = paths.Select(p => RunDirectory.LoadScenario(p, seed: null)).ToList();
+        var scenarios = paths.Select(p => ScenarioRuns.LoadScenario(p, seed: null)).ToList();
         var results = new List<ScenarioBenchResult>();
         foreach (var scenario in scenarios)
         {

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using MicroMarket.Reporting;
 using MicroMarket.Reporting.Html;
-using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 using Spectre.Console.Cli;
 
 namespace MicroMarket.Cli.Commands;

@@ -66,10 +66,10 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
                 throw new BadInputException($"node: --seed-nodes: '{seed}' is not host:port");
             }
         }
-        var scenario = RunDirectory.LoadScenario(config.ScenarioPath, config.Seed);
+        var scenario = ScenarioRuns.LoadScenario(config.ScenarioPath, config.Seed);
         if (role == NodeRole.Market)
         {
-            RunDirectory.Prepare(config.Market.OutputDirectory, scenario);
+            ScenarioRuns.Prepare(config.Market.OutputDirectory, scenario);
         }
         var options = new NodeOptions(role, config.SourcePath)
         {
@@ -90,7 +90,7 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
             throw new BadInputException($"node: {ex.Message}");
         }
         Console.Error.WriteLine($"{role.ToString().ToLowerInvariant()} node: {outcome.Summary}");
-        return outcome.Run is { } run ? RunDirectory.Finish(run) : outcome.Succeeded ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
+        return outcome.Run is { } run ? ScenarioRuns.Finish(run) : outcome.Succeeded ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
     }
 
     private static NodeConfig LoadConfig(string path)

@@ -42,13 +42,13 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         var scenario = Load(settings);
         var chainUrl = ParseChain(settings.Chain);
         var output = settings.Out ?? Path.Combine("runs", $"{scenario.Name}-seed{scenario.Seed}");
-        RunDirectory.Prepare(output, scenario);
+        ScenarioRuns.Prepare(output, scenario);
 
         var result = await RunWithProgressAsync(scenario, new RunOptions(output, chainUrl), cancellationToken);
-        return RunDirectory.Finish(result);
+        return ScenarioRuns.Finish(result);
     }
 
-    private static Scenario Load(Settings settings) => RunDirectory.LoadScenario(settings.Scenario, settings.Seed);
+    private static Scenario Load(Settings settings) => ScenarioRuns.LoadScenario(settings.Scenario, settings.Seed);
 
     private static Uri? ParseChain(string chain) =>
         chain.Equals("anvil", StringComparison.OrdinalIgnoreCase) ? null

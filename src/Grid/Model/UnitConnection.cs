@@ -1,20 +1,10 @@
+using MicroMarket.RunFormat;
+
 namespace MicroMarket.Grid.Model;
 
-/// <summary>What kind of unit sits at a connection point; the simulator maps its unit models onto these.</summary>
-public enum UnitKind
-{
-    Load,
-    FlexibleLoad,
-    Pv,
-    Wind,
-    Battery,
-    ElectricVehicle,
-    Slack,
-}
-
 /// <summary>
-/// A named point where one unit connects: its bus, its phase(s) and, for loads with a built-in demand,
-/// the nominal power and profile.
+/// A named point where one unit connects: its bus, its phase(s), the kind of unit there and, for loads
+/// with a built-in demand, the nominal power and profile.
 /// <list type="bullet">
 /// <item><paramref name="RatedPowerKw"/>: rated (or, for a load without profile, constant) active power.
 /// With a profile the power at minute m is RatedPowerKw x profile[m] (the IEEE feeder uses 1 kW and real kW profiles).</item>

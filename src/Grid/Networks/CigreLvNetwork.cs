@@ -1,4 +1,5 @@
 using MicroMarket.Grid.Model;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Grid.Networks;
 

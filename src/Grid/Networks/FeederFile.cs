@@ -1,5 +1,6 @@
 using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Profiles;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Grid.Networks;
 
@@ -12,6 +13,24 @@ namespace MicroMarket.Grid.Networks;
 public static class FeederFile
 {
     private static readonly string[] Known = ["feeder", "source", "transformers", "buses", "line_codes", "lines", "switches", "units"];
+
+    /// <summary>
+    /// The feeder format's names of the unit kinds a connection point can hold (docs/grid.md): snake case, as the
+    /// rest of the file, matched ignoring case and underscores. The upstream grid is the [source], not a unit.
+    /// </summary>
+    private static readonly (string Name, UnitKind Kind)[] UnitKindNames =
+    [
+        ("load", UnitKind.Load),
+        ("flexible_load", UnitKind.FlexibleLoad),
+        ("pv", UnitKind.Pv),
+        ("wind", UnitKind.Wind),
+        ("battery", UnitKind.Battery),
+        ("electric_vehicle", UnitKind.Ev),
+        ("slack", UnitKind.Slack),
+    ];
+
+    private static bool SameKindName(string name, string text) =>
+        string.Equals(name.Replace("_", "", StringComparison.Ordinal), text.Replace("_", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
 
     public static Network Load(string path)
     {
@@ -117,10 +136,9 @@ public static class FeederFile
             throw r.Error("phases", $"'{r.Text("phases")}' is not A, B, C or ABC");
         }
         var kindText = r.Text("kind");
-        if (!char.IsLetter(kindText[0]) || !Enum.TryParse<UnitKind>(kindText.Replace("_", ""), ignoreCase: true, out var kind))
-        {
-            throw r.Error("kind", $"'{kindText}' is not one of {string.Join(", ", Enum.GetNames<UnitKind>())}");
-        }
+        var kind = Array.FindIndex(UnitKindNames, k => SameKindName(k.Name, kindText)) is var found and >= 0
+            ? UnitKindNames[found].Kind
+            : throw r.Error("kind", $"'{kindText}' is not one of {string.Join(", ", UnitKindNames.Select(k => k.Name))}");
         var profile = r.Optional("profile");
         if (profile is not null && !LoadProfiles.TryParseProfileName(profile, out _))
         {

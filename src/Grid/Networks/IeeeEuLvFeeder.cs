@@ -1,5 +1,6 @@
 using System.Globalization;
 using MicroMarket.Grid.Model;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Grid.Networks;
 

@@ -1,5 +1,6 @@
 using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Solve;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Grid.Profiles;
 

@@ -3,6 +3,7 @@ using MicroMarket.Market.Chain;
 using MicroMarket.Market.Clearing;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Market.Contracts;
 

@@ -4,6 +4,7 @@ using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Market.Contracts.SettlementTokenDefinition;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using Nethereum.ABI.FunctionEncoding;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;

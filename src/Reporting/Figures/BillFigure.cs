@@ -1,10 +1,10 @@
-using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 using ScottPlot;
 
 namespace MicroMarket.Reporting.Figures;
 
 /// <summary>One participant's net bill over the run and its no-market baseline, tokens (positive = pays, negative = earns).</summary>
-public sealed record BillRow(string Unit, string Kind, double NetBill, double Baseline);
+public sealed record BillRow(string Unit, UnitKind Kind, double NetBill, double Baseline);
 
 /// <summary>
 /// What each participant paid on the market (trades and imbalance, net) beside what it would have paid without
@@ -18,7 +18,7 @@ public static class BillFigure
     private const int RowHeightPx = 46;
     private const int ChromeHeightPx = 200;
 
-    public static IReadOnlyList<BillRow> Rows(IEnumerable<BillSummary> bills) =>
+    public static IReadOnlyList<BillRow> Rows(IEnumerable<ParticipantBill> bills) =>
         bills.Select(b => new BillRow(b.Unit, b.Kind, (double)b.NetBill, (double)b.Baseline)).ToList();
 
     /// <summary>The figure height that gives every participant a readable row.</summary>

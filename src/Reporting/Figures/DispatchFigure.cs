@@ -1,10 +1,11 @@
 using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 using ScottPlot;
 
 namespace MicroMarket.Reporting.Figures;
 
 /// <summary>Metered energy of one unit kind in one slot, kWh: what it fed into the feeder and what it took from it.</summary>
-public sealed record KindFlowRow(int Slot, string Kind, double ExportKwh, double ImportKwh);
+public sealed record KindFlowRow(int Slot, UnitKind Kind, double ExportKwh, double ImportKwh);
 
 /// <summary>A slot's energy dumped into the island's ballast load, kWh.</summary>
 public sealed record BallastRow(int Slot, double BallastKwh);
@@ -20,13 +21,13 @@ public static class DispatchFigure
     public const string FileName = "dispatch.png";
 
     /// <summary>Stacking order, bottom up: the balancing units first, the variable renewables on top.</summary>
-    private static readonly string[] StackOrder = [UnitKinds.Slack, UnitKinds.Grid, UnitKinds.Battery, UnitKinds.Ev, UnitKinds.FlexibleLoad, UnitKinds.Load, UnitKinds.Wind, UnitKinds.Pv];
+    private static readonly UnitKind[] StackOrder = [UnitKind.Slack, UnitKind.Grid, UnitKind.Battery, UnitKind.Ev, UnitKind.FlexibleLoad, UnitKind.Load, UnitKind.Wind, UnitKind.Pv];
 
     public static IReadOnlyList<KindFlowRow> Rows(IEnumerable<UnitSlotRecord> units) => units
         .Where(u => u.MeteredImportWh is not null)
         .GroupBy(u => (u.Slot, u.Kind))
-        .Select(g => new KindFlowRow(g.Key.Slot, g.Key.Kind, g.Sum(u => u.MeteredExportWh ?? 0) / 1000, g.Where(u => !u.IsBalancing).Sum(u => u.MeteredImportWh ?? 0) / 1000))
-        .OrderBy(r => r.Slot).ThenBy(r => r.Kind, StringComparer.Ordinal)
+        .Select(g => new KindFlowRow(g.Key.Slot, g.Key.Kind, g.Sum(u => u.MeteredExportWh ?? 0) / 1000, g.Where(u => !u.IsBalanceResponsible).Sum(u => u.MeteredImportWh ?? 0) / 1000))
+        .OrderBy(r => r.Slot).ThenBy(r => r.Kind)
         .ToList();
 
     public static IReadOnlyList<BallastRow> Ballast(IEnumerable<SlotRecord> slots) => slots
@@ -42,7 +43,7 @@ public static class DispatchFigure
         double[] Power(IEnumerable<(int Slot, double? Kwh)> energy) => Series.Sum(axis, energy).Select(kwh => kwh / axis.HoursPerBucket).ToArray();
 
         var bottom = new double[axis.Buckets];
-        var kinds = flows.Select(f => f.Kind).Distinct().OrderBy(k => Array.IndexOf(StackOrder, k) is var i && i < 0 ? int.MaxValue : i).ThenBy(k => k, StringComparer.Ordinal);
+        var kinds = flows.Select(f => f.Kind).Distinct().OrderBy(k => Array.IndexOf(StackOrder, k));
         foreach (var kind in kinds)
         {
             var supply = Power(flows.Where(f => f.Kind == kind).Select(f => (f.Slot, (double?)f.ExportKwh)));

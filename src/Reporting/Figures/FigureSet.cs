@@ -1,4 +1,5 @@
 using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 using ScottPlot;
 
 namespace MicroMarket.Reporting.Figures;
@@ -9,8 +10,6 @@ namespace MicroMarket.Reporting.Figures;
 /// </summary>
 public static class FigureSet
 {
-    public const string Directory = "figures";
-
     public static IReadOnlyList<Figure> Render(RunData run, ReportOptions options)
     {
         var axis = TimeAxis.For(run.Days, run.StartUtc);
@@ -29,8 +28,8 @@ public static class FigureSet
     /// <summary>Writes the figures as RUN_DIR/figures/*.png and returns their paths.</summary>
     public static IReadOnlyList<string> Write(IReadOnlyList<Figure> figures, string directory)
     {
-        var folder = Path.Combine(directory, Directory);
-        System.IO.Directory.CreateDirectory(folder);
+        var folder = Path.Combine(directory, RunDirectory.Figures);
+        Directory.CreateDirectory(folder);
         return figures.Select(f =>
         {
             var path = Path.Combine(folder, f.FileName);

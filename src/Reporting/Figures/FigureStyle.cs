@@ -1,4 +1,4 @@
-using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 using ScottPlot;
 
 namespace MicroMarket.Reporting.Figures;
@@ -57,31 +57,31 @@ public static class FigureStyle
     }
 
     /// <summary>The colour of a unit kind, the same in every figure.</summary>
-    public static Color OfKind(string kind) => kind switch
+    public static Color OfKind(UnitKind kind) => kind switch
     {
-        UnitKinds.Pv => Color.FromHex("#f2b700"),
-        UnitKinds.Wind => Color.FromHex("#2a9d8f"),
-        UnitKinds.Battery => Color.FromHex("#7b4fb5"),
-        UnitKinds.Ev => Color.FromHex("#1f77b4"),
-        UnitKinds.Load => Color.FromHex("#555555"),
-        UnitKinds.FlexibleLoad => Color.FromHex("#a0522d"),
-        UnitKinds.Slack => Color.FromHex("#c0392b"),
-        UnitKinds.Grid => Color.FromHex("#34495e"),
-        _ => Muted,
+        UnitKind.Pv => Color.FromHex("#f2b700"),
+        UnitKind.Wind => Color.FromHex("#2a9d8f"),
+        UnitKind.Battery => Color.FromHex("#7b4fb5"),
+        UnitKind.Ev => Color.FromHex("#1f77b4"),
+        UnitKind.Load => Color.FromHex("#555555"),
+        UnitKind.FlexibleLoad => Color.FromHex("#a0522d"),
+        UnitKind.Slack => Color.FromHex("#c0392b"),
+        UnitKind.Grid => Color.FromHex("#34495e"),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a unit kind"),
     };
 
     /// <summary>A readable name for a unit kind in legends.</summary>
-    public static string NameOfKind(string kind) => kind switch
+    public static string NameOfKind(UnitKind kind) => kind switch
     {
-        UnitKinds.Pv => "PV",
-        UnitKinds.Wind => "wind",
-        UnitKinds.Battery => "battery",
-        UnitKinds.Ev => "EV",
-        UnitKinds.Load => "load",
-        UnitKinds.FlexibleLoad => "flexible load",
-        UnitKinds.Slack => "slack",
-        UnitKinds.Grid => "upstream grid",
-        _ => kind,
+        UnitKind.Pv => "PV",
+        UnitKind.Wind => "wind",
+        UnitKind.Battery => "battery",
+        UnitKind.Ev => "EV",
+        UnitKind.Load => "load",
+        UnitKind.FlexibleLoad => "flexible load",
+        UnitKind.Slack => "slack",
+        UnitKind.Grid => "upstream grid",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a unit kind"),
     };
 
     /// <summary>A note in the middle of an empty figure, so a run without (say) batteries still gets a titled figure saying why.</summary>

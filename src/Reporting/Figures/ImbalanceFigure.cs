@@ -16,7 +16,7 @@ public static class ImbalanceFigure
     public const string FileName = "imbalance.png";
 
     public static IReadOnlyList<DeviationRow> Rows(IEnumerable<UnitSlotRecord> units) => units
-        .Where(u => !u.IsBalancing && u.DeviationWh is not null)
+        .Where(u => !u.IsBalanceResponsible && u.DeviationWh is not null)
         .Select(u => new DeviationRow(u.Slot, u.Unit, u.DeviationWh!.Value / 1000))
         .ToList();
 

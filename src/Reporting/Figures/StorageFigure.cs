@@ -1,10 +1,11 @@
 using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 using ScottPlot;
 
 namespace MicroMarket.Reporting.Figures;
 
 /// <summary>A battery's or EV's state in one slot: state of charge (0..1, null while an EV is away) and charging energy (kWh, negative = discharging).</summary>
-public sealed record StorageRow(int Slot, string Unit, string Kind, double? StateOfCharge, double ChargingKwh);
+public sealed record StorageRow(int Slot, string Unit, UnitKind Kind, double? StateOfCharge, double ChargingKwh);
 
 /// <summary>
 /// Storage at work: each battery's and EV's state of charge (left axis, %) and the EVs' total charging power
@@ -18,7 +19,7 @@ public static class StorageFigure
     public const int MaxUnitLines = 8;
 
     public static IReadOnlyList<StorageRow> Rows(IEnumerable<UnitSlotRecord> units) => units
-        .Where(u => u.Kind is UnitKinds.Battery or UnitKinds.Ev)
+        .Where(u => u.Kind is UnitKind.Battery or UnitKind.Ev)
         .Select(u => new StorageRow(u.Slot, u.Unit, u.Kind, u.StateOfCharge, ((u.MeteredImportWh ?? 0) - (u.MeteredExportWh ?? 0)) / 1000))
         .ToList();
 
@@ -32,13 +33,13 @@ public static class StorageFigure
             return plot;
         }
         var starts = axis.BucketStarts();
-        var evCharging = Series.Sum(axis, rows.Where(r => r.Kind == UnitKinds.Ev).Select(r => (r.Slot, (double?)r.ChargingKwh)))
+        var evCharging = Series.Sum(axis, rows.Where(r => r.Kind == UnitKind.Ev).Select(r => (r.Slot, (double?)r.ChargingKwh)))
             .Select(kwh => kwh / axis.HoursPerBucket).ToArray();
         if (evCharging.Any(p => p != 0))
         {
             var (x, y) = Series.Steps(starts, axis.HoursPerBucket, evCharging);
             var band = plot.Add.FillY(x, new double[x.Length], y);
-            band.FillColor = FigureStyle.OfKind(UnitKinds.Ev).WithAlpha(0.25);
+            band.FillColor = FigureStyle.OfKind(UnitKind.Ev).WithAlpha(0.25);
             band.LineWidth = 0;
             band.LegendText = "EV charging power (right axis)";
             band.Axes.YAxis = plot.Axes.Right;
@@ -54,7 +55,7 @@ public static class StorageFigure
                 var (unit, kind) = units[i];
                 var soc = Series.Mean(axis, rows.Where(r => r.Unit == unit).Select(r => (r.Slot, r.StateOfCharge * 100)));
                 Series.AddStepLine(plot, starts, axis.HoursPerBucket, soc, palette.GetColor(i), 2.5f, $"{unit} ({FigureStyle.NameOfKind(kind)}) SoC",
-                    kind == UnitKinds.Ev ? LinePattern.Dashed : LinePattern.Solid);
+                    kind == UnitKind.Ev ? LinePattern.Dashed : LinePattern.Solid);
             }
         }
         else

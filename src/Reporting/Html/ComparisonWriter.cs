@@ -23,7 +23,7 @@ public static class ComparisonWriter
         {
             throw new ArgumentException("a comparison needs at least two runs", nameof(runDirectories));
         }
-        var runs = runDirectories.Select(RunDirectory.Load).ToList();
+        var runs = runDirectories.Select(RunDataReader.Load).ToList();
         var labels = runs.Select((r, i) => $"{Letter(i)}: {r.Summary.Scenario} (seed {r.Summary.Seed})").ToList();
         var figures = Render(runs, labels);
         Directory.CreateDirectory(outDirectory);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using MicroMarket.Reporting.Figures;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Reporting.Html;
 
@@ -50,6 +51,6 @@ internal static class HtmlPage
     {
         var id = $"fig-{Path.GetFileNameWithoutExtension(figure.FileName)}";
         html.Append($"<figure id=\"{id}\">\n<img src=\"data:image/png;base64,{Convert.ToBase64String(figure.Png)}\" alt=\"{E(figure.Title)}\" width=\"{widthPx}\" data-file=\"{E(figure.FileName)}\">\n");
-        html.Append($"<figcaption><strong>{E(figure.Title)}.</strong> {E(figure.Caption)} <span class=\"file\">({E(FigureSet.Directory)}/{E(figure.FileName)})</span></figcaption>\n</figure>\n");
+        html.Append($"<figcaption><strong>{E(figure.Title)}.</strong> {E(figure.Caption)} <span class=\"file\">({E(RunDirectory.Figures)}/{E(figure.FileName)})</span></figcaption>\n</figure>\n");
     }
 }

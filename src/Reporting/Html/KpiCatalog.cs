@@ -1,9 +1,9 @@
-using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Reporting.Html;
 
 /// <summary>One KPI as the report shows it: its summary.json key, name, unit, a one-line definition (docs/kpis.md has the full one) and how to read and print it.</summary>
-public sealed record KpiDefinition(string Group, string Key, string Name, string Unit, string Definition, Func<RunKpiValues, string> Value)
+public sealed record KpiDefinition(string Group, string Key, string Name, string Unit, string Definition, Func<RunKpis, string> Value)
 {
     /// <summary>The table row's HTML id, from the summary.json key: "kpi-day_ahead_price-mean".</summary>
     public string RowId => $"kpi-{Key.Replace('.', '-')}";

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MicroMarket.Reporting.Figures;
 using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 using static MicroMarket.Reporting.Html.HtmlPage;
 
 namespace MicroMarket.Reporting.Html;
@@ -13,8 +14,6 @@ namespace MicroMarket.Reporting.Html;
 /// </summary>
 public static class ReportWriter
 {
-    public const string FileName = "report.html";
-
     public static string Render(RunData run, IReadOnlyList<Figure> figures)
     {
         var summary = run.Summary;
@@ -50,15 +49,9 @@ public static class ReportWriter
         html.Append("</table>\n");
     }
 
-    private static void AppendVerification(StringBuilder html, RunVerificationValues? v)
+    private static void AppendVerification(StringBuilder html, RunVerification v)
     {
-        html.Append("<h2 id=\"verification\">Checks</h2>\n");
-        if (v is null)
-        {
-            html.Append("<p>The run recorded no checks.</p>\n");
-            return;
-        }
-        html.Append("<table class=\"facts\">\n");
+        html.Append("<h2 id=\"verification\">Checks</h2>\n<table class=\"facts\">\n");
         Fact(html, "energy balanced", $"{Verdict(v.EnergyBalanced)} (largest slot residual {v.MaxEnergyResidualKwh.ToString("0.###E+0", CultureInfo.InvariantCulture)} kWh)");
         Fact(html, "money conserved", Verdict(v.MoneyConserved));
         Fact(html, "order books against the chain", $"{v.BooksChecked} checked, {v.ClearingMismatches} mismatches");
@@ -71,7 +64,7 @@ public static class ReportWriter
 
     private static void Fact(StringBuilder html, string name, string valueHtml) => html.Append($"<tr><th>{E(name)}</th><td>{valueHtml}</td></tr>\n");
 
-    private static void AppendKpis(StringBuilder html, RunKpiValues kpis)
+    private static void AppendKpis(StringBuilder html, RunKpis kpis)
     {
         html.Append("<h2 id=\"kpis\">Key performance indicators</h2>\n<table id=\"kpi-table\">\n<thead><tr><th>KPI</th><th>value</th><th>unit</th><th>definition</th></tr></thead>\n<tbody>\n");
         foreach (var group in KpiCatalog.All.GroupBy(k => k.Group))
@@ -85,7 +78,7 @@ public static class ReportWriter
         html.Append("</tbody>\n</table>\n");
     }
 
-    private static void AppendBills(StringBuilder html, IReadOnlyList<BillSummary> bills)
+    private static void AppendBills(StringBuilder html, IReadOnlyList<ParticipantBill> bills)
     {
         html.Append("<h2 id=\"bills\">Participants' bills</h2>\n");
         html.Append("<p>Tokens over the run, positive = the participant pays. Saving = baseline - net bill. The baseline prices the unit's metered energy without a market: at the tariffs when grid-connected, at the slack's price when islanded.</p>\n");

@@ -1,3 +1,6 @@
+using MicroMarket.RunFormat;
+
+
 namespace MicroMarket.Reporting.Input;
 
 /// <summary>Everything the report reads from one run directory, as typed tidy tables.</summary>
@@ -27,4 +30,4 @@ public sealed record RunData(
 }
 
 /// <summary>One market participant: a unit with its index, kind and feeder bus.</summary>
-public sealed record Participant(string Unit, int Index, string Kind, string Bus);
+public sealed record Participant(string Unit, int Index, UnitKind Kind, string Bus);

@@ -1,3 +1,5 @@
+using MicroMarket.RunFormat;
+
 namespace MicroMarket.Reporting.Input;
 
 /// <summary>
@@ -26,7 +28,7 @@ public sealed record UnitSlotRecord(
     int Slot,
     string Unit,
     int Index,
-    string Kind,
+    UnitKind Kind,
     string Bus,
     double? MeteredImportWh,
     double? MeteredExportWh,
@@ -34,7 +36,7 @@ public sealed record UnitSlotRecord(
     double? StateOfCharge)
 {
     /// <summary>The slack and the upstream grid close the balance; every other unit is a local participant.</summary>
-    public bool IsBalancing => UnitKinds.IsBalancing(Kind);
+    public bool IsBalanceResponsible => UnitKinds.IsBalanceResponsible(Kind);
 }
 
 /// <summary>The market stage an order or a price belongs to.</summary>
@@ -62,18 +64,3 @@ public sealed record BusRecord(string Bus, double? X, double? Y, double? MinVolt
 
 /// <summary>One feeder line (lines.csv) between two buses.</summary>
 public sealed record LineRecord(string FromBus, string ToBus);
-
-/// <summary>The unit kinds the simulator writes, and which of them balance the feeder.</summary>
-public static class UnitKinds
-{
-    public const string Pv = "pv";
-    public const string Wind = "wind";
-    public const string Battery = "battery";
-    public const string Ev = "ev";
-    public const string Load = "load";
-    public const string FlexibleLoad = "flexible-load";
-    public const string Slack = "slack";
-    public const string Grid = "grid";
-
-    public static bool IsBalancing(string kind) => kind is Slack or Grid;
-}

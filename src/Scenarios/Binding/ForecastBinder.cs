@@ -1,9 +1,10 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Scenarios.Yaml;
 
 namespace MicroMarket.Scenarios.Binding;
 
-/// <summary>Binds a unit's <c>forecast</c> mapping over the defaults of its kind (<see cref="UnitKinds.DefaultForecast"/>).</summary>
+/// <summary>Binds a unit's <c>forecast</c> mapping over the defaults of its kind (<see cref="ScenarioUnitKinds.DefaultForecast"/>).</summary>
 internal static class ForecastBinder
 {
     /// <summary>Sigmas are fractions; the cap of 5 catches percentages typed as fractions (35 for 0.35).</summary>
@@ -21,7 +22,7 @@ internal static class ForecastBinder
 
     public static ForecastSpec Bind(YamlMap? forecast, UnitKind kind)
     {
-        var defaults = UnitKinds.DefaultForecast(kind);
+        var defaults = ScenarioUnitKinds.DefaultForecast(kind);
         if (forecast is null)
         {
             return defaults;

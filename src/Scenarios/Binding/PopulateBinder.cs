@@ -1,5 +1,6 @@
 using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Profiles;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Scenarios.Yaml;
 
@@ -46,7 +47,7 @@ internal static class PopulateBinder
         {
             return [];
         }
-        var loadPoints = network.Units.Where(u => u.Kind == Grid.Model.UnitKind.Load).ToList();
+        var loadPoints = network.Units.Where(u => u.Kind == UnitKind.Load).ToList();
         if (loadPoints.Count == 0)
         {
             populate.Error($"network '{network.Name}' has no load points to populate");

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Scenarios.Yaml;
 
@@ -43,7 +44,8 @@ internal static class StrategyBinder
         UnitKind.Slack => MarginalCost,
         UnitKind.Battery => Arbitrage,
         UnitKind.Ev => EvCharging,
-        _ => FlexibleShift,
+        UnitKind.FlexibleLoad => FlexibleShift,
+        _ => throw new ArgumentOutOfRangeException(nameof(unit), unit, "not a unit kind of the scenario format"),
     };
 
     public static string NameOf(StrategySpec strategy) => strategy switch

@@ -1,4 +1,5 @@
 using System.Text;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Scenarios.Yaml;
 
@@ -24,7 +25,7 @@ internal static class UnitBinder
         {
             unit.Error("id", problem);
         }
-        var kind = unit.Choice("kind", UnitKinds.Choices);
+        var kind = unit.Choice("kind", ScenarioUnitKinds.Choices);
         if (!unit.AllValid("kind"))
         {
             return null;

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Simulation.Decisions;
@@ -11,14 +12,11 @@ public interface IUnitAgent
 {
     UnitSpec Spec { get; }
 
-    /// <summary>The unit's kind in the contract's registry.</summary>
-    MicroMarket.Market.UnitKind MarketKind { get; }
+    /// <summary>The unit's kind: its entry in the contract's registry and its rows in the run directory.</summary>
+    UnitKind Kind { get; }
 
-    /// <summary>
-    /// Whether the unit is the market's balance-responsible party: the island's slack or the upstream
-    /// supplier. It carries the system's balance, pays no imbalance and is every imbalance's counterparty.
-    /// </summary>
-    bool IsBalanceResponsible => MarketKind is MicroMarket.Market.UnitKind.Slack or MicroMarket.Market.UnitKind.Grid;
+    /// <summary>Whether the unit is the market's balance-responsible party (<see cref="UnitKinds.IsBalanceResponsible"/>).</summary>
+    bool IsBalanceResponsible => UnitKinds.IsBalanceResponsible(Kind);
 
     /// <summary>The meter's limit per slot, Wh: the largest import or export the unit can physically meter.</summary>
     long RatingWhPerSlot { get; }

@@ -3,6 +3,7 @@ using MicroMarket.Simulation;
 using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Profiles;
 using MicroMarket.Grid.Units;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
 
@@ -41,9 +42,9 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
 
     public IUnitAgent Create(UnitSpec spec) => spec switch
     {
-        PvUnit pv => PriceTaker(pv, MicroMarket.Market.UnitKind.Pv, PvSeries(pv), producer: true, pv.InverterKw, 1.0),
-        WindUnit wind => PriceTaker(wind, MicroMarket.Market.UnitKind.Wind, WindSeries(wind), producer: true, wind.RatedPowerKw, 1.0),
-        LoadUnit load => PriceTaker(load, MicroMarket.Market.UnitKind.Load, LoadSeries(load), producer: false, Math.Max(load.PeakKw, 1.0), load.PowerFactor),
+        PvUnit pv => PriceTaker(pv, UnitKind.Pv, PvSeries(pv), producer: true, pv.InverterKw, 1.0),
+        WindUnit wind => PriceTaker(wind, UnitKind.Wind, WindSeries(wind), producer: true, wind.RatedPowerKw, 1.0),
+        LoadUnit load => PriceTaker(load, UnitKind.Load, LoadSeries(load), producer: false, Math.Max(load.PeakKw, 1.0), load.PowerFactor),
         BatteryUnit battery => new BatteryAgent(battery,
             new Battery(battery.CapacityKwh, battery.ChargeKw, battery.DischargeKw, battery.ChargeEfficiency, battery.DischargeEfficiency, battery.SocMin, battery.SocMax),
             Strategy<ArbitrageStrategy>(battery), Rating(battery.RatedKw), SlotLength),
@@ -54,7 +55,7 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
         _ => throw new ArgumentException($"unit {spec.Id}: no agent for {spec.GetType().Name}"),
     };
 
-    private PriceTakerAgent PriceTaker(UnitSpec spec, MicroMarket.Market.UnitKind kind, double[] actualKw, bool producer, double capacityKw, double powerFactor)
+    private PriceTakerAgent PriceTaker(UnitSpec spec, UnitKind kind, double[] actualKw, bool producer, double capacityKw, double powerFactor)
     {
         var series = new ExogenousSeries(actualKw, FirstSlot, spec.Forecast, SlotLength, StableSeed.Of(scenario.Seed, "forecast:" + spec.Id), capacityKw);
         // A household's meter is sized for its peak, at least 10 kW, as a supply fuse would be.

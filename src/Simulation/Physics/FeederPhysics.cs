@@ -5,6 +5,7 @@ using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Results;
 using MicroMarket.Grid.Solve;
 using MicroMarket.Grid.Units;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Simulation.Physics;
@@ -166,19 +167,19 @@ public sealed record FeederRecord(Network Network, IReadOnlyList<double> BusMinP
     /// </summary>
     public void Write(string directory)
     {
-        var buses = new Recording.CsvTable("bus", "x", "y", "nominal_kv", "v_min_pu", "v_max_pu");
+        var buses = new CsvTableWriter(BusesCsv.Columns);
         for (var b = 0; b < Network.Buses.Count; b++)
         {
             var bus = Network.Buses[b];
             buses.Add(bus.Name, bus.X, bus.Y, bus.NominalVoltageKv,
                 double.IsNaN(BusMinPu[b]) ? null : BusMinPu[b], double.IsNaN(BusMaxPu[b]) ? null : BusMaxPu[b]);
         }
-        buses.Write(Path.Combine(directory, "buses.csv"));
-        var lines = new Recording.CsvTable("line", "from_bus", "to_bus", "length_m");
+        buses.Write(Path.Combine(directory, RunDirectory.Buses));
+        var lines = new CsvTableWriter(LinesCsv.Columns);
         foreach (var line in Network.Lines)
         {
             lines.Add(line.Name, line.FromBus, line.ToBus, line.LengthM);
         }
-        lines.Write(Path.Combine(directory, "lines.csv"));
+        lines.Write(Path.Combine(directory, RunDirectory.Lines));
     }
 }

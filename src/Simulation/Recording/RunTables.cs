@@ -2,13 +2,17 @@ using MicroMarket.Simulation;
 using MicroMarket.Market;
 using MicroMarket.Market.Clearing;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using static MicroMarket.Simulation.Recording.RunEvents;
 using MicroMarket.Simulation.Physics;
 
 namespace MicroMarket.Simulation.Recording;
 
 /// <summary>A unit as the tables name it.</summary>
-public sealed record UnitInfo(string Id, uint Index, string Kind, string Bus, string Phase, bool BalanceResponsible);
+public sealed record UnitInfo(string Id, uint Index, UnitKind Kind, string Bus, string Phase)
+{
+    public bool IsBalanceResponsible => UnitKinds.IsBalanceResponsible(Kind);
+}
 
 /// <summary>
 /// The run's tidy tables, merged from what the rounds report. Keys are (slot, unit) for units.csv,
@@ -195,7 +199,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
     {
         var slot = SlotAt(m.Slot);
         (slot.ShortPrice, slot.LongPrice) = (m.ShortPrice, m.LongPrice);
-        var brp = units.FirstOrDefault(u => u.BalanceResponsible);
+        var brp = units.FirstOrDefault(u => u.IsBalanceResponsible);
         foreach (var u in m.Units.Where(u => u.UnitId != brp?.Id))
         {
             var row = Row(m.Slot, u.UnitId);
@@ -232,25 +236,19 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
     /// <summary>Writes units.csv, slots.csv, orders.csv and transactions.csv into <paramref name="directory"/>.</summary>
     public void Write(string directory)
     {
-        UnitsTable().Write(Path.Combine(directory, "units.csv"));
-        SlotsTable().Write(Path.Combine(directory, "slots.csv"));
-        OrdersTable().Write(Path.Combine(directory, "orders.csv"));
-        TransactionsTable().Write(Path.Combine(directory, "transactions.csv"));
+        UnitsTable().Write(Path.Combine(directory, RunDirectory.Units));
+        SlotsTable().Write(Path.Combine(directory, RunDirectory.Slots));
+        OrdersTable().Write(Path.Combine(directory, RunDirectory.Orders));
+        TransactionsTable().Write(Path.Combine(directory, RunDirectory.Transactions));
     }
 
-    private CsvTable UnitsTable()
+    private CsvTableWriter UnitsTable()
     {
-        var table = new CsvTable(
-            "slot", "time_utc", "unit", "index", "kind", "bus", "phase",
-            "forecast_da_kwh", "forecast_id_kwh", "da_bid_wh", "da_ask_wh", "da_bought_wh", "da_sold_wh",
-            "id_bid_wh", "id_ask_wh", "id_bought_wh", "id_sold_wh", "scheduled_net_export_wh",
-            "setpoint_kw", "actual_kw", "metered_import_wh", "metered_export_wh", "deviation_wh", "reading_missing",
-            "trade_tokens", "imbalance_tokens", "fee_tokens", "debt_incurred_tokens", "soc", "unmet_kwh", "curtailed_kwh", "not_served_kwh", "clipped_kwh", "fuel", "co2_kg",
-            "voltage_pu", "balance_tokens", "locked_tokens", "debt_tokens", "gas_trading");
+        var table = new CsvTableWriter(UnitsCsv.Columns);
         foreach (var r in _unitRows.Values.OrderBy(r => r.Slot).ThenBy(r => r.Unit.Index))
         {
             table.Add(
-                r.Slot, Time(r.Slot), r.Unit.Id, r.Unit.Index, r.Unit.Kind, r.Unit.Bus, r.Unit.Phase,
+                r.Slot, Time(r.Slot), r.Unit.Id, r.Unit.Index, UnitKinds.Name(r.Unit.Kind), r.Unit.Bus, r.Unit.Phase,
                 r.ForecastDayAheadKwh, r.ForecastIntradayKwh, r.DayAheadBidWh, r.DayAheadAskWh, r.DayAheadBoughtWh, r.DayAheadSoldWh,
                 r.IntradayBidWh, r.IntradayAskWh, r.IntradayBoughtWh, r.IntradaySoldWh, r.ScheduledNetExportWh,
                 r.SetpointKw, r.ActualKw, r.ImportWh, r.ExportWh, r.DeviationWh, r.ReadingMissing,
@@ -261,12 +259,9 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         return table;
     }
 
-    private CsvTable SlotsTable()
+    private CsvTableWriter SlotsTable()
     {
-        var table = new CsvTable(
-            "slot", "time_utc", "day", "da_price", "da_volume_wh", "id_price", "id_volume_wh", "short_price", "long_price",
-            "generation_kwh", "consumption_kwh", "losses_kwh", "source_kwh", "curtailed_kwh", "not_served_kwh", "ballast_kwh", "balance_residual_kwh",
-            "v_min_pu", "v_max_pu", "voltage_violations", "balance_outcome", "gas_orders", "gas_clearing", "gas_metering");
+        var table = new CsvTableWriter(SlotsCsv.Columns);
         foreach (var r in _slotRows.Values.Where(r => r.Slot >= 0 && r.Slot < calendar.TotalSlots).OrderBy(r => r.Slot))
         {
             var p = r.Physics;
@@ -278,20 +273,20 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         return table;
     }
 
-    private CsvTable OrdersTable()
+    private CsvTableWriter OrdersTable()
     {
-        var table = new CsvTable("stage", "slot", "unit", "index", "order_id", "side", "step", "price", "quantity_wh", "fill_wh");
+        var table = new CsvTableWriter(OrdersCsv.Columns);
         foreach (var o in _orders.Values)
         {
-            table.Add(Stage(o.Stage), o.Slot, o.UnitId, o.UnitIndex, OrderIds.Of(o.UnitIndex, o.Side, o.Step), o.Side == OrderSide.Buy ? "buy" : "sell", o.Step,
+            table.Add(Stage(o.Stage), o.Slot, o.UnitId, o.UnitIndex, OrderIds.Of(o.UnitIndex, o.Side, o.Step), o.Side == OrderSide.Buy ? OrdersCsv.Buy : OrdersCsv.Sell, o.Step,
                 new Price(o.PriceMicroPerKwh).Tokens, o.QuantityWh, o.FillWh);
         }
         return table;
     }
 
-    private CsvTable TransactionsTable()
+    private CsvTableWriter TransactionsTable()
     {
-        var table = new CsvTable("purpose", "period", "unit", "label", "tx_hash", "status", "gas_used");
+        var table = new CsvTableWriter(TransactionsCsv.Columns);
         foreach (var t in _transactions)
         {
             table.Add(t.Purpose.ToString(), t.Period, t.UnitId, t.Label, t.Hash, t.Status.ToString(), t.GasUsed);
@@ -299,7 +294,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         return table;
     }
 
-    public static string Stage(MarketStage stage) => stage == MarketStage.DayAhead ? "day-ahead" : "intraday";
+    public static string Stage(MarketStage stage) => stage == MarketStage.DayAhead ? OrdersCsv.DayAhead : OrdersCsv.Intraday;
 
     private string Time(int slot) => calendar.SlotStartUtc(slot).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -40,23 +40,11 @@ public sealed class MarketRun
 
     /// <summary>The units as the run's tables describe them, in registry order.</summary>
     public static IReadOnlyList<UnitInfo> TableUnits(ScenarioPlan plan) => plan.Units.Select(u =>
-        new UnitInfo(u.Id, u.Index, KindName(u.Agent.Spec), u.Agent.Spec.Bus, u.Agent.Spec.Phase.ToString().ToUpperInvariant(), u.Agent.IsBalanceResponsible)).ToList();
+        new UnitInfo(u.Id, u.Index, u.Agent.Kind, u.Agent.Spec.Bus, u.Agent.Spec.Phase.ToString().ToUpperInvariant())).ToList();
 
     /// <summary>The feeder's physics at the start of the run: every unit of the plan connected, nothing solved yet.</summary>
     public static FeederPhysics NewPhysics(ScenarioPlan plan) =>
         new(plan.Network, plan.Scenario.Mode, plan.Units.Select(u => u.Agent.Spec), plan.Calendar.SlotLength);
-
-    public static string KindName(UnitSpec spec) => spec switch
-    {
-        PvUnit => "pv",
-        WindUnit => "wind",
-        BatteryUnit => "battery",
-        EvUnit => "ev",
-        LoadUnit => "load",
-        FlexibleLoadUnit => "flexible-load",
-        SlackUnit => "slack",
-        _ => "grid",
-    };
 
     /// <summary>
     /// With the tables every event has reached and the feeder as the run left it: verifies the
@@ -66,8 +54,8 @@ public sealed class MarketRun
     public async Task<RunResult> WriteAsync(RunTables tables, FeederRecord feeder, RunOutcome outcome, string directory, Func<TimeSpan> elapsed)
     {
         var deposits = _plan.Units.ToDictionary(u => u.Id, u => _plan.DepositMicro(u) * NanoTokens.PerMicro);
-        var verification = await RunVerification.CheckAsync(tables, _session.Market, deposits).ConfigureAwait(false);
-        var kpis = RunKpis.From(tables, _plan.Scenario, _plan.Calendar.Days, BaselinePrices());
+        var verification = await RunChecks.CheckAsync(tables, _session.Market, deposits).ConfigureAwait(false);
+        var kpis = KpiFormulas.From(tables, _plan.Scenario, _plan.Calendar.Days, BaselinePrices());
         var output = new RunOutput(directory);
         feeder.Write(directory);
         output.WriteTiming(elapsed(), _session.Pipeline);

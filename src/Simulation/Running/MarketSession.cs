@@ -4,12 +4,13 @@ using MicroMarket.Simulation;
 using MicroMarket.Market;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Simulation.Running;
 
 /// <summary>A unit as the market host plans it: what it registers on chain with (its margin too), what it deposits.</summary>
-public sealed record UnitPlan(UnitIdentity Identity, UnitKind MarketKind, bool BalanceResponsible, UnitSpec Spec, long RatingWhPerSlot, BigInteger MarginNano, BigInteger DepositMicro);
+public sealed record UnitPlan(UnitIdentity Identity, UnitKind Kind, UnitSpec Spec, long RatingWhPerSlot, BigInteger MarginNano, BigInteger DepositMicro);
 
 /// <summary>
 /// Which chain the market uses: an Anvil the host starts (on loopback), or the node at
@@ -142,7 +143,7 @@ public sealed class MarketSession : IAsyncDisposable
     {
         await GiveGasAsync(units.Select(u => u.Identity.TraderAddress).ToList(), time, cancellationToken).ConfigureAwait(false);
         var registrations = units.Select(u => new UnitRegistration(
-            u.Identity.Id, u.MarketKind, u.Identity.TraderAddress, u.Identity.MeterAddress, u.Spec.Bus, u.BalanceResponsible, checked((uint)u.RatingWhPerSlot),
+            u.Identity.Id, u.Kind, u.Identity.TraderAddress, u.Identity.MeterAddress, u.Spec.Bus, UnitKinds.IsBalanceResponsible(u.Kind), checked((uint)u.RatingWhPerSlot),
             u.MarginNano)).ToList();
         // About 143 000 gas a unit (measured: 99 units took 14.1 M): 64 stay far below the 2^24 per-transaction cap.
         foreach (var chunk in registrations.Chunk(64))

@@ -88,5 +88,5 @@ public sealed class ScenarioPlan
         : Scenario.Market.MarginSlots * (BigInteger)unit.Agent.RatingWhPerSlot * Calendar.Parameters.PriceCapMicroPerKwh;
 
     public UnitPlan Plan(PlannedUnit unit, UnitIdentity identity) =>
-        new(identity, unit.Agent.MarketKind, unit.Agent.IsBalanceResponsible, unit.Agent.Spec, unit.Agent.RatingWhPerSlot, MarginNano(unit), DepositMicro(unit));
+        new(identity, unit.Agent.Kind, unit.Agent.Spec, unit.Agent.RatingWhPerSlot, MarginNano(unit), DepositMicro(unit));
 }

@@ -1,5 +1,6 @@
 using MicroMarket.Market;
 using MicroMarket.Market.Chain;
+using MicroMarket.RunFormat;
 using MicroMarket.Simulation.Decisions;
 
 namespace MicroMarket.Simulation.Running;
@@ -31,7 +32,7 @@ public sealed record PendingSettlement(int Slot, uint UnitIndex, string UnitId);
 public sealed record RunOutcome(bool Complete, int PhasesDone, string? Failure);
 
 /// <summary>A run as written: how it ended, its directory, its invariants and KPIs.</summary>
-public sealed record RunResult(bool Complete, string? Failure, string OutputDirectory, Recording.RunVerification Verification, Recording.RunKpis Kpis);
+public sealed record RunResult(bool Complete, string? Failure, string OutputDirectory, RunVerification Verification, RunKpis Kpis);
 
 /// <summary>Progress for displays: the phase under way and how many transactions have been mined.</summary>
 public sealed record RunProgress(int PhaseIndex, int PhaseCount, SimulationPhase Phase, long TransactionsMined, TimeSpan Elapsed);

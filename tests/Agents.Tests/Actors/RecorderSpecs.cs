@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using MicroMarket.Agents.Actors;
@@ -14,7 +15,7 @@ namespace MicroMarket.Agents.Tests.Actors;
 public sealed class RecorderSpecs : TestKit
 {
     private static readonly IReadOnlyList<UnitInfo> Units =
-        [new("pv", 1, "pv", "bus-1", "A", false), new("house", 2, "household", "bus-2", "B", false)];
+        [new("pv", 1, UnitKind.Pv, "bus-1", "A"), new("house", 2, UnitKind.Load, "bus-2", "B")];
 
     [Fact]
     public void The_recorder_hands_over_its_tables_with_every_report_applied_and_then_stops()

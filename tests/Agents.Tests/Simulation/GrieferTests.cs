@@ -1,10 +1,10 @@
 using System.Numerics;
-using System.Text.Json;
 using MicroMarket.Agents.Actors;
 using MicroMarket.Agents.Running;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
@@ -40,15 +40,14 @@ public sealed class GrieferTests : IDisposable
 
         Assert.True(reference.Complete, reference.Failure);
         Assert.True(griefed.Complete, griefed.Failure);
-        Assert.Equal(96, RunDirectoryChecks.Read(griefed.OutputDirectory, "units.csv").Count(r => r["unit"] == "house-2" && r["reading_missing"] == "true"));
+        Assert.Equal(96, RunDirectoryChecks.Read(griefed.OutputDirectory, RunDirectory.Units).Count(r => r.Text(UnitsCsv.Unit) == "house-2" && r.NullableBool(UnitsCsv.ReadingMissing) == true));
         Assert.True(griefed.Verification.Holds, griefed.Verification.ToString());
         await SettlementAudit.AgreesWithChainAsync(anvil.RpcUrl, griefed.OutputDirectory, Plan(scenario).Calendar.Parameters);
         Assert.True(griefer.Clears > 0 && griefer.Relays > 0 && griefer.Settlements > 0, $"the griefer did {griefer.Clears} clearings, {griefer.Relays} relays, {griefer.Settlements} settlements first");
 
         // The griefer's items really went first: the operator's batches skipped them.
-        using var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(griefed.OutputDirectory, "chain.json")));
-        var market = new MarketClient(new TransactionPipeline(chain), chainJson.RootElement.GetProperty("market").GetString()!,
-            chainJson.RootElement.GetProperty("token").GetString()!, new ScenarioPlan(scenario).Calendar.Parameters);
+        var contracts = RunJson.Read<RunChain>(griefed.OutputDirectory, RunDirectory.Chain);
+        var market = new MarketClient(new TransactionPipeline(chain), contracts.Market, contracts.Token, new ScenarioPlan(scenario).Calendar.Parameters);
         Assert.NotEmpty(await market.EventsAsync<ClearingSkippedEventDTO>());
         Assert.NotEmpty(await market.EventsAsync<ReadingSkippedEventDTO>());
         Assert.NotEmpty(await market.EventsAsync<SettlementSkippedEventDTO>());
@@ -56,8 +55,13 @@ public sealed class GrieferTests : IDisposable
         // Nothing anyone did first changed what anyone was paid or what was cleared.
         foreach (var (file, columns) in new[]
         {
-            ("units.csv", new[] { "slot", "unit", "da_bought_wh", "da_sold_wh", "id_bought_wh", "id_sold_wh", "metered_import_wh", "metered_export_wh", "deviation_wh", "trade_tokens", "imbalance_tokens", "fee_tokens", "debt_incurred_tokens", "balance_tokens" }),
-            ("slots.csv", new[] { "slot", "da_price", "da_volume_wh", "id_price", "id_volume_wh", "short_price", "long_price" }),
+            (RunDirectory.Units, new[]
+            {
+                UnitsCsv.Slot, UnitsCsv.Unit, UnitsCsv.DayAheadBoughtWh, UnitsCsv.DayAheadSoldWh, UnitsCsv.IntradayBoughtWh, UnitsCsv.IntradaySoldWh,
+                UnitsCsv.MeteredImportWh, UnitsCsv.MeteredExportWh, UnitsCsv.DeviationWh, UnitsCsv.TradeTokens, UnitsCsv.ImbalanceTokens, UnitsCsv.FeeTokens,
+                UnitsCsv.DebtIncurredTokens, UnitsCsv.BalanceTokens,
+            }),
+            (RunDirectory.Slots, new[] { SlotsCsv.Slot, SlotsCsv.DayAheadPrice, SlotsCsv.DayAheadVolumeWh, SlotsCsv.IntradayPrice, SlotsCsv.IntradayVolumeWh, SlotsCsv.ShortPrice, SlotsCsv.LongPrice }),
         })
         {
             Assert.Equal(Project(reference.OutputDirectory, file, columns), Project(griefed.OutputDirectory, file, columns));
@@ -71,7 +75,7 @@ public sealed class GrieferTests : IDisposable
         : plan.Hosted(u) with { Identity = plan.Hosted(u).Identity with { MeterAddress = EthKey.Derive("a meter nobody holds", 0).Address } }).ToList();
 
     private static List<string> Project(string directory, string file, string[] columns) =>
-        RunDirectoryChecks.Read(directory, file).Select(r => string.Join(",", columns.Select(c => r[c]))).ToList();
+        RunDirectoryChecks.Read(directory, file).Select(r => string.Join(",", columns.Select(c => r.Text(c)))).ToList();
 
     public void Dispose() => _root.Delete(recursive: true);
 

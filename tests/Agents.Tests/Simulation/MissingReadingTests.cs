@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Agents.Running;
 using MicroMarket.Market.Chain;
 using MicroMarket.Scenarios;
@@ -32,26 +33,26 @@ public sealed class MissingReadingTests : IDisposable
         Assert.True(run.Verification.Holds, run.Verification.ToString());
         var missing = await SettlementAudit.AgreesWithChainAsync(anvil.RpcUrl, run.OutputDirectory, plan.Calendar.Parameters);
         Assert.Equal(lost.Select(l => (l.Slot, l.Unit)).Order(), missing.Order());
-        var slots = RunDirectoryChecks.Read(run.OutputDirectory, "slots.csv").ToDictionary(s => s["slot"]);
-        Assert.NotEqual(0m, slots[last.ToString(System.Globalization.CultureInfo.InvariantCulture)].Money("short_price"));
+        var slots = RunDirectoryChecks.Read(run.OutputDirectory, RunDirectory.Slots).ToDictionary(s => s.Text(SlotsCsv.Slot));
+        Assert.NotEqual(0m, slots[last.ToString(System.Globalization.CultureInfo.InvariantCulture)].Money(SlotsCsv.ShortPrice));
         // The units missing the last reading paid the fee, and the BRP received it.
-        var lastRows = RunDirectoryChecks.Read(run.OutputDirectory, "units.csv").Where(r => r["slot"] == slots.Keys.Last()).ToList();
-        Assert.All(lastRows.Where(r => r["reading_missing"] == "true"), r => Assert.True(r.Money("fee_tokens") < 0, $"{r["unit"]} paid no fee"));
+        var lastRows = RunDirectoryChecks.Read(run.OutputDirectory, RunDirectory.Units).Where(r => r.Text(UnitsCsv.Slot) == slots.Keys.Last()).ToList();
+        Assert.All(lastRows.Where(r => r.Text(UnitsCsv.ReadingMissing) == "true"), r => Assert.True(r.Money(UnitsCsv.FeeTokens) < 0, $"{r.Text(UnitsCsv.Unit)} paid no fee"));
 
         // The imbalance prices the agents expect are the contract's: in every slot that traded at one
         // price (either auction alone, or both at the same price), at least the minimum volume.
         var rules = new MarketRules(plan.Calendar.Parameters);
         var onePrice = slots.Values.Select(s => (Slot: s, Price: OnePrice(s))).Where(s => s.Price is not null
-            && s.Slot.Number("da_volume_wh") + s.Slot.Number("id_volume_wh") >= plan.Calendar.Parameters.ImbalanceMinVolumeWh).ToList();
+            && s.Slot.Number(SlotsCsv.DayAheadVolumeWh) + s.Slot.Number(SlotsCsv.IntradayVolumeWh) >= plan.Calendar.Parameters.ImbalanceMinVolumeWh).ToList();
         Assert.True(onePrice.Count >= 10, $"{onePrice.Count} slots traded at one price");
-        Assert.All(onePrice, s => Assert.Equal((s.Slot.Money("short_price"), s.Slot.Money("long_price")), (rules.ShortPrice(s.Price!.Value), rules.LongPrice(s.Price!.Value))));
+        Assert.All(onePrice, s => Assert.Equal((s.Slot.Money(SlotsCsv.ShortPrice), s.Slot.Money(SlotsCsv.LongPrice)), (rules.ShortPrice(s.Price!.Value), rules.LongPrice(s.Price!.Value))));
     }
 
-    private static decimal? OnePrice(Dictionary<string, string> slot) => (slot.Number("da_volume_wh") > 0, slot.Number("id_volume_wh") > 0) switch
+    private static decimal? OnePrice(CsvRecord slot) => (slot.Number(SlotsCsv.DayAheadVolumeWh) > 0, slot.Number(SlotsCsv.IntradayVolumeWh) > 0) switch
     {
-        (true, false) => slot.Money("da_price"),
-        (false, true) => slot.Money("id_price"),
-        (true, true) when slot["da_price"] == slot["id_price"] => slot.Money("da_price"),
+        (true, false) => slot.Money(SlotsCsv.DayAheadPrice),
+        (false, true) => slot.Money(SlotsCsv.IntradayPrice),
+        (true, true) when slot.Text(SlotsCsv.DayAheadPrice) == slot.Text(SlotsCsv.IntradayPrice) => slot.Money(SlotsCsv.DayAheadPrice),
         _ => null,
     };
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using MicroMarket.Market;
 using MicroMarket.Market.Clearing;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using MicroMarket.Simulation;
 
 namespace MicroMarket.Agents.Tests.Simulation;
@@ -12,18 +13,13 @@ namespace MicroMarket.Agents.Tests.Simulation;
 /// </summary>
 internal static class RunDirectoryChecks
 {
-    public static List<Dictionary<string, string>> Read(string directory, string file)
-    {
-        var lines = File.ReadAllLines(Path.Combine(directory, file));
-        var header = lines[0].Split(',');
-        return lines.Skip(1).Select(l => header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
-    }
+    public static List<CsvRecord> Read(string directory, string file) => CsvTableReader.Open(Path.Combine(directory, file)).Records().ToList();
 
-    public static double Number(this Dictionary<string, string> row, string column) =>
-        row[column].Length == 0 ? 0 : double.Parse(row[column], CultureInfo.InvariantCulture);
+    /// <summary>A number, 0 where the cell is empty ("not applicable").</summary>
+    public static double Number(this CsvRecord row, string column) => row.NullableDouble(column) ?? 0;
 
-    public static decimal Money(this Dictionary<string, string> row, string column) =>
-        row[column].Length == 0 ? 0 : decimal.Parse(row[column], CultureInfo.InvariantCulture);
+    /// <summary>Tokens, 0 where the cell is empty ("not applicable").</summary>
+    public static decimal Money(this CsvRecord row, string column) => row.NullableDecimal(column) ?? 0;
 
     /// <summary>
     /// Generation (slack or grid supply included) = consumption + losses + ballast, per slot: the
@@ -31,13 +27,13 @@ internal static class RunDirectoryChecks
     /// </summary>
     public static void EnergyBalances(string directory)
     {
-        var slots = Read(directory, "slots.csv").Where(s => s["generation_kwh"].Length > 0).ToList();
+        var slots = Read(directory, RunDirectory.Slots).Where(s => s.Text(SlotsCsv.GenerationKwh).Length > 0).ToList();
         Assert.NotEmpty(slots);
         Assert.All(slots, s =>
         {
-            Assert.True(Math.Abs(s.Number("balance_residual_kwh")) <= 1e-6, $"slot {s["slot"]}: residual {s["balance_residual_kwh"]} kWh");
-            Assert.True(Math.Abs(s.Number("generation_kwh") - s.Number("consumption_kwh") - s.Number("losses_kwh") - s.Number("ballast_kwh")) <= 3e-6,
-                $"slot {s["slot"]}: the printed energies do not balance");
+            Assert.True(Math.Abs(s.Number(SlotsCsv.BalanceResidualKwh)) <= 1e-6, $"slot {s.Text(SlotsCsv.Slot)}: residual {s.Text(SlotsCsv.BalanceResidualKwh)} kWh");
+            Assert.True(Math.Abs(s.Number(SlotsCsv.GenerationKwh) - s.Number(SlotsCsv.ConsumptionKwh) - s.Number(SlotsCsv.LossesKwh) - s.Number(SlotsCsv.BallastKwh)) <= 3e-6,
+                $"slot {s.Text(SlotsCsv.Slot)}: the printed energies do not balance");
         });
     }
 
@@ -48,32 +44,34 @@ internal static class RunDirectoryChecks
     /// </summary>
     public static void MoneyBalances(string directory)
     {
-        var slots = Read(directory, "units.csv").Where(r => r["trade_tokens"].Length > 0).GroupBy(r => r["slot"]).ToList();
+        var slots = Read(directory, RunDirectory.Units).Where(r => r.Text(UnitsCsv.TradeTokens).Length > 0).GroupBy(r => r.Int(UnitsCsv.Slot)).ToList();
         Assert.NotEmpty(slots);
         foreach (var slot in slots)
         {
-            Assert.Equal(0m, slot.Sum(r => r.Money("trade_tokens")));
-            Assert.Equal(0m, slot.Sum(r => r.Money("imbalance_tokens") + r.Money("fee_tokens") + r.Money("debt_incurred_tokens")));
+            Assert.Equal(0m, slot.Sum(r => r.Money(UnitsCsv.TradeTokens)));
+            Assert.Equal(0m, slot.Sum(r => r.Money(UnitsCsv.ImbalanceTokens) + r.Money(UnitsCsv.FeeTokens) + r.Money(UnitsCsv.DebtIncurredTokens)));
         }
     }
 
     /// <summary>Every book in orders.csv, cleared by the C# reference, gives the price and volume in slots.csv and every fill in orders.csv.</summary>
     public static int ClearingMatchesReference(string directory)
     {
-        var slots = Read(directory, "slots.csv").ToDictionary(s => int.Parse(s["slot"], CultureInfo.InvariantCulture));
+        var slots = Read(directory, RunDirectory.Slots).ToDictionary(s => s.Int(SlotsCsv.Slot));
         var books = 0;
-        foreach (var book in Read(directory, "orders.csv").GroupBy(o => (o["stage"], int.Parse(o["slot"], CultureInfo.InvariantCulture))))
+        foreach (var book in Read(directory, RunDirectory.Orders).GroupBy(o => (Stage: o.Text(OrdersCsv.Stage), Slot: o.Int(OrdersCsv.Slot))))
         {
             var orders = book.Select(o => (Order: new Order(
-                long.Parse(o["order_id"], CultureInfo.InvariantCulture),
-                o["side"] == "buy" ? OrderSide.Buy : OrderSide.Sell,
-                Price.FromTokens(o.Money("price")).MicroPerKwh,
-                uint.Parse(o["quantity_wh"], CultureInfo.InvariantCulture)), Fill: ulong.Parse(o["fill_wh"], CultureInfo.InvariantCulture))).ToList();
+                o.NullableLong(OrdersCsv.OrderId)!.Value,
+                o.Text(OrdersCsv.Side) == OrdersCsv.Buy ? OrderSide.Buy : OrderSide.Sell,
+                Price.FromTokens(o.Decimal(OrdersCsv.Price)).MicroPerKwh,
+                uint.Parse(o.Text(OrdersCsv.QuantityWh), CultureInfo.InvariantCulture)), Fill: ulong.Parse(o.Text(OrdersCsv.FillWh), CultureInfo.InvariantCulture))).ToList();
             var reference = ReferenceClearing.Clear(new OrderBook(orders.Select(o => o.Order)));
-            var prefix = book.Key.Item1 == "day-ahead" ? "da" : "id";
-            var slot = slots[book.Key.Item2];
-            Assert.Equal(reference.VolumeWh, (ulong)slot.Number($"{prefix}_volume_wh"));
-            Assert.Equal(reference.PriceMicroPerKwh, slot[$"{prefix}_price"].Length == 0 ? null : Price.FromTokens(slot.Money($"{prefix}_price")).MicroPerKwh);
+            var (priceColumn, volumeColumn) = book.Key.Stage == OrdersCsv.DayAhead
+                ? (SlotsCsv.DayAheadPrice, SlotsCsv.DayAheadVolumeWh)
+                : (SlotsCsv.IntradayPrice, SlotsCsv.IntradayVolumeWh);
+            var slot = slots[book.Key.Slot];
+            Assert.Equal(reference.VolumeWh, (ulong)slot.Number(volumeColumn));
+            Assert.Equal(reference.PriceMicroPerKwh, slot.NullableDecimal(priceColumn) is { } price ? Price.FromTokens(price).MicroPerKwh : null);
             Assert.All(orders, o => Assert.Equal(reference.FilledWh(o.Order.Id), o.Fill));
             books++;
         }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using MicroMarket.Agents.Running;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 
 namespace MicroMarket.Agents.Tests.Simulation;
@@ -11,9 +11,6 @@ namespace MicroMarket.Agents.Tests.Simulation;
 /// </summary>
 public sealed class ScenarioRunTests : IDisposable
 {
-    private static readonly string[] ReproducibleFiles =
-        ["units.csv", "slots.csv", "orders.csv", "transactions.csv", "buses.csv", "lines.csv", "summary.json", "chain.json"];
-
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("micromarket-runs-");
 
     [Fact]
@@ -25,18 +22,15 @@ public sealed class ScenarioRunTests : IDisposable
 
         Assert.True(first.Complete, first.Failure);
         Assert.True(first.Verification.Holds, first.Verification.ToString());
-        foreach (var file in ReproducibleFiles)
-        {
-            Assert.Equal(File.ReadAllBytes(Path.Combine(first.OutputDirectory, file)), File.ReadAllBytes(Path.Combine(second.OutputDirectory, file)));
-        }
-        Assert.True(File.Exists(Path.Combine(first.OutputDirectory, "timing.json")));
+        Assert.Empty(RunDirectory.Differences(first.OutputDirectory, second.OutputDirectory));
+        Assert.True(File.Exists(Path.Combine(first.OutputDirectory, RunDirectory.Timing)));
 
         RunDirectoryChecks.EnergyBalances(first.OutputDirectory);
         RunDirectoryChecks.MoneyBalances(first.OutputDirectory);
         Assert.Equal(192, RunDirectoryChecks.ClearingMatchesReference(first.OutputDirectory));
-        var units = RunDirectoryChecks.Read(first.OutputDirectory, "units.csv");
+        var units = RunDirectoryChecks.Read(first.OutputDirectory, RunDirectory.Units);
         Assert.Equal(96 * 10, units.Count);
-        Assert.True(units.Sum(r => r.Number("id_bought_wh") + r.Number("id_sold_wh")) > 0, "the intra-day market traded nothing");
+        Assert.True(units.Sum(r => r.Number(UnitsCsv.IntradayBoughtWh) + r.Number(UnitsCsv.IntradaySoldWh)) > 0, "the intra-day market traded nothing");
     }
 
     [Fact]
@@ -47,7 +41,7 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.True(run.Verification.Holds);
         var reference = await SimulationRunner.RunAsync(ScenarioLoader.Load(Repository.Scenario("quickstart.yaml")),
             new RunOptions(Path.Combine(_root.FullName, "seed42")), CancellationToken.None);
-        Assert.NotEqual(File.ReadAllBytes(Path.Combine(reference.OutputDirectory, "units.csv")), File.ReadAllBytes(Path.Combine(run.OutputDirectory, "units.csv")));
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(reference.OutputDirectory, RunDirectory.Units)), File.ReadAllBytes(Path.Combine(run.OutputDirectory, RunDirectory.Units)));
     }
 
     [Fact]
@@ -67,10 +61,9 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.False(run.Complete);
         Assert.Null(run.Failure);
         Assert.True(run.Verification.Holds, run.Verification.ToString());
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.OutputDirectory, "summary.json")));
-        Assert.False(summary.RootElement.GetProperty("complete").GetBoolean());
-        var delivered = summary.RootElement.GetProperty("slots_delivered").GetInt32();
-        Assert.InRange(delivered, 1, 95);
+        var summary = RunJson.Read<RunSummary>(run.OutputDirectory, RunDirectory.Summary);
+        Assert.False(summary.Complete);
+        Assert.InRange(summary.SlotsDelivered, 1, 95);
         RunDirectoryChecks.EnergyBalances(run.OutputDirectory);
         RunDirectoryChecks.MoneyBalances(run.OutputDirectory);
         RunDirectoryChecks.ClearingMatchesReference(run.OutputDirectory);

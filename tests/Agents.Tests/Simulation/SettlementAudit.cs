@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using MicroMarket.Market;
+using MicroMarket.RunFormat;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
@@ -22,7 +23,7 @@ internal static class SettlementAudit
     /// <summary>Audits <paramref name="run"/> against the chain at <paramref name="rpc"/>; returns the (slot, unit id) settled with a missing reading.</summary>
     public static async Task<IReadOnlySet<(int Slot, string Unit)>> AgreesWithChainAsync(Uri rpc, string run, MarketParameters parameters)
     {
-        using var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "chain.json")));
+        using var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, RunDirectory.Chain)));
         using var chain = await ChainConnection.ConnectAsync(rpc);
         var market = new MarketClient(new TransactionPipeline(chain), chainJson.RootElement.GetProperty("market").GetString()!,
             chainJson.RootElement.GetProperty("token").GetString()!, parameters);
@@ -32,23 +33,23 @@ internal static class SettlementAudit
         var settled = await market.EventsAsync<SettledEventDTO>();
         Assert.All(settled.GroupBy(s => (s.Slot, s.Unit)), g => Assert.Single(g));
 
-        var rows = RunDirectoryChecks.Read(run, "units.csv").Where(r => r["trade_tokens"].Length > 0).ToDictionary(r => (Slot: Int(r["slot"]), Unit: r["unit"]));
+        var rows = RunDirectoryChecks.Read(run, RunDirectory.Units).Where(r => r.Text(UnitsCsv.TradeTokens).Length > 0).ToDictionary(r => (Slot: Int(r.Text(UnitsCsv.Slot)), Unit: r.Text(UnitsCsv.Unit)));
         var events = settled.ToDictionary(s => (Slot: (int)s.Slot, Unit: ids[s.Unit]));
         Assert.Equal(events.Keys.Order(), rows.Keys.Order());
         foreach (var ((slot, unit), e) in events)
         {
             var row = rows[(slot, unit)];
             var where = $"slot {slot}, {unit}";
-            Assert.True(Tokens(e.TradeNano) == row.Money("trade_tokens"), $"{where}: trade {row["trade_tokens"]}, chain {e.TradeNano} nano");
-            Assert.True(((long)e.DeviationWh).ToString(CultureInfo.InvariantCulture) == row["deviation_wh"], $"{where}: deviation {row["deviation_wh"]}, chain {e.DeviationWh}");
-            Assert.True((e.ReadingMissing ? "true" : "false") == row["reading_missing"], $"{where}: reading_missing {row["reading_missing"]}, chain {e.ReadingMissing}");
+            Assert.True(Tokens(e.TradeNano) == row.Money(UnitsCsv.TradeTokens), $"{where}: trade {row.Text(UnitsCsv.TradeTokens)}, chain {e.TradeNano} nano");
+            Assert.True(((long)e.DeviationWh).ToString(CultureInfo.InvariantCulture) == row.Text(UnitsCsv.DeviationWh), $"{where}: deviation {row.Text(UnitsCsv.DeviationWh)}, chain {e.DeviationWh}");
+            Assert.True((e.ReadingMissing ? "true" : "false") == row.Text(UnitsCsv.ReadingMissing), $"{where}: reading_missing {row.Text(UnitsCsv.ReadingMissing)}, chain {e.ReadingMissing}");
             if (unit == brp)
             {
                 continue;
             }
-            Assert.True(Tokens(e.ImbalanceNano) == row.Money("imbalance_tokens"), $"{where}: imbalance {row["imbalance_tokens"]}, chain {e.ImbalanceNano} nano");
-            Assert.True(-Tokens(e.FeeNano) == row.Money("fee_tokens"), $"{where}: fee {row["fee_tokens"]}, chain {e.FeeNano} nano");
-            Assert.True(Tokens(e.DebtNano) == row.Money("debt_incurred_tokens"), $"{where}: debt {row["debt_incurred_tokens"]}, chain {e.DebtNano} nano");
+            Assert.True(Tokens(e.ImbalanceNano) == row.Money(UnitsCsv.ImbalanceTokens), $"{where}: imbalance {row.Text(UnitsCsv.ImbalanceTokens)}, chain {e.ImbalanceNano} nano");
+            Assert.True(-Tokens(e.FeeNano) == row.Money(UnitsCsv.FeeTokens), $"{where}: fee {row.Text(UnitsCsv.FeeTokens)}, chain {e.FeeNano} nano");
+            Assert.True(Tokens(e.DebtNano) == row.Money(UnitsCsv.DebtIncurredTokens), $"{where}: debt {row.Text(UnitsCsv.DebtIncurredTokens)}, chain {e.DebtNano} nano");
         }
         if (brp is not null)
         {
@@ -56,19 +57,19 @@ internal static class SettlementAudit
             {
                 var others = events.Where(p => p.Key.Slot == slot && p.Key.Unit != brp).Select(p => p.Value).ToList();
                 var row = rows[(slot, brp)];
-                Assert.True(Tokens(-others.Aggregate(BigInteger.Zero, (s, e) => s + e.ImbalanceNano + e.DebtNano)) == row.Money("imbalance_tokens"),
-                    $"slot {slot}: the BRP's imbalance {row["imbalance_tokens"]} is not the counterpart of the others'");
-                Assert.True(Tokens(others.Aggregate(BigInteger.Zero, (s, e) => s + e.FeeNano)) == row.Money("fee_tokens"),
-                    $"slot {slot}: the BRP's fees {row["fee_tokens"]} are not what the others paid");
+                Assert.True(Tokens(-others.Aggregate(BigInteger.Zero, (s, e) => s + e.ImbalanceNano + e.DebtNano)) == row.Money(UnitsCsv.ImbalanceTokens),
+                    $"slot {slot}: the BRP's imbalance {row.Text(UnitsCsv.ImbalanceTokens)} is not the counterpart of the others'");
+                Assert.True(Tokens(others.Aggregate(BigInteger.Zero, (s, e) => s + e.FeeNano)) == row.Money(UnitsCsv.FeeTokens),
+                    $"slot {slot}: the BRP's fees {row.Text(UnitsCsv.FeeTokens)} are not what the others paid");
             }
         }
 
-        var slots = RunDirectoryChecks.Read(run, "slots.csv").ToDictionary(s => Int(s["slot"]));
+        var slots = RunDirectoryChecks.Read(run, RunDirectory.Slots).ToDictionary(s => s.Int(SlotsCsv.Slot));
         foreach (var slot in events.Keys.Select(k => k.Slot).Distinct())
         {
             var prices = await market.ImbalancePricesAsync((uint)slot);
-            Assert.True(PriceTokens(prices.Short.MicroPerKwh) == slots[slot].Money("short_price"), $"slot {slot}: short price {slots[slot]["short_price"]}, contract {prices.Short.MicroPerKwh} micro/kWh");
-            Assert.True(PriceTokens(prices.Long.MicroPerKwh) == slots[slot].Money("long_price"), $"slot {slot}: long price {slots[slot]["long_price"]}, contract {prices.Long.MicroPerKwh} micro/kWh");
+            Assert.True(PriceTokens(prices.Short.MicroPerKwh) == slots[slot].Money(SlotsCsv.ShortPrice), $"slot {slot}: short price {slots[slot].Text(SlotsCsv.ShortPrice)}, contract {prices.Short.MicroPerKwh} micro/kWh");
+            Assert.True(PriceTokens(prices.Long.MicroPerKwh) == slots[slot].Money(SlotsCsv.LongPrice), $"slot {slot}: long price {slots[slot].Text(SlotsCsv.LongPrice)}, contract {prices.Long.MicroPerKwh} micro/kWh");
         }
         RunDirectoryChecks.MoneyBalances(run);
         return events.Where(p => p.Value.ReadingMissing).Select(p => p.Key).ToHashSet();

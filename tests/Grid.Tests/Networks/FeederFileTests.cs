@@ -1,6 +1,7 @@
 using MicroMarket.Grid.Model;
 using MicroMarket.Grid.Networks;
 using MicroMarket.Grid.Solve;
+using MicroMarket.RunFormat;
 using Xunit;
 
 namespace MicroMarket.Grid.Tests.Networks;
@@ -17,7 +18,7 @@ public sealed class FeederFileTests
         var network = NetworkLibrary.Load(ExamplePath);
         Assert.Equal("example-10bus", network.Name);
         Assert.Equal((11, 9, 1, 18), (network.Buses.Count, network.Lines.Count, network.Transformers.Count, network.Units.Count));
-        Assert.Equal(UnitKind.ElectricVehicle, network.Unit("ev9").Kind);
+        Assert.Equal(UnitKind.Ev, network.Unit("ev9").Kind);
         Assert.Equal(Phases.Abc, network.Unit("battery1").Phases);
         Assert.Equal(355.0, network.LineCodes[0].AmpacityA);
 

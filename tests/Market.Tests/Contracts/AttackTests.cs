@@ -4,6 +4,7 @@ using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Market.Orders;
 using MicroMarket.Market.Tests.Chain;
+using MicroMarket.RunFormat;
 using Xunit.Abstractions;
 
 namespace MicroMarket.Market.Tests.Contracts;

@@ -2,6 +2,7 @@ using System.Numerics;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Market.Orders;
 using MicroMarket.Market.Tests.Chain;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Market.Tests.Contracts;
 

@@ -3,6 +3,7 @@ using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Orders;
 using MicroMarket.Market.Tests.Chain;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Market.Tests.Contracts;
 

@@ -2,6 +2,7 @@ using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Market.Tests.Chain;
+using MicroMarket.RunFormat;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
 

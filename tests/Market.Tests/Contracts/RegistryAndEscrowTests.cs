@@ -8,6 +8,7 @@ using MicroMarket.Market.Contracts.SettlementTokenDefinition;
 using HostileMint = MicroMarket.Market.Contracts.ReentrantTokenDefinition.MintFunction;
 using HostileApprove = MicroMarket.Market.Contracts.ReentrantTokenDefinition.ApproveFunction;
 using MicroMarket.Market.Tests.Chain;
+using MicroMarket.RunFormat;
 using Nethereum.Contracts;
 
 namespace MicroMarket.Market.Tests.Contracts;

@@ -7,6 +7,7 @@ using MicroMarket.Market.Orders;
 using MicroMarket.Market.Settlement;
 using MicroMarket.Market.Tests.Chain;
 using MicroMarket.Market.Tests.Contracts;
+using MicroMarket.RunFormat;
 using SettlementTotalSupply = MicroMarket.Market.Contracts.SettlementTokenDefinition.TotalSupplyFunction;
 
 namespace MicroMarket.Market.Tests.Differential;

@@ -6,6 +6,7 @@ using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Market.Orders;
 using MicroMarket.Market.Tests.Chain;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Market.Tests.Differential;
 

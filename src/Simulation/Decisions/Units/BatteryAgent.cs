@@ -1,6 +1,7 @@
 using MicroMarket.Market;
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -30,7 +31,7 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
 
     public UnitSpec Spec => spec;
 
-    public MicroMarket.Market.UnitKind MarketKind => MicroMarket.Market.UnitKind.Battery;
+    public UnitKind Kind => UnitKind.Battery;
 
     public long RatingWhPerSlot => ratingWhPerSlot;
 

@@ -1,6 +1,7 @@
 using MicroMarket.Market;
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -47,7 +48,7 @@ public sealed class EvAgent : IUnitAgent
 
     public UnitSpec Spec => _spec;
 
-    public MicroMarket.Market.UnitKind MarketKind => MicroMarket.Market.UnitKind.Ev;
+    public UnitKind Kind => UnitKind.Ev;
 
     public long RatingWhPerSlot { get; }
 

@@ -1,6 +1,7 @@
 using MicroMarket.Market;
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -27,7 +28,7 @@ public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<Flexi
 
     public UnitSpec Spec => spec;
 
-    public MicroMarket.Market.UnitKind MarketKind => MicroMarket.Market.UnitKind.FlexibleLoad;
+    public UnitKind Kind => UnitKind.FlexibleLoad;
 
     public long RatingWhPerSlot => ratingWhPerSlot;
 

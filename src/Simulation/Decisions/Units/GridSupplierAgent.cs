@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -15,7 +16,7 @@ public sealed class GridSupplierAgent(UnitSpec spec, GridConnectedMode mode, dou
 
     public UnitSpec Spec => spec;
 
-    public MicroMarket.Market.UnitKind MarketKind => MicroMarket.Market.UnitKind.Grid;
+    public UnitKind Kind => UnitKind.Grid;
 
     public long RatingWhPerSlot => ratingWhPerSlot;
 

@@ -1,4 +1,5 @@
 using MicroMarket.Market;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -14,7 +15,7 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// </summary>
 public sealed class PriceTakerAgent(
     UnitSpec spec,
-    MicroMarket.Market.UnitKind marketKind,
+    UnitKind kind,
     ExogenousSeries series,
     bool producer,
     decimal price,
@@ -24,7 +25,7 @@ public sealed class PriceTakerAgent(
 {
     public UnitSpec Spec { get; } = spec;
 
-    public MicroMarket.Market.UnitKind MarketKind { get; } = marketKind;
+    public UnitKind Kind { get; } = kind;
 
     public long RatingWhPerSlot { get; } = ratingWhPerSlot;
 

@@ -1,6 +1,7 @@
 using MicroMarket.Market;
 using MicroMarket.Grid.Units;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
 
@@ -45,7 +46,7 @@ public sealed class SlackAgent : IUnitAgent
 
     public UnitSpec Spec => _spec;
 
-    public MicroMarket.Market.UnitKind MarketKind => MicroMarket.Market.UnitKind.Slack;
+    public UnitKind Kind => UnitKind.Slack;
 
     public long RatingWhPerSlot { get; }
 

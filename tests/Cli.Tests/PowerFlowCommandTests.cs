@@ -1,32 +1,12 @@
 using System.Text.Json;
-using MicroMarket.Cli;
-using Xunit;
+using static MicroMarket.Cli.Tests.InProcessCli;
 
-namespace MicroMarket.Grid.Tests.Cli;
+namespace MicroMarket.Cli.Tests;
 
 /// <summary>`micromarket powerflow` run in-process with the console redirected: the JSON contract and the exit codes.</summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class PowerFlowCommandTests
 {
-    private static async Task<(int Exit, string Out, string Error)> Run(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await MicroMarketApp.RunAsync(args);
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
-
     [Fact]
     public async Task Json_at_the_peak_carries_the_published_figures()
     {
@@ -105,11 +85,4 @@ public sealed class PowerFlowCommandTests
             File.Delete(bad);
         }
     }
-}
-
-/// <summary>Tests that swap the process-wide console run one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ConsoleCollection
-{
-    public const string Name = "console";
 }

@@ -1,6 +1,6 @@
 using MicroMarket.Market.Chain;
 
-namespace MicroMarket.Node.Tests;
+namespace MicroMarket.Cli.Tests.Cluster;
 
 [Collection("cluster")]
 public sealed class ChainAccessTests(QuickstartReference reference)

@@ -1,4 +1,4 @@
-namespace MicroMarket.Reporting.Input;
+namespace MicroMarket.RunFormat;
 
 /// <summary>
 /// A run directory that cannot be read: a missing file, a missing column or a malformed cell. The message names

@@ -3,10 +3,10 @@ using MicroMarket.Simulation.Decisions.Units;
 using MicroMarket.Grid.Units;
 using MicroMarket.Market;
 using MicroMarket.Scenarios.Model;
-using static MicroMarket.Agents.Tests.Decisions;
+using static MicroMarket.Simulation.Tests.Decisions;
 using MicroMarket.Simulation;
 
-namespace MicroMarket.Agents.Tests;
+namespace MicroMarket.Simulation.Tests;
 
 public sealed class BatteryAgentTests
 {

@@ -1,34 +1,14 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Scenarios.Binding;
 
-/// <summary>The unit kinds of the scenario format, by their file names.</summary>
-internal enum UnitKind
+/// <summary>The unit kinds a scenario file may hold (every kind but the upstream grid, which the mode adds), and each kind's default forecast error.</summary>
+internal static class ScenarioUnitKinds
 {
-    Pv,
-    Wind,
-    Battery,
-    Ev,
-    Load,
-    FlexibleLoad,
-    Slack,
-}
-
-/// <summary>File names, allowed strategy and default forecast error of each unit kind.</summary>
-internal static class UnitKinds
-{
+    /// <summary>The names a unit's <c>kind</c> may take: the kinds' own names (<see cref="UnitKinds.Name"/>).</summary>
     public static IReadOnlyList<(string Name, UnitKind Kind)> Choices { get; } =
-    [
-        ("pv", UnitKind.Pv),
-        ("wind", UnitKind.Wind),
-        ("battery", UnitKind.Battery),
-        ("ev", UnitKind.Ev),
-        ("load", UnitKind.Load),
-        ("flexible-load", UnitKind.FlexibleLoad),
-        ("slack", UnitKind.Slack),
-    ];
-
-    public static string Name(UnitKind kind) => Choices.First(c => c.Kind == kind).Name;
+        [.. UnitKinds.All.Where(k => k != UnitKind.Grid).Select(k => (UnitKinds.Name(k), k))];
 
     public static UnitKind Of(UnitSpec unit) => unit switch
     {

@@ -2,11 +2,13 @@ using MicroMarket.Agents.Running;
 using MicroMarket.Agents.Tests.Simulation;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.Node;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Deployment;
 using MicroMarket.Simulation.Running;
 
-namespace MicroMarket.Node.Tests;
+namespace MicroMarket.Cli.Tests.Cluster;
 
 /// <summary>
 /// Faults with three processes on loopback (a market node and two sim nodes; the split-brain
@@ -40,14 +42,14 @@ public sealed class FaultTests(QuickstartReference reference)
 
         Assert.True(await market.WaitForExitAsync(RunTimeout) == 0, deployment.Outputs);
         var lost = UnitPlacement.SimShare(plan, NodeConfigLoader.Load(deployment.ConfigPath), 1).Select(u => u.Id).ToHashSet();
-        var missing = UnitsCsv(deployment.RunDirectory).Where(r => r.Missing).ToList();
+        var missing = UnitRows(deployment.RunDirectory).Where(r => r.Missing).ToList();
         // Only the killed node's units missed readings: while it was down, not before it died nor while it was back.
         Assert.NotEmpty(missing);
         Assert.All(missing, r => Assert.Contains(r.Unit, lost));
         // Killed once the intra-day gate of 06:00 had closed (at 05:00): slots up to 04:45 were delivered in full.
         Assert.DoesNotContain(missing, r => r.Slot < 20);
         // Missing, then trading again, then missing to the end.
-        var rows = UnitsCsv(deployment.RunDirectory).Where(r => lost.Contains(r.Unit)).ToList();
+        var rows = UnitRows(deployment.RunDirectory).Where(r => lost.Contains(r.Unit)).ToList();
         var back = rows.Where(r => !r.Missing && r.Slot > missing.Min(m => m.Slot)).ToList();
         Assert.NotEmpty(back);
         Assert.Contains(missing, r => r.Slot > back.Max(b => b.Slot));
@@ -113,12 +115,7 @@ public sealed class FaultTests(QuickstartReference reference)
 
     private sealed record UnitRow(int Slot, string Unit, bool Missing);
 
-    private static List<UnitRow> UnitsCsv(string run)
-    {
-        var lines = File.ReadAllLines(Path.Combine(run, "units.csv"));
-        var header = lines[0].Split(',').ToList();
-        int Column(string name) => header.IndexOf(name);
-        var (slot, unit, missing) = (Column("slot"), Column("unit"), Column("reading_missing"));
-        return lines.Skip(1).Select(l => l.Split(',')).Select(f => new UnitRow(int.Parse(f[slot], System.Globalization.CultureInfo.InvariantCulture), f[unit], f[missing] == "true")).ToList();
-    }
+    private static List<UnitRow> UnitRows(string run) =>
+        CsvTableReader.Open(Path.Combine(run, RunDirectory.Units), UnitsCsv.Slot, UnitsCsv.Unit, UnitsCsv.ReadingMissing).Records()
+            .Select(r => new UnitRow(r.Int(UnitsCsv.Slot), r.Text(UnitsCsv.Unit), r.NullableBool(UnitsCsv.ReadingMissing) == true)).ToList();
 }

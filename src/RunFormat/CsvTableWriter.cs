@@ -1,21 +1,23 @@
 using System.Globalization;
 using System.Text;
 
-namespace MicroMarket.Simulation.Recording;
+namespace MicroMarket.RunFormat;
 
 /// <summary>
-/// A tidy CSV table written byte-for-byte reproducibly: invariant culture, fixed decimals per column
-/// kind, empty cells for "not applicable", LF line ends.
+/// Writes one of a run directory's tidy CSV tables byte-for-byte reproducibly: its header, then one line per row;
+/// invariant culture, fixed decimals per column kind, empty cells for "not applicable", double quotes around a
+/// field holding a comma or a quote, LF line ends. <see cref="CsvTableReader"/> reads it back.
 /// </summary>
-public sealed class CsvTable(params string[] columns)
+public sealed class CsvTableWriter(IReadOnlyList<string> columns)
 {
     private readonly List<string> _lines = [string.Join(',', columns)];
 
+    /// <summary>One row: a cell per column, in the columns' order.</summary>
     public void Add(params object?[] cells)
     {
-        if (cells.Length != columns.Length)
+        if (cells.Length != columns.Count)
         {
-            throw new ArgumentException($"a row of {cells.Length} cells in a table of {columns.Length} columns");
+            throw new ArgumentException($"a row of {cells.Length} cells in a table of {columns.Count} columns");
         }
         _lines.Add(string.Join(',', cells.Select(Format)));
     }

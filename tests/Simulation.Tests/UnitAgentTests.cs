@@ -1,12 +1,13 @@
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Simulation.Decisions.Units;
 using MicroMarket.Grid.Units;
 using MicroMarket.Market;
 using MicroMarket.Scenarios.Model;
-using static MicroMarket.Agents.Tests.Decisions;
+using static MicroMarket.Simulation.Tests.Decisions;
 
-namespace MicroMarket.Agents.Tests;
+namespace MicroMarket.Simulation.Tests;
 
 public sealed class PriceTakerAgentTests
 {

@@ -1,15 +1,15 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using MicroMarket.Agents.Running;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Node.Pi;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Simulation.Running;
 
-namespace MicroMarket.Node.Tests;
+namespace MicroMarket.Cli.Tests.Cluster;
 
 /// <summary>
 /// A live lab day: wall-clock slots (an hour in 3 s), an Anvil mining a block a second, a market
@@ -24,7 +24,7 @@ public sealed partial class LiveLabTests
     [Fact]
     public async Task A_Pi_unit_switches_its_relay_on_the_slot_boundaries_and_the_chain_settles_what_its_meter_measured()
     {
-        var scenario = Repo.Path("tests/Node.Tests/Scenarios/live-lab.yaml");
+        var scenario = Path.Combine(Repository.Root, "tests", "Cli.Tests", "Cluster", "live-lab.yaml");
         var plan = new ScenarioPlan(ScenarioLoader.Load(scenario));
         await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { ExplicitMining = false, BlockTime = TimeSpan.FromSeconds(1) });
         using var deployment = new Deployment(scenario, simNodes: 1, extraYaml: $"""
@@ -54,10 +54,7 @@ public sealed partial class LiveLabTests
         Assert.DoesNotContain(operatorKey.ExportPrivateKeyHex()[^16..], market.Output, StringComparison.OrdinalIgnoreCase);
 
         // The market was deployed and run by the operator's own key, not a development key.
-        using (var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(deployment.RunDirectory, "chain.json"))))
-        {
-            Assert.Equal(operatorKey.Address, chainJson.RootElement.GetProperty("operator").GetString(), ignoreCase: true);
-        }
+        Assert.Equal(operatorKey.Address, RunJson.Read<RunChain>(deployment.RunDirectory, RunDirectory.Chain).Operator, ignoreCase: true);
         var ev = plan.Unit("ev-1");
         var chain = await ChainEvents.ReadAsync(anvil.RpcUrl, deployment.RunDirectory, plan);
         var registered = Assert.Single(chain.Registrations, r => r.Unit == ev.Index);
@@ -99,10 +96,9 @@ public sealed record ChainEvents(IReadOnlyList<UnitRegisteredEventDTO> Registrat
 {
     public static async Task<ChainEvents> ReadAsync(Uri rpc, string run, ScenarioPlan plan)
     {
-        using var chainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "chain.json")));
+        var contracts = RunJson.Read<RunChain>(run, RunDirectory.Chain);
         using var chain = await ChainConnection.ConnectAsync(rpc);
-        var market = new MarketClient(new TransactionPipeline(chain), chainJson.RootElement.GetProperty("market").GetString()!,
-            chainJson.RootElement.GetProperty("token").GetString()!, plan.Calendar.Parameters);
+        var market = new MarketClient(new TransactionPipeline(chain), contracts.Market, contracts.Token, plan.Calendar.Parameters);
         return new ChainEvents(await market.EventsAsync<UnitRegisteredEventDTO>(), await market.EventsAsync<ReadingReportedEventDTO>(), await market.EventsAsync<SettledEventDTO>());
     }
 }

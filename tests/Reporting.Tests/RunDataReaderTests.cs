@@ -1,15 +1,16 @@
 using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 using Xunit;
 
 namespace MicroMarket.Reporting.Tests;
 
 /// <summary>The typed reader of a run directory: what it reads from the real fixture, and the errors it gives for malformed input.</summary>
-public sealed class RunDirectoryTests
+public sealed class RunDataReaderTests
 {
     [Fact]
     public void Reads_the_island_fixture()
     {
-        var run = RunDirectory.Load(RunFixture.FixturePath("island-day"));
+        var run = RunDataReader.Load(RunFixture.FixturePath("island-day"));
 
         Assert.Equal("probe", run.Summary.Scenario);
         Assert.True(run.Summary.IsIsland);
@@ -24,9 +25,9 @@ public sealed class RunDirectoryTests
         Assert.Equal(9, run.Lines.Count);
         Assert.Equal(new DateTimeOffset(2026, 6, 14, 22, 0, 0, TimeSpan.Zero), run.StartUtc);
         Assert.Equal(0.2501m, run.Summary.Kpis.DayAheadPrice.Mean);
-        Assert.Null(run.Summary.Kpis.FuelCost);
+        Assert.Equal(151.624598m, run.Summary.Kpis.FuelCost);
         Assert.Equal(8, run.Summary.Kpis.Bills.Count);
-        Assert.True(run.Summary.Verification!.Holds);
+        Assert.True(run.Summary.Verification.Holds);
         // Empty cells are "not applicable": the MV bus was never energised, an absent EV has no state of charge.
         Assert.Null(run.Buses.Single(b => b.Bus == "MV").MinVoltagePu);
         Assert.Null(run.UnitSlots.First(u => u.Unit == "ev-1").StateOfCharge);
@@ -35,7 +36,7 @@ public sealed class RunDirectoryTests
     [Fact]
     public void A_missing_directory_is_named()
     {
-        var e = Assert.Throws<RunFormatException>(() => RunDirectory.Load("/no/such/run"));
+        var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load("/no/such/run"));
         Assert.Equal("/no/such/run: no such run directory", e.Message);
     }
 
@@ -43,8 +44,8 @@ public sealed class RunDirectoryTests
     public void A_missing_file_is_named()
     {
         using var run = RunFixture.IslandDay();
-        File.Delete(run.PathOf("orders.csv"));
-        var e = Assert.Throws<RunFormatException>(() => RunDirectory.Load(run.Directory));
+        File.Delete(run.PathOf(RunDirectory.Orders));
+        var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load(run.Directory));
         Assert.StartsWith("orders.csv: missing from the run directory", e.Message);
     }
 
@@ -52,8 +53,8 @@ public sealed class RunDirectoryTests
     public void A_malformed_cell_names_file_line_and_field()
     {
         using var run = RunFixture.IslandDay();
-        Replace(run.PathOf("slots.csv"), lineNumber: 3, column: "da_price", value: "abc");
-        var e = Assert.Throws<RunFormatException>(() => RunDirectory.Load(run.Directory));
+        Replace(run.PathOf(RunDirectory.Slots), lineNumber: 3, column: "da_price", value: "abc");
+        var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load(run.Directory));
         Assert.Equal("slots.csv:3: da_price: 'abc' is not a number", e.Message);
     }
 
@@ -61,8 +62,8 @@ public sealed class RunDirectoryTests
     public void A_malformed_enumeration_names_file_line_and_field()
     {
         using var run = RunFixture.IslandDay();
-        Replace(run.PathOf("orders.csv"), lineNumber: 10, column: "side", value: "bid");
-        var e = Assert.Throws<RunFormatException>(() => RunDirectory.Load(run.Directory));
+        Replace(run.PathOf(RunDirectory.Orders), lineNumber: 10, column: "side", value: "bid");
+        var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load(run.Directory));
         Assert.Equal("orders.csv:10: side: 'bid' is not buy or sell", e.Message);
     }
 
@@ -70,10 +71,10 @@ public sealed class RunDirectoryTests
     public void A_missing_column_is_named()
     {
         using var run = RunFixture.IslandDay();
-        var lines = File.ReadAllLines(run.PathOf("units.csv"));
+        var lines = File.ReadAllLines(run.PathOf(RunDirectory.Units));
         lines[0] = lines[0].Replace(",soc,", ",state_of_charge,", StringComparison.Ordinal);
-        File.WriteAllLines(run.PathOf("units.csv"), lines);
-        var e = Assert.Throws<RunFormatException>(() => RunDirectory.Load(run.Directory));
+        File.WriteAllLines(run.PathOf(RunDirectory.Units), lines);
+        var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load(run.Directory));
         Assert.Equal("units.csv:1: missing column(s) soc", e.Message);
     }
 
@@ -81,10 +82,10 @@ public sealed class RunDirectoryTests
     public void A_short_record_is_named()
     {
         using var run = RunFixture.IslandDay();
-        var lines = File.ReadAllLines(run.PathOf("lines.csv"));
+        var lines = File.ReadAllLines(run.PathOf(RunDirectory.Lines));
         lines[2] = "L2,B2";
-        File.WriteAllLines(run.PathOf("lines.csv"), lines);
-        var e = Assert.Throws<RunFormatException>(() => RunDirectory.Load(run.Directory));
+        File.WriteAllLines(run.PathOf(RunDirectory.Lines), lines);
+        var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load(run.Directory));
         Assert.Equal("lines.csv:3: 2 fields where the header has 4", e.Message);
     }
 
@@ -92,9 +93,9 @@ public sealed class RunDirectoryTests
     public void A_malformed_summary_names_the_field()
     {
         using var run = RunFixture.IslandDay();
-        var text = File.ReadAllText(run.PathOf("summary.json")).Replace("\"imbalance_cost\": 2.006289408", "\"imbalance_cost\": \"two\"", StringComparison.Ordinal);
-        File.WriteAllText(run.PathOf("summary.json"), text);
-        var e = Assert.Throws<RunFormatException>(() => RunDirectory.Load(run.Directory));
+        var text = File.ReadAllText(run.PathOf(RunDirectory.Summary)).Replace("\"imbalance_cost\": 2.006289408", "\"imbalance_cost\": \"two\"", StringComparison.Ordinal);
+        File.WriteAllText(run.PathOf(RunDirectory.Summary), text);
+        var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load(run.Directory));
         Assert.StartsWith("summary.json:", e.Message);
         Assert.Contains("$.kpis.imbalance_cost", e.Message);
     }
@@ -103,12 +104,12 @@ public sealed class RunDirectoryTests
     public void Quoted_fields_with_commas_are_one_field()
     {
         using var run = RunFixture.IslandDay();
-        var lines = File.ReadAllLines(run.PathOf("transactions.csv"));
+        var lines = File.ReadAllLines(run.PathOf(RunDirectory.Transactions));
         var cells = lines[1].Split(',');
         cells[3] = "\"orders, \"\"day 0\"\"\"";
         lines[1] = string.Join(',', cells);
-        File.WriteAllLines(run.PathOf("transactions.csv"), lines);
-        Assert.Equal(362, RunDirectory.Load(run.Directory).Transactions.Count);
+        File.WriteAllLines(run.PathOf(RunDirectory.Transactions), lines);
+        Assert.Equal(362, RunDataReader.Load(run.Directory).Transactions.Count);
     }
 
     private static void Replace(string path, int lineNumber, string column, string value)

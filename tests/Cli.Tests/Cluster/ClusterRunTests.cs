@@ -1,4 +1,4 @@
-namespace MicroMarket.Node.Tests;
+namespace MicroMarket.Cli.Tests.Cluster;
 
 [Collection("cluster")]
 public sealed class ClusterRunTests(QuickstartReference reference)

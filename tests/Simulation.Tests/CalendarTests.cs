@@ -1,7 +1,7 @@
 using MicroMarket.Simulation;
 using MicroMarket.Scenarios.Model;
 
-namespace MicroMarket.Agents.Tests;
+namespace MicroMarket.Simulation.Tests;
 
 public sealed class CalendarTests
 {

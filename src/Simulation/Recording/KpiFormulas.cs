@@ -1,76 +1,32 @@
+using MicroMarket.Market;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Simulation.Recording;
 
-/// <summary>Mean, minimum and maximum of a price series over the slots where it exists (tokens per kWh).</summary>
-public sealed record PriceStats(decimal? Mean, decimal? Min, decimal? Max, int Slots)
-{
-    public static PriceStats Of(IEnumerable<decimal?> prices)
-    {
-        var p = prices.Where(x => x is not null).Select(x => x!.Value).ToList();
-        return p.Count == 0 ? new PriceStats(null, null, null, 0) : new PriceStats(decimal.Round(p.Average(), 6), p.Min(), p.Max(), p.Count);
-    }
-}
-
-/// <summary>One participant's money over the run, tokens: what it paid on the market (positive = cost) and what it would have paid without it.</summary>
-public sealed record ParticipantBill(string Unit, string Kind, decimal NetBill, decimal TradeCost, decimal ImbalanceCost, decimal Baseline, double ImportKwh, double ExportKwh);
-
-/// <summary>
-/// The run's key performance indicators (docs/kpis.md defines each). Energies in kWh, money in
-/// tokens, over the delivered slots.
-/// </summary>
-public sealed record RunKpis(
-    double ConsumptionKwh,
-    double LocalGenerationKwh,
-    double ExternalSupplyKwh,
-    double? SelfSufficiency,
-    double? SelfConsumption,
-    double? LocalTradeShare,
-    PriceStats DayAheadPrice,
-    PriceStats IntradayPrice,
-    decimal? MeanIntradayMinusDayAhead,
-    double DayAheadVolumeKwh,
-    double IntradayVolumeKwh,
-    double ImbalanceVolumeKwh,
-    decimal ImbalanceCost,
-    double SlackEnergyKwh,
-    double FuelUnits,
-    decimal FuelCost,
-    double Co2Kg,
-    double EvUnmetKwh,
-    double FlexibleUnmetKwh,
-    double CurtailedKwh,
-    double EnergyNotServedKwh,
-    double LossesKwh,
-    double? MinVoltagePu,
-    double? MaxVoltagePu,
-    int VoltageViolations,
-    long GasTotal,
-    int Transactions,
-    double GasPerParticipantDay,
-    double TransactionsPerParticipantDay,
-    IReadOnlyList<ParticipantBill> Bills)
+/// <summary>The KPIs' formulas (docs/kpis.md): the run's tables in, the KPIs summary.json holds out.</summary>
+public static class KpiFormulas
 {
     /// <summary>Computes the KPIs from the tables; <paramref name="baselinePrices"/> gives the no-market price to buy and to sell per kWh.</summary>
     public static RunKpis From(RunTables tables, Scenario scenario, int days, (decimal Buy, decimal Sell) baselinePrices)
     {
         var delivered = tables.UnitRows.Where(r => r.ImportWh is not null).ToList();
-        bool IsBalancing(UnitSlotRow r) => r.Unit.Kind is "slack" or "grid";
-        var local = delivered.Where(r => !IsBalancing(r)).ToList();
-        var consumption = local.Sum(r => r.ImportWh!.Value) / 1000.0;
-        var generation = local.Sum(r => r.ExportWh!.Value) / 1000.0;
-        var external = delivered.Where(IsBalancing).Sum(r => r.ExportWh!.Value) / 1000.0;
-        var externalAbsorbed = delivered.Where(IsBalancing).Sum(r => r.ImportWh!.Value) / 1000.0;
+        var local = delivered.Where(r => !r.Unit.IsBalanceResponsible).ToList();
+        var balancing = delivered.Where(r => r.Unit.IsBalanceResponsible).ToList();
+        var consumption = Energy.KwhOf(local.Sum(r => r.ImportWh!.Value));
+        var generation = Energy.KwhOf(local.Sum(r => r.ExportWh!.Value));
+        var external = Energy.KwhOf(balancing.Sum(r => r.ExportWh!.Value));
+        var externalAbsorbed = Energy.KwhOf(balancing.Sum(r => r.ImportWh!.Value));
         var slots = tables.SlotRows.Where(s => s.Physics is not null).ToList();
         var curtailed = slots.Sum(s => s.Physics!.CurtailedKwh);
         // Energy the balancing party put in that the island dumped (a genset held at its minimum
         // stable output) never served anyone: it does not count against self-sufficiency.
         var ballast = slots.Sum(s => s.Physics!.BallastKwh);
-        var daPrices = PriceStats.Of(slots.Select(s => s.DayAheadPrice));
-        var idPrices = PriceStats.Of(slots.Select(s => s.IntradayPrice));
+        var daPrices = StatsOf(slots.Select(s => s.DayAheadPrice));
+        var idPrices = StatsOf(slots.Select(s => s.IntradayPrice));
         var spreads = slots.Where(s => s.DayAheadPrice is not null && s.IntradayPrice is not null).Select(s => s.IntradayPrice!.Value - s.DayAheadPrice!.Value).ToList();
-        var soldLocally = local.Sum(r => r.DayAheadSoldWh + r.IntradaySoldWh) / 1000.0;
-        var boughtTotal = delivered.Sum(r => r.DayAheadBoughtWh + r.IntradayBoughtWh) / 1000.0;
+        var soldLocally = Energy.KwhOf(local.Sum(r => r.DayAheadSoldWh + r.IntradaySoldWh));
+        var boughtTotal = Energy.KwhOf(delivered.Sum(r => r.DayAheadBoughtWh + r.IntradayBoughtWh));
         var gas = tables.TransactionRows.Sum(t => t.GasUsed);
         var participants = Math.Max(1, tables.Units.Count);
         return new RunKpis(
@@ -83,16 +39,16 @@ public sealed record RunKpis(
             daPrices,
             idPrices,
             spreads.Count > 0 ? decimal.Round(spreads.Average(), 6) : null,
-            Round6(slots.Sum(s => s.DayAheadVolumeWh ?? 0) / 1000.0),
-            Round6(slots.Sum(s => s.IntradayVolumeWh ?? 0) / 1000.0),
-            Round6(local.Sum(r => Math.Abs(r.DeviationWh ?? 0)) / 1000.0),
+            Round6(Energy.KwhOf(slots.Sum(s => s.DayAheadVolumeWh ?? 0))),
+            Round6(Energy.KwhOf(slots.Sum(s => s.IntradayVolumeWh ?? 0))),
+            Round6(Energy.KwhOf(local.Sum(r => Math.Abs(r.DeviationWh ?? 0)))),
             -local.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0)),
-            Round6(delivered.Where(r => r.Unit.Kind == "slack").Sum(r => r.ExportWh!.Value - r.ImportWh!.Value) / 1000.0),
+            Round6(Energy.KwhOf(delivered.Where(r => r.Unit.Kind == UnitKind.Slack).Sum(r => r.ExportWh!.Value - r.ImportWh!.Value))),
             Round6(delivered.Sum(r => r.State?.FuelUnits ?? 0)),
             decimal.Round((decimal)delivered.Sum(r => r.State?.FuelUnits ?? 0) * scenario.Units.OfType<SlackUnit>().Select(u => u.FuelPrice).FirstOrDefault(), 6),
             Round6(delivered.Sum(r => r.State?.Co2Kg ?? 0)),
-            Round6(delivered.Where(r => r.Unit.Kind == "ev").Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
-            Round6(delivered.Where(r => r.Unit.Kind == "flexible-load").Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
+            Round6(delivered.Where(r => r.Unit.Kind == UnitKind.Ev).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
+            Round6(delivered.Where(r => r.Unit.Kind == UnitKind.FlexibleLoad).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
             Round6(curtailed),
             Round6(slots.Sum(s => s.Physics!.NotServedKwh)),
             Round6(slots.Sum(s => s.Physics!.LossesKwh)),
@@ -106,6 +62,13 @@ public sealed record RunKpis(
             BillsOf(delivered, baselinePrices));
     }
 
+    /// <summary>Mean (to 1e-6), minimum and maximum of a price series over the slots where it exists (tokens per kWh).</summary>
+    private static PriceStats StatsOf(IEnumerable<decimal?> prices)
+    {
+        var p = prices.Where(x => x is not null).Select(x => x!.Value).ToList();
+        return p.Count == 0 ? new PriceStats(null, null, null, 0) : new PriceStats(decimal.Round(p.Average(), 6), p.Min(), p.Max(), p.Count);
+    }
+
     /// <summary>Energies and ratios to 1e-6 (a Wh, a ppm): beyond that floating-point noise would show as digits.</summary>
     private static double Round6(double value) => Math.Round(value, 6);
 
@@ -117,8 +80,8 @@ public sealed record RunKpis(
         {
             var trade = -g.Sum(r => r.TradeTokens ?? 0);
             var imbalance = -g.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0));
-            var import = g.Sum(r => r.ImportWh ?? 0) / 1000.0;
-            var export = g.Sum(r => r.ExportWh ?? 0) / 1000.0;
+            var import = Energy.KwhOf(g.Sum(r => r.ImportWh ?? 0));
+            var export = Energy.KwhOf(g.Sum(r => r.ExportWh ?? 0));
             var reference = (decimal)import * baseline.Buy - (decimal)export * baseline.Sell;
             return new ParticipantBill(g.Key.Id, g.Key.Kind, decimal.Round(trade + imbalance, 6), decimal.Round(trade, 6), decimal.Round(imbalance, 6),
                 decimal.Round(reference, 6), Math.Round(import, 3), Math.Round(export, 3));

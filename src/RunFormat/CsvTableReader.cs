@@ -1,14 +1,14 @@
 using System.Globalization;
 
-namespace MicroMarket.Reporting.Input;
+namespace MicroMarket.RunFormat;
 
 /// <summary>
-/// Reads one of the simulator's tidy CSV tables: a header naming the columns, then one record per line; invariant
-/// culture, an empty cell meaning "not applicable", double quotes around a field holding a comma or a quote. The
-/// header must name every column the caller reads (in any order); extra columns are ignored so an older report
-/// still reads a newer run.
+/// Reads one of a run directory's tidy CSV tables (as <see cref="CsvTableWriter"/> writes them): a header naming the
+/// columns, then one record per line; invariant culture, an empty cell meaning "not applicable", double quotes
+/// around a field holding a comma or a quote. The header must name every column the caller reads (in any order);
+/// extra columns are ignored so an older report still reads a newer run.
 /// </summary>
-internal sealed class CsvTableReader
+public sealed class CsvTableReader
 {
     private readonly string _fileName;
     private readonly Dictionary<string, int> _columns;
@@ -17,6 +17,7 @@ internal sealed class CsvTableReader
     private CsvTableReader(string fileName, Dictionary<string, int> columns, string[] lines) =>
         (_fileName, _columns, _lines) = (fileName, columns, lines);
 
+    /// <exception cref="RunFormatException">The file is missing, or its header lacks one of <paramref name="requiredColumns"/>.</exception>
     public static CsvTableReader Open(string path, params string[] requiredColumns)
     {
         var fileName = Path.GetFileName(path);
@@ -117,7 +118,7 @@ internal sealed class CsvTableReader
 }
 
 /// <summary>One record of a <see cref="CsvTableReader"/> with typed, located accessors.</summary>
-internal readonly struct CsvRecord(string fileName, int lineNumber, Dictionary<string, int> columns, List<string> fields)
+public readonly struct CsvRecord(string fileName, int lineNumber, Dictionary<string, int> columns, List<string> fields)
 {
     public string Text(string column) => fields[columns[column]];
 
@@ -144,6 +145,10 @@ internal readonly struct CsvRecord(string fileName, int lineNumber, Dictionary<s
 
     public decimal? NullableDecimal(string column) =>
         Parse(column, (string s, out decimal v) => decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v), "a number");
+
+    /// <summary>A flag as the writer prints it: true or false.</summary>
+    public bool? NullableBool(string column) =>
+        Parse(column, (string s, out bool v) => (v = s == "true") || s == "false", "true or false");
 
     public DateTimeOffset Time(string column) =>
         Parse(column, (string s, out DateTimeOffset v) => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out v), "an ISO UTC time")

@@ -1,8 +1,7 @@
-using MicroMarket.Cli;
 using System.Net;
 using System.Net.Sockets;
 
-namespace MicroMarket.Node.Tests;
+namespace MicroMarket.Cli.Tests.Cluster;
 
 /// <summary>A deployment on loopback: a scratch folder with node.yaml, a free seed port for the market node, and its nodes.</summary>
 public sealed class Deployment : IDisposable
@@ -62,21 +61,5 @@ public sealed class Deployment : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-/// <summary>Paths in the repository (the shipped scenarios).</summary>
-public static class Repo
-{
-    public static string Path(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "MicroMarket.sln")))
-            {
-                return System.IO.Path.Combine(dir.FullName, relative);
-            }
-        }
-        throw new DirectoryNotFoundException("MicroMarket.sln not found above " + AppContext.BaseDirectory);
     }
 }

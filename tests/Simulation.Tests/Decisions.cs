@@ -1,7 +1,7 @@
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Scenarios.Model;
 
-namespace MicroMarket.Agents.Tests;
+namespace MicroMarket.Simulation.Tests;
 
 /// <summary>Shared builders for the decision tests: 15-minute slots, 96 a day.</summary>
 internal static class Decisions

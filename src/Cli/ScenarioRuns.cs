@@ -1,17 +1,17 @@
 using System.Globalization;
 using MicroMarket.Agents.Running;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
 #if REPORTING
 using MicroMarket.Reporting;
-using MicroMarket.Reporting.Input;
 using MicroMarket.Simulation.Running;
 #endif
 
 namespace MicroMarket.Cli;
 
-/// <summary>Prepares a run directory: created if missing, an earlier run's results removed so that nothing stale reads as this run's.</summary>
-public static class RunDirectory
+/// <summary>What the commands that run a scenario share: loading it, preparing its run directory, and finishing the run.</summary>
+public static class ScenarioRuns
 {
     /// <summary>Loads a scenario; every error in it is bad input, listed with file:line:column, and nothing starts.</summary>
     public static Scenario LoadScenario(string path, int? seed)
@@ -63,22 +63,11 @@ public static class RunDirectory
 #endif
     }
 
-    private static readonly string[] Results =
-        ["summary.json", "units.csv", "slots.csv", "orders.csv", "transactions.csv", "buses.csv", "lines.csv", "chain.json", "timing.json", "scenario.resolved.yaml", "report.html"];
-
+    /// <summary>Clears the run directory of an earlier run's results and writes the resolved scenario into it.</summary>
     public static void Prepare(string directory, Scenario scenario)
     {
-        Directory.CreateDirectory(directory);
-        foreach (var file in Results)
-        {
-            File.Delete(Path.Combine(directory, file));
-        }
-        var figures = Path.Combine(directory, "figures");
-        if (Directory.Exists(figures))
-        {
-            Directory.Delete(figures, recursive: true);
-        }
-        using var writer = new StreamWriter(Path.Combine(directory, "scenario.resolved.yaml"));
+        RunDirectory.Clear(directory);
+        using var writer = new StreamWriter(Path.Combine(directory, RunDirectory.ResolvedScenario));
         ScenarioWriter.WriteResolved(scenario, writer);
     }
 }

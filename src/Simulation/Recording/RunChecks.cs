@@ -4,37 +4,15 @@ using MicroMarket.Market.Clearing;
 using MicroMarket.Market.Contracts;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Market.Orders;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Simulation.Recording;
 
-/// <summary>The run's invariants, checked against the chain and the independent C# reference at the end of every run.</summary>
-/// <param name="MaxEnergyResidualKwh">Largest |generation - consumption - losses - ballast| of any slot (curtailment and shedding accounted).</param>
-/// <param name="EscrowHeldNano">Tokens the market holds x 1000.</param>
-/// <param name="BalancesNano">Sum of every unit's escrow balance.</param>
-/// <param name="ClearingHouseNano">The market's side of the trades (zero once every slot is settled).</param>
-/// <param name="ClaimsFundNano">What the BRP repaid of deferred long payouts, not yet collected by the units it owed.</param>
-/// <param name="BalanceChangeNano">Sum over units of (final balance - deposit): minus the clearing house and the claims fund when money is conserved.</param>
-/// <param name="BooksChecked">Slot books cleared by the C# reference and compared with the chain.</param>
-/// <param name="ClearingMismatches">Books whose price, volume or any fill differs.</param>
-/// <param name="ReadingsChecked">(slot, unit) meter records compared with the physical layer's metering.</param>
-/// <param name="ReadingMismatches">Records that differ.</param>
-public sealed record RunVerification(
-    double MaxEnergyResidualKwh,
-    BigInteger EscrowHeldNano,
-    BigInteger BalancesNano,
-    BigInteger ClearingHouseNano,
-    BigInteger ClaimsFundNano,
-    BigInteger BalanceChangeNano,
-    int BooksChecked,
-    int ClearingMismatches,
-    int ReadingsChecked,
-    int ReadingMismatches)
+/// <summary>Checks the run's invariants against the chain and the independent C# reference at the end of every run.</summary>
+public static class RunChecks
 {
-    public bool EnergyBalanced => MaxEnergyResidualKwh <= 1e-6;
-
-    public bool MoneyConserved => EscrowHeldNano == BalancesNano + ClearingHouseNano + ClaimsFundNano && BalanceChangeNano == -ClearingHouseNano - ClaimsFundNano;
-
-    public bool Holds => EnergyBalanced && MoneyConserved && ClearingMismatches == 0 && ReadingMismatches == 0;
+    /// <summary>The largest energy residual of a slot that still balances, kWh.</summary>
+    private const double EnergyTolerance = 1e-6;
 
     public static async Task<RunVerification> CheckAsync(RunTables tables, MarketClient market, IReadOnlyDictionary<string, BigInteger> depositsNano)
     {
@@ -50,7 +28,10 @@ public sealed record RunVerification(
 
         var (books, clearingMismatches) = CheckClearing(tables);
         var (readings, readingMismatches) = await CheckReadingsAsync(tables, market).ConfigureAwait(false);
-        return new RunVerification(residual, held, balances, house, fund, change, books, clearingMismatches, readings, readingMismatches);
+        var energyBalanced = residual <= EnergyTolerance;
+        var moneyConserved = held == balances + house + fund && change == -house - fund;
+        return new RunVerification(energyBalanced, residual, moneyConserved, held, balances, house, fund, change, books, clearingMismatches, readings, readingMismatches,
+            energyBalanced && moneyConserved && clearingMismatches == 0 && readingMismatches == 0);
     }
 
     /// <summary>Rebuilds every slot's book from the orders the units submitted and clears it with the C# reference.</summary>

@@ -1,11 +1,12 @@
-using MicroMarket.Cli;
-using Xunit;
+using MicroMarket.Reporting.Tests;
+using MicroMarket.RunFormat;
+using static MicroMarket.Cli.Tests.InProcessCli;
 
-namespace MicroMarket.Reporting.Tests;
+namespace MicroMarket.Cli.Tests;
 
 /// <summary>`micromarket report` and `micromarket compare` run in-process with the console redirected: outputs and exit codes.</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class CliTests
+public sealed class ReportCommandTests
 {
     [Fact]
     public async Task Report_writes_the_report_and_prints_the_paths()
@@ -15,9 +16,9 @@ public sealed class CliTests
 
         Assert.Equal(MicroMarketApp.ExitOk, exit);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(run.PathOf("report.html"), lines[0]);
+        Assert.Equal(run.PathOf(RunDirectory.Report), lines[0]);
         Assert.Equal(11, lines.Length);
-        Assert.Contains("slot 40 ", File.ReadAllText(run.PathOf("report.html")), StringComparison.Ordinal);
+        Assert.Contains("slot 40 ", File.ReadAllText(run.PathOf(RunDirectory.Report)), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -45,9 +46,9 @@ public sealed class CliTests
     public async Task Report_of_a_malformed_file_names_file_line_and_field()
     {
         using var run = RunFixture.IslandDay();
-        var lines = File.ReadAllLines(run.PathOf("buses.csv"));
+        var lines = File.ReadAllLines(run.PathOf(RunDirectory.Buses));
         lines[2] = lines[2].Replace("B1,0,", "B1,zero,", StringComparison.Ordinal);
-        File.WriteAllLines(run.PathOf("buses.csv"), lines);
+        File.WriteAllLines(run.PathOf(RunDirectory.Buses), lines);
         var (exit, _, error) = await Run("report", run.Directory);
 
         Assert.Equal(MicroMarketApp.ExitBadInput, exit);
@@ -64,7 +65,7 @@ public sealed class CliTests
 
         Assert.Equal(MicroMarketApp.ExitOk, exit);
         Assert.Equal(
-            [Path.Combine(outDirectory, "comparison.html"), .. new[] { "compare-day-ahead-price.png", "compare-intraday-price.png", "compare-bills.png" }.Select(f => Path.Combine(outDirectory, "figures", f))],
+            [Path.Combine(outDirectory, "comparison.html"), .. new[] { "compare-day-ahead-price.png", "compare-intraday-price.png", "compare-bills.png" }.Select(f => Path.Combine(outDirectory, RunDirectory.Figures, f))],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
@@ -89,29 +90,4 @@ public sealed class CliTests
         Assert.Equal(MicroMarketApp.ExitBadInput, exit);
         Assert.Equal("micromarket: compare: /no/such/run: no such run directory", error.Trim());
     }
-
-    private static async Task<(int Exit, string Out, string Error)> Run(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await MicroMarketApp.RunAsync(args);
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ConsoleCollection
-{
-    public const string Name = "console";
 }

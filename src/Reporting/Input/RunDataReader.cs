@@ -1,0 +1,107 @@
+using MicroMarket.RunFormat;
+
+namespace MicroMarket.Reporting.Input;
+
+/// <summary>
+/// Reads a run directory written by the simulator (summary.json, slots.csv, units.csv, orders.csv,
+/// transactions.csv, buses.csv, lines.csv) into a <see cref="RunData"/>, checking every header and cell it reads.
+/// </summary>
+public static class RunDataReader
+{
+    /// <exception cref="RunFormatException">The directory or a file is missing, or a file is malformed.</exception>
+    public static RunData Load(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            throw new RunFormatException($"{path}: no such run directory");
+        }
+        var full = Path.GetFullPath(path);
+        return new RunData(
+            full,
+            RunJson.Read<RunSummary>(full, RunDirectory.Summary),
+            LoadSlots(Path.Combine(full, RunDirectory.Slots)),
+            LoadUnitSlots(Path.Combine(full, RunDirectory.Units)),
+            LoadOrders(Path.Combine(full, RunDirectory.Orders)),
+            LoadTransactions(Path.Combine(full, RunDirectory.Transactions)),
+            LoadBuses(Path.Combine(full, RunDirectory.Buses)),
+            LoadLines(Path.Combine(full, RunDirectory.Lines)));
+    }
+
+    private static List<SlotRecord> LoadSlots(string path)
+    {
+        var table = CsvTableReader.Open(path, SlotsCsv.Slot, SlotsCsv.TimeUtc, SlotsCsv.DayAheadPrice, SlotsCsv.DayAheadVolumeWh, SlotsCsv.IntradayPrice,
+            SlotsCsv.IntradayVolumeWh, SlotsCsv.ShortPrice, SlotsCsv.LongPrice, SlotsCsv.GenerationKwh, SlotsCsv.BallastKwh, SlotsCsv.MinVoltagePu,
+            SlotsCsv.MaxVoltagePu, SlotsCsv.VoltageViolations);
+        var slots = table.Records().Select(r => new SlotRecord(
+            r.Int(SlotsCsv.Slot), r.Time(SlotsCsv.TimeUtc),
+            r.NullableDecimal(SlotsCsv.DayAheadPrice), r.NullableDouble(SlotsCsv.DayAheadVolumeWh), r.NullableDecimal(SlotsCsv.IntradayPrice),
+            r.NullableDouble(SlotsCsv.IntradayVolumeWh), r.NullableDecimal(SlotsCsv.ShortPrice), r.NullableDecimal(SlotsCsv.LongPrice),
+            PhysicsOf(r))).ToList();
+        for (var i = 0; i < slots.Count; i++)
+        {
+            if (slots[i].Slot != i)
+            {
+                throw new RunFormatException($"{RunDirectory.Slots}:{i + 2}: {SlotsCsv.Slot}: '{slots[i].Slot}' where slot {i} was expected (one row per slot, in order)");
+            }
+        }
+        return slots;
+    }
+
+    /// <summary>A delivered slot has its physics columns filled (generation_kwh marks it); an undelivered one has them empty.</summary>
+    private static SlotPhysics? PhysicsOf(CsvRecord r) => r.Text(SlotsCsv.GenerationKwh).Length == 0
+        ? null
+        : new SlotPhysics(r.Double(SlotsCsv.BallastKwh), r.Double(SlotsCsv.MinVoltagePu), r.Double(SlotsCsv.MaxVoltagePu), r.Int(SlotsCsv.VoltageViolations));
+
+    private static List<UnitSlotRecord> LoadUnitSlots(string path)
+    {
+        var table = CsvTableReader.Open(path, UnitsCsv.Slot, UnitsCsv.Unit, UnitsCsv.Index, UnitsCsv.Kind, UnitsCsv.Bus,
+            UnitsCsv.MeteredImportWh, UnitsCsv.MeteredExportWh, UnitsCsv.DeviationWh, UnitsCsv.StateOfCharge);
+        return table.Records().Select(r => new UnitSlotRecord(
+            r.Int(UnitsCsv.Slot), r.RequiredText(UnitsCsv.Unit), r.Int(UnitsCsv.Index), KindOf(r), r.Text(UnitsCsv.Bus),
+            r.NullableDouble(UnitsCsv.MeteredImportWh), r.NullableDouble(UnitsCsv.MeteredExportWh), r.NullableDouble(UnitsCsv.DeviationWh),
+            r.NullableDouble(UnitsCsv.StateOfCharge))).ToList();
+    }
+
+    private static UnitKind KindOf(CsvRecord r) => UnitKinds.TryParse(r.Text(UnitsCsv.Kind), out var kind)
+        ? kind
+        : throw r.Error(UnitsCsv.Kind, r.Text(UnitsCsv.Kind), $"is not a unit kind ({string.Join(", ", UnitKinds.All.Select(UnitKinds.Name))})");
+
+    private static List<OrderStep> LoadOrders(string path)
+    {
+        var table = CsvTableReader.Open(path, OrdersCsv.Stage, OrdersCsv.Slot, OrdersCsv.OrderId, OrdersCsv.Side, OrdersCsv.Step, OrdersCsv.Price, OrdersCsv.QuantityWh);
+        return table.Records().Select(r => new OrderStep(
+            r.Text(OrdersCsv.Stage) switch
+            {
+                OrdersCsv.DayAhead => MarketStage.DayAhead,
+                OrdersCsv.Intraday => MarketStage.Intraday,
+                var other => throw r.Error(OrdersCsv.Stage, other, $"is not {OrdersCsv.DayAhead} or {OrdersCsv.Intraday}"),
+            },
+            r.Int(OrdersCsv.Slot), r.NullableLong(OrdersCsv.OrderId) ?? throw r.Error(OrdersCsv.OrderId, "", "must not be empty"),
+            r.Text(OrdersCsv.Side) switch
+            {
+                OrdersCsv.Buy => OrderSide.Buy,
+                OrdersCsv.Sell => OrderSide.Sell,
+                var other => throw r.Error(OrdersCsv.Side, other, $"is not {OrdersCsv.Buy} or {OrdersCsv.Sell}"),
+            },
+            r.Int(OrdersCsv.Step), r.Decimal(OrdersCsv.Price), r.Double(OrdersCsv.QuantityWh))).ToList();
+    }
+
+    private static List<TransactionRecord> LoadTransactions(string path)
+    {
+        var table = CsvTableReader.Open(path, TransactionsCsv.Purpose, TransactionsCsv.GasUsed);
+        return table.Records().Select(r => new TransactionRecord(r.RequiredText(TransactionsCsv.Purpose), r.NullableLong(TransactionsCsv.GasUsed))).ToList();
+    }
+
+    private static List<BusRecord> LoadBuses(string path)
+    {
+        var table = CsvTableReader.Open(path, BusesCsv.Bus, BusesCsv.X, BusesCsv.Y, BusesCsv.MinVoltagePu);
+        return table.Records().Select(r => new BusRecord(
+            r.RequiredText(BusesCsv.Bus), r.NullableDouble(BusesCsv.X), r.NullableDouble(BusesCsv.Y), r.NullableDouble(BusesCsv.MinVoltagePu))).ToList();
+    }
+
+    private static List<LineRecord> LoadLines(string path)
+    {
+        var table = CsvTableReader.Open(path, LinesCsv.FromBus, LinesCsv.ToBus);
+        return table.Records().Select(r => new LineRecord(r.RequiredText(LinesCsv.FromBus), r.RequiredText(LinesCsv.ToBus))).ToList();
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MicroMarket.RunFormat;
+
+/// <summary>
+/// The JSON files of a run directory (<see cref="RunSummary"/>, <see cref="RunChain"/>, <see cref="RunTiming"/>)
+/// both ways: snake_case names, indented, a record's fields in its order, token amounts in nano-tokens as strings
+/// (they outgrow a double). Reading requires every field and checks every value.
+/// </summary>
+public static class RunJson
+{
+    private static readonly JsonSerializerOptions Writing = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new BigIntegerAsString() },
+    };
+
+    private static readonly JsonSerializerOptions Reading = new(Writing)
+    {
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
+
+    public static void Write<T>(string directory, string file, T value) =>
+        File.WriteAllText(Path.Combine(directory, file), JsonSerializer.Serialize(value, Writing) + "\n");
+
+    /// <exception cref="RunFormatException">The file is missing or malformed; the message names the file, the line and the field.</exception>
+    public static T Read<T>(string directory, string file)
+    {
+        var path = Path.Combine(directory, file);
+        if (!File.Exists(path))
+        {
+            throw new RunFormatException($"{file}: missing from the run directory {directory}");
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Reading) ?? throw new RunFormatException($"{file}: the document is null");
+        }
+        catch (JsonException e)
+        {
+            // System.Text.Json names the JSON path and the line (zero-based); the user wants the field and the line.
+            var line = e.LineNumber is { } n ? $":{n + 1}" : "";
+            throw new RunFormatException($"{file}{line}: {e.Path}: {e.Message}");
+        }
+    }
+
+    private sealed class BigIntegerAsString : JsonConverter<BigInteger>
+    {
+        public override BigInteger Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.String && BigInteger.TryParse(reader.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new JsonException("not a whole number in a string");
+
+        public override void Write(Utf8JsonWriter writer, BigInteger value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+    }
+}

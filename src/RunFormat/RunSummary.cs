@@ -1,0 +1,114 @@
+using System.Numerics;
+using System.Text.Json.Serialization;
+
+namespace MicroMarket.RunFormat;
+
+/// <summary>summary.json: what ran, whether it completed, its KPIs and the run's checks of its invariants.</summary>
+/// <param name="Mode"><see cref="IslandMode"/> or <see cref="GridConnectedMode"/>.</param>
+/// <param name="PhasesDone">The market clock's phases the run went through (all of them when complete).</param>
+public sealed record RunSummary(
+    string Scenario,
+    int Seed,
+    bool Complete,
+    string? Failure,
+    string Mode,
+    int Days,
+    int SlotsTotal,
+    int SlotsDelivered,
+    int PhasesDone,
+    int Units,
+    RunKpis Kpis,
+    RunVerification Verification)
+{
+    public const string IslandMode = "island";
+    public const string GridConnectedMode = "grid-connected";
+
+    [JsonIgnore]
+    public bool IsIsland => Mode == IslandMode;
+}
+
+/// <summary>
+/// The run's key performance indicators (docs/kpis.md defines each), as the simulator computes them and the report
+/// shows them. Energies in kWh, money in tokens, over the delivered slots.
+/// </summary>
+public sealed record RunKpis(
+    double ConsumptionKwh,
+    double LocalGenerationKwh,
+    double ExternalSupplyKwh,
+    double? SelfSufficiency,
+    double? SelfConsumption,
+    double? LocalTradeShare,
+    PriceStats DayAheadPrice,
+    PriceStats IntradayPrice,
+    decimal? MeanIntradayMinusDayAhead,
+    double DayAheadVolumeKwh,
+    double IntradayVolumeKwh,
+    double ImbalanceVolumeKwh,
+    decimal ImbalanceCost,
+    double SlackEnergyKwh,
+    double FuelUnits,
+    decimal FuelCost,
+    double Co2Kg,
+    double EvUnmetKwh,
+    double FlexibleUnmetKwh,
+    double CurtailedKwh,
+    double EnergyNotServedKwh,
+    double LossesKwh,
+    double? MinVoltagePu,
+    double? MaxVoltagePu,
+    int VoltageViolations,
+    long GasTotal,
+    int Transactions,
+    double GasPerParticipantDay,
+    double TransactionsPerParticipantDay,
+    IReadOnlyList<ParticipantBill> Bills);
+
+/// <summary>Mean, minimum and maximum of a clearing price over the delivered slots where it exists, tokens per kWh.</summary>
+public sealed record PriceStats(decimal? Mean, decimal? Min, decimal? Max, int Slots);
+
+/// <summary>One participant's money over the run, tokens: what it paid on the market (positive = cost) and what it would have paid without it.</summary>
+public sealed record ParticipantBill(string Unit, UnitKind Kind, decimal NetBill, decimal TradeCost, decimal ImbalanceCost, decimal Baseline, double ImportKwh, double ExportKwh);
+
+/// <summary>The run's invariants, checked against the chain and the independent C# reference at the end of every run.</summary>
+/// <param name="EnergyBalanced">Every slot's residual within 1e-6 kWh.</param>
+/// <param name="MaxEnergyResidualKwh">Largest |generation - consumption - losses - ballast| of any slot (curtailment and shedding accounted).</param>
+/// <param name="MoneyConserved">Escrow held = balances + clearing house + claims fund, and the balances changed by minus the last two.</param>
+/// <param name="EscrowHeldNano">Tokens the market holds x 1000.</param>
+/// <param name="BalancesNano">Sum of every unit's escrow balance.</param>
+/// <param name="ClearingHouseNano">The market's side of the trades (zero once every slot is settled).</param>
+/// <param name="ClaimsFundNano">What the BRP repaid of deferred long payouts, not yet collected by the units it owed.</param>
+/// <param name="BalanceChangeNano">Sum over units of (final balance - deposit): minus the clearing house and the claims fund when money is conserved.</param>
+/// <param name="BooksChecked">Slot books cleared by the C# reference and compared with the chain.</param>
+/// <param name="ClearingMismatches">Books whose price, volume or any fill differs.</param>
+/// <param name="ReadingsChecked">(slot, unit) meter records compared with the physical layer's metering.</param>
+/// <param name="ReadingMismatches">Records that differ.</param>
+/// <param name="Holds">Every invariant holds.</param>
+public sealed record RunVerification(
+    bool EnergyBalanced,
+    double MaxEnergyResidualKwh,
+    bool MoneyConserved,
+    BigInteger EscrowHeldNano,
+    BigInteger BalancesNano,
+    BigInteger ClearingHouseNano,
+    BigInteger ClaimsFundNano,
+    BigInteger BalanceChangeNano,
+    int BooksChecked,
+    int ClearingMismatches,
+    int ReadingsChecked,
+    int ReadingMismatches,
+    bool Holds);
+
+/// <summary>chain.json: the chain the run traded on, its contracts and operator, and each unit's index in the registry.</summary>
+public sealed record RunChain(long ChainId, string Client, string Market, string Token, string Operator, long GenesisUnix, int SlotSeconds, IReadOnlyList<RunChainUnit> Units);
+
+public sealed record RunChainUnit(string Id, uint Index);
+
+/// <summary>timing.json: how long the run took on the wall and how fast the chain went; not reproducible by nature, so kept apart.</summary>
+public sealed record RunTiming(
+    double ElapsedSeconds,
+    long TransactionsMined,
+    double TransactionsPerSecond,
+    double EstimatingSeconds,
+    double SigningAndSendingSeconds,
+    double MiningSeconds,
+    double ReceiptsSeconds);

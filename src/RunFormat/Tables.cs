@@ -1,0 +1,161 @@
+namespace MicroMarket.RunFormat;
+
+// The columns of the run directory's tables, each name once: the simulator writes the header from Columns, in that
+// order; the report, the benchmarks and the tests read the columns by these names. The README's "The run
+// directory" and docs/kpis.md say what each holds.
+
+/// <summary>units.csv: one row per slot and unit, sorted by slot, then unit index.</summary>
+public static class UnitsCsv
+{
+    public const string Slot = "slot";
+    public const string TimeUtc = "time_utc";
+    public const string Unit = "unit";
+    public const string Index = "index";
+
+    /// <summary>The unit's kind, by its name (<see cref="UnitKinds.Name"/>).</summary>
+    public const string Kind = "kind";
+    public const string Bus = "bus";
+    public const string Phase = "phase";
+    public const string ForecastDayAheadKwh = "forecast_da_kwh";
+    public const string ForecastIntradayKwh = "forecast_id_kwh";
+    public const string DayAheadBidWh = "da_bid_wh";
+    public const string DayAheadAskWh = "da_ask_wh";
+    public const string DayAheadBoughtWh = "da_bought_wh";
+    public const string DayAheadSoldWh = "da_sold_wh";
+    public const string IntradayBidWh = "id_bid_wh";
+    public const string IntradayAskWh = "id_ask_wh";
+    public const string IntradayBoughtWh = "id_bought_wh";
+    public const string IntradaySoldWh = "id_sold_wh";
+    public const string ScheduledNetExportWh = "scheduled_net_export_wh";
+    public const string SetpointKw = "setpoint_kw";
+    public const string ActualKw = "actual_kw";
+    public const string MeteredImportWh = "metered_import_wh";
+    public const string MeteredExportWh = "metered_export_wh";
+    public const string DeviationWh = "deviation_wh";
+    public const string ReadingMissing = "reading_missing";
+    public const string TradeTokens = "trade_tokens";
+    public const string ImbalanceTokens = "imbalance_tokens";
+    public const string FeeTokens = "fee_tokens";
+    public const string DebtIncurredTokens = "debt_incurred_tokens";
+    public const string StateOfCharge = "soc";
+    public const string UnmetKwh = "unmet_kwh";
+    public const string CurtailedKwh = "curtailed_kwh";
+    public const string NotServedKwh = "not_served_kwh";
+    public const string ClippedKwh = "clipped_kwh";
+    public const string Fuel = "fuel";
+    public const string Co2Kg = "co2_kg";
+    public const string VoltagePu = "voltage_pu";
+    public const string BalanceTokens = "balance_tokens";
+    public const string LockedTokens = "locked_tokens";
+    public const string DebtTokens = "debt_tokens";
+    public const string GasTrading = "gas_trading";
+
+    public static IReadOnlyList<string> Columns { get; } =
+    [
+        Slot, TimeUtc, Unit, Index, Kind, Bus, Phase,
+        ForecastDayAheadKwh, ForecastIntradayKwh, DayAheadBidWh, DayAheadAskWh, DayAheadBoughtWh, DayAheadSoldWh,
+        IntradayBidWh, IntradayAskWh, IntradayBoughtWh, IntradaySoldWh, ScheduledNetExportWh,
+        SetpointKw, ActualKw, MeteredImportWh, MeteredExportWh, DeviationWh, ReadingMissing,
+        TradeTokens, ImbalanceTokens, FeeTokens, DebtIncurredTokens, StateOfCharge, UnmetKwh, CurtailedKwh, NotServedKwh, ClippedKwh, Fuel, Co2Kg,
+        VoltagePu, BalanceTokens, LockedTokens, DebtTokens, GasTrading,
+    ];
+}
+
+/// <summary>slots.csv: one row per slot of the run, in order; a slot never delivered has its physics columns empty.</summary>
+public static class SlotsCsv
+{
+    public const string Slot = "slot";
+    public const string TimeUtc = "time_utc";
+    public const string Day = "day";
+    public const string DayAheadPrice = "da_price";
+    public const string DayAheadVolumeWh = "da_volume_wh";
+    public const string IntradayPrice = "id_price";
+    public const string IntradayVolumeWh = "id_volume_wh";
+    public const string ShortPrice = "short_price";
+    public const string LongPrice = "long_price";
+
+    /// <summary>The first of the physics columns: filled for a delivered slot, empty for one never delivered.</summary>
+    public const string GenerationKwh = "generation_kwh";
+    public const string ConsumptionKwh = "consumption_kwh";
+    public const string LossesKwh = "losses_kwh";
+    public const string SourceKwh = "source_kwh";
+    public const string CurtailedKwh = "curtailed_kwh";
+    public const string NotServedKwh = "not_served_kwh";
+    public const string BallastKwh = "ballast_kwh";
+    public const string BalanceResidualKwh = "balance_residual_kwh";
+    public const string MinVoltagePu = "v_min_pu";
+    public const string MaxVoltagePu = "v_max_pu";
+    public const string VoltageViolations = "voltage_violations";
+    public const string BalanceOutcome = "balance_outcome";
+    public const string GasOrders = "gas_orders";
+    public const string GasClearing = "gas_clearing";
+    public const string GasMetering = "gas_metering";
+
+    public static IReadOnlyList<string> Columns { get; } =
+    [
+        Slot, TimeUtc, Day, DayAheadPrice, DayAheadVolumeWh, IntradayPrice, IntradayVolumeWh, ShortPrice, LongPrice,
+        GenerationKwh, ConsumptionKwh, LossesKwh, SourceKwh, CurtailedKwh, NotServedKwh, BallastKwh, BalanceResidualKwh,
+        MinVoltagePu, MaxVoltagePu, VoltageViolations, BalanceOutcome, GasOrders, GasClearing, GasMetering,
+    ];
+}
+
+/// <summary>orders.csv: every step of every order curve with its fill, sorted by stage, slot, unit index, side and step.</summary>
+public static class OrdersCsv
+{
+    public const string Stage = "stage";
+    public const string Slot = "slot";
+    public const string Unit = "unit";
+    public const string Index = "index";
+    public const string OrderId = "order_id";
+    public const string Side = "side";
+    public const string Step = "step";
+    public const string Price = "price";
+    public const string QuantityWh = "quantity_wh";
+    public const string FillWh = "fill_wh";
+
+    /// <summary>The values of <see cref="Stage"/>.</summary>
+    public const string DayAhead = "day-ahead", Intraday = "intraday";
+
+    /// <summary>The values of <see cref="Side"/>.</summary>
+    public const string Buy = "buy", Sell = "sell";
+
+    public static IReadOnlyList<string> Columns { get; } = [Stage, Slot, Unit, Index, OrderId, Side, Step, Price, QuantityWh, FillWh];
+}
+
+/// <summary>transactions.csv: every transaction, in the order the run sent them.</summary>
+public static class TransactionsCsv
+{
+    public const string Purpose = "purpose";
+    public const string Period = "period";
+    public const string Unit = "unit";
+    public const string Label = "label";
+    public const string Hash = "tx_hash";
+    public const string Status = "status";
+    public const string GasUsed = "gas_used";
+
+    public static IReadOnlyList<string> Columns { get; } = [Purpose, Period, Unit, Label, Hash, Status, GasUsed];
+}
+
+/// <summary>buses.csv: the feeder's buses with each one's voltage extremes over the run (empty if never energised).</summary>
+public static class BusesCsv
+{
+    public const string Bus = "bus";
+    public const string X = "x";
+    public const string Y = "y";
+    public const string NominalKv = "nominal_kv";
+    public const string MinVoltagePu = "v_min_pu";
+    public const string MaxVoltagePu = "v_max_pu";
+
+    public static IReadOnlyList<string> Columns { get; } = [Bus, X, Y, NominalKv, MinVoltagePu, MaxVoltagePu];
+}
+
+/// <summary>lines.csv: the feeder's lines.</summary>
+public static class LinesCsv
+{
+    public const string Line = "line";
+    public const string FromBus = "from_bus";
+    public const string ToBus = "to_bus";
+    public const string LengthM = "length_m";
+
+    public static IReadOnlyList<string> Columns { get; } = [Line, FromBus, ToBus, LengthM];
+}
