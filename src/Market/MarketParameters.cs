@@ -1,12 +1,5 @@
 namespace MicroMarket.Market;
 
-/// <summary>The two auctions of the market; the values are the contract's <c>Stage</c> enum.</summary>
-public enum MarketStage : byte
-{
-    DayAhead = 0,
-    Intraday = 1,
-}
-
 /// <summary>
 /// What the market contract is deployed with. Prices in token micro-units per kWh (the token has
 /// 6 decimals, so 300 000 is 0.30 per kWh); times in seconds.

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using System.Text.Json;
 using CsCheck;
 using MicroMarket.Market.Clearing;

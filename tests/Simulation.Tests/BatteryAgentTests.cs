@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Simulation.Decisions.Units;
 using MicroMarket.Grid.Units;

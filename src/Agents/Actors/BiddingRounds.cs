@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using Akka.Actor;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Simulation.Recording;

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using Akka.Actor;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Simulation.Recording;
@@ -28,12 +29,12 @@ public sealed class ClearingRound(long phaseId, RoundContext round, IActorRef cl
         var perTransaction = (int)Math.Clamp(RoundContext.ClearingGasBudget / GasPerSlot, 1, slotCount);
         var chunks = Enumerable.Range(0, (slotCount + perTransaction - 1) / perTransaction)
             .Select(c => (First: firstSlot + c * perTransaction, Count: Math.Min(perTransaction, slotCount - c * perTransaction))).ToList();
-        var requests = chunks.Select(c => Round.Market.Clear(Round.Operator, stage, (uint)c.First, (uint)c.Count)).ToList();
+        var requests = chunks.Select(c => Round.Market.Clear(Round.Operator, stage, SlotIndex.Of(c.First), (uint)c.Count)).ToList();
         Execute($"clear {RunTables.Stage(stage)} {period}", requests, time, outcomes =>
         {
             Round.Recorder.Tell(new RunEvents.Transactions(TransactionPurpose.Clearing, period,
                 chunks.Zip(outcomes, (c, o) => new RunEvents.TxRecord(null, c.First, c.Count, o)).ToList()));
-            Query("reading clearing results", () => Round.Market.ResultsAsync(stage, (uint)firstSlot, (uint)slotCount), ReadPositions);
+            Query("reading clearing results", () => Round.Market.ResultsAsync(stage, SlotIndex.Of(firstSlot), (uint)slotCount), ReadPositions);
         });
     }
 
@@ -58,7 +59,7 @@ public sealed class ClearingRound(long phaseId, RoundContext round, IActorRef cl
 
     private async Task<PositionsRead> ReadAbsentAsync(UnitIdentity unit)
     {
-        var (bought, sold) = await Round.Market.PositionsAsync(stage, (uint)firstSlot, (uint)slotCount, unit.Index).ConfigureAwait(false);
+        var (bought, sold) = await Round.Market.PositionsAsync(stage, SlotIndex.Of(firstSlot), (uint)slotCount, unit.Index).ConfigureAwait(false);
         return new PositionsRead(PhaseId, unit.Id, stage, firstSlot, bought.Zip(sold, (b, s) => new SlotPosition((long)b, (long)s)).ToList());
     }
 

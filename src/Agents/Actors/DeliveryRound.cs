@@ -99,7 +99,7 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
         var readingRequests = readings.Chunk(RoundContext.UnitsPerMeteringTransaction)
             .Select(chunk => Round.Market.ReportReadings(Round.Operator, chunk)).ToList();
         var instructionRequests = instructions.Chunk(RoundContext.UnitsPerMeteringTransaction)
-            .Select(chunk => Round.Market.RecordInstructions(Round.Operator, (uint)slot, chunk)).ToList();
+            .Select(chunk => Round.Market.RecordInstructions(Round.Operator, SlotIndex.Of(slot), chunk)).ToList();
         var settlements = Settlements(reported.Select(u => (slot, u)).Concat(overdue.Select(o => (o.Slot, o.UnitIndex))));
         var metering = readingRequests.Concat(instructionRequests).ToList();
         Execute($"readings and settlement of slot {slot}", [.. metering, .. settlements.Select(s => s.Request)], time, outcomes =>

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using Akka.Actor;
 using Akka.Event;
 using MicroMarket.Simulation.Decisions;

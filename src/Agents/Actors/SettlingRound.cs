@@ -1,3 +1,4 @@
+using MicroMarket.Market;
 using Akka.Actor;
 using MicroMarket.Simulation.Recording;
 using MicroMarket.Simulation;
@@ -21,7 +22,7 @@ public abstract class SettlingRound(long phaseId, RoundContext round, IActorRef 
     protected List<(int Slot, TxRequest Request)> Settlements(IEnumerable<(int Slot, uint Unit)> items) =>
         items.GroupBy(i => i.Slot).OrderBy(g => g.Key).SelectMany(g => g.Select(i => i.Unit).Order()
             .Chunk(RoundContext.UnitsPerMeteringTransaction)
-            .Select(chunk => (g.Key, Round.Market.Settle(Round.Operator, (uint)g.Key, chunk)))).ToList();
+            .Select(chunk => (g.Key, Round.Market.Settle(Round.Operator, SlotIndex.Of(g.Key), chunk)))).ToList();
 
     /// <summary>Records the settle transactions and what they settled, then continues.</summary>
     protected void RecordSettlements(int period, IReadOnlyList<(int Slot, TxOutcome Outcome)> settled, Action then)

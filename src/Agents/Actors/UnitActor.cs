@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using System.Numerics;
 using Akka.Actor;
 using MicroMarket.Simulation.Decisions;
@@ -188,7 +189,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private void OnResync(HostProtocol.Resync m)
     {
         var host = Sender;
-        var first = (uint)m.FirstSlot;
+        var first = SlotIndex.Of(m.FirstSlot);
         var count = (uint)m.SlotCount;
         Task.WhenAll(Market.PositionsAsync(MarketStage.DayAhead, first, count, _identity.Index), Market.PositionsAsync(MarketStage.Intraday, first, count, _identity.Index))
             .PipeTo(Self, Self,
@@ -210,7 +211,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         read.BoughtWh.Zip(read.SoldWh, (b, s) => new SlotPosition((long)b, (long)s)).ToList();
 
     private void Load(ReadPositions m, IActorRef replyTo) =>
-        Market.PositionsAsync(m.Stage, (uint)m.FirstSlot, (uint)m.SlotCount, _identity.Index).PipeTo(Self, Self,
+        Market.PositionsAsync(m.Stage, SlotIndex.Of(m.FirstSlot), (uint)m.SlotCount, _identity.Index).PipeTo(Self, Self,
             success: read => new PositionsLoaded(m, replyTo, Positions(read)),
             failure: ex => new ChainReadFailed(m.PhaseId, replyTo, $"reading positions: {ex.Message}"));
 

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Market;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;

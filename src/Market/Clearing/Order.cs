@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 namespace MicroMarket.Market.Clearing;
 
 /// <summary>

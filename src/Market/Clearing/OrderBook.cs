@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using System.Collections.Immutable;
 
 namespace MicroMarket.Market.Clearing;

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using System.Globalization;
 
 namespace MicroMarket.Market.Clearing;

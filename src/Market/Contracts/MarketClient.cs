@@ -162,8 +162,8 @@ public sealed class MarketClient
         return new TxIntent(MarketAddress, data, limit, label);
     }
 
-    public TxRequest Clear(EthKey caller, MarketStage stage, uint firstSlot, uint count, long? gasLimit = null) =>
-        Market(caller, new ClearFunction { Stage = (byte)stage, FirstSlot = firstSlot, Count = count }, $"clear {stage} slots {firstSlot}..{firstSlot + count - 1}", gasLimit);
+    public TxRequest Clear(EthKey caller, MarketStage stage, SlotIndex firstSlot, uint count, long? gasLimit = null) =>
+        Market(caller, new ClearFunction { Stage = (byte)stage, FirstSlot = firstSlot.Value, Count = count }, $"clear {stage} slots {firstSlot}..{firstSlot.Value + count - 1}", gasLimit);
 
     /// <summary>
     /// Relays signed readings. Gas bound per reading: a cold unit and record read, ecrecover, the
@@ -181,17 +181,17 @@ public sealed class MarketClient
     /// record, up to five writes (record, account, clearing house, the BRP's account, debt) and the
     /// event stay under 80 000 (about 37 000 measured); the slot's results are read once.
     /// </summary>
-    public TxRequest Settle(EthKey caller, uint slot, IReadOnlyList<uint> units) =>
-        Market(caller, new SettleFunction { Slot = slot, Units = units.ToList() }, $"settle slot {slot} for {units.Count} unit(s)", 200_000 + 80_000L * units.Count);
+    public TxRequest Settle(EthKey caller, SlotIndex slot, IReadOnlyList<uint> units) =>
+        Market(caller, new SettleFunction { Slot = slot.Value, Units = units.ToList() }, $"settle slot {slot} for {units.Count} unit(s)", 200_000 + 80_000L * units.Count);
 
     /// <summary>
     /// Records the grid operator's curtailment and shedding orders of a slot. Gas bound per item: a
     /// cold unit and record read, the record's write and the event stay under 40 000.
     /// </summary>
-    public TxRequest RecordInstructions(EthKey operatorKey, uint slot, IReadOnlyList<OperatorInstruction> instructions) =>
+    public TxRequest RecordInstructions(EthKey operatorKey, SlotIndex slot, IReadOnlyList<OperatorInstruction> instructions) =>
         Market(operatorKey, new RecordInstructionsFunction
         {
-            Slot = slot,
+            Slot = slot.Value,
             Items = instructions.Select(i => new Instruction { Unit = i.Unit, CurtailedWh = i.CurtailedWh, ShedWh = i.ShedWh }).ToList(),
         }, $"record {instructions.Count} instruction(s) of slot {slot}", 100_000 + 40_000L * instructions.Count);
 
@@ -228,8 +228,8 @@ public sealed class MarketClient
         return new FunctionCallDecoder().DecodeSimpleTypeOutput<TValue>(output, hex);
     }
 
-    public async Task<IReadOnlyList<Result>> ResultsAsync(MarketStage stage, uint firstSlot, uint count) =>
-        (await QueryAsync<ResultsFunction, ResultsOutputDTO>(new() { Stage = (byte)stage, FirstSlot = firstSlot, Count = count }).ConfigureAwait(false)).Out;
+    public async Task<IReadOnlyList<Result>> ResultsAsync(MarketStage stage, SlotIndex firstSlot, uint count) =>
+        (await QueryAsync<ResultsFunction, ResultsOutputDTO>(new() { Stage = (byte)stage, FirstSlot = firstSlot.Value, Count = count }).ConfigureAwait(false)).Out;
 
     /// <summary>Every event of one kind the market has emitted, decoded, oldest first: what the chain itself says happened.</summary>
     public async Task<IReadOnlyList<TEvent>> EventsAsync<TEvent>() where TEvent : IEventDTO, new()
@@ -243,20 +243,20 @@ public sealed class MarketClient
     /// The Settled event of (slot, unit), whoever's transaction settled it, searched from
     /// <paramref name="fromBlock"/> on (a recent block keeps the search short on a long chain); null if none.
     /// </summary>
-    public async Task<SettledEventDTO?> SettledEventAsync(uint slot, uint unit, long fromBlock)
+    public async Task<SettledEventDTO?> SettledEventAsync(SlotIndex slot, uint unit, long fromBlock)
     {
         var topic = ABITypedRegistry.GetEvent<SettledEventDTO>().Sha3Signature.EnsureHexPrefix();
-        var logs = await Chain.GetLogsAsync(MarketAddress, [topic, IndexedWord(slot), IndexedWord(unit)], fromBlock).ConfigureAwait(false);
+        var logs = await Chain.GetLogsAsync(MarketAddress, [topic, IndexedWord(slot.Value), IndexedWord(unit)], fromBlock).ConfigureAwait(false);
         return logs.ToArray().DecodeAllEvents<SettledEventDTO>().Select(e => e.Event).LastOrDefault();
     }
 
     /// <summary>An indexed uint event argument as its topic: 32 bytes, big-endian.</summary>
     private static string IndexedWord(uint value) => "0x" + value.ToString("x64", System.Globalization.CultureInfo.InvariantCulture);
 
-    public async Task<(IReadOnlyList<ulong> BoughtWh, IReadOnlyList<ulong> SoldWh)> PositionsAsync(MarketStage stage, uint firstSlot, uint count, uint unit)
+    public async Task<(IReadOnlyList<ulong> BoughtWh, IReadOnlyList<ulong> SoldWh)> PositionsAsync(MarketStage stage, SlotIndex firstSlot, uint count, uint unit)
     {
         var output = await QueryAsync<PositionsFunction, PositionsOutputDTO>(
-            new() { Stage = (byte)stage, FirstSlot = firstSlot, Count = count, Unit = unit }).ConfigureAwait(false);
+            new() { Stage = (byte)stage, FirstSlot = firstSlot.Value, Count = count, Unit = unit }).ConfigureAwait(false);
         return (output.BoughtWh, output.SoldWh);
     }
 
@@ -270,8 +270,8 @@ public sealed class MarketClient
     public async Task<Account> AccountAsync(uint unit) =>
         (await QueryAsync<AccountFunction, AccountOutputDTO>(new() { Unit = unit }).ConfigureAwait(false)).ReturnValue1;
 
-    public async Task<MeterRecord> MeterRecordAsync(uint slot, uint unit) =>
-        (await QueryAsync<MeterRecordFunction, MeterRecordOutputDTO>(new() { Slot = slot, Unit = unit }).ConfigureAwait(false)).ReturnValue1;
+    public async Task<MeterRecord> MeterRecordAsync(SlotIndex slot, uint unit) =>
+        (await QueryAsync<MeterRecordFunction, MeterRecordOutputDTO>(new() { Slot = slot.Value, Unit = unit }).ConfigureAwait(false)).ReturnValue1;
 
     public Task<BigInteger> ClearingHouseNanoAsync() => QueryValueAsync<ClearingHouseNanoFunction, BigInteger>(new());
 

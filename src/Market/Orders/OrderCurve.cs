@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using System.Numerics;
 using MicroMarket.Market.Clearing;
 

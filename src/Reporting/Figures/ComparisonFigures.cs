@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Reporting.Input;
 using ScottPlot;
 

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using System.Globalization;
 using MicroMarket.Reporting.Figures;
 using MicroMarket.Reporting.Input;

@@ -48,9 +48,9 @@ public static class RunDataReader
     }
 
     /// <summary>A delivered slot has its physics columns filled (generation_kwh marks it); an undelivered one has them empty.</summary>
-    private static SlotPhysics? PhysicsOf(CsvRecord r) => r.Text(SlotsCsv.GenerationKwh).Length == 0
+    private static SlotPhysicsRecord? PhysicsOf(CsvRecord r) => r.Text(SlotsCsv.GenerationKwh).Length == 0
         ? null
-        : new SlotPhysics(r.Double(SlotsCsv.BallastKwh), r.Double(SlotsCsv.MinVoltagePu), r.Double(SlotsCsv.MaxVoltagePu), r.Int(SlotsCsv.VoltageViolations));
+        : new SlotPhysicsRecord(r.Double(SlotsCsv.BallastKwh), r.Double(SlotsCsv.MinVoltagePu), r.Double(SlotsCsv.MaxVoltagePu), r.Int(SlotsCsv.VoltageViolations));
 
     private static List<UnitSlotRecord> LoadUnitSlots(string path)
     {

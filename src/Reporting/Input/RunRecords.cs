@@ -15,10 +15,10 @@ public sealed record SlotRecord(
     double? IntradayVolumeWh,
     decimal? ShortPrice,
     decimal? LongPrice,
-    SlotPhysics? Physics);
+    SlotPhysicsRecord? Physics);
 
 /// <summary>A delivered slot's ballast energy (kWh), LV voltage extremes (pu) and bus-phases outside the limits.</summary>
-public sealed record SlotPhysics(double BallastKwh, double MinVoltagePu, double MaxVoltagePu, int VoltageViolations);
+public sealed record SlotPhysicsRecord(double BallastKwh, double MinVoltagePu, double MaxVoltagePu, int VoltageViolations);
 
 /// <summary>
 /// One row of units.csv, the columns the report draws: one unit in one slot, metered energies and the deviation
@@ -37,20 +37,6 @@ public sealed record UnitSlotRecord(
 {
     /// <summary>The slack and the upstream grid close the balance; every other unit is a local participant.</summary>
     public bool IsBalanceResponsible => UnitKinds.IsBalanceResponsible(Kind);
-}
-
-/// <summary>The market stage an order or a price belongs to.</summary>
-public enum MarketStage
-{
-    DayAhead,
-    Intraday,
-}
-
-/// <summary>Which side of the book an order step is on.</summary>
-public enum OrderSide
-{
-    Buy,
-    Sell,
 }
 
 /// <summary>One step of one order curve (orders.csv): price in tokens per kWh, quantity in Wh.</summary>

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Market;
 
 namespace MicroMarket.Simulation.Decisions;

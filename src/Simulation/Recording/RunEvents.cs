@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Simulation.Physics;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Market;

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;

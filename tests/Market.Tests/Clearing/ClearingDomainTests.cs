@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Market.Clearing;
 using Xunit;
 using static MicroMarket.Market.Tests.Clearing.Orders;

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Market.Clearing;
 
 namespace MicroMarket.Market.Tests.Clearing;

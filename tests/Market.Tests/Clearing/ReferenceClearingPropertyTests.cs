@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using System.Numerics;
 using CsCheck;
 using MicroMarket.Market.Clearing;
