@@ -34,7 +34,7 @@ public interface IUnitAgent
     /// Learns the unit's positions as read back from the chain after a clearing (planning units
     /// use them to know what they have already bought or sold).
     /// </summary>
-    void OnPositions(MicroMarket.RunFormat.MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions);
+    void OnPositions(MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions);
 
     /// <summary>Applies what really flowed in the slot (the balance may have curtailed or shed the proposal), kW generator convention.</summary>
     UnitSlotState ApplyDelivery(int slot, double actualPowerKw);

@@ -75,7 +75,7 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
         return new BidDecision(new SlotOrders(request.FirstSlot, buys, sells), new double[request.SlotCount]);
     }
 
-    public void OnPositions(MicroMarket.RunFormat.MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions) =>
+    public void OnPositions(MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions) =>
         _schedule.Learn(stage, firstSlot, positions);
 
     public DeliveryProposal ProposeDelivery(DeliveryRequest request)

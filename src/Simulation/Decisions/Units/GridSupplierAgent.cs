@@ -26,7 +26,7 @@ public sealed class GridSupplierAgent(UnitSpec spec, GridConnectedMode mode, dou
 
     public BidDecision BidIntraday(IntradayRequest request) => Tariffs(request.FirstSlot, request.SlotCount, request.Rules);
 
-    public void OnPositions(MicroMarket.RunFormat.MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions)
+    public void OnPositions(MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions)
     {
         // The supplier's tariffs do not depend on what it has traded.
     }

@@ -70,7 +70,7 @@ public sealed class PriceTakerAgent(
     public DeliveryProposal ProposeDelivery(DeliveryRequest request) =>
         DeliveryProposal.At(Sign * series.ActualKw(request.Slot), PowerFactor);
 
-    public void OnPositions(MicroMarket.RunFormat.MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions)
+    public void OnPositions(MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions)
     {
         // A price taker plans nothing ahead: each request carries the positions it needs.
     }

@@ -80,7 +80,7 @@ public sealed class SlackAgent : IUnitAgent
         return new BidDecision(new SlotOrders(request.FirstSlot, buys, sells), new double[request.SlotCount]);
     }
 
-    public void OnPositions(MicroMarket.RunFormat.MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions)
+    public void OnPositions(MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions)
     {
         // The slack's output is set by the physics, not by its schedule.
     }
