@@ -19,7 +19,7 @@ public sealed class KeysNewCommand : Command<KeysNewCommand.Settings>
         public string Out { get; init; } = "";
 
         [CommandOption("--meter")]
-        [Description("a unit's meter key (pi_units[].meter_key) instead of its trading key (pi_units[].keys)")]
+        [Description("a unit's meter key (pi_units[[]].meter_key) instead of its trading key (pi_units[[]].keys)")]
         public bool Meter { get; init; }
 
         [CommandOption("--operator")]

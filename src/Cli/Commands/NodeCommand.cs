@@ -24,7 +24,7 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
         public string Config { get; init; } = "";
 
         [CommandOption("--seed-nodes <ADDRS>")]
-        [Description("seed nodes as host:port[,host:port] (default: cluster.seed_nodes); the market node listens on its own entry")]
+        [Description("seed nodes as host:port[[,host:port]] (default: cluster.seed_nodes); the market node listens on its own entry")]
         public string? SeedNodes { get; init; }
 
         [CommandOption("--host <HOST>")]
