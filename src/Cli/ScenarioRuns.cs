@@ -20,6 +20,10 @@ public static class ScenarioRuns
         {
             throw new BadInputException($"{path}: no such scenario file");
         }
+        if (seed < 0)
+        {
+            throw new BadInputException($"--seed {seed}: a seed is a whole number >= 0");
+        }
         try
         {
             return ScenarioLoader.Load(path, seed);

@@ -35,6 +35,9 @@ public sealed class RunCommandTests : IDisposable
         var badChain = await CliProcess.RunAsync("run", quickstart, "--chain", "ftp://nowhere");
         Assert.Equal(2, badChain.ExitCode);
         Assert.Contains("--chain", badChain.Stderr);
+        var negativeSeed = await CliProcess.RunAsync("run", quickstart, "--seed", "-3");
+        Assert.Equal(2, negativeSeed.ExitCode);
+        Assert.Equal("micromarket: --seed -3: a seed is a whole number >= 0", negativeSeed.Stderr.Trim());
     }
 
     [Fact]
