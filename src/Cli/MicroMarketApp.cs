@@ -57,6 +57,10 @@ public static class MicroMarketApp
             case BadInputException bad:
                 Console.Error.WriteLine($"micromarket: {bad.Message}");
                 return ExitBadInput;
+            case Agents.Actors.RunAbortedException aborted:
+                // A run that could not go on says why in its message; where in the program it noticed adds nothing.
+                Console.Error.WriteLine($"micromarket: the run was aborted: {aborted.Message}");
+                return ExitFailure;
             default:
                 AnsiConsole.Console.Profile.Out = new AnsiConsoleOutput(Console.Error);
                 Console.Error.WriteLine($"micromarket: {ex.GetType().Name}: {ex.Message}");

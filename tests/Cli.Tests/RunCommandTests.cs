@@ -28,6 +28,18 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_that_cannot_go_on_says_why_in_one_line_and_exits_1()
+    {
+        // Nothing listens on the discard port: the chain never answers, which is a runtime failure, not bad input.
+        var quickstart = Path.Combine(Repository.Root, "scenarios", "quickstart.yaml");
+        var run = await CliProcess.RunAsync("run", quickstart, "--out", Path.Combine(_dir.FullName, "unreachable"), "--chain", "http://127.0.0.1:9");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("micromarket: the run was aborted: opening the market: The chain at http://127.0.0.1:9/ did not answer", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_arguments_exit_2()
     {
         Assert.Equal(2, (await CliProcess.RunAsync("run", Path.Combine(_dir.FullName, "missing.yaml"))).ExitCode);
