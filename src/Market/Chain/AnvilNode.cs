@@ -292,16 +292,22 @@ public sealed class AnvilNode : IAsyncDisposable
 
     private static async Task<List<EthKey>> ReadDevKeysAsync(string configOut, CancellationToken cancellationToken)
     {
-        // Anvil writes its config (accounts and keys) as it starts; it is there once RPC answers,
-        // but give a slow disk a moment.
-        for (var i = 0; i < 100 && !File.Exists(configOut); i++)
+        // Anvil writes its config (accounts and keys) as it starts: the file can exist before its
+        // content does, so it is read until it parses whole; a slow disk gets two seconds.
+        for (var attempt = 1; ; attempt++)
         {
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var json = JsonDocument.Parse(await File.ReadAllTextAsync(configOut, cancellationToken).ConfigureAwait(false));
+                return json.RootElement.GetProperty("private_keys").EnumerateArray()
+                    .Select(k => EthKey.FromHex(k.GetString()!))
+                    .ToList();
+            }
+            catch (Exception ex) when ((ex is FileNotFoundException or JsonException or KeyNotFoundException) && attempt < 100)
+            {
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
         }
-        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(configOut, cancellationToken).ConfigureAwait(false));
-        return json.RootElement.GetProperty("private_keys").EnumerateArray()
-            .Select(k => EthKey.FromHex(k.GetString()!))
-            .ToList();
     }
 
     private static int FreeLoopbackPort()
