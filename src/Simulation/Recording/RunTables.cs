@@ -179,7 +179,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         {
             var row = Row(m.Slot, u.UnitId);
             row.ScheduledNetExportWh = u.Schedule.ScheduledNetExportWh;
-            row.SetpointKw = u.Proposal.Role == Decisions.DeliveryRole.SetPoint ? u.Proposal.PowerKw : null;
+            row.SetpointKw = u.Proposal.Role is Decisions.DeliveryRole.SetPoint or Decisions.DeliveryRole.Balancing ? u.Proposal.PowerKw : null;
             row.ActualKw = u.Flow.ActualPowerKw;
             // Metered is what the meter signed (a Pi's own reading, or the metering service's of the
             // physics); a unit whose reading did not verify has none and settles as missing.
@@ -268,7 +268,8 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
             table.Add(
                 r.Slot, Time(r.Slot), r.Slot / calendar.SlotsPerDay, r.DayAheadPrice, r.DayAheadVolumeWh, r.IntradayPrice, r.IntradayVolumeWh, r.ShortPrice, r.LongPrice,
                 p?.GenerationKwh, p?.ConsumptionKwh, p?.LossesKwh, p?.SourceKwh, p?.CurtailedKwh, p?.NotServedKwh, p?.BallastKwh, p?.ResidualKwh,
-                p?.MinVoltagePu, p?.MaxVoltagePu, p?.VoltageViolations, p?.Outcome, Math.Round(r.GasOrders), Math.Round(r.GasClearing), Math.Round(r.GasMetering));
+                p?.MinVoltagePu, p?.MaxVoltagePu, p?.VoltageViolations, p?.Outcome,
+                p?.StorageAbsorbedKwh, p?.StorageSuppliedKwh, p?.GridFormer, p?.GensetState, p?.ReserveRequiredKw, p?.ReserveKw, Math.Round(r.GasOrders), Math.Round(r.GasClearing), Math.Round(r.GasMetering));
         }
         return table;
     }

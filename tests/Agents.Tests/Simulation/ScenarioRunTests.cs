@@ -28,6 +28,9 @@ public sealed class ScenarioRunTests : IDisposable
         RunDirectoryChecks.EnergyBalances(first.OutputDirectory);
         RunDirectoryChecks.MoneyBalances(first.OutputDirectory);
         Assert.Equal(192, RunDirectoryChecks.ClearingMatchesReference(first.OutputDirectory));
+        // The grid-forming battery carries the island; the diesel (min up 60 min, down 30 min) is its backup.
+        var starts = RunDirectoryChecks.IslandOperation(first.OutputDirectory, "diesel", new Dictionary<string, double> { ["battery"] = 0.9 }, minUpSlots: 4, minDownSlots: 2);
+        Assert.InRange(starts, 1, 3);
         var units = RunDirectoryChecks.Read(first.OutputDirectory, RunDirectory.Units);
         Assert.Equal(96 * 10, units.Count);
         Assert.True(units.Sum(r => r.Number(UnitsCsv.IntradayBoughtWh) + r.Number(UnitsCsv.IntradaySoldWh)) > 0, "the intra-day market traded nothing");
