@@ -23,8 +23,12 @@ public sealed record GensetCommitment(int MinUpSlots, int MinDownSlots, double R
 /// </summary>
 public sealed record IslandOutlook(double NetLoadKw, double LoadKw, bool FormerOnline, double StorageEnergyKwh, double StorageDischargeKw, double ChargeToSetpointKw);
 
-/// <summary>The controller's decision for a slot: whether the genset runs, what it adds for cycle charging, and the spinning reserve required and available.</summary>
-public sealed record GensetPlan(bool Committed, double ExtraKw, double ReserveRequiredKw, double ReserveAvailableKw);
+/// <summary>
+/// The controller's decision for a slot: whether the genset runs (<see cref="Emergency"/> when it starts within its
+/// minimum down time because storage cannot carry even this slot), what it adds for cycle charging, and the spinning
+/// reserve required and available.
+/// </summary>
+public sealed record GensetPlan(bool Committed, bool Emergency, double ExtraKw, double ReserveRequiredKw, double ReserveAvailableKw);
 
 /// <summary>
 /// Unit commitment of the island's genset, decided before each slot (docs/grid.md, "Island operation"). Off, it
@@ -48,7 +52,7 @@ public sealed class GensetController(GensetCommitment commitment, double ratedKw
         var lookAheadHours = Math.Max(1, commitment.LookAheadSlots) * commitment.SlotHours;
         var storageCarries = outlook.FormerOnline && outlook.StorageEnergyKwh + Epsilon >= net * lookAheadHours
             && outlook.StorageDischargeKw + Epsilon >= net + reserveRequired;
-        bool committed;
+        bool committed, emergency = false;
         if (Running)
         {
             var chargingDone = commitment.Rule == GensetDispatchRule.LoadFollowing || outlook.ChargeToSetpointKw <= Epsilon;
@@ -57,11 +61,12 @@ public sealed class GensetController(GensetCommitment commitment, double ratedKw
         else
         {
             var carriesThisSlot = outlook.FormerOnline && outlook.StorageEnergyKwh + Epsilon >= net * commitment.SlotHours && outlook.StorageDischargeKw + Epsilon >= net;
-            committed = _slotsInState < commitment.MinDownSlots ? !carriesThisSlot : !storageCarries;
+            emergency = _slotsInState < commitment.MinDownSlots && !carriesThisSlot;
+            committed = _slotsInState < commitment.MinDownSlots ? emergency : !storageCarries;
         }
         var extra = committed && commitment.Rule == GensetDispatchRule.CycleCharging ? outlook.ChargeToSetpointKw : 0;
         var available = (committed ? ratedKw : 0) + outlook.StorageDischargeKw - net;
-        return new GensetPlan(committed, extra, reserveRequired, Math.Max(0, available));
+        return new GensetPlan(committed, emergency, extra, reserveRequired, Math.Max(0, available));
     }
 
     /// <summary>Records whether the genset really ran in the slot (an emergency start counts), for the minimum up and down times.</summary>

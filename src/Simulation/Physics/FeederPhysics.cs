@@ -150,7 +150,7 @@ public sealed class FeederPhysics
             StorageAbsorbedKwh = balance.StorageAbsorbedKwh,
             StorageSuppliedKwh = balance.StorageSuppliedKwh,
             GridFormer = former,
-            GensetState = gensetUnit is null ? "" : GensetState(wasRunning, balance),
+            GensetState = gensetUnit is null ? "" : GensetState(wasRunning, balance, plan?.Emergency ?? false),
             ReserveRequiredKw = plan?.ReserveRequiredKw ?? 0,
             ReserveKw = dark ? 0 : Math.Max(0, reserveKw),
         };
@@ -176,9 +176,9 @@ public sealed class FeederPhysics
         return _controller.Plan(outlook);
     }
 
-    private static string GensetState(bool wasRunning, IslandDispatchResult balance) =>
+    private static string GensetState(bool wasRunning, IslandDispatchResult balance, bool emergency) =>
         !balance.GensetRunning ? GensetStates.Off
-        : balance.ForcedStart ? GensetStates.EmergencyStart
+        : balance.ForcedStart || emergency ? GensetStates.EmergencyStart
         : wasRunning ? GensetStates.Running
         : GensetStates.Started;
 

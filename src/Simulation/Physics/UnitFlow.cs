@@ -43,6 +43,6 @@ public static class GensetStates
     /// <summary>Started by the controller's plan (storage could not carry the look-ahead).</summary>
     public const string Started = "start";
 
-    /// <summary>Started by the balance within the slot: storage could not carry even this slot.</summary>
+    /// <summary>Started although its minimum down time or its plan said off: storage could not carry even this slot.</summary>
     public const string EmergencyStart = "emergency-start";
 }

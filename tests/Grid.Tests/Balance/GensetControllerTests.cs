@@ -54,10 +54,12 @@ public sealed class GensetControllerTests
         controller.Ran(true);
         controller.Ran(false);
         Assert.False(controller.Plan(Outlook(2, energyKwh: 1)).Committed); // 0.5 kWh this slot: storage carries it
-        Assert.True(controller.Plan(Outlook(2, energyKwh: 0.4)).Committed); // not even this slot
+        var emergency = controller.Plan(Outlook(2, energyKwh: 0.4)); // not even this slot
+        Assert.True(emergency.Committed && emergency.Emergency);
         controller.Ran(false);
         controller.Ran(false);
-        Assert.True(controller.Plan(Outlook(2, energyKwh: 1)).Committed); // down time served: the look-ahead rules again
+        var planned = controller.Plan(Outlook(2, energyKwh: 1)); // down time served: the look-ahead rules again
+        Assert.True(planned.Committed && !planned.Emergency);
     }
 
     [Fact]
