@@ -18,6 +18,8 @@ public static class KpiFormulas
         var external = Energy.KwhOf(balancing.Sum(r => r.ExportWh!.Value));
         var externalAbsorbed = Energy.KwhOf(balancing.Sum(r => r.ImportWh!.Value));
         var slots = tables.SlotRows.Where(s => s.Physics is not null).ToList();
+        // A dark island (a blackout) has no voltage to judge: its buses read 0 pu.
+        var energised = slots.Where(s => s.Physics!.Outcome != nameof(Grid.Balance.IslandBalanceOutcome.Blackout)).ToList();
         var curtailed = slots.Sum(s => s.Physics!.CurtailedKwh);
         // Energy the balancing party put in that the island dumped (a genset held at its minimum
         // stable output) never served anyone: it does not count against self-sufficiency.
@@ -52,8 +54,8 @@ public static class KpiFormulas
             Round6(curtailed),
             Round6(slots.Sum(s => s.Physics!.NotServedKwh)),
             Round6(slots.Sum(s => s.Physics!.LossesKwh)),
-            Round6(slots.Count > 0 ? slots.Min(s => s.Physics!.MinVoltagePu) : null),
-            Round6(slots.Count > 0 ? slots.Max(s => s.Physics!.MaxVoltagePu) : null),
+            Round6(energised.Count > 0 ? energised.Min(s => s.Physics!.MinVoltagePu) : null),
+            Round6(energised.Count > 0 ? energised.Max(s => s.Physics!.MaxVoltagePu) : null),
             slots.Sum(s => s.Physics!.VoltageViolations),
             gas,
             tables.TransactionRows.Count,
