@@ -2,6 +2,7 @@ using MicroMarket.Agents.Running;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
+using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Agents.Tests.Simulation;
 
@@ -76,11 +77,7 @@ public sealed class ScenarioRunTests : IDisposable
     [Fact]
     public async Task The_grid_connected_ieee_feeder_runs_with_every_invariant()
     {
-        var scenario = ScenarioLoader.Load(Repository.Scenario("ieee-eu-lv-prosumers.yaml"));
-        var run = await SimulationRunner.RunAsync(scenario, new RunOptions(Path.Combine(_root.FullName, "ieee")), CancellationToken.None);
-        Assert.True(run.Complete, run.Failure);
-        Assert.True(run.Verification.Holds, run.Verification.ToString());
-        RunDirectoryChecks.EnergyBalances(run.OutputDirectory);
+        var run = await CompleteRun(ScenarioLoader.Load(Repository.Scenario("ieee-eu-lv-prosumers.yaml")), "ieee");
         RunDirectoryChecks.MoneyBalances(run.OutputDirectory);
         Assert.Equal(192, RunDirectoryChecks.ClearingMatchesReference(run.OutputDirectory));
         Assert.True(run.Kpis.LocalTradeShare > 0);
@@ -96,10 +93,7 @@ public sealed class ScenarioRunTests : IDisposable
     public async Task The_island_week_is_run_storage_first_with_the_diesel_as_backup()
     {
         var scenario = ScenarioLoader.Load(Repository.Scenario("island-week.yaml"));
-        var run = await SimulationRunner.RunAsync(scenario, new RunOptions(Path.Combine(_root.FullName, "week")), CancellationToken.None);
-        Assert.True(run.Complete, run.Failure);
-        Assert.True(run.Verification.Holds, run.Verification.ToString());
-        RunDirectoryChecks.EnergyBalances(run.OutputDirectory);
+        var run = await CompleteRun(scenario, "week");
         var batteries = scenario.Units.OfType<BatteryUnit>().ToDictionary(b => b.Id, b => b.SocMax);
         var starts = RunDirectoryChecks.IslandOperation(run.OutputDirectory, "diesel", batteries, minUpSlots: 4, minDownSlots: 2);
 
@@ -113,6 +107,16 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.True(slots.Sum(s => s.Number(SlotsCsv.CurtailedKwh)) < 446.8);
         Assert.Equal(0, slots.Sum(s => s.Number(SlotsCsv.NotServedKwh)));
         Assert.InRange(starts, 1, 30);
+    }
+
+    /// <summary>Runs a scenario to its end and checks what every run must hold: complete, verified, energy balanced.</summary>
+    private async Task<RunResult> CompleteRun(Scenario scenario, string folder)
+    {
+        var run = await SimulationRunner.RunAsync(scenario, new RunOptions(Path.Combine(_root.FullName, folder)), CancellationToken.None);
+        Assert.True(run.Complete, run.Failure);
+        Assert.True(run.Verification.Holds, run.Verification.ToString());
+        RunDirectoryChecks.EnergyBalances(run.OutputDirectory);
+        return run;
     }
 
     public void Dispose() => _root.Delete(recursive: true);
