@@ -65,7 +65,7 @@ public static class DispatchFigure
 
     private static readonly Color Curtailed = Color.FromHex("#f2b700");
     private static readonly Color Ballast = Color.FromHex("#6b5b45");
-    private static readonly Color NotServed = Color.FromHex("#d62728");
+    private static readonly Color NotServed = Color.FromHex("#ff1a1a");
     private static readonly Color StorageCharged = Color.FromHex("#7b4fb5");
     private static readonly Color StorageDischarged = Color.FromHex("#c9b3e6");
 
@@ -132,7 +132,7 @@ public static class DispatchFigure
         Series.AddStepLine(plot, starts, axis.HoursPerBucket, areas.ConsumptionKw, FigureStyle.Ink, 2.5f, "local consumption");
         // The ballast covers the part of the genset's supply that fed it, which is the point: that supply was dumped.
         var aboveConsumption = Band(plot, starts, axis, areas.ConsumptionKw, areas.BallastKw, Ballast.WithAlpha(0.9), "ballast (dumped)");
-        aboveConsumption = Band(plot, starts, axis, aboveConsumption, areas.NotServedKw, NotServed.WithAlpha(0.75), "load not served");
+        aboveConsumption = Band(plot, starts, axis, aboveConsumption, areas.NotServedKw, NotServed, "load not served");
 
         var charged = Band(plot, starts, axis, zero, areas.StorageChargedKw.Select(p => -p).ToArray(), StorageCharged.WithAlpha(0.8), "storage charged by the balance (below 0)");
         var bottom = Band(plot, starts, axis, charged, areas.StorageDischargedKw.Select(p => -p).ToArray(), StorageDischarged.WithAlpha(0.9), "storage discharged by the balance (below 0)");

@@ -75,7 +75,7 @@ public static class GensetFigure
         foreach (var (isEmergency, shape, color, legend) in new[]
         {
             (false, MarkerShape.FilledTriangleUp, Output, "planned start"),
-            (true, MarkerShape.FilledDiamond, FigureStyle.ShortImbalance, "emergency start"),
+            (true, MarkerShape.FilledDiamond, FigureStyle.Ink, "emergency start"),
         })
         {
             var at = starts.Where(s => s.Emergency == isEmergency).Select(s => s.Slot * TimeAxis.HoursPerSlot).ToArray();
