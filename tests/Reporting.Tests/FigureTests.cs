@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace MicroMarket.Reporting.Tests;
 
-/// <summary>The figures of the real one-day island run and of synthetic grid-connected runs of 7 and 14 days, rendered once.</summary>
+/// <summary>The figures of the real one-day island runs and of synthetic grid-connected runs of 7 and 14 days, rendered once.</summary>
 public sealed class RenderedFigures : IDisposable
 {
     private readonly RunFixture _week = RunFixture.Synthetic(days: 7);
@@ -15,12 +15,15 @@ public sealed class RenderedFigures : IDisposable
     public RenderedFigures()
     {
         IslandDay = Render(RunDataReader.Load(RunFixture.FixturePath("island-day")), out var day);
+        QuickstartDay = Render(RunDataReader.Load(RunFixture.FixturePath("quickstart-day")), out var quickstart);
         Week = Render(RunDataReader.Load(_week.Directory), out var week);
         Fortnight = Render(RunDataReader.Load(_fortnight.Directory), out var fortnight);
-        Timings = $"render: island day {day.TotalSeconds:0.00} s (includes JIT), synthetic week {week.TotalSeconds:0.00} s, synthetic fortnight {fortnight.TotalSeconds:0.00} s";
+        Timings = $"render: island day {day.TotalSeconds:0.00} s (includes JIT), quickstart day {quickstart.TotalSeconds:0.00} s, "
+            + $"synthetic week {week.TotalSeconds:0.00} s, synthetic fortnight {fortnight.TotalSeconds:0.00} s";
     }
 
     public IReadOnlyDictionary<string, Figure> IslandDay { get; }
+    public IReadOnlyDictionary<string, Figure> QuickstartDay { get; }
     public IReadOnlyDictionary<string, Figure> Week { get; }
     public IReadOnlyDictionary<string, Figure> Fortnight { get; }
     public string Timings { get; }
@@ -28,6 +31,7 @@ public sealed class RenderedFigures : IDisposable
     public IReadOnlyDictionary<string, Figure> Of(string run) => run switch
     {
         "island-day" => IslandDay,
+        "quickstart-day" => QuickstartDay,
         "synthetic-week" => Week,
         _ => Fortnight,
     };
@@ -55,16 +59,21 @@ public sealed class FigureTests(RenderedFigures rendered, ITestOutputHelper outp
         "voltage.png", "feeder-map.png", "imbalance.png", "gas.png",
     ];
 
+    /// <summary>An island with a genset also has the genset figure, after the dispatch.</summary>
+    private static readonly string[] IslandWithGensetHas = [.. EveryRunHas[..4], "genset.png", .. EveryRunHas[4..]];
+
     public static TheoryData<string, string> Figures()
     {
         var data = new TheoryData<string, string>();
-        foreach (var run in new[] { "island-day", "synthetic-week", "synthetic-fortnight" })
+        foreach (var run in new[] { "island-day", "quickstart-day", "synthetic-week", "synthetic-fortnight" })
         {
             foreach (var file in EveryRunHas)
             {
                 data.Add(run, file);
             }
         }
+        data.Add("island-day", "genset.png");
+        data.Add("quickstart-day", "genset.png");
         data.Add("synthetic-week", "price-profile.png");
         data.Add("synthetic-fortnight", "price-profile.png");
         return data;
@@ -91,8 +100,18 @@ public sealed class FigureTests(RenderedFigures rendered, ITestOutputHelper outp
     [Fact]
     public void The_report_order_is_fixed_and_a_single_day_has_no_daily_profile()
     {
-        Assert.Equal(EveryRunHas, rendered.IslandDay.Keys);
+        Assert.Equal(IslandWithGensetHas, rendered.IslandDay.Keys);
+        Assert.Equal(IslandWithGensetHas, rendered.QuickstartDay.Keys);
         Assert.Equal(EveryRunHas.Length + 1, rendered.Week.Count);
+    }
+
+    [Fact]
+    public void Only_an_island_with_a_genset_has_the_genset_figure()
+    {
+        Assert.DoesNotContain(GensetFigure.FileName, rendered.Week.Keys);
+        Assert.DoesNotContain(GensetFigure.FileName, rendered.Fortnight.Keys);
+        Assert.Contains(GensetFigure.FileName, rendered.QuickstartDay.Keys);
+        Assert.Equal("Genset: 1 start (0 emergency), 3 h running", rendered.QuickstartDay[GensetFigure.FileName].Title);
     }
 
     [Fact]

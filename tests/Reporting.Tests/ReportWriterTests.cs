@@ -15,7 +15,7 @@ public sealed class ReportWriterTests
         var written = RunReport.Write(run.Directory);
 
         Assert.Equal(run.PathOf(RunDirectory.Report), written.ReportPath);
-        Assert.Equal(10, written.FigurePaths.Count);
+        Assert.Equal(11, written.FigurePaths.Count);
         Assert.All(written.FigurePaths, p =>
         {
             Assert.Equal(run.PathOf(RunDirectory.Figures), Path.GetDirectoryName(p));

@@ -34,6 +34,34 @@ public sealed class RunDataReaderTests
     }
 
     [Fact]
+    public void Reads_the_island_balance_of_each_slot()
+    {
+        var quickstart = RunDataReader.Load(RunFixture.FixturePath("quickstart-day")).Slots;
+        var island = RunDataReader.Load(RunFixture.FixturePath("island-day")).Slots;
+
+        // quickstart-day slot 41: the battery formed the grid, full at its power limit, and PV was curtailed.
+        Assert.Equal(new SlotPhysicsRecord(0, 0.007442, 0, 0, 1.25, 0, 0.998693, 1.000294, 0, BalanceOutcome.Curtailed, "battery", GensetState.Off, 0.094773, 10),
+            quickstart[41].Physics);
+        Assert.Equal(GensetState.Start, quickstart[73].Physics!.Genset);
+        Assert.Equal("diesel", quickstart[73].Physics!.GridFormer);
+        // island-day's columns were added by hand (Fixtures/README.md): the diesel ran and formed the grid throughout.
+        Assert.Equal(GensetState.Start, island[0].Physics!.Genset);
+        Assert.All(island.Skip(1), s => Assert.Equal(GensetState.On, s.Physics!.Genset));
+        Assert.Equal(BalanceOutcome.Ballast, island[0].Physics!.Outcome);
+    }
+
+    [Theory]
+    [InlineData("balance_outcome", "BallastRequired", "is not a balance outcome (Balanced, Storage, Curtailed, Ballast, LoadShed, Blackout, GridConnected)")]
+    [InlineData("genset_state", "running", "is not off, on, start or emergency-start")]
+    public void A_malformed_balance_state_names_file_line_and_field(string column, string value, string problem)
+    {
+        using var run = RunFixture.IslandDay();
+        run.ReplaceCell(RunDirectory.Slots, lineNumber: 5, column, value);
+        var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load(run.Directory));
+        Assert.Equal($"slots.csv:5: {column}: '{value}' {problem}", e.Message);
+    }
+
+    [Fact]
     public void A_missing_directory_is_named()
     {
         var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load("/no/such/run"));
@@ -53,7 +81,7 @@ public sealed class RunDataReaderTests
     public void A_malformed_cell_names_file_line_and_field()
     {
         using var run = RunFixture.IslandDay();
-        Replace(run.PathOf(RunDirectory.Slots), lineNumber: 3, column: "da_price", value: "abc");
+        run.ReplaceCell(RunDirectory.Slots, lineNumber: 3, column: "da_price", value: "abc");
         var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load(run.Directory));
         Assert.Equal("slots.csv:3: da_price: 'abc' is not a number", e.Message);
     }
@@ -62,7 +90,7 @@ public sealed class RunDataReaderTests
     public void A_malformed_enumeration_names_file_line_and_field()
     {
         using var run = RunFixture.IslandDay();
-        Replace(run.PathOf(RunDirectory.Orders), lineNumber: 10, column: "side", value: "bid");
+        run.ReplaceCell(RunDirectory.Orders, lineNumber: 10, column: "side", value: "bid");
         var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load(run.Directory));
         Assert.Equal("orders.csv:10: side: 'bid' is not buy or sell", e.Message);
     }
@@ -110,15 +138,5 @@ public sealed class RunDataReaderTests
         lines[1] = string.Join(',', cells);
         File.WriteAllLines(run.PathOf(RunDirectory.Transactions), lines);
         Assert.Equal(362, RunDataReader.Load(run.Directory).Transactions.Count);
-    }
-
-    private static void Replace(string path, int lineNumber, string column, string value)
-    {
-        var lines = File.ReadAllLines(path);
-        var index = Array.IndexOf(lines[0].Split(','), column);
-        var cells = lines[lineNumber - 1].Split(',');
-        cells[index] = value;
-        lines[lineNumber - 1] = string.Join(',', cells);
-        File.WriteAllLines(path, lines);
     }
 }

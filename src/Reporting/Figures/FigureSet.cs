@@ -67,23 +67,34 @@ public static class FigureSet
                 $"The {MeritOrderFigure.StageName(stage)} order book of slot {slot} in merit order, and the clearing point the auction recorded.",
                 FigureStyle.HeightPx, () => MeritOrderFigure.Draw(book, clearing, stage, slot, axis.SlotClock(slot))));
         }
-        var flows = DispatchFigure.Rows(run.UnitSlots);
-        var ballast = DispatchFigure.Ballast(run.Slots);
+        var dispatch = DispatchFigure.Areas(DispatchFigure.Rows(run.UnitSlots), DispatchFigure.Balance(run.Slots, run.Participants), axis);
+        var genset = GensetFigure.Rows(run.Slots);
         var storage = StorageFigure.Rows(run.UnitSlots);
         var bills = BillFigure.Rows(run.Summary.Kpis.Bills);
         var voltages = VoltageFigure.Rows(run.Slots);
+        var blackouts = VoltageFigure.Blackouts(run.Slots);
         var deviations = ImbalanceFigure.Rows(run.UnitSlots);
         var gas = GasFigure.Rows(run.Transactions);
+        drawings.Add(new(DispatchFigure.FileName,
+            "Metered supply per unit kind, stacked, with the renewable energy curtailed on top, against local consumption with the ballast and the load not served "
+            + "above it; below zero the storage the island balance charged and discharged beyond the schedules, and at the bottom the unit that formed the grid.",
+            DispatchFigure.HeightPx, () => DispatchFigure.Draw(dispatch, axis)));
+        if (genset.Count > 0)
+        {
+            var soc = GensetFigure.FormerSoc(run.Slots, run.UnitSlots);
+            drawings.Add(new(GensetFigure.FileName,
+                "The island genset's output with each start marked (triangle: planned by the controller; diamond: emergency start by the balance), the spinning "
+                + "reserve held against the reserve required, and the state of charge of the storage that formed the grid.",
+                FigureStyle.HeightPx, () => GensetFigure.Draw(genset, soc, axis)));
+        }
         drawings.AddRange(
         [
-            new(DispatchFigure.FileName, "Metered supply per unit kind, stacked, against local consumption; the dashed line adds the energy dumped in the ballast.",
-                FigureStyle.HeightPx, () => DispatchFigure.Draw(flows, ballast, axis)),
             new(StorageFigure.FileName, "State of charge of each battery and EV (EV lines break while the car is away) and the EVs' charging power.",
                 FigureStyle.HeightPx, () => StorageFigure.Draw(storage, axis)),
             new(BillFigure.FileName, "Each participant's net bill over the run (trades and imbalance) beside its no-market baseline.",
                 BillFigure.HeightPx(bills.Count), () => BillFigure.Draw(bills)),
-            new(VoltageFigure.FileName, "Lowest to highest LV phase voltage over all energised buses, per slot.",
-                FigureStyle.HeightPx, () => VoltageFigure.Draw(voltages, axis)),
+            new(VoltageFigure.FileName, "Lowest to highest LV phase voltage over all energised buses, per slot; blackout slots are left out.",
+                FigureStyle.HeightPx, () => VoltageFigure.Draw(voltages, blackouts, axis)),
             new(FeederMapFigure.FileName, "The feeder from its bus coordinates, each bus coloured by the lowest phase voltage it saw; hollow buses were never energised.",
                 FeederMapFigure.HeightPx, () => FeederMapFigure.Draw(buses, lines)),
             new(ImbalanceFigure.FileName, "Deviations of the local units from their schedules: long up, short down, the net as a line.",

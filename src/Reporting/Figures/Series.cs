@@ -55,22 +55,24 @@ internal static class Series
         return (x.ToArray(), y.ToArray());
     }
 
-    /// <summary>Adds a step line; NaN values split it into runs, each drawn as its own line.</summary>
-    public static void AddStepLine(Plot plot, double[] starts, double width, double[] values, Color color, float widthPx, string? legend, LinePattern pattern = default)
+    /// <summary>Adds a step line; NaN values split it into runs, each drawn as its own line, which are returned (to move them to another axis).</summary>
+    public static IReadOnlyList<ScottPlot.Plottables.Scatter> AddStepLine(Plot plot, double[] starts, double width, double[] values, Color color, float widthPx, string? legend,
+        LinePattern pattern = default)
     {
         var (x, y) = Steps(starts, width, values);
-        var legendShown = false;
+        var lines = new List<ScottPlot.Plottables.Scatter>();
         foreach (var (from, to) in Runs(y))
         {
             var line = plot.Add.ScatterLine(x[from..to], y[from..to], color);
             line.LineWidth = widthPx;
             line.LinePattern = pattern;
-            if (legend is not null && !legendShown)
+            if (legend is not null && lines.Count == 0)
             {
                 line.LegendText = legend;
-                legendShown = true;
             }
+            lines.Add(line);
         }
+        return lines;
     }
 
     /// <summary>Index ranges [from, to) of consecutive finite values.</summary>

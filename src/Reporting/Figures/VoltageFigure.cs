@@ -10,7 +10,8 @@ public sealed record VoltageRow(int Slot, double MinPu, double MaxPu, int Violat
 /// <summary>
 /// The feeder's voltage envelope: per slot (or bucket) the band from the lowest to the highest LV phase voltage.
 /// The 0.90 and 1.10 pu limits are drawn when they are near the data; a feeder that stays within a few per mille
-/// of 1 pu would otherwise be flattened into a line, so then they are named in the title instead.
+/// of 1 pu would otherwise be flattened into a line, so then they are named in the title instead. Blackout slots
+/// (no grid former, nothing energised) leave gaps and are counted in the title.
 /// </summary>
 public static class VoltageFigure
 {
@@ -20,19 +21,23 @@ public static class VoltageFigure
 
     private const double LimitShownWithinPu = 0.03;
 
+    /// <summary>The energised slots: a blackout's buses are written as 0 pu, which is no voltage the feeder held.</summary>
     public static IReadOnlyList<VoltageRow> Rows(IEnumerable<SlotRecord> slots) => slots
-        .Where(s => s.Physics is not null)
+        .Where(s => s.Physics is { IsBlackout: false })
         .Select(s => new VoltageRow(s.Slot, s.Physics!.MinVoltagePu, s.Physics.MaxVoltagePu, s.Physics.VoltageViolations))
         .ToList();
 
-    public static Plot Draw(IReadOnlyList<VoltageRow> rows, TimeAxis axis)
+    public static int Blackouts(IEnumerable<SlotRecord> slots) => slots.Count(s => s.Physics is { IsBlackout: true });
+
+    public static Plot Draw(IReadOnlyList<VoltageRow> rows, int blackouts, TimeAxis axis)
     {
         var violations = rows.Sum(r => r.Violations);
-        var plot = FigureStyle.NewPlot($"Voltage envelope, {axis.Adjective}: {violations.ToString("N0", CultureInfo.InvariantCulture)} slot-node pairs outside {LowLimitPu:0.00}-{HighLimitPu:0.00} pu",
+        var dark = blackouts > 0 ? $"; {blackouts.ToString("N0", CultureInfo.InvariantCulture)} blackout slot{(blackouts == 1 ? "" : "s")} left out" : "";
+        var plot = FigureStyle.NewPlot($"Voltage envelope, {axis.Adjective}: {violations.ToString("N0", CultureInfo.InvariantCulture)} slot-node pairs outside {LowLimitPu:0.00}-{HighLimitPu:0.00} pu{dark}",
             axis.Label, "phase voltage (pu)");
         if (rows.Count == 0)
         {
-            FigureStyle.EmptyNote(plot, "no slot was delivered");
+            FigureStyle.EmptyNote(plot, blackouts > 0 ? "no slot was energised" : "no slot was delivered");
             return plot;
         }
         var starts = axis.BucketStarts();

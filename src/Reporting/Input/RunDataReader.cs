@@ -30,8 +30,10 @@ public static class RunDataReader
     private static List<SlotRecord> LoadSlots(string path)
     {
         var table = CsvTableReader.Open(path, SlotsCsv.Slot, SlotsCsv.TimeUtc, SlotsCsv.DayAheadPrice, SlotsCsv.DayAheadVolumeWh, SlotsCsv.IntradayPrice,
-            SlotsCsv.IntradayVolumeWh, SlotsCsv.ShortPrice, SlotsCsv.LongPrice, SlotsCsv.GenerationKwh, SlotsCsv.BallastKwh, SlotsCsv.MinVoltagePu,
-            SlotsCsv.MaxVoltagePu, SlotsCsv.VoltageViolations);
+            SlotsCsv.IntradayVolumeWh, SlotsCsv.ShortPrice, SlotsCsv.LongPrice, SlotsCsv.GenerationKwh, SlotsCsv.SourceKwh, SlotsCsv.CurtailedKwh,
+            SlotsCsv.NotServedKwh, SlotsCsv.BallastKwh, SlotsCsv.StorageAbsorbedKwh, SlotsCsv.StorageSuppliedKwh, SlotsCsv.MinVoltagePu,
+            SlotsCsv.MaxVoltagePu, SlotsCsv.VoltageViolations, SlotsCsv.BalanceOutcome, SlotsCsv.GridFormer, SlotsCsv.GensetState,
+            SlotsCsv.ReserveRequiredKw, SlotsCsv.ReserveKw);
         var slots = table.Records().Select(r => new SlotRecord(
             r.Int(SlotsCsv.Slot), r.Time(SlotsCsv.TimeUtc),
             r.NullableDecimal(SlotsCsv.DayAheadPrice), r.NullableDouble(SlotsCsv.DayAheadVolumeWh), r.NullableDecimal(SlotsCsv.IntradayPrice),
@@ -50,7 +52,26 @@ public static class RunDataReader
     /// <summary>A delivered slot has its physics columns filled (generation_kwh marks it); an undelivered one has them empty.</summary>
     private static SlotPhysicsRecord? PhysicsOf(CsvRecord r) => r.Text(SlotsCsv.GenerationKwh).Length == 0
         ? null
-        : new SlotPhysicsRecord(r.Double(SlotsCsv.BallastKwh), r.Double(SlotsCsv.MinVoltagePu), r.Double(SlotsCsv.MaxVoltagePu), r.Int(SlotsCsv.VoltageViolations));
+        : new SlotPhysicsRecord(r.Double(SlotsCsv.SourceKwh), r.Double(SlotsCsv.CurtailedKwh), r.Double(SlotsCsv.NotServedKwh), r.Double(SlotsCsv.BallastKwh),
+            r.Double(SlotsCsv.StorageAbsorbedKwh), r.Double(SlotsCsv.StorageSuppliedKwh), r.Double(SlotsCsv.MinVoltagePu), r.Double(SlotsCsv.MaxVoltagePu),
+            r.Int(SlotsCsv.VoltageViolations), OutcomeOf(r), r.Text(SlotsCsv.GridFormer), GensetStateOf(r), r.Double(SlotsCsv.ReserveRequiredKw),
+            r.Double(SlotsCsv.ReserveKw));
+
+    // The outcome's names are the simulator's (the island balance's outcomes and GridConnected), written as they are spelled.
+    private static BalanceOutcome OutcomeOf(CsvRecord r) => Enum.GetNames<BalanceOutcome>().Contains(r.Text(SlotsCsv.BalanceOutcome))
+        ? Enum.Parse<BalanceOutcome>(r.Text(SlotsCsv.BalanceOutcome))
+        : throw r.Error(SlotsCsv.BalanceOutcome, r.Text(SlotsCsv.BalanceOutcome), $"is not a balance outcome ({string.Join(", ", Enum.GetNames<BalanceOutcome>())})");
+
+    /// <summary>Empty without a genset.</summary>
+    private static GensetState? GensetStateOf(CsvRecord r) => r.Text(SlotsCsv.GensetState) switch
+    {
+        "" => null,
+        "off" => GensetState.Off,
+        "on" => GensetState.On,
+        "start" => GensetState.Start,
+        "emergency-start" => GensetState.EmergencyStart,
+        var other => throw r.Error(SlotsCsv.GensetState, other, "is not off, on, start or emergency-start"),
+    };
 
     private static List<UnitSlotRecord> LoadUnitSlots(string path)
     {

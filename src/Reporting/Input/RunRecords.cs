@@ -17,8 +17,56 @@ public sealed record SlotRecord(
     decimal? LongPrice,
     SlotPhysicsRecord? Physics);
 
-/// <summary>A delivered slot's ballast energy (kWh), LV voltage extremes (pu) and bus-phases outside the limits.</summary>
-public sealed record SlotPhysicsRecord(double BallastKwh, double MinVoltagePu, double MaxVoltagePu, int VoltageViolations);
+/// <summary>
+/// A delivered slot's physics: energies in kWh (the source is the genset in an island, the upstream grid when
+/// grid-connected; storage absorbed and supplied are the island balance's moves of storage away from its schedules),
+/// LV voltage extremes (pu, 0 in a blackout) and bus-phases outside the limits, the balance's last step, the unit
+/// that formed the grid (empty in a blackout and when grid-connected), the genset's state (null without one) and the
+/// spinning reserve required and held (kW).
+/// </summary>
+public sealed record SlotPhysicsRecord(
+    double SourceKwh,
+    double CurtailedKwh,
+    double NotServedKwh,
+    double BallastKwh,
+    double StorageAbsorbedKwh,
+    double StorageSuppliedKwh,
+    double MinVoltagePu,
+    double MaxVoltagePu,
+    int VoltageViolations,
+    BalanceOutcome Outcome,
+    string GridFormer,
+    GensetState? Genset,
+    double ReserveRequiredKw,
+    double ReserveKw)
+{
+    public bool IsBlackout => Outcome == BalanceOutcome.Blackout;
+}
+
+/// <summary>The last step the balance needed in a slot (slots.csv balance_outcome; docs/grid.md, "Island operation").</summary>
+public enum BalanceOutcome
+{
+    Balanced,
+    Storage,
+    Curtailed,
+    Ballast,
+    LoadShed,
+    Blackout,
+    GridConnected,
+}
+
+/// <summary>The island genset's commitment in a slot (slots.csv genset_state).</summary>
+public enum GensetState
+{
+    Off,
+    On,
+
+    /// <summary>Started by the controller's plan: storage could not carry the look-ahead.</summary>
+    Start,
+
+    /// <summary>Started by the balance within the slot: storage could not carry even this slot.</summary>
+    EmergencyStart,
+}
 
 /// <summary>
 /// One row of units.csv, the columns the report draws: one unit in one slot, metered energies and the deviation
