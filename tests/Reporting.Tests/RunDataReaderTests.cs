@@ -52,7 +52,7 @@ public sealed class RunDataReaderTests
 
     [Theory]
     [InlineData("balance_outcome", "BallastRequired", "is not a balance outcome (Balanced, Storage, Curtailed, Ballast, LoadShed, Blackout, GridConnected)")]
-    [InlineData("genset_state", "running", "is not off, on, start or emergency-start")]
+    [InlineData("genset_state", "running", "is not one of off, on, start, emergency-start")]
     public void A_malformed_balance_state_names_file_line_and_field(string column, string value, string problem)
     {
         using var run = RunFixture.IslandDay();

@@ -1,4 +1,4 @@
-using MicroMarket.Grid.Balance;
+using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Decisions;
@@ -38,10 +38,10 @@ public sealed class FeederPhysicsTests
         var physics = MarketRun.NewPhysics(Plan);
         var (flows, slot) = physics.Solve(Night(16, batteryOnline: true));
         Assert.Equal("battery", slot.GridFormer);
-        Assert.Equal(GensetStates.Off, slot.GensetState);
+        Assert.Equal(GensetState.Off, slot.GensetState);
         Assert.Equal(0, flows.Single(f => f.UnitId == "diesel").ActualPowerKw);
         Assert.InRange(flows.Single(f => f.UnitId == "battery").ActualPowerKw, 3.0, 3.1); // the load and the losses
-        Assert.Equal(nameof(IslandBalanceOutcome.Storage), slot.Outcome);
+        Assert.Equal(BalanceOutcome.Storage, slot.Outcome);
         Assert.True(Math.Abs(slot.ResidualKwh) <= 1e-6);
     }
 
@@ -49,16 +49,16 @@ public sealed class FeederPhysicsTests
     public void At_its_reserve_the_diesel_starts_and_runs_its_minimum_up_time()
     {
         var physics = MarketRun.NewPhysics(Plan);
-        var states = new List<string>();
+        var states = new List<GensetState?>();
         states.Add(physics.Solve(Night(6, batteryOnline: false)).Physics.GensetState);
         for (var i = 0; i < 5; i++)
         {
             var (_, slot) = physics.Solve(Night(16, batteryOnline: true));
             states.Add(slot.GensetState);
-            Assert.Equal(slot.GensetState == GensetStates.Off ? "battery" : "diesel", slot.GridFormer);
+            Assert.Equal(slot.GensetState == GensetState.Off ? "battery" : "diesel", slot.GridFormer);
         }
         // Sixty minutes at least (four slots), then the charged battery carries the island again.
-        Assert.Equal([GensetStates.Started, GensetStates.Running, GensetStates.Running, GensetStates.Running, GensetStates.Off, GensetStates.Off], states);
+        Assert.Equal([GensetState.Start, GensetState.On, GensetState.On, GensetState.On, GensetState.Off, GensetState.Off], states);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class FeederPhysicsTests
 
         var (flows, slot) = physics.Solve(units);
 
-        Assert.Equal(nameof(IslandBalanceOutcome.Blackout), slot.Outcome);
+        Assert.Equal(BalanceOutcome.Blackout, slot.Outcome);
         Assert.Equal("", slot.GridFormer);
         Assert.Equal(3 * 0.25, slot.NotServedKwh, 9);
         Assert.Equal(0, slot.GenerationKwh);

@@ -4,28 +4,6 @@ using MicroMarket.Grid.Solve;
 
 namespace MicroMarket.Grid.Balance;
 
-/// <summary>The last step the island balance needed in a slot (each step is taken only when the ones before fall short).</summary>
-public enum IslandBalanceOutcome
-{
-    /// <summary>The grid-forming units covered the net load at their own output (the genset between its limits, or storage forming the grid).</summary>
-    Balanced,
-
-    /// <summary>Storage absorbed a surplus or supplied a deficit beyond the formers' own output.</summary>
-    Storage,
-
-    /// <summary>Storage was full (or at its power limit): curtailable generation was curtailed.</summary>
-    Curtailed,
-
-    /// <summary>A committed genset sat at its minimum stable output with storage full and nothing left to curtail: a ballast (dump) load took the rest.</summary>
-    Ballast,
-
-    /// <summary>Storage and the genset at their limits could not cover the load: part of it was not served.</summary>
-    LoadShed,
-
-    /// <summary>No grid-forming unit was online: the island was dark for the slot and no load was served.</summary>
-    Blackout,
-}
-
 /// <summary>Which unit held the island's voltage and frequency in a slot (its bus was the power flow's reference).</summary>
 public enum GridFormerKind
 {
@@ -64,7 +42,6 @@ public sealed record DispatchableGenset(int Bus, double MinimumKw, double Maximu
 /// its schedules (a grid-forming unit's whole flow: it has no set-point of its own).
 /// </summary>
 public sealed record IslandDispatchResult(
-    IslandBalanceOutcome Outcome,
     GridFormerKind Former,
     int FormerStorageIndex,
     double GensetKw,
@@ -85,6 +62,9 @@ public sealed record IslandDispatchResult(
     public double AccountingResidualKwh => GenerationKwh - ConsumptionKwh - BallastKwh - LossesKwh;
 
     public bool GensetRunning => Former == GridFormerKind.Genset;
+
+    /// <summary>No grid-forming unit was online: the island was dark for the slot and no load was served.</summary>
+    public bool IsBlackout => Former == GridFormerKind.None;
 }
 
 /// <summary>
@@ -302,12 +282,7 @@ public sealed class IslandDispatch
         var gensetKw = running ? reference : 0;
         var generation = allocation.Delivered * curtailable.TotalPowerKw + firm.TotalPowerKw + Math.Max(0, gensetKw) + storageKw.Sum(kw => Math.Max(0, kw));
         var consumed = allocation.Served * consumption.TotalPowerKw + Math.Max(0, -gensetKw) + storageKw.Sum(kw => Math.Max(0, -kw));
-        var outcome = allocation.Served < 1 ? IslandBalanceOutcome.LoadShed
-            : allocation.BallastKw > 0 ? IslandBalanceOutcome.Ballast
-            : allocation.Delivered < 1 ? IslandBalanceOutcome.Curtailed
-            : absorbed + supplied > 0 ? IslandBalanceOutcome.Storage
-            : IslandBalanceOutcome.Balanced;
-        return new IslandDispatchResult(outcome, running ? GridFormerKind.Genset : GridFormerKind.Storage, running ? -1 : formerIndex,
+        return new IslandDispatchResult(running ? GridFormerKind.Genset : GridFormerKind.Storage, running ? -1 : formerIndex,
             gensetKw, forced, storageKw, allocation.Delivered, allocation.Served,
             generation * hours, consumed * hours,
             (1 - allocation.Delivered) * curtailable.TotalPowerKw * hours,
@@ -316,7 +291,7 @@ public sealed class IslandDispatch
     }
 
     private static IslandDispatchResult Blackout(BusPhaseInjections consumption, int storageCount, double hours) =>
-        new(IslandBalanceOutcome.Blackout, GridFormerKind.None, -1, 0, false, new double[storageCount], 0, 0,
+        new(GridFormerKind.None, -1, 0, false, new double[storageCount], 0, 0,
             0, 0, 0, consumption.TotalPowerKw * hours, 0, 0, 0, 0);
 
     private static void RequireNonNegative(BusPhaseInjections injections, string name)

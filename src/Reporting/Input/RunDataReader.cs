@@ -57,20 +57,16 @@ public static class RunDataReader
             r.Int(SlotsCsv.VoltageViolations), OutcomeOf(r), r.Text(SlotsCsv.GridFormer), GensetStateOf(r), r.Double(SlotsCsv.ReserveRequiredKw),
             r.Double(SlotsCsv.ReserveKw));
 
-    // The outcome's names are the simulator's (the island balance's outcomes and GridConnected), written as they are spelled.
-    private static BalanceOutcome OutcomeOf(CsvRecord r) => Enum.GetNames<BalanceOutcome>().Contains(r.Text(SlotsCsv.BalanceOutcome))
-        ? Enum.Parse<BalanceOutcome>(r.Text(SlotsCsv.BalanceOutcome))
+    private static BalanceOutcome OutcomeOf(CsvRecord r) => BalanceTerms.TryParse(r.Text(SlotsCsv.BalanceOutcome), out BalanceOutcome outcome)
+        ? outcome
         : throw r.Error(SlotsCsv.BalanceOutcome, r.Text(SlotsCsv.BalanceOutcome), $"is not a balance outcome ({string.Join(", ", Enum.GetNames<BalanceOutcome>())})");
 
     /// <summary>Empty without a genset.</summary>
     private static GensetState? GensetStateOf(CsvRecord r) => r.Text(SlotsCsv.GensetState) switch
     {
         "" => null,
-        "off" => GensetState.Off,
-        "on" => GensetState.On,
-        "start" => GensetState.Start,
-        "emergency-start" => GensetState.EmergencyStart,
-        var other => throw r.Error(SlotsCsv.GensetState, other, "is not off, on, start or emergency-start"),
+        var text when BalanceTerms.TryParse(text, out GensetState state) => state,
+        var other => throw r.Error(SlotsCsv.GensetState, other, $"is not one of {string.Join(", ", BalanceTerms.GensetStateNames)}"),
     };
 
     private static List<UnitSlotRecord> LoadUnitSlots(string path)

@@ -43,31 +43,6 @@ public sealed record SlotPhysicsRecord(
     public bool IsBlackout => Outcome == BalanceOutcome.Blackout;
 }
 
-/// <summary>The last step the balance needed in a slot (slots.csv balance_outcome; docs/grid.md, "Island operation").</summary>
-public enum BalanceOutcome
-{
-    Balanced,
-    Storage,
-    Curtailed,
-    Ballast,
-    LoadShed,
-    Blackout,
-    GridConnected,
-}
-
-/// <summary>The island genset's commitment in a slot (slots.csv genset_state).</summary>
-public enum GensetState
-{
-    Off,
-    On,
-
-    /// <summary>Started by the controller's plan: storage could not carry the look-ahead.</summary>
-    Start,
-
-    /// <summary>Started by the balance within the slot: storage could not carry even this slot.</summary>
-    EmergencyStart,
-}
-
 /// <summary>
 /// One row of units.csv, the columns the report draws: one unit in one slot, metered energies and the deviation
 /// from its schedule in Wh (null for a slot that was not delivered), state of charge 0..1 (null if not applicable).

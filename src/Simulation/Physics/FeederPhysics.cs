@@ -126,7 +126,7 @@ public sealed class FeederPhysics
         var balance = island.Solve(_generation, _firm, _consumption, storage, genset, _slotLength);
         _controller?.Ran(balance.GensetRunning);
         _lossesKw = balance.LossesKwh / _hours;
-        var dark = balance.Outcome == IslandBalanceOutcome.Blackout;
+        var dark = balance.IsBlackout;
         var flows = units.Select(u =>
         {
             var p = dark ? 0
@@ -145,12 +145,12 @@ public sealed class FeederPhysics
         var reserveKw = (balance.GensetRunning ? genset!.MaximumKw - balance.GensetKw : 0)
             + storage.Select((s, i) => s.FormsGrid ? s.MaximumKw - balance.StorageKw[i] : 0).Sum();
         var physics = Physics(dark ? null : island.LastPowerFlow, balance.GenerationKwh, balance.ConsumptionKwh, balance.LossesKwh, balance.GensetKw * _hours,
-            balance.CurtailedKwh, balance.EnergyNotServedKwh, balance.BallastKwh, balance.AccountingResidualKwh, balance.Outcome.ToString()) with
+            balance.CurtailedKwh, balance.EnergyNotServedKwh, balance.BallastKwh, balance.AccountingResidualKwh, Outcome(balance)) with
         {
             StorageAbsorbedKwh = balance.StorageAbsorbedKwh,
             StorageSuppliedKwh = balance.StorageSuppliedKwh,
             GridFormer = former,
-            GensetState = gensetUnit is null ? "" : GensetState(wasRunning, balance, plan?.Emergency ?? false),
+            GensetState = gensetUnit is null ? null : StateOf(wasRunning, balance, plan?.Emergency ?? false),
             ReserveRequiredKw = plan?.ReserveRequiredKw ?? 0,
             ReserveKw = dark ? 0 : Math.Max(0, reserveKw),
         };
@@ -176,11 +176,20 @@ public sealed class FeederPhysics
         return _controller.Plan(outlook);
     }
 
-    private static string GensetState(bool wasRunning, IslandDispatchResult balance, bool emergency) =>
-        !balance.GensetRunning ? GensetStates.Off
-        : balance.ForcedStart || emergency ? GensetStates.EmergencyStart
-        : wasRunning ? GensetStates.Running
-        : GensetStates.Started;
+    private static GensetState StateOf(bool wasRunning, IslandDispatchResult balance, bool emergency) =>
+        !balance.GensetRunning ? GensetState.Off
+        : balance.ForcedStart || emergency ? GensetState.EmergencyStart
+        : wasRunning ? GensetState.On
+        : GensetState.Start;
+
+    /// <summary>The last step of the balance's order the slot needed.</summary>
+    private static BalanceOutcome Outcome(IslandDispatchResult balance) =>
+        balance.IsBlackout ? BalanceOutcome.Blackout
+        : balance.EnergyNotServedKwh > 0 ? BalanceOutcome.LoadShed
+        : balance.BallastKwh > 0 ? BalanceOutcome.Ballast
+        : balance.CurtailedKwh > 0 ? BalanceOutcome.Curtailed
+        : balance.StorageAbsorbedKwh + balance.StorageSuppliedKwh > 0 ? BalanceOutcome.Storage
+        : BalanceOutcome.Balanced;
 
     private (IReadOnlyList<UnitFlow>, SlotPhysics) SolveGridConnected(IReadOnlyList<UnitDelivery> units)
     {
@@ -190,7 +199,7 @@ public sealed class FeederPhysics
         var generation = flows.Sum(f => Math.Max(0, f.ActualPowerKw)) * _hours;
         var consumption = flows.Sum(f => Math.Max(0, -f.ActualPowerKw)) * _hours;
         var residual = generation - consumption - _result.LossesKw * _hours;
-        return (flows, Physics(_result, generation, consumption, _result.LossesKw * _hours, sourceKw * _hours, 0, 0, 0, residual, "GridConnected"));
+        return (flows, Physics(_result, generation, consumption, _result.LossesKw * _hours, sourceKw * _hours, 0, 0, 0, residual, BalanceOutcome.GridConnected));
     }
 
     /// <summary>One unit's flow; <paramref name="result"/> is null in a blackout, when every bus is dark (0 pu).</summary>
@@ -203,7 +212,7 @@ public sealed class FeederPhysics
     }
 
     private SlotPhysics Physics(PowerFlowResult? result, double generation, double consumption, double losses, double source,
-        double curtailed, double notServed, double ballast, double residual, string outcome)
+        double curtailed, double notServed, double ballast, double residual, BalanceOutcome outcome)
     {
         if (result is null)
         {

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Simulation.Running;
 
@@ -12,7 +13,7 @@ public sealed record UnitFlow(string UnitId, double ActualPowerKw, long ImportWh
 /// <summary>
 /// One slot's physics: energy accounts (kWh), voltages, and the balance's outcome. In an island also what the
 /// balance did with storage (absorbed, supplied: its moves away from the schedules), which unit formed the grid
-/// (empty in a blackout), the genset's commitment (<see cref="GensetStates"/>) and the spinning reserve (kW).
+/// (empty in a blackout), the genset's commitment (none without a genset) and the spinning reserve (kW).
 /// </summary>
 public sealed record SlotPhysics(
     double GenerationKwh,
@@ -26,23 +27,10 @@ public sealed record SlotPhysics(
     double MinVoltagePu,
     double MaxVoltagePu,
     int VoltageViolations,
-    string Outcome,
+    BalanceOutcome Outcome,
     double StorageAbsorbedKwh = 0,
     double StorageSuppliedKwh = 0,
     string GridFormer = "",
-    string GensetState = "",
+    GensetState? GensetState = null,
     double ReserveRequiredKw = 0,
     double ReserveKw = 0);
-
-/// <summary>The genset's state in a slot, as slots.csv writes it.</summary>
-public static class GensetStates
-{
-    public const string Off = "off";
-    public const string Running = "on";
-
-    /// <summary>Started by the controller's plan (storage could not carry the look-ahead).</summary>
-    public const string Started = "start";
-
-    /// <summary>Started although its minimum down time or its plan said off: storage could not carry even this slot.</summary>
-    public const string EmergencyStart = "emergency-start";
-}

@@ -19,7 +19,7 @@ public static class KpiFormulas
         var externalAbsorbed = Energy.KwhOf(balancing.Sum(r => r.ImportWh!.Value));
         var slots = tables.SlotRows.Where(s => s.Physics is not null).ToList();
         // A dark island (a blackout) has no voltage to judge: its buses read 0 pu.
-        var energised = slots.Where(s => s.Physics!.Outcome != nameof(Grid.Balance.IslandBalanceOutcome.Blackout)).ToList();
+        var energised = slots.Where(s => s.Physics!.Outcome != BalanceOutcome.Blackout).ToList();
         var curtailed = slots.Sum(s => s.Physics!.CurtailedKwh);
         // Energy the balancing party put in that the island dumped (a genset held at its minimum
         // stable output) never served anyone: it does not count against self-sufficiency.
