@@ -38,7 +38,7 @@ public sealed class OptimalCommand : Command<OptimalCommand.Settings>
 
         public override Spectre.Console.ValidationResult Validate() =>
             !(TimeLimit > 0) ? Spectre.Console.ValidationResult.Error($"--time-limit {TimeLimit}: seconds > 0")
-            : !(Gap is >= 0 and < 1) ? Spectre.Console.ValidationResult.Error($"--gap {Gap}: a fraction in [0, 1)")
+            : !(Gap is >= 0 and < 1) ? Spectre.Console.ValidationResult.Error($"--gap {Gap}: a fraction, at least 0 and below 1")
             : Spectre.Console.ValidationResult.Success();
     }
 
