@@ -17,9 +17,10 @@ public sealed record SolveOptions(TimeSpan TimeLimit, double RelativeGap = 1e-4)
 /// </summary>
 public static class IslandOptimizer
 {
-    /// <summary>Tokens per kWh that break ties: waste (curtailment, ballast) before cycling storage, both far below any fuel.</summary>
+    /// <summary>Tokens per kWh that only break ties, far below any fuel: wasting energy (curtailment, ballast) costs more than storing it.</summary>
     private const double WasteTieBreak = 1e-4;
 
+    /// <summary>Tokens per kWh discharged, below the waste tie-break: storage does not cycle where nothing is gained.</summary>
     private const double CyclingTieBreak = 1e-5;
 
     public static IslandSolution Solve(IslandProblem problem, SolveOptions options)

@@ -14,11 +14,14 @@ public sealed class OptimalCommandTests(ITestOutputHelper log) : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    /// <summary>The week is proven optimal, or within 1e-3, inside a minute, and says so on stdout and in optimal.json.</summary>
+    /// <summary>
+    /// The week is proven within a relative gap of 1e-3 inside a minute (about 20 s on a quiet machine; the time limit
+    /// holds the minute on a busy one, which must then still have closed the gap), and says so on stdout and in optimal.json.
+    /// </summary>
     [Fact]
     public async Task The_island_week_is_solved_within_a_minute()
     {
-        var (exit, output, error) = await Run("optimal", Shipped("island-week.yaml"), "--out", _dir.FullName, "--time-limit", "60");
+        var (exit, output, error) = await Run("optimal", Shipped("island-week.yaml"), "--out", _dir.FullName, "--time-limit", "60", "--gap", "1e-3");
 
         Assert.True(exit == MicroMarketApp.ExitOk, error);
         foreach (var figure in new[] { "status", "fuel", "fuel cost", "starts", "run hours", "curtailed", "unserved", "ballast", "objective" })
@@ -29,7 +32,7 @@ public sealed class OptimalCommandTests(ITestOutputHelper log) : IDisposable
         var root = totals.RootElement;
         var status = root.GetProperty("status").GetString();
         Assert.True(status == "OPTIMAL" || root.GetProperty("mip_gap").GetDouble() <= 1e-3, $"{status}, gap {root.GetProperty("mip_gap")}");
-        Assert.True(root.GetProperty("solve_seconds").GetDouble() < 60);
+        Assert.InRange(root.GetProperty("solve_seconds").GetDouble(), 0, 61);
         Assert.InRange(root.GetProperty("fuel").GetDouble(), 1, 10_000);
         Assert.Equal(7 * 96 + 1, File.ReadAllLines(Path.Combine(_dir.FullName, "optimal-slots.csv")).Length);
         log.WriteLine($"island-week optimum:{Environment.NewLine}{output}");

@@ -55,11 +55,10 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         ScenarioRuns.Prepare(output, scenario);
 
         var result = await RunWithProgressAsync(scenario, new RunOptions(output, chainUrl), cancellationToken);
-        if (settings.WithOptimal && result.Complete && !CompareWithOptimal(scenario, result))
-        {
-            return MicroMarketApp.ExitFailure;
-        }
-        return ScenarioRuns.Finish(result);
+        // A run the solver could not measure is still finished (its checks, its report), then fails.
+        var measured = !settings.WithOptimal || !result.Complete || CompareWithOptimal(scenario, result);
+        var exit = ScenarioRuns.Finish(result);
+        return measured ? exit : MicroMarketApp.ExitFailure;
     }
 
     /// <summary>
