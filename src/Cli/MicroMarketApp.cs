@@ -31,6 +31,7 @@ public static class MicroMarketApp
                 bench.AddCommand<Commands.BenchClusterCommand>("cluster").WithDescription("One process against a market node and sim nodes on loopback: wall time, inter-node messages.");
             });
             config.AddCommand<Commands.RunCommand>("run").WithDescription("Run a scenario end to end: Anvil, contracts, one agent per unit, the run directory.");
+            config.AddCommand<Commands.OptimalCommand>("optimal").WithDescription("Solve an island's optimal commitment and dispatch on the scenario's actuals: the lower bound a run's fuel is measured against.");
             config.AddCommand<Commands.ClearCommand>("clear").WithDescription("Clear one slot's order book (CSV) with the C# reference or, with --on-chain, through the contracts.");
             config.AddCommand<Commands.PowerFlowCommand>("powerflow").WithDescription("Solve one three-phase power flow of a feeder at a minute of the day.");
             config.AddCommand<Commands.NodeCommand>("node").WithDescription("Run one node of the market cluster: the market, a share of the simulated units, or a Pi unit.");

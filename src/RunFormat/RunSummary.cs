@@ -23,9 +23,20 @@ public sealed record RunSummary(
     public const string IslandMode = "island";
     public const string GridConnectedMode = "grid-connected";
 
+    /// <summary>The run against the optimal reference (<c>run --with-optimal</c>); absent otherwise, so other runs' files are unchanged.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OptimalComparison? Optimal { get; init; }
+
     [JsonIgnore]
     public bool IsIsland => Mode == IslandMode;
 }
+
+/// <summary>
+/// The optimum's fuel and starts on the same scenario and seed (perfect foresight, central control: a lower bound),
+/// and the run against it: <see cref="FuelGap"/> = run fuel / optimal fuel - 1, <see cref="StartsRatio"/> = run starts /
+/// optimal starts; each null when the optimum has none to divide by.
+/// </summary>
+public sealed record OptimalComparison(double Fuel, int Starts, double? FuelGap, double? StartsRatio);
 
 /// <summary>
 /// The run's key performance indicators (docs/kpis.md defines each), as the simulator computes them and the report

@@ -11,6 +11,7 @@ public sealed class HelpTests
     [InlineData]
     [InlineData("run")]
     [InlineData("clear")]
+    [InlineData("optimal")]
     [InlineData("powerflow")]
     [InlineData("report")]
     [InlineData("compare")]

@@ -65,6 +65,33 @@ public sealed class RunCommandTests : IDisposable
         }
     }
 
+    /// <summary>The optimum solves the quickstart's own actuals after the run, beside its files; the run's fuel is above it.</summary>
+    [Fact]
+    public async Task With_optimal_the_summary_measures_the_run_against_its_optimum()
+    {
+        var output = Path.Combine(_dir.FullName, "with-optimal");
+        var run = await CliProcess.RunAsync("run", Path.Combine(Repository.Root, "scenarios", "quickstart.yaml"), "--out", output, "--with-optimal");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var optimal = RunJson.Read<RunSummary>(output, RunDirectory.Summary).Optimal;
+        Assert.NotNull(optimal);
+        Assert.True(optimal.FuelGap > 0, $"fuel gap {optimal.FuelGap}");
+        Assert.InRange(optimal.Starts, 1, 96);
+        Assert.True(File.Exists(Path.Combine(output, "optimal.json")) && File.Exists(Path.Combine(output, "optimal-slots.csv")));
+        Assert.Contains("fuel_gap", run.Stdout);
+    }
+
+    [Fact]
+    public async Task With_optimal_a_grid_connected_scenario_is_refused_before_anything_starts()
+    {
+        var output = Path.Combine(_dir.FullName, "connected");
+        var run = await CliProcess.RunAsync("run", Path.Combine(Repository.Root, "scenarios", "ieee-eu-lv-prosumers.yaml"), "--out", output, "--with-optimal");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("grid-connected", run.Stderr);
+        Assert.False(Directory.Exists(output));
+    }
+
     [Fact]
     public async Task Ctrl_C_stops_after_the_phase_under_way_and_leaves_a_partial_run_marked_incomplete()
     {

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
 using MicroMarket.Agents.Running;
+using MicroMarket.Optimal;
+using MicroMarket.RunFormat;
 using MicroMarket.Simulation;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
@@ -11,9 +13,9 @@ using MicroMarket.Simulation.Running;
 namespace MicroMarket.Cli.Commands;
 
 /// <summary>
-/// `micromarket run SCENARIO [--out DIR] [--seed N] [--chain anvil|URL]`: runs a scenario end to
+/// `micromarket run SCENARIO [--out DIR] [--seed N] [--chain anvil|URL] [--with-optimal]`: runs a scenario end to
 /// end (Anvil started and stopped by the program unless a URL is given) and writes the run
-/// directory. A bad scenario lists every error with file:line:column and exits 2 before anything
+/// directory; with --with-optimal an island's run is then measured against its optimal reference. A bad scenario lists every error with file:line:column and exits 2 before anything
 /// starts; Ctrl+C finishes the phase under way and leaves a partial run marked incomplete.
 /// </summary>
 public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
@@ -35,17 +37,48 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [CommandOption("--chain <CHAIN>")]
         [Description("anvil (default: start a local Anvil) or the JSON-RPC URL of an Anvil node")]
         public string Chain { get; init; } = "anvil";
+
+        [CommandOption("--with-optimal")]
+        [Description("after the run, solve the island's optimum on the same actuals and add it to summary.json (see micromarket optimal)")]
+        public bool WithOptimal { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var scenario = Load(settings);
         var chainUrl = ParseChain(settings.Chain);
+        if (settings.WithOptimal && scenario.Mode is not IslandMode)
+        {
+            throw new BadInputException($"run: --with-optimal: {settings.Scenario} is grid-connected; the optimal reference is for islands");
+        }
         var output = settings.Out ?? Path.Combine("runs", $"{scenario.Name}-seed{scenario.Seed}");
         ScenarioRuns.Prepare(output, scenario);
 
         var result = await RunWithProgressAsync(scenario, new RunOptions(output, chainUrl), cancellationToken);
-        return ScenarioRuns.Finish(result);
+        // A run the solver could not measure is still finished (its checks, its report), then fails.
+        var measured = !settings.WithOptimal || !result.Complete || CompareWithOptimal(scenario, result);
+        var exit = ScenarioRuns.Finish(result);
+        return measured ? exit : MicroMarketApp.ExitFailure;
+    }
+
+    /// <summary>
+    /// Solves the optimum with the run's own loss factor (losses per kWh consumed), writes its files beside the run's
+    /// and its comparison into summary.json. False when the solver found nothing (it said why).
+    /// </summary>
+    private static bool CompareWithOptimal(Scenario scenario, RunResult result)
+    {
+        var lossFactor = result.Kpis.ConsumptionKwh > 0 ? result.Kpis.LossesKwh / result.Kpis.ConsumptionKwh : 0.0;
+        if (OptimalCommand.Solve(scenario, SolveOptions.Default, lossFactor) is not { } optimum)
+        {
+            return false;
+        }
+        OptimalOutput.Write(result.OutputDirectory, optimum);
+        var summary = RunJson.Read<RunSummary>(result.OutputDirectory, RunDirectory.Summary);
+        var comparison = RunComparison.Of(result.OutputDirectory, optimum);
+        RunJson.Write(result.OutputDirectory, RunDirectory.Summary, summary with { Optimal = comparison });
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"optimal: {optimum.Fuel:0.###} {optimum.FuelUnit}, {optimum.Starts} starts ({optimum.Status}, gap {optimum.MipGap:0.######}); fuel_gap {comparison.FuelGap:0.###}, starts_ratio {comparison.StartsRatio:0.##}"));
+        return true;
     }
 
     private static Scenario Load(Settings settings) => ScenarioRuns.LoadScenario(settings.Scenario, settings.Seed);

@@ -1,0 +1,101 @@
+using MicroMarket.Grid.Units;
+using MicroMarket.Scenarios.Model;
+using MicroMarket.Simulation.Decisions;
+
+namespace MicroMarket.Optimal;
+
+/// <summary>Maps a scenario and its actuals (the very series the run's agents get) to the optimal reference's problem.</summary>
+public static class IslandProblems
+{
+    /// <summary>
+    /// The island over the scenario's delivery days. Renewables and households are summed (one bus, losses as
+    /// <paramref name="lossFactor"/>); the value of lost load is the market's price cap, the dearest any buyer can bid.
+    /// </summary>
+    public static IslandProblem From(Scenario scenario, ScenarioSeries series, double lossFactor = 0.0)
+    {
+        if (scenario.Mode is not IslandMode)
+        {
+            throw new ArgumentException("the optimal reference is for islands; this scenario is grid-connected");
+        }
+        var slots = scenario.Time.Days * scenario.Time.SlotsPerDay;
+        var renewable = new double[slots];
+        var load = new double[slots];
+        var gensets = new List<OptimalGenset>();
+        var batteries = new List<OptimalBattery>();
+        var reserveFraction = 0.0;
+        foreach (var unit in scenario.Units)
+        {
+            switch (unit)
+            {
+                case PvUnit pv:
+                    Add(renewable, series.Pv(pv), series.FirstSlot);
+                    break;
+                case WindUnit wind:
+                    Add(renewable, series.Wind(wind), series.FirstSlot);
+                    break;
+                case LoadUnit household:
+                    Add(load, series.Load(household), series.FirstSlot);
+                    break;
+                case SlackUnit or BatteryUnit:
+                    reserveFraction = Math.Max(reserveFraction, AddDispatchable(unit, scenario.Time, gensets, batteries));
+                    break;
+            }
+        }
+        var evs = scenario.Units.OfType<EvUnit>().Select(ev => new OptimalEv(ev.Id, ev.BatteryKwh, ev.ChargerKw, ev.V2gKw, ev.ChargeEfficiency,
+            new ElectricVehicle(ev.BatteryKwh, ev.ChargerKw, ev.ChargeEfficiency, ev.V2gKw).DischargeEfficiency,
+            series.Sessions(ev).Select(s => s.Actual).ToList())).ToList();
+        var jobs = scenario.Units.OfType<FlexibleLoadUnit>().SelectMany(flexible => series.Jobs(flexible)
+            .Select(job => new OptimalJob(flexible.Id, job.EnergyKwh, job.MaxPowerKw, job.WindowStartSlot, job.WindowEndSlot))).ToList();
+        return new IslandProblem(slots, scenario.Time.SlotLength.TotalHours, renewable, load, gensets, batteries, evs, jobs,
+            lossFactor, reserveFraction, (double)scenario.Market.PriceCap);
+    }
+
+    /// <summary>
+    /// THE SEAM for the scenario keys being added on main: battery <c>grid_forming</c> and <c>soc_reserve</c>; slack
+    /// <c>min_up_minutes</c>, <c>min_down_minutes</c>, <c>start_fuel</c> and <c>reserve_fraction</c>. Until the model has
+    /// them, their documented defaults stand here; once merged, read them from the unit in this one place.
+    /// Adds the slack or battery to the problem's gensets or batteries and returns the reserve fraction it asks for.
+    /// </summary>
+    private static double AddDispatchable(UnitSpec unit, ScenarioTime time, List<OptimalGenset> gensets, List<OptimalBattery> batteries)
+    {
+        switch (unit)
+        {
+            case BatteryUnit battery:
+                var reserveSoc = Math.Min(battery.SocMin + 0.1, battery.SocMax);
+                batteries.Add(new OptimalBattery(battery.Id, battery.ChargeKw, battery.DischargeKw, battery.ChargeEfficiency, battery.DischargeEfficiency,
+                    battery.SocMin * battery.CapacityKwh, battery.SocMax * battery.CapacityKwh, battery.SocInitial * battery.CapacityKwh,
+                    GridForming: false, reserveSoc * battery.CapacityKwh));
+                return 0.0;
+            case SlackUnit { Technology: SlackTechnology.Battery } slack:
+                // The over-sized battery slack forms the grid by itself, as the simulation's SlackAgent models it.
+                var capacity = slack.CapacityKwh ?? throw new ArgumentException($"unit {slack.Id}: a battery slack needs capacity_kwh");
+                batteries.Add(new OptimalBattery(slack.Id, slack.RatedPowerKw, slack.RatedPowerKw, 0.95, 0.95,
+                    0.05 * capacity, 0.95 * capacity, (slack.SocInitial ?? 0.5) * capacity, GridForming: true, 0.05 * capacity));
+                return 0.1;
+            case SlackUnit slack:
+                var chp = slack.Technology == SlackTechnology.Chp;
+                var genset = chp ? Genset.Chp(slack.RatedPowerKw, minimumStableFraction: slack.MinStableFraction) : Genset.Diesel(slack.RatedPowerKw, slack.MinStableFraction);
+                if (genset.Fuel.QuadraticPerKw2 != 0)
+                {
+                    throw new ArgumentException($"unit {slack.Id}: the optimal reference takes linear fuel curves only");
+                }
+                var startFuel = genset.Fuel.NoLoadPerRatedKw * genset.RatedKw * 10.0 / 60.0;
+                gensets.Add(new OptimalGenset(slack.Id, genset.RatedKw, genset.MinimumStableKw, genset.Fuel, (double)slack.FuelPrice, startFuel,
+                    Slots(chp ? 120 : 60, time), Slots(chp ? 60 : 30, time)));
+                return 0.1;
+            default:
+                throw new ArgumentException($"unit {unit.Id}: not a dispatchable unit");
+        }
+    }
+
+    /// <summary>A duration in whole slots, rounded up: a minimum time is never shortened.</summary>
+    private static int Slots(int minutes, ScenarioTime time) => (minutes + time.SlotMinutes - 1) / time.SlotMinutes;
+
+    private static void Add(double[] total, double[] series, int firstSlot)
+    {
+        for (var slot = 0; slot < total.Length; slot++)
+        {
+            total[slot] += series[slot - firstSlot];
+        }
+    }
+}
