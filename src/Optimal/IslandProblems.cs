@@ -51,20 +51,19 @@ public static class IslandProblems
     }
 
     /// <summary>
-    /// THE SEAM for the scenario keys being added on main: battery <c>grid_forming</c> and <c>soc_reserve</c>; slack
-    /// <c>min_up_minutes</c>, <c>min_down_minutes</c>, <c>start_fuel</c> and <c>reserve_fraction</c>. Until the model has
-    /// them, their documented defaults stand here; once merged, read them from the unit in this one place.
-    /// Adds the slack or battery to the problem's gensets or batteries and returns the reserve fraction it asks for.
+    /// Adds the slack or battery to the problem's gensets or batteries, with the scenario's island-operation keys
+    /// (battery <c>grid_forming</c>, <c>soc_reserve</c>; genset <c>min_up_minutes</c>, <c>min_down_minutes</c>,
+    /// <c>start_fuel</c>, <c>reserve_fraction</c>), and returns the reserve fraction it asks for.
     /// </summary>
     private static double AddDispatchable(UnitSpec unit, ScenarioTime time, List<OptimalGenset> gensets, List<OptimalBattery> batteries)
     {
         switch (unit)
         {
             case BatteryUnit battery:
-                var reserveSoc = Math.Min(battery.SocMin + 0.1, battery.SocMax);
+                var reserveSoc = battery.GridForming?.SocReserve ?? battery.SocMin;
                 batteries.Add(new OptimalBattery(battery.Id, battery.ChargeKw, battery.DischargeKw, battery.ChargeEfficiency, battery.DischargeEfficiency,
                     battery.SocMin * battery.CapacityKwh, battery.SocMax * battery.CapacityKwh, battery.SocInitial * battery.CapacityKwh,
-                    GridForming: false, reserveSoc * battery.CapacityKwh));
+                    GridForming: battery.GridForming is not null, reserveSoc * battery.CapacityKwh));
                 return 0.0;
             case SlackUnit { Technology: SlackTechnology.Battery } slack:
                 // The over-sized battery slack forms the grid by itself, as the simulation's SlackAgent models it.
@@ -79,10 +78,10 @@ public static class IslandProblems
                 {
                     throw new ArgumentException($"unit {slack.Id}: the optimal reference takes linear fuel curves only");
                 }
-                var startFuel = genset.Fuel.NoLoadPerRatedKw * genset.RatedKw * 10.0 / 60.0;
-                gensets.Add(new OptimalGenset(slack.Id, genset.RatedKw, genset.MinimumStableKw, genset.Fuel, (double)slack.FuelPrice, startFuel,
-                    Slots(chp ? 120 : 60, time), Slots(chp ? 60 : 30, time)));
-                return 0.1;
+                var operation = slack.Operation ?? throw new ArgumentException($"unit {slack.Id}: a genset without its commitment keys");
+                gensets.Add(new OptimalGenset(slack.Id, genset.RatedKw, genset.MinimumStableKw, genset.Fuel, (double)slack.FuelPrice, operation.StartFuel,
+                    Slots(operation.MinUpMinutes, time), Slots(operation.MinDownMinutes, time)));
+                return operation.ReserveFraction;
             default:
                 throw new ArgumentException($"unit {unit.Id}: not a dispatchable unit");
         }

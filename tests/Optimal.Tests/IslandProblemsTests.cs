@@ -8,9 +8,9 @@ public sealed class IslandProblemsTests
 {
     private static Scenario Week() => ScenarioLoader.Load(Path.Combine(AppContext.BaseDirectory, "Scenarios", "island-week.yaml"));
 
-    /// <summary>The keys the scenario model does not have yet take their documented defaults (IslandProblems' seam).</summary>
+    /// <summary>The island week's commitment keys (defaults) and its grid-forming lab battery reach the problem.</summary>
     [Fact]
-    public void The_island_week_maps_with_the_default_commitment_and_storage_keys()
+    public void The_island_week_maps_with_its_commitment_and_storage_keys()
     {
         var week = Week();
         var problem = IslandProblems.From(week, ScenarioSeries.Of(week));
@@ -22,9 +22,12 @@ public sealed class IslandProblemsTests
         Assert.Equal((40, 6, 4, 2), (diesel.RatedKw, diesel.MinimumKw, diesel.MinUpSlots, diesel.MinDownSlots));
         Assert.Equal(0.08145 * 40 / 6, diesel.StartFuel, 1e-12);
         Assert.Equal(1.6, diesel.FuelPrice, 1e-12);
-        Assert.All(problem.Batteries, b => Assert.False(b.GridForming));
+        var lab = problem.Batteries.Single(b => b.Id == "battery-lab");
+        Assert.True(lab.GridForming);
+        Assert.Equal(0.3 * 40, lab.ReserveKwh, 1e-9);
         var home = problem.Batteries.Single(b => b.Id == "battery-home");
-        Assert.Equal((1.0, 9.5, 3.0, 2.0), (home.MinKwh, home.MaxKwh, home.InitialKwh, home.ReserveKwh));
+        Assert.False(home.GridForming);
+        Assert.Equal((1.0, 9.5, 3.0, 1.0), (home.MinKwh, home.MaxKwh, home.InitialKwh, home.ReserveKwh));
         Assert.Equal(3 * 7, problem.Evs.Sum(ev => ev.Sessions.Count));
         Assert.Equal(2 * 7, problem.Jobs.Count);
     }
