@@ -64,8 +64,7 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     }
 
     /// <summary>
-    /// What the grid operator ordered, as the contract records it: a unit the balance made export less
-    /// than it proposed was curtailed by the difference, one it made import less was shed by it.
+    /// What the grid operator ordered (<see cref="OperatorOrders"/>), as the contract records it.
     /// The balance-responsible party forms the grid and settles no imbalance: it gets none.
     /// </summary>
     private List<OperatorInstruction> Instructions(IReadOnlyList<DeliveryProposed> proposals, IReadOnlyDictionary<string, UnitFlow> flows)
@@ -74,11 +73,8 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
         var instructions = new List<OperatorInstruction>();
         foreach (var p in proposals.Where(p => p.Proposal.Role == DeliveryRole.SetPoint))
         {
-            var proposedWh = Energy.WhOf(p.Proposal.PowerKw, slotLength);
-            var actualWh = Energy.WhOf(flows[p.UnitId].ActualPowerKw, slotLength);
-            var rating = Round.RatingsWh[p.UnitId];
-            var curtailed = proposedWh > 0 ? Math.Clamp(Math.Round(proposedWh - Math.Max(actualWh, 0)), 0, rating) : 0;
-            var shed = proposedWh < 0 ? Math.Clamp(Math.Round(Math.Min(actualWh, 0) - proposedWh), 0, rating) : 0;
+            var (curtailed, shed) = OperatorOrders.Of(Energy.WhOf(p.Proposal.PowerKw, slotLength),
+                Energy.WhOf(flows[p.UnitId].ActualPowerKw, slotLength), Round.RatingsWh[p.UnitId]);
             if (curtailed > 0 || shed > 0)
             {
                 instructions.Add(new OperatorInstruction(Round.IndexOf(p.UnitId), (uint)curtailed, (uint)shed));
