@@ -64,20 +64,25 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     }
 
     /// <summary>
-    /// What the grid operator ordered (<see cref="OperatorOrders"/>), as the contract records it.
-    /// The balance-responsible party forms the grid and settles no imbalance: it gets none.
+    /// What the grid operator ordered (<see cref="OperatorOrders"/>), as the contract records it:
+    /// curtailment and shedding of schedule-following units, balancing energy of storage the island
+    /// balance moved. The balance-responsible party forms the grid and settles no imbalance: it gets none.
     /// </summary>
     private List<OperatorInstruction> Instructions(IReadOnlyList<DeliveryProposed> proposals, IReadOnlyDictionary<string, UnitFlow> flows)
     {
         var slotLength = Round.Calendar.SlotLength;
         var instructions = new List<OperatorInstruction>();
-        foreach (var p in proposals.Where(p => p.Proposal.Role == DeliveryRole.SetPoint))
+        foreach (var p in proposals.Where(p => p.Proposal.Role is DeliveryRole.SetPoint or DeliveryRole.Balancing))
         {
-            var (curtailed, shed) = OperatorOrders.Of(Energy.WhOf(p.Proposal.PowerKw, slotLength),
-                Energy.WhOf(flows[p.UnitId].ActualPowerKw, slotLength), Round.RatingsWh[p.UnitId]);
-            if (curtailed > 0 || shed > 0)
+            var proposedWh = Energy.WhOf(p.Proposal.PowerKw, slotLength);
+            var actualWh = Energy.WhOf(flows[p.UnitId].ActualPowerKw, slotLength);
+            var rating = Round.RatingsWh[p.UnitId];
+            var ((lowered, raised), kind) = p.Proposal.Role == DeliveryRole.Balancing
+                ? (OperatorOrders.Balancing(proposedWh, actualWh, rating), InstructionKind.Balancing)
+                : (OperatorOrders.Of(proposedWh, actualWh, rating), InstructionKind.Curtailment);
+            if (lowered > 0 || raised > 0)
             {
-                instructions.Add(new OperatorInstruction(Round.IndexOf(p.UnitId), (uint)curtailed, (uint)shed));
+                instructions.Add(new OperatorInstruction(Round.IndexOf(p.UnitId), (uint)lowered, (uint)raised, kind));
             }
         }
         return instructions.OrderBy(i => i.Unit).ToList();

@@ -17,6 +17,13 @@ public enum DeliveryRole
 
     /// <summary>The upstream grid at the transformer: takes whatever the feeder imports or exports.</summary>
     UpstreamGrid,
+
+    /// <summary>
+    /// Storage that runs at <see cref="DeliveryProposal.PowerKw"/> unless the island balance moves it
+    /// within <see cref="DeliveryProposal.MinimumKw"/>..<see cref="DeliveryProposal.MaximumKw"/>: an
+    /// actual power other than its proposal was the operator's order, settled as balancing energy.
+    /// </summary>
+    Balancing,
 }
 
 /// <summary>

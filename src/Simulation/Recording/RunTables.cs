@@ -179,7 +179,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         {
             var row = Row(m.Slot, u.UnitId);
             row.ScheduledNetExportWh = u.Schedule.ScheduledNetExportWh;
-            row.SetpointKw = u.Proposal.Role == Decisions.DeliveryRole.SetPoint ? u.Proposal.PowerKw : null;
+            row.SetpointKw = u.Proposal.Role is Decisions.DeliveryRole.SetPoint or Decisions.DeliveryRole.Balancing ? u.Proposal.PowerKw : null;
             row.ActualKw = u.Flow.ActualPowerKw;
             // Metered is what the meter signed (a Pi's own reading, or the metering service's of the
             // physics); a unit whose reading did not verify has none and settles as missing.

@@ -30,4 +30,15 @@ public sealed class OperatorOrdersTests
         Assert.Equal((0L, 0L), OperatorOrders.Of(1500, 2000, Rating));
         Assert.Equal((0L, 0L), OperatorOrders.Of(-1500, -2000, Rating));
     }
+
+    [Fact]
+    public void Storage_the_balance_moved_supplied_or_absorbed_the_difference_on_order()
+    {
+        // Scheduled to charge 500 Wh, made to discharge 1000: 1500 Wh supplied on order.
+        Assert.Equal((0L, 1500L), OperatorOrders.Balancing(-500, 1000, Rating));
+        // Meant to discharge 800, made to charge 200: 1000 Wh absorbed on order.
+        Assert.Equal((1000L, 0L), OperatorOrders.Balancing(800, -200, Rating));
+        Assert.Equal((0L, 0L), OperatorOrders.Balancing(800, 800, Rating));
+        Assert.Equal((Rating, 0L), OperatorOrders.Balancing(Rating, -Rating, Rating));
+    }
 }

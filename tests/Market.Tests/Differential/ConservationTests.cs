@@ -16,8 +16,8 @@ namespace MicroMarket.Market.Tests.Differential;
 /// Random days of a market with honest units, a gaming unit and a griefer: deposits and
 /// withdrawals (the BRP's too), day-ahead and intra-day orders (with self-crossing and over-rating
 /// attempts), readings (honest, withheld, inflated above the rating, relayed first by the griefer),
-/// operator instructions, and settlements in random order (some pre-empted by the griefer, some
-/// repeated). After every block: the token supply is unchanged, the escrow holds exactly what it
+/// operator instructions (curtailment and balancing energy), and settlements in random order (some
+/// pre-empted by the griefer, some repeated). After every block: the token supply is unchanged, the escrow holds exactly what it
 /// owes (tokens x 1000 = balances + clearing house + claims fund), balance >= locked everywhere,
 /// the BRP's claims are exactly its debt plus the fund. Every settlement the contract emits equals
 /// the settlement rule recomputed here from the chain's positions and prices (trade, deviation,
@@ -91,7 +91,7 @@ public sealed class ConservationTests(AnvilFixture fx)
         for (var s = firstSlot; s < firstSlot + SettledSlots; s++)
         {
             var instructions = units.Skip(1).Where(_ => random.Next(4) == 0)
-                .Select(u => new OperatorInstruction(u.Index, (uint)random.Next(0, 1000), (uint)random.Next(0, 1000))).ToList();
+                .Select(u => new OperatorInstruction(u.Index, (uint)random.Next(0, 1000), (uint)random.Next(0, 1000), (InstructionKind)random.Next(2))).ToList();
             if (instructions.Count > 0)
             {
                 await state.SucceedAsync(p.SlotEnd(s), market.RecordInstructions(fx.Operator, s, instructions));
@@ -237,9 +237,16 @@ public sealed class ConservationTests(AnvilFixture fx)
             var record = await Market.MeterRecordAsync(e.Slot, e.Unit);
             var rating = (BigInteger)unit.Setup.MaxWhPerSlot;
             BigInteger deviation;
+            var balancing = BigInteger.Zero;
             if (!record.Reported)
             {
                 deviation = -rating - scheduled;
+            }
+            else if (record.Kind == (byte)InstructionKind.Balancing)
+            {
+                // Balancing energy is settled apart, at the short price supplied and the long absorbed.
+                deviation = (BigInteger)record.ExportWh - record.ImportWh - scheduled - record.ShedWh + record.CurtailedWh;
+                balancing = (BigInteger)record.ShedWh * prices.Short.MicroPerKwh - (BigInteger)record.CurtailedWh * prices.Long.MicroPerKwh;
             }
             else
             {
@@ -254,9 +261,8 @@ public sealed class ConservationTests(AnvilFixture fx)
                 }
             }
             var isBrp = e.Unit == Brp;
-            var imbalance = isBrp || deviation == 0 ? BigInteger.Zero
-                : deviation > 0 ? BigInteger.Min(deviation, 2 * rating) * prices.Long.MicroPerKwh
-                : deviation * prices.Short.MicroPerKwh;
+            var imbalance = isBrp ? BigInteger.Zero
+                : balancing + (deviation > 0 ? BigInteger.Min(deviation, 2 * rating) * prices.Long.MicroPerKwh : deviation * prices.Short.MicroPerKwh);
             var fee = !isBrp && !record.Reported ? (BigInteger)Market.Parameters.MissingReadingFeeNano : BigInteger.Zero;
             Assert.Equal((trade, deviation, imbalance, fee, !record.Reported), (e.TradeNano, e.DeviationWh, e.ImbalanceNano, e.FeeNano, e.ReadingMissing));
             _expectedNet[e.Unit] += trade + imbalance - fee;
