@@ -140,6 +140,12 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     /// @notice Until a slot's reading window closes only the operator settles it (after recording its
     /// instructions); anyone may after. @param slot The slot. @param deadline When the window closes.
     error Settlement__WindowOpen(uint32 slot, uint64 deadline);
+    /// @param through The first slot no uplift has been paid for yet.
+    error Uplift__PeriodPaid(uint32 fromSlot, uint32 toSlot, uint32 through);
+    error Uplift__PeriodOpen(uint32 slot);
+    /// @notice Units must be ascending (each once) and not the BRP, each share at most `capNano`:
+    /// its rating x the period's slots at the price cap.
+    error Uplift__InvalidShare(uint32 unit, uint256 nano, uint256 capNano);
 
     // ---------------------------------------------------------------- events
 
@@ -201,6 +207,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     event BalancingSettled(uint32 indexed slot, uint32 indexed unit, uint32 suppliedWh, uint32 absorbedWh, int256 nano);
     /// @notice A long deviation beyond twice the unit's rating (only a reading above the rating gives one) is paid up to that bound.
     event DeviationCapped(uint32 indexed slot, uint32 indexed unit, int256 deviationWh, uint256 paidWh);
+    /// @notice `unit`'s share of the uplift for slots [fromSlot, toSlot), credited to the BRP; `debtNano` of it became its debt.
+    event UpliftCharged(uint32 indexed unit, uint32 fromSlot, uint32 toSlot, uint256 nano, uint256 debtNano);
     /// @notice Every registered unit is settled in `slot`: it no longer counts towards the BRP's reserve.
     event SlotClosed(uint32 indexed slot);
 
@@ -297,6 +305,12 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         InstructionKind kind;
     }
 
+    /// @dev One unit's share of an uplift, nano-tokens.
+    struct UpliftShare {
+        uint32 unit;
+        uint256 nano;
+    }
+
     /// @dev One word per (slot, unit): reading, instruction and settlement state together, so
     /// settling touches one word: reported (8) | settled (8) | import (64) | export (64) | curtailed (32) | shed (32) | kind (8).
     struct MeterRecord {
@@ -372,6 +386,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     uint32 private _openSlots;
     /// @dev The sum of every unit's rating but the BRP's, Wh per slot: the BRP's reserve scales with it.
     uint64 private _ratedWh;
+    /// @dev The first slot no uplift has been paid for: an uplift period starts here or later.
+    uint32 private _upliftThrough;
     /// @dev The market's side of every auction trade: buyers pay in, sellers are paid out. It returns
     /// to zero once every unit of a slot is settled; in between it may be negative because sellers
     /// can settle before buyers, whose collateral stays locked until they do.
@@ -674,6 +690,34 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
             if (_settleOne(ctx, units[i])) ++settled;
         }
         if (settled != 0) _tally(slot, settled);
+    }
+
+    /// @notice Makes the slack whole for what its market revenue did not cover over slots
+    /// [fromSlot, toSlot) (its fuel, known off chain from the physics: docs/market-rules.md,
+    /// "Make-whole uplift"): charges each unit of `shares` its amount and credits it to the BRP.
+    /// The operator splits the uplift pro rata to the units' metered import over the period, which
+    /// is on chain in their meter records for anyone to check against the {UpliftCharged} events.
+    /// A share a unit cannot pay becomes its debt to the BRP, as any charge.
+    /// @dev Requirements: caller is the operator; periods do not overlap (`fromSlot` at or after the
+    /// last period's end) and the period's last slot is closed; units ascending (each once), not the
+    /// BRP, each share at most what its rating could have imported over the period at the price
+    /// cap. Emits {UpliftCharged} per unit.
+    function payUplift(uint32 fromSlot, uint32 toSlot, UpliftShare[] calldata shares) external {
+        _requireOperator();
+        uint32 through = _upliftThrough;
+        if (fromSlot < through || toSlot <= fromSlot) revert Uplift__PeriodPaid(fromSlot, toSlot, through);
+        if (!_tallies[toSlot - 1].closed) revert Uplift__PeriodOpen(toSlot - 1);
+        _upliftThrough = toSlot;
+        // A closed slot was settled, which needs a BRP.
+        uint32 brp = _balanceResponsibleUnit;
+        uint32 previous;
+        for (uint256 i; i < shares.length; ++i) {
+            (uint32 unit, uint256 nano) = (shares[i].unit, shares[i].nano);
+            uint256 capNano = uint256(_requireUnit(unit).maxWhPerSlot) * (toSlot - fromSlot) * _priceCap;
+            if (unit <= previous || unit == brp || nano > capNano) revert Uplift__InvalidShare(unit, nano, capNano);
+            previous = unit;
+            emit UpliftCharged(unit, fromSlot, toSlot, nano, _charge(unit, brp, nano));
+        }
     }
 
     // ---------------------------------------------------------------- views
@@ -1110,7 +1154,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         uint256 charged = uint256(m.curtailedWh) * ctx.longPrice;
         if (paid != 0) deferred = _payFromBrp(ctx, unit, paid);
         if (charged != 0) debt = _charge(unit, ctx.brp, charged);
-        nano = SafeCast.toInt256(paid) - SafeCast.toInt256(charged);
+        // Each below 2^32 Wh x 2^32 micro-units per kWh: the casts are exact.
+        nano = int256(paid) - int256(charged);
         emit BalancingSettled(ctx.slot, unit, m.shedWh, m.curtailedWh, nano);
     }
 
@@ -1189,7 +1234,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
             longCap: _longPriceCap,
             priceCap: _priceCap
         });
-        return ImbalancePrice.prices(rule, dayAhead.price, dayAhead.volumeWh, intraday.price, intraday.volumeWh);
+        return _clearing.imbalancePrices(rule, dayAhead.price, dayAhead.volumeWh, intraday.price, intraday.volumeWh);
     }
 
     function _readingDigest(MeterReading calldata r) private view returns (bytes32) {

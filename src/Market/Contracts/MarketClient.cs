@@ -209,6 +209,19 @@ public sealed class MarketClient
             Items = instructions.Select(i => new Instruction { Unit = i.Unit, CurtailedWh = i.CurtailedWh, ShedWh = i.ShedWh, Kind = (byte)i.Kind }).ToList(),
         }, $"record {instructions.Count} instruction(s) of slot {slot}", 100_000 + 40_000L * instructions.Count);
 
+    /// <summary>
+    /// Charges a make-whole uplift of slots [from, to) to the units (<see cref="UpliftShares"/>),
+    /// credited to the BRP. Gas bound per share: a cold unit and account read, the account's and the
+    /// BRP's writes and the event stay under 60 000.
+    /// </summary>
+    public TxRequest PayUplift(EthKey operatorKey, SlotIndex from, SlotIndex to, IReadOnlyList<Settlement.UnitUplift> shares) =>
+        Market(operatorKey, new PayUpliftFunction
+        {
+            FromSlot = from.Value,
+            ToSlot = to.Value,
+            Shares = shares.Select(s => new MicroMarketDefinition.UpliftShare { Unit = s.Unit, Nano = s.Nano }).ToList(),
+        }, $"uplift of slots {from}..{to}: {shares.Count} share(s)", 100_000 + 60_000L * shares.Count);
+
     // ------------------------------------------------------------------ queries
 
     public async Task<TOutput> QueryAsync<TFunction, TOutput>(TFunction function, string? contract = null)
