@@ -89,6 +89,22 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     }
 
     /// <summary>
+    /// The first slot of a day settles the previous day's last slot for the units whose readings
+    /// were late (<paramref name="overdue"/>): every slot of that day is then closed, and its uplift due.
+    /// </summary>
+    private void AfterDayClosed(Action then)
+    {
+        if (slot > 0 && slot % Round.Calendar.SlotsPerDay == 0)
+        {
+            MakeWhole(slot / Round.Calendar.SlotsPerDay - 1, time, then);
+        }
+        else
+        {
+            then();
+        }
+    }
+
+    /// <summary>
     /// Readings, instructions and settlements go in one batch, in that order: a block executes its
     /// transactions in order, so the settlement sees every reading and instruction of the slot, and
     /// the slot costs one block. A unit without a reading waits for the window to close.
@@ -108,28 +124,29 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
             Round.Recorder.Tell(new RunEvents.Transactions(TransactionPurpose.Readings, slot,
                 outcomes.Take(metering.Count).Select(o => new RunEvents.TxRecord(null, slot, 1, o)).ToList()));
             var settled = outcomes.Skip(metering.Count).Zip(settlements, (o, s) => (s.Slot, Outcome: o)).ToList();
-            RecordSettlements(slot, settled, () => AskUnits<BalanceRead>(u => new ReadBalance(PhaseId, slot), balances =>
+            RecordSettlements(slot, settled, () => AfterDayClosed(() => AskUnits<BalanceRead>(u => new ReadBalance(PhaseId, slot), balances =>
             {
                 Round.Recorder.Tell(new RunEvents.Balances(slot, balances.Select(b => new RunEvents.AccountRead(b.UnitId, b.Balance, b.Locked, b.Debt)).ToList()));
                 Complete(unsettled: unsettled);
-            }));
+            })));
         });
     }
 }
 
-/// <summary>After the last slot's reading window: the units whose last readings never came are settled, as the contract's worst case.</summary>
+/// <summary>After the last slot's reading window: the units whose last readings never came are settled, as the contract's worst case, and the last day's uplift charged.</summary>
 public sealed class FinalSettlementRound(long phaseId, RoundContext round, IActorRef clock, long time, IReadOnlyList<PendingSettlement> overdue)
     : SettlingRound(phaseId, round, clock)
 {
     protected override void Begin()
     {
+        var lastDay = Round.Calendar.Days - 1;
         if (overdue.Count == 0)
         {
-            Complete();
+            MakeWhole(lastDay, time, () => Complete());
             return;
         }
         var settlements = Settlements(overdue.Select(o => (o.Slot, o.UnitIndex)));
         Execute("final settlement", settlements.Select(s => s.Request).ToList(), time, outcomes =>
-            RecordSettlements(overdue.Max(o => o.Slot), settlements.Zip(outcomes, (s, o) => (s.Slot, Outcome: o)).ToList(), () => Complete()));
+            RecordSettlements(overdue.Max(o => o.Slot), settlements.Zip(outcomes, (s, o) => (s.Slot, Outcome: o)).ToList(), () => MakeWhole(lastDay, time, () => Complete())));
     }
 }

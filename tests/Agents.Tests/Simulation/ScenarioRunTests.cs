@@ -1,6 +1,7 @@
 using MicroMarket.Agents.Running;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
+using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Agents.Tests.Simulation;
 
@@ -28,6 +29,9 @@ public sealed class ScenarioRunTests : IDisposable
         RunDirectoryChecks.EnergyBalances(first.OutputDirectory);
         RunDirectoryChecks.MoneyBalances(first.OutputDirectory);
         Assert.Equal(192, RunDirectoryChecks.ClearingMatchesReference(first.OutputDirectory));
+        // The diesel's revenue and make-whole uplift cover its fuel (issue 12): the households pay it.
+        var genset = RunDirectoryChecks.GensetEconomics(first.OutputDirectory, scenario.Units.OfType<SlackUnit>().Single().FuelPrice);
+        Assert.True(genset.Uplift > 0 && genset.CostRecoveryRatio >= 0.999999m, $"uplift {genset.Uplift}, cost recovery {genset.CostRecoveryRatio}");
         var units = RunDirectoryChecks.Read(first.OutputDirectory, RunDirectory.Units);
         Assert.Equal(96 * 10, units.Count);
         Assert.True(units.Sum(r => r.Number(UnitsCsv.IntradayBoughtWh) + r.Number(UnitsCsv.IntradaySoldWh)) > 0, "the intra-day market traded nothing");
