@@ -88,6 +88,25 @@ public static class SlotsCsv
     public const string MaxVoltagePu = "v_max_pu";
     public const string VoltageViolations = "voltage_violations";
     public const string BalanceOutcome = "balance_outcome";
+
+    /// <summary>Energy the island balance moved into storage beyond its schedules (a grid-forming store's whole charge), kWh.</summary>
+    public const string StorageAbsorbedKwh = "storage_absorbed_kwh";
+
+    /// <summary>Energy the island balance drew from storage beyond its schedules (a grid-forming store's whole discharge), kWh.</summary>
+    public const string StorageSuppliedKwh = "storage_supplied_kwh";
+
+    /// <summary>The unit whose bus held the island's voltage and frequency; empty in a blackout or grid-connected.</summary>
+    public const string GridFormer = "grid_former";
+
+    /// <summary>The genset: off, on, start (planned) or emergency-start; empty without one.</summary>
+    public const string GensetState = "genset_state";
+
+    /// <summary>Spinning reserve required (a fraction of the load), kW.</summary>
+    public const string ReserveRequiredKw = "reserve_required_kw";
+
+    /// <summary>Spinning reserve held: the running genset's headroom + grid-forming storage's discharge headroom, kW.</summary>
+    public const string ReserveKw = "reserve_kw";
+
     public const string GasOrders = "gas_orders";
     public const string GasClearing = "gas_clearing";
     public const string GasMetering = "gas_metering";
@@ -96,7 +115,9 @@ public static class SlotsCsv
     [
         Slot, TimeUtc, Day, DayAheadPrice, DayAheadVolumeWh, IntradayPrice, IntradayVolumeWh, ShortPrice, LongPrice,
         GenerationKwh, ConsumptionKwh, LossesKwh, SourceKwh, CurtailedKwh, NotServedKwh, BallastKwh, BalanceResidualKwh,
-        MinVoltagePu, MaxVoltagePu, VoltageViolations, BalanceOutcome, GasOrders, GasClearing, GasMetering,
+        MinVoltagePu, MaxVoltagePu, VoltageViolations, BalanceOutcome,
+        StorageAbsorbedKwh, StorageSuppliedKwh, GridFormer, GensetState, ReserveRequiredKw, ReserveKw,
+        GasOrders, GasClearing, GasMetering,
     ];
 }
 

@@ -118,6 +118,12 @@ public static class ScenarioWriter
                 yaml.Scalar("discharge_kw", Number(battery.DischargeKw));
                 yaml.Flow("efficiency", ("charge", Number(battery.ChargeEfficiency)), ("discharge", Number(battery.DischargeEfficiency)));
                 yaml.Flow("soc", ("initial", Number(battery.SocInitial)), ("min", Number(battery.SocMin)), ("max", Number(battery.SocMax)));
+                if (battery.GridForming is { } forming)
+                {
+                    yaml.Scalar("grid_forming", Flag(true));
+                    yaml.Scalar("droop_share", Number(forming.DroopShareKw));
+                    yaml.Scalar("soc_reserve", Number(forming.SocReserve));
+                }
                 break;
             case EvUnit ev:
                 WriteEv(yaml, ev);
@@ -232,6 +238,16 @@ public static class ScenarioWriter
         if (slack.SocInitial is { } soc)
         {
             yaml.Scalar("soc_initial", Number(soc));
+        }
+        if (slack.Operation is { } operation)
+        {
+            yaml.Scalar("min_up_minutes", Number(operation.MinUpMinutes));
+            yaml.Scalar("min_down_minutes", Number(operation.MinDownMinutes));
+            yaml.Scalar("start_fuel", Number(operation.StartFuel));
+            yaml.Scalar("reserve_fraction", Number(operation.ReserveFraction));
+            yaml.Scalar("dispatch", SlackBinder.DispatchRuleName(operation.Dispatch));
+            yaml.Scalar("setpoint_soc", Number(operation.SetpointSoc));
+            yaml.Scalar("look_ahead_minutes", Number(operation.LookAheadMinutes));
         }
     }
 

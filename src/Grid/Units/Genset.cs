@@ -18,7 +18,7 @@ public sealed record FuelCurve(double NoLoadPerRatedKw, double PerKwh, double Qu
 /// A dispatchable slack unit with a fuel: a diesel genset or a gas CHP. It runs between its minimum stable output
 /// (below it, combustion and wet-stacking limits; typically 0.3 of rating for diesel, 0.5 for gas engines) and its
 /// rating, and accounts fuel, CO2 and, for a CHP, useful heat. As the island's grid-forming unit its output is
-/// set by the balance (<see cref="Balance.IslandBalance"/>), which respects <see cref="Limits"/>.
+/// set by the balance (<see cref="Balance.IslandDispatch"/>), which respects <see cref="Limits"/>.
 /// </summary>
 public sealed record Genset
 {
@@ -91,8 +91,11 @@ public sealed record Genset
         return Math.Max(AverageCostPerKwh(cheapestKw, fuelPricePerUnit), MarginalCostPerKwh(outputKw, fuelPricePerUnit));
     }
 
-    /// <summary>Runs one slot at <paramref name="outputKw"/> (0 = off, else within the limits) and accounts fuel, CO2 and heat.</summary>
-    public GensetStep Run(double outputKw, TimeSpan slot)
+    /// <summary>
+    /// Runs one slot at <paramref name="outputKw"/> (0 = off, else within the limits) and accounts fuel, CO2 and heat;
+    /// <paramref name="startFuel"/> is burnt on top when the unit starts in this slot (cranking, warm-up, purge).
+    /// </summary>
+    public GensetStep Run(double outputKw, TimeSpan slot, double startFuel = 0)
     {
         var hours = UnitArguments.Hours(slot);
         if (outputKw == 0)
@@ -103,7 +106,7 @@ public sealed record Genset
         {
             throw new ArgumentOutOfRangeException(nameof(outputKw), outputKw, $"a running unit must stay within {MinimumStableKw}..{RatedKw} kW");
         }
-        var fuel = FuelPerHour(outputKw) * hours;
+        var fuel = FuelPerHour(outputKw) * hours + startFuel;
         var heat = Fuel.FuelUnit == "kWh" ? fuel * ThermalEfficiency : 0.0;
         return new GensetStep(outputKw, outputKw * hours, fuel, fuel * Fuel.Co2KgPerUnit, heat);
     }

@@ -1,3 +1,4 @@
+using MicroMarket.Grid.Balance;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Scenarios.Yaml;
 
@@ -34,10 +35,15 @@ internal static class SlackBinder
         var minStableFraction = unit.Number("min_stable_fraction", DefaultMinStableFraction(technology), Bounds.HalfOpen(0, 1));
         var fuelPrice = unit.Money("fuel_price", DefaultFuelPrice(technology), Bounds.NonNegative);
         double? capacityKwh = null, socInitial = null;
+        GensetOperation? operation = null;
         if (unit.AllValid("technology") && technology == SlackTechnology.Battery)
         {
             capacityKwh = unit.Number("capacity_kwh", Bounds.Positive);
             socInitial = unit.Number("soc_initial", StorageBinder.DefaultSocInitial, Bounds.Fraction);
+            foreach (var key in GensetKeys.Where(unit.Has))
+            {
+                unit.Error(key, "applies only to a genset (technology diesel or chp)");
+            }
         }
         else
         {
@@ -45,8 +51,55 @@ internal static class SlackBinder
             {
                 unit.Error(key, "applies only to technology battery");
             }
+            operation = Operation(unit, technology, ratedKw);
         }
         return new SlackUnit(common.Id, common.Bus, common.Phase, common.InitialBalance, common.Strategy, common.Forecast,
-            technology, ratedKw, minStableFraction, fuelPrice, capacityKwh, socInitial);
+            technology, ratedKw, minStableFraction, fuelPrice, capacityKwh, socInitial)
+        {
+            Operation = operation,
+        };
     }
+
+    public static IReadOnlyList<(string Name, GensetDispatchRule Value)> DispatchRules { get; } =
+        [("load-following", GensetDispatchRule.LoadFollowing), ("cycle-charging", GensetDispatchRule.CycleCharging)];
+
+    public static string DispatchRuleName(GensetDispatchRule rule) => DispatchRules.First(r => r.Value == rule).Name;
+
+    private static readonly string[] GensetKeys =
+        ["min_up_minutes", "min_down_minutes", "start_fuel", "reserve_fraction", "dispatch", "setpoint_soc", "look_ahead_minutes"];
+
+    /// <summary>Minimum up time, minutes: an hour for a diesel (wet-stacking), two for a gas engine (docs/grid.md).</summary>
+    public static int DefaultMinUpMinutes(SlackTechnology technology) => technology == SlackTechnology.Chp ? 120 : 60;
+
+    /// <summary>Minimum down time, minutes: half an hour for a diesel, an hour for a gas engine (thermal cycling).</summary>
+    public static int DefaultMinDownMinutes(SlackTechnology technology) => technology == SlackTechnology.Chp ? 60 : 30;
+
+    /// <summary>
+    /// Fuel per start: the no-load fuel of 10 minutes for a diesel, 15 for a gas engine (cranking, warm-up at idle and
+    /// purge), HOMER's practice of pricing a start as an equivalent run time.
+    /// </summary>
+    public static double DefaultStartFuel(SlackTechnology technology, double ratedKw)
+    {
+        var genset = technology == SlackTechnology.Chp ? Grid.Units.Genset.Chp(ratedKw) : Grid.Units.Genset.Diesel(ratedKw);
+        var minutes = technology == SlackTechnology.Chp ? 15.0 : 10.0;
+        return genset.Fuel.NoLoadPerRatedKw * ratedKw * minutes / 60;
+    }
+
+    /// <summary>Spinning reserve as a fraction of the load: HOMER's default operating reserve.</summary>
+    public const double DefaultReserveFraction = 0.1;
+
+    /// <summary>Cycle charging stops at this SoC of the grid-forming storage: HOMER's default set-point.</summary>
+    public const double DefaultSetpointSoc = 0.8;
+
+    /// <summary>How far ahead the controller checks that storage can carry the net load before it stops or leaves off the genset.</summary>
+    public const int DefaultLookAheadMinutes = 120;
+
+    private static GensetOperation Operation(YamlMap unit, SlackTechnology technology, double ratedKw) => new(
+        unit.Integer("min_up_minutes", DefaultMinUpMinutes(technology), Bounds.NonNegative),
+        unit.Integer("min_down_minutes", DefaultMinDownMinutes(technology), Bounds.NonNegative),
+        unit.Number("start_fuel", unit.AllValid("rated_kw") ? DefaultStartFuel(technology, ratedKw) : 0, Bounds.NonNegative),
+        unit.Number("reserve_fraction", DefaultReserveFraction, Bounds.Closed(0, 1)),
+        unit.Choice("dispatch", DispatchRules, GensetDispatchRule.LoadFollowing),
+        unit.Number("setpoint_soc", DefaultSetpointSoc, Bounds.Fraction),
+        unit.Integer("look_ahead_minutes", DefaultLookAheadMinutes, Bounds.NonNegative));
 }

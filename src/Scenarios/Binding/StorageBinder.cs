@@ -11,6 +11,9 @@ internal static class StorageBinder
     public const double DefaultSocMin = 0.1;
     public const double DefaultSocMax = 0.9;
 
+    /// <summary>A grid-forming battery keeps this much SoC above its minimum for ride-through and black start.</summary>
+    public const double DefaultReserveAboveMin = 0.1;
+
     /// <summary>The Grid layer's default EV charge efficiency (0.88..0.95 typical).</summary>
     public const double DefaultEvChargeEfficiency = 0.92;
 
@@ -24,7 +27,33 @@ internal static class StorageBinder
         var (chargeEfficiency, dischargeEfficiency) = Efficiency(unit.Map("efficiency"));
         var (initial, min, max) = Soc(unit.Map("soc"));
         return new BatteryUnit(common.Id, common.Bus, common.Phase, common.InitialBalance, common.Strategy, common.Forecast,
-            capacityKwh, chargeKw, dischargeKw, chargeEfficiency, dischargeEfficiency, initial, min, max);
+            capacityKwh, chargeKw, dischargeKw, chargeEfficiency, dischargeEfficiency, initial, min, max)
+        {
+            GridForming = GridForming(unit, dischargeKw, min, max),
+        };
+    }
+
+    /// <summary>
+    /// <c>grid_forming: true</c> with its droop share (default the discharge rating, the usual droop gain) and SoC
+    /// reserve (default 0.1 above soc.min: the last tenth is kept for ride-through and black start).
+    /// </summary>
+    private static GridFormingSpec? GridForming(YamlMap unit, double dischargeKw, double socMin, double socMax)
+    {
+        if (!unit.Flag("grid_forming", false))
+        {
+            foreach (var key in new[] { "droop_share", "soc_reserve" }.Where(unit.Has))
+            {
+                unit.Error(key, "applies only to a grid-forming battery (grid_forming: true)");
+            }
+            return null;
+        }
+        var droopShare = unit.Number("droop_share", dischargeKw, Bounds.Positive);
+        var reserve = unit.Number("soc_reserve", Math.Min(socMin + DefaultReserveAboveMin, (socMin + socMax) / 2), Bounds.Fraction);
+        if (unit.AllValid("soc_reserve") && !(reserve >= socMin && reserve < socMax))
+        {
+            unit.Error("soc_reserve", $"must lie within soc.min..soc.max ({socMin}..{socMax}, below max), found {reserve}");
+        }
+        return new GridFormingSpec(droopShare, reserve);
     }
 
     /// <summary>One-way efficiencies, <c>{ charge, discharge }</c>, each in (0, 1].</summary>

@@ -35,6 +35,10 @@ internal static class UnitChecks
                 {
                     slack.Error("kind", $"grid-connected mode has no slack unit: the upstream supplier '{Scenario.GridUnitId}' closes the balance");
                 }
+                foreach (var former in units.Where(u => u.Spec is BatteryUnit { GridForming: not null }))
+                {
+                    former.Error("grid_forming", "applies only in island mode: grid-connected, the upstream grid forms the voltage");
+                }
                 break;
         }
     }

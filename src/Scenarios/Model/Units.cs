@@ -1,3 +1,4 @@
+using MicroMarket.Grid.Balance;
 using MicroMarket.Grid.Model;
 
 namespace MicroMarket.Scenarios.Model;
@@ -90,7 +91,18 @@ public sealed record BatteryUnit(
     : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
 {
     public override double RatedKw => Math.Max(ChargeKw, DischargeKw);
+
+    /// <summary>Set when the battery's inverter can form the island's grid (<c>grid_forming: true</c>); null for a grid-following one.</summary>
+    public GridFormingSpec? GridForming { get; init; }
 }
+
+/// <summary>
+/// A grid-forming battery inverter (SMA Sunny Island class): it holds the island's voltage and frequency while its
+/// state of charge is above <see cref="SocReserve"/>, kept back for ride-through and black start; below it the genset
+/// must form the grid. Several formers share the balancing power in proportion to <see cref="DroopShareKw"/> (their
+/// P-f droop gains, conventionally the rated power).
+/// </summary>
+public sealed record GridFormingSpec(double DroopShareKw, double SocReserve);
 
 /// <summary>An EV at a home charger; its daily plug-in session repeats every day.</summary>
 public sealed record EvUnit(
@@ -160,4 +172,17 @@ public sealed record SlackUnit(
     : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
 {
     public override double RatedKw => RatedPowerKw;
+
+    /// <summary>How a genset (diesel, CHP) is committed and dispatched; null for a battery slack.</summary>
+    public GensetOperation? Operation { get; init; }
 }
+
+/// <summary>
+/// Unit commitment of a genset: it runs at least <see cref="MinUpMinutes"/> once started and stays off at least
+/// <see cref="MinDownMinutes"/> once stopped (unless storage cannot carry the island: an emergency start), burns
+/// <see cref="StartFuel"/> fuel units per start, and is committed when storage cannot carry the net load over
+/// <see cref="LookAheadMinutes"/> or the spinning reserve (<see cref="ReserveFraction"/> of the load) would be short.
+/// </summary>
+public sealed record GensetOperation(
+    int MinUpMinutes, int MinDownMinutes, double StartFuel, double ReserveFraction,
+    GensetDispatchRule Dispatch, double SetpointSoc, int LookAheadMinutes);

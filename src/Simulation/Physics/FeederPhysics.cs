@@ -14,9 +14,11 @@ namespace MicroMarket.Simulation.Physics;
 /// What really flows in a slot, Akka-free. Every unit's proposal becomes a constant-PQ injection at
 /// its bus and phase; then
 /// <list type="bullet">
-/// <item>island: the slack unit's bus forms the grid and the island balance
-/// (MicroMarket.Grid.Balance.IslandBalance) sets the slack's output within its limits, shedding
-/// load or curtailing generation uniformly when it cannot;</item>
+/// <item>island: the island controller commits the genset (<see cref="GensetController"/>) and the island
+/// balance (<see cref="IslandDispatch"/>) balances the slot storage first, then by curtailing PV and wind,
+/// then by ballast while a committed genset sits at its minimum, and on the deficit side storage, the genset,
+/// then shedding; the running genset or the grid-forming storage forms the grid, and with neither online the
+/// slot is a blackout;</item>
 /// <item>grid-connected: the transformer's Thevenin source takes the rest and the upstream
 /// supplier's flow is the substation's.</item>
 /// </list>
@@ -29,8 +31,12 @@ public sealed class FeederPhysics
 
     private readonly Network _network;
     private readonly PowerFlowSolver _solver;
-    private readonly IslandBalance? _island;
+    private readonly IslandDispatch? _island;
+    private readonly GensetController? _controller;
+    private readonly double _setpointSoc;
+    private readonly HashSet<string> _curtailable;
     private readonly BusPhaseInjections _generation;
+    private readonly BusPhaseInjections _firm;
     private readonly BusPhaseInjections _consumption;
     private readonly BusPhaseInjections _all;
     private readonly PowerFlowResult _result;
@@ -39,42 +45,62 @@ public sealed class FeederPhysics
     private readonly TimeSpan _slotLength;
     private readonly double[] _busMinPu;
     private readonly double[] _busMaxPu;
+    private double _lossesKw;
 
     public FeederPhysics(Network network, GridMode mode, IEnumerable<UnitSpec> units, TimeSpan slotLength)
     {
         _network = network;
         _solver = new PowerFlowSolver(network);
         _generation = _solver.CreateInjections();
+        _firm = _solver.CreateInjections();
         _consumption = _solver.CreateInjections();
         _all = _solver.CreateInjections();
         _result = _solver.CreateResult();
         _slotLength = slotLength;
         _hours = slotLength.TotalHours;
         _connections = units.ToDictionary(u => u.Id, u => (network.BusIndex(u.Bus), u.Phase.ToPhases()));
+        // PV and wind inverters can be curtailed to any output; nothing else is curtailed by the balance.
+        _curtailable = units.Where(u => u is PvUnit or WindUnit).Select(u => u.Id).ToHashSet();
         _busMinPu = Enumerable.Repeat(double.NaN, network.Buses.Count).ToArray();
         _busMaxPu = Enumerable.Repeat(double.NaN, network.Buses.Count).ToArray();
         if (mode is IslandMode)
         {
-            var slack = units.OfType<SlackUnit>().Single();
-            _island = new IslandBalance(_solver, network.BusIndex(slack.Bus));
+            _island = new IslandDispatch(_solver);
+            if (units.OfType<SlackUnit>().Single() is { Operation: { } operation } genset)
+            {
+                _controller = new GensetController(Commitment(operation, slotLength), genset.RatedPowerKw);
+                _setpointSoc = operation.SetpointSoc;
+            }
         }
     }
+
+    private static GensetCommitment Commitment(GensetOperation operation, TimeSpan slot) => new(
+        Slots(operation.MinUpMinutes, slot), Slots(operation.MinDownMinutes, slot), operation.ReserveFraction,
+        operation.Dispatch, Slots(operation.LookAheadMinutes, slot), slot.TotalHours);
+
+    /// <summary>Whole slots covering <paramref name="minutes"/>: a minimum time is never cut short.</summary>
+    private static int Slots(int minutes, TimeSpan slot) => (int)Math.Ceiling(minutes / slot.TotalMinutes - 1e-9);
 
     public (IReadOnlyList<UnitFlow> Flows, SlotPhysics Physics) Solve(IReadOnlyList<UnitDelivery> units)
     {
         _generation.Clear();
+        _firm.Clear();
         _consumption.Clear();
         _all.Clear();
-        foreach (var unit in units.Where(u => u.Proposal.Role == DeliveryRole.SetPoint))
+        foreach (var unit in units.Where(u => u.Proposal.Role is DeliveryRole.SetPoint or DeliveryRole.Balancing))
         {
             var (bus, phases) = _connections[unit.UnitId];
             var p = unit.Proposal.PowerKw;
             var q = Math.Abs(p) * Math.Tan(Math.Acos(unit.Proposal.PowerFactor));
             // Generator convention throughout: a load's reactive consumption is a negative injection.
             _all.Add(bus, phases, p, p >= 0 ? 0 : -q);
+            if (unit.Proposal.Role == DeliveryRole.Balancing)
+            {
+                continue;
+            }
             if (p >= 0)
             {
-                _generation.Add(bus, phases, p, 0);
+                (_curtailable.Contains(unit.UnitId) ? _generation : _firm).Add(bus, phases, p, 0);
             }
             else
             {
@@ -84,51 +110,106 @@ public sealed class FeederPhysics
         return _island is { } island ? SolveIsland(island, units) : SolveGridConnected(units);
     }
 
-    private (IReadOnlyList<UnitFlow>, SlotPhysics) SolveIsland(IslandBalance island, IReadOnlyList<UnitDelivery> units)
+    private (IReadOnlyList<UnitFlow>, SlotPhysics) SolveIsland(IslandDispatch island, IReadOnlyList<UnitDelivery> units)
     {
-        var slack = units.SingleOrDefault(u => u.Proposal.Role == DeliveryRole.GridForming)?.Proposal
-            ?? throw new InvalidOperationException("no grid-forming unit delivered: the island has no slack to form its grid");
-        // A slack that can stop is first balanced as if it could run at any output down to zero:
-        // nothing (or a surplus) left to cover means it is off; a need below its minimum stable
-        // output means it runs at that minimum, and the balance curtails or ballasts the rest.
-        var balance = island.Solve(_generation, _consumption, new SlackLimits(slack.CanStop ? Math.Min(0, slack.MinimumKw) : slack.MinimumKw, slack.MaximumKw), _slotLength);
-        if (slack.CanStop && balance.SlackPowerKw > 1e-9 && balance.SlackPowerKw < slack.MinimumKw)
-        {
-            balance = island.Solve(_generation, _consumption, new SlackLimits(slack.MinimumKw, slack.MaximumKw), _slotLength);
-        }
+        var stores = units.Where(u => u.Proposal.Role == DeliveryRole.Balancing).ToList();
+        // A grid-forming store has no set-point of its own: it takes the balance, its schedule is a financial position.
+        var storage = stores.Select(u => new BalancingStorage(_connections[u.UnitId].Bus, _connections[u.UnitId].Phases,
+            u.Proposal.Storage!.FormsGrid ? 0 : u.Proposal.PowerKw, u.Proposal.MinimumKw, u.Proposal.MaximumKw,
+            u.Proposal.Storage.FormsGrid, u.Proposal.Storage.DroopShareKw)).ToList();
+        var gensetUnit = units.SingleOrDefault(u => u.Proposal.Role == DeliveryRole.GridForming);
+        var plan = Plan(storage, stores);
+        var genset = gensetUnit is null ? null
+            : new DispatchableGenset(_connections[gensetUnit.UnitId].Bus, gensetUnit.Proposal.MinimumKw, gensetUnit.Proposal.MaximumKw,
+                plan?.Committed ?? false, plan?.ExtraKw ?? 0);
+        var wasRunning = _controller?.Running ?? false;
+        var balance = island.Solve(_generation, _firm, _consumption, storage, genset, _slotLength);
+        _controller?.Ran(balance.GensetRunning);
+        _lossesKw = balance.LossesKwh / _hours;
+        var dark = balance.Outcome == IslandBalanceOutcome.Blackout;
         var flows = units.Select(u =>
         {
-            var p = u.Proposal.Role == DeliveryRole.GridForming ? balance.SlackPowerKw
-                : u.Proposal.PowerKw >= 0 ? u.Proposal.PowerKw * balance.DeliveredGenerationFraction
+            var p = dark ? 0
+                : u.Proposal.Role == DeliveryRole.GridForming ? balance.GensetKw
+                : u.Proposal.Role == DeliveryRole.Balancing ? balance.StorageKw[stores.IndexOf(u)]
+                : u.Proposal.PowerKw >= 0 ? u.Proposal.PowerKw * (_curtailable.Contains(u.UnitId) ? balance.DeliveredFraction : 1)
                 : u.Proposal.PowerKw * balance.ServedFraction;
-            return Flow(u.UnitId, p, island.LastPowerFlow);
+            return Flow(u.UnitId, p, dark ? null : island.LastPowerFlow);
         }).ToList();
-        return (flows, Physics(island.LastPowerFlow, balance.GenerationKwh + Math.Max(0, balance.SlackEnergyKwh), balance.ConsumptionKwh + Math.Max(0, -balance.SlackEnergyKwh),
-            balance.LossesKwh, balance.SlackEnergyKwh, balance.CurtailedKwh, balance.EnergyNotServedKwh, balance.BallastKwh, balance.AccountingResidualKwh, balance.Outcome.ToString()));
+        var former = balance.Former switch
+        {
+            GridFormerKind.Genset => gensetUnit!.UnitId,
+            GridFormerKind.Storage => stores[balance.FormerStorageIndex].UnitId,
+            _ => "",
+        };
+        var reserveKw = (balance.GensetRunning ? genset!.MaximumKw - balance.GensetKw : 0)
+            + storage.Select((s, i) => s.FormsGrid ? s.MaximumKw - balance.StorageKw[i] : 0).Sum();
+        var physics = Physics(dark ? null : island.LastPowerFlow, balance.GenerationKwh, balance.ConsumptionKwh, balance.LossesKwh, balance.GensetKw * _hours,
+            balance.CurtailedKwh, balance.EnergyNotServedKwh, balance.BallastKwh, balance.AccountingResidualKwh, balance.Outcome.ToString()) with
+        {
+            StorageAbsorbedKwh = balance.StorageAbsorbedKwh,
+            StorageSuppliedKwh = balance.StorageSuppliedKwh,
+            GridFormer = former,
+            GensetState = gensetUnit is null ? "" : GensetState(wasRunning, balance),
+            ReserveRequiredKw = plan?.ReserveRequiredKw ?? 0,
+            ReserveKw = dark ? 0 : Math.Max(0, reserveKw),
+        };
+        return (flows, physics);
     }
+
+    /// <summary>
+    /// The genset's commitment for the slot from what the controller sees at its start: the net load beyond the
+    /// storage schedules (with the last slot's losses), held as the forecast over the look-ahead, what the storage the
+    /// balance may draw from can still deliver, and what the grid-forming storage takes towards the cycle-charging set-point.
+    /// </summary>
+    private GensetPlan? Plan(IReadOnlyList<BalancingStorage> storage, IReadOnlyList<UnitDelivery> stores)
+    {
+        if (_controller is null)
+        {
+            return null;
+        }
+        var states = stores.Select((u, i) => (State: u.Proposal.Storage!, Limits: storage[i])).Where(s => s.Limits.UpKw > 0 || s.State.FormsGrid).ToList();
+        var netLoad = _consumption.TotalPowerKw + _lossesKw - _generation.TotalPowerKw - _firm.TotalPowerKw - storage.Sum(s => s.ScheduledKw);
+        var outlook = new IslandOutlook(netLoad, _consumption.TotalPowerKw, storage.Any(s => s.FormsGrid),
+            states.Sum(s => s.State.DeliverableKwh), states.Sum(s => s.Limits.UpKw),
+            states.Where(s => s.State.FormsGrid).Sum(s => Math.Min(-s.Limits.MinimumKw, s.State.ChargeToKwh(_setpointSoc) / _hours)));
+        return _controller.Plan(outlook);
+    }
+
+    private static string GensetState(bool wasRunning, IslandDispatchResult balance) =>
+        !balance.GensetRunning ? GensetStates.Off
+        : balance.ForcedStart ? GensetStates.EmergencyStart
+        : wasRunning ? GensetStates.Running
+        : GensetStates.Started;
 
     private (IReadOnlyList<UnitFlow>, SlotPhysics) SolveGridConnected(IReadOnlyList<UnitDelivery> units)
     {
         _solver.Solve(_all, PowerFlowMode.GridConnected, _result);
         var sourceKw = _result.SourcePowerTotalKw;
         var flows = units.Select(u => Flow(u.UnitId, u.Proposal.Role == DeliveryRole.UpstreamGrid ? sourceKw : u.Proposal.PowerKw, _result)).ToList();
-        var generation = _generation.TotalPowerKw * _hours + Math.Max(0, sourceKw) * _hours;
-        var consumption = _consumption.TotalPowerKw * _hours + Math.Max(0, -sourceKw) * _hours;
+        var generation = flows.Sum(f => Math.Max(0, f.ActualPowerKw)) * _hours;
+        var consumption = flows.Sum(f => Math.Max(0, -f.ActualPowerKw)) * _hours;
         var residual = generation - consumption - _result.LossesKw * _hours;
         return (flows, Physics(_result, generation, consumption, _result.LossesKw * _hours, sourceKw * _hours, 0, 0, 0, residual, "GridConnected"));
     }
 
-    private UnitFlow Flow(string unitId, double powerKw, PowerFlowResult result)
+    /// <summary>One unit's flow; <paramref name="result"/> is null in a blackout, when every bus is dark (0 pu).</summary>
+    private UnitFlow Flow(string unitId, double powerKw, PowerFlowResult? result)
     {
         var (bus, phases) = _connections[unitId];
-        var voltage = Enum.GetValues<Phase>().Where(ph => phases.Contains(ph)).Min(ph => result.VoltagePu(bus, ph));
+        var voltage = result is null ? 0 : Enum.GetValues<Phase>().Where(ph => phases.Contains(ph)).Min(ph => result.VoltagePu(bus, ph));
         var wh = Energy.FromKwh(Math.Abs(powerKw) * _hours).Wh;
         return new UnitFlow(unitId, powerKw, powerKw < 0 ? wh : 0, powerKw > 0 ? wh : 0, voltage);
     }
 
-    private SlotPhysics Physics(PowerFlowResult result, double generation, double consumption, double losses, double source,
+    private SlotPhysics Physics(PowerFlowResult? result, double generation, double consumption, double losses, double source,
         double curtailed, double notServed, double ballast, double residual, string outcome)
     {
+        if (result is null)
+        {
+            // A blackout: every bus is dark, which is no voltage-band violation but no supply either.
+            return new SlotPhysics(generation, consumption, losses, source, curtailed, notServed, ballast, residual, 0, 0, 0, outcome);
+        }
         var min = double.MaxValue;
         var max = double.MinValue;
         var violations = 0;

@@ -297,7 +297,8 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
             table.Add(
                 r.Slot, Time(r.Slot), r.Slot / calendar.SlotsPerDay, r.DayAheadPrice, r.DayAheadVolumeWh, r.IntradayPrice, r.IntradayVolumeWh, r.ShortPrice, r.LongPrice,
                 p?.GenerationKwh, p?.ConsumptionKwh, p?.LossesKwh, p?.SourceKwh, p?.CurtailedKwh, p?.NotServedKwh, p?.BallastKwh, p?.ResidualKwh,
-                p?.MinVoltagePu, p?.MaxVoltagePu, p?.VoltageViolations, p?.Outcome, Math.Round(r.GasOrders), Math.Round(r.GasClearing), Math.Round(r.GasMetering));
+                p?.MinVoltagePu, p?.MaxVoltagePu, p?.VoltageViolations, p?.Outcome,
+                p?.StorageAbsorbedKwh, p?.StorageSuppliedKwh, p?.GridFormer, p?.GensetState, p?.ReserveRequiredKw, p?.ReserveKw, Math.Round(r.GasOrders), Math.Round(r.GasClearing), Math.Round(r.GasMetering));
         }
         return table;
     }

@@ -38,6 +38,48 @@ internal static class RunDirectoryChecks
     }
 
     /// <summary>
+    /// The island's operation from the tables alone: a grid-forming unit named in every energised slot (the genset when
+    /// it runs); a ballast only while the genset runs and every battery is at its maximum SoC (to 1e-3, their
+    /// <paramref name="socMax"/>); the genset's runs at least <paramref name="minUpSlots"/> long and its stops at least
+    /// <paramref name="minDownSlots"/> unless an emergency start ends them (runs cut by the horizon are not judged).
+    /// Returns the number of starts.
+    /// </summary>
+    public static int IslandOperation(string directory, string gensetId, IReadOnlyDictionary<string, double> socMax, int minUpSlots, int minDownSlots)
+    {
+        var slots = Read(directory, RunDirectory.Slots).Where(s => s.Text(SlotsCsv.GenerationKwh).Length > 0).ToList();
+        var soc = Read(directory, RunDirectory.Units).Where(u => socMax.ContainsKey(u.RequiredText(UnitsCsv.Unit)))
+            .ToLookup(u => u.Int(UnitsCsv.Slot), u => (Unit: u.RequiredText(UnitsCsv.Unit), Soc: u.Number(UnitsCsv.StateOfCharge)));
+        foreach (var s in slots)
+        {
+            var slot = s.Int(SlotsCsv.Slot);
+            var state = s.RequiredText(SlotsCsv.GensetState);
+            var dark = s.RequiredText(SlotsCsv.BalanceOutcome) == "Blackout";
+            Assert.True(dark == (s.Text(SlotsCsv.GridFormer).Length == 0), $"slot {slot}: grid former '{s.Text(SlotsCsv.GridFormer)}' in a {s.Text(SlotsCsv.BalanceOutcome)} slot");
+            Assert.True(state == "off" || s.Text(SlotsCsv.GridFormer) == gensetId, $"slot {slot}: the running genset does not form the grid");
+            if (s.Number(SlotsCsv.BallastKwh) > 0)
+            {
+                Assert.True(state != "off", $"slot {slot}: ballast without a running genset");
+                Assert.All(soc[slot], b => Assert.True(b.Soc >= socMax[b.Unit] - 1e-3, $"slot {slot}: ballast while {b.Unit} is at SoC {b.Soc}"));
+            }
+        }
+        var runs = new List<(bool Running, int Length, bool EndsRun, bool EndedByEmergency)>();
+        for (var i = 0; i < slots.Count;)
+        {
+            var running = slots[i].RequiredText(SlotsCsv.GensetState) != "off";
+            var j = i;
+            while (j < slots.Count && (slots[j].RequiredText(SlotsCsv.GensetState) != "off") == running)
+            {
+                j++;
+            }
+            runs.Add((running, j - i, j == slots.Count, j < slots.Count && slots[j].RequiredText(SlotsCsv.GensetState) == "emergency-start"));
+            i = j;
+        }
+        Assert.All(runs.Where(r => !r.EndsRun), r => Assert.True(r.Running ? r.Length >= minUpSlots : r.Length >= minDownSlots || r.EndedByEmergency || r == runs[0],
+            $"a {(r.Running ? "run" : "stop")} of {r.Length} slots"));
+        return slots.Count(s => s.RequiredText(SlotsCsv.GensetState) is "start" or "emergency-start");
+    }
+
+    /// <summary>
     /// In every settled slot, to the nano-token: the trade payments sum to zero (the clearing house
     /// returns to zero), the imbalance payments and missing-reading fees with the debt incurred
     /// sum to zero (the units against the BRP, which receives only what was paid), and so does the

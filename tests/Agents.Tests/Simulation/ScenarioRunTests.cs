@@ -29,6 +29,9 @@ public sealed class ScenarioRunTests : IDisposable
         RunDirectoryChecks.EnergyBalances(first.OutputDirectory);
         RunDirectoryChecks.MoneyBalances(first.OutputDirectory);
         Assert.Equal(192, RunDirectoryChecks.ClearingMatchesReference(first.OutputDirectory));
+        // The grid-forming battery carries the island; the diesel (min up 60 min, down 30 min) is its backup.
+        var starts = RunDirectoryChecks.IslandOperation(first.OutputDirectory, "diesel", new Dictionary<string, double> { ["battery"] = 0.9 }, minUpSlots: 4, minDownSlots: 2);
+        Assert.InRange(starts, 1, 3);
         // The diesel's revenue and make-whole uplift cover its fuel (issue 12): the households pay it.
         var genset = RunDirectoryChecks.GensetEconomics(first.OutputDirectory, scenario.Units.OfType<SlackUnit>().Single().FuelPrice);
         Assert.True(genset.Uplift > 0 && genset.CostRecoveryRatio >= 0.999999m, $"uplift {genset.Uplift}, cost recovery {genset.CostRecoveryRatio}");

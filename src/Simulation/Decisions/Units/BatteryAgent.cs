@@ -18,7 +18,10 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// discharging offered at the expected price minus it.</item>
 /// <item>Intra-day: offers the headroom its schedule leaves as balancing, to buy at the long
 /// imbalance price and to sell at the short one, never more than the SoC bounds allow.</item>
-/// <item>Delivery: runs at its scheduled net export, clipped by the battery model (power, SoC).</item>
+/// <item>Delivery: runs at its scheduled net export, clipped by the battery model (power, SoC), unless the
+/// island balance moves it (storage absorbs a surplus or covers a deficit before curtailment, a genset start or
+/// shedding). A grid-forming battery (<c>grid_forming: true</c>) forms the island's grid while above its SoC
+/// reserve and takes the balance: its schedule is then a financial position only.</item>
 /// </list>
 /// </summary>
 public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStrategy strategy, long ratingWhPerSlot, TimeSpan slotLength) : IUnitAgent
@@ -80,18 +83,31 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
 
     public DeliveryProposal ProposeDelivery(DeliveryRequest request)
     {
-        var requestedKw = Energy.KwhOf(request.ScheduledNetExportWh) / _hours;
-        return DeliveryProposal.At(battery.Apply(_energyKwh, requestedKw, slotLength).ActualKw);
+        var scheduledKw = battery.Apply(_energyKwh, Energy.KwhOf(request.ScheduledNetExportWh) / _hours, slotLength).ActualKw;
+        // A grid-forming inverter keeps its reserve for ride-through and black start: the balance may discharge it
+        // down to the reserve only, and below it the battery no longer forms the grid.
+        var forming = spec.GridForming;
+        var reserveKwh = forming is null ? battery.MinEnergyKwh : forming.SocReserve * battery.CapacityKwh;
+        var dischargeKw = Math.Min(battery.AvailableDischargeKw(_energyKwh, slotLength), Math.Max(0, _energyKwh - reserveKwh) * battery.DischargeEfficiency / _hours);
+        return new DeliveryProposal(DeliveryRole.Balancing, Math.Min(scheduledKw, dischargeKw), PowerFactor, -battery.AvailableChargeKw(_energyKwh, slotLength), dischargeKw)
+        {
+            Storage = new StorageState(forming is not null && _energyKwh > reserveKwh + 1e-9, forming?.DroopShareKw ?? battery.MaxDischargeKw,
+                _energyKwh, battery.CapacityKwh, reserveKwh, battery.ChargeEfficiency, battery.DischargeEfficiency),
+        };
     }
 
     public UnitSlotState ApplyDelivery(int slot, double actualPowerKw)
     {
-        var requestedKw = Energy.KwhOf(_schedule.NetExportWh(slot)) / _hours;
+        // Clipped is what the battery's own limits cut from its schedule; the balance's moves are not clipping.
+        var requestedKw = ScheduledKw(slot);
+        var clippedKw = battery.Apply(_energyKwh, requestedKw, slotLength).ClippedKw;
         var step = battery.Apply(_energyKwh, actualPowerKw, slotLength);
         _energyKwh = step.EnergyKwh;
         _nextSlot = slot + 1;
-        return new UnitSlotState(StateOfCharge: step.StateOfCharge, ClippedKwh: Math.Abs(requestedKw - step.ActualKw) * _hours);
+        return new UnitSlotState(StateOfCharge: step.StateOfCharge, ClippedKwh: Math.Abs(clippedKw) * _hours);
     }
+
+    private double ScheduledKw(int slot) => Energy.KwhOf(_schedule.NetExportWh(slot)) / _hours;
 
     /// <summary>Stored energy expected at the start of <paramref name="slot"/>: now, plus the schedule until then.</summary>
     private double ExpectedEnergyAt(int slot)

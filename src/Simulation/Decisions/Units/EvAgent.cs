@@ -20,7 +20,8 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// the day-ahead price plus its premium.</item>
 /// <item>Delivery: charges its scheduled net purchase, never less than what still meets departure at
 /// full power later (the forced minimum), within the charger and the battery; energy short at
-/// departure is reported as unmet.</item>
+/// departure is reported as unmet. In an island the balance may charge it faster, up to what it still
+/// needs, with a surplus that would otherwise be curtailed.</item>
 /// </list>
 /// </summary>
 public sealed class EvAgent : IUnitAgent
@@ -152,7 +153,16 @@ public sealed class EvAgent : IUnitAgent
         var forcedKw = _car.MinimumChargeKw(session, energy, request.Slot, _slotLength);
         // Never less charging than departure needs; a V2G schedule (export) stands when nothing is forced.
         var requestedKw = forcedKw > 0 ? Math.Min(scheduledKw, -forcedKw) : scheduledKw;
-        return DeliveryProposal.At(_car.Apply(session, energy, request.Slot, requestedKw, _slotLength).ActualKw);
+        var setPointKw = _car.Apply(session, energy, request.Slot, requestedKw, _slotLength).ActualKw;
+        // The island balance may charge a plugged-in car faster than scheduled, up to its charger and the energy it
+        // still needs by departure (a surplus that would otherwise be curtailed); it never charges it less.
+        var stillNeededKw = Math.Max(0, session.TargetEnergyKwh - energy) / _car.ChargeEfficiency / _hours;
+        var fastestKw = Math.Min(_car.ChargerPowerKw, Math.Max(stillNeededKw, -setPointKw));
+        return new DeliveryProposal(DeliveryRole.Balancing, setPointKw, PowerFactor, Math.Min(setPointKw, -fastestKw), setPointKw)
+        {
+            Storage = new StorageState(false, _car.ChargerPowerKw, energy, _car.BatteryCapacityKwh, session.ArrivalEnergyKwh,
+                _car.ChargeEfficiency, _car.DischargeEfficiency),
+        };
     }
 
     public UnitSlotState ApplyDelivery(int slot, double actualPowerKw)

@@ -17,9 +17,9 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// outlook plus the markup and charging at the outlook minus it.</item>
 /// <item>Intra-day: offers what it has not sold at the same prices, and to buy back what it sold at
 /// 90 % of its marginal cost (running less saves the marginal fuel, so buying back below it gains).</item>
-/// <item>Delivery: forms the grid; the island balance sets its output within its limits (a genset is
-/// off when local generation covers the island, else between its minimum stable output and its
-/// rating; a battery within its SoC). It is the balance-responsible party, so its own deviation is
+/// <item>Delivery: a genset runs when the island controller commits it (or starts it in an emergency),
+/// between its minimum stable output and its rating, and burns its start fuel at each start; a battery
+/// slack forms the grid within its SoC. It is the balance-responsible party, so its own deviation is
 /// the system's and pays no imbalance.</item>
 /// </list>
 /// </summary>
@@ -33,6 +33,7 @@ public sealed class SlackAgent : IUnitAgent
     private readonly TimeSpan _slotLength;
     private readonly double _hours;
     private double _energyKwh;
+    private bool _running;
 
     public SlackAgent(SlackUnit spec, Genset? genset, Battery? battery, MarginalCostStrategy strategy, long ratingWhPerSlot, TimeSpan slotLength)
     {
@@ -91,19 +92,28 @@ public sealed class SlackAgent : IUnitAgent
     {
         if (_genset is { } genset)
         {
-            return new DeliveryProposal(DeliveryRole.GridForming, 0, PowerFactor, genset.MinimumStableKw, genset.RatedKw, CanStop: true);
+            return new DeliveryProposal(DeliveryRole.GridForming, 0, PowerFactor, genset.MinimumStableKw, genset.RatedKw);
         }
+        // A battery slack forms the grid down to its minimum SoC and takes the whole balance: it has no schedule.
         var battery = _battery!;
-        return new DeliveryProposal(DeliveryRole.GridForming, 0, PowerFactor,
-            -battery.AvailableChargeKw(_energyKwh, _slotLength), battery.AvailableDischargeKw(_energyKwh, _slotLength));
+        return new DeliveryProposal(DeliveryRole.Balancing, 0, PowerFactor,
+            -battery.AvailableChargeKw(_energyKwh, _slotLength), battery.AvailableDischargeKw(_energyKwh, _slotLength))
+        {
+            Storage = new StorageState(_energyKwh > battery.MinEnergyKwh + 1e-9, battery.MaxDischargeKw, _energyKwh, battery.CapacityKwh,
+                battery.MinEnergyKwh, battery.ChargeEfficiency, battery.DischargeEfficiency),
+        };
     }
 
     public UnitSlotState ApplyDelivery(int slot, double actualPowerKw)
     {
         if (_genset is { } genset)
         {
-            // Off (no fuel) when the balance needed nothing from it, else within its running range.
-            var run = genset.Run(actualPowerKw <= 1e-9 ? 0 : Math.Clamp(actualPowerKw, genset.MinimumStableKw, genset.RatedKw), _slotLength);
+            // Off (no fuel) when the balance needed nothing from it, else within its running range; a start
+            // (running after a slot off) burns the start fuel on top.
+            var running = actualPowerKw > 1e-9;
+            var startFuel = running && !_running ? _spec.Operation?.StartFuel ?? 0 : 0;
+            _running = running;
+            var run = genset.Run(running ? Math.Clamp(actualPowerKw, genset.MinimumStableKw, genset.RatedKw) : 0, _slotLength, startFuel);
             return new UnitSlotState(FuelUnits: run.Fuel, Co2Kg: run.Co2Kg);
         }
         var step = _battery!.Apply(_energyKwh, actualPowerKw, _slotLength);
