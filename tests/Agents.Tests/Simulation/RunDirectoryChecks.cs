@@ -120,8 +120,14 @@ internal static class RunDirectoryChecks
         Assert.InRange((double)genset.FuelCost, (double)fuelCost - tolerance, (double)fuelCost + tolerance);
         Assert.Equal(decimal.Round(revenue, 6), genset.Revenue);
         Assert.Equal(decimal.Round(uplift, 6), genset.Uplift);
-        Assert.InRange((double)genset.AverageCostPerUsefulKwh!.Value, ((double)fuelCost - tolerance) / usefulKwh - 1e-6, ((double)fuelCost + tolerance) / usefulKwh + 1e-6);
         Assert.InRange((double)genset.BallastFuelCost, ballastFuel * (double)fuelPrice - tolerance, ballastFuel * (double)fuelPrice + tolerance);
+        if (fuelCost == 0)
+        {
+            // A genset that never ran has no cost to recover and served nothing.
+            Assert.Equal((0m, (decimal?)null), (genset.Uplift, genset.CostRecoveryRatio));
+            return genset;
+        }
+        Assert.InRange((double)genset.AverageCostPerUsefulKwh!.Value, ((double)fuelCost - tolerance) / usefulKwh - 1e-6, ((double)fuelCost + tolerance) / usefulKwh + 1e-6);
         Assert.InRange((double)genset.CostRecoveryRatio!.Value, (double)(revenue + uplift) / ((double)fuelCost + tolerance) - 1e-6, (double)(revenue + uplift) / ((double)fuelCost - tolerance) + 1e-6);
         var days = units.Select(r => r.Int(UnitsCsv.Slot)).Distinct().Count() / 96.0;
         var dust = (decimal)(Math.Ceiling(days) * units.Select(r => r.Text(UnitsCsv.Unit)).Distinct().Count()) / 1_000_000_000m;
