@@ -14,7 +14,11 @@ public static class GensetEconomics
     /// <summary>Fuel burnt x fuel price, tokens (the fuel of starts included: the physics counts it into the same figure).</summary>
     public static decimal FuelCost(IEnumerable<UnitSlotRow> slackRows, decimal fuelPrice) => (decimal)slackRows.Sum(r => r.State?.FuelUnits ?? 0) * fuelPrice;
 
-    /// <summary>What the market paid the slack, tokens: its trades, and as the BRP the imbalance and fees the units paid it, less what it paid long units.</summary>
+    /// <summary>
+    /// What the market paid the slack, tokens: its trades, and as the BRP the imbalance and fees the
+    /// units paid it, less what it paid long units and storage for balancing energy (the island's
+    /// balancing is the genset owner's business, so its cost counts against the genset's revenue).
+    /// </summary>
     public static decimal Revenue(IEnumerable<UnitSlotRow> slackRows) => slackRows.Sum(r => (r.TradeTokens ?? 0) + (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0));
 
     /// <summary>
