@@ -42,9 +42,12 @@ import {OrderCurve} from "./libraries/OrderCurve.sol";
 /// reading is in (or the reading window has closed):
 ///   trade     = (sold - bought)_DA x price_DA + (sold - bought)_ID x price_ID, against the market;
 ///   deviation = metered net export - scheduled net export (Wh), less the part the operator's
-///               curtailment or shedding instruction explains;
+///               curtailment or shedding instruction explains, or less the balancing energy it
+///               ordered;
 ///   a long deviation (> 0, paid up to twice the rating) is bought by the BRP at the long price, a
-///   short one (< 0) sold by the BRP at the short price ({ImbalancePrice}). The BRP itself carries
+///   short one (< 0) sold by the BRP at the short price ({ImbalancePrice}). Balancing energy (a
+///   storage unit the island balance moved) is settled apart: supplied on order it is bought by the
+///   BRP at the short price, absorbed on order sold by it at the long price. The BRP itself carries
 ///   the system's balance and pays no imbalance.
 /// Missing reading: a unit without a reading when the window closes is deemed to have imported its
 /// full rating and exported nothing (the worst case: withholding a reading never pays) and pays the
@@ -137,6 +140,12 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     /// @notice Until a slot's reading window closes only the operator settles it (after recording its
     /// instructions); anyone may after. @param slot The slot. @param deadline When the window closes.
     error Settlement__WindowOpen(uint32 slot, uint64 deadline);
+    /// @param through The first slot no uplift has been paid for yet.
+    error Uplift__PeriodPaid(uint32 fromSlot, uint32 toSlot, uint32 through);
+    error Uplift__PeriodOpen(uint32 slot);
+    /// @notice Units must be ascending (each once) and not the BRP, each share at most `capNano`:
+    /// its rating x the period's slots at the price cap.
+    error Uplift__InvalidShare(uint32 unit, uint256 nano, uint256 capNano);
 
     // ---------------------------------------------------------------- events
 
@@ -172,10 +181,11 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     /// @notice A reading above the unit's rating: accepted and settled, flagged for the operator's review.
     event ReadingAboveRating(uint32 indexed slot, uint32 indexed unit, uint64 importWh, uint64 exportWh, uint32 ratingWh);
     event ReadingSkipped(uint32 indexed slot, uint32 indexed unit);
-    event InstructionRecorded(uint32 indexed slot, uint32 indexed unit, uint32 curtailedWh, uint32 shedWh);
+    event InstructionRecorded(uint32 indexed slot, uint32 indexed unit, uint32 curtailedWh, uint32 shedWh, InstructionKind kind);
     event InstructionSkipped(uint32 indexed slot, uint32 indexed unit);
     /// @param tradeNano Auction trades at their clearing prices (+ received). @param imbalanceNano
-    /// The imbalance payment (+ received from the BRP). @param deviationWh The deviation priced.
+    /// The imbalance payment, balancing energy included (+ received from the BRP; the split is in
+    /// {BalancingSettled}). @param deviationWh The deviation priced as imbalance.
     /// @param feeNano The missing-reading fee charged. @param releasedNano Collateral released.
     /// @param debtNano What of the charges the unit could not pay (now its debt to the BRP).
     /// @param deferredNano What of a long payout the BRP could not pay (now the unit's claim).
@@ -192,8 +202,13 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         bool readingMissing
     );
     event SettlementSkipped(uint32 indexed slot, uint32 indexed unit);
+    /// @notice Balancing energy the operator ordered, settled with the BRP: `suppliedWh` at the short
+    /// price (paid to the unit), `absorbedWh` at the long price (charged); `nano` is the net (+ received).
+    event BalancingSettled(uint32 indexed slot, uint32 indexed unit, uint32 suppliedWh, uint32 absorbedWh, int256 nano);
     /// @notice A long deviation beyond twice the unit's rating (only a reading above the rating gives one) is paid up to that bound.
     event DeviationCapped(uint32 indexed slot, uint32 indexed unit, int256 deviationWh, uint256 paidWh);
+    /// @notice `unit`'s share of the uplift for slots [fromSlot, toSlot), credited to the BRP; `debtNano` of it became its debt.
+    event UpliftCharged(uint32 indexed unit, uint32 fromSlot, uint32 toSlot, uint256 nano, uint256 debtNano);
     /// @notice Every registered unit is settled in `slot`: it no longer counts towards the BRP's reserve.
     event SlotClosed(uint32 indexed slot);
 
@@ -272,15 +287,32 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         uint64 exportWh;
     }
 
-    /// @dev The operator's order to a unit in a slot: export curtailed, or import shed, by this much.
+    /// @dev How an instruction is settled. Curtailment: a schedule-following unit curtailed or shed
+    /// by the balance; the order waives the imbalance it explains. Balancing: a storage unit the
+    /// island balance moved; the order is balancing energy, paid for ({BalancingSettled}).
+    enum InstructionKind {
+        Curtailment,
+        Balancing
+    }
+
+    /// @dev The operator's order to a unit in a slot: its net export lowered (`curtailedWh`: export
+    /// curtailed, or energy absorbed on order) or raised (`shedWh`: import shed, or energy supplied
+    /// on order) by this much.
     struct Instruction {
         uint32 unit;
         uint32 curtailedWh;
         uint32 shedWh;
+        InstructionKind kind;
+    }
+
+    /// @dev One unit's share of an uplift, nano-tokens.
+    struct UpliftShare {
+        uint32 unit;
+        uint256 nano;
     }
 
     /// @dev One word per (slot, unit): reading, instruction and settlement state together, so
-    /// settling touches one word: reported (8) | settled (8) | import (64) | export (64) | curtailed (32) | shed (32).
+    /// settling touches one word: reported (8) | settled (8) | import (64) | export (64) | curtailed (32) | shed (32) | kind (8).
     struct MeterRecord {
         bool reported;
         bool settled;
@@ -288,6 +320,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         uint64 exportWh;
         uint32 curtailedWh;
         uint32 shedWh;
+        InstructionKind kind;
     }
 
     /// @dev One unit's orders in one slot of one auction (see {OrderCurve} for the packing).
@@ -353,6 +386,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     uint32 private _openSlots;
     /// @dev The sum of every unit's rating but the BRP's, Wh per slot: the BRP's reserve scales with it.
     uint64 private _ratedWh;
+    /// @dev The first slot no uplift has been paid for: an uplift period starts here or later.
+    uint32 private _upliftThrough;
     /// @dev The market's side of every auction trade: buyers pay in, sellers are paid out. It returns
     /// to zero once every unit of a slot is settled; in between it may be negative because sellers
     /// can settle before buyers, whose collateral stays locked until they do.
@@ -604,8 +639,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         }
     }
 
-    /// @notice Records the grid operator's curtailment and shedding orders of `slot`: the instructed
-    /// energy is not the unit's imbalance ({settle}). Allowed from the slot's start until its reading
+    /// @notice Records the grid operator's orders of `slot`: curtailment and shedding (the instructed
+    /// energy is not the unit's imbalance) or balancing energy (paid for as such; see {settle}). Allowed from the slot's start until its reading
     /// window closes; an item whose unit is already settled is skipped; a later call replaces an
     /// earlier instruction (the operator may correct itself until settlement).
     /// @dev Requirements: caller is the operator; each energy at most the unit's rating. Emits
@@ -626,8 +661,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
                 emit InstructionSkipped(slot, it.unit);
                 continue;
             }
-            (m.curtailedWh, m.shedWh) = (it.curtailedWh, it.shedWh);
-            emit InstructionRecorded(slot, it.unit, it.curtailedWh, it.shedWh);
+            (m.curtailedWh, m.shedWh, m.kind) = (it.curtailedWh, it.shedWh, it.kind);
+            emit InstructionRecorded(slot, it.unit, it.curtailedWh, it.shedWh, it.kind);
         }
     }
 
@@ -636,8 +671,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     /// @notice Settles `slot` for each of `units` (see the contract notes for the rule); a unit
     /// already settled is skipped. The operator may settle a unit whose reading is in as soon as it
     /// has recorded the slot's instructions; anyone may once the reading window has closed. Emits {Settled} or {SettlementSkipped} per unit,
-    /// {DebtIncurred} when a charge exceeds a unit's funds, {LongPayoutDeferred} when a payout
-    /// exceeds the BRP's, {SlotClosed} when the slot's last unit is settled.
+    /// {BalancingSettled} for balancing energy, {DebtIncurred} when a charge exceeds a unit's funds,
+    /// {LongPayoutDeferred} when a payout exceeds the BRP's, {SlotClosed} when the slot's last unit is settled.
     function settle(uint32 slot, uint32[] calldata units) external {
         SlotContext memory ctx;
         ctx.slot = slot;
@@ -655,6 +690,34 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
             if (_settleOne(ctx, units[i])) ++settled;
         }
         if (settled != 0) _tally(slot, settled);
+    }
+
+    /// @notice Makes the slack whole for what its market revenue did not cover over slots
+    /// [fromSlot, toSlot) (its fuel, known off chain from the physics: docs/market-rules.md,
+    /// "Make-whole uplift"): charges each unit of `shares` its amount and credits it to the BRP.
+    /// The operator splits the uplift pro rata to the units' metered import over the period, which
+    /// is on chain in their meter records for anyone to check against the {UpliftCharged} events.
+    /// A share a unit cannot pay becomes its debt to the BRP, as any charge.
+    /// @dev Requirements: caller is the operator; periods do not overlap (`fromSlot` at or after the
+    /// last period's end) and the period's last slot is closed; units ascending (each once), not the
+    /// BRP, each share at most what its rating could have imported over the period at the price
+    /// cap. Emits {UpliftCharged} per unit.
+    function payUplift(uint32 fromSlot, uint32 toSlot, UpliftShare[] calldata shares) external {
+        _requireOperator();
+        uint32 through = _upliftThrough;
+        if (fromSlot < through || toSlot <= fromSlot) revert Uplift__PeriodPaid(fromSlot, toSlot, through);
+        if (!_tallies[toSlot - 1].closed) revert Uplift__PeriodOpen(toSlot - 1);
+        _upliftThrough = toSlot;
+        // A closed slot was settled, which needs a BRP.
+        uint32 brp = _balanceResponsibleUnit;
+        uint32 previous;
+        for (uint256 i; i < shares.length; ++i) {
+            (uint32 unit, uint256 nano) = (shares[i].unit, shares[i].nano);
+            uint256 capNano = uint256(_requireUnit(unit).maxWhPerSlot) * (toSlot - fromSlot) * _priceCap;
+            if (unit <= previous || unit == brp || nano > capNano) revert Uplift__InvalidShare(unit, nano, capNano);
+            previous = unit;
+            emit UpliftCharged(unit, fromSlot, toSlot, nano, _charge(unit, brp, nano));
+        }
     }
 
     // ---------------------------------------------------------------- views
@@ -1041,6 +1104,12 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
                 debtNano = _charge(unit, ctx.brp, amount);
                 imbalanceNano = -SafeCast.toInt256(amount);
             }
+            if (!missing && m.kind == InstructionKind.Balancing) {
+                (int256 balancingNano, uint256 debt, uint256 deferred) = _settleBalancing(ctx, unit, m);
+                imbalanceNano += balancingNano;
+                debtNano += debt;
+                deferredNano += deferred;
+            }
             if (missing) {
                 feeNano = _missingReadingFeeNano;
                 debtNano += _charge(unit, ctx.brp, feeNano);
@@ -1052,7 +1121,9 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
 
     /// @dev Metered minus scheduled net export, Wh. A missing reading is deemed the worst case:
     /// import at the rating, no export, no instruction. Otherwise the operator's instruction removes
-    /// what it explains: curtailment a shortfall, shedding a surplus, never beyond zero.
+    /// what it explains: curtailment a shortfall, shedding a surplus, never beyond zero; balancing
+    /// energy all of itself, whatever the sign left (it is settled apart, and what the unit did
+    /// besides the order is its own imbalance).
     function _deviationWh(MeterRecord storage m, bool missing, uint32 rating, int256 scheduledNetExportWh)
         private
         view
@@ -1060,13 +1131,32 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     {
         if (missing) return -int256(uint256(rating)) - scheduledNetExportWh;
         deviationWh = int256(uint256(m.exportWh)) - int256(uint256(m.importWh)) - scheduledNetExportWh;
-        if (deviationWh < 0 && m.curtailedWh != 0) {
+        if (m.kind == InstructionKind.Balancing) {
+            deviationWh -= int256(uint256(m.shedWh)) - int256(uint256(m.curtailedWh));
+        } else if (deviationWh < 0 && m.curtailedWh != 0) {
             int256 explained = int256(uint256(m.curtailedWh));
             deviationWh = explained >= -deviationWh ? int256(0) : deviationWh + explained;
         } else if (deviationWh > 0 && m.shedWh != 0) {
             int256 explained = int256(uint256(m.shedWh));
             deviationWh = explained >= deviationWh ? int256(0) : deviationWh - explained;
         }
+    }
+
+    /// @dev Balancing energy the operator ordered, at the prices the BRP would pay or get for it in
+    /// the market's imbalance: what the unit supplied on order is what the BRP would otherwise buy
+    /// short, what it absorbed on order is surplus the BRP would otherwise sell long. Returns the
+    /// net payment (+ received) and what became the unit's debt or its claim on the BRP.
+    function _settleBalancing(SlotContext memory ctx, uint32 unit, MeterRecord storage m)
+        private
+        returns (int256 nano, uint256 debt, uint256 deferred)
+    {
+        uint256 paid = uint256(m.shedWh) * ctx.shortPrice;
+        uint256 charged = uint256(m.curtailedWh) * ctx.longPrice;
+        if (paid != 0) deferred = _payFromBrp(ctx, unit, paid);
+        if (charged != 0) debt = _charge(unit, ctx.brp, charged);
+        // Each below 2^32 Wh x 2^32 micro-units per kWh: the casts are exact.
+        nano = int256(paid) - int256(charged);
+        emit BalancingSettled(ctx.slot, unit, m.shedWh, m.curtailedWh, nano);
     }
 
     /// @dev Counts `settled` more units settled in `slot`; the slot closes when all registered units are.
@@ -1144,7 +1234,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
             longCap: _longPriceCap,
             priceCap: _priceCap
         });
-        return ImbalancePrice.prices(rule, dayAhead.price, dayAhead.volumeWh, intraday.price, intraday.volumeWh);
+        return _clearing.imbalancePrices(rule, dayAhead.price, dayAhead.volumeWh, intraday.price, intraday.volumeWh);
     }
 
     function _readingDigest(MeterReading calldata r) private view returns (bytes32) {

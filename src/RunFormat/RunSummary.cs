@@ -72,13 +72,21 @@ public sealed record RunKpis(
     int Transactions,
     double GasPerParticipantDay,
     double TransactionsPerParticipantDay,
-    IReadOnlyList<ParticipantBill> Bills);
+    IReadOnlyList<ParticipantBill> Bills,
+    GensetKpis? Genset = null);
+
+/// <summary>
+/// The island genset's economics over the run (docs/kpis.md, "Genset economics"), tokens: its fuel
+/// cost, what the market paid it, the make-whole uplift it received, (revenue + uplift) / fuel cost,
+/// fuel cost per kWh it served (output less ballast), and the fuel cost burnt into ballast.
+/// </summary>
+public sealed record GensetKpis(decimal FuelCost, decimal Revenue, decimal Uplift, decimal? CostRecoveryRatio, decimal? AverageCostPerUsefulKwh, decimal BallastFuelCost);
 
 /// <summary>Mean, minimum and maximum of a clearing price over the delivered slots where it exists, tokens per kWh.</summary>
 public sealed record PriceStats(decimal? Mean, decimal? Min, decimal? Max, int Slots);
 
-/// <summary>One participant's money over the run, tokens: what it paid on the market (positive = cost) and what it would have paid without it.</summary>
-public sealed record ParticipantBill(string Unit, UnitKind Kind, decimal NetBill, decimal TradeCost, decimal ImbalanceCost, decimal Baseline, double ImportKwh, double ExportKwh);
+/// <summary>One participant's money over the run, tokens: what it paid on the market (positive = cost; the uplift included) and what it would have paid without it.</summary>
+public sealed record ParticipantBill(string Unit, UnitKind Kind, decimal NetBill, decimal TradeCost, decimal ImbalanceCost, decimal Baseline, double ImportKwh, double ExportKwh, decimal UpliftCost = 0);
 
 /// <summary>The run's invariants, checked against the chain and the independent C# reference at the end of every run.</summary>
 /// <param name="EnergyBalanced">Every slot's residual within 1e-6 kWh.</param>

@@ -37,6 +37,7 @@ public static class UnitsCsv
     public const string ImbalanceTokens = "imbalance_tokens";
     public const string FeeTokens = "fee_tokens";
     public const string DebtIncurredTokens = "debt_incurred_tokens";
+    public const string UpliftTokens = "uplift_tokens";
     public const string StateOfCharge = "soc";
     public const string UnmetKwh = "unmet_kwh";
     public const string CurtailedKwh = "curtailed_kwh";
@@ -56,7 +57,7 @@ public static class UnitsCsv
         ForecastDayAheadKwh, ForecastIntradayKwh, DayAheadBidWh, DayAheadAskWh, DayAheadBoughtWh, DayAheadSoldWh,
         IntradayBidWh, IntradayAskWh, IntradayBoughtWh, IntradaySoldWh, ScheduledNetExportWh,
         SetpointKw, ActualKw, MeteredImportWh, MeteredExportWh, DeviationWh, ReadingMissing,
-        TradeTokens, ImbalanceTokens, FeeTokens, DebtIncurredTokens, StateOfCharge, UnmetKwh, CurtailedKwh, NotServedKwh, ClippedKwh, Fuel, Co2Kg,
+        TradeTokens, ImbalanceTokens, FeeTokens, DebtIncurredTokens, UpliftTokens, StateOfCharge, UnmetKwh, CurtailedKwh, NotServedKwh, ClippedKwh, Fuel, Co2Kg,
         VoltagePu, BalanceTokens, LockedTokens, DebtTokens, GasTrading,
     ];
 }

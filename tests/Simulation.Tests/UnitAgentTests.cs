@@ -109,13 +109,13 @@ public sealed class FlexibleLoadAgentTests
 public sealed class SlackAgentTests
 {
     [Fact]
-    public void It_offers_its_rating_at_marginal_fuel_cost_and_forms_the_grid()
+    public void It_offers_its_rating_at_its_convex_hull_price_and_forms_the_grid()
     {
         var spec = new SlackUnit("diesel", "B1", PhaseConnection.Abc, null, new MarginalCostStrategy(0m), Perfect, SlackTechnology.Diesel, 40, 0.3, 1.6m, null, null);
         var agent = new SlackAgent(spec, Genset.Diesel(40, 0.3), null, new MarginalCostStrategy(0m), 20_000, Slot);
         var offer = agent.BidDayAhead(DayAhead(Flat(0.3m))).Orders.Sells[0];
         Assert.Equal(4, offer.Steps.Count);
-        Assert.All(offer.Steps, s => Assert.Equal(new MicroMarket.Market.Orders.OrderStep(393_600, 2500), s)); // 1.6 x 0.246 L/kWh
+        Assert.All(offer.Steps, s => Assert.Equal(new MicroMarket.Market.Orders.OrderStep(523_920, 2500), s)); // 1.6 x (0.08145 + 0.246) L/kWh at rated
         var proposal = agent.ProposeDelivery(new DeliveryRequest(0, SlotPosition.None, SlotPosition.None));
         Assert.Equal((DeliveryRole.GridForming, 12.0, 40.0), (proposal.Role, proposal.MinimumKw, proposal.MaximumKw));
         var state = agent.ApplyDelivery(0, 20);

@@ -64,27 +64,44 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     }
 
     /// <summary>
-    /// What the grid operator ordered, as the contract records it: a unit the balance made export less
-    /// than it proposed was curtailed by the difference, one it made import less was shed by it.
-    /// The balance-responsible party forms the grid and settles no imbalance: it gets none.
+    /// What the grid operator ordered (<see cref="OperatorOrders"/>), as the contract records it:
+    /// curtailment and shedding of schedule-following units, balancing energy of storage the island
+    /// balance moved. The balance-responsible party forms the grid and settles no imbalance: it gets none.
     /// </summary>
     private List<OperatorInstruction> Instructions(IReadOnlyList<DeliveryProposed> proposals, IReadOnlyDictionary<string, UnitFlow> flows)
     {
         var slotLength = Round.Calendar.SlotLength;
         var instructions = new List<OperatorInstruction>();
-        foreach (var p in proposals.Where(p => p.Proposal.Role == DeliveryRole.SetPoint))
+        foreach (var p in proposals.Where(p => p.Proposal.Role is DeliveryRole.SetPoint or DeliveryRole.Balancing))
         {
             var proposedWh = Energy.WhOf(p.Proposal.PowerKw, slotLength);
             var actualWh = Energy.WhOf(flows[p.UnitId].ActualPowerKw, slotLength);
             var rating = Round.RatingsWh[p.UnitId];
-            var curtailed = proposedWh > 0 ? Math.Clamp(Math.Round(proposedWh - Math.Max(actualWh, 0)), 0, rating) : 0;
-            var shed = proposedWh < 0 ? Math.Clamp(Math.Round(Math.Min(actualWh, 0) - proposedWh), 0, rating) : 0;
-            if (curtailed > 0 || shed > 0)
+            var ((lowered, raised), kind) = p.Proposal.Role == DeliveryRole.Balancing
+                ? (OperatorOrders.Balancing(proposedWh, actualWh, rating), InstructionKind.Balancing)
+                : (OperatorOrders.Of(proposedWh, actualWh, rating), InstructionKind.Curtailment);
+            if (lowered > 0 || raised > 0)
             {
-                instructions.Add(new OperatorInstruction(Round.IndexOf(p.UnitId), (uint)curtailed, (uint)shed));
+                instructions.Add(new OperatorInstruction(Round.IndexOf(p.UnitId), (uint)lowered, (uint)raised, kind));
             }
         }
         return instructions.OrderBy(i => i.Unit).ToList();
+    }
+
+    /// <summary>
+    /// The first slot of a day settles the previous day's last slot for the units whose readings
+    /// were late (<paramref name="overdue"/>): every slot of that day is then closed, and its uplift due.
+    /// </summary>
+    private void AfterDayClosed(Action then)
+    {
+        if (slot > 0 && slot % Round.Calendar.SlotsPerDay == 0)
+        {
+            MakeWhole(slot / Round.Calendar.SlotsPerDay - 1, time, then);
+        }
+        else
+        {
+            then();
+        }
     }
 
     /// <summary>
@@ -107,28 +124,29 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
             Round.Recorder.Tell(new RunEvents.Transactions(TransactionPurpose.Readings, slot,
                 outcomes.Take(metering.Count).Select(o => new RunEvents.TxRecord(null, slot, 1, o)).ToList()));
             var settled = outcomes.Skip(metering.Count).Zip(settlements, (o, s) => (s.Slot, Outcome: o)).ToList();
-            RecordSettlements(slot, settled, () => AskUnits<BalanceRead>(u => new ReadBalance(PhaseId, slot), balances =>
+            RecordSettlements(slot, settled, () => AfterDayClosed(() => AskUnits<BalanceRead>(u => new ReadBalance(PhaseId, slot), balances =>
             {
                 Round.Recorder.Tell(new RunEvents.Balances(slot, balances.Select(b => new RunEvents.AccountRead(b.UnitId, b.Balance, b.Locked, b.Debt)).ToList()));
                 Complete(unsettled: unsettled);
-            }));
+            })));
         });
     }
 }
 
-/// <summary>After the last slot's reading window: the units whose last readings never came are settled, as the contract's worst case.</summary>
+/// <summary>After the last slot's reading window: the units whose last readings never came are settled, as the contract's worst case, and the last day's uplift charged.</summary>
 public sealed class FinalSettlementRound(long phaseId, RoundContext round, IActorRef clock, long time, IReadOnlyList<PendingSettlement> overdue)
     : SettlingRound(phaseId, round, clock)
 {
     protected override void Begin()
     {
+        var lastDay = Round.Calendar.Days - 1;
         if (overdue.Count == 0)
         {
-            Complete();
+            MakeWhole(lastDay, time, () => Complete());
             return;
         }
         var settlements = Settlements(overdue.Select(o => (o.Slot, o.UnitIndex)));
         Execute("final settlement", settlements.Select(s => s.Request).ToList(), time, outcomes =>
-            RecordSettlements(overdue.Max(o => o.Slot), settlements.Zip(outcomes, (s, o) => (s.Slot, Outcome: o)).ToList(), () => Complete()));
+            RecordSettlements(overdue.Max(o => o.Slot), settlements.Zip(outcomes, (s, o) => (s.Slot, Outcome: o)).ToList(), () => MakeWhole(lastDay, time, () => Complete())));
     }
 }

@@ -6,6 +6,7 @@ using MicroMarket.Agents.Running;
 using MicroMarket.Simulation;
 using static MicroMarket.Agents.Actors.HostProtocol;
 using MicroMarket.Simulation.Running;
+using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Agents.Actors;
 
@@ -185,7 +186,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             _plan.Units.ToDictionary(u => u.Id, u => u.Agent.RatingWhPerSlot),
             Context.ActorOf(ChainGatewayActor.Props(session.Pipeline, _settings.FrontRunner), "chain"),
             Context.ActorOf(GridOperatorActor.Props(_plan), "grid-operator"),
-            Context.ActorOf(RecorderActor.Props(_plan.Calendar, MarketRun.TableUnits(_plan)), "recorder"),
+            Context.ActorOf(RecorderActor.Props(_plan.Calendar, MarketRun.TableUnits(_plan), _plan.Scenario.Units.OfType<SlackUnit>().Select(s => s.FuelPrice).FirstOrDefault()), "recorder"),
             session.Market,
             session.Operator,
             new MeteringService(_plan.SimulatedMeterKey) { Lost = _settings.LostReadings },

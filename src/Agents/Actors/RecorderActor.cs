@@ -12,9 +12,16 @@ namespace MicroMarket.Agents.Actors;
 /// </summary>
 public sealed class RecorderActor : ReceiveActor
 {
-    public RecorderActor(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units)
+    /// <param name="fuelPrice">The slack's fuel price (tokens per fuel unit), for the uplift it is owed.</param>
+    public RecorderActor(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units, decimal fuelPrice)
     {
         var tables = new RunTables(calendar, units);
+        // Asked after a day's settlements were reported, by the same round: they are applied first.
+        Receive<AskUplift>(m =>
+        {
+            var (tokens, imports) = tables.UpliftDue(m.FromSlot, m.ToSlot, fuelPrice);
+            Sender.Tell(new UpliftDue(tokens, imports));
+        });
         // Rounds tell the recorder before they report to the clock, so once the run has ended a
         // Flush is answered only after every report has been applied.
         Receive<Flush>(_ =>
@@ -45,5 +52,12 @@ public sealed class RecorderActor : ReceiveActor
     /// <summary>The tables, with every report sent before the flush applied: now the receiver's.</summary>
     public sealed record Flushed(RunTables Tables);
 
-    public static Props Props(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units) => Akka.Actor.Props.Create(() => new RecorderActor(calendar, units));
+    /// <summary>What the slack is owed for slots [FromSlot, ToSlot) (<see cref="RunTables.UpliftDue"/>).</summary>
+    public sealed record AskUplift(int FromSlot, int ToSlot);
+
+    /// <summary>The uplift in tokens and the units' metered import (Wh) it is shared by.</summary>
+    public sealed record UpliftDue(decimal Tokens, IReadOnlyList<(string UnitId, long ImportWh)> Imports);
+
+    public static Props Props(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units, decimal fuelPrice) =>
+        Akka.Actor.Props.Create(() => new RecorderActor(calendar, units, fuelPrice));
 }

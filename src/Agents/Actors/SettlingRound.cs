@@ -4,6 +4,7 @@ using MicroMarket.Simulation.Recording;
 using MicroMarket.Simulation;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts.MicroMarketDefinition;
+using MicroMarket.Market.Settlement;
 
 namespace MicroMarket.Agents.Actors;
 
@@ -36,6 +37,34 @@ public abstract class SettlingRound(long phaseId, RoundContext round, IActorRef 
                 Round.Recorder.Tell(record);
             }
             then();
+        });
+    }
+
+    /// <summary>
+    /// Once every slot of <paramref name="day"/> is settled: charges the units the uplift the slack
+    /// is owed for it (what its fuel cost beyond its revenue, <see cref="GensetEconomics.Uplift"/>),
+    /// pro rata to their metered import (<see cref="UpliftShares"/>), records it, then continues.
+    /// The recorder has every settlement of the day: this round told it before asking.
+    /// </summary>
+    protected void MakeWhole(int day, long time, Action then)
+    {
+        var (from, to) = (day * Round.Calendar.SlotsPerDay, (day + 1) * Round.Calendar.SlotsPerDay);
+        Query($"the uplift of day {day}", () => Round.Recorder.Ask<RecorderActor.UpliftDue>(new RecorderActor.AskUplift(from, to), Round.UnitReplyTimeout), due =>
+        {
+            var shares = UpliftShares.Of(NanoTokens.FromTokens(due.Tokens).Nano,
+                due.Imports.Select(i => (Round.IndexOf(i.UnitId), i.ImportWh)).ToList(), Round.Market.Parameters.PriceCapMicroPerKwh);
+            if (shares.Count == 0)
+            {
+                then();
+                return;
+            }
+            Execute($"uplift of day {day}", [Round.Market.PayUplift(Round.Operator, SlotIndex.Of(from), SlotIndex.Of(to), shares)], time, outcomes =>
+            {
+                Round.Recorder.Tell(new RunEvents.Transactions(TransactionPurpose.Uplift, day, [new RunEvents.TxRecord(null, to - 1, 1, outcomes[0])]));
+                var ids = Round.AllUnits.ToDictionary(u => u.Index, u => u.Id);
+                Round.Recorder.Tell(new RunEvents.UpliftCharged(to - 1, outcomes[0].Events<UpliftChargedEventDTO>().Select(e => (ids[e.Unit], (long)e.Nano)).ToList()));
+                then();
+            });
         });
     }
 

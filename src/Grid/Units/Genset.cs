@@ -75,6 +75,23 @@ public sealed record Genset
         outputKw > 0 ? fuelPricePerUnit * (decimal)(FuelPerHour(outputKw) / outputKw) : throw new ArgumentOutOfRangeException(nameof(outputKw), "output must be > 0");
 
     /// <summary>
+    /// The convex-hull price at a loading, for offers that recover the unit's running cost: the slope
+    /// of the convex hull of its cost over {off} and its running range (Gribik, Hogan and Pope 2007).
+    /// The hull runs straight from the origin to the loading of least average cost (P* = sqrt(no-load
+    /// fuel / quadratic term), within the running range; the rating when the curve is linear) and
+    /// follows the fuel curve beyond: its slope is the least average cost up to P* and the marginal
+    /// cost above. A unit paid this for every kWh it runs at or above P* recovers its no-load fuel,
+    /// which marginal-cost offers never do. Fuel price per fuel unit in, tokens per kWh out.
+    /// </summary>
+    public decimal ConvexHullPricePerKwh(double outputKw, decimal fuelPricePerUnit)
+    {
+        var cheapestKw = Fuel.QuadraticPerKw2 > 0
+            ? Math.Clamp(Math.Sqrt(Fuel.NoLoadPerRatedKw * RatedKw / Fuel.QuadraticPerKw2), Math.Max(MinimumStableKw, double.Epsilon), RatedKw)
+            : RatedKw;
+        return Math.Max(AverageCostPerKwh(cheapestKw, fuelPricePerUnit), MarginalCostPerKwh(outputKw, fuelPricePerUnit));
+    }
+
+    /// <summary>
     /// Runs one slot at <paramref name="outputKw"/> (0 = off, else within the limits) and accounts fuel, CO2 and heat;
     /// <paramref name="startFuel"/> is burnt on top when the unit starts in this slot (cranking, warm-up, purge).
     /// </summary>

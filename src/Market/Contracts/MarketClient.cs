@@ -23,8 +23,22 @@ public sealed record UnitRegistration(
     uint MaxWhPerSlot,
     BigInteger MarginNano);
 
-/// <summary>The grid operator's order to a unit in a slot: its export curtailed, or its import shed, by this much (Wh).</summary>
-public sealed record OperatorInstruction(uint Unit, uint CurtailedWh, uint ShedWh);
+/// <summary>
+/// The grid operator's order to a unit in a slot: its net export lowered (export curtailed, or
+/// energy absorbed on order) or raised (import shed, or energy supplied on order) by this much (Wh);
+/// the kind says whether the order waives imbalance or is balancing energy paid for as such.
+/// </summary>
+public sealed record OperatorInstruction(uint Unit, uint CurtailedWh, uint ShedWh, InstructionKind Kind = InstructionKind.Curtailment);
+
+/// <summary>How the contract settles an operator's instruction (its <c>InstructionKind</c>, same order).</summary>
+public enum InstructionKind : byte
+{
+    /// <summary>A schedule-following unit curtailed or shed by the balance: the order waives the imbalance it explains.</summary>
+    Curtailment,
+
+    /// <summary>A storage unit the island balance moved: the order is balancing energy, supplied at the short price, absorbed at the long.</summary>
+    Balancing,
+}
 
 /// <summary>
 /// The C# side of the deployed market and its settlement token. Builders return
@@ -192,8 +206,21 @@ public sealed class MarketClient
         Market(operatorKey, new RecordInstructionsFunction
         {
             Slot = slot.Value,
-            Items = instructions.Select(i => new Instruction { Unit = i.Unit, CurtailedWh = i.CurtailedWh, ShedWh = i.ShedWh }).ToList(),
+            Items = instructions.Select(i => new Instruction { Unit = i.Unit, CurtailedWh = i.CurtailedWh, ShedWh = i.ShedWh, Kind = (byte)i.Kind }).ToList(),
         }, $"record {instructions.Count} instruction(s) of slot {slot}", 100_000 + 40_000L * instructions.Count);
+
+    /// <summary>
+    /// Charges a make-whole uplift of slots [from, to) to the units (<see cref="UpliftShares"/>),
+    /// credited to the BRP. Gas bound per share: a cold unit and account read, the account's and the
+    /// BRP's writes and the event stay under 60 000.
+    /// </summary>
+    public TxRequest PayUplift(EthKey operatorKey, SlotIndex from, SlotIndex to, IReadOnlyList<Settlement.UnitUplift> shares) =>
+        Market(operatorKey, new PayUpliftFunction
+        {
+            FromSlot = from.Value,
+            ToSlot = to.Value,
+            Shares = shares.Select(s => new MicroMarketDefinition.UpliftShare { Unit = s.Unit, Nano = s.Nano }).ToList(),
+        }, $"uplift of slots {from}..{to}: {shares.Count} share(s)", 100_000 + 60_000L * shares.Count);
 
     // ------------------------------------------------------------------ queries
 

@@ -81,12 +81,12 @@ public static class ReportWriter
     private static void AppendBills(StringBuilder html, IReadOnlyList<ParticipantBill> bills)
     {
         html.Append("<h2 id=\"bills\">Participants' bills</h2>\n");
-        html.Append("<p>Tokens over the run, positive = the participant pays. Saving = baseline - net bill. The baseline prices the unit's metered energy without a market: at the tariffs when grid-connected, at the slack's price when islanded.</p>\n");
-        html.Append("<table id=\"bill-table\">\n<thead><tr><th>participant</th><th>kind</th><th>net bill</th><th>trades</th><th>imbalance</th><th>baseline</th><th>saving</th><th>import (kWh)</th><th>export (kWh)</th></tr></thead>\n<tbody>\n");
+        html.Append("<p>Tokens over the run, positive = the participant pays. Saving = baseline - net bill. The baseline prices the unit's metered energy without a market: at the tariffs when grid-connected, at what island energy really cost when islanded (the genset's fuel per kWh it served). Uplift = the unit's share of the genset's make-whole uplift.</p>\n");
+        html.Append("<table id=\"bill-table\">\n<thead><tr><th>participant</th><th>kind</th><th>net bill</th><th>trades</th><th>imbalance</th><th>uplift</th><th>baseline</th><th>saving</th><th>import (kWh)</th><th>export (kWh)</th></tr></thead>\n<tbody>\n");
         foreach (var b in bills)
         {
             html.Append($"<tr id=\"bill-{E(b.Unit)}\"><td>{E(b.Unit)}</td><td>{E(FigureStyle.NameOfKind(b.Kind))}</td>");
-            foreach (var money in new[] { b.NetBill, b.TradeCost, b.ImbalanceCost, b.Baseline, b.Baseline - b.NetBill })
+            foreach (var money in new[] { b.NetBill, b.TradeCost, b.ImbalanceCost, b.UpliftCost, b.Baseline, b.Baseline - b.NetBill })
             {
                 html.Append($"<td class=\"value\">{KpiFormat.Money(money)}</td>");
             }

@@ -7,9 +7,17 @@ namespace MicroMarket.Simulation.Recording;
 /// <summary>The KPIs' formulas (docs/kpis.md): the run's tables in, the KPIs summary.json holds out.</summary>
 public static class KpiFormulas
 {
-    /// <summary>Computes the KPIs from the tables; <paramref name="baselinePrices"/> gives the no-market price to buy and to sell per kWh.</summary>
+    /// <summary>
+    /// Computes the KPIs from the tables; <paramref name="baselinePrices"/> gives the no-market price
+    /// to buy and to sell per kWh. With a genset the island's energy is what the genset really
+    /// cost per kWh it served over the run (<see cref="GensetEconomics"/>), which only the run knows:
+    /// that is the baseline's buy price.
+    /// </summary>
     public static RunKpis From(RunTables tables, Scenario scenario, int days, (decimal Buy, decimal Sell) baselinePrices)
     {
+        var genset = GensetEconomics.Of(tables, scenario.Units.OfType<SlackUnit>()
+            .Where(s => s.Technology is SlackTechnology.Diesel or SlackTechnology.Chp).Select(s => (decimal?)s.FuelPrice).FirstOrDefault());
+        var baseline = genset?.AverageCostPerUsefulKwh is { } islandCost ? (islandCost, baselinePrices.Sell) : baselinePrices;
         var delivered = tables.UnitRows.Where(r => r.ImportWh is not null).ToList();
         var local = delivered.Where(r => !r.Unit.IsBalanceResponsible).ToList();
         var balancing = delivered.Where(r => r.Unit.IsBalanceResponsible).ToList();
@@ -47,7 +55,7 @@ public static class KpiFormulas
             -local.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0)),
             Round6(Energy.KwhOf(delivered.Where(r => r.Unit.Kind == UnitKind.Slack).Sum(r => r.ExportWh!.Value - r.ImportWh!.Value))),
             Round6(delivered.Sum(r => r.State?.FuelUnits ?? 0)),
-            decimal.Round((decimal)delivered.Sum(r => r.State?.FuelUnits ?? 0) * scenario.Units.OfType<SlackUnit>().Select(u => u.FuelPrice).FirstOrDefault(), 6),
+            decimal.Round(GensetEconomics.FuelCost(delivered, scenario.Units.OfType<SlackUnit>().Select(u => u.FuelPrice).FirstOrDefault()), 6),
             Round6(delivered.Sum(r => r.State?.Co2Kg ?? 0)),
             Round6(delivered.Where(r => r.Unit.Kind == UnitKind.Ev).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
             Round6(delivered.Where(r => r.Unit.Kind == UnitKind.FlexibleLoad).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
@@ -61,7 +69,8 @@ public static class KpiFormulas
             tables.TransactionRows.Count,
             Round6((double)gas / participants / days),
             Round6((double)tables.TransactionRows.Count / participants / days),
-            BillsOf(delivered, baselinePrices));
+            BillsOf(delivered, baseline),
+            genset);
     }
 
     /// <summary>Mean (to 1e-6), minimum and maximum of a price series over the slots where it exists (tokens per kWh).</summary>
@@ -76,16 +85,17 @@ public static class KpiFormulas
 
     private static double? Round6(double? value) => value is { } v ? Math.Round(v, 6) : null;
 
-    /// <summary>Net bill = what the unit paid minus what it received (trades, and imbalance with missing-reading fees); baseline = its metered import at the buy price minus its export at the sell price.</summary>
+    /// <summary>Net bill = what the unit paid minus what it received (trades, imbalance with missing-reading fees, the uplift); baseline = its metered import at the buy price minus its export at the sell price.</summary>
     private static List<ParticipantBill> BillsOf(IEnumerable<UnitSlotRow> delivered, (decimal Buy, decimal Sell) baseline) =>
         delivered.GroupBy(r => r.Unit).OrderBy(g => g.Key.Index).Select(g =>
         {
             var trade = -g.Sum(r => r.TradeTokens ?? 0);
             var imbalance = -g.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0));
+            var uplift = -g.Sum(r => r.UpliftTokens ?? 0);
             var import = Energy.KwhOf(g.Sum(r => r.ImportWh ?? 0));
             var export = Energy.KwhOf(g.Sum(r => r.ExportWh ?? 0));
             var reference = (decimal)import * baseline.Buy - (decimal)export * baseline.Sell;
-            return new ParticipantBill(g.Key.Id, g.Key.Kind, decimal.Round(trade + imbalance, 6), decimal.Round(trade, 6), decimal.Round(imbalance, 6),
-                decimal.Round(reference, 6), Math.Round(import, 3), Math.Round(export, 3));
+            return new ParticipantBill(g.Key.Id, g.Key.Kind, decimal.Round(trade + imbalance + uplift, 6), decimal.Round(trade, 6), decimal.Round(imbalance, 6),
+                decimal.Round(reference, 6), Math.Round(import, 3), Math.Round(export, 3), decimal.Round(uplift, 6));
         }).ToList();
 }

@@ -18,6 +18,7 @@ public enum TransactionPurpose
     Clearing,
     Readings,
     Settlement,
+    Uplift,
 }
 
 /// <summary>What happened in the run, as the rounds report it: the tables (<see cref="RunTables"/>) merge these events.</summary>
@@ -58,6 +59,12 @@ public static class RunEvents
 
     /// <summary>Settlements of one slot (all of it or, for late ones, some units) with the slot's imbalance prices.</summary>
     public sealed record Settled(int Slot, decimal ShortPrice, decimal LongPrice, IReadOnlyList<UnitSettled> Units);
+
+    /// <summary>
+    /// A make-whole uplift charged after the slots of a day closed, recorded on the day's last slot:
+    /// each unit's share (nano-tokens, paid now or owed as debt), all credited to the BRP.
+    /// </summary>
+    public sealed record UpliftCharged(int Slot, IReadOnlyList<(string UnitId, long Nano)> Shares);
 
     /// <summary>A unit's escrow account as read back after a slot's settlement, tokens.</summary>
     public sealed record AccountRead(string UnitId, decimal Balance, decimal Locked, decimal Debt);

@@ -44,6 +44,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
             case Delivered m: OnDelivered(m); break;
             case Settled m: OnSettled(m); break;
             case Balances m: OnBalances(m); break;
+            case UpliftCharged m: OnUplift(m); break;
             default: throw new ArgumentException($"the recorder has no table for {message.GetType().Name}");
         }
     }
@@ -133,7 +134,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
                 switch (m.Purpose)
                 {
                     case TransactionPurpose.Clearing: slotRow.GasClearing += share; break;
-                    case TransactionPurpose.Readings or TransactionPurpose.Settlement: slotRow.GasMetering += share; break;
+                    case TransactionPurpose.Readings or TransactionPurpose.Settlement or TransactionPurpose.Uplift: slotRow.GasMetering += share; break;
                     default: slotRow.GasOrders += share; break;
                 }
             }
@@ -224,6 +225,34 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         }
     }
 
+    /// <summary>Each unit pays its share (negative), the BRP receives them all: the uplift sums to zero in its slot.</summary>
+    private void OnUplift(UpliftCharged m)
+    {
+        foreach (var (unitId, nano) in m.Shares)
+        {
+            Row(m.Slot, unitId).UpliftTokens = -new NanoTokens(nano).Tokens;
+        }
+        if (units.FirstOrDefault(u => u.IsBalanceResponsible) is { } brp)
+        {
+            Row(m.Slot, brp.Id).UpliftTokens = new NanoTokens(m.Shares.Sum(s => s.Nano)).Tokens;
+        }
+    }
+
+    /// <summary>
+    /// What the slack's fuel cost over slots [<paramref name="from"/>, <paramref name="to"/>) left
+    /// uncovered by its revenue there (<see cref="GensetEconomics.Uplift"/>), tokens, and the other
+    /// units' metered import over them, by which it is shared.
+    /// </summary>
+    public (decimal Tokens, IReadOnlyList<(string UnitId, long ImportWh)> Imports) UpliftDue(int from, int to, decimal fuelPrice)
+    {
+        var rows = _unitRows.Values.Where(r => r.Slot >= from && r.Slot < to).ToList();
+        var slack = rows.Where(r => r.Unit.Kind == UnitKind.Slack).ToList();
+        var tokens = GensetEconomics.Uplift(GensetEconomics.FuelCost(slack, fuelPrice), GensetEconomics.Revenue(slack));
+        var imports = rows.Where(r => !r.Unit.IsBalanceResponsible && r.ImportWh is not null).GroupBy(r => r.Unit)
+            .Select(g => (g.Key.Id, g.Sum(r => r.ImportWh!.Value))).ToList();
+        return (tokens, imports);
+    }
+
     private void OnBalances(Balances m)
     {
         foreach (var a in m.Accounts)
@@ -252,7 +281,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
                 r.ForecastDayAheadKwh, r.ForecastIntradayKwh, r.DayAheadBidWh, r.DayAheadAskWh, r.DayAheadBoughtWh, r.DayAheadSoldWh,
                 r.IntradayBidWh, r.IntradayAskWh, r.IntradayBoughtWh, r.IntradaySoldWh, r.ScheduledNetExportWh,
                 r.SetpointKw, r.ActualKw, r.ImportWh, r.ExportWh, r.DeviationWh, r.ReadingMissing,
-                r.TradeTokens, r.ImbalanceTokens, r.FeeTokens, r.DebtIncurredTokens, r.State?.StateOfCharge, r.State?.UnmetEnergyKwh, r.State?.CurtailedKwh, r.State?.NotServedKwh,
+                r.TradeTokens, r.ImbalanceTokens, r.FeeTokens, r.DebtIncurredTokens, r.UpliftTokens, r.State?.StateOfCharge, r.State?.UnmetEnergyKwh, r.State?.CurtailedKwh, r.State?.NotServedKwh,
                 r.State?.ClippedKwh, r.State?.FuelUnits, r.State?.Co2Kg,
                 r.VoltagePu, r.BalanceTokens, r.LockedTokens, r.DebtTokens, Math.Round(r.GasTrading));
         }
@@ -328,6 +357,9 @@ public sealed class UnitSlotRow(int slot, UnitInfo unit)
     /// <summary>The missing-reading fee: paid (negative) by the unit, received by the BRP.</summary>
     public decimal? FeeTokens { get; set; }
     public decimal? DebtIncurredTokens { get; set; }
+
+    /// <summary>The make-whole uplift, on a day's last slot: paid (negative) by the units, received by the BRP.</summary>
+    public decimal? UpliftTokens { get; set; }
     public Decisions.UnitSlotState? State { get; set; }
     public double? VoltagePu { get; set; }
     public decimal? BalanceTokens { get; set; }

@@ -65,7 +65,8 @@ public sealed class MarketRun
 
     /// <summary>
     /// The no-market baseline per kWh: what the balance-responsible party charges for energy and
-    /// pays for a surplus (grid-connected the tariffs; islanded the slack's marginal cost and nothing).
+    /// pays for a surplus (grid-connected the tariffs; islanded its short-price floor and nothing,
+    /// the KPIs replacing the first by a genset's average cost per useful kWh over the run).
     /// </summary>
     private (decimal Buy, decimal Sell) BaselinePrices()
     {

@@ -55,7 +55,7 @@ public sealed class RecorderSpecs : TestKit
 
     private IActorRef Recorder()
     {
-        var recorder = Sys.ActorOf(RecorderActor.Props(ActorSpecs.Calendar(1), Units));
+        var recorder = Sys.ActorOf(RecorderActor.Props(ActorSpecs.Calendar(1), Units, 0m));
         Watch(recorder);
         return recorder;
     }

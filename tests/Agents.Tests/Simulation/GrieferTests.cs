@@ -9,6 +9,8 @@ using MicroMarket.Scenarios;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
 using MicroMarket.Simulation.Running;
+using MicroMarket.Market.Orders;
+using MicroMarket.Simulation.Decisions;
 
 namespace MicroMarket.Agents.Tests.Simulation;
 
@@ -68,6 +70,36 @@ public sealed class GrieferTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A producer sells energy it does not have into the slots it expects the island to curtail it
+    /// in: the PV roof sells twice its forecast day-ahead and never buys the excess back. The
+    /// operator's order covers only what the balance took from it, so its shortfall beyond that pays
+    /// the short price and it earns less than its honest twin (the same run with it bidding its
+    /// forecast). Waiving the shortfall to schedule in such slots (issue 12's first design) made the
+    /// overseller earn 0.90 tokens against the honest 0.72 on this day: rejected.
+    /// </summary>
+    [Fact]
+    public async Task A_producer_overselling_into_curtailment_earns_less_than_its_honest_twin()
+    {
+        var scenario = ScenarioLoader.Load(Repository.Scenario("quickstart.yaml"));
+        var honest = await SimulationRunner.RunAsync(Plan(scenario), Plan(scenario).Units.Select(Plan(scenario).Hosted).ToList(),
+            new RunOptions(Path.Combine(_root.FullName, "honest")), CancellationToken.None);
+        var overselling = await SimulationRunner.RunAsync(Plan(scenario), Plan(scenario).Units.Select(u => u.Id != "pv-roof" ? Plan(scenario).Hosted(u)
+            : Plan(scenario).Hosted(u) with { Agent = new Overseller(Plan(scenario).Hosted(u).Agent) }).ToList(),
+            new RunOptions(Path.Combine(_root.FullName, "overselling")), CancellationToken.None);
+
+        Assert.True(honest.Complete, honest.Failure);
+        Assert.True(overselling.Complete, overselling.Failure);
+        Assert.True(overselling.Verification.Holds, overselling.Verification.ToString());
+        var curtailedSlots = RunDirectoryChecks.Read(overselling.OutputDirectory, RunDirectory.Slots)
+            .Where(s => s.Number(SlotsCsv.CurtailedKwh) > 0).Select(s => s.Int(SlotsCsv.Slot)).ToHashSet();
+        Assert.NotEmpty(curtailedSlots);
+        static decimal Earned(string directory) => RunDirectoryChecks.Read(directory, RunDirectory.Units).Where(r => r.Text(UnitsCsv.Unit) == "pv-roof")
+            .Sum(r => r.Money(UnitsCsv.TradeTokens) + r.Money(UnitsCsv.ImbalanceTokens) + r.Money(UnitsCsv.FeeTokens));
+        Assert.True(Earned(overselling.OutputDirectory) < Earned(honest.OutputDirectory),
+            $"overselling earned {Earned(overselling.OutputDirectory)} tokens, honest {Earned(honest.OutputDirectory)}");
+    }
+
     private static ScenarioPlan Plan(MicroMarket.Scenarios.Model.Scenario scenario) => new(scenario);
 
     /// <summary>Every unit as the runner hosts it, but house-2 registers a meter nobody holds: its readings never come.</summary>
@@ -78,6 +110,34 @@ public sealed class GrieferTests : IDisposable
         RunDirectoryChecks.Read(directory, file).Select(r => string.Join(",", columns.Select(c => r.Text(c)))).ToList();
 
     public void Dispose() => _root.Delete(recursive: true);
+
+    /// <summary>Sells twice its day-ahead forecast (within its rating) and trades nothing intra-day; delivers what it really has.</summary>
+    private sealed class Overseller(IUnitAgent honest) : IUnitAgent
+    {
+        public MicroMarket.Scenarios.Model.UnitSpec Spec => honest.Spec;
+
+        public UnitKind Kind => honest.Kind;
+
+        public long RatingWhPerSlot => honest.RatingWhPerSlot;
+
+        public double PowerFactor => honest.PowerFactor;
+
+        public BidDecision BidDayAhead(DayAheadRequest request)
+        {
+            var bid = honest.BidDayAhead(request);
+            var sells = bid.Orders.Sells.Select(c => new OrderCurve(c.Steps.Select(s => s with { QuantityWh = (uint)Math.Min(2L * s.QuantityWh, RatingWhPerSlot) }).ToList())).ToList();
+            return bid with { Orders = bid.Orders with { Sells = sells } };
+        }
+
+        public BidDecision BidIntraday(IntradayRequest request) =>
+            honest.BidIntraday(request) with { Orders = SlotOrders.None(request.FirstSlot, request.SlotCount) };
+
+        public DeliveryProposal ProposeDelivery(DeliveryRequest request) => honest.ProposeDelivery(request);
+
+        public void OnPositions(MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions) => honest.OnPositions(stage, firstSlot, positions);
+
+        public UnitSlotState ApplyDelivery(int slot, double actualPowerKw) => honest.ApplyDelivery(slot, actualPowerKw);
+    }
 
     /// <summary>Copies the last slot of each clearing range, the first reading of each relay and the first unit of each settlement, signed by its own key.</summary>
     private sealed class Griefer(EthKey key) : IFrontRunner

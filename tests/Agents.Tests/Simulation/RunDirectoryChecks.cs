@@ -81,8 +81,9 @@ internal static class RunDirectoryChecks
 
     /// <summary>
     /// In every settled slot, to the nano-token: the trade payments sum to zero (the clearing house
-    /// returns to zero), and the imbalance payments and missing-reading fees with the debt incurred
-    /// sum to zero (the units against the BRP, which receives only what was paid).
+    /// returns to zero), the imbalance payments and missing-reading fees with the debt incurred
+    /// sum to zero (the units against the BRP, which receives only what was paid), and so does the
+    /// uplift (the units' shares against the BRP, which is owed what a unit could not pay).
     /// </summary>
     public static void MoneyBalances(string directory)
     {
@@ -92,7 +93,46 @@ internal static class RunDirectoryChecks
         {
             Assert.Equal(0m, slot.Sum(r => r.Money(UnitsCsv.TradeTokens)));
             Assert.Equal(0m, slot.Sum(r => r.Money(UnitsCsv.ImbalanceTokens) + r.Money(UnitsCsv.FeeTokens) + r.Money(UnitsCsv.DebtIncurredTokens)));
+            Assert.Equal(0m, slot.Sum(r => r.Money(UnitsCsv.UpliftTokens)));
         }
+    }
+
+    /// <summary>
+    /// The genset block of summary.json recomputed from the tables alone (docs/kpis.md, "Genset
+    /// economics"), and the make-whole promise: over the run its revenue and uplift cover its fuel,
+    /// short of at most a nano-token per unit and day (the rounding of the shares the BRP forgoes).
+    /// </summary>
+    public static GensetKpis GensetEconomics(string directory, decimal fuelPrice)
+    {
+        var genset = RunJson.Read<RunSummary>(directory, RunDirectory.Summary).Kpis.Genset;
+        Assert.NotNull(genset);
+        var units = Read(directory, RunDirectory.Units);
+        var slack = units.Where(r => r.Text(UnitsCsv.Kind) == "slack" && r.Text(UnitsCsv.MeteredExportWh).Length > 0).ToList();
+        var ballast = Read(directory, RunDirectory.Slots).ToDictionary(s => s.Int(SlotsCsv.Slot), s => s.Number(SlotsCsv.BallastKwh));
+        var fuelCost = (decimal)slack.Sum(r => r.Number(UnitsCsv.Fuel)) * fuelPrice;
+        var revenue = slack.Sum(r => r.Money(UnitsCsv.TradeTokens) + r.Money(UnitsCsv.ImbalanceTokens) + r.Money(UnitsCsv.FeeTokens));
+        var uplift = slack.Sum(r => r.Money(UnitsCsv.UpliftTokens));
+        var usefulKwh = slack.Sum(r => r.Number(UnitsCsv.MeteredExportWh)) / 1000 - ballast.Values.Sum();
+        var ballastFuel = slack.Where(r => r.Number(UnitsCsv.MeteredExportWh) > 0)
+            .Sum(r => r.Number(UnitsCsv.Fuel) * ballast.GetValueOrDefault(r.Int(UnitsCsv.Slot)) / (r.Number(UnitsCsv.MeteredExportWh) / 1000));
+        // Fuel is printed to 1e-6 units a slot: the recomputed costs agree within that rounding.
+        var tolerance = slack.Count * 5e-7 * (double)fuelPrice + 1e-6;
+        Assert.InRange((double)genset.FuelCost, (double)fuelCost - tolerance, (double)fuelCost + tolerance);
+        Assert.Equal(decimal.Round(revenue, 6), genset.Revenue);
+        Assert.Equal(decimal.Round(uplift, 6), genset.Uplift);
+        Assert.InRange((double)genset.BallastFuelCost, ballastFuel * (double)fuelPrice - tolerance, ballastFuel * (double)fuelPrice + tolerance);
+        if (fuelCost == 0)
+        {
+            // A genset that never ran has no cost to recover and served nothing.
+            Assert.Equal((0m, (decimal?)null), (genset.Uplift, genset.CostRecoveryRatio));
+            return genset;
+        }
+        Assert.InRange((double)genset.AverageCostPerUsefulKwh!.Value, ((double)fuelCost - tolerance) / usefulKwh - 1e-6, ((double)fuelCost + tolerance) / usefulKwh + 1e-6);
+        Assert.InRange((double)genset.CostRecoveryRatio!.Value, (double)(revenue + uplift) / ((double)fuelCost + tolerance) - 1e-6, (double)(revenue + uplift) / ((double)fuelCost - tolerance) + 1e-6);
+        var days = units.Select(r => r.Int(UnitsCsv.Slot)).Distinct().Count() / 96.0;
+        var dust = (decimal)(Math.Ceiling(days) * units.Select(r => r.Text(UnitsCsv.Unit)).Distinct().Count()) / 1_000_000_000m;
+        Assert.True(revenue + uplift >= genset.FuelCost - dust - 0.000001m, $"revenue {revenue} + uplift {uplift} < fuel cost {genset.FuelCost}");
+        return genset;
     }
 
     /// <summary>Every book in orders.csv, cleared by the C# reference, gives the price and volume in slots.csv and every fill in orders.csv.</summary>

@@ -15,7 +15,8 @@ namespace MicroMarket.Agents.Tests.Simulation;
 /// unit's trade, imbalance, fee, debt, deviation and missing flag in units.csv are its Settled
 /// event's; the balance-responsible party's imbalance and fee are the others' counterpart (it
 /// receives what they paid, less the debt they could not pay); every settled slot's short and long
-/// prices in slots.csv are the contract's. Then the run's own money balance holds too.
+/// prices in slots.csv are the contract's; each unit's uplift is what the chain charged it, and
+/// the BRP's what it was credited. Then the run's own money balance holds too.
 /// Shared with the cluster tests (linked into Node.Tests).
 /// </summary>
 internal static class SettlementAudit
@@ -62,6 +63,17 @@ internal static class SettlementAudit
                 Assert.True(Tokens(others.Aggregate(BigInteger.Zero, (s, e) => s + e.FeeNano)) == row.Money(UnitsCsv.FeeTokens),
                     $"slot {slot}: the BRP's fees {row.Text(UnitsCsv.FeeTokens)} are not what the others paid");
             }
+        }
+
+        // Every uplift share the chain charged is the unit's in units.csv, and the BRP's is their sum.
+        var uplifts = await market.EventsAsync<UpliftChargedEventDTO>();
+        var allRows = RunDirectoryChecks.Read(run, RunDirectory.Units);
+        foreach (var unit in ids.Values)
+        {
+            var charged = uplifts.Where(e => ids[e.Unit] == unit).Aggregate(BigInteger.Zero, (s, e) => s + e.Nano);
+            var expected = unit == brp ? Tokens(uplifts.Aggregate(BigInteger.Zero, (s, e) => s + e.Nano)) : -Tokens(charged);
+            Assert.True(expected == allRows.Where(r => r.Text(UnitsCsv.Unit) == unit).Sum(r => r.Money(UnitsCsv.UpliftTokens)),
+                $"{unit}: uplift in units.csv is not the chain's {expected} tokens");
         }
 
         var slots = RunDirectoryChecks.Read(run, RunDirectory.Slots).ToDictionary(s => s.Int(SlotsCsv.Slot));

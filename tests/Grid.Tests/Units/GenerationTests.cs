@@ -110,6 +110,21 @@ public sealed class GenerationTests
     }
 
     [Fact]
+    public void Convex_hull_price_is_average_cost_at_rated_for_a_linear_curve_and_marginal_cost_above_the_cheapest_loading()
+    {
+        // Linear: 1.60 x (0.08145 + 0.246) = 0.52392 tokens/kWh at every loading, against 0.39 marginal.
+        var diesel = Genset.Diesel(40);
+        Assert.Equal(1.6m * (decimal)(0.08145 + 0.246), diesel.ConvexHullPricePerKwh(10, 1.6m), 12);
+        Assert.Equal(diesel.ConvexHullPricePerKwh(40, 1.6m), diesel.ConvexHullPricePerKwh(12, 1.6m));
+        // Rising marginal cost: the least average cost (at P* = sqrt(0.08145 x 60 / 0.01) = 22.1 kW)
+        // up to P*, the marginal cost above it, where it never falls below the average cost.
+        var steep = new Genset(60, 18, FuelCurve.Diesel with { QuadraticPerKw2 = 0.01 });
+        Assert.Equal(steep.AverageCostPerKwh(Math.Sqrt(0.08145 * 60 / 0.01), 1.5m), steep.ConvexHullPricePerKwh(18, 1.5m));
+        Assert.Equal(steep.MarginalCostPerKwh(50, 1.5m), steep.ConvexHullPricePerKwh(50, 1.5m));
+        Assert.All(new[] { 30.0, 45.0, 60.0 }, kw => Assert.True(steep.ConvexHullPricePerKwh(kw, 1.5m) >= steep.AverageCostPerKwh(kw, 1.5m) - 1e-12m));
+    }
+
+    [Fact]
     public void Diesel_fuel_and_CO2_follow_the_fuel_curve()
     {
         var diesel = Genset.Diesel(ratedKw: 60);

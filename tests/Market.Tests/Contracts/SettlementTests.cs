@@ -209,6 +209,41 @@ public sealed class SettlementTests(AnvilFixture fx)
     });
 
     [Fact]
+    public Task Balancing_energy_is_paid_at_short_and_charged_at_long() => fx.IsolatedAsync(async () =>
+    {
+        var m = await TradeAsync();
+        var before = await Balances(m);
+        var end = P.SlotEnd(0);
+        // The island balance moved both (as it moves storage): the PV (scheduled 1 100) supplied
+        // 300 Wh on order but metered only 1 300, so 100 Wh of its own shortfall remain; the load
+        // (scheduled 1 600) absorbed 400 Wh on order and took 2 000, nothing of its own.
+        await _h.SucceedAsync(end, fx.Market.RecordInstructions(fx.Operator, 0,
+            [new(m.Pv.Index, 0, 300, InstructionKind.Balancing), new(m.Load.Index, 400, 0, InstructionKind.Balancing)]),
+            fx.Market.ReportReadings(fx.Operator, [_h.Reading(m.Pv, 0, 0, 1300), _h.Reading(m.Load, 0, 2000, 0)]));
+        var outcome = (await _h.SucceedAsync(end, fx.Market.Settle(fx.Operator, 0, [m.Pv.Index, m.Load.Index])))[0];
+        var settled = outcome.Events<SettledEventDTO>().ToDictionary(e => e.Unit);
+        var balancing = outcome.Events<BalancingSettledEventDTO>().ToDictionary(e => e.Unit);
+
+        Assert.Equal((300u, 0u, (BigInteger)(300 * Short)), (balancing[m.Pv.Index].SuppliedWh, balancing[m.Pv.Index].AbsorbedWh, balancing[m.Pv.Index].Nano));
+        Assert.Equal(new BigInteger(-100), settled[m.Pv.Index].DeviationWh);
+        Assert.Equal((BigInteger)(300 * Short - 100 * Short), settled[m.Pv.Index].ImbalanceNano);
+        Assert.Equal((0u, 400u, -(BigInteger)(400 * Long)), (balancing[m.Load.Index].SuppliedWh, balancing[m.Load.Index].AbsorbedWh, balancing[m.Load.Index].Nano));
+        Assert.Equal(BigInteger.Zero, settled[m.Load.Index].DeviationWh);
+        Assert.Equal(-(BigInteger)(400 * Long), settled[m.Load.Index].ImbalanceNano);
+        // The BRP paid the PV's balancing energy and got its shortfall and the load's absorbed energy.
+        var after = await Balances(m);
+        Assert.Equal((BigInteger)(-300 * Short + 100 * Short + 400 * Long), after[2] - before[2]);
+        // Only the operator orders balancing energy, and within the rating.
+        await _h.RevertsAsync<Registry__NotOperatorError>(P.SlotStart(1), fx.Market.RecordInstructions(m.Pv.Trader, 1, [new(m.Pv.Index, 0, 2000, InstructionKind.Balancing)]));
+        await _h.RevertsAsync<Instruction__AboveRatingError>(P.SlotStart(1), fx.Market.RecordInstructions(fx.Operator, 1, [new(m.Pv.Index, 0, 2001, InstructionKind.Balancing)]));
+        // A missing reading gets no balancing energy: the worst case, as for any instruction.
+        await _h.SucceedAsync(P.SlotEnd(1), fx.Market.RecordInstructions(fx.Operator, 1, [new(m.Load.Index, 0, 2000, InstructionKind.Balancing)]));
+        var missing = (await _h.SucceedAsync(P.ReadingDeadline(1), fx.Market.Settle(fx.Operator, 1, [m.Load.Index])))[0];
+        Assert.Empty(missing.Events<BalancingSettledEventDTO>());
+        Assert.True(Assert.Single(missing.Events<SettledEventDTO>()).ReadingMissing);
+    });
+
+    [Fact]
     public Task Settlement_needs_both_auctions_cleared() => fx.IsolatedAsync(async () =>
     {
         var units = await _h.RegisterAsync(T, new UnitSetup("slack", UnitKind.Slack, BalanceResponsible: true));

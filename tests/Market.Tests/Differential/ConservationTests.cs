@@ -16,8 +16,8 @@ namespace MicroMarket.Market.Tests.Differential;
 /// Random days of a market with honest units, a gaming unit and a griefer: deposits and
 /// withdrawals (the BRP's too), day-ahead and intra-day orders (with self-crossing and over-rating
 /// attempts), readings (honest, withheld, inflated above the rating, relayed first by the griefer),
-/// operator instructions, and settlements in random order (some pre-empted by the griefer, some
-/// repeated). After every block: the token supply is unchanged, the escrow holds exactly what it
+/// operator instructions (curtailment and balancing energy), settlements in random order (some
+/// pre-empted by the griefer, some repeated), and a make-whole uplift over each day's slots. After every block: the token supply is unchanged, the escrow holds exactly what it
 /// owes (tokens x 1000 = balances + clearing house + claims fund), balance >= locked everywhere,
 /// the BRP's claims are exactly its debt plus the fund. Every settlement the contract emits equals
 /// the settlement rule recomputed here from the chain's positions and prices (trade, deviation,
@@ -91,7 +91,7 @@ public sealed class ConservationTests(AnvilFixture fx)
         for (var s = firstSlot; s < firstSlot + SettledSlots; s++)
         {
             var instructions = units.Skip(1).Where(_ => random.Next(4) == 0)
-                .Select(u => new OperatorInstruction(u.Index, (uint)random.Next(0, 1000), (uint)random.Next(0, 1000))).ToList();
+                .Select(u => new OperatorInstruction(u.Index, (uint)random.Next(0, 1000), (uint)random.Next(0, 1000), (InstructionKind)random.Next(2))).ToList();
             if (instructions.Count > 0)
             {
                 await state.SucceedAsync(p.SlotEnd(s), market.RecordInstructions(fx.Operator, s, instructions));
@@ -114,6 +114,9 @@ public sealed class ConservationTests(AnvilFixture fx)
             await state.AttemptAsync(deadline, units.Where(_ => random.Next(4) == 0).Select(u => market.Deposit(u.Trader, u.Index, 1)));
             await state.AttemptAsync(deadline, units.Skip(1).Select(u => market.CollectClaim(griefer, u.Index)));
         }
+        // The day's slots are closed: the operator charges an uplift over them (some units in debt).
+        var shares = units.Skip(1).Where(_ => random.Next(3) > 0).Select(u => new UnitUplift(u.Index, random.Next(0, 2_000_000_000))).ToList();
+        await state.SucceedAsync(p.ReadingDeadline(firstSlot + SettledSlots - 1), market.PayUplift(fx.Operator, firstSlot, firstSlot + SettledSlots, shares));
     }
 
     /// <summary>Non-crossing curves within the rating: buys priced below 300 000, sells from 300 000.</summary>
@@ -212,6 +215,12 @@ public sealed class ConservationTests(AnvilFixture fx)
                     await CheckSettlementAsync(e);
                     Settlements++;
                 }
+                // An uplift share moves from the unit to the BRP, paid now or owed as debt.
+                foreach (var e in outcome.Events<UpliftChargedEventDTO>())
+                {
+                    _expectedNet[e.Unit] -= e.Nano;
+                    _expectedNet[Brp] += e.Nano;
+                }
             }
             await CheckInvariantsAsync();
             await CheckMoneyAsync();
@@ -237,9 +246,16 @@ public sealed class ConservationTests(AnvilFixture fx)
             var record = await Market.MeterRecordAsync(e.Slot, e.Unit);
             var rating = (BigInteger)unit.Setup.MaxWhPerSlot;
             BigInteger deviation;
+            var balancing = BigInteger.Zero;
             if (!record.Reported)
             {
                 deviation = -rating - scheduled;
+            }
+            else if (record.Kind == (byte)InstructionKind.Balancing)
+            {
+                // Balancing energy is settled apart, at the short price supplied and the long absorbed.
+                deviation = (BigInteger)record.ExportWh - record.ImportWh - scheduled - record.ShedWh + record.CurtailedWh;
+                balancing = (BigInteger)record.ShedWh * prices.Short.MicroPerKwh - (BigInteger)record.CurtailedWh * prices.Long.MicroPerKwh;
             }
             else
             {
@@ -254,9 +270,8 @@ public sealed class ConservationTests(AnvilFixture fx)
                 }
             }
             var isBrp = e.Unit == Brp;
-            var imbalance = isBrp || deviation == 0 ? BigInteger.Zero
-                : deviation > 0 ? BigInteger.Min(deviation, 2 * rating) * prices.Long.MicroPerKwh
-                : deviation * prices.Short.MicroPerKwh;
+            var imbalance = isBrp ? BigInteger.Zero
+                : balancing + (deviation > 0 ? BigInteger.Min(deviation, 2 * rating) * prices.Long.MicroPerKwh : deviation * prices.Short.MicroPerKwh);
             var fee = !isBrp && !record.Reported ? (BigInteger)Market.Parameters.MissingReadingFeeNano : BigInteger.Zero;
             Assert.Equal((trade, deviation, imbalance, fee, !record.Reported), (e.TradeNano, e.DeviationWh, e.ImbalanceNano, e.FeeNano, e.ReadingMissing));
             _expectedNet[e.Unit] += trade + imbalance - fee;

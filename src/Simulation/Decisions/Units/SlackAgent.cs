@@ -8,13 +8,15 @@ using MicroMarket.Simulation.Decisions;
 namespace MicroMarket.Simulation.Decisions.Units;
 
 /// <summary>
-/// The island's slack unit at marginal cost: a diesel genset or gas CHP, or an over-sized battery.
+/// The island's slack unit at cost: a diesel genset or gas CHP, or an over-sized battery.
 /// <list type="bullet">
-/// <item>Day-ahead: offers its rating in four steps, each at the marginal cost of the loading it
-/// covers (fuel price x marginal fuel per kWh, from the fuel curve) plus the markup; a battery slack
-/// offers discharge at the outlook plus the markup and charging at the outlook minus it.</item>
-/// <item>Intra-day: offers what it has not sold at the same costs, and to buy back what it sold at
-/// 90 % of its marginal cost (running less saves fuel, so buying back below cost gains).</item>
+/// <item>Day-ahead: offers its rating in four steps, each at the convex-hull price of the loading
+/// it covers (<see cref="Genset.ConvexHullPricePerKwh"/>: the no-load fuel spread over the output,
+/// which marginal-cost offers never recover; what low loading and ballast still cost is made whole
+/// by the uplift, docs/market-rules.md) plus the markup; a battery slack offers discharge at the
+/// outlook plus the markup and charging at the outlook minus it.</item>
+/// <item>Intra-day: offers what it has not sold at the same prices, and to buy back what it sold at
+/// 90 % of its marginal cost (running less saves the marginal fuel, so buying back below it gains).</item>
 /// <item>Delivery: a genset runs when the island controller commits it (or starts it in an emergency),
 /// between its minimum stable output and its rating, and burns its start fuel at each start; a battery
 /// slack forms the grid within its SoC. It is the balance-responsible party, so its own deviation is
@@ -121,7 +123,7 @@ public sealed class SlackAgent : IUnitAgent
 
     private double RatedKw => _genset?.RatedKw ?? _battery!.MaxDischargeKw;
 
-    /// <summary>Its rating beyond <paramref name="soldKwh"/> in four equal steps, each at the marginal cost of its loading.</summary>
+    /// <summary>Its rating beyond <paramref name="soldKwh"/> in four equal steps, each at the convex-hull price of its loading.</summary>
     private OrderCurve Offer(double soldKwh, MarketRules rules, decimal outlook)
     {
         var stepKwh = RatedKw * _hours / Steps;
@@ -130,7 +132,7 @@ public sealed class SlackAgent : IUnitAgent
         {
             var loadingKw = (k + 0.5) * RatedKw / Steps;
             var available = Math.Min(stepKwh, Math.Max(0, (k + 1) * stepKwh - soldKwh));
-            steps.Add((available, rules.Clamp(MarginalCost(loadingKw, outlook) + _strategy.Markup)));
+            steps.Add((available, rules.Clamp(OfferPrice(loadingKw, outlook) + _strategy.Markup)));
         }
         return Curves.Steps(steps.ToArray());
     }
@@ -138,4 +140,8 @@ public sealed class SlackAgent : IUnitAgent
     /// <summary>Tokens per kWh at an output: the fuel curve's marginal fuel x fuel price; a battery slack values energy at the outlook.</summary>
     private decimal MarginalCost(double outputKw, decimal outlook) =>
         _genset?.MarginalCostPerKwh(outputKw, _spec.FuelPrice) ?? outlook;
+
+    /// <summary>What it offers a kWh at an output for: a genset's convex-hull price; a battery slack values energy at the outlook.</summary>
+    private decimal OfferPrice(double outputKw, decimal outlook) =>
+        _genset?.ConvexHullPricePerKwh(outputKw, _spec.FuelPrice) ?? outlook;
 }
