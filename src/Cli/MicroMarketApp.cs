@@ -22,6 +22,9 @@ public static class MicroMarketApp
         app.Configure(config =>
         {
             config.SetApplicationName("micromarket");
+            // An unknown option is a mistake to report, not something to ignore: `bench cluster --nope` ran a
+            // six-minute benchmark instead of saying so.
+            config.UseStrictParsing();
             config.SetExceptionHandler((ex, _) => HandleException(ex));
             config.AddBranch("bench", bench =>
             {

@@ -48,6 +48,7 @@ public sealed class PowerFlowCommandTests
     [InlineData("--minute 1441", "1..1440")]
     [InlineData("--minute x", "whole minute")]
     [InlineData("", "--minute M is required")]
+    [InlineData("--minute 5 --nope", "Unknown option 'nope'")]
     public async Task Bad_minutes_exit_with_2(string minute, string message)
     {
         var args = new[] { "powerflow", "ieee-eu-lv" }.Concat(minute.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray();
