@@ -72,8 +72,7 @@ public static class IslandProblems
                     0.05 * capacity, 0.95 * capacity, (slack.SocInitial ?? 0.5) * capacity, GridForming: true, 0.05 * capacity));
                 return 0.1;
             case SlackUnit slack:
-                var chp = slack.Technology == SlackTechnology.Chp;
-                var genset = chp ? Genset.Chp(slack.RatedPowerKw, minimumStableFraction: slack.MinStableFraction) : Genset.Diesel(slack.RatedPowerKw, slack.MinStableFraction);
+                var genset = slack.Genset!;
                 if (genset.Fuel.QuadraticPerKw2 != 0)
                 {
                     throw new ArgumentException($"unit {slack.Id}: the optimal reference takes linear fuel curves only");

@@ -55,10 +55,12 @@ public static class BalanceTerms
         return match.Name is not null;
     }
 
+    /// <summary>Exactly a name as written: no numbers, no other case.</summary>
     public static bool TryParse(string text, out BalanceOutcome outcome)
     {
-        outcome = Enum.GetNames<BalanceOutcome>().Contains(text) ? Enum.Parse<BalanceOutcome>(text) : default;
-        return Enum.GetNames<BalanceOutcome>().Contains(text);
+        var known = Enum.GetNames<BalanceOutcome>().Contains(text);
+        outcome = known ? Enum.Parse<BalanceOutcome>(text) : default;
+        return known;
     }
 
     public static IEnumerable<string> GensetStateNames => States.Select(s => s.Name);

@@ -1,4 +1,3 @@
-using MicroMarket.Grid.Units;
 using MicroMarket.Scenarios.Model;
 
 namespace MicroMarket.Simulation;
@@ -18,15 +17,7 @@ public sealed record BalanceResponsibleParty(decimal ShortfallCost, decimal Surp
     public static BalanceResponsibleParty Of(Scenario scenario) => scenario.Mode switch
     {
         GridConnectedMode grid => new(grid.RetailPrice, grid.FeedInPrice),
-        _ => new(scenario.Units.OfType<SlackUnit>().Select(s => GensetOf(s)?.ConvexHullPricePerKwh(s.RatedPowerKw, s.FuelPrice)
+        _ => new(scenario.Units.OfType<SlackUnit>().Select(s => s.Genset?.ConvexHullPricePerKwh(s.RatedPowerKw, s.FuelPrice)
             ?? scenario.Market.ImbalanceFallbackPrice).Single(), 0m),
-    };
-
-    /// <summary>The slack's genset with its fuel curve, or null for a battery slack.</summary>
-    private static Genset? GensetOf(SlackUnit slack) => slack.Technology switch
-    {
-        SlackTechnology.Diesel => Genset.Diesel(slack.RatedPowerKw, slack.MinStableFraction),
-        SlackTechnology.Chp => Genset.Chp(slack.RatedPowerKw, minimumStableFraction: slack.MinStableFraction),
-        _ => null,
     };
 }

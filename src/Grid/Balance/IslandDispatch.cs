@@ -255,10 +255,6 @@ public sealed class IslandDispatch
                 _net.Add(storage[i].Bus, storage[i].Phases, storage[i].ScheduledKw + allocation.Moves[i], 0);
             }
         }
-        if (referenceStorage >= 0 && allocation.GensetKw > 0)
-        {
-            throw new InvalidOperationException("a running genset is the reference former");
-        }
         // A ballast at the reference bus adds no line current, so it raises the reference's output one for one.
         if (allocation.BallastKw > 0)
         {

@@ -80,7 +80,8 @@ internal static class SlackBinder
     /// </summary>
     public static double DefaultStartFuel(SlackTechnology technology, double ratedKw)
     {
-        var genset = technology == SlackTechnology.Chp ? Grid.Units.Genset.Chp(ratedKw) : Grid.Units.Genset.Diesel(ratedKw);
+        // The no-load fuel depends on the technology and rating only, not on the minimum stable output.
+        var genset = SlackUnit.GensetOf(technology, ratedKw, 0)!;
         var minutes = technology == SlackTechnology.Chp ? 15.0 : 10.0;
         return genset.Fuel.NoLoadPerRatedKw * ratedKw * minutes / 60;
     }

@@ -1,5 +1,6 @@
 using MicroMarket.Grid.Balance;
 using MicroMarket.Grid.Model;
+using MicroMarket.Grid.Units;
 
 namespace MicroMarket.Scenarios.Model;
 
@@ -175,6 +176,17 @@ public sealed record SlackUnit(
 
     /// <summary>How a genset (diesel, CHP) is committed and dispatched; null for a battery slack.</summary>
     public GensetOperation? Operation { get; init; }
+
+    /// <summary>Its genset with the fuel curve of its technology (docs/grid.md), or null for a battery slack.</summary>
+    public Genset? Genset => GensetOf(Technology, RatedPowerKw, MinStableFraction);
+
+    /// <summary>The one place a slack's technology becomes a genset model: HOMER's diesel, or a gas-engine CHP.</summary>
+    public static Genset? GensetOf(SlackTechnology technology, double ratedKw, double minimumStableFraction) => technology switch
+    {
+        SlackTechnology.Diesel => Grid.Units.Genset.Diesel(ratedKw, minimumStableFraction),
+        SlackTechnology.Chp => Grid.Units.Genset.Chp(ratedKw, minimumStableFraction: minimumStableFraction),
+        _ => null,
+    };
 }
 
 /// <summary>

@@ -66,14 +66,11 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
     private SlackAgent Slack(SlackUnit slack)
     {
         var strategy = Strategy<MarginalCostStrategy>(slack);
-        return slack.Technology switch
-        {
-            SlackTechnology.Diesel => new SlackAgent(slack, Genset.Diesel(slack.RatedPowerKw, slack.MinStableFraction), null, strategy, Rating(slack.RatedKw), SlotLength),
-            SlackTechnology.Chp => new SlackAgent(slack, Genset.Chp(slack.RatedPowerKw, minimumStableFraction: slack.MinStableFraction), null, strategy, Rating(slack.RatedKw), SlotLength),
-            _ => new SlackAgent(slack, null,
+        return slack.Genset is { } genset
+            ? new SlackAgent(slack, genset, null, strategy, Rating(slack.RatedKw), SlotLength)
+            : new SlackAgent(slack, null,
                 new Battery(slack.CapacityKwh ?? throw new ArgumentException($"unit {slack.Id}: a battery slack needs capacity_kwh"), slack.RatedPowerKw, slack.RatedPowerKw, 0.95, 0.95, 0.05, 0.95),
-                strategy, Rating(slack.RatedKw), SlotLength),
-        };
+                strategy, Rating(slack.RatedKw), SlotLength);
     }
 
     private GridSupplierAgent GridSupplier(GridConnectedMode mode)

@@ -113,6 +113,7 @@ public sealed class FeederPhysics
     private (IReadOnlyList<UnitFlow>, SlotPhysics) SolveIsland(IslandDispatch island, IReadOnlyList<UnitDelivery> units)
     {
         var stores = units.Where(u => u.Proposal.Role == DeliveryRole.Balancing).ToList();
+        var storeIndex = stores.Select((u, i) => (u.UnitId, i)).ToDictionary(x => x.UnitId, x => x.i);
         // A grid-forming store has no set-point of its own: it takes the balance, its schedule is a financial position.
         var storage = stores.Select(u => new BalancingStorage(_connections[u.UnitId].Bus, _connections[u.UnitId].Phases,
             u.Proposal.Storage!.FormsGrid ? 0 : u.Proposal.PowerKw, u.Proposal.MinimumKw, u.Proposal.MaximumKw,
@@ -131,7 +132,7 @@ public sealed class FeederPhysics
         {
             var p = dark ? 0
                 : u.Proposal.Role == DeliveryRole.GridForming ? balance.GensetKw
-                : u.Proposal.Role == DeliveryRole.Balancing ? balance.StorageKw[stores.IndexOf(u)]
+                : u.Proposal.Role == DeliveryRole.Balancing ? balance.StorageKw[storeIndex[u.UnitId]]
                 : u.Proposal.PowerKw >= 0 ? u.Proposal.PowerKw * (_curtailable.Contains(u.UnitId) ? balance.DeliveredFraction : 1)
                 : u.Proposal.PowerKw * balance.ServedFraction;
             return Flow(u.UnitId, p, dark ? null : island.LastPowerFlow);
