@@ -98,6 +98,31 @@ internal static class RunDirectoryChecks
     }
 
     /// <summary>
+    /// Issue 12, requirement 5, from the tables: a unit the island balance curtailed (or shed) is settled as if it had
+    /// delivered its schedule for the curtailed (shed) part and no further. Its settled deviation is its raw deviation
+    /// (metered minus scheduled net export) with the curtailment added back to a shortfall (the shedding taken off a
+    /// surplus), never past zero; a shortfall beyond what was curtailed is its own forecast error. To 1 Wh (the order
+    /// is recorded on chain in whole Wh). Returns the energy waived, kWh.
+    /// </summary>
+    public static double OrderedCurtailmentIsNotImbalance(string directory)
+    {
+        var ordered = Read(directory, RunDirectory.Units).Where(r => r.Text(UnitsCsv.MeteredImportWh).Length > 0 && r.Text(UnitsCsv.ReadingMissing) == "false"
+            && (r.Number(UnitsCsv.CurtailedKwh) > 0 || r.Number(UnitsCsv.NotServedKwh) > 0)).ToList();
+        var waivedWh = 0.0;
+        foreach (var r in ordered)
+        {
+            var raw = r.Number(UnitsCsv.MeteredExportWh) - r.Number(UnitsCsv.MeteredImportWh) - r.Number(UnitsCsv.ScheduledNetExportWh);
+            var curtailedWh = Math.Round(r.Number(UnitsCsv.CurtailedKwh) * 1000);
+            var shedWh = Math.Round(r.Number(UnitsCsv.NotServedKwh) * 1000);
+            var expected = raw < 0 ? Math.Min(0, raw + curtailedWh) : Math.Max(0, raw - shedWh);
+            waivedWh += Math.Abs(raw - expected);
+            Assert.True(Math.Abs(r.Number(UnitsCsv.DeviationWh) - expected) <= 1,
+                $"slot {r.Text(UnitsCsv.Slot)}, {r.Text(UnitsCsv.Unit)}: deviation {r.Text(UnitsCsv.DeviationWh)} Wh, expected {expected} (raw {raw}, curtailed {curtailedWh}, shed {shedWh})");
+        }
+        return waivedWh / 1000;
+    }
+
+    /// <summary>
     /// The genset block of summary.json recomputed from the tables alone (docs/kpis.md, "Genset
     /// economics"), and the make-whole promise: over the run its revenue and uplift cover its fuel,
     /// short of at most a nano-token per unit and day (the rounding of the shares the BRP forgoes).

@@ -37,6 +37,7 @@ public sealed class ScenarioRunTests : IDisposable
         var starts = RunDirectoryChecks.IslandOperation(first.OutputDirectory, "diesel", new Dictionary<string, double> { ["battery"] = 0.9 }, minUpSlots: 4, minDownSlots: 2);
         Assert.InRange(starts, 0, 3);
         RunDirectoryChecks.GensetEconomics(first.OutputDirectory, scenario.Units.OfType<SlackUnit>().Single().FuelPrice);
+        Assert.True(RunDirectoryChecks.OrderedCurtailmentIsNotImbalance(first.OutputDirectory) > 0, "no curtailment was waived: the check judged nothing");
         var units = RunDirectoryChecks.Read(first.OutputDirectory, RunDirectory.Units);
         Assert.Equal(96 * 10, units.Count);
         Assert.True(units.Sum(r => r.Number(UnitsCsv.IntradayBoughtWh) + r.Number(UnitsCsv.IntradaySoldWh)) > 0, "the intra-day market traded nothing");
@@ -136,6 +137,7 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.True(slots.Sum(s => s.Number(SlotsCsv.CurtailedKwh)) < 446.8);
         Assert.Equal(0, slots.Sum(s => s.Number(SlotsCsv.NotServedKwh)));
         Assert.InRange(starts, 1, 30);
+        Assert.True(RunDirectoryChecks.OrderedCurtailmentIsNotImbalance(run.OutputDirectory) > 10, "too little curtailment waived: the check judged too little");
     }
 
     /// <summary>Runs a scenario to its end and checks what every run must hold: complete, verified, energy balanced.</summary>
