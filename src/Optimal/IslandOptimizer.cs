@@ -247,12 +247,21 @@ public static class IslandOptimizer
                 // Nothing is served and nothing generates while nothing forms the grid.
                 GateOnForming(t, _p.LoadKw[t], _shed[t]);
                 GateOnForming(t, _p.RenewableKw[t], _curtailed[t]);
-                var reserve = Row(_p.ReserveFraction * _p.LoadKw[t], double.PositiveInfinity, (_shed[t], _p.ReserveFraction));
+                var reserves = new List<Constraint> { Row(_p.ReserveFraction * _p.LoadKw[t], double.PositiveInfinity, (_shed[t], _p.ReserveFraction)) };
+                if (_p.LargestInfeedKw is { } largest && largest[t] > 0)
+                {
+                    // N-1: the reserve covers the largest unit's infeed. Curtailment is uniform (as the island balance
+                    // curtails), so that unit delivers largest x (1 - curtailed / renewable).
+                    reserves.Add(Row(largest[t], double.PositiveInfinity, (_curtailed[t], largest[t] / _p.RenewableKw[t])));
+                }
                 for (var g = 0; g < _p.Gensets.Count; g++)
                 {
                     balance.SetCoefficient(_power[g, t], 1);
-                    reserve.SetCoefficient(_on[g, t], _p.Gensets[g].RatedKw);
-                    reserve.SetCoefficient(_power[g, t], -1);
+                    foreach (var reserve in reserves)
+                    {
+                        reserve.SetCoefficient(_on[g, t], _p.Gensets[g].RatedKw);
+                        reserve.SetCoefficient(_power[g, t], -1);
+                    }
                 }
                 for (var b = 0; b < _p.Batteries.Count; b++)
                 {
@@ -263,7 +272,7 @@ public static class IslandOptimizer
                     var headroom = _solver.MakeNumVar(0, double.PositiveInfinity, $"q_{unit.Id}_{t}");
                     Row(double.NegativeInfinity, unit.DischargeKw, (headroom, 1), (_discharge[b, t], 1), (_charge[b, t], -1));
                     Row(double.NegativeInfinity, -unit.MinKwh * unit.DischargeEfficiency, (headroom, _h), (_energy[b, t + 1], -unit.DischargeEfficiency));
-                    reserve.SetCoefficient(headroom, 1);
+                    reserves.ForEach(reserve => reserve.SetCoefficient(headroom, 1));
                 }
                 Cost.SetCoefficient(_shed[t], _p.ValueOfLostLoad * _h);
                 Cost.SetCoefficient(_curtailed[t], WasteTieBreak * _h);

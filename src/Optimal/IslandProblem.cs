@@ -14,6 +14,8 @@ namespace MicroMarket.Optimal;
 /// <param name="ReserveFraction">Spinning reserve the committed gensets' headroom and storage must hold, as a fraction of served load.</param>
 /// <param name="ValueOfLostLoad">Tokens per kWh of demand not served, of EV or job energy missing at the deadline and of storage left below its start.</param>
 /// <param name="Terminal">Whether storage must end where it started (softly, at <see cref="ValueOfLostLoad"/>) or may end anywhere.</param>
+/// <param name="LargestInfeedKw">Per slot, the largest single PV or wind unit's available power, kW, when the reserve must also
+/// cover its trip (a genset's <c>reserve_largest_unit</c>, the N-1 rule); null when only the fraction of load applies.</param>
 public sealed record IslandProblem(
     int Slots,
     double SlotHours,
@@ -26,7 +28,8 @@ public sealed record IslandProblem(
     double LossFactor = 0.0,
     double ReserveFraction = 0.0,
     double ValueOfLostLoad = 3.0,
-    TerminalRule Terminal = TerminalRule.AtLeastInitial)
+    TerminalRule Terminal = TerminalRule.AtLeastInitial,
+    IReadOnlyList<double>? LargestInfeedKw = null)
 {
     /// <summary>Without a grid-forming battery only a running genset holds the island up: with every genset off, nothing runs.</summary>
     public bool HasGridFormingStorage => Batteries.Any(b => b.GridForming);

@@ -20,6 +20,7 @@ public static class IslandProblems
         var slots = scenario.Time.Days * scenario.Time.SlotsPerDay;
         var renewable = new double[slots];
         var load = new double[slots];
+        var largestInfeed = new double[slots];
         var gensets = new List<OptimalGenset>();
         var batteries = new List<OptimalBattery>();
         var reserveFraction = 0.0;
@@ -28,10 +29,10 @@ public static class IslandProblems
             switch (unit)
             {
                 case PvUnit pv:
-                    Add(renewable, series.Pv(pv), series.FirstSlot);
+                    Add(renewable, largestInfeed, series.Pv(pv), series.FirstSlot);
                     break;
                 case WindUnit wind:
-                    Add(renewable, series.Wind(wind), series.FirstSlot);
+                    Add(renewable, largestInfeed, series.Wind(wind), series.FirstSlot);
                     break;
                 case LoadUnit household:
                     Add(load, series.Load(household), series.FirstSlot);
@@ -46,8 +47,9 @@ public static class IslandProblems
             series.Sessions(ev).Select(s => s.Actual).ToList())).ToList();
         var jobs = scenario.Units.OfType<FlexibleLoadUnit>().SelectMany(flexible => series.Jobs(flexible)
             .Select(job => new OptimalJob(flexible.Id, job.EnergyKwh, job.MaxPowerKw, job.WindowStartSlot, job.WindowEndSlot))).ToList();
+        var largestUnit = scenario.Units.OfType<SlackUnit>().Any(s => s.Operation?.ReserveLargestUnit == true);
         return new IslandProblem(slots, scenario.Time.SlotLength.TotalHours, renewable, load, gensets, batteries, evs, jobs,
-            lossFactor, reserveFraction, (double)scenario.Market.PriceCap);
+            lossFactor, reserveFraction, (double)scenario.Market.PriceCap, LargestInfeedKw: largestUnit ? largestInfeed : null);
     }
 
     /// <summary>
@@ -94,6 +96,16 @@ public static class IslandProblems
         for (var slot = 0; slot < total.Length; slot++)
         {
             total[slot] += series[slot - firstSlot];
+        }
+    }
+
+    /// <summary>Adds a generating unit's series to the total and keeps the largest single unit per slot.</summary>
+    private static void Add(double[] total, double[] largest, double[] series, int firstSlot)
+    {
+        Add(total, series, firstSlot);
+        for (var slot = 0; slot < largest.Length; slot++)
+        {
+            largest[slot] = Math.Max(largest[slot], series[slot - firstSlot]);
         }
     }
 }

@@ -245,6 +245,7 @@ public static class ScenarioWriter
             yaml.Scalar("min_down_minutes", Number(operation.MinDownMinutes));
             yaml.Scalar("start_fuel", Number(operation.StartFuel));
             yaml.Scalar("reserve_fraction", Number(operation.ReserveFraction));
+            yaml.Scalar("reserve_largest_unit", Flag(operation.ReserveLargestUnit));
             yaml.Scalar("dispatch", SlackBinder.DispatchRuleName(operation.Dispatch));
             yaml.Scalar("setpoint_soc", Number(operation.SetpointSoc));
             yaml.Scalar("look_ahead_minutes", Number(operation.LookAheadMinutes));

@@ -79,6 +79,25 @@ public sealed class IslandOptimizerTests
     }
 
     /// <summary>
+    /// N-1 reserve: an hour of 12 kW load met by one 12 kW PV array beside a 10 kW grid-forming battery. By the fraction of
+    /// load alone nothing needs to run. Covering the array's trip asks 12 kW of reserve: curtailing it does not help (the
+    /// battery then discharges what was curtailed and loses as much headroom), so the diesel runs at its 3 kW minimum
+    /// into the battery in all four slots (shedding 2 kW would cost 1.5 tokens a slot against 0.39 L):
+    /// 0.08145 x 10 x 1 h + 0.246 x 3 x 1 h + 0.01 = 1.5625 L.
+    /// </summary>
+    [Fact]
+    public void The_reserve_covers_the_largest_unit_when_asked()
+    {
+        var island = Island(Flat(12, 4), [Diesel()], [Former(5, 0)], renewableKw: Flat(12, 4), terminal: TerminalRule.Free);
+        Assert.Equal(0, IslandOptimizer.Solve(island, Options).Fuel);
+
+        var solution = IslandOptimizer.Solve(island with { LargestInfeedKw = Flat(12, 4) }, Options);
+        Assert.Equal(1.5625, solution.Fuel, 1e-6);
+        Assert.Equal(4, solution.Slots.Count(s => s.GensetOn));
+        Assert.Equal(0, solution.UnservedKwh, 1e-6);
+    }
+
+    /// <summary>
     /// 16 kWh of surplus into a battery with 10 kWh of room: exactly the 6 kWh that do not fit are curtailed. When
     /// is not unique (curtailing early and storing late costs the same), so only the totals are asserted.
     /// </summary>

@@ -29,7 +29,14 @@ public sealed class IslandOperationTests : IDisposable
         var diesel = _scratch.Load(Minimal.With("")).Units.OfType<SlackUnit>().Single();
         var operation = diesel.Operation!;
         Assert.Equal(0.08145 * diesel.RatedPowerKw / 6, operation.StartFuel, 12); // ten minutes of no-load fuel
-        Assert.Equal(new GensetOperation(60, 30, operation.StartFuel, 0.1, GensetDispatchRule.LoadFollowing, 0.8, 120), operation);
+        Assert.Equal(new GensetOperation(60, 30, operation.StartFuel, 0.1, false, GensetDispatchRule.LoadFollowing, 0.8, 120), operation);
+    }
+
+    [Fact]
+    public void The_N_1_reserve_is_asked_for_by_name()
+    {
+        var text = Minimal.With("").Replace("rated_kw: 30 }", "rated_kw: 30, reserve_largest_unit: true }");
+        Assert.True(_scratch.Load(text).Units.OfType<SlackUnit>().Single().Operation!.ReserveLargestUnit);
     }
 
     [Fact]
@@ -39,13 +46,14 @@ public sealed class IslandOperationTests : IDisposable
             units:
               - { id: b, kind: battery, bus: B3, capacity_kwh: 10, charge_kw: 5, soc_reserve: 0.5 }
               - { id: f, kind: battery, bus: B3, capacity_kwh: 10, charge_kw: 5, grid_forming: true, soc_reserve: 0.95 }
-              - { id: d, kind: slack, bus: B0, technology: diesel, rated_kw: 30, dispatch: cycle-charge, min_up_minutes: -1 }
+              - { id: d, kind: slack, bus: B0, technology: diesel, rated_kw: 30, dispatch: cycle-charge, min_up_minutes: -1, reserve_largest_unit: 1 }
 
             """);
         Assert.Equal("applies only to a grid-forming battery (grid_forming: true)", errors.At("units[0].soc_reserve").Message);
         Assert.Contains("must lie within soc.min..soc.max", errors.At("units[1].soc_reserve").Message);
         Assert.Contains("did you mean 'cycle-charging'?", errors.At("units[2].dispatch").Message);
         Assert.Contains("found -1", errors.At("units[2].min_up_minutes").Message);
+        Assert.NotNull(errors.At("units[2].reserve_largest_unit"));
     }
 
     [Fact]

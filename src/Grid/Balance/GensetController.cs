@@ -10,18 +10,23 @@ public enum GensetDispatchRule
     CycleCharging,
 }
 
-/// <summary>A genset's commitment rules in slots: minimum up and down times, spinning reserve, dispatch rule and look-ahead.</summary>
-public sealed record GensetCommitment(int MinUpSlots, int MinDownSlots, double ReserveFraction, GensetDispatchRule Rule, int LookAheadSlots, double SlotHours);
+/// <summary>
+/// A genset's commitment rules in slots: minimum up and down times, spinning reserve (a fraction of the load and, with
+/// <paramref name="ReserveLargestUnit"/>, at least the largest single infeed, whose trip the island must ride through),
+/// dispatch rule and look-ahead.
+/// </summary>
+public sealed record GensetCommitment(int MinUpSlots, int MinDownSlots, double ReserveFraction, bool ReserveLargestUnit, GensetDispatchRule Rule, int LookAheadSlots, double SlotHours);
 
 /// <summary>
 /// What the island controller knows before a slot, kW and kWh: the net load it must cover beyond the storage
 /// schedules (consumption + expected losses - generation, measured at the slot's start and taken as the forecast over
-/// the look-ahead: a persistence forecast), the load (for the spinning reserve), and what the online grid-forming
+/// the look-ahead: a persistence forecast), the load and the largest single infeed of a PV, wind or vehicle-to-grid unit
+/// (for the spinning reserve), and what the online grid-forming
 /// storage can still give: whether any grid-forming storage is online, energy above the reserves (AC side) and
 /// discharge power of all storage the balance may draw from, and the charging power the grid-forming storage takes
 /// towards the cycle-charging set-point.
 /// </summary>
-public sealed record IslandOutlook(double NetLoadKw, double LoadKw, bool FormerOnline, double StorageEnergyKwh, double StorageDischargeKw, double ChargeToSetpointKw);
+public sealed record IslandOutlook(double NetLoadKw, double LoadKw, double LargestInfeedKw, bool FormerOnline, double StorageEnergyKwh, double StorageDischargeKw, double ChargeToSetpointKw);
 
 /// <summary>
 /// The controller's decision for a slot: whether the genset runs (<see cref="Emergency"/> when it starts within its
@@ -47,7 +52,8 @@ public sealed class GensetController(GensetCommitment commitment, double ratedKw
 
     public GensetPlan Plan(IslandOutlook outlook)
     {
-        var reserveRequired = commitment.ReserveFraction * Math.Max(0, outlook.LoadKw);
+        var reserveRequired = Math.Max(commitment.ReserveFraction * Math.Max(0, outlook.LoadKw),
+            commitment.ReserveLargestUnit ? Math.Max(0, outlook.LargestInfeedKw) : 0);
         var net = Math.Max(0, outlook.NetLoadKw);
         var lookAheadHours = Math.Max(1, commitment.LookAheadSlots) * commitment.SlotHours;
         var storageCarries = outlook.FormerOnline && outlook.StorageEnergyKwh + Epsilon >= net * lookAheadHours

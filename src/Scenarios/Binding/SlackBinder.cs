@@ -66,7 +66,7 @@ internal static class SlackBinder
     public static string DispatchRuleName(GensetDispatchRule rule) => DispatchRules.First(r => r.Value == rule).Name;
 
     private static readonly string[] GensetKeys =
-        ["min_up_minutes", "min_down_minutes", "start_fuel", "reserve_fraction", "dispatch", "setpoint_soc", "look_ahead_minutes"];
+        ["min_up_minutes", "min_down_minutes", "start_fuel", "reserve_fraction", "reserve_largest_unit", "dispatch", "setpoint_soc", "look_ahead_minutes"];
 
     /// <summary>Minimum up time, minutes: an hour for a diesel (wet-stacking), two for a gas engine (docs/grid.md).</summary>
     public static int DefaultMinUpMinutes(SlackTechnology technology) => technology == SlackTechnology.Chp ? 120 : 60;
@@ -100,6 +100,7 @@ internal static class SlackBinder
         unit.Integer("min_down_minutes", DefaultMinDownMinutes(technology), Bounds.NonNegative),
         unit.Number("start_fuel", unit.AllValid("rated_kw") ? DefaultStartFuel(technology, ratedKw) : 0, Bounds.NonNegative),
         unit.Number("reserve_fraction", DefaultReserveFraction, Bounds.Closed(0, 1)),
+        unit.Flag("reserve_largest_unit", false),
         unit.Choice("dispatch", DispatchRules, GensetDispatchRule.LoadFollowing),
         unit.Number("setpoint_soc", DefaultSetpointSoc, Bounds.Fraction),
         unit.Integer("look_ahead_minutes", DefaultLookAheadMinutes, Bounds.NonNegative));

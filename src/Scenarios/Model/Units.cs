@@ -193,8 +193,9 @@ public sealed record SlackUnit(
 /// Unit commitment of a genset: it runs at least <see cref="MinUpMinutes"/> once started and stays off at least
 /// <see cref="MinDownMinutes"/> once stopped (unless storage cannot carry the island: an emergency start), burns
 /// <see cref="StartFuel"/> fuel units per start, and is committed when storage cannot carry the net load over
-/// <see cref="LookAheadMinutes"/> or the spinning reserve (<see cref="ReserveFraction"/> of the load) would be short.
+/// <see cref="LookAheadMinutes"/> or the spinning reserve (<see cref="ReserveFraction"/> of the load, and with
+/// <see cref="ReserveLargestUnit"/> at least the largest single infeed: the N-1 rule) would be short.
 /// </summary>
 public sealed record GensetOperation(
-    int MinUpMinutes, int MinDownMinutes, double StartFuel, double ReserveFraction,
+    int MinUpMinutes, int MinDownMinutes, double StartFuel, double ReserveFraction, bool ReserveLargestUnit,
     GensetDispatchRule Dispatch, double SetpointSoc, int LookAheadMinutes);

@@ -46,6 +46,8 @@ public sealed class FeederPhysics
     private readonly double[] _busMinPu;
     private readonly double[] _busMaxPu;
     private double _lossesKw;
+    // The largest single generating unit's set-point this slot: the infeed whose trip the N-1 reserve covers.
+    private double _largestInfeedKw;
 
     public FeederPhysics(Network network, GridMode mode, IEnumerable<UnitSpec> units, TimeSpan slotLength)
     {
@@ -75,7 +77,7 @@ public sealed class FeederPhysics
     }
 
     private static GensetCommitment Commitment(GensetOperation operation, TimeSpan slot) => new(
-        Slots(operation.MinUpMinutes, slot), Slots(operation.MinDownMinutes, slot), operation.ReserveFraction,
+        Slots(operation.MinUpMinutes, slot), Slots(operation.MinDownMinutes, slot), operation.ReserveFraction, operation.ReserveLargestUnit,
         operation.Dispatch, Slots(operation.LookAheadMinutes, slot), slot.TotalHours);
 
     /// <summary>Whole slots covering <paramref name="minutes"/>: a minimum time is never cut short.</summary>
@@ -87,6 +89,7 @@ public sealed class FeederPhysics
         _firm.Clear();
         _consumption.Clear();
         _all.Clear();
+        _largestInfeedKw = 0;
         foreach (var unit in units.Where(u => u.Proposal.Role is DeliveryRole.SetPoint or DeliveryRole.Balancing))
         {
             var (bus, phases) = _connections[unit.UnitId];
@@ -101,6 +104,7 @@ public sealed class FeederPhysics
             if (p >= 0)
             {
                 (_curtailable.Contains(unit.UnitId) ? _generation : _firm).Add(bus, phases, p, 0);
+                _largestInfeedKw = Math.Max(_largestInfeedKw, p);
             }
             else
             {
@@ -171,7 +175,7 @@ public sealed class FeederPhysics
         }
         var states = stores.Select((u, i) => (State: u.Proposal.Storage!, Limits: storage[i])).Where(s => s.Limits.UpKw > 0 || s.State.FormsGrid).ToList();
         var netLoad = _consumption.TotalPowerKw + _lossesKw - _generation.TotalPowerKw - _firm.TotalPowerKw - storage.Sum(s => s.ScheduledKw);
-        var outlook = new IslandOutlook(netLoad, _consumption.TotalPowerKw, storage.Any(s => s.FormsGrid),
+        var outlook = new IslandOutlook(netLoad, _consumption.TotalPowerKw, _largestInfeedKw, storage.Any(s => s.FormsGrid),
             states.Sum(s => s.State.DeliverableKwh), states.Sum(s => s.Limits.UpKw),
             states.Where(s => s.State.FormsGrid).Sum(s => Math.Min(-s.Limits.MinimumKw, s.State.ChargeToKwh(_setpointSoc) / _hours)));
         return _controller.Plan(outlook);

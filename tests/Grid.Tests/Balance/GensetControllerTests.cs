@@ -8,12 +8,16 @@ public sealed class GensetControllerTests
 {
     private const double Hours = 0.25;
 
-    private static GensetController Controller(GensetDispatchRule rule = GensetDispatchRule.LoadFollowing, int minUp = 4, int minDown = 2, double reserve = 0.1) =>
-        new(new GensetCommitment(minUp, minDown, reserve, rule, LookAheadSlots: 8, Hours), ratedKw: 40);
+    private static GensetController Controller(GensetDispatchRule rule = GensetDispatchRule.LoadFollowing, int minUp = 4, int minDown = 2, double reserve = 0.1,
+        bool largestUnit = false) =>
+        new(new GensetCommitment(minUp, minDown, reserve, largestUnit, rule, LookAheadSlots: 8, Hours), ratedKw: 40);
 
-    /// <summary>A net load of <paramref name="netKw"/> with storage holding <paramref name="energyKwh"/> above its reserve and 10 kW of discharge.</summary>
-    private static IslandOutlook Outlook(double netKw, double energyKwh, double chargeToSetpointKw = 0, bool online = true) =>
-        new(netKw, Math.Max(netKw, 0), online, energyKwh, 10, chargeToSetpointKw);
+    /// <summary>
+    /// A net load of <paramref name="netKw"/> with storage holding <paramref name="energyKwh"/> above its reserve and 10 kW of discharge;
+    /// the largest single infeed <paramref name="largestInfeedKw"/>.
+    /// </summary>
+    private static IslandOutlook Outlook(double netKw, double energyKwh, double chargeToSetpointKw = 0, bool online = true, double largestInfeedKw = 0) =>
+        new(netKw, Math.Max(netKw, 0), largestInfeedKw, online, energyKwh, 10, chargeToSetpointKw);
 
     [Fact]
     public void It_stays_off_while_storage_carries_the_look_ahead()
@@ -29,6 +33,24 @@ public sealed class GensetControllerTests
         Assert.True(controller.Plan(Outlook(2, energyKwh: 3.9)).Committed);
         Assert.True(Controller().Plan(Outlook(9.5, energyKwh: 100)).Committed); // 9.5 kW + 10 % reserve > 10 kW of discharge
         Assert.True(Controller().Plan(Outlook(0.5, energyKwh: 100, online: false)).Committed); // nothing else forms the grid
+    }
+
+    /// <summary>
+    /// The N-1 rule: with <c>reserve_largest_unit</c> the reserve covers the trip of the largest infeed even when 10 % of
+    /// the load asks less. 3 kW net load (0.3 kW of reserve by the fraction) with a 8 kW PV array online: storage's 10 kW
+    /// of discharge cannot hold 3 + 8 kW, so the genset is committed; without the rule it stays off.
+    /// </summary>
+    [Fact]
+    public void The_reserve_covers_the_largest_infeed_when_asked()
+    {
+        var outlook = Outlook(3, energyKwh: 100, largestInfeedKw: 8);
+        var n1 = Controller(largestUnit: true).Plan(outlook);
+        Assert.True(n1.Committed);
+        Assert.Equal(8, n1.ReserveRequiredKw, 12);
+        var fraction = Controller().Plan(outlook);
+        Assert.False(fraction.Committed);
+        Assert.Equal(0.3, fraction.ReserveRequiredKw, 12);
+        Assert.False(Controller(largestUnit: true).Plan(Outlook(3, energyKwh: 100, largestInfeedKw: 6.9)).Committed); // 3 + 6.9 <= 10
     }
 
     [Fact]
