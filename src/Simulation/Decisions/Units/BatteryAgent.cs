@@ -8,16 +8,16 @@ using MicroMarket.Simulation.Decisions;
 namespace MicroMarket.Simulation.Decisions.Units;
 
 /// <summary>
-/// A battery doing arbitrage on the price outlook within its SoC limits.
+/// A battery doing arbitrage on the price outlook within its SoC limits, on a rolling horizon (<see cref="StoragePlanner"/>).
 /// <list type="bullet">
-/// <item>Day-ahead: plans the day by dynamic programming over stored energy (41 levels between the
-/// SoC bounds): charging pays the expected price per kWh drawn, discharging earns it per kWh
-/// delivered, each kWh moved costs half the minimum spread (wear and risk), and the day must end
-/// at least as full as it starts, so the plan never sells energy it has not bought. A flat outlook
-/// gives no plan. Planned charging is bid at the expected price plus the minimum spread, planned
-/// discharging offered at the expected price minus it.</item>
-/// <item>Intra-day: offers the headroom its schedule leaves as balancing, to buy at the long
-/// imbalance price and to sell at the short one, never more than the SoC bounds allow.</item>
+/// <item>Day-ahead: plans the day on the outlook; every kWh moved costs half the minimum spread (wear and risk) and
+/// what is left stored at the day's end is worth the day's mean expected price as delivered, so the plan neither
+/// empties the battery at midnight nor buys what it cannot expect to sell dearer. A flat outlook gives no plan.
+/// Planned charging is bid at the expected price plus the minimum spread, planned discharging offered at the expected
+/// price minus it: in a slot it only buys or only sells, so its orders never cross.</item>
+/// <item>Intra-day: re-plans the rest of the planned day from the energy it now expects to hold, on the day-ahead
+/// prices of the hour, and trades the difference between that plan and its schedule in the hour's slots, priced like
+/// day-ahead. Energy the island balance moved, or a day-ahead order that did not fill, is corrected where it pays.</item>
 /// <item>Delivery: runs at its scheduled net export, clipped by the battery model (power, SoC), unless the
 /// island balance moves it (storage absorbs a surplus or covers a deficit before curtailment, a genset start or
 /// shedding). A grid-forming battery (<c>grid_forming: true</c>) forms the island's grid while above its SoC
@@ -26,11 +26,15 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// </summary>
 public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStrategy strategy, long ratingWhPerSlot, TimeSpan slotLength) : IUnitAgent
 {
-    private const int Levels = 41;
     private readonly Schedule _schedule = new();
     private readonly double _hours = slotLength.TotalHours;
+    private readonly StoragePlanner _planner = new(battery, slotLength.TotalHours, (double)strategy.MinimumSpread / 2);
+    private readonly decimal _tolerance = Math.Max(strategy.MinimumSpread, 0.01m);
     private double _energyKwh = spec.SocInitial * battery.CapacityKwh;
     private int _nextSlot;
+    // The latest day planned day-ahead: where its horizon ends, and what energy stored at that end is worth.
+    private int _plannedUntil;
+    private double _terminalValue;
 
     public UnitSpec Spec => spec;
 
@@ -42,40 +46,35 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
 
     public BidDecision BidDayAhead(DayAheadRequest request)
     {
-        var startEnergy = ExpectedEnergyAt(request.FirstSlot);
-        var plan = Plan(request, startEnergy);
-        var tolerance = Math.Max(strategy.MinimumSpread, 0.01m);
-        var buys = new List<OrderCurve>();
-        var sells = new List<OrderCurve>();
-        for (var i = 0; i < request.SlotCount; i++)
-        {
-            var price = request.Outlook.At(request.FirstSlot + i);
-            buys.Add(plan[i] < 0 ? Curves.Step(-plan[i], request.Rules.Clamp(price + tolerance)) : OrderCurve.Empty);
-            sells.Add(plan[i] > 0 ? Curves.Step(plan[i], request.Rules.Clamp(price - tolerance)) : OrderCurve.Empty);
-        }
-        return new BidDecision(new SlotOrders(request.FirstSlot, buys, sells), new double[request.SlotCount]);
+        var prices = Enumerable.Range(request.FirstSlot, request.SlotCount).Select(s => (double)request.Outlook.At(s)).ToList();
+        _plannedUntil = request.FirstSlot + request.SlotCount;
+        _terminalValue = _planner.TerminalValue(prices);
+        var plan = _planner.Plan(prices, ExpectedEnergyAt(request.FirstSlot), _terminalValue);
+        var orders = Orders(request.FirstSlot, plan, Enumerable.Range(request.FirstSlot, request.SlotCount).Select(request.Outlook.At).ToList(), request.Rules);
+        return new BidDecision(orders, new double[request.SlotCount]);
     }
 
     public BidDecision BidIntraday(IntradayRequest request)
     {
-        var energy = ExpectedEnergyAt(request.FirstSlot);
-        // Headroom over the whole hour, shared equally by its slots, so that every offer filling at
-        // once still keeps the battery within its SoC bounds.
-        var canStoreKwh = Math.Max(0, battery.MaxEnergyKwh - energy) / battery.ChargeEfficiency / request.SlotCount;
-        var canDeliverKwh = Math.Max(0, energy - battery.MinEnergyKwh) * battery.DischargeEfficiency / request.SlotCount;
+        var until = Math.Max(_plannedUntil, request.FirstSlot + request.SlotCount);
+        var prices = Enumerable.Range(request.FirstSlot, until - request.FirstSlot)
+            .Select(s => s < request.FirstSlot + request.SlotCount ? request.ReferencePrice(s) : request.Outlook.At(s)).ToList();
+        var plan = _planner.Plan(prices.Select(p => (double)p).ToList(), ExpectedEnergyAt(request.FirstSlot), _terminalValue);
+        var change = Enumerable.Range(0, request.SlotCount).Select(i => plan[i] - Energy.KwhOf(_schedule.NetExportWh(request.FirstSlot + i))).ToArray();
+        return new BidDecision(Orders(request.FirstSlot, change, prices, request.Rules), new double[request.SlotCount]);
+    }
+
+    /// <summary>Bids for the slots' planned AC energy from <paramref name="firstSlot"/> (kWh, + sell, - buy), one side per slot.</summary>
+    private SlotOrders Orders(int firstSlot, IReadOnlyList<double> energyKwh, IReadOnlyList<decimal> prices, MarketRules rules)
+    {
         var buys = new List<OrderCurve>();
         var sells = new List<OrderCurve>();
-        for (var i = 0; i < request.SlotCount; i++)
+        for (var i = 0; i < energyKwh.Count; i++)
         {
-            var slot = request.FirstSlot + i;
-            var scheduledKw = Energy.KwhOf(request.DayAheadPositions[i].NetExportWh) / _hours;
-            var chargeKwh = Math.Min(canStoreKwh, Math.Max(0, battery.MaxChargeKw + scheduledKw) * _hours);
-            var dischargeKwh = Math.Min(canDeliverKwh, Math.Max(0, battery.MaxDischargeKw - scheduledKw) * _hours);
-            var reference = request.ReferencePrice(slot);
-            buys.Add(Curves.Step(chargeKwh, request.Rules.Clamp(request.Rules.LongPrice(reference))));
-            sells.Add(Curves.Step(dischargeKwh, request.Rules.Clamp(request.Rules.ShortPrice(reference))));
+            buys.Add(energyKwh[i] < 0 ? Curves.Step(-energyKwh[i], rules.Clamp(prices[i] + _tolerance)) : OrderCurve.Empty);
+            sells.Add(energyKwh[i] > 0 ? Curves.Step(energyKwh[i], rules.Clamp(prices[i] - _tolerance)) : OrderCurve.Empty);
         }
-        return new BidDecision(new SlotOrders(request.FirstSlot, buys, sells), new double[request.SlotCount]);
+        return new SlotOrders(firstSlot, buys, sells);
     }
 
     public void OnPositions(MarketStage stage, int firstSlot, IReadOnlyList<SlotPosition> positions) =>
@@ -119,72 +118,5 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
             energy = battery.Apply(energy, kw, slotLength).EnergyKwh;
         }
         return energy;
-    }
-
-    /// <summary>The day's plan: AC energy per slot, kWh, positive to discharge, negative to charge.</summary>
-    private double[] Plan(DayAheadRequest request, double startEnergyKwh)
-    {
-        var n = request.SlotCount;
-        var step = (battery.MaxEnergyKwh - battery.MinEnergyKwh) / (Levels - 1);
-        var start = Math.Clamp((int)Math.Round((startEnergyKwh - battery.MinEnergyKwh) / step), 0, Levels - 1);
-        var halfSpread = (double)strategy.MinimumSpread / 2;
-        // value[t, l]: best revenue from slot t on, starting slot t at level l; the day must end at >= start.
-        var value = new double[n + 1, Levels];
-        var choice = new int[n, Levels];
-        for (var l = 0; l < Levels; l++)
-        {
-            value[n, l] = l >= start ? 0 : double.NegativeInfinity;
-        }
-        for (var t = n - 1; t >= 0; t--)
-        {
-            var price = (double)request.Outlook.At(request.FirstSlot + t);
-            for (var l = 0; l < Levels; l++)
-            {
-                var best = double.NegativeInfinity;
-                var bestNext = l;
-                for (var next = 0; next < Levels; next++)
-                {
-                    if (double.IsNegativeInfinity(value[t + 1, next]))
-                    {
-                        continue;
-                    }
-                    var acKwh = AcEnergy(next - l, step);
-                    if (acKwh is not { } ac)
-                    {
-                        continue;
-                    }
-                    var revenue = ac * price - Math.Abs(ac) * halfSpread + value[t + 1, next];
-                    if (revenue > best + 1e-12)
-                    {
-                        best = revenue;
-                        bestNext = next;
-                    }
-                }
-                value[t, l] = best;
-                choice[t, l] = bestNext;
-            }
-        }
-        var plan = new double[n];
-        var level = start;
-        for (var t = 0; t < n && !double.IsNegativeInfinity(value[0, start]); t++)
-        {
-            var next = choice[t, level];
-            plan[t] = AcEnergy(next - level, step) ?? 0;
-            level = next;
-        }
-        return plan;
-    }
-
-    /// <summary>AC energy of moving <paramref name="levels"/> levels in one slot (positive delivered, negative drawn), null beyond the power limits.</summary>
-    private double? AcEnergy(int levels, double step)
-    {
-        var storedKwh = levels * step;
-        if (storedKwh > 0)
-        {
-            var drawn = storedKwh / battery.ChargeEfficiency;
-            return drawn <= battery.MaxChargeKw * _hours + 1e-9 ? -drawn : null;
-        }
-        var delivered = -storedKwh * battery.DischargeEfficiency;
-        return delivered <= battery.MaxDischargeKw * _hours + 1e-9 ? delivered : null;
     }
 }
