@@ -16,8 +16,8 @@ public sealed record MarginalCostStrategy(decimal Markup) : StrategySpec;
 
 /// <summary>
 /// Battery arbitrage on its price forecast within its SoC limits: charges in the cheapest slots and
-/// discharges in the dearest when the spread beats the round-trip loss plus <see cref="MinimumSpread"/>;
-/// intra-day it offers its remaining headroom as balancing.
+/// discharges in the dearest when the spread beats the round-trip loss plus <see cref="MinimumSpread"/>, on a rolling
+/// horizon with stored energy valued at the horizon's mean price; intra-day it re-plans and trades the difference.
 /// </summary>
 public sealed record ArbitrageStrategy(decimal MinimumSpread) : StrategySpec;
 
