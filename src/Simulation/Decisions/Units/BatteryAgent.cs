@@ -10,13 +10,14 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// <summary>
 /// A battery doing arbitrage on the price outlook within its SoC limits, on a rolling horizon (<see cref="StoragePlanner"/>).
 /// <list type="bullet">
-/// <item>Day-ahead: plans the day on the outlook; every kWh moved costs half the minimum spread (wear and risk) and
-/// what is left stored at the day's end is worth the day's mean expected price as delivered, so the plan neither
-/// empties the battery at midnight nor buys what it cannot expect to sell dearer. A flat outlook gives no plan.
+/// <item>Day-ahead: plans the day and the next on the outlook and bids the day; every kWh moved costs half the minimum
+/// spread (wear and risk) and what is left stored at the horizon's end is worth the horizon's mean expected price as
+/// delivered, so the plan neither empties the battery at midnight nor buys what it cannot expect to sell dearer. A
+/// flat outlook gives no plan.
 /// Planned charging is bid at the expected price plus the minimum spread, planned discharging offered at the expected
 /// price minus it: in a slot it only buys or only sells, so its orders never cross.</item>
-/// <item>Intra-day: re-plans the rest of the planned day from the energy it now expects to hold, on the day-ahead
-/// prices of the hour, and trades the difference between that plan and its schedule in the hour's slots, priced like
+/// <item>Intra-day: re-plans from the energy it now expects to hold, on the day-ahead prices of the hour and the
+/// outlook beyond, and trades the difference between that plan and its schedule in the hour's slots, priced like
 /// day-ahead. Energy the island balance moved, or a day-ahead order that did not fill, is corrected where it pays.</item>
 /// <item>Delivery: runs at its scheduled net export, clipped by the battery model (power, SoC), unless the
 /// island balance moves it (storage absorbs a surplus or covers a deficit before curtailment, a genset start or
@@ -32,9 +33,9 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
     private readonly decimal _tolerance = Math.Max(strategy.MinimumSpread, 0.01m);
     private double _energyKwh = spec.SocInitial * battery.CapacityKwh;
     private int _nextSlot;
-    // The latest day planned day-ahead: where its horizon ends, and what energy stored at that end is worth.
+    // Where the latest day planned day-ahead ends, and how long a day is.
     private int _plannedUntil;
-    private double _terminalValue;
+    private int _slotsPerDay = 96;
 
     public UnitSpec Spec => spec;
 
@@ -46,22 +47,32 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
 
     public BidDecision BidDayAhead(DayAheadRequest request)
     {
-        var prices = Enumerable.Range(request.FirstSlot, request.SlotCount).Select(s => (double)request.Outlook.At(s)).ToList();
+        _slotsPerDay = request.SlotCount;
         _plannedUntil = request.FirstSlot + request.SlotCount;
-        _terminalValue = _planner.TerminalValue(prices);
-        var plan = _planner.Plan(prices, ExpectedEnergyAt(request.FirstSlot), _terminalValue);
-        var orders = Orders(request.FirstSlot, plan, Enumerable.Range(request.FirstSlot, request.SlotCount).Select(request.Outlook.At).ToList(), request.Rules);
-        return new BidDecision(orders, new double[request.SlotCount]);
+        var plan = PlanFrom(request.FirstSlot, request.Outlook, _ => null);
+        var prices = Enumerable.Range(request.FirstSlot, request.SlotCount).Select(request.Outlook.At).ToList();
+        return new BidDecision(Orders(request.FirstSlot, plan.Take(request.SlotCount).ToList(), prices, request.Rules), new double[request.SlotCount]);
     }
 
     public BidDecision BidIntraday(IntradayRequest request)
     {
-        var until = Math.Max(_plannedUntil, request.FirstSlot + request.SlotCount);
-        var prices = Enumerable.Range(request.FirstSlot, until - request.FirstSlot)
-            .Select(s => s < request.FirstSlot + request.SlotCount ? request.ReferencePrice(s) : request.Outlook.At(s)).ToList();
-        var plan = _planner.Plan(prices.Select(p => (double)p).ToList(), ExpectedEnergyAt(request.FirstSlot), _terminalValue);
-        var change = Enumerable.Range(0, request.SlotCount).Select(i => plan[i] - Energy.KwhOf(_schedule.NetExportWh(request.FirstSlot + i))).ToArray();
+        var known = request.FirstSlot + request.SlotCount;
+        var plan = PlanFrom(request.FirstSlot, request.Outlook, s => s < known ? request.ReferencePrice(s) : null);
+        var change = Enumerable.Range(0, request.SlotCount).Select(i => plan[i] - Energy.KwhOf(_schedule.NetExportWh(request.FirstSlot + i))).ToList();
+        var prices = Enumerable.Range(request.FirstSlot, request.SlotCount).Select(request.ReferencePrice).ToList();
         return new BidDecision(Orders(request.FirstSlot, change, prices, request.Rules), new double[request.SlotCount]);
+    }
+
+    /// <summary>
+    /// The plan from <paramref name="firstSlot"/> to a day past the planned day (a full day's cycle beyond what is
+    /// traded now, so the end of the traded day is not the end of the world), on the prices known (the day-ahead
+    /// prices of an intra-day hour) and the outlook elsewhere, from the energy expected at <paramref name="firstSlot"/>.
+    /// </summary>
+    private double[] PlanFrom(int firstSlot, PriceOutlook outlook, Func<int, decimal?> known)
+    {
+        var until = Math.Max(_plannedUntil, firstSlot + 1) + _slotsPerDay;
+        var prices = Enumerable.Range(firstSlot, until - firstSlot).Select(s => (double)(known(s) ?? outlook.At(s))).ToList();
+        return _planner.Plan(prices, ExpectedEnergyAt(firstSlot), _planner.TerminalValue(prices));
     }
 
     /// <summary>Bids for the slots' planned AC energy from <paramref name="firstSlot"/> (kWh, + sell, - buy), one side per slot.</summary>
