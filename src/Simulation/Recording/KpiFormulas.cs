@@ -15,23 +15,24 @@ public static class KpiFormulas
     /// </summary>
     public static RunKpis From(RunTables tables, Scenario scenario, int days, (decimal Buy, decimal Sell) baselinePrices)
     {
-        var genset = GensetEconomics.Of(tables, scenario.Units.OfType<SlackUnit>()
-            .Where(s => s.Technology is SlackTechnology.Diesel or SlackTechnology.Chp).Select(s => (decimal?)s.FuelPrice).FirstOrDefault());
+        var gensets = scenario.Units.OfType<SlackUnit>().Where(s => s.Technology is SlackTechnology.Diesel or SlackTechnology.Chp).ToList();
+        var genset = GensetEconomics.Of(tables, gensets.Select(s => (decimal?)s.FuelPrice).FirstOrDefault());
         var baseline = genset?.AverageCostPerUsefulKwh is { } islandCost ? (islandCost, baselinePrices.Sell) : baselinePrices;
         var delivered = tables.UnitRows.Where(r => r.ImportWh is not null).ToList();
         var local = delivered.Where(r => !r.Unit.IsBalanceResponsible).ToList();
-        var balancing = delivered.Where(r => r.Unit.IsBalanceResponsible).ToList();
-        var consumption = Energy.KwhOf(local.Sum(r => r.ImportWh!.Value));
-        var generation = Energy.KwhOf(local.Sum(r => r.ExportWh!.Value));
-        var external = Energy.KwhOf(balancing.Sum(r => r.ExportWh!.Value));
-        var externalAbsorbed = Energy.KwhOf(balancing.Sum(r => r.ImportWh!.Value));
+        // Storage is internal to the feeder (docs/kpis.md, "Energy"): a battery's charge is not consumption nor its
+        // discharge generation, and a battery slack is storage, so only the grid and a genset supply from outside.
+        // An EV counts by its net import (what it drove away with), which cancels the V2G energy it had charged here.
+        var outside = delivered.Where(r => r.Unit.Kind == UnitKind.Grid || gensets.Any(g => g.Id == r.Unit.Id)).ToList();
+        var consumption = Energy.KwhOf(delivered.Where(r => r.Unit.Kind is UnitKind.Load or UnitKind.FlexibleLoad or UnitKind.Ev).Sum(r => r.ImportWh!.Value - r.ExportWh!.Value));
+        var generation = Energy.KwhOf(delivered.Where(r => r.Unit.Kind is UnitKind.Pv or UnitKind.Wind).Sum(r => r.ExportWh!.Value - r.ImportWh!.Value));
+        var absorbed = Energy.KwhOf(outside.Sum(r => r.ImportWh!.Value));
         var slots = tables.SlotRows.Where(s => s.Physics is not null).ToList();
         // A dark island (a blackout) has no voltage to judge: its buses read 0 pu.
         var energised = slots.Where(s => s.Physics!.Outcome != BalanceOutcome.Blackout).ToList();
         var curtailed = slots.Sum(s => s.Physics!.CurtailedKwh);
-        // Energy the balancing party put in that the island dumped (a genset held at its minimum
-        // stable output) never served anyone: it does not count against self-sufficiency.
-        var ballast = slots.Sum(s => s.Physics!.BallastKwh);
+        // What a genset put in that the island dumped (held at its minimum stable output) served no one: not a supply.
+        var external = Energy.KwhOf(outside.Sum(r => r.ExportWh!.Value)) - slots.Sum(s => s.Physics!.BallastKwh);
         var daPrices = StatsOf(slots.Select(s => s.DayAheadPrice));
         var idPrices = StatsOf(slots.Select(s => s.IntradayPrice));
         var spreads = slots.Where(s => s.DayAheadPrice is not null && s.IntradayPrice is not null).Select(s => s.IntradayPrice!.Value - s.DayAheadPrice!.Value).ToList();
@@ -43,8 +44,8 @@ public static class KpiFormulas
             Round6(consumption),
             Round6(generation),
             Round6(external),
-            Round6(consumption > 0 ? Math.Clamp(1 - (external - ballast) / consumption, 0, 1) : null),
-            Round6(generation + curtailed > 0 ? Math.Clamp((generation - externalAbsorbed) / (generation + curtailed), 0, 1) : null),
+            Round6(consumption > 0 ? Math.Clamp(1 - external / consumption, 0, 1) : null),
+            Round6(generation + curtailed > 0 ? Math.Clamp(1 - (absorbed + curtailed) / (generation + curtailed), 0, 1) : null),
             Round6(boughtTotal > 0 ? Math.Min(1, soldLocally / boughtTotal) : null),
             daPrices,
             idPrices,
