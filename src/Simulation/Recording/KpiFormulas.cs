@@ -49,14 +49,14 @@ public static class KpiFormulas
             Round6(boughtTotal > 0 ? Math.Min(1, soldLocally / boughtTotal) : null),
             daPrices,
             idPrices,
-            spreads.Count > 0 ? decimal.Round(spreads.Average(), 6) : null,
+            spreads.Count > 0 ? Money(spreads.Average()) : null,
             Round6(Energy.KwhOf(slots.Sum(s => s.DayAheadVolumeWh ?? 0))),
             Round6(Energy.KwhOf(slots.Sum(s => s.IntradayVolumeWh ?? 0))),
             Round6(Energy.KwhOf(local.Sum(r => Math.Abs(r.DeviationWh ?? 0)))),
-            -local.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0)),
+            Money(-local.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0))),
             Round6(Energy.KwhOf(delivered.Where(r => r.Unit.Kind == UnitKind.Slack).Sum(r => r.ExportWh!.Value - r.ImportWh!.Value))),
             Round6(delivered.Sum(r => r.State?.FuelUnits ?? 0)),
-            decimal.Round(GensetEconomics.FuelCost(delivered, scenario.Units.OfType<SlackUnit>().Select(u => u.FuelPrice).FirstOrDefault()), 6),
+            Money(GensetEconomics.FuelCost(delivered, scenario.Units.OfType<SlackUnit>().Select(u => u.FuelPrice).FirstOrDefault())),
             Round6(delivered.Sum(r => r.State?.Co2Kg ?? 0)),
             Round6(delivered.Where(r => r.Unit.Kind == UnitKind.Ev).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
             Round6(delivered.Where(r => r.Unit.Kind == UnitKind.FlexibleLoad).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
@@ -78,8 +78,11 @@ public static class KpiFormulas
     private static PriceStats StatsOf(IEnumerable<decimal?> prices)
     {
         var p = prices.Where(x => x is not null).Select(x => x!.Value).ToList();
-        return p.Count == 0 ? new PriceStats(null, null, null, 0) : new PriceStats(decimal.Round(p.Average(), 6), p.Min(), p.Max(), p.Count);
+        return p.Count == 0 ? new PriceStats(null, null, null, 0) : new PriceStats(Money(p.Average()), p.Min(), p.Max(), p.Count);
     }
+
+    /// <summary>Every money value (and mean price) in summary.json, to the micro-token: one rounding for all of them.</summary>
+    internal static decimal Money(decimal tokens) => decimal.Round(tokens, 6);
 
     /// <summary>Energies and ratios to 1e-6 (a Wh, a ppm): beyond that floating-point noise would show as digits.</summary>
     private static double Round6(double value) => Math.Round(value, 6);
@@ -96,7 +99,7 @@ public static class KpiFormulas
             var import = Energy.KwhOf(g.Sum(r => r.ImportWh ?? 0));
             var export = Energy.KwhOf(g.Sum(r => r.ExportWh ?? 0));
             var reference = (decimal)import * baseline.Buy - (decimal)export * baseline.Sell;
-            return new ParticipantBill(g.Key.Id, g.Key.Kind, decimal.Round(trade + imbalance + uplift, 6), decimal.Round(trade, 6), decimal.Round(imbalance, 6),
-                decimal.Round(reference, 6), Math.Round(import, 3), Math.Round(export, 3), decimal.Round(uplift, 6));
+            return new ParticipantBill(g.Key.Id, g.Key.Kind, Money(trade + imbalance + uplift), Money(trade), Money(imbalance),
+                Money(reference), Math.Round(import, 3), Math.Round(export, 3), Money(uplift));
         }).ToList();
 }
