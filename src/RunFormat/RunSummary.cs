@@ -86,7 +86,15 @@ public sealed record GensetKpis(decimal FuelCost, decimal Revenue, decimal Uplif
 public sealed record PriceStats(decimal? Mean, decimal? Min, decimal? Max, int Slots);
 
 /// <summary>One participant's money over the run, tokens: what it paid on the market (positive = cost; the uplift included) and what it would have paid without it.</summary>
-public sealed record ParticipantBill(string Unit, UnitKind Kind, decimal NetBill, decimal TradeCost, decimal ImbalanceCost, decimal Baseline, double ImportKwh, double ExportKwh, decimal UpliftCost = 0);
+public sealed record ParticipantBill(string Unit, UnitKind Kind, decimal NetBill, decimal TradeCost, decimal ImbalanceCost, decimal Baseline, double ImportKwh, double ExportKwh, decimal UpliftCost = 0)
+{
+    /// <summary>
+    /// Baseline - net bill: what the market saved the participant against the no-market bill of its metered energy,
+    /// positive = better off. Written into summary.json after the other fields and derived on reading, so it always agrees with
+    /// them to the micro-token (both are rounded to it) and runs written before it was added still read.
+    /// </summary>
+    public decimal Saving => Baseline - NetBill;
+}
 
 /// <summary>The run's invariants, checked against the chain and the independent C# reference at the end of every run.</summary>
 /// <param name="EnergyBalanced">Every slot's residual within 1e-6 kWh.</param>

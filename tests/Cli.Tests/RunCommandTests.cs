@@ -1,4 +1,6 @@
+using MicroMarket.Agents.Tests.Simulation;
 using MicroMarket.RunFormat;
+using MicroMarket.Scenarios;
 
 namespace MicroMarket.Cli.Tests;
 
@@ -90,6 +92,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.InRange(optimal.Starts, 0, 96);
         Assert.True(File.Exists(Path.Combine(output, "optimal.json")) && File.Exists(Path.Combine(output, "optimal-slots.csv")));
         Assert.Contains("fuel_gap", run.Stdout);
+        RunDirectoryChecks.Kpis(output, ScenarioLoader.Load(Path.Combine(Repository.Root, "scenarios", "quickstart.yaml")));
     }
 
     [Fact]

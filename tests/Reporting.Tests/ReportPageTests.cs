@@ -26,13 +26,13 @@ public sealed class ReportPageTests(HeadlessChromium chromium)
         });
         Assert.Empty(page.ExternalRequests);
 
-        // The fixture's summary.json, as written by the simulator: mean day-ahead price 0.2501, consumption 56.354 kWh,
+        // The fixture's summary.json, as written by the simulator: mean day-ahead price 0.2501, final consumption 48.485 kWh,
         // house-1's net bill 2.957778 tokens, 362 transactions.
         Assert.Equal("MicroMarket run report: probe (seed 42)", await page.Page.TitleAsync());
         Assert.Equal("0.2501", await page.TextAsync("#kpi-day_ahead_price-mean td.value"));
         Assert.Equal("0.2376", await page.TextAsync("#kpi-intraday_price-mean td.value"));
         Assert.Equal("-0.0125", await page.TextAsync("#kpi-mean_intraday_minus_day_ahead td.value"));
-        Assert.Equal("56.354", await page.TextAsync("#kpi-consumption_kwh td.value"));
+        Assert.Equal("48.485", await page.TextAsync("#kpi-consumption_kwh td.value"));
         Assert.Equal("54.0", await page.TextAsync("#kpi-local_trade_share td.value"));
         Assert.Equal("0.9957", await page.TextAsync("#kpi-min_voltage_pu td.value"));
         Assert.Equal("362", await page.TextAsync("#kpi-transactions td.value"));

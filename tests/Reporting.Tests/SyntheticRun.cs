@@ -231,7 +231,7 @@ internal sealed class SyntheticRun
         }).ToList();
         static PriceStats Price(List<double> p) => new((decimal)Math.Round(p.Average(), 6), (decimal)p.Min(), (decimal)p.Max(), p.Count);
         var kpis = new RunKpis(
-            t.LocalImport, t.LocalExport, t.GridExport, Math.Clamp(1 - t.GridExport / t.LocalImport, 0, 1), Math.Clamp(1 - t.GridImport / t.LocalExport, 0, 1),
+            t.Consumption, t.Generation, t.GridExport, Math.Clamp(1 - t.GridExport / t.Consumption, 0, 1), Math.Clamp(1 - t.GridImport / t.Generation, 0, 1),
             0.4, Price(t.DayAhead), Price(t.Intraday), (decimal)Math.Round(t.Intraday.Average() - t.DayAhead.Average(), 6),
             t.LocalVolume, t.LocalVolume / 10, t.ImbalanceVolume, -t.Imbalance, SlackEnergyKwh: 0, FuelUnits: 0, FuelCost: 0, Co2Kg: 0, t.EvUnmet,
             FlexibleUnmetKwh: 0, CurtailedKwh: 0, EnergyNotServedKwh: 0, t.Losses, t.MinVoltage, t.MaxVoltage, VoltageViolations: 0, transactions.Gas,
@@ -247,8 +247,8 @@ internal sealed class SyntheticRun
     {
         private readonly Dictionary<string, (double Import, double Export, decimal Trade, decimal Imbalance)> _bills = [];
 
-        public double LocalImport { get; private set; }
-        public double LocalExport { get; private set; }
+        public double Consumption { get; private set; }
+        public double Generation { get; private set; }
         public double GridImport { get; private set; }
         public double GridExport { get; private set; }
         public decimal Imbalance { get; private set; }
@@ -269,7 +269,9 @@ internal sealed class SyntheticRun
             }
             else
             {
-                (LocalImport, LocalExport) = (LocalImport + import, LocalExport + export);
+                // docs/kpis.md: storage is internal, final consumption is the loads' and EVs' net import.
+                Consumption += unit.Kind is UnitKind.Load or UnitKind.FlexibleLoad or UnitKind.Ev ? import - export : 0;
+                Generation += unit.Kind is UnitKind.Pv or UnitKind.Wind ? export - import : 0;
                 Imbalance += imbalance;
                 ImbalanceVolume += Math.Abs(deviation);
             }

@@ -17,11 +17,11 @@ public static class KpiCatalog
 {
     public static IReadOnlyList<KpiDefinition> All { get; } =
     [
-        new("Energy", "consumption_kwh", "Local consumption", "kWh", "Metered import of every unit except the slack and the grid (loads, flexible loads, EV and battery charging).", k => KpiFormat.Energy(k.ConsumptionKwh)),
-        new("Energy", "local_generation_kwh", "Local generation", "kWh", "Metered export of every unit except the slack and the grid (PV, wind, battery and EV discharge).", k => KpiFormat.Energy(k.LocalGenerationKwh)),
-        new("Energy", "external_supply_kwh", "External supply", "kWh", "Metered export of the slack and the upstream grid into the feeder.", k => KpiFormat.Energy(k.ExternalSupplyKwh)),
-        new("Energy", "self_sufficiency", "Self-sufficiency", "%", "1 - external supply / local consumption, clamped to 0..100 %.", k => KpiFormat.Ratio(k.SelfSufficiency)),
-        new("Energy", "self_consumption", "Self-consumption", "%", "1 - (energy absorbed by slack or grid + curtailed) / local generation, clamped to 0..100 %.", k => KpiFormat.Ratio(k.SelfConsumption)),
+        new("Energy", "consumption_kwh", "Final consumption", "kWh", "Final consumption: metered import of loads and flexible loads, and the EVs' net import (charge - V2G). Storage charging and network losses are not consumption.", k => KpiFormat.Energy(k.ConsumptionKwh)),
+        new("Energy", "local_generation_kwh", "Local generation", "kWh", "Metered net export of PV and wind. Storage discharge is not generation.", k => KpiFormat.Energy(k.LocalGenerationKwh)),
+        new("Energy", "external_supply_kwh", "External supply", "kWh", "Energy from outside the feeder: the upstream grid's metered export into it, or a genset's less its ballast.", k => KpiFormat.Energy(k.ExternalSupplyKwh)),
+        new("Energy", "self_sufficiency", "Self-sufficiency", "%", "1 - external supply / final consumption, clamped to 0..100 %.", k => KpiFormat.Ratio(k.SelfSufficiency)),
+        new("Energy", "self_consumption", "Self-consumption", "%", "1 - (exported out of the feeder + curtailed) / (local generation + curtailed), clamped to 0..100 %.", k => KpiFormat.Ratio(k.SelfConsumption)),
         new("Energy", "local_trade_share", "Local trade share", "%", "Energy sold by local units on both stages / all energy bought on both stages.", k => KpiFormat.Ratio(k.LocalTradeShare)),
         new("Market", "day_ahead_price.mean", "Day-ahead clearing price, mean", "tokens/kWh", "Unweighted mean over the delivered slots that cleared a day-ahead trade.", k => KpiFormat.Price(k.DayAheadPrice.Mean)),
         new("Market", "day_ahead_price.min", "Day-ahead clearing price, min", "tokens/kWh", "Lowest day-ahead clearing price.", k => KpiFormat.Price(k.DayAheadPrice.Min)),
@@ -38,7 +38,7 @@ public static class KpiCatalog
         new("Imbalance", "imbalance_cost", "Imbalance cost", "tokens", "Net imbalance payments of the local units to the balance-responsible party.", k => KpiFormat.Money(k.ImbalanceCost)),
         new("Balancing and fuel", "slack_energy_kwh", "Slack energy", "kWh", "Net metered export of the slack unit (export - import).", k => KpiFormat.Energy(k.SlackEnergyKwh)),
         new("Balancing and fuel", "fuel_units", "Fuel used", "L diesel or kWh gas", "Fuel burnt by the slack, in its fuel's unit (litres for diesel, kWh of gas for a CHP).", k => KpiFormat.Decimal(k.FuelUnits, 2)),
-        new("Balancing and fuel", "fuel_cost", "Fuel cost", "tokens", "Fuel used x the slack's fuel price; not recorded by runs that predate it.", k => KpiFormat.Money(k.FuelCost)),
+        new("Balancing and fuel", "fuel_cost", "Fuel cost", "tokens", "Fuel used x the slack's fuel price.", k => KpiFormat.Money(k.FuelCost)),
         new("Balancing and fuel", "co2_kg", "CO2 emitted", "kg", "CO2 of the fuel burnt by the slack.", k => KpiFormat.Decimal(k.Co2Kg, 1)),
         new("Genset economics", "genset.fuel_cost", "Genset fuel cost", "tokens", "Fuel the genset burnt (starts included) x its fuel price.", k => KpiFormat.Money(k.Genset?.FuelCost)),
         new("Genset economics", "genset.revenue", "Genset market revenue", "tokens", "What the market paid the genset: trades, and as the BRP imbalance and fees less long payouts.", k => KpiFormat.Money(k.Genset?.Revenue)),

@@ -86,7 +86,7 @@ public static class ReportWriter
         foreach (var b in bills)
         {
             html.Append($"<tr id=\"bill-{E(b.Unit)}\"><td>{E(b.Unit)}</td><td>{E(FigureStyle.NameOfKind(b.Kind))}</td>");
-            foreach (var money in new[] { b.NetBill, b.TradeCost, b.ImbalanceCost, b.UpliftCost, b.Baseline, b.Baseline - b.NetBill })
+            foreach (var money in new[] { b.NetBill, b.TradeCost, b.ImbalanceCost, b.UpliftCost, b.Baseline, b.Saving })
             {
                 html.Append($"<td class=\"value\">{KpiFormat.Money(money)}</td>");
             }

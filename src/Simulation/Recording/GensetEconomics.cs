@@ -49,11 +49,11 @@ public static class GensetEconomics
         var ballastFuelCost = slack.Where(r => r.ExportWh > 0 && ballast.GetValueOrDefault(r.Slot) > 0)
             .Sum(r => (decimal)((r.State?.FuelUnits ?? 0) * ballast[r.Slot] / Energy.KwhOf(r.ExportWh!.Value))) * price;
         return new GensetKpis(
-            decimal.Round(fuelCost, 6),
-            decimal.Round(revenue, 6),
-            decimal.Round(uplift, 6),
-            fuelCost > 0 ? decimal.Round((revenue + uplift) / fuelCost, 6) : null,
-            usefulKwh > 0 ? decimal.Round(fuelCost / (decimal)usefulKwh, 6) : null,
-            decimal.Round(ballastFuelCost, 6));
+            KpiFormulas.Money(fuelCost),
+            KpiFormulas.Money(revenue),
+            KpiFormulas.Money(uplift),
+            fuelCost > 0 ? KpiFormulas.Money((revenue + uplift) / fuelCost) : null,
+            usefulKwh > 0 ? KpiFormulas.Money(fuelCost / (decimal)usefulKwh) : null,
+            KpiFormulas.Money(ballastFuelCost));
     }
 }

@@ -15,23 +15,24 @@ public static class KpiFormulas
     /// </summary>
     public static RunKpis From(RunTables tables, Scenario scenario, int days, (decimal Buy, decimal Sell) baselinePrices)
     {
-        var genset = GensetEconomics.Of(tables, scenario.Units.OfType<SlackUnit>()
-            .Where(s => s.Technology is SlackTechnology.Diesel or SlackTechnology.Chp).Select(s => (decimal?)s.FuelPrice).FirstOrDefault());
+        var gensets = scenario.Units.OfType<SlackUnit>().Where(s => s.Technology is SlackTechnology.Diesel or SlackTechnology.Chp).ToList();
+        var genset = GensetEconomics.Of(tables, gensets.Select(s => (decimal?)s.FuelPrice).FirstOrDefault());
         var baseline = genset?.AverageCostPerUsefulKwh is { } islandCost ? (islandCost, baselinePrices.Sell) : baselinePrices;
         var delivered = tables.UnitRows.Where(r => r.ImportWh is not null).ToList();
         var local = delivered.Where(r => !r.Unit.IsBalanceResponsible).ToList();
-        var balancing = delivered.Where(r => r.Unit.IsBalanceResponsible).ToList();
-        var consumption = Energy.KwhOf(local.Sum(r => r.ImportWh!.Value));
-        var generation = Energy.KwhOf(local.Sum(r => r.ExportWh!.Value));
-        var external = Energy.KwhOf(balancing.Sum(r => r.ExportWh!.Value));
-        var externalAbsorbed = Energy.KwhOf(balancing.Sum(r => r.ImportWh!.Value));
+        // Storage is internal to the feeder (docs/kpis.md, "Energy"): a battery's charge is not consumption nor its
+        // discharge generation, and a battery slack is storage, so only the grid and a genset supply from outside.
+        // An EV counts by its net import (what it drove away with), which cancels the V2G energy it had charged here.
+        var outside = delivered.Where(r => r.Unit.Kind == UnitKind.Grid || gensets.Any(g => g.Id == r.Unit.Id)).ToList();
+        var consumption = Energy.KwhOf(delivered.Where(r => r.Unit.Kind is UnitKind.Load or UnitKind.FlexibleLoad or UnitKind.Ev).Sum(r => r.ImportWh!.Value - r.ExportWh!.Value));
+        var generation = Energy.KwhOf(delivered.Where(r => r.Unit.Kind is UnitKind.Pv or UnitKind.Wind).Sum(r => r.ExportWh!.Value - r.ImportWh!.Value));
+        var absorbed = Energy.KwhOf(outside.Sum(r => r.ImportWh!.Value));
         var slots = tables.SlotRows.Where(s => s.Physics is not null).ToList();
         // A dark island (a blackout) has no voltage to judge: its buses read 0 pu.
         var energised = slots.Where(s => s.Physics!.Outcome != BalanceOutcome.Blackout).ToList();
         var curtailed = slots.Sum(s => s.Physics!.CurtailedKwh);
-        // Energy the balancing party put in that the island dumped (a genset held at its minimum
-        // stable output) never served anyone: it does not count against self-sufficiency.
-        var ballast = slots.Sum(s => s.Physics!.BallastKwh);
+        // What a genset put in that the island dumped (held at its minimum stable output) served no one: not a supply.
+        var external = Energy.KwhOf(outside.Sum(r => r.ExportWh!.Value)) - slots.Sum(s => s.Physics!.BallastKwh);
         var daPrices = StatsOf(slots.Select(s => s.DayAheadPrice));
         var idPrices = StatsOf(slots.Select(s => s.IntradayPrice));
         var spreads = slots.Where(s => s.DayAheadPrice is not null && s.IntradayPrice is not null).Select(s => s.IntradayPrice!.Value - s.DayAheadPrice!.Value).ToList();
@@ -43,19 +44,19 @@ public static class KpiFormulas
             Round6(consumption),
             Round6(generation),
             Round6(external),
-            Round6(consumption > 0 ? Math.Clamp(1 - (external - ballast) / consumption, 0, 1) : null),
-            Round6(generation + curtailed > 0 ? Math.Clamp((generation - externalAbsorbed) / (generation + curtailed), 0, 1) : null),
+            Round6(consumption > 0 ? Math.Clamp(1 - external / consumption, 0, 1) : null),
+            Round6(generation + curtailed > 0 ? Math.Clamp(1 - (absorbed + curtailed) / (generation + curtailed), 0, 1) : null),
             Round6(boughtTotal > 0 ? Math.Min(1, soldLocally / boughtTotal) : null),
             daPrices,
             idPrices,
-            spreads.Count > 0 ? decimal.Round(spreads.Average(), 6) : null,
+            spreads.Count > 0 ? Money(spreads.Average()) : null,
             Round6(Energy.KwhOf(slots.Sum(s => s.DayAheadVolumeWh ?? 0))),
             Round6(Energy.KwhOf(slots.Sum(s => s.IntradayVolumeWh ?? 0))),
             Round6(Energy.KwhOf(local.Sum(r => Math.Abs(r.DeviationWh ?? 0)))),
-            -local.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0)),
+            Money(-local.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0))),
             Round6(Energy.KwhOf(delivered.Where(r => r.Unit.Kind == UnitKind.Slack).Sum(r => r.ExportWh!.Value - r.ImportWh!.Value))),
             Round6(delivered.Sum(r => r.State?.FuelUnits ?? 0)),
-            decimal.Round(GensetEconomics.FuelCost(delivered, scenario.Units.OfType<SlackUnit>().Select(u => u.FuelPrice).FirstOrDefault()), 6),
+            Money(GensetEconomics.FuelCost(delivered, scenario.Units.OfType<SlackUnit>().Select(u => u.FuelPrice).FirstOrDefault())),
             Round6(delivered.Sum(r => r.State?.Co2Kg ?? 0)),
             Round6(delivered.Where(r => r.Unit.Kind == UnitKind.Ev).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
             Round6(delivered.Where(r => r.Unit.Kind == UnitKind.FlexibleLoad).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
@@ -77,8 +78,11 @@ public static class KpiFormulas
     private static PriceStats StatsOf(IEnumerable<decimal?> prices)
     {
         var p = prices.Where(x => x is not null).Select(x => x!.Value).ToList();
-        return p.Count == 0 ? new PriceStats(null, null, null, 0) : new PriceStats(decimal.Round(p.Average(), 6), p.Min(), p.Max(), p.Count);
+        return p.Count == 0 ? new PriceStats(null, null, null, 0) : new PriceStats(Money(p.Average()), p.Min(), p.Max(), p.Count);
     }
+
+    /// <summary>Every money value (and mean price) in summary.json, to the micro-token: one rounding for all of them.</summary>
+    internal static decimal Money(decimal tokens) => decimal.Round(tokens, 6);
 
     /// <summary>Energies and ratios to 1e-6 (a Wh, a ppm): beyond that floating-point noise would show as digits.</summary>
     private static double Round6(double value) => Math.Round(value, 6);
@@ -95,7 +99,7 @@ public static class KpiFormulas
             var import = Energy.KwhOf(g.Sum(r => r.ImportWh ?? 0));
             var export = Energy.KwhOf(g.Sum(r => r.ExportWh ?? 0));
             var reference = (decimal)import * baseline.Buy - (decimal)export * baseline.Sell;
-            return new ParticipantBill(g.Key.Id, g.Key.Kind, decimal.Round(trade + imbalance + uplift, 6), decimal.Round(trade, 6), decimal.Round(imbalance, 6),
-                decimal.Round(reference, 6), Math.Round(import, 3), Math.Round(export, 3), decimal.Round(uplift, 6));
+            return new ParticipantBill(g.Key.Id, g.Key.Kind, Money(trade + imbalance + uplift), Money(trade), Money(imbalance),
+                Money(reference), Math.Round(import, 3), Math.Round(export, 3), Money(uplift));
         }).ToList();
 }

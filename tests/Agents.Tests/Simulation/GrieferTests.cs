@@ -45,6 +45,7 @@ public sealed class GrieferTests : IDisposable
         Assert.Equal(96, RunDirectoryChecks.Read(griefed.OutputDirectory, RunDirectory.Units).Count(r => r.Text(UnitsCsv.Unit) == "house-2" && r.NullableBool(UnitsCsv.ReadingMissing) == true));
         Assert.True(griefed.Verification.Holds, griefed.Verification.ToString());
         await SettlementAudit.AgreesWithChainAsync(anvil.RpcUrl, griefed.OutputDirectory, Plan(scenario).Calendar.Parameters);
+        RunDirectoryChecks.Kpis(griefed.OutputDirectory, scenario);
         Assert.True(griefer.Clears > 0 && griefer.Relays > 0 && griefer.Settlements > 0, $"the griefer did {griefer.Clears} clearings, {griefer.Relays} relays, {griefer.Settlements} settlements first");
 
         // The griefer's items really went first: the operator's batches skipped them.
@@ -91,6 +92,7 @@ public sealed class GrieferTests : IDisposable
         Assert.True(honest.Complete, honest.Failure);
         Assert.True(overselling.Complete, overselling.Failure);
         Assert.True(overselling.Verification.Holds, overselling.Verification.ToString());
+        RunDirectoryChecks.Kpis(overselling.OutputDirectory, scenario);
         var curtailedSlots = RunDirectoryChecks.Read(overselling.OutputDirectory, RunDirectory.Slots)
             .Where(s => s.Number(SlotsCsv.CurtailedKwh) > 0).Select(s => s.Int(SlotsCsv.Slot)).ToHashSet();
         Assert.NotEmpty(curtailedSlots);

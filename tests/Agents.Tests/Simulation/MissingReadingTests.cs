@@ -33,6 +33,7 @@ public sealed class MissingReadingTests : IDisposable
         Assert.True(run.Verification.Holds, run.Verification.ToString());
         var missing = await SettlementAudit.AgreesWithChainAsync(anvil.RpcUrl, run.OutputDirectory, plan.Calendar.Parameters);
         Assert.Equal(lost.Select(l => (l.Slot, l.Unit)).Order(), missing.Order());
+        RunDirectoryChecks.Kpis(run.OutputDirectory, plan.Scenario);
         var slots = RunDirectoryChecks.Read(run.OutputDirectory, RunDirectory.Slots).ToDictionary(s => s.Text(SlotsCsv.Slot));
         Assert.NotEqual(0m, slots[last.ToString(System.Globalization.CultureInfo.InvariantCulture)].Money(SlotsCsv.ShortPrice));
         // The units missing the last reading paid the fee, and the BRP received it.

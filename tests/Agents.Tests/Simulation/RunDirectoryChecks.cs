@@ -3,6 +3,7 @@ using MicroMarket.Market;
 using MicroMarket.Market.Clearing;
 using MicroMarket.Market.Orders;
 using MicroMarket.RunFormat;
+using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation;
 
 namespace MicroMarket.Agents.Tests.Simulation;
@@ -158,6 +159,154 @@ internal static class RunDirectoryChecks
         var dust = (decimal)(Math.Ceiling(days) * units.Select(r => r.Text(UnitsCsv.Unit)).Distinct().Count()) / 1_000_000_000m;
         Assert.True(revenue + uplift >= genset.FuelCost - dust - 0.000001m, $"revenue {revenue} + uplift {uplift} < fuel cost {genset.FuelCost}");
         return genset;
+    }
+
+    /// <summary>
+    /// Every KPI and bill field of summary.json recomputed from the tables with docs/kpis.md's formulas, in code of its
+    /// own (not the simulator's): storage internal, final consumption = loads + flexible loads + the EVs' net import,
+    /// external supply = the grid's or a genset's export less ballast. Sums of metered Wh agree exactly, sums of the
+    /// physics columns (printed to 1e-6 a row) within their rounding; money exactly, rounded to 1e-6. Fails on a KPI in
+    /// summary.json that it does not check, so a KPI added later needs its check here. The scenario gives what the
+    /// tables do not hold: the fuel price, the tariffs and whether the slack is a battery.
+    /// </summary>
+    public static void Kpis(string directory, Scenario scenario)
+    {
+        var summary = RunJson.Read<RunSummary>(directory, RunDirectory.Summary);
+        var kpis = summary.Kpis;
+        var rows = Read(directory, RunDirectory.Units).Where(r => r.Text(UnitsCsv.MeteredImportWh).Length > 0).ToList();
+        var slots = Read(directory, RunDirectory.Slots).Where(s => s.Text(SlotsCsv.GenerationKwh).Length > 0).ToList();
+        var transactions = Read(directory, RunDirectory.Transactions);
+        var checkedKeys = new HashSet<string>();
+
+        static double Kwh(IEnumerable<CsvRecord> rows, Func<CsvRecord, double> wh) => rows.Sum(wh) / 1000;
+        static IEnumerable<CsvRecord> Of(IEnumerable<CsvRecord> rows, params string[] kinds) => rows.Where(r => kinds.Contains(r.Text(UnitsCsv.Kind)));
+        void Near(string key, double? expected, double? actual, double tolerance)
+        {
+            checkedKeys.Add(key);
+            Assert.True(expected is null ? actual is null : actual is { } a && Math.Abs(a - expected.Value) <= tolerance,
+                $"{key}: summary.json has {actual}, the tables give {expected} (to {tolerance})");
+        }
+        void Same<T>(string key, T expected, T actual)
+        {
+            checkedKeys.Add(key);
+            Assert.True(EqualityComparer<T>.Default.Equals(expected, actual), $"{key}: summary.json has {actual}, the tables give {expected}");
+        }
+        // The physics columns are printed to 1e-6 a row: a sum over n rows is off by at most n x 5e-7.
+        var slotRounding = slots.Count * 5e-7 + 1e-9;
+        var rowRounding = rows.Count * 5e-7 + 1e-9;
+
+        // Energy: storage (batteries, EVs, a battery slack: a slack whose rows carry a state of charge) is internal.
+        var outside = rows.Where(r => r.Text(UnitsCsv.Kind) == "grid" || r.Text(UnitsCsv.Kind) == "slack" && r.Text(UnitsCsv.StateOfCharge).Length == 0).ToList();
+        var consumption = Kwh(Of(rows, "load", "flexible-load", "ev"), r => r.Number(UnitsCsv.MeteredImportWh) - r.Number(UnitsCsv.MeteredExportWh));
+        var generation = Kwh(Of(rows, "pv", "wind"), r => r.Number(UnitsCsv.MeteredExportWh) - r.Number(UnitsCsv.MeteredImportWh));
+        var curtailed = slots.Sum(s => s.Number(SlotsCsv.CurtailedKwh));
+        var external = Kwh(outside, r => r.Number(UnitsCsv.MeteredExportWh)) - slots.Sum(s => s.Number(SlotsCsv.BallastKwh));
+        var absorbed = Kwh(outside, r => r.Number(UnitsCsv.MeteredImportWh));
+        var sold = Kwh(rows.Where(r => r.Text(UnitsCsv.Kind) is not ("slack" or "grid")), r => r.Number(UnitsCsv.DayAheadSoldWh) + r.Number(UnitsCsv.IntradaySoldWh));
+        var bought = Kwh(rows, r => r.Number(UnitsCsv.DayAheadBoughtWh) + r.Number(UnitsCsv.IntradayBoughtWh));
+        Near("consumption_kwh", consumption, kpis.ConsumptionKwh, 1e-9);
+        Near("local_generation_kwh", generation, kpis.LocalGenerationKwh, 1e-9);
+        Near("external_supply_kwh", external, kpis.ExternalSupplyKwh, slotRounding + 1e-6);
+        // A ratio within 1e-5: the rounding of the physics columns moves it by far less, any other formula by far more.
+        Near("self_sufficiency", consumption > 0 ? Math.Max(0, Math.Min(1, 1 - external / consumption)) : null, kpis.SelfSufficiency, 1e-5);
+        Near("self_consumption", generation + curtailed > 0 ? Math.Max(0, Math.Min(1, 1 - (absorbed + curtailed) / (generation + curtailed))) : null, kpis.SelfConsumption, 1e-5);
+        Near("local_trade_share", bought > 0 ? Math.Min(1, sold / bought) : null, kpis.LocalTradeShare, 1e-6);
+
+        // Market: the clearing prices as printed (exact decimals), means rounded to the micro-token.
+        foreach (var (key, column, stats) in new[] { ("day_ahead_price", SlotsCsv.DayAheadPrice, kpis.DayAheadPrice), ("intraday_price", SlotsCsv.IntradayPrice, kpis.IntradayPrice) })
+        {
+            var prices = slots.Where(s => s.Text(column).Length > 0).Select(s => s.Decimal(column)).ToList();
+            Same($"{key}.mean", prices.Count > 0 ? decimal.Round(prices.Sum() / prices.Count, 6) : (decimal?)null, stats.Mean);
+            Same($"{key}.min", prices.Count > 0 ? prices.Min() : (decimal?)null, stats.Min);
+            Same($"{key}.max", prices.Count > 0 ? prices.Max() : (decimal?)null, stats.Max);
+            Same($"{key}.slots", prices.Count, stats.Slots);
+        }
+        var spreads = slots.Where(s => s.Text(SlotsCsv.DayAheadPrice).Length > 0 && s.Text(SlotsCsv.IntradayPrice).Length > 0)
+            .Select(s => s.Decimal(SlotsCsv.IntradayPrice) - s.Decimal(SlotsCsv.DayAheadPrice)).ToList();
+        Same("mean_intraday_minus_day_ahead", spreads.Count > 0 ? decimal.Round(spreads.Sum() / spreads.Count, 6) : (decimal?)null, kpis.MeanIntradayMinusDayAhead);
+        Near("day_ahead_volume_kwh", slots.Sum(s => s.Number(SlotsCsv.DayAheadVolumeWh)) / 1000, kpis.DayAheadVolumeKwh, 1e-9);
+        Near("intraday_volume_kwh", slots.Sum(s => s.Number(SlotsCsv.IntradayVolumeWh)) / 1000, kpis.IntradayVolumeKwh, 1e-9);
+
+        // Imbalance, balancing, fuel, adequacy, network: plain sums of their columns.
+        var localRows = rows.Where(r => r.Text(UnitsCsv.Kind) is not ("slack" or "grid")).ToList();
+        Near("imbalance_volume_kwh", Kwh(localRows, r => Math.Abs(r.Number(UnitsCsv.DeviationWh))), kpis.ImbalanceVolumeKwh, 1e-9);
+        Same("imbalance_cost", decimal.Round(-localRows.Sum(r => r.Money(UnitsCsv.ImbalanceTokens) + r.Money(UnitsCsv.FeeTokens)), 6), kpis.ImbalanceCost);
+        Near("slack_energy_kwh", Kwh(Of(rows, "slack"), r => r.Number(UnitsCsv.MeteredExportWh) - r.Number(UnitsCsv.MeteredImportWh)), kpis.SlackEnergyKwh, 1e-9);
+        var fuel = rows.Sum(r => r.Number(UnitsCsv.Fuel));
+        var fuelPrice = scenario.Units.OfType<SlackUnit>().Select(s => s.FuelPrice).FirstOrDefault();
+        Near("fuel_units", fuel, kpis.FuelUnits, rowRounding + 1e-6);
+        Near("fuel_cost", fuel * (double)fuelPrice, (double)kpis.FuelCost, (rowRounding + 1e-6) * (double)fuelPrice + 1e-6);
+        Near("co2_kg", rows.Sum(r => r.Number(UnitsCsv.Co2Kg)), kpis.Co2Kg, rowRounding + 1e-6);
+        Near("ev_unmet_kwh", Of(rows, "ev").Sum(r => r.Number(UnitsCsv.UnmetKwh)), kpis.EvUnmetKwh, rowRounding + 1e-6);
+        Near("flexible_unmet_kwh", Of(rows, "flexible-load").Sum(r => r.Number(UnitsCsv.UnmetKwh)), kpis.FlexibleUnmetKwh, rowRounding + 1e-6);
+        Near("curtailed_kwh", curtailed, kpis.CurtailedKwh, slotRounding + 1e-6);
+        Near("energy_not_served_kwh", slots.Sum(s => s.Number(SlotsCsv.NotServedKwh)), kpis.EnergyNotServedKwh, slotRounding + 1e-6);
+        Near("losses_kwh", slots.Sum(s => s.Number(SlotsCsv.LossesKwh)), kpis.LossesKwh, slotRounding + 1e-6);
+        var energised = slots.Where(s => s.Text(SlotsCsv.BalanceOutcome) != "Blackout").ToList();
+        Near("min_voltage_pu", energised.Count > 0 ? energised.Min(s => s.Number(SlotsCsv.MinVoltagePu)) : null, kpis.MinVoltagePu, 1e-6);
+        Near("max_voltage_pu", energised.Count > 0 ? energised.Max(s => s.Number(SlotsCsv.MaxVoltagePu)) : null, kpis.MaxVoltagePu, 1e-6);
+        Same("voltage_violations", slots.Sum(s => s.Int(SlotsCsv.VoltageViolations)), kpis.VoltageViolations);
+
+        // Chain: participants are every unit, the balance-responsible one included.
+        var gas = transactions.Sum(t => t.NullableLong(TransactionsCsv.GasUsed) ?? 0);
+        var participants = Read(directory, RunDirectory.Units).Select(r => r.Text(UnitsCsv.Unit)).Distinct().Count();
+        Same("gas_total", gas, kpis.GasTotal);
+        Same("transactions", transactions.Count, kpis.Transactions);
+        Near("gas_per_participant_day", (double)gas / participants / summary.Days, kpis.GasPerParticipantDay, 1e-6);
+        Near("transactions_per_participant_day", (double)transactions.Count / participants / summary.Days, kpis.TransactionsPerParticipantDay, 1e-6);
+
+        // The genset block has its own check; its cost per useful kWh is the island's baseline price when it ran.
+        var genset = scenario.Units.OfType<SlackUnit>().Any(s => s.Technology is SlackTechnology.Diesel or SlackTechnology.Chp) ? GensetEconomics(directory, fuelPrice) : null;
+        Same("genset", genset is null, kpis.Genset is null);
+        foreach (var field in new[] { "fuel_cost", "revenue", "uplift", "cost_recovery_ratio", "average_cost_per_useful_kwh", "ballast_fuel_cost" })
+        {
+            checkedKeys.Add($"genset.{field}");
+        }
+        var brp = BalanceResponsibleParty.Of(scenario);
+        var (buy, sell) = (genset?.AverageCostPerUsefulKwh ?? brp.ShortfallCost, brp.SurplusValue);
+
+        // Bills, one per unit in index order; money to 1e-6, saving = baseline - net bill.
+        var bills = rows.GroupBy(r => r.Int(UnitsCsv.Index)).OrderBy(g => g.Key).ToList();
+        Same("bills", bills.Count, kpis.Bills.Count);
+        foreach (var (unit, bill) in bills.Zip(kpis.Bills))
+        {
+            var id = unit.First().Text(UnitsCsv.Unit);
+            var trade = -unit.Sum(r => r.Money(UnitsCsv.TradeTokens));
+            var imbalance = -unit.Sum(r => r.Money(UnitsCsv.ImbalanceTokens) + r.Money(UnitsCsv.FeeTokens));
+            var uplift = -unit.Sum(r => r.Money(UnitsCsv.UpliftTokens));
+            var import = unit.Sum(r => r.Number(UnitsCsv.MeteredImportWh)) / 1000;
+            var export = unit.Sum(r => r.Number(UnitsCsv.MeteredExportWh)) / 1000;
+            var netBill = decimal.Round(trade + imbalance + uplift, 6);
+            var baseline = decimal.Round((decimal)import * buy - (decimal)export * sell, 6);
+            Same("bills.unit", id, bill.Unit);
+            Same("bills.kind", unit.First().Text(UnitsCsv.Kind), UnitKinds.Name(bill.Kind));
+            Same($"bills.net_bill ({id})", netBill, bill.NetBill);
+            Same($"bills.trade_cost ({id})", decimal.Round(trade, 6), bill.TradeCost);
+            Same($"bills.imbalance_cost ({id})", decimal.Round(imbalance, 6), bill.ImbalanceCost);
+            Same($"bills.uplift_cost ({id})", decimal.Round(uplift, 6), bill.UpliftCost);
+            Same($"bills.baseline ({id})", baseline, bill.Baseline);
+            Same($"bills.saving ({id})", baseline - netBill, bill.Saving);
+            Near($"bills.import_kwh ({id})", import, bill.ImportKwh, 1e-9);
+            Near($"bills.export_kwh ({id})", export, bill.ExportKwh, 1e-9);
+        }
+
+        // Every KPI summary.json holds was checked above, and every money value in it is rounded to 1e-6.
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, RunDirectory.Summary)));
+        var written = json.RootElement.GetProperty("kpis").EnumerateObject().SelectMany(p => p.Value.ValueKind switch
+        {
+            System.Text.Json.JsonValueKind.Object => p.Value.EnumerateObject().Select(q => $"{p.Name}.{q.Name}"),
+            System.Text.Json.JsonValueKind.Array => p.Value.EnumerateArray().SelectMany(b => b.EnumerateObject()).Select(q => $"{p.Name}.{q.Name}"),
+            _ => [p.Name],
+        }).ToHashSet();
+        var covered = checkedKeys.Select(k => k.Split(' ')[0]).ToHashSet();
+        Assert.Empty(written.Except(covered));
+        var money = new List<decimal?> { kpis.ImbalanceCost, kpis.FuelCost, kpis.MeanIntradayMinusDayAhead, kpis.DayAheadPrice.Mean, kpis.IntradayPrice.Mean };
+        money.AddRange(kpis.Bills.SelectMany(b => new decimal?[] { b.NetBill, b.TradeCost, b.ImbalanceCost, b.UpliftCost, b.Baseline, b.Saving }));
+        if (kpis.Genset is { } g)
+        {
+            money.AddRange([g.FuelCost, g.Revenue, g.Uplift, g.CostRecoveryRatio, g.AverageCostPerUsefulKwh, g.BallastFuelCost]);
+        }
+        Assert.All(money, m => Assert.Equal(m is { } v ? decimal.Round(v, 6) : null, m));
     }
 
     /// <summary>Every book in orders.csv, cleared by the C# reference, gives the price and volume in slots.csv and every fill in orders.csv.</summary>

@@ -36,7 +36,7 @@ public sealed class ScenarioRunTests : IDisposable
         // charge for the evening and this day needs no start at all (1 to 3 with marginal-cost offers).
         var starts = RunDirectoryChecks.IslandOperation(first.OutputDirectory, "diesel", new Dictionary<string, double> { ["battery"] = 0.9 }, minUpSlots: 4, minDownSlots: 2);
         Assert.InRange(starts, 0, 3);
-        RunDirectoryChecks.GensetEconomics(first.OutputDirectory, scenario.Units.OfType<SlackUnit>().Single().FuelPrice);
+        RunDirectoryChecks.Kpis(first.OutputDirectory, scenario);
         Assert.True(RunDirectoryChecks.OrderedCurtailmentIsNotImbalance(first.OutputDirectory) > 0, "no curtailment was waived: the check judged nothing");
         var units = RunDirectoryChecks.Read(first.OutputDirectory, RunDirectory.Units);
         Assert.Equal(96 * 10, units.Count);
@@ -60,6 +60,7 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.True(run.Complete, run.Failure);
         Assert.True(run.Verification.Holds, run.Verification.ToString());
         await SettlementAudit.AgreesWithChainAsync(anvil.RpcUrl, run.OutputDirectory, plan.Calendar.Parameters);
+        RunDirectoryChecks.Kpis(run.OutputDirectory, scenario);
         var genset = RunDirectoryChecks.GensetEconomics(run.OutputDirectory, scenario.Units.OfType<SlackUnit>().Single().FuelPrice);
         Assert.True(genset.FuelCost > 0 && genset.Uplift > 0, $"fuel {genset.FuelCost}, uplift {genset.Uplift}");
         Assert.Equal(2, RunDirectoryChecks.Read(run.OutputDirectory, RunDirectory.Transactions).Count(t => t.Text(TransactionsCsv.Purpose) == "Uplift"));
@@ -73,6 +74,7 @@ public sealed class ScenarioRunTests : IDisposable
         var scenario = ScenarioLoader.Load(Repository.Scenario("quickstart.yaml"), seedOverride: 7);
         var run = await SimulationRunner.RunAsync(scenario, new RunOptions(Path.Combine(_root.FullName, "seed7")), CancellationToken.None);
         Assert.True(run.Verification.Holds);
+        RunDirectoryChecks.Kpis(run.OutputDirectory, scenario);
         var reference = await SimulationRunner.RunAsync(ScenarioLoader.Load(Repository.Scenario("quickstart.yaml")),
             new RunOptions(Path.Combine(_root.FullName, "seed42")), CancellationToken.None);
         Assert.NotEqual(File.ReadAllBytes(Path.Combine(reference.OutputDirectory, RunDirectory.Units)), File.ReadAllBytes(Path.Combine(run.OutputDirectory, RunDirectory.Units)));
@@ -101,6 +103,7 @@ public sealed class ScenarioRunTests : IDisposable
         RunDirectoryChecks.EnergyBalances(run.OutputDirectory);
         RunDirectoryChecks.MoneyBalances(run.OutputDirectory);
         RunDirectoryChecks.ClearingMatchesReference(run.OutputDirectory);
+        RunDirectoryChecks.Kpis(run.OutputDirectory, scenario);
     }
 
     [Fact]
@@ -125,7 +128,6 @@ public sealed class ScenarioRunTests : IDisposable
         var run = await CompleteRun(scenario, "week");
         var batteries = scenario.Units.OfType<BatteryUnit>().ToDictionary(b => b.Id, b => b.SocMax);
         var starts = RunDirectoryChecks.IslandOperation(run.OutputDirectory, "diesel", batteries, minUpSlots: 4, minDownSlots: 2);
-        RunDirectoryChecks.GensetEconomics(run.OutputDirectory, scenario.Units.OfType<SlackUnit>().Single().FuelPrice);
 
         var slots = RunDirectoryChecks.Read(run.OutputDirectory, RunDirectory.Slots);
         var diesel = RunDirectoryChecks.Read(run.OutputDirectory, RunDirectory.Units).Where(u => u.RequiredText(UnitsCsv.Unit) == "diesel").ToList();
@@ -140,13 +142,14 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.True(RunDirectoryChecks.OrderedCurtailmentIsNotImbalance(run.OutputDirectory) > 10, "too little curtailment waived: the check judged too little");
     }
 
-    /// <summary>Runs a scenario to its end and checks what every run must hold: complete, verified, energy balanced.</summary>
+    /// <summary>Runs a scenario to its end and checks what every run must hold: complete, verified, energy balanced, every KPI as the tables give it.</summary>
     private async Task<RunResult> CompleteRun(Scenario scenario, string folder)
     {
         var run = await SimulationRunner.RunAsync(scenario, new RunOptions(Path.Combine(_root.FullName, folder)), CancellationToken.None);
         Assert.True(run.Complete, run.Failure);
         Assert.True(run.Verification.Holds, run.Verification.ToString());
         RunDirectoryChecks.EnergyBalances(run.OutputDirectory);
+        RunDirectoryChecks.Kpis(run.OutputDirectory, scenario);
         return run;
     }
 

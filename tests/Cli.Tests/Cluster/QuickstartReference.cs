@@ -1,4 +1,5 @@
 using MicroMarket.Agents.Running;
+using MicroMarket.Agents.Tests.Simulation;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 
@@ -19,6 +20,7 @@ public sealed class QuickstartReference : IAsyncLifetime
     {
         var result = await SimulationRunner.RunAsync(ScenarioLoader.Load(Scenario), new RunOptions(Directory), CancellationToken.None);
         Assert.True(result.Complete && result.Verification.Holds, "the one-process reference run failed");
+        RunDirectoryChecks.Kpis(Directory, ScenarioLoader.Load(Scenario));
     }
 
     public Task DisposeAsync()
