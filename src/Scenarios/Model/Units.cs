@@ -53,7 +53,8 @@ public sealed record PvUnit(
 public abstract record PvResource;
 
 /// <summary>The embedded measured 15-minute PV profile, normalised to 1 kW per kWp at its peak, repeated over the days.</summary>
-/// <param name="DayOffset">Which day of the measured series the scenario's first day takes (varies weather between units).</param>
+/// <param name="DayOffset">The day of the measured series that is the day before the run: the first delivery day reads day
+/// <c>DayOffset + 1</c> (<see cref="ResourceSeries.Pv"/>); varies weather between units.</param>
 public sealed record MeasuredPvResource(int DayOffset) : PvResource;
 
 /// <summary>Clear-sky irradiance at the site, times a stochastic cloud factor (seeded per unit).</summary>
@@ -91,8 +92,9 @@ public sealed record WindUnit(
 /// <summary>
 /// The wind resource: an embedded measured series (<see cref="MeasuredSeries"/> "beresford" or "fergus", then the file fields
 /// are null) or a CSV file of m/s (<see cref="FilePath"/>, absolute, format <see cref="ProfileCsv"/>) measured at
-/// <see cref="FileHeightM"/>. Day d of a series starts d days after its first local midnight (the measured records start in
-/// the afternoon); the loader checks that the run fits the series (<see cref="ResourceSeries"/>). Or a year series
+/// <see cref="FileHeightM"/>. Day d of a measured series is the 24 h from d days after its first row (the records start in
+/// the afternoon), and its day <see cref="DayOffset"/> is the day before the run; a file's day <see cref="DayOffset"/> is
+/// the first delivery day. The loader checks that the run fits the series (<see cref="ResourceSeries"/>). Or a year series
 /// (<see cref="YearSeries"/> windpowerlib-2010, the other fields null and 0), read by the scenario's day of year.
 /// </summary>
 public sealed record WindResource(string? MeasuredSeries, string? FilePath, double? FileHeightM, int DayOffset, string? YearSeries = null)
