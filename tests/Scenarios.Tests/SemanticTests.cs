@@ -318,6 +318,21 @@ public sealed class SemanticTests : IDisposable
     }
 
     [Fact]
+    public void Slots_finer_than_a_series_can_follow_are_an_error_also_for_the_default_resources()
+    {
+        var errors = _scratch.Errors(Minimal.With("""
+              - { id: pv, kind: pv, bus: B3, peak_kw: 5 }
+              - { id: wind, kind: wind, bus: B6, rated_kw: 5 }
+              - { id: home, kind: load, bus: B2, profile: { year: { annual_kwh: 3500 } } }
+
+            """).Replace("time: { start: 2026-06-15,", "time: { start: 2026-06-15, slot_minutes: 4,"));
+
+        Assert.Equal(["units[0]", "units[1]", "units[2].profile.year.series"], errors.Select(e => e.Path));
+        Assert.Equal("the measured PV profile (NREL SERF East, 15 min), the default resource, has a 15-minute step: it needs slots of at least that (time.slot_minutes is 4)", errors[0].Message);
+        Assert.Equal("'bdew-h0' has a 15-minute step: time.slot_minutes (4) must divide it or be at least that", errors[2].Message);
+    }
+
+    [Fact]
     public void A_year_household_needs_its_annual_energy()
     {
         var error = Assert.Single(_scratch.Errors(Minimal.With("  - { id: home, kind: load, bus: B2, profile: { year: { series: bdew-h0 } } }\n")));

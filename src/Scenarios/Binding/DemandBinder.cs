@@ -121,6 +121,11 @@ internal static class DemandBinder
     {
         var reference = new LoadProfileRef(null, null, new YearLoadProfile(year.Choice("series", YearSeries, YearLoadProfile.BdewH0), annualKwh(year)));
         year.RejectUnknownKeys();
+        var step = YearData.BdewH0().Step;
+        if (context.Time is { } slots && slots.SlotLength < step && step.Ticks % slots.SlotLength.Ticks != 0)
+        {
+            year.Error("series", $"'{reference.Year!.Series}' has a {step.TotalMinutes}-minute step: time.slot_minutes ({slots.SlotMinutes}) must divide it or be at least that");
+        }
         return (reference, year.AllValid("series", "annual_kwh") && context.Time is { } time
             ? ResourceSeries.Load(unitId, reference, 1.0, context.Seed, time)?.Series
             : null);

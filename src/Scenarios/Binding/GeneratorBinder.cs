@@ -43,6 +43,10 @@ internal static class GeneratorBinder
             "file" => new FilePvResource(ReadProfile(resource, "file", "kW/kWp", context).Path),
             _ => new MeasuredPvResource(0),
         };
+        if (resource is null)
+        {
+            CheckStep(owner, MeasuredPv.SerfEast15Minute(), "the measured PV profile (NREL SERF East, 15 min), the default resource,", context);
+        }
         resource?.RejectUnknownKeys();
         context.RequireCoverage(owner, "resource", wrap, errorsBefore, time => ResourceSeries.Pv(result, time));
         return result;
@@ -63,6 +67,10 @@ internal static class GeneratorBinder
         var wrap = unit.Flag("wrap", false);
         var errorsBefore = unit.Diagnostics.Count;
         var resource = WindResource(unit.Map("resource"), context);
+        if (!unit.Has("resource"))
+        {
+            CheckStep(unit, MeasuredWind.Fergus().SpeedMs, $"the measured wind series '{FergusSeries}' (10 min), the default resource,", context);
+        }
         context.RequireCoverage(unit, "resource", wrap, errorsBefore, time => ResourceSeries.Wind(resource, time).Speeds);
         return new WindUnit(common.Id, common.Bus, common.Phase, common.InitialBalance, common.Strategy, common.Forecast,
             ratedKw, hubHeightM, cutInMs, ratedMs, cutOutMs, table, resource)
