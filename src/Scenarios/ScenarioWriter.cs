@@ -108,9 +108,11 @@ public static class ScenarioWriter
                 yaml.Scalar("peak_kw", Number(pv.PeakKw));
                 yaml.Scalar("inverter_kw", Number(pv.InverterKw));
                 WritePvResource(yaml, pv.Resource);
+                WriteWrap(yaml, pv.Wrap);
                 break;
             case WindUnit wind:
                 WriteWind(yaml, wind);
+                WriteWrap(yaml, wind.Wrap);
                 break;
             case BatteryUnit battery:
                 yaml.Scalar("capacity_kwh", Number(battery.CapacityKwh));
@@ -129,9 +131,10 @@ public static class ScenarioWriter
                 WriteEv(yaml, ev);
                 break;
             case LoadUnit load:
-                yaml.Flow("profile", load.Profile.IeeeProfile is { } number ? [("ieee", Number(number))] : [("file", Text(load.Profile.FilePath ?? ""))]);
+                WriteLoadProfile(yaml, load.Profile);
                 yaml.Scalar("scale", Number(load.Scale));
                 yaml.Scalar("power_factor", Number(load.PowerFactor));
+                WriteWrap(yaml, load.Wrap);
                 break;
             case FlexibleLoadUnit flexible:
                 yaml.Scalar("energy_kwh", Number(flexible.EnergyKwh));
@@ -153,6 +156,28 @@ public static class ScenarioWriter
             ("correlation", Number(forecast.Correlation)));
     }
 
+    /// <summary><c>wrap</c> is written only when set, so files without it round-trip unchanged.</summary>
+    private static void WriteWrap(YamlBlockWriter yaml, bool wrap)
+    {
+        if (wrap)
+        {
+            yaml.Scalar("wrap", Flag(true));
+        }
+    }
+
+    private static void WriteLoadProfile(YamlBlockWriter yaml, LoadProfileRef profile)
+    {
+        if (profile.Year is { } year)
+        {
+            using (yaml.Map("profile"))
+            {
+                yaml.Flow("year", ("series", year.Series), ("annual_kwh", Number(year.AnnualKwh)));
+            }
+            return;
+        }
+        yaml.Flow("profile", profile.IeeeProfile is { } number ? [("ieee", Number(number))] : [("file", Text(profile.FilePath ?? ""))]);
+    }
+
     private static void WritePvResource(YamlBlockWriter yaml, PvResource resource)
     {
         using (yaml.Map("resource"))
@@ -170,6 +195,9 @@ public static class ScenarioWriter
                         ("azimuth_deg", Number(sky.AzimuthDeg)),
                         ("mean_clear_sky_index", Number(sky.CloudinessMean)),
                         ("persistence", Number(sky.CloudinessPersistence)));
+                    break;
+                case YearPvResource year:
+                    yaml.Flow("year", ("series", year.Series), ("tilt_deg", Number(year.TiltDeg)), ("azimuth_deg", Number(year.AzimuthDeg)));
                     break;
                 case FilePvResource file:
                     yaml.Scalar("file", Text(file.FilePath));
@@ -192,7 +220,11 @@ public static class ScenarioWriter
         using (yaml.Map("resource"))
         {
             var resource = wind.Resource;
-            if (resource.MeasuredSeries is { } series)
+            if (resource.YearSeries is { } year)
+            {
+                yaml.Flow("year", ("series", year));
+            }
+            else if (resource.MeasuredSeries is { } series)
             {
                 yaml.Flow("measured", ("series", series), ("day_offset", Number(resource.DayOffset)));
             }

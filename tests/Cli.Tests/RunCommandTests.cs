@@ -30,6 +30,44 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_series_that_would_wrap_round_the_run_is_bad_input_on_one_located_line()
+    {
+        var scenario = Path.Combine(_dir.FullName, "long.yaml");
+        File.WriteAllText(scenario, """
+            name: long
+            time: { start: 2026-06-15, days: 200, slot_minutes: 15, time_zone: Europe/Madrid }
+            mode: { kind: grid-connected, retail_price: 0.30, feed_in_price: 0.06 }
+            network: { name: ieee-eu-lv }
+            units:
+              - { id: pv, kind: pv, bus: "34", peak_kw: 5 }
+            """);
+        var run = await CliProcess.RunAsync("run", scenario, "--out", Path.Combine(_dir.FullName, "out"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            $"{scenario}:6:5: units[0].resource: the measured PV profile (NREL SERF East, 15 min) covers 104.17 days and this run would read its days 2..201: it would wrap round; shorten time.days or set wrap: true on the unit to repeat the series on purpose",
+            Assert.Single(run.Stderr.Trim().Split('\n'), line => line.StartsWith(scenario + ":", StringComparison.Ordinal)));
+    }
+
+    /// <summary>The year scenario's first day, end to end on the chain: every one of its units on the year series.</summary>
+    [Fact]
+    public async Task The_first_day_of_the_year_scenario_runs_end_to_end()
+    {
+        var scenario = Path.Combine(_dir.FullName, "ieee-eu-lv-year-day1.yaml");
+        var year = File.ReadAllText(Path.Combine(Repository.Root, "scenarios", "ieee-eu-lv-year.yaml"));
+        File.WriteAllText(scenario, year.Replace("days: 365,", "days: 1,", StringComparison.Ordinal));
+        var output = Path.Combine(_dir.FullName, "year-day1");
+
+        var run = await CliProcess.RunAsync("run", scenario, "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var summary = RunJson.Read<RunSummary>(output, RunDirectory.Summary);
+        Assert.Equal((true, 1, 101), (summary.Complete, summary.Days, summary.Units));
+        Assert.InRange(summary.Kpis.ConsumptionKwh, 500, 1500);
+        Assert.InRange(summary.Kpis.LocalGenerationKwh, 1, 1000);
+    }
+
+    [Fact]
     public async Task A_run_that_cannot_go_on_says_why_in_one_line_and_exits_1()
     {
         // Nothing listens on the discard port: the chain never answers, which is a runtime failure, not bad input.

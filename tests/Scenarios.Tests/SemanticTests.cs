@@ -239,16 +239,105 @@ public sealed class SemanticTests : IDisposable
     }
 
     [Fact]
-    public void Measured_series_must_cover_the_run()
+    public void A_series_that_would_wrap_round_the_run_is_an_error_at_the_unit_s_resource()
     {
         var errors = _scratch.Errors(Minimal.With("""
-              - { id: pv, kind: pv, bus: B3, peak_kw: 5, resource: { measured: { day_offset: 104 } } }
+              - { id: pv, kind: pv, bus: B3, peak_kw: 5, resource: { measured: { day_offset: 103 } } }
               - { id: wind, kind: wind, bus: B6, rated_kw: 5, resource: { measured: { series: beresford, day_offset: 32 } } }
 
             """));
 
-        Assert.Equal("the measured PV profile (NREL SERF East, 15 min) has 104 whole days: day_offset + time.days = 105 must not exceed that", errors.At("units[0].resource.measured.day_offset").Message);
-        Assert.Equal("the measured wind series 'beresford' (10 min) has 32 whole days: day_offset + time.days = 33 must not exceed that", errors.At("units[1].resource.measured.day_offset").Message);
+        // Delivery day 1 reads the record's day day_offset + 2 (day_offset + 1 is the day before, when day-ahead orders go in).
+        Assert.Equal("the measured PV profile (NREL SERF East, 15 min) covers 104.17 days and this run would read its days 105..105: it would wrap round; shorten time.days or set wrap: true on the unit to repeat the series on purpose",
+            errors.At("units[0].resource").Message);
+        Assert.Equal("the measured wind series 'beresford' (10 min) covers 32.77 days and this run would read its days 34..34: it would wrap round; shorten time.days or set wrap: true on the unit to repeat the series on purpose",
+            errors.At("units[1].resource").Message);
+        Assert.Equal(2, errors.Count);
+    }
+
+    [Fact]
+    public void The_last_day_a_measured_record_covers_is_accepted_and_one_more_is_not()
+    {
+        Assert.NotNull(_scratch.Load(Minimal.With("  - { id: pv, kind: pv, bus: B3, peak_kw: 5, resource: { measured: { day_offset: 102 } } }\n")));
+        Assert.Single(_scratch.Errors(Minimal.With("  - { id: pv, kind: pv, bus: B3, peak_kw: 5, resource: { measured: { day_offset: 103 } } }\n")));
+    }
+
+    [Fact]
+    public void A_unit_without_resource_does_not_silently_wrap_its_default_series()
+    {
+        var yaml = Minimal.With("  - { id: pv, kind: pv, bus: B3, peak_kw: 5 }\n").Replace("time: { start: 2026-06-15,", "time: { start: 2026-06-15, days: 200,");
+
+        var error = Assert.Single(_scratch.Errors(yaml));
+
+        Assert.Equal(("units[0].resource", 6), (error.Path, error.Line));
+        Assert.StartsWith("the measured PV profile (NREL SERF East, 15 min) covers 104.17 days and this run would read its days 2..201: it would wrap round;", error.Message);
+    }
+
+    [Fact]
+    public void Wrap_true_repeats_a_short_series_on_purpose_and_is_kept_in_the_scenario()
+    {
+        var scenario = _scratch.Load(Minimal.With("""
+              - { id: pv, kind: pv, bus: B3, peak_kw: 5, wrap: true }
+              - { id: home, kind: load, bus: B2, profile: { ieee: 3 }, wrap: true }
+
+            """).Replace("time: { start: 2026-06-15,", "time: { start: 2026-06-15, days: 200,"));
+
+        Assert.True(scenario.Units.OfType<PvUnit>().Single().Wrap);
+        Assert.True(scenario.Units.OfType<LoadUnit>().Single().Wrap);
+    }
+
+    [Fact]
+    public void Ieee_households_repeat_after_100_days_so_a_longer_run_needs_wrap()
+    {
+        var yaml = Minimal.With("  - { id: home, kind: load, bus: B2, profile: { ieee: 3 } }\n");
+
+        Assert.NotNull(_scratch.Load(yaml.Replace("time: { start: 2026-06-15,", "time: { start: 2026-06-15, days: 100,")));
+        var error = Assert.Single(_scratch.Errors(yaml.Replace("time: { start: 2026-06-15,", "time: { start: 2026-06-15, days: 101,")));
+        Assert.Equal("units[0].profile", error.Path);
+        Assert.Equal("the IEEE household profiles (one day each, a household takes the next profile each day) covers 100 days and this run would read its days 1..101: it would wrap round; shorten time.days or set wrap: true on the unit to repeat the series on purpose", error.Message);
+    }
+
+    [Fact]
+    public void Year_series_are_read_by_day_of_year_so_a_run_past_31_december_is_an_error()
+    {
+        var units = """
+              - { id: pv, kind: pv, bus: B3, peak_kw: 5, resource: { year: { tilt_deg: 35 } } }
+              - { id: wind, kind: wind, bus: B6, rated_kw: 5, resource: { year: {} } }
+              - { id: home, kind: load, bus: B2, profile: { year: { annual_kwh: 3500 } } }
+
+            """;
+
+        var scenario = _scratch.Load(Minimal.With(units).Replace("time: { start: 2026-06-15,", "time: { start: 2026-01-01, days: 365,"));
+        Assert.Equal(new YearPvResource(YearPvResource.PvgisTmy, 35, 180), scenario.Units.OfType<PvUnit>().Single().Resource);
+        Assert.Equal(WindResource.Windpowerlib2010, scenario.Units.OfType<WindUnit>().Single().Resource.YearSeries);
+        Assert.Equal(new YearLoadProfile(YearLoadProfile.BdewH0, 3500), scenario.Units.OfType<LoadUnit>().Single().Profile.Year);
+
+        var errors = _scratch.Errors(Minimal.With(units).Replace("time: { start: 2026-06-15,", "time: { start: 2026-12-31, days: 2,"));
+        Assert.Equal(["units[0].resource", "units[1].resource", "units[2].profile"], errors.Select(e => e.Path));
+        Assert.All(errors, e => Assert.Contains("covers 365 days and this run would read its days 365..366: it would wrap round", e.Message));
+    }
+
+    [Fact]
+    public void Slots_finer_than_a_series_can_follow_are_an_error_also_for_the_default_resources()
+    {
+        var errors = _scratch.Errors(Minimal.With("""
+              - { id: pv, kind: pv, bus: B3, peak_kw: 5 }
+              - { id: wind, kind: wind, bus: B6, rated_kw: 5 }
+              - { id: home, kind: load, bus: B2, profile: { year: { annual_kwh: 3500 } } }
+
+            """).Replace("time: { start: 2026-06-15,", "time: { start: 2026-06-15, slot_minutes: 4,"));
+
+        Assert.Equal(["units[0]", "units[1]", "units[2].profile.year.series"], errors.Select(e => e.Path));
+        Assert.Equal("the measured PV profile (NREL SERF East, 15 min), the default resource, has a 15-minute step: it needs slots of at least that (time.slot_minutes is 4)", errors[0].Message);
+        Assert.Equal("'bdew-h0' has a 15-minute step: time.slot_minutes (4) must divide it or be at least that", errors[2].Message);
+    }
+
+    [Fact]
+    public void A_year_household_needs_its_annual_energy()
+    {
+        var error = Assert.Single(_scratch.Errors(Minimal.With("  - { id: home, kind: load, bus: B2, profile: { year: { series: bdew-h0 } } }\n")));
+
+        Assert.Equal(("units[0].profile.year.annual_kwh", "is required"), (error.Path, error.Message));
     }
 
     [Fact]

@@ -57,6 +57,40 @@ public sealed class ShippedScenarioTests
     }
 
     [Fact]
+    public void Ieee_year_runs_365_days_on_year_series_that_every_unit_covers_without_wrapping()
+    {
+        var scenario = ScenarioLoader.Load(Shipped.Path("ieee-eu-lv-year.yaml"));
+        var time = scenario.Time;
+
+        Assert.Equal((new DateOnly(2026, 1, 1), 365), (time.Start, time.Days));
+        var households = scenario.Units.OfType<LoadUnit>().ToList();
+        Assert.Equal(55, households.Count);
+        Assert.All(households, h => Assert.InRange(Assert.IsType<YearLoadProfile>(h.Profile.Year).AnnualKwh, 2000, 5000));
+        Assert.True(households.Select(h => h.Profile.Year!.AnnualKwh).Distinct().Count() > 50, "each household draws its own annual energy");
+        Assert.Equal(22, scenario.Units.OfType<PvUnit>().Count(u => u.Resource is YearPvResource));
+        Assert.Equal(WindResource.Windpowerlib2010, scenario.Units.OfType<WindUnit>().Single().Resource.YearSeries);
+
+        var series = scenario.Units.Select(u => u switch
+        {
+            PvUnit pv => ResourceSeries.Pv(pv.Resource, time),
+            WindUnit wind => ResourceSeries.Wind(wind.Resource, time).Speeds,
+            LoadUnit load => ResourceSeries.Load(load.Id, load.Profile, load.Scale, scenario.Seed, time),
+            _ => null,
+        }).OfType<ResourceSeries>().ToList();
+        Assert.Equal(55 + 22 + 1, series.Count);
+        Assert.All(scenario.Units, u => Assert.False(u is PvUnit { Wrap: true } or WindUnit { Wrap: true } or LoadUnit { Wrap: true }));
+        Assert.All(series, s =>
+        {
+            // Delivery slot 0 is 1 January 00:00 of the series, and the last delivery slot its last value.
+            Assert.Equal(0, s.FirstIndex);
+            Assert.Equal(365 * time.SlotsPerDay, s.Series.Count);
+            Assert.Null(s.Shortfall(time));
+            var sampled = s.Sample(time, 0, 365 * time.SlotsPerDay, wrap: false);
+            Assert.Equal(s.Series.Values.ToArray(), sampled);
+        });
+    }
+
+    [Fact]
     public void Island_week_runs_seven_days_with_every_kind_of_unit()
     {
         var scenario = ScenarioLoader.Load(Shipped.Path("island-week.yaml"));

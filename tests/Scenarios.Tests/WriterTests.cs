@@ -38,14 +38,18 @@ public sealed class WriterTests : IDisposable
             market: { day_ahead_gate: "13:30", intraday_gate_minutes: 45, price_floor: 0.01, price_cap: 2.5, imbalance: { penalty_percent: 12.5, fallback_price: 0.2 }, initial_balance: 250.5, margin_slots: 2 }
             units:
               - { id: pv-sky, kind: pv, bus: B3, peak_kw: 4, resource: { clear_sky: { latitude_deg: 41.39, longitude_deg: 2.11 } }, initial_balance: 12.345678 }
-              - { id: pv-file, kind: pv, bus: B3, phase: C, peak_kw: 3, inverter_kw: 2.5, resource: { file: profiles/pv.csv }, forecast: { distribution: laplace, scale: capacity, day_ahead_sigma: 0.1, intraday_sigma: 0.05 } }
+              - { id: pv-file, kind: pv, bus: B3, phase: C, peak_kw: 3, inverter_kw: 2.5, resource: { file: profiles/pv.csv }, wrap: true, forecast: { distribution: laplace, scale: capacity, day_ahead_sigma: 0.1, intraday_sigma: 0.05 } }
               - id: turbine
                 kind: wind
                 bus: B6
                 rated_kw: 6
                 power_curve: [[3, 0], [6, 1.5], [9, 4.2], [12, 6], [25, 6]]
                 resource: { file: { path: profiles/wind.csv, height_m: 10, day_offset: 1 } }
-              - { id: home, kind: load, bus: B2, phase: B, profile: { file: profiles/load.csv }, scale: 1.5, power_factor: 0.9 }
+                wrap: true
+              - { id: pv-year, kind: pv, bus: B3, peak_kw: 2, resource: { year: { tilt_deg: 20, azimuth_deg: 200 } } }
+              - { id: mill, kind: wind, bus: B6, rated_kw: 3, resource: { year: {} } }
+              - { id: flat, kind: load, bus: B2, profile: { year: { annual_kwh: 2500 } } }
+              - { id: home, kind: load, bus: B2, phase: B, profile: { file: profiles/load.csv }, scale: 1.5, power_factor: 0.9, wrap: true }
               - id: car
                 kind: ev
                 bus: B5
@@ -64,7 +68,7 @@ public sealed class WriterTests : IDisposable
 
         Assert.Equal(scenario with { SourcePath = reloaded.SourcePath }, reloaded);
         Assert.Equal(0.200000m, reloaded.Market.ImbalanceFallbackPrice);
-        Assert.Equal(scenario.Units.OfType<LoadUnit>().Single().PeakKw, reloaded.Units.OfType<LoadUnit>().Single().PeakKw);
+        Assert.Equal(scenario.Units.OfType<LoadUnit>().Select(u => u.PeakKw), reloaded.Units.OfType<LoadUnit>().Select(u => u.PeakKw));
     }
 
     [Fact]

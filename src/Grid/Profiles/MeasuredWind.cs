@@ -3,8 +3,11 @@ using MicroMarket.Grid.Networks;
 
 namespace MicroMarket.Grid.Profiles;
 
-/// <summary>A measured wind-speed series (m/s) and the height above ground it was measured at.</summary>
-public sealed record WindSpeedSeries(TimeSeries SpeedMs, double MeasurementHeightM, bool HeightIsAssumed);
+/// <summary>
+/// A wind-speed series (m/s) and the height above ground it was measured at; with a roughness length (m) when the
+/// source gives one, so the speed is carried to the hub by the log law instead of the 1/7 power law.
+/// </summary>
+public sealed record WindSpeedSeries(TimeSeries SpeedMs, double MeasurementHeightM, bool HeightIsAssumed, double? RoughnessLengthM = null);
 
 /// <summary>
 /// Measured 10-minute average wind speeds from the US DOE / NREL / WAPA anemometer-loan program

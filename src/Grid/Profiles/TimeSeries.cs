@@ -66,6 +66,25 @@ public sealed class TimeSeries
         return new TimeSeries(Name, Unit, step, result, Start);
     }
 
+    /// <summary>
+    /// The series at <paramref name="step"/>: averaged (<see cref="Aggregate"/>) to a coarser step, or each value held
+    /// over the finer intervals it covers (an hourly mean is the best estimate of each of its quarters) when
+    /// <paramref name="step"/> divides the series' own.
+    /// </summary>
+    public TimeSeries ToStep(TimeSpan step)
+    {
+        if (step >= Step)
+        {
+            return Aggregate(step);
+        }
+        if (Step.Ticks % step.Ticks != 0)
+        {
+            throw new ArgumentException($"{step} does not divide the series step {Step}", nameof(step));
+        }
+        var per = (int)(Step.Ticks / step.Ticks);
+        return new TimeSeries(Name, Unit, step, _values.SelectMany(v => Enumerable.Repeat(v, per)), Start);
+    }
+
     /// <summary>Applies a function to every value (e.g. a power curve to wind speeds), keeping the time base.</summary>
     public TimeSeries Map(string name, string unit, Func<double, double> f) =>
         new(name, unit, Step, _values.Select(f), Start);

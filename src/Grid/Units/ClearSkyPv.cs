@@ -63,10 +63,18 @@ public static class ClearSkyPv
             : 0.165;
         var dhi = ghi * diffuseFraction;
         var dni = (ghi - dhi) / cosZ;
+        return PlaneOfArrayWm2(site, zenithDeg, azimuthDeg, ghi, dni, dhi) / 1000.0 * site.PerformanceRatio;
+    }
+
+    /// <summary>
+    /// Irradiance on the array's plane by the isotropic-sky (Liu-Jordan) transposition, W/m2:
+    /// POA = DNI cos(AOI)+ + DHI (1 + cos beta) / 2 + GHI albedo (1 - cos beta) / 2, for the sun at the given zenith and azimuth.
+    /// </summary>
+    public static double PlaneOfArrayWm2(PvSite site, double zenithDeg, double azimuthDeg, double ghi, double dni, double dhi)
+    {
         var tilt = site.TiltDeg * Deg;
-        var cosAoi = cosZ * Math.Cos(tilt) + Math.Sin(zenithDeg * Deg) * Math.Sin(tilt) * Math.Cos((azimuthDeg - site.AzimuthDeg) * Deg);
-        var poa = dni * Math.Max(0.0, cosAoi) + dhi * (1 + Math.Cos(tilt)) / 2 + ghi * site.Albedo * (1 - Math.Cos(tilt)) / 2;
-        return poa / 1000.0 * site.PerformanceRatio;
+        var cosAoi = Math.Cos(zenithDeg * Deg) * Math.Cos(tilt) + Math.Sin(zenithDeg * Deg) * Math.Sin(tilt) * Math.Cos((azimuthDeg - site.AzimuthDeg) * Deg);
+        return dni * Math.Max(0.0, cosAoi) + dhi * (1 + Math.Cos(tilt)) / 2 + ghi * site.Albedo * (1 - Math.Cos(tilt)) / 2;
     }
 
     /// <summary>

@@ -9,15 +9,39 @@ internal static class DemandBinder
 {
     public const double DefaultPowerFactor = 0.95;
 
+    private static readonly IReadOnlyList<(string Name, string Value)> YearSeries = [(YearLoadProfile.BdewH0, YearLoadProfile.BdewH0)];
+
     public static LoadUnit Load(YamlMap unit, UnitCommon common, UnitContext context)
     {
-        var (profile, series) = Profile(unit.Map("profile", required: true), context);
+        var wrap = unit.Flag("wrap", false);
+        var errorsBefore = unit.Diagnostics.Count;
+        var (profile, series) = Profile(unit.Map("profile", required: true), common.Id, context, annual => annual.Number("annual_kwh", Bounds.Positive));
+        RequireCoverage(unit, "profile", profile, wrap, errorsBefore, context);
         var scale = unit.Number("scale", 1.0, Bounds.Positive);
         var powerFactor = unit.Number("power_factor", DefaultPowerFactor, Bounds.Efficiency);
         return new LoadUnit(common.Id, common.Bus, common.Phase, common.InitialBalance, common.Strategy, common.Forecast, profile, scale, powerFactor)
         {
             PeakKw = series is null ? 0.0 : SlotPeakKw(series, context.SlotLength) * scale,
+            Wrap = wrap,
         };
+    }
+
+    /// <summary>
+    /// Reports at <paramref name="key"/> a household profile that would wrap round the run unless <paramref name="wrap"/>:
+    /// an IEEE profile by its own rule (<see cref="ResourceSeries.IeeeShortfall"/>), the others by their series.
+    /// </summary>
+    public static void RequireCoverage(YamlMap map, string key, LoadProfileRef profile, bool wrap, int errorsBefore, UnitContext context)
+    {
+        if (profile.IeeeProfile is not null)
+        {
+            if (!wrap && context.Time is { } time && ResourceSeries.IeeeShortfall(time) is { } problem)
+            {
+                map.Error(key, problem);
+            }
+            return;
+        }
+        // The shortfall depends on the series' length and where the run starts in it, not on the household: any one shows it.
+        context.RequireCoverage(map, key, wrap, errorsBefore, time => ResourceSeries.Load("", profile, 1.0, context.Seed, time));
     }
 
     /// <summary>
@@ -70,21 +94,41 @@ internal static class DemandBinder
             energyKwh, powerKw, start, end, preferred);
     }
 
-    /// <summary>A profile reference, <c>{ ieee: 1..100 }</c> or <c>{ file: path }</c>, and the profile itself (null when it has errors).</summary>
-    public static (LoadProfileRef Profile, TimeSeries? Series) Profile(YamlMap? profile, UnitContext context)
+    /// <summary>
+    /// A profile reference, <c>{ ieee: 1..100 }</c>, <c>{ file: path }</c> or <c>{ year: { series, annual_kwh } }</c>, and the
+    /// profile itself in kW at a scale of 1 (null when it has errors; a year profile is the household <paramref name="unitId"/>'s
+    /// own). <paramref name="annualKwh"/> reads the year's energy: a number for a listed unit, a seeded draw for a generated one.
+    /// </summary>
+    public static (LoadProfileRef Profile, TimeSeries? Series) Profile(YamlMap? profile, string unitId, UnitContext context, Func<YamlMap, double> annualKwh)
     {
         if (profile is null)
         {
             return (new LoadProfileRef(null, null), null);
         }
-        var result = profile.OneOf("ieee", "file") switch
+        var result = profile.OneOf("ieee", "file", "year") switch
         {
             "ieee" => IeeeProfile(profile),
             "file" => FileProfile(profile, context),
+            "year" when profile.Map("year") is { } year => YearProfile(year, unitId, context, annualKwh),
             _ => (new LoadProfileRef(null, null), null),
         };
         profile.RejectUnknownKeys();
         return result;
+    }
+
+    /// <summary>A year of a standard load profile (<c>series</c>, default bdew-h0) for a household using <c>annual_kwh</c>.</summary>
+    private static (LoadProfileRef, TimeSeries?) YearProfile(YamlMap year, string unitId, UnitContext context, Func<YamlMap, double> annualKwh)
+    {
+        var reference = new LoadProfileRef(null, null, new YearLoadProfile(year.Choice("series", YearSeries, YearLoadProfile.BdewH0), annualKwh(year)));
+        year.RejectUnknownKeys();
+        var step = YearData.BdewH0().Step;
+        if (context.Time is { } slots && slots.SlotLength < step && step.Ticks % slots.SlotLength.Ticks != 0)
+        {
+            year.Error("series", $"'{reference.Year!.Series}' has a {step.TotalMinutes}-minute step: time.slot_minutes ({slots.SlotMinutes}) must divide it or be at least that");
+        }
+        return (reference, year.AllValid("series", "annual_kwh") && context.Time is { } time
+            ? ResourceSeries.Load(unitId, reference, 1.0, context.Seed, time)?.Series
+            : null);
     }
 
     private static (LoadProfileRef, TimeSeries?) FileProfile(YamlMap profile, UnitContext context)

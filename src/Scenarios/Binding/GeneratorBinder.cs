@@ -5,37 +5,50 @@ using YamlDotNet.RepresentationModel;
 
 namespace MicroMarket.Scenarios.Binding;
 
-/// <summary>Binds PV and wind units and their resources (measured series, clear-sky model, CSV files).</summary>
+/// <summary>Binds PV and wind units and their resources (measured series, clear-sky model, year series, CSV files).</summary>
 internal static class GeneratorBinder
 {
     public const string BeresfordSeries = "beresford";
     public const string FergusSeries = "fergus";
 
     private static readonly IReadOnlyList<(string Name, string Value)> WindSeries = [(BeresfordSeries, BeresfordSeries), (FergusSeries, FergusSeries)];
+    private static readonly IReadOnlyList<(string Name, string Value)> YearPvSeries = [(YearPvResource.PvgisTmy, YearPvResource.PvgisTmy)];
+    private static readonly IReadOnlyList<(string Name, string Value)> YearWindSeries = [(Model.WindResource.Windpowerlib2010, Model.WindResource.Windpowerlib2010)];
 
     public static PvUnit Pv(YamlMap unit, UnitCommon common, UnitContext context)
     {
         var peakKw = unit.Number("peak_kw", Bounds.Positive);
         var inverterKw = unit.Has("inverter_kw") ? unit.Number("inverter_kw", Bounds.Positive) : peakKw;
-        var resource = PvResource(unit.Map("resource"), context);
-        return new PvUnit(common.Id, common.Bus, common.Phase, common.InitialBalance, common.Strategy, common.Forecast, peakKw, inverterKw, resource);
+        var wrap = unit.Flag("wrap", false);
+        var resource = PvResource(unit, wrap, context);
+        return new PvUnit(common.Id, common.Bus, common.Phase, common.InitialBalance, common.Strategy, common.Forecast, peakKw, inverterKw, resource)
+        {
+            Wrap = wrap,
+        };
     }
 
-    /// <summary>A PV resource: <c>measured</c>, <c>clear_sky</c> or <c>file</c> (default: the measured profile from its first day).</summary>
-    public static PvResource PvResource(YamlMap? resource, UnitContext context)
+    /// <summary>
+    /// The PV resource under <paramref name="owner"/>'s <c>resource</c>: <c>measured</c>, <c>clear_sky</c>, <c>year</c> or
+    /// <c>file</c> (default: the measured profile from its first day), checked to cover the run unless <paramref name="wrap"/>.
+    /// </summary>
+    public static PvResource PvResource(YamlMap owner, bool wrap, UnitContext context)
     {
-        if (resource is null)
-        {
-            return new MeasuredPvResource(0);
-        }
-        PvResource result = resource.OneOf("measured", "clear_sky", "file") switch
+        var errorsBefore = owner.Diagnostics.Count;
+        var resource = owner.Map("resource");
+        PvResource result = resource?.OneOf("measured", "clear_sky", "year", "file") switch
         {
             "measured" when resource.Map("measured") is { } measured => BindMeasuredPv(measured, context),
             "clear_sky" when resource.Map("clear_sky") is { } sky => BindClearSky(sky),
+            "year" when resource.Map("year") is { } year => BindYearPv(year),
             "file" => new FilePvResource(ReadProfile(resource, "file", "kW/kWp", context).Path),
             _ => new MeasuredPvResource(0),
         };
-        resource.RejectUnknownKeys();
+        if (resource is null)
+        {
+            CheckStep(owner, MeasuredPv.SerfEast15Minute(), "the measured PV profile (NREL SERF East, 15 min), the default resource,", context);
+        }
+        resource?.RejectUnknownKeys();
+        context.RequireCoverage(owner, "resource", wrap, errorsBefore, time => ResourceSeries.Pv(result, time));
         return result;
     }
 
@@ -51,9 +64,19 @@ internal static class GeneratorBinder
             unit.Error("rated_ms", $"expected cut_in_ms < rated_ms < cut_out_ms, found {cutInMs} / {ratedMs} / {cutOutMs}");
         }
         var table = PowerCurve(unit, ratedKw);
+        var wrap = unit.Flag("wrap", false);
+        var errorsBefore = unit.Diagnostics.Count;
         var resource = WindResource(unit.Map("resource"), context);
+        if (!unit.Has("resource"))
+        {
+            CheckStep(unit, MeasuredWind.Fergus().SpeedMs, $"the measured wind series '{FergusSeries}' (10 min), the default resource,", context);
+        }
+        context.RequireCoverage(unit, "resource", wrap, errorsBefore, time => ResourceSeries.Wind(resource, time).Speeds);
         return new WindUnit(common.Id, common.Bus, common.Phase, common.InitialBalance, common.Strategy, common.Forecast,
-            ratedKw, hubHeightM, cutInMs, ratedMs, cutOutMs, table, resource);
+            ratedKw, hubHeightM, cutInMs, ratedMs, cutOutMs, table, resource)
+        {
+            Wrap = wrap,
+        };
     }
 
     /// <summary>
@@ -85,8 +108,18 @@ internal static class GeneratorBinder
     {
         var dayOffset = measured.Integer("day_offset", 0, Bounds.NonNegative);
         measured.RejectUnknownKeys();
-        CheckMeasured(measured, dayOffset, MeasuredPv.SerfEast15Minute(), "the measured PV profile (NREL SERF East, 15 min)", context);
+        CheckStep(measured, MeasuredPv.SerfEast15Minute(), "the measured PV profile (NREL SERF East, 15 min)", context);
         return new MeasuredPvResource(dayOffset);
+    }
+
+    private static YearPvResource BindYearPv(YamlMap year)
+    {
+        var resource = new YearPvResource(
+            year.Choice("series", YearPvSeries, YearPvResource.PvgisTmy),
+            year.Number("tilt_deg", 30.0, Bounds.Closed(0, 90)),
+            year.Number("azimuth_deg", 180.0, Bounds.HalfOpen(0, 360)));
+        year.RejectUnknownKeys();
+        return resource;
     }
 
     private static ClearSkyPvResource BindClearSky(YamlMap sky)
@@ -108,9 +141,10 @@ internal static class GeneratorBinder
         {
             return new WindResource(FergusSeries, null, null, 0);
         }
-        var result = resource.OneOf("measured", "file") switch
+        var result = resource.OneOf("measured", "year", "file") switch
         {
             "measured" when resource.Map("measured") is { } measured => BindMeasuredWind(measured, context),
+            "year" when resource.Map("year") is { } year => BindYearWind(year),
             "file" when resource.Map("file") is { } file => BindWindFile(file, context),
             _ => new WindResource(FergusSeries, null, null, 0),
         };
@@ -126,30 +160,26 @@ internal static class GeneratorBinder
         if (measured.AllValid("series"))
         {
             var speeds = series == BeresfordSeries ? MeasuredWind.Beresford() : MeasuredWind.Fergus();
-            CheckMeasured(measured, dayOffset, speeds.SpeedMs, $"the measured wind series '{series}' (10 min)", context);
+            CheckStep(measured, speeds.SpeedMs, $"the measured wind series '{series}' (10 min)", context);
         }
         return new WindResource(series, null, null, dayOffset);
     }
 
+    private static WindResource BindYearWind(YamlMap year)
+    {
+        var series = year.Choice("series", YearWindSeries, Model.WindResource.Windpowerlib2010);
+        year.RejectUnknownKeys();
+        return new WindResource(null, null, null, 0, series);
+    }
+
     private static WindResource BindWindFile(YamlMap file, UnitContext context)
     {
-        var (path, series) = ReadProfile(file, "path", "m/s", context);
+        var (path, _) = ReadProfile(file, "path", "m/s", context);
         var heightM = file.Number("height_m", Bounds.Positive);
         var dayOffset = file.Integer("day_offset", 0, Bounds.NonNegative);
-        if (series is not null && file.AllValid("day_offset"))
-        {
-            var days = (int)(series.Step * series.Count / TimeSpan.FromDays(1));
-            if (dayOffset >= days)
-            {
-                file.Error("day_offset", $"the file covers {days} day(s): day_offset must be below that");
-            }
-        }
         file.RejectUnknownKeys();
         return new WindResource(null, path, heightM, dayOffset);
     }
-
-    private static TimeSpan ToFirstMidnight(TimeSeries series) =>
-        series.Start is { TimeOfDay: var time } && time > TimeSpan.Zero ? TimeSpan.FromDays(1) - time : TimeSpan.Zero;
 
     /// <summary>A tabulated power curve, "[[speed m/s, power kW], ...]": at least two points, speeds increasing, powers within 0..rated.</summary>
     private static ValueList<(double SpeedMs, double PowerKw)>? PowerCurve(YamlMap unit, double ratedKw)
@@ -191,24 +221,12 @@ internal static class GeneratorBinder
         return ValueList.From(points);
     }
 
-    /// <summary>
-    /// A measured series must cover the run from its day offset, at no finer a slot than its own step. Day d of a
-    /// series starts d days after its first local midnight (the wind records start mid-afternoon).
-    /// </summary>
-    private static void CheckMeasured(YamlMap map, int dayOffset, TimeSeries series, string what, UnitContext context)
+    /// <summary>A measured series is averaged to the slot, so it needs slots no shorter than its own step.</summary>
+    private static void CheckStep(YamlMap map, TimeSeries series, string what, UnitContext context)
     {
-        if (context.Time is not { } time)
-        {
-            return;
-        }
-        if (series.Step > time.SlotLength)
+        if (context.Time is { } time && series.Step > time.SlotLength)
         {
             map.Error($"{what} has a {series.Step.TotalMinutes}-minute step: it needs slots of at least that (time.slot_minutes is {time.SlotMinutes})");
-        }
-        var available = (int)(series.Step * series.Count - ToFirstMidnight(series)).TotalDays;
-        if (map.AllValid("day_offset") && dayOffset + time.Days > available)
-        {
-            map.Error("day_offset", $"{what} has {available} whole days: day_offset + time.days = {dayOffset + time.Days} must not exceed that");
         }
     }
 }

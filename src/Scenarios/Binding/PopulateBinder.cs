@@ -57,7 +57,7 @@ internal static class PopulateBinder
         var units = new List<BoundUnit>();
         if (households is not null)
         {
-            units.AddRange(Households(households, points, context));
+            units.AddRange(Households(households, points, seed, context));
         }
         if (pv is not null)
         {
@@ -96,12 +96,36 @@ internal static class PopulateBinder
                 : point.Profile,
         }))];
 
-    private static List<BoundUnit> Households(YamlMap section, IReadOnlyList<UnitConnection> points, UnitContext context)
+    /// <summary>
+    /// A household per load point: its IEEE profile from the network, or with <c>profile: { year: ... }</c> a year of the
+    /// standard profile, each household's <c>annual_kwh</c> drawn from the given range (stream "households") and its
+    /// year diversified by its own id.
+    /// </summary>
+    private static List<BoundUnit> Households(YamlMap section, IReadOnlyList<UnitConnection> points, int seed, UnitContext context)
     {
+        var errorsBefore = section.Diagnostics.Count;
         var scale = section.Number("scale", 1.0, Bounds.Positive);
         var powerFactor = section.OptionalNumber("power_factor", Bounds.Efficiency);
+        var wrap = section.Flag("wrap", false);
         var common = Common(section, UnitKind.Load, context);
+        var annual = (Low: 0.0, High: 0.0);
+        var (yearProfile, _) = DemandBinder.Profile(section.Map("profile"), "", context, year =>
+        {
+            RequireKey(year, "annual_kwh");
+            annual = year.NumberRange("annual_kwh", (0, 0), Bounds.Positive);
+            return annual.High;
+        });
+        if (section.Has("profile") && yearProfile.Year is null && section.Diagnostics.Count == errorsBefore)
+        {
+            section.Error("profile", "a generated household takes its IEEE profile from the network, or a year: { series, annual_kwh: [low, high] }");
+        }
         section.RejectUnknownKeys();
+        // The network's IEEE profiles all follow one rule, so any profile number stands for them.
+        DemandBinder.RequireCoverage(section, "profile", yearProfile.Year is null ? new LoadProfileRef(1, null) : yearProfile, wrap, errorsBefore, context);
+        if (yearProfile.Year is { } year)
+        {
+            return YearHouseholds(section, points, seed, context, common, year, annual, scale, powerFactor, wrap, errorsBefore);
+        }
         // Profile numbers are 1..100; 0 marks a load point without a household profile.
         var profiled = points
             .Select(p => (Point: p, Number: p.Profile is { } name && LoadProfiles.TryParseProfileName(name, out var n) ? n : 0))
@@ -120,10 +144,33 @@ internal static class PopulateBinder
                 new LoadProfileRef(number, null), unitScale, powerFactor ?? point.PowerFactor)
             {
                 PeakKw = DemandBinder.SlotPeakKw(LoadProfiles.Get(number), context.SlotLength) * unitScale,
+                Wrap = wrap,
             };
             units.Add(new BoundUnit(unit, section, true));
         }
         return units;
+    }
+
+    private static List<BoundUnit> YearHouseholds(YamlMap section, IReadOnlyList<UnitConnection> points, int seed, UnitContext context, UnitCommon common,
+        YearLoadProfile year, (double Low, double High) annual, double scale, double? powerFactor, bool wrap, int errorsBefore)
+    {
+        if (section.Diagnostics.Count != errorsBefore || context.Time is not { } time)
+        {
+            return [];
+        }
+        var draws = SeededDraws.For(seed, "households");
+        return [.. points.Select(point =>
+        {
+            var unitScale = point.RatedPowerKw * scale;
+            var profile = new LoadProfileRef(null, null, year with { AnnualKwh = draws.NextIn(annual.Low, annual.High) });
+            var series = ResourceSeries.Load(point.Name, profile, 1.0, seed, time)!.Series;
+            return new BoundUnit(new LoadUnit(point.Name, point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
+                profile, unitScale, powerFactor ?? point.PowerFactor)
+            {
+                PeakKw = DemandBinder.SlotPeakKw(series, context.SlotLength) * unitScale,
+                Wrap = wrap,
+            }, section, true);
+        })];
     }
 
     private static List<BoundUnit> PvUnits(YamlMap section, IReadOnlyList<UnitConnection> points, int seed, UnitContext context)
@@ -132,14 +179,18 @@ internal static class PopulateBinder
         var (low, high) = section.NumberRange("peak_kw", (0, 0), Bounds.Positive);
         var inverterRatio = section.Number("inverter_ratio", 1.0, Bounds.Closed(0.1, 2));
         var common = Common(section, UnitKind.Pv, context);
-        var resource = GeneratorBinder.PvResource(section.Map("resource"), context);
+        var wrap = section.Flag("wrap", false);
+        var resource = GeneratorBinder.PvResource(section, wrap, context);
         RequireKey(section, "peak_kw");
         section.RejectUnknownKeys();
         return [.. Choose(section, share, points, seed, "pv", (point, draws) =>
         {
             var peakKw = draws.NextIn(low, high);
             return new PvUnit($"{point.Name}-pv", point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
-                peakKw, Math.Round(peakKw * inverterRatio, 2), resource);
+                peakKw, Math.Round(peakKw * inverterRatio, 2), resource)
+            {
+                Wrap = wrap,
+            };
         })];
     }
 

@@ -29,7 +29,7 @@ internal static class ScenarioBinder
         var market = MarketBinder.Bind(root.Map("market"));
         var mode = ModeBinder.Bind(root.Map("mode", required: true), network, market);
 
-        var context = new UnitContext(folder, time, network, market);
+        var context = new UnitContext(folder, time, network, market, seed);
         var units = root.Maps("units")
             .Select(map => UnitBinder.Bind(map, context) is { } spec ? new BoundUnit(spec, map, false) : null)
             .OfType<BoundUnit>()

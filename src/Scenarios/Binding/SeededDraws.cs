@@ -30,6 +30,9 @@ internal sealed class SeededDraws
     /// <summary>Uniform in [low, high], rounded to 0.01 (generated sizes stay readable in the resolved file).</summary>
     public double NextIn(double low, double high) => Math.Clamp(Math.Round(low + (high - low) * NextUnit(), 2), low, high);
 
+    /// <summary>A <see cref="System.Random"/> seeded from this stream, for a model that draws many variates (a household's year).</summary>
+    public Random Random() => new((int)(Next() & int.MaxValue));
+
     /// <summary>The items in a uniformly random order (Fisher-Yates).</summary>
     public List<T> Shuffle<T>(IEnumerable<T> items)
     {

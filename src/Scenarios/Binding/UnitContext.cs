@@ -9,8 +9,22 @@ namespace MicroMarket.Scenarios.Binding;
 /// depend on it are skipped rather than reported against a guess.
 /// </summary>
 /// <param name="Folder">The scenario file's folder: relative file paths resolve against it.</param>
-internal sealed record UnitContext(string Folder, ScenarioTime? Time, Network? Network, MarketSettings? Market)
+/// <param name="Seed">The scenario's seed (after any override): a household's year is diversified from it.</param>
+internal sealed record UnitContext(string Folder, ScenarioTime? Time, Network? Network, MarketSettings? Market, int Seed)
 {
+    /// <summary>
+    /// Reports at <paramref name="key"/> a resource series that would wrap round the run (<see cref="ResourceSeries.Shortfall"/>),
+    /// unless the unit says <c>wrap: true</c>, the time section has errors, or the resource itself reported errors since
+    /// <paramref name="errorsBefore"/> (it is not read then: the error is already there).
+    /// </summary>
+    public void RequireCoverage(YamlMap map, string key, bool wrap, int errorsBefore, Func<ScenarioTime, ResourceSeries?> series)
+    {
+        if (!wrap && Time is { } time && map.Diagnostics.Count == errorsBefore && series(time)?.Shortfall(time) is { } problem)
+        {
+            map.Error(key, problem);
+        }
+    }
+
     /// <summary>Slot length for derived values (a load's peak); 15 minutes when the time section has errors (the scenario is rejected anyway).</summary>
     public TimeSpan SlotLength => TimeSpan.FromMinutes(Time?.SlotMinutes ?? 15);
 

@@ -44,13 +44,17 @@ public sealed record PvUnit(
     : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
 {
     public override double RatedKw => InverterKw;
+
+    /// <summary>Set by <c>wrap: true</c>: a resource series shorter than the run repeats instead of being an error (<see cref="ResourceSeries"/>).</summary>
+    public bool Wrap { get; init; }
 }
 
 /// <summary>The PV resource: the embedded measured profile (NREL PVDAQ, per kWp), the clear-sky model, or a CSV file.</summary>
 public abstract record PvResource;
 
 /// <summary>The embedded measured 15-minute PV profile, normalised to 1 kW per kWp at its peak, repeated over the days.</summary>
-/// <param name="DayOffset">Which day of the measured series the scenario's first day takes (varies weather between units).</param>
+/// <param name="DayOffset">The day of the measured series that is the day before the run: the first delivery day reads day
+/// <c>DayOffset + 1</c> (<see cref="ResourceSeries.Pv"/>); varies weather between units.</param>
 public sealed record MeasuredPvResource(int DayOffset) : PvResource;
 
 /// <summary>Clear-sky irradiance at the site, times a stochastic cloud factor (seeded per unit).</summary>
@@ -58,6 +62,15 @@ public sealed record MeasuredPvResource(int DayOffset) : PvResource;
 /// The file calls it <c>mean_clear_sky_index</c>.</param>
 /// <param name="CloudinessPersistence">AR(1) persistence of the clear-sky index between 15-minute steps, 0..1 (0.8..0.95 typical); <c>persistence</c> in the file.</param>
 public sealed record ClearSkyPvResource(double LatitudeDeg, double LongitudeDeg, double TiltDeg, double AzimuthDeg, double CloudinessMean, double CloudinessPersistence) : PvResource;
+
+/// <summary>
+/// A year of PV from typical-year weather (<c>series</c> pvgis-tmy: PVGIS at 45 N 8 E) through <see cref="Grid.Units.TmyPv"/>
+/// for an array of this tilt and azimuth, read by the scenario's day of year.
+/// </summary>
+public sealed record YearPvResource(string Series, double TiltDeg, double AzimuthDeg) : PvResource
+{
+    public const string PvgisTmy = "pvgis-tmy";
+}
 
 /// <summary>A CSV file of kW per kWp (format: <see cref="ProfileCsv"/>), step = the file's own (no longer than a slot), aggregated to the slot.</summary>
 /// <param name="FilePath">Absolute path.</param>
@@ -71,15 +84,23 @@ public sealed record WindUnit(
     : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
 {
     public override double RatedKw => RatedPowerKw;
+
+    /// <summary>Set by <c>wrap: true</c>: a resource series shorter than the run repeats instead of being an error (<see cref="ResourceSeries"/>).</summary>
+    public bool Wrap { get; init; }
 }
 
 /// <summary>
 /// The wind resource: an embedded measured series (<see cref="MeasuredSeries"/> "beresford" or "fergus", then the file fields
 /// are null) or a CSV file of m/s (<see cref="FilePath"/>, absolute, format <see cref="ProfileCsv"/>) measured at
-/// <see cref="FileHeightM"/>. Day d of a series starts d days after its first local midnight (the measured records start in
-/// the afternoon); the loader checks that <see cref="DayOffset"/> + the scenario's days fit the series.
+/// <see cref="FileHeightM"/>. Day d of a measured series is the 24 h from d days after its first row (the records start in
+/// the afternoon), and its day <see cref="DayOffset"/> is the day before the run; a file's day <see cref="DayOffset"/> is
+/// the first delivery day. The loader checks that the run fits the series (<see cref="ResourceSeries"/>). Or a year series
+/// (<see cref="YearSeries"/> windpowerlib-2010, the other fields null and 0), read by the scenario's day of year.
 /// </summary>
-public sealed record WindResource(string? MeasuredSeries, string? FilePath, double? FileHeightM, int DayOffset);
+public sealed record WindResource(string? MeasuredSeries, string? FilePath, double? FileHeightM, int DayOffset, string? YearSeries = null)
+{
+    public const string Windpowerlib2010 = "windpowerlib-2010";
+}
 
 /// <summary>
 /// A stationary battery: one-way efficiencies in (0, 1]; state of charge as a fraction of <see cref="CapacityKwh"/> with
@@ -135,10 +156,26 @@ public sealed record LoadUnit(
     public double PeakKw { get; init; }
 
     public override double RatedKw => PeakKw;
+
+    /// <summary>Set by <c>wrap: true</c>: a profile shorter than the run repeats instead of being an error (<see cref="ResourceSeries"/>).</summary>
+    public bool Wrap { get; init; }
 }
 
-/// <summary>One of the 100 IEEE European LV household profiles (1..100), or a CSV file of kW (absolute path, format <see cref="ProfileCsv"/>); exactly one is set.</summary>
-public sealed record LoadProfileRef(int? IeeeProfile, string? FilePath);
+/// <summary>
+/// One of the 100 IEEE European LV household profiles (1..100), a CSV file of kW (absolute path, format
+/// <see cref="ProfileCsv"/>), or a year from a standard load profile; exactly one is set.
+/// </summary>
+public sealed record LoadProfileRef(int? IeeeProfile, string? FilePath, YearLoadProfile? Year = null);
+
+/// <summary>
+/// A household's year from a standard load profile (<c>series</c> bdew-h0: BDEW H0, dynamised, 2026) scaled to
+/// <see cref="AnnualKwh"/> and diversified per household, seeded by the scenario seed and the unit id
+/// (<see cref="Grid.Profiles.DiversifiedHousehold"/>), read by the scenario's day of year.
+/// </summary>
+public sealed record YearLoadProfile(string Series, double AnnualKwh)
+{
+    public const string BdewH0 = "bdew-h0";
+}
 
 /// <summary>
 /// A shiftable daily job: <see cref="EnergyKwh"/> within [<see cref="WindowStart"/>, <see cref="WindowEnd"/>) at up to

@@ -13,6 +13,9 @@ internal sealed class Diagnostics(string file)
 
     public bool HasErrors => _errors.Count > 0;
 
+    /// <summary>How many problems were reported so far: a binder compares it to tell whether a part read cleanly.</summary>
+    public int Count => _errors.Count;
+
     public void Add(Mark at, string path, string message) =>
         _errors.Add(new ScenarioError(File, (int)at.Line, (int)at.Column, path, message));
 

@@ -34,13 +34,11 @@ public sealed class ScenarioSeries(Scenario scenario, SimulationCalendar calenda
         var system = new PvSystem(pv.PeakKw, pv.InverterKw);
         var potential = pv.Resource switch
         {
-            MeasuredPvResource measured => Cyclic(MeasuredPv.SerfEast15Minute().Aggregate(SlotLength), measured.DayOffset),
             ClearSkyPvResource sky => ClearSkyPv.Generate(
                 new PvSite(sky.LatitudeDeg, sky.LongitudeDeg, sky.TiltDeg, sky.AzimuthDeg),
                 calendar.SlotStartUtc(FirstSlot).UtcDateTime, SlotLength, Length,
                 new CloudModel(StableSeed.Random(scenario.Seed, "clouds:" + pv.Id), sky.CloudinessMean, sky.CloudinessPersistence)).Values.ToArray(),
-            FilePvResource file => Cyclic(ProfileCsv.Read(file.FilePath, "kW/kWp").Aggregate(SlotLength), 0),
-            _ => throw new ArgumentException($"unit {pv.Id}: unknown PV resource"),
+            var resource => Sample(ResourceSeries.Pv(resource, calendar.Time) ?? throw new ArgumentException($"unit {pv.Id}: unknown PV resource"), pv.Wrap),
         };
         return potential.Select(p => system.Output(p).PowerKw).ToArray();
     }
@@ -48,31 +46,26 @@ public sealed class ScenarioSeries(Scenario scenario, SimulationCalendar calenda
     /// <summary>Available power of a wind turbine, kW, indexed from <see cref="FirstSlot"/>.</summary>
     public double[] Wind(WindUnit wind)
     {
-        var (speeds, heightM) = wind.Resource switch
-        {
-            { MeasuredSeries: "beresford" } => (MeasuredWind.Beresford().SpeedMs, MeasuredWind.Beresford().MeasurementHeightM),
-            { MeasuredSeries: "fergus" } => (MeasuredWind.Fergus().SpeedMs, MeasuredWind.Fergus().MeasurementHeightM),
-            { FilePath: { } path } => (ProfileCsv.Read(path, "m/s"), wind.Resource.FileHeightM ?? 10.0),
-            _ => throw new ArgumentException($"unit {wind.Id}: unknown wind resource"),
-        };
+        var (speeds, heightM, roughnessM) = ResourceSeries.Wind(wind.Resource, calendar.Time);
         var curve = wind.PowerCurveTable is { Count: > 0 } table
             ? PowerCurve.FromTable(table.Select(p => p.SpeedMs).ToList(), table.Select(p => p.PowerKw).ToList())
             : PowerCurve.Parametric(wind.RatedPowerKw, wind.CutInMs, wind.RatedMs, wind.CutOutMs);
-        var turbine = new WindTurbine(curve, new WindShear(heightM, wind.HubHeightM));
-        return Cyclic(speeds.Aggregate(SlotLength), wind.Resource.DayOffset).Select(v => turbine.Output(v).PowerKw).ToArray();
+        var shear = roughnessM is { } z0 ? WindShear.LogLaw(heightM, wind.HubHeightM, z0) : new WindShear(heightM, wind.HubHeightM);
+        var turbine = new WindTurbine(curve, shear);
+        return Sample(speeds, wind.Wrap).Select(v => turbine.Output(v).PowerKw).ToArray();
     }
 
     /// <summary>
     /// Household demand, kW, indexed from <see cref="FirstSlot"/>. The IEEE feeder's profiles are one day each; on
-    /// day k of a run a household follows profile n + k (wrapping at 100), so every day is a different real day while
-    /// the fleet keeps its diversity. A user's file repeats as it is.
+    /// day k of a run a household follows profile n + k (wrapping at 100, which the loader allows only with wrap: true),
+    /// so every day is a different real day while the fleet keeps its diversity. A file or a year profile is read as
+    /// <see cref="ResourceSeries"/> says.
     /// </summary>
     public double[] Load(LoadUnit load)
     {
-        if (load.Profile.FilePath is { } path)
+        if (ResourceSeries.Load(load.Id, load.Profile, load.Scale, scenario.Seed, calendar.Time) is { } series)
         {
-            var profile = ProfileCsv.Read(path, "kW").Aggregate(SlotLength);
-            return Cyclic(profile, 0).Select(kw => kw * load.Scale).ToArray();
+            return Sample(series, load.Wrap);
         }
         var number = load.Profile.IeeeProfile ?? throw new ArgumentException($"unit {load.Id}: a load needs a profile");
         var profiles = new Dictionary<int, HouseholdLoad>();
@@ -129,9 +122,8 @@ public sealed class ScenarioSeries(Scenario scenario, SimulationCalendar calenda
             return new FlexibleLoad(flexible.EnergyKwh, start, end, flexible.PowerKw, SlotLength, preferred);
         }).ToList();
 
-    /// <summary>The series over [FirstSlot, FirstSlot + Length), starting <paramref name="dayOffset"/> days into the record.</summary>
-    private double[] Cyclic(TimeSeries series, int dayOffset) =>
-        ExogenousSeries.Sample(FirstSlot, Length, slot => series.Cyclic(slot + SlotsPerDay + dayOffset * SlotsPerDay));
+    /// <summary>The series over [FirstSlot, FirstSlot + Length).</summary>
+    private double[] Sample(ResourceSeries series, bool wrap) => series.Sample(calendar.Time, FirstSlot, Length, wrap);
 
     private int SlotOf(TimeOnly time) => (int)(time.ToTimeSpan().TotalMinutes / calendar.Time.SlotMinutes);
 }
