@@ -116,7 +116,7 @@ public sealed record MarketRules(MarketParameters Market)
 
 /// <summary>
 /// Expected clearing prices, tokens per kWh, per slot of the day being planned: public information
-/// every bidder has (the last traded day-ahead prices at the same time of day, or the prior).
+/// every bidder has, the shared <see cref="PriceForecaster"/>'s expectation.
 /// </summary>
 public sealed record PriceOutlook(int FirstSlot, IReadOnlyList<decimal> Prices)
 {
