@@ -65,6 +65,17 @@ public sealed class EvAgentTests
         Assert.All(bought, s => Assert.Equal(450_000u, bid.Buys[s].Steps[0].PriceMicroPerKwh));
     }
 
+    [Fact]
+    public void Where_the_night_is_expected_dearer_than_its_willingness_it_bids_what_unbought_energy_would_cost()
+    {
+        // An island night at the genset's 0.52: bidding 0.45 would buy nothing and charge it all at departure, short.
+        var bid = Agent().BidDayAhead(DayAhead(Flat(0.52m))).Orders;
+        var steps = bid.Buys.SelectMany(c => c.Steps).ToList();
+        Assert.NotEmpty(steps);
+        Assert.All(steps, st => Assert.Equal(Price.FromTokens(Rules.ShortPrice(0.52m)).MicroPerKwh, st.PriceMicroPerKwh));
+        Assert.True(Rules.ShortPrice(0.52m) > 0.52m);
+    }
+
     /// <summary>The IEEE feeder's herd: fourteen cars plugging in at 18:00 with the night expected flat.</summary>
     [Fact]
     public void On_a_flat_outlook_identical_cars_spread_their_charging_over_the_night_instead_of_charging_on_arrival()

@@ -110,6 +110,16 @@ public sealed record MarketRules(MarketParameters Market)
 
     public decimal Clamp(decimal price) => Math.Clamp(price, PriceFloor, PriceCap);
 
+    /// <summary>
+    /// What a unit bids for energy it must take by a deadline (an EV's departure, a job's window's end) in a slot
+    /// expected at <paramref name="expected"/>: its owner's willingness to pay, or the short imbalance price it
+    /// expects there when that is higher. Bought or not, the energy is drawn by the deadline (the forced minimum),
+    /// unbought at the imbalance price and all at once at the end: a bid below that only makes it dearer and
+    /// piles every such unit into the deadline's last slots (the island's EVs, bidding 0.45 against a genset
+    /// at 0.52, charged at full power before leaving).
+    /// </summary>
+    public decimal MustBuyPrice(decimal willingness, decimal expected) => Clamp(Math.Max(willingness, ShortPrice(expected)));
+
     private ImbalancePrices Expected(decimal reference) =>
         ImbalancePricing.For(Market, Price.FromTokens(Clamp(reference)).MicroPerKwh, Math.Max(1, Market.ImbalanceMinVolumeWh), 0, 0);
 }

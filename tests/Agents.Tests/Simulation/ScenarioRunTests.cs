@@ -109,6 +109,39 @@ public sealed class ScenarioRunTests : IDisposable
         RunDirectoryChecks.MoneyBalances(run.OutputDirectory);
         Assert.Equal(192, RunDirectoryChecks.ClearingMatchesReference(run.OutputDirectory));
         Assert.True(run.Kpis.LocalTradeShare > 0);
+
+        // Issue 13: its fourteen EVs (7.4 kW chargers, plugging in about 18:00) plan on the shared forecaster, without a
+        // price_outlook; on yesterday's price they all charged in their first hour, 104 kW at once at 18:45.
+        var (cars, firstHourShare, peakKw) = EvCharging(run.OutputDirectory);
+        Assert.Equal(14, cars);
+        Assert.True(firstHourShare < 0.8, $"{firstHourShare:P0} of the EV energy in each car's first hour plugged in");
+        Assert.True(peakKw < 0.5 * 14 * 7.4, $"EVs drew {peakKw:F1} kW at once");
+        // Grid-connected, the merit order of the tariffs is close to what clears: its error is reported and small.
+        var forecast = RunJson.Read<RunSummary>(run.OutputDirectory, RunDirectory.Summary).PriceForecast!;
+        Assert.Equal(96, forecast.Slots);
+        Assert.InRange(forecast.MeanAbsoluteError!.Value, 0m, 0.05m);
+    }
+
+    /// <summary>The EVs of a run: how many, the share of their energy drawn in each car's first hour plugged in, and their peak kW together.</summary>
+    private static (int Cars, double FirstHourShare, double PeakKw) EvCharging(string directory)
+    {
+        var rows = RunDirectoryChecks.Read(directory, RunDirectory.Units).Where(u => u.RequiredText(UnitsCsv.Kind) == "ev").ToList();
+        var firstHourWh = 0.0;
+        foreach (var car in rows.GroupBy(u => u.RequiredText(UnitsCsv.Unit)))
+        {
+            var arrival = int.MinValue;
+            var pluggedBefore = false;
+            foreach (var row in car.OrderBy(u => u.Int(UnitsCsv.Slot)))
+            {
+                var plugged = row.Text(UnitsCsv.StateOfCharge).Length > 0;
+                arrival = plugged && !pluggedBefore ? row.Int(UnitsCsv.Slot) : arrival;
+                pluggedBefore = plugged;
+                firstHourWh += plugged && row.Int(UnitsCsv.Slot) < arrival + 4 ? row.Number(UnitsCsv.MeteredImportWh) : 0;
+            }
+        }
+        var totalWh = rows.Sum(u => u.Number(UnitsCsv.MeteredImportWh));
+        var peakKw = rows.GroupBy(u => u.Int(UnitsCsv.Slot)).Max(slot => slot.Sum(u => u.Number(UnitsCsv.MeteredImportWh) - u.Number(UnitsCsv.MeteredExportWh))) / 1000 / 0.25;
+        return (rows.Select(u => u.RequiredText(UnitsCsv.Unit)).Distinct().Count(), firstHourWh / totalWh, peakKw);
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// <item>Day-ahead: meets the energy needed by departure at least expected cost: the session's slots
 /// are filled by expected price (the shared outlook, repeating beyond midnight), slots within
 /// <see cref="SpreadPremium"/> of each other sharing the charging at part power, until the need is
-/// covered, and the slots of the day being auctioned are bought at the willingness to pay. A
+/// covered, and the slots of the day being auctioned are bought (<see cref="MarketRules.MustBuyPrice"/>). A
 /// bidirectional car also plans vehicle-to-grid cycles in that day: it exports in a dear slot what it charges in a cheap one when
 /// the export's expected price beats the charging over the round trip plus the wear
 /// (<see cref="CycleCost"/>), never below the energy it arrived with, departure's plan untouched.</item>
@@ -94,12 +94,12 @@ public sealed class EvAgent : IUnitAgent
                 PlanVehicleToGrid(plan, expected, startEnergy, ranking);
             }
         }
-        var willingness = request.Rules.Clamp(_strategy.WillingnessToPay);
         var buys = new List<OrderCurve>();
         var sells = new List<OrderCurve>();
         for (var i = 0; i < request.SlotCount; i++)
         {
-            buys.Add(Curves.Steps((plan.NeedKwh[i], willingness), (plan.CycleChargeKwh[i], request.Rules.Clamp(plan.CycleBuyPrice[i]))));
+            var needPrice = request.Rules.MustBuyPrice(_strategy.WillingnessToPay, request.Outlook.At(request.FirstSlot + i));
+            buys.Add(Curves.Steps((plan.NeedKwh[i], needPrice), (plan.CycleChargeKwh[i], request.Rules.Clamp(plan.CycleBuyPrice[i]))));
             sells.Add(Curves.Step(plan.ExportKwh[i], request.Rules.Clamp(plan.ExportPrice[i])));
         }
         return new BidDecision(new SlotOrders(request.FirstSlot, buys, sells),
@@ -230,7 +230,7 @@ public sealed class EvAgent : IUnitAgent
                 var headroom = (int slot) => Math.Max(0, StoredPerSlotKwh - Energy.KwhOf(Math.Max(0, _schedule.NetImportWh(slot))) * _car.ChargeEfficiency);
                 foreach (var (slot, stored) in Cheapest(deficitKwh, ranking, headroom).Where(p => p.Slot < last))
                 {
-                    buys[slot - request.FirstSlot] = Curves.Step(stored / _car.ChargeEfficiency, request.Rules.Clamp(_strategy.WillingnessToPay));
+                    buys[slot - request.FirstSlot] = Curves.Step(stored / _car.ChargeEfficiency, request.Rules.MustBuyPrice(_strategy.WillingnessToPay, request.ReferencePrice(slot)));
                 }
             }
             else if (_strategy.OfferDemandResponse)
@@ -318,7 +318,7 @@ public sealed class EvAgent : IUnitAgent
 
         public int End => firstSlot + slotCount;
 
-        /// <summary>Charging that departure needs, bid at the owner's willingness to pay.</summary>
+        /// <summary>Charging that departure needs, bid at <see cref="MarketRules.MustBuyPrice"/>.</summary>
         public double[] NeedKwh { get; } = new double[slotCount];
 
         /// <summary>Charging for a vehicle-to-grid cycle, bid at <see cref="CycleBuyPrice"/>.</summary>

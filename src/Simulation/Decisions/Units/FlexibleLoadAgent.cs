@@ -11,7 +11,7 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// A shiftable daily job (a dishwasher cycle, a water heater).
 /// <list type="bullet">
 /// <item>Day-ahead: places the job's energy in the window slots that are cheapest on the shared
-/// outlook, at full power, and bids that schedule at its willingness to pay. Slots about equally
+/// outlook, at full power, and bids that schedule (<see cref="MarketRules.MustBuyPrice"/>). Slots about equally
 /// cheap are ranked by the owner's preferred start and a draw of its own (<see cref="TieBreaker"/>),
 /// so identical jobs spread instead of piling into one slot.</item>
 /// <item>Intra-day: buys any shortfall in the hour's window slots; when offering demand response and
@@ -62,9 +62,9 @@ public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<Flexi
                 }
             }
         }
-        var price = request.Rules.Clamp(strategy.WillingnessToPay);
+        var buys = planned.Select((kwh, i) => Curves.Step(kwh, request.Rules.MustBuyPrice(strategy.WillingnessToPay, request.Outlook.At(request.FirstSlot + i)))).ToList();
         return new BidDecision(
-            new SlotOrders(request.FirstSlot, planned.Select(kwh => Curves.Step(kwh, price)).ToList(), Enumerable.Repeat(OrderCurve.Empty, request.SlotCount).ToList()),
+            new SlotOrders(request.FirstSlot, buys, Enumerable.Repeat(OrderCurve.Empty, request.SlotCount).ToList()),
             planned.Select(kwh => -kwh).ToList());
     }
 
@@ -84,7 +84,7 @@ public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<Flexi
                     var headroom = Math.Max(0, job.MaxPowerKw * _hours - Energy.KwhOf(Math.Max(0, _schedule.NetImportWh(slot))));
                     var kwh = Math.Min(deficitKwh, headroom);
                     deficitKwh -= kwh;
-                    buys[slot - request.FirstSlot] = Curves.Step(kwh, request.Rules.Clamp(strategy.WillingnessToPay));
+                    buys[slot - request.FirstSlot] = Curves.Step(kwh, request.Rules.MustBuyPrice(strategy.WillingnessToPay, request.ReferencePrice(slot)));
                 }
             }
             else if (strategy.OfferDemandResponse)
