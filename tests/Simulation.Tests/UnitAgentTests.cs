@@ -66,6 +66,16 @@ public sealed class EvAgentTests
     }
 
     [Fact]
+    public void When_the_expectation_has_been_off_by_more_than_the_gap_it_spreads_beyond_the_cheap_slots()
+    {
+        var outlook = new PriceOutlook(0, Enumerable.Range(0, 96).Select(s => s >= 88 ? 0.10m : 0.40m).ToList()) { Uncertainty = 0.60m };
+        var bid = Agent().BidDayAhead(DayAhead(outlook)).Orders;
+        var bought = Enumerable.Range(0, 96).Where(s => !bid.Buys[s].IsEmpty).ToList();
+        Assert.Contains(bought, s => s < 88);
+        Assert.True(bought.Where(s => s >= 88).All(s => bid.Buys[s].TotalWh > bid.Buys[bought[0]].TotalWh), "the cheap slots still take more");
+    }
+
+    [Fact]
     public void Where_the_night_is_expected_dearer_than_its_willingness_it_bids_what_unbought_energy_would_cost()
     {
         // An island night at the genset's 0.52: bidding 0.45 would buy nothing and charge it all at departure, short.

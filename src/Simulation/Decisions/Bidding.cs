@@ -130,6 +130,9 @@ public sealed record MarketRules(MarketParameters Market)
 /// </summary>
 public sealed record PriceOutlook(int FirstSlot, IReadOnlyList<decimal> Prices)
 {
+    /// <summary>How far off the expectation has typically been, tokens per kWh: its mean absolute error so far (0 before any).</summary>
+    public decimal Uncertainty { get; init; }
+
     /// <summary>The expected price of <paramref name="slot"/>; beyond the planned day the same time of day repeats.</summary>
     public decimal At(int slot) => Prices[(((slot - FirstSlot) % Prices.Count) + Prices.Count) % Prices.Count];
 }

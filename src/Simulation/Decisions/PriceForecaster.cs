@@ -5,8 +5,10 @@ namespace MicroMarket.Simulation.Decisions;
 /// <summary>
 /// The price expectation every planning agent shares (docs/market-rules.md, "Price expectations"):
 /// per slot, the merit-order estimate of that slot plus the exponentially weighted bias the
-/// merit order has shown at the same time of day:
-/// <code>expected(d, k) = clamp(merit(d, k) + b(k))    b(k) ← (1 - α) b(k) + α (cleared(d, k) - merit(d, k))</code>
+/// merit order has shown in the same hour of the day:
+/// <code>expected(d, k) = clamp(merit(d, k) + b(h(k)))    b(h) ← (1 - α) b(h) + α mean over the hour's slots k of (cleared(d, k) - merit(d, k))</code>
+/// The hour pools its slots: one slot's price, set by whichever small order was marginal, is noise
+/// that units would otherwise chase (a slot cleared at 0 in the night drew every EV into it).
 /// The merit order carries what is known of the day itself (sun and wind forecast against demand,
 /// the tariffs or the genset's cost); the learned bias carries what it cannot see (storage and
 /// flexible demand moving the price). Learning the bias with α = <see cref="Smoothing"/> instead of
@@ -27,6 +29,8 @@ public sealed class PriceForecaster
     public const decimal Smoothing = 0.3m;
 
     private readonly int _slotsPerDay;
+    private readonly int _slotsPerHour;
+    private readonly decimal _slotSmoothing;
     private readonly Func<int, decimal> _meritOrder;
     private readonly decimal _floor;
     private readonly decimal _cap;
@@ -38,33 +42,36 @@ public sealed class PriceForecaster
     /// <param name="meritOrder">The merit-order estimate of a slot (or the scenario's own outlook where it gives one).</param>
     /// <param name="floor">The market's price floor, tokens per kWh.</param>
     /// <param name="cap">The market's price cap.</param>
-    public PriceForecaster(int slotsPerDay, Func<int, decimal> meritOrder, decimal floor, decimal cap)
+    public PriceForecaster(int slotsPerDay, int slotsPerHour, Func<int, decimal> meritOrder, decimal floor, decimal cap)
     {
         _slotsPerDay = slotsPerDay;
+        _slotsPerHour = slotsPerHour;
+        // Each of the hour's slots moves its bias by this, so that a whole hour moves it by about Smoothing.
+        _slotSmoothing = (decimal)(1 - Math.Pow(1 - (double)Smoothing, 1.0 / slotsPerHour));
         _meritOrder = meritOrder;
         _floor = floor;
         _cap = cap;
-        _bias = new decimal?[slotsPerDay];
+        _bias = new decimal?[slotsPerDay / slotsPerHour];
     }
 
     /// <summary>The expected price of every slot of <paramref name="day"/>; the first outlook of a slot is the one its error is measured on.</summary>
     public PriceOutlook Outlook(int day)
     {
         var first = day * _slotsPerDay;
-        var prices = Enumerable.Range(0, _slotsPerDay).Select(k => Math.Clamp(_meritOrder(first + k) + (_bias[k] ?? 0m), _floor, _cap)).ToList();
+        var prices = Enumerable.Range(0, _slotsPerDay).Select(k => Math.Clamp(_meritOrder(first + k) + (_bias[k / _slotsPerHour] ?? 0m), _floor, _cap)).ToList();
         for (var k = 0; k < _slotsPerDay; k++)
         {
             _expected.TryAdd(first + k, prices[k]);
         }
-        return new PriceOutlook(first, prices);
+        return new PriceOutlook(first, prices) { Uncertainty = Error.MeanAbsoluteError ?? 0m };
     }
 
-    /// <summary>A slot cleared day-ahead at <paramref name="price"/>: learns the merit order's bias at that time of day and scores the expectation.</summary>
+    /// <summary>A slot cleared day-ahead at <paramref name="price"/>: learns the merit order's bias in that hour of the day and scores the expectation.</summary>
     public void Learn(int slot, decimal price)
     {
-        var k = ((slot % _slotsPerDay) + _slotsPerDay) % _slotsPerDay;
+        var hour = (((slot % _slotsPerDay) + _slotsPerDay) % _slotsPerDay) / _slotsPerHour;
         var surprise = price - _meritOrder(slot);
-        _bias[k] = _bias[k] is { } bias ? (1 - Smoothing) * bias + Smoothing * surprise : Smoothing * surprise;
+        _bias[hour] = (1 - _slotSmoothing) * (_bias[hour] ?? 0m) + _slotSmoothing * surprise;
         if (_expected.TryGetValue(slot, out var expected))
         {
             _absoluteErrorSum += Math.Abs(price - expected);

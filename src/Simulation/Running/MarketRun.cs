@@ -31,7 +31,7 @@ public sealed class MarketRun
         Func<int, decimal> prior = scenario.Market.PriceOutlook is { } outlook
             ? slot => outlook[((slot % perDay) + perDay) % perDay * scenario.Time.SlotMinutes / 60]
             : merit.At;
-        Forecaster = new PriceForecaster(perDay, prior, Rules.PriceFloor, Rules.PriceCap);
+        Forecaster = new PriceForecaster(perDay, plan.Calendar.SlotsPerHour, prior, Rules.PriceFloor, Rules.PriceCap);
     }
 
     /// <summary>Every registered unit, in registry order, with the addresses it registered.</summary>

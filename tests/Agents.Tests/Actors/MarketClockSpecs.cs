@@ -23,7 +23,7 @@ public sealed class MarketClockSpecs : TestKit
     private static readonly IReadOnlyList<decimal> Prior = Enumerable.Repeat(0.25m, 96).ToList();
 
     /// <summary>A forecaster whose prior is <see cref="Prior"/>, fresh per clock (it learns what the clock feeds it).</summary>
-    private static PriceForecaster Forecaster() => new(96, _ => 0.25m, 0m, 3m);
+    private static PriceForecaster Forecaster() => new(96, 1, _ => 0.25m, 0m, 3m);
 
     private readonly TestProbe _host;
     private readonly TestProbe _rounds;

@@ -169,6 +169,14 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.True(slots.Sum(s => s.Number(SlotsCsv.CurtailedKwh)) < 446.8);
         Assert.Equal(0, slots.Sum(s => s.Number(SlotsCsv.NotServedKwh)));
         Assert.InRange(starts, 1, 30);
+
+        // Issue 13: the V2G car exports, and the 11:00 price no longer flips every other day (on yesterday's price the
+        // loads piled into it: 0, 0.40, 0, 0.45, 0, 0.40, 0, six swings over 0.2 in six days).
+        var units = RunDirectoryChecks.Read(run.OutputDirectory, RunDirectory.Units);
+        Assert.True(units.Where(u => u.RequiredText(UnitsCsv.Unit) == "ev-work").Sum(u => u.Number(UnitsCsv.MeteredExportWh)) > 0, "the V2G car exported nothing");
+        var elevenOClock = Enumerable.Range(0, 7).Select(day => slots[day * 96 + 44].Number(SlotsCsv.DayAheadPrice)).ToList();
+        var swings = elevenOClock.Zip(elevenOClock.Skip(1), (a, b) => Math.Abs(b - a)).Count(swing => swing > 0.2);
+        Assert.True(swings <= 2, $"11:00 prices {string.Join(", ", elevenOClock)}");
     }
 
     /// <summary>Runs a scenario to its end and checks what every run must hold: complete, verified, energy balanced.</summary>

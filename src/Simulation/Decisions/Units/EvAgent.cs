@@ -13,7 +13,7 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// <list type="bullet">
 /// <item>Day-ahead: meets the energy needed by departure at least expected cost: the session's slots
 /// are filled by expected price (the shared outlook, repeating beyond midnight), slots within
-/// <see cref="SpreadPremium"/> of each other sharing the charging at part power, until the need is
+/// <see cref="SpreadPremium"/> (or the forecast's error) of each other sharing the charging at part power, until the need is
 /// covered, and the slots of the day being auctioned are bought (<see cref="MarketRules.MustBuyPrice"/>). A
 /// bidirectional car also plans vehicle-to-grid cycles in that day: it exports in a dear slot what it charges in a cheap one when
 /// the export's expected price beats the charging over the round trip plus the wear
@@ -48,10 +48,11 @@ public sealed class EvAgent : IUnitAgent
     public const decimal CycleCost = 0.05m;
 
     /// <summary>
-    /// Tokens per kWh the car counts a slot dearer when it charges there at full power (pro rata below): prices
-    /// within this of each other are a tie, well inside the forecast's own error (its MAE is reported per run),
-    /// so the car spreads its charging over them at part power instead of every car charging at full power in
-    /// the same slots (herding); it gives up at most this per kWh if the expectation were exact.
+    /// Tokens per kWh the car counts a slot dearer when it charges there at full power (pro rata below), at least:
+    /// more when the expectation has been further off (<see cref="PriceOutlook.Uncertainty"/>). Slots expected
+    /// within it of each other cannot be told apart, so the car spreads its charging over them at part power
+    /// instead of every car charging at full power in the same slots (herding); it gives up at most this per kWh
+    /// if the expectation were exact.
     /// </summary>
     public const decimal SpreadPremium = 0.05m;
 
@@ -88,7 +89,7 @@ public sealed class EvAgent : IUnitAgent
             var from = Math.Max(expected.ArrivalSlot, request.FirstSlot);
             var startEnergy = expected.ArrivalEnergyKwh + StoredBetween(expected.ArrivalSlot, from);
             var ranking = Enumerable.Range(from, expected.DepartureSlot - from).ToDictionary(slot => slot, request.Outlook.At);
-            PlanNeed(plan, expected, startEnergy, ranking);
+            PlanNeed(plan, expected, startEnergy, ranking, request.Outlook.Uncertainty);
             if (_car.VehicleToGridPowerKw > 0)
             {
                 PlanVehicleToGrid(plan, expected, startEnergy, ranking);
@@ -110,9 +111,9 @@ public sealed class EvAgent : IUnitAgent
     /// The energy still needed by departure goes to the session's cheapest slots by ranking price (the
     /// outlook repeats beyond midnight), at charger power; those of the day being auctioned are bought.
     /// </summary>
-    private void PlanNeed(EvPlan plan, EvSession session, double startEnergyKwh, IReadOnlyDictionary<int, decimal> ranking)
+    private void PlanNeed(EvPlan plan, EvSession session, double startEnergyKwh, IReadOnlyDictionary<int, decimal> ranking, decimal uncertainty)
     {
-        foreach (var (slot, stored) in Cheapest(session.TargetEnergyKwh - startEnergyKwh, ranking, _ => StoredPerSlotKwh).Where(p => plan.Covers(p.Slot)))
+        foreach (var (slot, stored) in Cheapest(session.TargetEnergyKwh - startEnergyKwh, ranking, uncertainty, _ => StoredPerSlotKwh).Where(p => plan.Covers(p.Slot)))
         {
             plan.NeedKwh[slot - plan.FirstSlot] += stored / _car.ChargeEfficiency;
         }
@@ -124,8 +125,9 @@ public sealed class EvAgent : IUnitAgent
     /// charger power) is lowest, each slot up to its headroom. Slots expected within the premium of the
     /// cheapest share the charging at part power; a slot cheaper by more is charged at full power first.
     /// </summary>
-    private IEnumerable<(int Slot, double StoredKwh)> Cheapest(double needKwh, IReadOnlyDictionary<int, decimal> expected, Func<int, double> headroomKwh)
+    private IEnumerable<(int Slot, double StoredKwh)> Cheapest(double needKwh, IReadOnlyDictionary<int, decimal> expected, decimal uncertainty, Func<int, double> headroomKwh)
     {
+        var premium = (double)Math.Max(SpreadPremium, uncertainty);
         var planned = expected.Keys.OrderBy(slot => slot).ToDictionary(slot => slot, _ => 0.0);
         var room = planned.Keys.ToDictionary(slot => slot, headroomKwh);
         var chunk = StoredPerSlotKwh / Chunks;
@@ -136,7 +138,7 @@ public sealed class EvAgent : IUnitAgent
             {
                 break;
             }
-            var slot = open.MinBy(slot => (double)expected[slot] + (double)SpreadPremium * planned[slot] / StoredPerSlotKwh);
+            var slot = open.MinBy(slot => (double)expected[slot] + premium * planned[slot] / StoredPerSlotKwh);
             var stored = Math.Min(needKwh, Math.Min(chunk, room[slot] - planned[slot]));
             planned[slot] += stored;
             needKwh -= stored;
@@ -228,7 +230,7 @@ public sealed class EvAgent : IUnitAgent
                 var from = Math.Max(session.ArrivalSlot, request.FirstSlot);
                 var ranking = Enumerable.Range(from, session.DepartureSlot - from).ToDictionary(slot => slot, request.Outlook.At);
                 var headroom = (int slot) => Math.Max(0, StoredPerSlotKwh - Energy.KwhOf(Math.Max(0, _schedule.NetImportWh(slot))) * _car.ChargeEfficiency);
-                foreach (var (slot, stored) in Cheapest(deficitKwh, ranking, headroom).Where(p => p.Slot < last))
+                foreach (var (slot, stored) in Cheapest(deficitKwh, ranking, request.Outlook.Uncertainty, headroom).Where(p => p.Slot < last))
                 {
                     buys[slot - request.FirstSlot] = Curves.Step(stored / _car.ChargeEfficiency, request.Rules.MustBuyPrice(_strategy.WillingnessToPay, request.ReferencePrice(slot)));
                 }
