@@ -27,6 +27,10 @@ public sealed record RunSummary(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OptimalComparison? Optimal { get; init; }
 
+    /// <summary>The agents' price expectation against the cleared prices; absent in files written before it was kept.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PriceForecastError? PriceForecast { get; init; }
+
     [JsonIgnore]
     public bool IsIsland => Mode == IslandMode;
 }

@@ -13,8 +13,8 @@ namespace MicroMarket.Agents.Actors;
 /// The market clock walks the timeline, one phase at a time: it starts the phase's round (a child
 /// actor), waits until the round reports that every unit has answered and the chain has mined,
 /// and only then moves on, so chain time follows simulated time and never goes back. It also keeps
-/// the public memory of the market: the day-ahead prices each day traded at, from which the next
-/// day's price outlook is made. It knows which units are present: a unit whose actor has gone (its
+/// the public memory of the market: the day-ahead prices each day traded at, which it feeds to the
+/// shared price forecaster whose outlook every bidding round hands the units. It knows which units are present: a unit whose actor has gone (its
 /// node was removed from the cluster) is left out of the rounds until it comes back, and its
 /// readings that never came are settled once their window has closed. Live, each phase waits
 /// for its time on the wall clock (and a block more, so the chain's time has reached it); a
@@ -25,7 +25,7 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     private readonly Func<RoundOrder, IActorRef, Props> _rounds;
     private readonly SimulationCalendar _calendar;
     private readonly IReadOnlyList<SimulationPhase> _timeline;
-    private readonly IReadOnlyList<decimal> _prior;
+    private readonly PriceForecaster _forecaster;
     private readonly IActorRef _host;
     private readonly TimeProvider _time;
     private readonly Dictionary<int, decimal> _dayAheadPrices = [];
@@ -38,12 +38,12 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     /// <param name="host">Hears of each phase as it starts and of the run's end.</param>
     /// <param name="time">The wall clock live phases wait for.</param>
     public MarketClockActor(Func<RoundOrder, IActorRef, Props> rounds, IReadOnlyList<UnitHandle> units, SimulationCalendar calendar,
-        IReadOnlyList<SimulationPhase> timeline, IReadOnlyList<decimal> prior, IActorRef host, TimeProvider time)
+        IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time)
     {
         _rounds = rounds;
         _calendar = calendar;
         _timeline = timeline;
-        _prior = prior;
+        _forecaster = forecaster;
         _host = host;
         _time = time;
         foreach (var unit in units)
@@ -72,21 +72,22 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>The market's clock: the market's rounds over the market's context.</summary>
-    public static Props Props(RoundContext round, IReadOnlyList<SimulationPhase> timeline, IReadOnlyList<decimal> prior, IActorRef host, TimeProvider time)
+    public static Props Props(RoundContext round, IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time)
     {
         Func<RoundOrder, IActorRef, Props> rounds = new MarketRounds(round).For;
-        return Props(rounds, round.Units, round.Calendar, timeline, prior, host, time);
+        return Props(rounds, round.Units, round.Calendar, timeline, forecaster, host, time);
     }
 
     public static Props Props(Func<RoundOrder, IActorRef, Props> rounds, IReadOnlyList<UnitHandle> units, SimulationCalendar calendar,
-        IReadOnlyList<SimulationPhase> timeline, IReadOnlyList<decimal> prior, IActorRef host, TimeProvider time) =>
-        Akka.Actor.Props.Create(() => new MarketClockActor(rounds, units, calendar, timeline, prior, host, time));
+        IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time) =>
+        Akka.Actor.Props.Create(() => new MarketClockActor(rounds, units, calendar, timeline, forecaster, host, time));
 
     private void OnRoundCompleted(RoundCompleted m)
     {
         foreach (var c in m.Cleared.Where(c => c.Stage == MarketStage.DayAhead && c.Price is not null))
         {
             _dayAheadPrices[c.Slot] = c.Price!.Value;
+            _forecaster.Learn(c.Slot, c.Price.Value);
         }
         _pending.AddRange(m.Unsettled);
         _next++;
@@ -136,8 +137,8 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
         var order = new RoundOrder(id, phase, _present.Values.ToList());
         return phase.Kind switch
         {
-            PhaseKind.DayAheadBidding => order with { Outlook = Outlook(phase.Period) },
-            PhaseKind.IntradayBidding => order with { Outlook = Outlook(phase.Period / 24), DayAheadPrices = DayAheadPricesOf(phase.Period) },
+            PhaseKind.DayAheadBidding => order with { Outlook = _forecaster.Outlook(phase.Period) },
+            PhaseKind.IntradayBidding => order with { Outlook = _forecaster.Outlook(phase.Period / 24), DayAheadPrices = DayAheadPricesOf(phase.Period) },
             PhaseKind.Delivery or PhaseKind.FinalSettlement => order with { Overdue = Overdue(phase.UnixTime) },
             _ => order,
         };
@@ -149,27 +150,6 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
         var overdue = _pending.Where(p => _calendar.Parameters.ReadingDeadline(p.Slot) <= time).ToList();
         _pending.RemoveAll(overdue.Contains);
         return overdue;
-    }
-
-    /// <summary>
-    /// The outlook for <paramref name="day"/>: per time of day, the latest earlier day-ahead price at
-    /// that time, or the prior (per slot of the day) before anything traded there.
-    /// </summary>
-    private PriceOutlook Outlook(int day)
-    {
-        var perDay = _calendar.SlotsPerDay;
-        var prices = Enumerable.Range(0, perDay).Select(k =>
-        {
-            for (var d = day - 1; d >= 0; d--)
-            {
-                if (_dayAheadPrices.TryGetValue(d * perDay + k, out var price))
-                {
-                    return price;
-                }
-            }
-            return _prior[k];
-        }).ToList();
-        return new PriceOutlook(day * perDay, prices);
     }
 
     private List<decimal?> DayAheadPricesOf(int hour) =>

@@ -197,7 +197,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         {
             Context.Watch(unit.Actor);
         }
-        _clock = Context.ActorOf(MarketClockActor.Props(round, _plan.Calendar.Timeline(), _run.PriorOutlook, Self, _settings.Time), "market-clock");
+        _clock = Context.ActorOf(MarketClockActor.Props(round, _plan.Calendar.Timeline(), _run.Forecaster, Self, _settings.Time), "market-clock");
         Become(() => Running(round));
         _clock.Tell(new ClockProtocol.Start());
     }

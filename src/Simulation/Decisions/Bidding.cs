@@ -110,16 +110,29 @@ public sealed record MarketRules(MarketParameters Market)
 
     public decimal Clamp(decimal price) => Math.Clamp(price, PriceFloor, PriceCap);
 
+    /// <summary>
+    /// What a unit bids for energy it must take by a deadline (an EV's departure, a job's window's end) in a slot
+    /// expected at <paramref name="expected"/>: its owner's willingness to pay, or the short imbalance price it
+    /// expects there when that is higher. Bought or not, the energy is drawn by the deadline (the forced minimum),
+    /// unbought at the imbalance price and all at once at the end: a bid below that only makes it dearer and
+    /// piles every such unit into the deadline's last slots (the island's EVs, bidding 0.45 against a genset
+    /// at 0.52, charged at full power before leaving).
+    /// </summary>
+    public decimal MustBuyPrice(decimal willingness, decimal expected) => Clamp(Math.Max(willingness, ShortPrice(expected)));
+
     private ImbalancePrices Expected(decimal reference) =>
         ImbalancePricing.For(Market, Price.FromTokens(Clamp(reference)).MicroPerKwh, Math.Max(1, Market.ImbalanceMinVolumeWh), 0, 0);
 }
 
 /// <summary>
 /// Expected clearing prices, tokens per kWh, per slot of the day being planned: public information
-/// every bidder has (the last traded day-ahead prices at the same time of day, or the prior).
+/// every bidder has, the shared <see cref="PriceForecaster"/>'s expectation.
 /// </summary>
 public sealed record PriceOutlook(int FirstSlot, IReadOnlyList<decimal> Prices)
 {
+    /// <summary>How far off the expectation has typically been, tokens per kWh: its mean absolute error so far (0 before any).</summary>
+    public decimal Uncertainty { get; init; }
+
     /// <summary>The expected price of <paramref name="slot"/>; beyond the planned day the same time of day repeats.</summary>
     public decimal At(int slot) => Prices[(((slot - FirstSlot) % Prices.Count) + Prices.Count) % Prices.Count];
 }

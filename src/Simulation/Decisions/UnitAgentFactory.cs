@@ -45,7 +45,7 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
             Strategy<ArbitrageStrategy>(battery), Rating(battery.RatedKw), SlotLength),
         EvUnit ev => new EvAgent(ev, new ElectricVehicle(ev.BatteryKwh, ev.ChargerKw, ev.ChargeEfficiency, ev.V2gKw),
             Strategy<EvChargingStrategy>(ev), _series.Sessions(ev), Rating(ev.RatedKw), SlotLength),
-        FlexibleLoadUnit flexible => new FlexibleLoadAgent(flexible, _series.Jobs(flexible), Strategy<FlexibleShiftStrategy>(flexible), Rating(flexible.RatedKw), SlotLength),
+        FlexibleLoadUnit flexible => new FlexibleLoadAgent(flexible, _series.Jobs(flexible), Strategy<FlexibleShiftStrategy>(flexible), Ties(flexible), Rating(flexible.RatedKw), SlotLength),
         SlackUnit slack => Slack(slack),
         _ => throw new ArgumentException($"unit {spec.Id}: no agent for {spec.GetType().Name}"),
     };
@@ -60,6 +60,8 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
 
     private T Strategy<T>(UnitSpec spec) where T : StrategySpec =>
         spec.Strategy as T ?? throw new ArgumentException($"unit {spec.Id}: strategy {spec.Strategy.GetType().Name} does not fit a {spec.GetType().Name}");
+
+    private TieBreaker Ties(UnitSpec spec) => new(StableSeed.Of(scenario.Seed, "ties:" + spec.Id));
 
     private long Rating(double ratedKw) => (long)Math.Ceiling(ratedKw * MeterHeadroom * Hours * 1000) + 1;
 

@@ -26,8 +26,12 @@ public sealed class MarketRun
         Identities = identities;
         var scenario = plan.Scenario;
         Rules = new MarketRules(plan.Calendar.Parameters);
-        PriorOutlook = Enumerable.Range(0, plan.Calendar.SlotsPerDay)
-            .Select(k => scenario.Market.PriceOutlook?[k * scenario.Time.SlotMinutes / 60] ?? scenario.Market.ImbalanceFallbackPrice).ToList();
+        var perDay = plan.Calendar.SlotsPerDay;
+        var merit = new MeritOrderEstimate(plan);
+        Func<int, decimal> prior = scenario.Market.PriceOutlook is { } outlook
+            ? slot => outlook[((slot % perDay) + perDay) % perDay * scenario.Time.SlotMinutes / 60]
+            : merit.At;
+        Forecaster = new PriceForecaster(perDay, plan.Calendar.SlotsPerHour, prior, Rules.PriceFloor, Rules.PriceCap);
     }
 
     /// <summary>Every registered unit, in registry order, with the addresses it registered.</summary>
@@ -35,8 +39,11 @@ public sealed class MarketRun
 
     public MarketRules Rules { get; }
 
-    /// <summary>The price prior per slot of the day: the scenario's hourly outlook, or the fallback imbalance price.</summary>
-    public IReadOnlyList<decimal> PriorOutlook { get; }
+    /// <summary>
+    /// The price expectation the market's clock hands every planning agent, learning from the day-ahead prices: its
+    /// prior is the scenario's hourly outlook where it gives one, else the merit-order estimate.
+    /// </summary>
+    public PriceForecaster Forecaster { get; }
 
     /// <summary>The units as the run's tables describe them, in registry order.</summary>
     public static IReadOnlyList<UnitInfo> TableUnits(ScenarioPlan plan) => plan.Units.Select(u =>
@@ -59,7 +66,7 @@ public sealed class MarketRun
         var output = new RunOutput(directory);
         feeder.Write(directory);
         output.WriteTiming(elapsed(), _session.Pipeline);
-        output.Write(tables, _plan.Scenario, _plan.Calendar, outcome, verification, kpis, _session.Market, _session.Chain, _session.Operator);
+        output.Write(tables, _plan.Scenario, _plan.Calendar, outcome, verification, kpis, Forecaster.Error, _session.Market, _session.Chain, _session.Operator);
         return new RunResult(outcome.Complete, outcome.Failure, directory, verification, kpis);
     }
 

@@ -15,7 +15,7 @@ namespace MicroMarket.Simulation.Running;
 public sealed class RunOutput(string directory)
 {
     public void Write(RunTables tables, Scenario scenario, SimulationCalendar calendar, RunOutcome outcome,
-        RunVerification verification, RunKpis kpis, MarketClient market, ChainConnection chain, EthKey operatorKey)
+        RunVerification verification, RunKpis kpis, PriceForecastError priceForecast, MarketClient market, ChainConnection chain, EthKey operatorKey)
     {
         tables.Write(directory);
         RunJson.Write(directory, RunDirectory.Chain, new RunChain(chain.ChainId, chain.ClientVersion, market.MarketAddress, market.TokenAddress, operatorKey.Address,
@@ -23,7 +23,7 @@ public sealed class RunOutput(string directory)
         // Last: a summary.json that exists describes everything written before it.
         RunJson.Write(directory, RunDirectory.Summary, new RunSummary(scenario.Name, scenario.Seed, outcome.Complete, outcome.Failure,
             scenario.Mode is IslandMode ? RunSummary.IslandMode : RunSummary.GridConnectedMode, calendar.Days, calendar.TotalSlots, tables.LastDeliveredSlot + 1,
-            outcome.PhasesDone, tables.Units.Count, kpis, verification));
+            outcome.PhasesDone, tables.Units.Count, kpis, verification) { PriceForecast = priceForecast });
     }
 
     /// <summary>Wall-clock figures: how long the run took and how fast the chain went. Not reproducible by nature, so kept apart.</summary>

@@ -5,6 +5,7 @@ using Akka.TestKit.Xunit2;
 using MicroMarket.Agents.Actors;
 using MicroMarket.Market;
 using MicroMarket.Simulation;
+using MicroMarket.Simulation.Decisions;
 using MicroMarket.Simulation.Recording;
 using MicroMarket.Simulation.Running;
 using Microsoft.Extensions.Time.Testing;
@@ -20,6 +21,9 @@ namespace MicroMarket.Agents.Tests.Actors;
 public sealed class MarketClockSpecs : TestKit
 {
     private static readonly IReadOnlyList<decimal> Prior = Enumerable.Repeat(0.25m, 96).ToList();
+
+    /// <summary>A forecaster whose prior is <see cref="Prior"/>, fresh per clock (it learns what the clock feeds it).</summary>
+    private static PriceForecaster Forecaster() => new(96, 1, _ => 0.25m, 0m, 3m);
 
     private readonly TestProbe _host;
     private readonly TestProbe _rounds;
@@ -87,11 +91,11 @@ public sealed class MarketClockSpecs : TestKit
         _host.FishForMessage(m => m is RunFinished);
 
         RoundOrder Of(PhaseKind kind, int period) => orders.Single(o => o.Phase.Kind == kind && o.Phase.Period == period);
-        // Day 0 is bid on the prior; day 1 on day 0's prices, the prior where day 0 did not trade.
+        // Day 0 is bid on the prior; day 1 on the forecaster fed with day 0's prices (the prior where day 0 did not trade).
         Assert.Equal(Prior, Of(PhaseKind.DayAheadBidding, 0).Outlook!.Prices);
         var outlook = Of(PhaseKind.DayAheadBidding, 1).Outlook!;
         Assert.Equal(96, outlook.FirstSlot);
-        Assert.Equal(Enumerable.Range(0, 96).Select(s => PriceOf(s) ?? Prior[s]), outlook.Prices);
+        Assert.Equal(Enumerable.Range(0, 96).Select(s => PriceOf(s) is { } p ? Prior[s] + PriceForecaster.Smoothing * (p - Prior[s]) : Prior[s]), outlook.Prices);
         // An hour's intra-day bidding knows that hour's day-ahead prices.
         Assert.Equal([0.104m, 0.105m, 0.106m, null], Of(PhaseKind.IntradayBidding, 1).DayAheadPrices);
         // The missing reading is settled once, in the first delivery after its reading window closed.
@@ -206,7 +210,7 @@ public sealed class MarketClockSpecs : TestKit
     {
         var rounds = _rounds.Ref;
         return Sys.ActorOf(MarketClockActor.Props((order, _) => Props.Create(() => new StandInRound(order, rounds)),
-            _units.Select(u => u.Handle).ToList(), calendar, calendar.Timeline(), Prior, _host.Ref, wall));
+            _units.Select(u => u.Handle).ToList(), calendar, calendar.Timeline(), Forecaster(), _host.Ref, wall));
     }
 
     /// <summary>A round that only tells the spec what the clock ordered; the spec answers for it.</summary>

@@ -113,6 +113,39 @@ public sealed class ScenarioRunTests : IDisposable
         RunDirectoryChecks.MoneyBalances(run.OutputDirectory);
         Assert.Equal(192, RunDirectoryChecks.ClearingMatchesReference(run.OutputDirectory));
         Assert.True(run.Kpis.LocalTradeShare > 0);
+
+        // Issue 13: its fourteen EVs (7.4 kW chargers, plugging in about 18:00) plan on the shared forecaster, without a
+        // price_outlook; on yesterday's price they all charged in their first hour, 104 kW at once at 18:45.
+        var (cars, firstHourShare, peakKw) = EvCharging(run.OutputDirectory);
+        Assert.Equal(14, cars);
+        Assert.True(firstHourShare < 0.8, $"{firstHourShare:P0} of the EV energy in each car's first hour plugged in");
+        Assert.True(peakKw < 0.5 * 14 * 7.4, $"EVs drew {peakKw:F1} kW at once");
+        // Grid-connected, the merit order of the tariffs is close to what clears: its error is reported and small.
+        var forecast = RunJson.Read<RunSummary>(run.OutputDirectory, RunDirectory.Summary).PriceForecast!;
+        Assert.Equal(96, forecast.Slots);
+        Assert.InRange(forecast.MeanAbsoluteError!.Value, 0m, 0.05m);
+    }
+
+    /// <summary>The EVs of a run: how many, the share of their energy drawn in each car's first hour plugged in, and their peak kW together.</summary>
+    private static (int Cars, double FirstHourShare, double PeakKw) EvCharging(string directory)
+    {
+        var rows = RunDirectoryChecks.Read(directory, RunDirectory.Units).Where(u => u.RequiredText(UnitsCsv.Kind) == "ev").ToList();
+        var firstHourWh = 0.0;
+        foreach (var car in rows.GroupBy(u => u.RequiredText(UnitsCsv.Unit)))
+        {
+            var arrival = int.MinValue;
+            var pluggedBefore = false;
+            foreach (var row in car.OrderBy(u => u.Int(UnitsCsv.Slot)))
+            {
+                var plugged = row.Text(UnitsCsv.StateOfCharge).Length > 0;
+                arrival = plugged && !pluggedBefore ? row.Int(UnitsCsv.Slot) : arrival;
+                pluggedBefore = plugged;
+                firstHourWh += plugged && row.Int(UnitsCsv.Slot) < arrival + 4 ? row.Number(UnitsCsv.MeteredImportWh) : 0;
+            }
+        }
+        var totalWh = rows.Sum(u => u.Number(UnitsCsv.MeteredImportWh));
+        var peakKw = rows.GroupBy(u => u.Int(UnitsCsv.Slot)).Max(slot => slot.Sum(u => u.Number(UnitsCsv.MeteredImportWh) - u.Number(UnitsCsv.MeteredExportWh))) / 1000 / 0.25;
+        return (rows.Select(u => u.RequiredText(UnitsCsv.Unit)).Distinct().Count(), firstHourWh / totalWh, peakKw);
     }
 
     /// <summary>
@@ -140,6 +173,14 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.Equal(0, slots.Sum(s => s.Number(SlotsCsv.NotServedKwh)));
         Assert.InRange(starts, 1, 30);
         Assert.True(RunDirectoryChecks.OrderedCurtailmentIsNotImbalance(run.OutputDirectory) > 10, "too little curtailment waived: the check judged too little");
+
+        // Issue 13: the V2G car exports, and the 11:00 price no longer flips every other day (on yesterday's price the
+        // loads piled into it: 0, 0.40, 0, 0.45, 0, 0.40, 0, six swings over 0.2 in six days).
+        var units = RunDirectoryChecks.Read(run.OutputDirectory, RunDirectory.Units);
+        Assert.True(units.Where(u => u.RequiredText(UnitsCsv.Unit) == "ev-work").Sum(u => u.Number(UnitsCsv.MeteredExportWh)) > 0, "the V2G car exported nothing");
+        var elevenOClock = Enumerable.Range(0, 7).Select(day => slots[day * 96 + 44].Number(SlotsCsv.DayAheadPrice)).ToList();
+        var swings = elevenOClock.Zip(elevenOClock.Skip(1), (a, b) => Math.Abs(b - a)).Count(swing => swing > 0.2);
+        Assert.True(swings <= 2, $"11:00 prices {string.Join(", ", elevenOClock)}");
     }
 
     /// <summary>Runs a scenario to its end and checks what every run must hold: complete, verified, energy balanced, every KPI as the tables give it.</summary>

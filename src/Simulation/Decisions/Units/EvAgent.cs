@@ -12,10 +12,15 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// plan does not know; the intra-day rounds do, an hour or two ahead).
 /// <list type="bullet">
 /// <item>Day-ahead: meets the energy needed by departure at least expected cost: the session's slots
-/// sorted by expected price (the outlook repeats beyond midnight) are filled at charger power until
-/// the need is covered, and the slots of the day being auctioned are bought at the willingness to pay.</item>
+/// are filled by expected price (the shared outlook, repeating beyond midnight), slots within
+/// <see cref="SpreadPremium"/> (or the forecast's error) of each other sharing the charging at part power, until the need is
+/// covered, and the slots of the day being auctioned are bought (<see cref="MarketRules.MustBuyPrice"/>). A
+/// bidirectional car also plans vehicle-to-grid cycles in that day: it exports in a dear slot what it charges in a cheap one when
+/// the export's expected price beats the charging over the round trip plus the wear
+/// (<see cref="CycleCost"/>), never below the energy it arrived with, departure's plan untouched.</item>
 /// <item>Intra-day: sells back charging scheduled before the car really arrives (at the long imbalance
-/// price), buys any remaining shortfall in the hour's plugged-in slots, and, when offering demand
+/// price), buys the hour's part of any remaining shortfall spread over the rest of the session as the
+/// day-ahead plan spreads it, and, when offering demand
 /// response and later slots can make up for it, offers to give up the hour's scheduled charging at
 /// the day-ahead price plus its premium.</item>
 /// <item>Delivery: charges its scheduled net purchase, never less than what still meets departure at
@@ -36,7 +41,26 @@ public sealed class EvAgent : IUnitAgent
     private double _energyKwh;
     private int _nextSlot;
 
-    public EvAgent(EvUnit spec, ElectricVehicle car, EvChargingStrategy strategy, IReadOnlyList<(EvSession Expected, EvSession Actual)> sessions, long ratingWhPerSlot, TimeSpan slotLength)
+    /// <summary>
+    /// What a kWh exported by vehicle-to-grid costs the owner in battery wear, tokens: a pack at about 150 per kWh
+    /// that lasts about 3 000 full cycles wears 0.05 per kWh cycled.
+    /// </summary>
+    public const decimal CycleCost = 0.05m;
+
+    /// <summary>
+    /// Tokens per kWh the car counts a slot dearer when it charges there at full power (pro rata below), at least:
+    /// more when the expectation has been further off (<see cref="PriceOutlook.Uncertainty"/>). Slots expected
+    /// within it of each other cannot be told apart, so the car spreads its charging over them at part power
+    /// instead of every car charging at full power in the same slots (herding); it gives up at most this per kWh
+    /// if the expectation were exact.
+    /// </summary>
+    public const decimal SpreadPremium = 0.05m;
+
+    /// <summary>The charging plan's resolution: a slot's energy at charger power is placed in this many chunks.</summary>
+    private const int Chunks = 8;
+
+    public EvAgent(EvUnit spec, ElectricVehicle car, EvChargingStrategy strategy, IReadOnlyList<(EvSession Expected, EvSession Actual)> sessions,
+        long ratingWhPerSlot, TimeSpan slotLength)
     {
         _spec = spec;
         _car = car;
@@ -59,32 +83,124 @@ public sealed class EvAgent : IUnitAgent
 
     public BidDecision BidDayAhead(DayAheadRequest request)
     {
-        var planned = new double[request.SlotCount];
-        foreach (var (expected, _) in _sessions.Where(s => s.Expected.ArrivalSlot < request.FirstSlot + request.SlotCount && s.Expected.DepartureSlot > request.FirstSlot))
+        var plan = new EvPlan(request.FirstSlot, request.SlotCount);
+        foreach (var (expected, _) in _sessions.Where(s => s.Expected.ArrivalSlot < plan.End && s.Expected.DepartureSlot > request.FirstSlot))
         {
-            var alreadyStored = StoredBetween(expected.ArrivalSlot, request.FirstSlot);
-            var needKwh = expected.EnergyNeededKwh - alreadyStored;
-            var candidates = Enumerable.Range(Math.Max(expected.ArrivalSlot, request.FirstSlot), expected.DepartureSlot - Math.Max(expected.ArrivalSlot, request.FirstSlot))
-                .OrderBy(slot => request.Outlook.At(slot)).ThenBy(slot => slot);
-            foreach (var slot in candidates)
+            var from = Math.Max(expected.ArrivalSlot, request.FirstSlot);
+            var startEnergy = expected.ArrivalEnergyKwh + StoredBetween(expected.ArrivalSlot, from);
+            var ranking = Enumerable.Range(from, expected.DepartureSlot - from).ToDictionary(slot => slot, request.Outlook.At);
+            PlanNeed(plan, expected, startEnergy, ranking, request.Outlook.Uncertainty);
+            if (_car.VehicleToGridPowerKw > 0)
             {
-                if (needKwh <= 1e-9)
-                {
-                    break;
-                }
-                var stored = Math.Min(needKwh, StoredPerSlotKwh);
-                needKwh -= stored;
-                if (slot < request.FirstSlot + request.SlotCount)
-                {
-                    planned[slot - request.FirstSlot] += stored / _car.ChargeEfficiency;
-                }
+                PlanVehicleToGrid(plan, expected, startEnergy, ranking);
             }
         }
-        var price = request.Rules.Clamp(_strategy.WillingnessToPay);
-        var buys = planned.Select(kwh => Curves.Step(kwh, price)).ToList();
-        return new BidDecision(new SlotOrders(request.FirstSlot, buys, Enumerable.Repeat(OrderCurve.Empty, request.SlotCount).ToList()),
-            planned.Select(kwh => -kwh).ToList());
+        var buys = new List<OrderCurve>();
+        var sells = new List<OrderCurve>();
+        for (var i = 0; i < request.SlotCount; i++)
+        {
+            var needPrice = request.Rules.MustBuyPrice(_strategy.WillingnessToPay, request.Outlook.At(request.FirstSlot + i));
+            buys.Add(Curves.Steps((plan.NeedKwh[i], needPrice), (plan.CycleChargeKwh[i], request.Rules.Clamp(plan.CycleBuyPrice[i]))));
+            sells.Add(Curves.Step(plan.ExportKwh[i], request.Rules.Clamp(plan.ExportPrice[i])));
+        }
+        return new BidDecision(new SlotOrders(request.FirstSlot, buys, sells),
+            Enumerable.Range(0, request.SlotCount).Select(i => plan.ExportKwh[i] - plan.NeedKwh[i] - plan.CycleChargeKwh[i]).ToList());
     }
+
+    /// <summary>
+    /// The energy still needed by departure goes to the session's cheapest slots by ranking price (the
+    /// outlook repeats beyond midnight), at charger power; those of the day being auctioned are bought.
+    /// </summary>
+    private void PlanNeed(EvPlan plan, EvSession session, double startEnergyKwh, IReadOnlyDictionary<int, decimal> ranking, decimal uncertainty)
+    {
+        foreach (var (slot, stored) in Cheapest(session.TargetEnergyKwh - startEnergyKwh, ranking, uncertainty, _ => StoredPerSlotKwh).Where(p => plan.Covers(p.Slot)))
+        {
+            plan.NeedKwh[slot - plan.FirstSlot] += stored / _car.ChargeEfficiency;
+        }
+    }
+
+    /// <summary>
+    /// Stored energy per slot that covers <paramref name="needKwh"/> at least cost as the car sees it: a chunk
+    /// at a time into the slot whose expected price plus the car's own impact (<see cref="SpreadPremium"/> at
+    /// charger power) is lowest, each slot up to its headroom. Slots expected within the premium of the
+    /// cheapest share the charging at part power; a slot cheaper by more is charged at full power first.
+    /// </summary>
+    private IEnumerable<(int Slot, double StoredKwh)> Cheapest(double needKwh, IReadOnlyDictionary<int, decimal> expected, decimal uncertainty, Func<int, double> headroomKwh)
+    {
+        var premium = (double)Math.Max(SpreadPremium, uncertainty);
+        var planned = expected.Keys.OrderBy(slot => slot).ToDictionary(slot => slot, _ => 0.0);
+        var room = planned.Keys.ToDictionary(slot => slot, headroomKwh);
+        var chunk = StoredPerSlotKwh / Chunks;
+        while (needKwh > 1e-9)
+        {
+            var open = planned.Keys.Where(slot => room[slot] - planned[slot] > 1e-9).ToList();
+            if (open.Count == 0)
+            {
+                break;
+            }
+            var slot = open.MinBy(slot => (double)expected[slot] + premium * planned[slot] / StoredPerSlotKwh);
+            var stored = Math.Min(needKwh, Math.Min(chunk, room[slot] - planned[slot]));
+            planned[slot] += stored;
+            needKwh -= stored;
+        }
+        return planned.Where(p => p.Value > 0).Select(p => (p.Key, p.Value));
+    }
+
+    /// <summary>
+    /// Vehicle-to-grid within the day being auctioned: pairs the dearest slot with the cheapest one that can
+    /// charge the energy (before it, or back after it) while the expected export price beats the charging
+    /// price over the round trip plus <see cref="CycleCost"/>; the stored energy stays between what the car
+    /// arrived with and its capacity, and what is planned for departure is untouched. The export is offered
+    /// at its break-even price and the extra charging bid at its own, so neither leg trades at a loss.
+    /// </summary>
+    private void PlanVehicleToGrid(EvPlan plan, EvSession session, double startEnergyKwh, IReadOnlyDictionary<int, decimal> ranking)
+    {
+        var slots = ranking.Keys.Where(plan.Covers).OrderBy(slot => slot).ToList();
+        if (slots.Count < 2)
+        {
+            return;
+        }
+        var roundTrip = _car.ChargeEfficiency * _car.DischargeEfficiency;
+        var exportPerSlotKwh = _car.VehicleToGridPowerKw * _hours;
+        while (true)
+        {
+            // Stored energy at the start of each slot, and after the last.
+            var energy = new double[slots.Count + 1];
+            energy[0] = startEnergyKwh;
+            for (var i = 0; i < slots.Count; i++)
+            {
+                energy[i + 1] = energy[i] + plan.StoredKwh(slots[i], _car.ChargeEfficiency, _car.DischargeEfficiency);
+            }
+            var pair = (from d in Enumerable.Range(0, slots.Count)
+                        where !plan.Charges(slots[d]) && plan.ExportKwh[slots[d] - plan.FirstSlot] < exportPerSlotKwh - 1e-9
+                        orderby ranking[slots[d]] descending
+                        from c in Enumerable.Range(0, slots.Count)
+                        where c != d && plan.ExportKwh[slots[c] - plan.FirstSlot] <= 0
+                        let margin = (double)ranking[slots[d]] * roundTrip - (double)ranking[slots[c]] - (double)CycleCost * _car.DischargeEfficiency
+                        where margin > 1e-9
+                        let stored = Math.Min(
+                            Math.Min((exportPerSlotKwh - plan.ExportKwh[slots[d] - plan.FirstSlot]) / _car.DischargeEfficiency,
+                                StoredPerSlotKwh - plan.ChargedKwh(slots[c]) * _car.ChargeEfficiency),
+                            c < d ? _car.BatteryCapacityKwh - Max(energy, c + 1, d + 1) : Min(energy, d + 1, c + 1) - session.ArrivalEnergyKwh)
+                        where stored > 1e-6
+                        orderby ranking[slots[c]]
+                        select (Charge: slots[c], Export: slots[d], Stored: stored)).FirstOrDefault();
+            if (pair.Stored <= 0)
+            {
+                return;
+            }
+            var (c0, d0) = (pair.Charge - plan.FirstSlot, pair.Export - plan.FirstSlot);
+            plan.CycleChargeKwh[c0] += pair.Stored / _car.ChargeEfficiency;
+            plan.ExportKwh[d0] += pair.Stored * _car.DischargeEfficiency;
+            // Each leg's limit is what makes the cycle break even against the other leg's expected price.
+            plan.CycleBuyPrice[c0] = Math.Max(plan.CycleBuyPrice[c0], ranking[pair.Export] * (decimal)roundTrip - CycleCost * (decimal)_car.DischargeEfficiency);
+            plan.ExportPrice[d0] = Math.Max(plan.ExportPrice[d0], (ranking[pair.Charge] / (decimal)roundTrip) + CycleCost);
+        }
+    }
+
+    private static double Max(double[] values, int from, int to) => values[from..(to + 1)].Max();
+
+    private static double Min(double[] values, int from, int to) => values[from..(to + 1)].Min();
 
     public BidDecision BidIntraday(IntradayRequest request)
     {
@@ -109,12 +225,14 @@ public sealed class EvAgent : IUnitAgent
             var plugged = Enumerable.Range(request.FirstSlot, request.SlotCount).Where(session.IsPluggedIn).ToList();
             if (deficitKwh > 1e-6)
             {
-                foreach (var slot in plugged)
+                // The deficit is spread over what is left of the session as the day-ahead plan was, and
+                // the hour buys its own part: charging it all now would pile every late car into its arrival.
+                var from = Math.Max(session.ArrivalSlot, request.FirstSlot);
+                var ranking = Enumerable.Range(from, session.DepartureSlot - from).ToDictionary(slot => slot, request.Outlook.At);
+                var headroom = (int slot) => Math.Max(0, StoredPerSlotKwh - Energy.KwhOf(Math.Max(0, _schedule.NetImportWh(slot))) * _car.ChargeEfficiency);
+                foreach (var (slot, stored) in Cheapest(deficitKwh, ranking, request.Outlook.Uncertainty, headroom).Where(p => p.Slot < last))
                 {
-                    var headroom = Math.Max(0, StoredPerSlotKwh - Energy.KwhOf(_schedule.NetImportWh(slot)) * _car.ChargeEfficiency);
-                    var stored = Math.Min(deficitKwh, headroom);
-                    deficitKwh -= stored;
-                    buys[slot - request.FirstSlot] = Curves.Step(stored / _car.ChargeEfficiency, request.Rules.Clamp(_strategy.WillingnessToPay));
+                    buys[slot - request.FirstSlot] = Curves.Step(stored / _car.ChargeEfficiency, request.Rules.MustBuyPrice(_strategy.WillingnessToPay, request.ReferencePrice(slot)));
                 }
             }
             else if (_strategy.OfferDemandResponse)
@@ -183,15 +301,47 @@ public sealed class EvAgent : IUnitAgent
 
     private EvSession? SessionAt(int slot) => _sessions.Select(s => s.Actual).FirstOrDefault(s => s.IsPluggedIn(slot));
 
-    /// <summary>Stored energy scheduled (bought, net) in [from, to), kWh, at most charger power per slot.</summary>
+    /// <summary>Stored energy the schedule adds in [from, to), kWh: net purchases at most charger power per slot, less net sales drawn by vehicle-to-grid.</summary>
     private double StoredBetween(int from, int to)
     {
         var total = 0.0;
         for (var slot = from; slot < to; slot++)
         {
-            total += Math.Clamp(Energy.KwhOf(_schedule.NetImportWh(slot)) * _car.ChargeEfficiency, 0, StoredPerSlotKwh);
+            var netImportKwh = Energy.KwhOf(_schedule.NetImportWh(slot));
+            total += netImportKwh >= 0 ? Math.Min(netImportKwh * _car.ChargeEfficiency, StoredPerSlotKwh) : netImportKwh / _car.DischargeEfficiency;
         }
         return total;
+    }
+
+    /// <summary>The day-ahead plan of the slots being auctioned, AC kWh per slot and the limit each leg is bid at.</summary>
+    private sealed class EvPlan(int firstSlot, int slotCount)
+    {
+        public int FirstSlot => firstSlot;
+
+        public int End => firstSlot + slotCount;
+
+        /// <summary>Charging that departure needs, bid at <see cref="MarketRules.MustBuyPrice"/>.</summary>
+        public double[] NeedKwh { get; } = new double[slotCount];
+
+        /// <summary>Charging for a vehicle-to-grid cycle, bid at <see cref="CycleBuyPrice"/>.</summary>
+        public double[] CycleChargeKwh { get; } = new double[slotCount];
+
+        public decimal[] CycleBuyPrice { get; } = new decimal[slotCount];
+
+        /// <summary>Vehicle-to-grid export, offered at <see cref="ExportPrice"/>.</summary>
+        public double[] ExportKwh { get; } = new double[slotCount];
+
+        public decimal[] ExportPrice { get; } = new decimal[slotCount];
+
+        public bool Covers(int slot) => slot >= firstSlot && slot < End;
+
+        public double ChargedKwh(int slot) => NeedKwh[slot - firstSlot] + CycleChargeKwh[slot - firstSlot];
+
+        public bool Charges(int slot) => ChargedKwh(slot) > 0;
+
+        /// <summary>The stored energy the slot's plan adds (negative: takes), kWh.</summary>
+        public double StoredKwh(int slot, double chargeEfficiency, double dischargeEfficiency) =>
+            ChargedKwh(slot) * chargeEfficiency - ExportKwh[slot - firstSlot] / dischargeEfficiency;
     }
 
     /// <summary>The car's stored energy at the start of <paramref name="slot"/>: as measured if charging already began, else as it arrives.</summary>

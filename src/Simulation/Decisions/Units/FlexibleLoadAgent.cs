@@ -10,9 +10,10 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// <summary>
 /// A shiftable daily job (a dishwasher cycle, a water heater).
 /// <list type="bullet">
-/// <item>Day-ahead: places the job's energy in the window slots that are cheapest on the outlook, at
-/// full power (ties to the owner's preferred start, then the earliest), and bids that schedule at its
-/// willingness to pay.</item>
+/// <item>Day-ahead: places the job's energy in the window slots that are cheapest on the shared
+/// outlook, at full power, and bids that schedule (<see cref="MarketRules.MustBuyPrice"/>). Slots about equally
+/// cheap are ranked by the owner's preferred start and a draw of its own (<see cref="TieBreaker"/>),
+/// so identical jobs spread instead of piling into one slot.</item>
 /// <item>Intra-day: buys any shortfall in the hour's window slots; when offering demand response and
 /// the rest of the window can still finish the job, offers to give up the hour's scheduled
 /// consumption at the day-ahead price plus its premium.</item>
@@ -20,7 +21,8 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// time, its power limit] by the job model; energy short at the window's end is reported as unmet.</item>
 /// </list>
 /// </summary>
-public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<FlexibleLoad> jobs, FlexibleShiftStrategy strategy, long ratingWhPerSlot, TimeSpan slotLength) : IUnitAgent
+public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<FlexibleLoad> jobs, FlexibleShiftStrategy strategy, TieBreaker ties, long ratingWhPerSlot, TimeSpan slotLength)
+    : IUnitAgent
 {
     private readonly Schedule _schedule = new();
     private readonly double _hours = slotLength.TotalHours;
@@ -40,12 +42,12 @@ public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<Flexi
         var end = request.FirstSlot + request.SlotCount;
         foreach (var job in jobs.Where(j => j.WindowStartSlot < end && j.WindowEndSlot > request.FirstSlot))
         {
-            // The energy not yet bought goes to the cheapest window slots at full power (ties to the
-            // owner's preferred start, then earlier); slots past this day count for the split but
-            // are bought in the next day's auction.
+            // The energy not yet bought goes to the cheapest window slots at full power; slots past
+            // this day count for the split but are bought in the next day's auction.
             var remaining = job.EnergyKwh - ScheduledKwh(job, job.WindowStartSlot, request.FirstSlot);
+            var window = (double)(job.WindowEndSlot - job.WindowStartSlot);
             var candidates = Enumerable.Range(Math.Max(job.WindowStartSlot, request.FirstSlot), job.WindowEndSlot - Math.Max(job.WindowStartSlot, request.FirstSlot))
-                .OrderBy(slot => request.Outlook.At(slot)).ThenBy(slot => Math.Abs(slot - job.PreferredStartSlot)).ThenBy(slot => slot);
+                .OrderBy(slot => ties.RankingPrice(request.Outlook, slot, Math.Abs(slot - job.PreferredStartSlot) / window)).ThenBy(slot => slot);
             foreach (var slot in candidates)
             {
                 if (remaining <= 1e-9)
@@ -60,9 +62,9 @@ public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<Flexi
                 }
             }
         }
-        var price = request.Rules.Clamp(strategy.WillingnessToPay);
+        var buys = planned.Select((kwh, i) => Curves.Step(kwh, request.Rules.MustBuyPrice(strategy.WillingnessToPay, request.Outlook.At(request.FirstSlot + i)))).ToList();
         return new BidDecision(
-            new SlotOrders(request.FirstSlot, planned.Select(kwh => Curves.Step(kwh, price)).ToList(), Enumerable.Repeat(OrderCurve.Empty, request.SlotCount).ToList()),
+            new SlotOrders(request.FirstSlot, buys, Enumerable.Repeat(OrderCurve.Empty, request.SlotCount).ToList()),
             planned.Select(kwh => -kwh).ToList());
     }
 
@@ -82,7 +84,7 @@ public sealed class FlexibleLoadAgent(FlexibleLoadUnit spec, IReadOnlyList<Flexi
                     var headroom = Math.Max(0, job.MaxPowerKw * _hours - Energy.KwhOf(Math.Max(0, _schedule.NetImportWh(slot))));
                     var kwh = Math.Min(deficitKwh, headroom);
                     deficitKwh -= kwh;
-                    buys[slot - request.FirstSlot] = Curves.Step(kwh, request.Rules.Clamp(strategy.WillingnessToPay));
+                    buys[slot - request.FirstSlot] = Curves.Step(kwh, request.Rules.MustBuyPrice(strategy.WillingnessToPay, request.ReferencePrice(slot)));
                 }
             }
             else if (strategy.OfferDemandResponse)

@@ -67,6 +67,13 @@ public sealed class PriceTakerAgent(
         return new BidDecision(new SlotOrders(request.FirstSlot, buys, sells), forecast.Select(kw => Sign * kw * slotHours).ToList());
     }
 
+    /// <summary>
+    /// The net export it expects in slots [first, first + count) as forecast at <paramref name="issueSlot"/>, kW:
+    /// what it bids there, so public once its orders are (the market's merit-order estimate reads it).
+    /// </summary>
+    public IEnumerable<double> ExpectedNetExportKw(int issueSlot, int first, int count) =>
+        series.Forecast(issueSlot, first, count).Select(kw => Sign * kw);
+
     public DeliveryProposal ProposeDelivery(DeliveryRequest request) =>
         DeliveryProposal.At(Sign * series.ActualKw(request.Slot), PowerFactor);
 

@@ -1,0 +1,57 @@
+using MicroMarket.Simulation.Decisions.Units;
+
+namespace MicroMarket.Simulation.Running;
+
+/// <summary>
+/// The price of a slot as the merit order of publicly known offers sets it, before anything has
+/// traded: when the PV, wind and household forecasts (what those price takers bid, issued at the
+/// day-ahead gate) add up to a surplus, the marginal trade is a surplus nobody else wants, worth
+/// what the balance-responsible party pays for it (the feed-in tariff; nothing in an island);
+/// otherwise the marginal supply is the balance-responsible party's (the retail tariff; in an
+/// island the genset's convex-hull price at its rating, <see cref="BalanceResponsibleParty"/>).
+/// Storage and flexible demand move the price between the two; the forecaster learns that part
+/// (<see cref="Decisions.PriceForecaster"/>). A scenario's <c>market.price_outlook</c> replaces this estimate.
+/// </summary>
+public sealed class MeritOrderEstimate
+{
+    private readonly ScenarioPlan _plan;
+    private readonly BalanceResponsibleParty _brp;
+    private readonly IReadOnlyList<PriceTakerAgent> _priceTakers;
+    private readonly Dictionary<int, decimal[]> _days = [];
+
+    public MeritOrderEstimate(ScenarioPlan plan)
+    {
+        _plan = plan;
+        _brp = BalanceResponsibleParty.Of(plan.Scenario);
+        _priceTakers = plan.Units.Select(u => u.Agent).OfType<PriceTakerAgent>().ToList();
+    }
+
+    public decimal At(int slot)
+    {
+        var perDay = _plan.Calendar.SlotsPerDay;
+        var day = (int)Math.Floor(slot / (double)perDay);
+        if (!_days.TryGetValue(day, out var prices))
+        {
+            _days[day] = prices = Day(day);
+        }
+        return prices[slot - day * perDay];
+    }
+
+    /// <summary>The day's estimate per slot, from the forecasts as issued for its day-ahead auction.</summary>
+    private decimal[] Day(int day)
+    {
+        var calendar = _plan.Calendar;
+        var perDay = calendar.SlotsPerDay;
+        var bidding = calendar.Timeline().First(p => p.Kind == PhaseKind.DayAheadBidding && p.Period == Math.Clamp(day, 0, calendar.Days - 1));
+        var issueSlot = calendar.SlotAt(bidding.UnixTime);
+        var netExportKw = new double[perDay];
+        foreach (var expected in _priceTakers.Select(u => u.ExpectedNetExportKw(issueSlot, day * perDay, perDay)))
+        {
+            foreach (var (kw, k) in expected.Select((kw, k) => (kw, k)))
+            {
+                netExportKw[k] += kw;
+            }
+        }
+        return netExportKw.Select(kw => kw >= 0 ? _brp.SurplusValue : _brp.ShortfallCost).ToArray();
+    }
+}
