@@ -65,11 +65,11 @@ public sealed class BatteryAgentTests
     }
 
     /// <summary>
-    /// The issue-13 case: a flat night (0.10) and a dear evening. Waiting wins ties, so a battery that starts full does
-    /// not sell into the flat night it cannot refill from at a profit, and keeps its charge for the evening.
+    /// The issue-13 case: a flat night (0.10) and a dear evening. A battery that starts full does not sell into the
+    /// flat night (nothing later refills it cheaper) and keeps its charge for the evening.
     /// </summary>
     [Fact]
-    public void Ties_keep_the_charge_for_later_instead_of_selling_early()
+    public void A_full_battery_keeps_its_charge_for_the_evening_instead_of_selling_into_a_flat_night()
     {
         var outlook = new PriceOutlook(0, Enumerable.Range(0, 96).Select(s => s >= 72 && s < 88 ? 0.30m : 0.10m).ToList());
         var bid = Agent(socInitial: 0.9).BidDayAhead(DayAhead(outlook)).Orders;
@@ -94,6 +94,17 @@ public sealed class BatteryAgentTests
         Assert.All(orders.Buys, b => Assert.True(b.IsEmpty));
         Assert.All(orders.Sells, c => Assert.InRange(c.TotalWh, 1200u, 1250u)); // full power, to one 0.1 kWh level
         Assert.All(orders.Sells, c => Assert.Equal(480_000u, c.Steps[0].PriceMicroPerKwh));
+    }
+
+    /// <summary>
+    /// Two equal evenings, the traded one and the next: the battery sells into the traded day's evening and refills at
+    /// the next cheap night for the next, rather than deferring to an evening that a rolling horizon never reaches.
+    /// </summary>
+    [Fact]
+    public void Equal_prices_sell_now_rather_than_on_a_later_equal_day()
+    {
+        var bid = Agent(socInitial: 0.9).BidDayAhead(DayAhead(NightCheapEveningDear())).Orders;
+        Assert.True(bid.Sells.Sum(c => (double)c.TotalWh) / 1000 > 15, "the full battery deferred its sale past the traded day");
     }
 
     [Fact]

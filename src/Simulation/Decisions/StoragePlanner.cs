@@ -10,14 +10,17 @@ namespace MicroMarket.Simulation.Decisions;
 /// what is still stored at the horizon's end is worth <c>terminalValuePerKwh</c> per kWh: a rolling horizon neither
 /// empties the battery at each day's end nor hoards.
 /// <para>
-/// Ties go to doing nothing now: the backward recursion moves energy in a slot only when that is strictly better than
-/// waiting, so among slots of equal price the plan acts in the latest (an early slot of a flat night is no better
-/// than the evening, and the plan keeps its charge for it).
+/// Money later is worth a little less than money now (<see cref="DiscountPerSlot"/>, far below any price step), so
+/// among slots of equal price the plan sells in the earliest and buys in the latest: without it, selling tonight and
+/// selling on the next day's equal evening tie, and a plan that always waits never sells at all.
 /// </para>
 /// </summary>
 public sealed class StoragePlanner(Battery battery, double slotHours, double wearPerKwh)
 {
     public const int Levels = 161;
+
+    /// <summary>The weight of a token falls by this much per slot: it breaks ties between equal prices, nothing more.</summary>
+    public const double DiscountPerSlot = 1e-6;
 
     /// <summary>
     /// What a kWh left stored at the horizon's end is worth: the horizon's mean price, as the battery will deliver it
@@ -41,13 +44,13 @@ public sealed class StoragePlanner(Battery battery, double slotHours, double wea
         var choice = new int[n, Levels];
         for (var l = 0; l < Levels; l++)
         {
+            // Undiscounted: on a flat outlook a sale ties with keeping the energy exactly, and keeping wins.
             value[n, l] = (l - start) * step * terminalValuePerKwh;
         }
         for (var t = n - 1; t >= 0; t--)
         {
             for (var l = 0; l < Levels; l++)
             {
-                // Waiting first: a move must be strictly better to be chosen.
                 var best = value[t + 1, l];
                 var bestNext = l;
                 for (var next = Math.Max(0, l - down); next <= Math.Min(Levels - 1, l + up); next++)
@@ -57,7 +60,7 @@ public sealed class StoragePlanner(Battery battery, double slotHours, double wea
                         continue;
                     }
                     var ac = AcEnergy(next - l, step);
-                    var revenue = ac * prices[t] - Math.Abs(ac) * wearPerKwh + value[t + 1, next];
+                    var revenue = (ac * prices[t] - Math.Abs(ac) * wearPerKwh) * Weight(t) + value[t + 1, next];
                     if (revenue > best + 1e-12)
                     {
                         best = revenue;
@@ -78,6 +81,8 @@ public sealed class StoragePlanner(Battery battery, double slotHours, double wea
         }
         return plan;
     }
+
+    private static double Weight(int slot) => 1 - DiscountPerSlot * slot;
 
     /// <summary>AC energy of moving <paramref name="levels"/> levels in one slot: positive delivered, negative drawn.</summary>
     private double AcEnergy(int levels, double step)
