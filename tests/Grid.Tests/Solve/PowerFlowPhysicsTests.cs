@@ -237,9 +237,15 @@ public sealed class PowerFlowPhysicsTests
         IeeeFeederHelper.ApplyMinute(injections, 565);
         solver.Solve(injections, PowerFlowMode.GridConnected, result);
         IeeeFeederHelper.ApplyMinute(injections, 566);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        solver.Solve(injections, PowerFlowMode.GridConnected, result);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The fewest bytes of five solves: a solve that allocates does so every time, while the runtime's tiered JIT
+        // may charge its own promotion work to whichever call crosses its threshold (seen once, 1 808 bytes, in a
+        // full parallel test run).
+        var allocated = Enumerable.Range(0, 5).Min(_ =>
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            solver.Solve(injections, PowerFlowMode.GridConnected, result);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        });
         Assert.Equal(0, allocated);
     }
 }
