@@ -69,6 +69,9 @@ public static class SlotsCsv
     public const string TimeUtc = "time_utc";
     public const string Day = "day";
     public const string DayAheadPrice = "da_price";
+
+    /// <summary>The agents' shared expectation of the day-ahead price, as the slot's day-ahead auction was bid on it (docs/kpis.md, "Price forecast").</summary>
+    public const string ExpectedDayAheadPrice = "expected_da_price";
     public const string DayAheadVolumeWh = "da_volume_wh";
     public const string IntradayPrice = "id_price";
     public const string IntradayVolumeWh = "id_volume_wh";
@@ -113,7 +116,7 @@ public static class SlotsCsv
 
     public static IReadOnlyList<string> Columns { get; } =
     [
-        Slot, TimeUtc, Day, DayAheadPrice, DayAheadVolumeWh, IntradayPrice, IntradayVolumeWh, ShortPrice, LongPrice,
+        Slot, TimeUtc, Day, DayAheadPrice, ExpectedDayAheadPrice, DayAheadVolumeWh, IntradayPrice, IntradayVolumeWh, ShortPrice, LongPrice,
         GenerationKwh, ConsumptionKwh, LossesKwh, SourceKwh, CurtailedKwh, NotServedKwh, BallastKwh, BalanceResidualKwh,
         MinVoltagePu, MaxVoltagePu, VoltageViolations, BalanceOutcome,
         StorageAbsorbedKwh, StorageSuppliedKwh, GridFormer, GensetState, ReserveRequiredKw, ReserveKw,

@@ -58,7 +58,9 @@ public sealed class PriceForecaster
     public PriceOutlook Outlook(int day)
     {
         var first = day * _slotsPerDay;
-        var prices = Enumerable.Range(0, _slotsPerDay).Select(k => Math.Clamp(_meritOrder(first + k) + (_bias[k / _slotsPerHour] ?? 0m), _floor, _cap)).ToList();
+        // To the micro-token, the market's price resolution: slots.csv records each expectation exactly, so the error is
+        // recomputable from the tables.
+        var prices = Enumerable.Range(0, _slotsPerDay).Select(k => Math.Round(Math.Clamp(_meritOrder(first + k) + (_bias[k / _slotsPerHour] ?? 0m), _floor, _cap), 6)).ToList();
         for (var k = 0; k < _slotsPerDay; k++)
         {
             _expected.TryAdd(first + k, prices[k]);
@@ -78,6 +80,9 @@ public sealed class PriceForecaster
             _errorSlots++;
         }
     }
+
+    /// <summary>The expectation the day-ahead auction of <paramref name="slot"/> was bid on, or null before its day was planned.</summary>
+    public decimal? ExpectedAt(int slot) => _expected.TryGetValue(slot, out var price) ? price : null;
 
     /// <summary>The mean absolute error of the day-ahead expectations against the cleared prices so far, and over how many slots.</summary>
     public PriceForecastError Error => new(_errorSlots == 0 ? null : Math.Round(_absoluteErrorSum / _errorSlots, 6), _errorSlots);

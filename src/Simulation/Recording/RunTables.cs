@@ -295,7 +295,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         {
             var p = r.Physics;
             table.Add(
-                r.Slot, Time(r.Slot), r.Slot / calendar.SlotsPerDay, r.DayAheadPrice, r.DayAheadVolumeWh, r.IntradayPrice, r.IntradayVolumeWh, r.ShortPrice, r.LongPrice,
+                r.Slot, Time(r.Slot), r.Slot / calendar.SlotsPerDay, r.DayAheadPrice, r.ExpectedDayAheadPrice, r.DayAheadVolumeWh, r.IntradayPrice, r.IntradayVolumeWh, r.ShortPrice, r.LongPrice,
                 p?.GenerationKwh, p?.ConsumptionKwh, p?.LossesKwh, p?.SourceKwh, p?.CurtailedKwh, p?.NotServedKwh, p?.BallastKwh, p?.ResidualKwh,
                 p?.MinVoltagePu, p?.MaxVoltagePu, p?.VoltageViolations, p is null ? null : BalanceTerms.Name(p.Outcome),
                 p?.StorageAbsorbedKwh, p?.StorageSuppliedKwh, p?.GridFormer, p?.GensetState is { } state ? BalanceTerms.Name(state) : null, p?.ReserveRequiredKw, p?.ReserveKw, Math.Round(r.GasOrders), Math.Round(r.GasClearing), Math.Round(r.GasMetering));
@@ -373,6 +373,10 @@ public sealed class SlotRow(int slot)
 {
     public int Slot { get; } = slot;
     public decimal? DayAheadPrice { get; set; }
+
+    /// <summary>The shared price expectation the slot's day-ahead auction was bid on (<c>PriceForecaster</c>).</summary>
+    public decimal? ExpectedDayAheadPrice { get; set; }
+
     public long? DayAheadVolumeWh { get; set; }
     public decimal? IntradayPrice { get; set; }
     public long? IntradayVolumeWh { get; set; }

@@ -63,6 +63,10 @@ public sealed class MarketRun
         var deposits = _plan.Units.ToDictionary(u => u.Id, u => _plan.DepositMicro(u) * NanoTokens.PerMicro);
         var verification = await RunChecks.CheckAsync(tables, _session.Market, deposits).ConfigureAwait(false);
         var kpis = KpiFormulas.From(tables, _plan.Scenario, _plan.Calendar.Days, BaselinePrices());
+        foreach (var row in tables.SlotRows)
+        {
+            row.ExpectedDayAheadPrice = Forecaster.ExpectedAt(row.Slot);
+        }
         var output = new RunOutput(directory);
         feeder.Write(directory);
         output.WriteTiming(elapsed(), _session.Pipeline);

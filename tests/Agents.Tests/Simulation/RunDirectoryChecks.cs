@@ -191,6 +191,14 @@ internal static class RunDirectoryChecks
             checkedKeys.Add(key);
             Assert.True(EqualityComparer<T>.Default.Equals(expected, actual), $"{key}: summary.json has {actual}, the tables give {expected}");
         }
+        // The price forecast beside the KPIs: the mean absolute error of each slot's day-ahead expectation against the
+        // price it cleared at, over every slot (delivered or not) where both are written; exact, both are micro-tokens.
+        var scored = Read(directory, RunDirectory.Slots).Where(s => s.Text(SlotsCsv.ExpectedDayAheadPrice).Length > 0 && s.Text(SlotsCsv.DayAheadPrice).Length > 0).ToList();
+        Assert.NotNull(summary.PriceForecast);
+        Assert.Equal(scored.Count, summary.PriceForecast.Slots);
+        Assert.Equal(scored.Count == 0 ? null : Math.Round(scored.Sum(s => Math.Abs(s.Money(SlotsCsv.ExpectedDayAheadPrice) - s.Money(SlotsCsv.DayAheadPrice))) / scored.Count, 6),
+            summary.PriceForecast.MeanAbsoluteError);
+
         // The physics columns are printed to 1e-6 a row: a sum over n rows is off by at most n x 5e-7.
         var slotRounding = slots.Count * 5e-7 + 1e-9;
         var rowRounding = rows.Count * 5e-7 + 1e-9;
