@@ -227,7 +227,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         Load,
         FlexibleLoad,
         Slack,
-        Grid
+        Grid,
+        Prosumer
     }
 
     /// @dev Deployment parameters; prices in micro-units per kWh.

@@ -77,7 +77,8 @@ public sealed record RunKpis(
     double GasPerParticipantDay,
     double TransactionsPerParticipantDay,
     IReadOnlyList<ParticipantBill> Bills,
-    GensetKpis? Genset = null);
+    GensetKpis? Genset = null,
+    double ProsumerUnmetKwh = 0);
 
 /// <summary>
 /// The island genset's economics over the run (docs/kpis.md, "Genset economics"), tokens: its fuel

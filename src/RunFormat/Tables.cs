@@ -45,6 +45,12 @@ public static class UnitsCsv
     public const string ClippedKwh = "clipped_kwh";
     public const string Fuel = "fuel";
     public const string Co2Kg = "co2_kg";
+
+    /// <summary>A prosumer's PV generation behind its meter, kWh (empty for every other kind: its meter is its flow).</summary>
+    public const string GeneratedKwh = "generated_kwh";
+
+    /// <summary>A prosumer's final consumption behind its meter (household, EV net of V2G, appliances; not its battery), kWh.</summary>
+    public const string ConsumedKwh = "consumed_kwh";
     public const string VoltagePu = "voltage_pu";
     public const string BalanceTokens = "balance_tokens";
     public const string LockedTokens = "locked_tokens";
@@ -58,7 +64,7 @@ public static class UnitsCsv
         IntradayBidWh, IntradayAskWh, IntradayBoughtWh, IntradaySoldWh, ScheduledNetExportWh,
         SetpointKw, ActualKw, MeteredImportWh, MeteredExportWh, DeviationWh, ReadingMissing,
         TradeTokens, ImbalanceTokens, FeeTokens, DebtIncurredTokens, UpliftTokens, StateOfCharge, UnmetKwh, CurtailedKwh, NotServedKwh, ClippedKwh, Fuel, Co2Kg,
-        VoltagePu, BalanceTokens, LockedTokens, DebtTokens, GasTrading,
+        GeneratedKwh, ConsumedKwh, VoltagePu, BalanceTokens, LockedTokens, DebtTokens, GasTrading,
     ];
 }
 

@@ -24,6 +24,9 @@ public enum UnitKind : byte
 
     /// <summary>The upstream supplier of a grid-connected feeder (never in a scenario file: the mode adds it).</summary>
     Grid = 7,
+
+    /// <summary>A household behind one meter: its load with optional PV, home battery, EV and flexible appliances, netted inside the meter.</summary>
+    Prosumer = 8,
 }
 
 /// <summary>The unit kinds' names (in scenario files, units.csv and summary.json) and which kind carries the balance.</summary>
@@ -39,6 +42,7 @@ public static class UnitKinds
         (UnitKind.FlexibleLoad, "flexible-load"),
         (UnitKind.Slack, "slack"),
         (UnitKind.Grid, "grid"),
+        (UnitKind.Prosumer, "prosumer"),
     ];
 
     /// <summary>Every kind, in the contract's order.</summary>

@@ -102,6 +102,69 @@ public static class ScenarioWriter
         {
             yaml.Scalar("initial_balance", Money(balance));
         }
+        if (unit is ProsumerUnit prosumer)
+        {
+            WriteProsumer(yaml, prosumer);
+            return;
+        }
+        WriteBody(yaml, unit);
+        WriteStrategy(yaml, unit.Strategy);
+        WriteForecast(yaml, unit.Forecast);
+    }
+
+    /// <summary>
+    /// A prosumer: its strategy, then each member as a mapping of its own kind's keys (its id, bus and phase are the
+    /// prosumer's, so not written), with its strategy only where the member plans its own draw (ProsumerBinder).
+    /// </summary>
+    private static void WriteProsumer(YamlBlockWriter yaml, ProsumerUnit prosumer)
+    {
+        WriteStrategy(yaml, prosumer.Strategy);
+        WriteMember(yaml, "load", prosumer.Load, withStrategy: false);
+        if (prosumer.Pv is { } pv)
+        {
+            WriteMember(yaml, "pv", pv, withStrategy: false);
+        }
+        if (prosumer.Battery is { } battery)
+        {
+            WriteMember(yaml, "battery", battery, withStrategy: true);
+        }
+        if (prosumer.Ev is { } ev)
+        {
+            WriteMember(yaml, "ev", ev, withStrategy: true);
+        }
+        if (prosumer.Flexible.Count > 0)
+        {
+            using (yaml.Map("flexible"))
+            {
+                foreach (var flexible in prosumer.Flexible)
+                {
+                    using (yaml.Item())
+                    {
+                        WriteBody(yaml, flexible);
+                        WriteStrategy(yaml, flexible.Strategy);
+                        WriteForecast(yaml, flexible.Forecast);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void WriteMember(YamlBlockWriter yaml, string key, UnitSpec member, bool withStrategy)
+    {
+        using (yaml.Map(key))
+        {
+            WriteBody(yaml, member);
+            if (withStrategy)
+            {
+                WriteStrategy(yaml, member.Strategy);
+            }
+            WriteForecast(yaml, member.Forecast);
+        }
+    }
+
+    /// <summary>The keys of the unit's own kind.</summary>
+    private static void WriteBody(YamlBlockWriter yaml, UnitSpec unit)
+    {
         switch (unit)
         {
             case PvUnit pv:
@@ -146,8 +209,10 @@ public static class ScenarioWriter
                 WriteSlack(yaml, slack);
                 break;
         }
-        WriteStrategy(yaml, unit.Strategy);
-        var forecast = unit.Forecast;
+    }
+
+    private static void WriteForecast(YamlBlockWriter yaml, ForecastSpec forecast)
+    {
         yaml.Flow("forecast",
             ("day_ahead_sigma", Number(forecast.DayAheadSigma)),
             ("intraday_sigma", Number(forecast.IntradaySigma)),
@@ -300,6 +365,9 @@ public static class ScenarioWriter
                 break;
             case EvChargingStrategy s:
                 yaml.Flow("strategy", kind, ("willingness_to_pay", Money(s.WillingnessToPay)), ("demand_response", Flag(s.OfferDemandResponse)), ("demand_response_premium", Money(s.DemandResponsePremium)));
+                break;
+            case SelfConsumptionStrategy:
+                yaml.Flow("strategy", kind);
                 break;
             case FlexibleShiftStrategy s:
                 yaml.Flow("strategy", kind, ("willingness_to_pay", Money(s.WillingnessToPay)), ("demand_response", Flag(s.OfferDemandResponse)), ("demand_response_premium", Money(s.DemandResponsePremium)));

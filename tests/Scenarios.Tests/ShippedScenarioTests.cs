@@ -49,10 +49,12 @@ public sealed class ShippedScenarioTests
         var mode = Assert.IsType<GridConnectedMode>(scenario.Mode);
         Assert.Equal((0.30m, 0.06m, 800.0), (mode.RetailPrice, mode.FeedInPrice, mode.CapacityKw));
         Assert.Equal("ieee-eu-lv", scenario.Network.Name);
-        Assert.Equal(55, scenario.Units.OfType<LoadUnit>().Count());
-        Assert.Equal(22, scenario.Units.OfType<PvUnit>().Count());      // round(0.40 x 55)
-        Assert.Equal(8, scenario.Units.OfType<BatteryUnit>().Count());  // round(0.15 x 55)
-        Assert.Equal(14, scenario.Units.OfType<EvUnit>().Count());      // round(0.25 x 55)
+        // Behind the meter: a household with PV, a battery or an EV is one prosumer; the others stay loads.
+        var prosumers = scenario.Units.OfType<ProsumerUnit>().ToList();
+        Assert.Equal(55, scenario.Units.OfType<LoadUnit>().Count() + prosumers.Count);
+        Assert.Equal(22, prosumers.Count(p => p.Pv is not null));      // round(0.40 x 55)
+        Assert.Equal(8, prosumers.Count(p => p.Battery is not null));  // round(0.15 x 55)
+        Assert.Equal(14, prosumers.Count(p => p.Ev is not null));      // round(0.25 x 55)
         Assert.Empty(scenario.Units.OfType<SlackUnit>());
     }
 

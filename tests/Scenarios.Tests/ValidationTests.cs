@@ -96,7 +96,7 @@ public sealed class ValidationTests : IDisposable
         var errors = _scratch.Errors(Minimal.With("  - { id: b, kind: baterry, bus: B3, capacity_kwh: 10, charge_kw: 5 }\n"));
 
         var error = Assert.Single(errors);
-        Assert.Equal(("units[0].kind", "expected one of pv, wind, battery, ev, load, flexible-load, slack, found 'baterry'; did you mean 'battery'?"), (error.Path, error.Message));
+        Assert.Equal(("units[0].kind", "expected one of pv, wind, battery, ev, load, flexible-load, slack, prosumer, found 'baterry'; did you mean 'battery'?"), (error.Path, error.Message));
     }
 
     [Fact]

@@ -77,7 +77,9 @@ public sealed class WriterTests : IDisposable
         var text = Write(ScenarioLoader.Load(Shipped.Path("ieee-eu-lv-prosumers.yaml")));
 
         Assert.DoesNotContain("populate", text);
-        Assert.Contains("  - id: LOAD1\n    kind: load\n    bus: \"34\"\n    phase: A\n    profile: { ieee: 1 }\n    scale: 1\n    power_factor: 0.95\n", text);
+        Assert.Contains("  - id: LOAD2\n    kind: load\n    bus: \"47\"\n    phase: B\n    profile: { ieee: 2 }\n    scale: 1\n    power_factor: 0.95\n", text);
+        // A household with PV behind its meter is a prosumer, its members written as mappings of their own kinds.
+        Assert.Contains("  - id: LOAD1\n    kind: prosumer\n    bus: \"34\"\n    phase: A\n    strategy: { kind: price-taker, price: 0.6 }\n    load:\n      profile: { ieee: 1 }\n", text);
         Assert.Contains("    strategy: { kind: price-taker, price: 0.6 }\n    forecast: { day_ahead_sigma: 0.25, intraday_sigma: 0.1, scale: actual, distribution: normal, correlation: 0.8 }\n", text);
         Assert.Contains("mode: { kind: grid-connected, retail_price: 0.3, feed_in_price: 0.06, capacity_kw: 800 }\n", text);
         Assert.Contains("  day_ahead_gate: \"12:00\"\n", text);

@@ -42,6 +42,11 @@ internal static class PopulateBinder
         var pv = populate.Map("pv");
         var battery = populate.Map("battery");
         var ev = populate.Map("ev");
+        var behindTheMeter = populate.Flag("behind_the_meter", false);
+        if (behindTheMeter && households is null)
+        {
+            populate.Error("behind_the_meter", "puts PV, batteries and EVs behind their household's meter: it needs households_from_network");
+        }
         populate.RejectUnknownKeys();
         if (context.Network is not { } network)
         {
@@ -65,13 +70,43 @@ internal static class PopulateBinder
         }
         if (battery is not null)
         {
-            units.AddRange(Batteries(battery, points, seed, context));
+            var withPv = units.Where(u => u.Spec is PvUnit).Select(u => u.Spec.Id[..u.Spec.Id.LastIndexOf('-')]).ToHashSet();
+            units.AddRange(Batteries(battery, points, withPv, seed, context, behindTheMeter));
         }
         if (ev is not null)
         {
             units.AddRange(Evs(ev, points, seed, context));
         }
-        return units;
+        return behindTheMeter ? BehindTheMeter(units) : units;
+    }
+
+    /// <summary>
+    /// With <c>behind_the_meter: true</c> a household and the PV, battery and EV generated at its load point become one
+    /// prosumer under the household's id (the same seeded draws as without it, so the two are comparable); a household
+    /// with none of them stays a load. Members bid through the prosumer at the household's price; the EV and the battery keep their strategies.
+    /// </summary>
+    private static List<BoundUnit> BehindTheMeter(List<BoundUnit> units)
+    {
+        var members = units.Where(u => u.Spec is not LoadUnit).ToLookup(u => u.Spec.Id[..u.Spec.Id.LastIndexOf('-')]);
+        return [.. units.Where(u => u.Spec is LoadUnit).Select(household =>
+        {
+            var load = (LoadUnit)household.Spec;
+            var own = members[load.Id].Select(m => m.Spec).ToList();
+            if (own.Count == 0)
+            {
+                return household;
+            }
+            string Member(string name) => ProsumerUnit.MemberId(load.Id, name);
+            var pv = own.OfType<PvUnit>().SingleOrDefault();
+            var battery = own.OfType<BatteryUnit>().SingleOrDefault();
+            var ev = own.OfType<EvUnit>().SingleOrDefault();
+            return new BoundUnit(new ProsumerUnit(load.Id, load.Bus, load.Phase, load.InitialBalance, load.Strategy, ScenarioUnitKinds.DefaultForecast(UnitKind.Prosumer),
+                load,
+                pv is null ? null : pv with { Id = Member(ProsumerUnit.PvMember), Strategy = load.Strategy },
+                battery is null ? null : battery with { Id = Member(ProsumerUnit.BatteryMember) },
+                ev is null ? null : ev with { Id = Member(ProsumerUnit.EvMember) },
+                ValueList.From<FlexibleLoadUnit>([])), household.Source, true);
+        })];
     }
 
     /// <summary>At most as many dwellings per load point as there are measured profiles to tell them apart.</summary>
@@ -194,14 +229,31 @@ internal static class PopulateBinder
         })];
     }
 
-    private static List<BoundUnit> Batteries(YamlMap section, IReadOnlyList<UnitConnection> points, int seed, UnitContext context)
+    /// <summary>
+    /// Batteries; behind the meter they are home batteries, for self-consumption unless the section's strategy says arbitrage.
+    /// With <c>with_pv: true</c> they go only to households with generated PV (<paramref name="pvPoints"/>, by name), as most
+    /// home batteries do: the share still counts all households.
+    /// </summary>
+    private static List<BoundUnit> Batteries(YamlMap section, IReadOnlyList<UnitConnection> points, IReadOnlySet<string> pvPoints, int seed, UnitContext context, bool behindTheMeter)
     {
         var share = section.Number("share", Bounds.Fraction);
+        if (section.Flag("with_pv", false))
+        {
+            var eligible = points.Where(p => pvPoints.Contains(p.Name)).ToList();
+            if (section.AllValid("share") && Math.Round(share * points.Count, MidpointRounding.AwayFromZero) > eligible.Count)
+            {
+                section.Error("share", $"with_pv: {share} of {points.Count} households is more batteries than the {eligible.Count} households with PV");
+                return [];
+            }
+            // The same number of batteries, drawn among the households with PV.
+            share = eligible.Count == 0 ? 0 : Math.Round(share * points.Count, MidpointRounding.AwayFromZero) / eligible.Count;
+            points = eligible;
+        }
         var capacity = section.NumberRange("capacity_kwh", (0, 0), Bounds.Positive);
         var power = section.NumberRange("power_kw", (0, 0), Bounds.Positive);
         var (chargeEfficiency, dischargeEfficiency) = StorageBinder.Efficiency(section.Map("efficiency"));
         var (initial, min, max) = StorageBinder.Soc(section.Map("soc"));
-        var common = Common(section, UnitKind.Battery, context);
+        var common = Common(section, UnitKind.Battery, context, behindTheMeter ? StrategyBinder.HomeBattery(section.Map("strategy"), context) : null);
         RequireKey(section, "capacity_kwh");
         RequireKey(section, "power_kw");
         section.RejectUnknownKeys();
@@ -278,12 +330,13 @@ internal static class PopulateBinder
         }
     }
 
-    private static UnitCommon Common(YamlMap section, UnitKind kind, UnitContext context) => new(
+    /// <summary>The section's common keys; <paramref name="strategy"/>, when given, is the section's strategy already bound.</summary>
+    private static UnitCommon Common(YamlMap section, UnitKind kind, UnitContext context, StrategySpec? strategy = null) => new(
         "",
         "",
         PhaseConnection.Abc,
         section.OptionalMoney("initial_balance", Bounds.NonNegative),
-        StrategyBinder.Bind(section.Map("strategy"), kind, context),
+        strategy ?? StrategyBinder.Bind(section.Map("strategy"), kind, context),
         ForecastBinder.Bind(section.Map("forecast"), kind));
 
     private static PhaseConnection Phase(Phases phases) => phases switch

@@ -19,6 +19,7 @@ internal static class ScenarioUnitKinds
         LoadUnit => UnitKind.Load,
         FlexibleLoadUnit => UnitKind.FlexibleLoad,
         SlackUnit => UnitKind.Slack,
+        ProsumerUnit => UnitKind.Prosumer,
         _ => throw new ArgumentOutOfRangeException(nameof(unit), unit.GetType().Name, "not a unit kind of the scenario format"),
     };
 

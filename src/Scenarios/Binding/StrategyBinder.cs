@@ -15,6 +15,7 @@ internal static class StrategyBinder
     public const string Arbitrage = "arbitrage";
     public const string EvCharging = "ev-charging";
     public const string FlexibleShift = "flexible-shift";
+    public const string SelfConsumption = "self-consumption";
 
     /// <summary>A producer sells its forecast at about zero marginal cost.</summary>
     public const decimal ProducerPrice = 0.00m;
@@ -40,7 +41,7 @@ internal static class StrategyBinder
     /// <summary>The one strategy kind a unit kind bids with.</summary>
     public static string KindFor(UnitKind unit) => unit switch
     {
-        UnitKind.Pv or UnitKind.Wind or UnitKind.Load => PriceTaker,
+        UnitKind.Pv or UnitKind.Wind or UnitKind.Load or UnitKind.Prosumer => PriceTaker,
         UnitKind.Slack => MarginalCost,
         UnitKind.Battery => Arbitrage,
         UnitKind.Ev => EvCharging,
@@ -55,6 +56,7 @@ internal static class StrategyBinder
         ArbitrageStrategy => Arbitrage,
         EvChargingStrategy => EvCharging,
         FlexibleShiftStrategy => FlexibleShift,
+        SelfConsumptionStrategy => SelfConsumption,
         _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy.GetType().Name, "not a strategy of the scenario format"),
     };
 
@@ -94,6 +96,25 @@ internal static class StrategyBinder
         return spec;
     }
 
+    /// <summary>
+    /// The strategy of a home battery behind a prosumer's meter: <c>self-consumption</c> (the default, no parameters) or
+    /// <c>arbitrage</c> on the shared price outlook, its plan drawn through the meter.
+    /// </summary>
+    public static StrategySpec HomeBattery(YamlMap? strategy, UnitContext context)
+    {
+        if (strategy is null)
+        {
+            return new SelfConsumptionStrategy();
+        }
+        var kind = strategy.Choice("kind", [(SelfConsumption, SelfConsumption), (Arbitrage, Arbitrage)], SelfConsumption);
+        if (strategy.AllValid("kind") && kind == Arbitrage)
+        {
+            return Bind(strategy, UnitKind.Battery, context);
+        }
+        strategy.RejectUnknownKeys();
+        return new SelfConsumptionStrategy();
+    }
+
     /// <summary>The strategy a unit gets without a <c>strategy</c> mapping.</summary>
     public static StrategySpec Default(UnitKind unit, MarketSettings? market) => KindFor(unit) switch
     {
@@ -104,7 +125,7 @@ internal static class StrategyBinder
         _ => new FlexibleShiftStrategy(Clamp(FlexibleWillingnessToPay, market), true, DemandResponsePremium),
     };
 
-    private static decimal DefaultPriceTakerPrice(UnitKind unit) => unit == UnitKind.Load ? HouseholdPrice : ProducerPrice;
+    private static decimal DefaultPriceTakerPrice(UnitKind unit) => unit is UnitKind.Load or UnitKind.Prosumer ? HouseholdPrice : ProducerPrice;
 
     private static decimal Price(YamlMap strategy, string key, decimal @default, UnitContext context)
     {

@@ -51,6 +51,7 @@ internal static class UnitBinder
             UnitKind.Ev => StorageBinder.Ev(unit, common, context),
             UnitKind.Load => DemandBinder.Load(unit, common, context),
             UnitKind.FlexibleLoad => DemandBinder.FlexibleLoad(unit, common, context),
+            UnitKind.Prosumer => ProsumerBinder.Prosumer(unit, common, context),
             _ => SlackBinder.Slack(unit, common),
         };
         unit.RejectUnknownKeys();

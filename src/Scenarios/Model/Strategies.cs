@@ -22,6 +22,12 @@ public sealed record MarginalCostStrategy(decimal Markup) : StrategySpec;
 public sealed record ArbitrageStrategy(decimal MinimumSpread) : StrategySpec;
 
 /// <summary>
+/// A home battery behind a prosumer's meter run for self-consumption: it charges from the household's own surplus and
+/// discharges into its own deficit, within its power and SoC, and never trades on its own.
+/// </summary>
+public sealed record SelfConsumptionStrategy : StrategySpec;
+
+/// <summary>
 /// EV: buys the energy needed by departure in the cheapest forecast slots, bidding up to
 /// <see cref="WillingnessToPay"/>; intra-day, when <see cref="OfferDemandResponse"/>, offers to shift
 /// scheduled charging (sell it back) at <see cref="DemandResponsePremium"/> above the day-ahead price,

@@ -191,6 +191,39 @@ public sealed record FlexibleLoadUnit(
     public override double RatedKw => PowerKw;
 }
 
+/// <summary>
+/// A household behind one meter (a prosumer): its <see cref="Load"/> with an optional rooftop <see cref="Pv"/>, a home
+/// <see cref="Battery"/> run for self-consumption, an <see cref="Ev"/> and <see cref="Flexible"/> appliances, all at the
+/// prosumer's bus and phase. One trading account, one meter, one bill: the members' flows net inside the meter, and the
+/// prosumer trades only the net (its <see cref="UnitSpec.Strategy"/> is a price taker's: the reservation price of a net
+/// import; a net export is offered at the price floor). The load carries the prosumer's own id (the household is the
+/// prosumer: its year profile's diversification and its forecast errors are the household's), the other members
+/// <c>ID.pv</c>, <c>ID.battery</c>, <c>ID.ev</c>, <c>ID.flex1</c>.. for their seeds; members are not market units.
+/// </summary>
+public sealed record ProsumerUnit(
+    string Id, string Bus, PhaseConnection Phase, decimal? InitialBalance, StrategySpec Strategy, ForecastSpec Forecast,
+    LoadUnit Load, PvUnit? Pv, BatteryUnit? Battery, EvUnit? Ev, ValueList<FlexibleLoadUnit> Flexible)
+    : UnitSpec(Id, Bus, Phase, InitialBalance, Strategy, Forecast)
+{
+    /// <summary>
+    /// The meter's rating: the larger of the most it can draw (the household's peak, the EV's charger, the appliances and
+    /// the battery charging at once) and the most it can export (the PV inverter, the battery and the car's V2G at once).
+    /// </summary>
+    public override double RatedKw => Math.Max(
+        Load.PeakKw + (Ev?.ChargerKw ?? 0) + Flexible.Sum(f => f.PowerKw) + (Battery?.ChargeKw ?? 0),
+        (Pv?.InverterKw ?? 0) + (Battery?.DischargeKw ?? 0) + (Ev?.V2gKw ?? 0));
+
+    /// <summary>Every member, the load first.</summary>
+    public IEnumerable<UnitSpec> Members =>
+        new UnitSpec?[] { Load, Pv, Battery, Ev }.OfType<UnitSpec>().Concat(Flexible);
+
+    /// <summary>The members' suffixes after the prosumer's id and a dot.</summary>
+    public const string PvMember = "pv", BatteryMember = "battery", EvMember = "ev", FlexibleMember = "flex";
+
+    /// <summary>The id of a member: the prosumer's, a dot and the member's name.</summary>
+    public static string MemberId(string prosumerId, string member) => $"{prosumerId}.{member}";
+}
+
 public enum SlackTechnology
 {
     Diesel,
