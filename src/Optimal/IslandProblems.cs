@@ -24,7 +24,9 @@ public static class IslandProblems
         var gensets = new List<OptimalGenset>();
         var batteries = new List<OptimalBattery>();
         var reserveFraction = 0.0;
-        foreach (var unit in scenario.Units)
+        // The optimum runs a prosumer's members as if they were the island's own: a bound no meter can beat.
+        var units = scenario.Units.SelectMany(u => u is ProsumerUnit prosumer ? prosumer.Members : [u]).ToList();
+        foreach (var unit in units)
         {
             switch (unit)
             {
@@ -42,10 +44,10 @@ public static class IslandProblems
                     break;
             }
         }
-        var evs = scenario.Units.OfType<EvUnit>().Select(ev => new OptimalEv(ev.Id, ev.BatteryKwh, ev.ChargerKw, ev.V2gKw, ev.ChargeEfficiency,
+        var evs = units.OfType<EvUnit>().Select(ev => new OptimalEv(ev.Id, ev.BatteryKwh, ev.ChargerKw, ev.V2gKw, ev.ChargeEfficiency,
             new ElectricVehicle(ev.BatteryKwh, ev.ChargerKw, ev.ChargeEfficiency, ev.V2gKw).DischargeEfficiency,
             series.Sessions(ev).Select(s => s.Actual).ToList())).ToList();
-        var jobs = scenario.Units.OfType<FlexibleLoadUnit>().SelectMany(flexible => series.Jobs(flexible)
+        var jobs = units.OfType<FlexibleLoadUnit>().SelectMany(flexible => series.Jobs(flexible)
             .Select(job => new OptimalJob(flexible.Id, job.EnergyKwh, job.MaxPowerKw, job.WindowStartSlot, job.WindowEndSlot))).ToList();
         var largestUnit = scenario.Units.OfType<SlackUnit>().Any(s => s.Operation?.ReserveLargestUnit == true);
         return new IslandProblem(slots, scenario.Time.SlotLength.TotalHours, renewable, load, gensets, batteries, evs, jobs,

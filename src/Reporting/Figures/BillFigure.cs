@@ -9,7 +9,10 @@ public sealed record BillRow(string Unit, UnitKind Kind, double NetBill, double 
 /// <summary>
 /// What each participant paid on the market (trades and imbalance, net) beside what it would have paid without
 /// the market (its metered energy at the tariffs, or at the slack's price in an island), as horizontal bars with
-/// values, one pair per participant; the figure grows with the number of participants so every name stays readable.
+/// values, one pair per participant (a prosumer is one participant: its household, PV, battery and EV share a meter); the
+/// figure grows with the number of participants so every name stays readable. The balance-responsible party (the upstream
+/// supplier or the island's slack) is every other participant's counterparty, so its bill is about all of theirs
+/// together: it is named under the axis instead of drawn, where its bar would squash every other to a sliver.
 /// </summary>
 public static class BillFigure
 {
@@ -26,7 +29,11 @@ public static class BillFigure
 
     public static Plot Draw(IReadOnlyList<BillRow> rows)
     {
-        var plot = FigureStyle.NewPlot("Net bill per participant: market vs no-market baseline", "tokens over the run (positive = pays, negative = earns)", "");
+        var brp = rows.Where(r => UnitKinds.IsBalanceResponsible(r.Kind)).ToList();
+        var axis = "tokens over the run (positive = pays, negative = earns)" + string.Concat(brp.Select(r =>
+            $"\n{r.Unit} ({FigureStyle.NameOfKind(r.Kind)}, the balance-responsible party, not drawn): net bill {Tokens(r.NetBill)}, baseline {Tokens(r.Baseline)}"));
+        var plot = FigureStyle.NewPlot("Net bill per participant: market vs no-market baseline", axis, "");
+        rows = [.. rows.Where(r => !UnitKinds.IsBalanceResponsible(r.Kind))];
         if (rows.Count == 0)
         {
             FigureStyle.EmptyNote(plot, "no participant was billed");
@@ -69,6 +76,8 @@ public static class BillFigure
         FillColor = color,
         LineWidth = 0,
         Orientation = Orientation.Horizontal,
-        Label = value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+        Label = Tokens(value),
     };
+
+    private static string Tokens(double value) => value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 }

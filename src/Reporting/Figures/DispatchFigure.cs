@@ -61,7 +61,7 @@ public static class DispatchFigure
     public const int HeightPx = 640;
 
     /// <summary>Stacking order, bottom up: the balancing units first, the variable renewables on top.</summary>
-    private static readonly UnitKind[] StackOrder = [UnitKind.Slack, UnitKind.Grid, UnitKind.Battery, UnitKind.Ev, UnitKind.FlexibleLoad, UnitKind.Load, UnitKind.Wind, UnitKind.Pv];
+    private static readonly UnitKind[] StackOrder = [UnitKind.Slack, UnitKind.Grid, UnitKind.Battery, UnitKind.Ev, UnitKind.FlexibleLoad, UnitKind.Load, UnitKind.Prosumer, UnitKind.Wind, UnitKind.Pv];
 
     private static readonly Color Curtailed = Color.FromHex("#f2b700");
     private static readonly Color Ballast = Color.FromHex("#6b5b45");

@@ -67,6 +67,7 @@ public static class FigureStyle
         UnitKind.FlexibleLoad => Color.FromHex("#a0522d"),
         UnitKind.Slack => Color.FromHex("#c0392b"),
         UnitKind.Grid => Color.FromHex("#34495e"),
+        UnitKind.Prosumer => Color.FromHex("#e76f51"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a unit kind"),
     };
 
@@ -81,6 +82,7 @@ public static class FigureStyle
         UnitKind.FlexibleLoad => "flexible load",
         UnitKind.Slack => "slack",
         UnitKind.Grid => "upstream grid",
+        UnitKind.Prosumer => "prosumer (net)",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a unit kind"),
     };
 

@@ -47,6 +47,7 @@ public static class KpiCatalog
         new("Genset economics", "genset.average_cost_per_useful_kwh", "Island energy cost", "tokens/kWh", "Genset fuel cost / (its output - ballast): what a kWh it served cost; the no-market baseline's price.", k => KpiFormat.Price(k.Genset?.AverageCostPerUsefulKwh)),
         new("Genset economics", "genset.ballast_fuel_cost", "Fuel burnt into ballast", "tokens", "Each slot's fuel cost x ballast / genset output.", k => KpiFormat.Money(k.Genset?.BallastFuelCost)),
         new("Adequacy", "ev_unmet_kwh", "EV energy unmet at departure", "kWh", "Energy EVs still lacked against their target when they left.", k => KpiFormat.Energy(k.EvUnmetKwh)),
+        new("Adequacy", "prosumer_unmet_kwh", "Prosumer energy unmet", "kWh", "Energy prosumers' EVs lacked at departure and their appliances at the end of their windows.", k => KpiFormat.Energy(k.ProsumerUnmetKwh)),
         new("Adequacy", "flexible_unmet_kwh", "Flexible load energy unmet", "kWh", "Energy flexible loads still lacked when their window closed.", k => KpiFormat.Energy(k.FlexibleUnmetKwh)),
         new("Adequacy", "curtailed_kwh", "Curtailed energy", "kWh", "Generation the feeder balance had to curtail.", k => KpiFormat.Energy(k.CurtailedKwh)),
         new("Adequacy", "energy_not_served_kwh", "Energy not served", "kWh", "Demand shed because the slack was at its maximum.", k => KpiFormat.Energy(k.EnergyNotServedKwh)),

@@ -56,7 +56,8 @@ public sealed record StorageState(bool FormsGrid, double DroopShareKw, double En
 
 /// <summary>
 /// What the unit's state is after the slot, for the tables: state of charge (storage), energy
-/// missing at an EV's departure, energy curtailed or not served, fuel and CO2 (slack).
+/// missing at an EV's departure, energy curtailed or not served, fuel and CO2 (slack); for a prosumer also what its PV
+/// generated and its household consumed behind the meter (kWh; null for every other kind, whose meter is the flow itself).
 /// </summary>
 public sealed record UnitSlotState(
     double? StateOfCharge = null,
@@ -65,4 +66,6 @@ public sealed record UnitSlotState(
     double NotServedKwh = 0,
     double ClippedKwh = 0,
     double FuelUnits = 0,
-    double Co2Kg = 0);
+    double Co2Kg = 0,
+    double? GeneratedKwh = null,
+    double? ConsumedKwh = null);

@@ -40,15 +40,37 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
         PvUnit pv => PriceTaker(pv, UnitKind.Pv, _series.Pv(pv), producer: true, pv.InverterKw, 1.0),
         WindUnit wind => PriceTaker(wind, UnitKind.Wind, _series.Wind(wind), producer: true, wind.RatedPowerKw, 1.0),
         LoadUnit load => PriceTaker(load, UnitKind.Load, _series.Load(load), producer: false, Math.Max(load.PeakKw, 1.0), load.PowerFactor),
-        BatteryUnit battery => new BatteryAgent(battery,
-            new Battery(battery.CapacityKwh, battery.ChargeKw, battery.DischargeKw, battery.ChargeEfficiency, battery.DischargeEfficiency, battery.SocMin, battery.SocMax),
-            Strategy<ArbitrageStrategy>(battery), Rating(battery.RatedKw), SlotLength),
+        BatteryUnit battery => new BatteryAgent(battery, BatteryOf(battery), Strategy<ArbitrageStrategy>(battery), Rating(battery.RatedKw), SlotLength),
         EvUnit ev => new EvAgent(ev, new ElectricVehicle(ev.BatteryKwh, ev.ChargerKw, ev.ChargeEfficiency, ev.V2gKw),
             Strategy<EvChargingStrategy>(ev), _series.Sessions(ev), Rating(ev.RatedKw), SlotLength),
         FlexibleLoadUnit flexible => new FlexibleLoadAgent(flexible, _series.Jobs(flexible), Strategy<FlexibleShiftStrategy>(flexible), Ties(flexible), Rating(flexible.RatedKw), SlotLength),
         SlackUnit slack => Slack(slack),
+        ProsumerUnit prosumer => Prosumer(prosumer),
         _ => throw new ArgumentException($"unit {spec.Id}: no agent for {spec.GetType().Name}"),
     };
+
+    private static Battery BatteryOf(BatteryUnit battery) =>
+        new(battery.CapacityKwh, battery.ChargeKw, battery.DischargeKw, battery.ChargeEfficiency, battery.DischargeEfficiency, battery.SocMin, battery.SocMax);
+
+    /// <summary>
+    /// A prosumer's members are agents of their own kinds behind its meter. The EV and the appliances plan without demand
+    /// response: behind one meter there is no one to sell a shift to, and an offer the household always took would push
+    /// every charge to the last hour.
+    /// </summary>
+    private ProsumerAgent Prosumer(ProsumerUnit prosumer)
+    {
+        var selfConsumption = prosumer.Battery is { Strategy: SelfConsumptionStrategy } home ? home : null;
+        IEnumerable<UnitSpec> planners = [
+            .. prosumer.Ev is { } ev ? [ev with { Strategy = Strategy<EvChargingStrategy>(ev) with { OfferDemandResponse = false } }] : Array.Empty<UnitSpec>(),
+            .. prosumer.Flexible.Select(f => f with { Strategy = Strategy<FlexibleShiftStrategy>(f) with { OfferDemandResponse = false } }),
+            .. prosumer.Battery is { Strategy: ArbitrageStrategy } arbitrage ? [arbitrage] : Array.Empty<UnitSpec>()];
+        return new ProsumerAgent(prosumer,
+            (PriceTakerAgent)Create(prosumer.Load),
+            prosumer.Pv is { } pv ? (PriceTakerAgent)Create(pv) : null,
+            selfConsumption is null ? null : (BatteryOf(selfConsumption), selfConsumption.SocInitial),
+            [.. planners.Select(Create)],
+            Rating(prosumer.RatedKw), SlotLength);
+    }
 
     private PriceTakerAgent PriceTaker(UnitSpec spec, UnitKind kind, double[] actualKw, bool producer, double capacityKw, double powerFactor)
     {

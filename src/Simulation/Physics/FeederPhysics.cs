@@ -62,7 +62,8 @@ public sealed class FeederPhysics
         _hours = slotLength.TotalHours;
         _connections = units.ToDictionary(u => u.Id, u => (network.BusIndex(u.Bus), u.Phase.ToPhases()));
         // PV and wind inverters can be curtailed to any output; nothing else is curtailed by the balance.
-        _curtailable = units.Where(u => u is PvUnit or WindUnit).Select(u => u.Id).ToHashSet();
+        // A prosumer exports only what its PV makes beyond the household: that is curtailable too.
+        _curtailable = units.Where(u => u is PvUnit or WindUnit or ProsumerUnit { Pv: not null }).Select(u => u.Id).ToHashSet();
         _busMinPu = Enumerable.Repeat(double.NaN, network.Buses.Count).ToArray();
         _busMaxPu = Enumerable.Repeat(double.NaN, network.Buses.Count).ToArray();
         if (mode is IslandMode)

@@ -24,8 +24,13 @@ public static class KpiFormulas
         // discharge generation, and a battery slack is storage, so only the grid and a genset supply from outside.
         // An EV counts by its net import (what it drove away with), which cancels the V2G energy it had charged here.
         var outside = delivered.Where(r => r.Unit.Kind == UnitKind.Grid || gensets.Any(g => g.Id == r.Unit.Id)).ToList();
-        var consumption = Energy.KwhOf(delivered.Where(r => r.Unit.Kind is UnitKind.Load or UnitKind.FlexibleLoad or UnitKind.Ev).Sum(r => r.ImportWh!.Value - r.ExportWh!.Value));
-        var generation = Energy.KwhOf(delivered.Where(r => r.Unit.Kind is UnitKind.Pv or UnitKind.Wind).Sum(r => r.ExportWh!.Value - r.ImportWh!.Value));
+        // A prosumer's meter nets its household against its PV and battery: its consumption and generation are what flowed
+        // behind the meter, which the prosumer records (its battery, like every battery, is neither).
+        var prosumers = delivered.Where(r => r.Unit.Kind == UnitKind.Prosumer).ToList();
+        var consumption = Energy.KwhOf(delivered.Where(r => r.Unit.Kind is UnitKind.Load or UnitKind.FlexibleLoad or UnitKind.Ev).Sum(r => r.ImportWh!.Value - r.ExportWh!.Value))
+            + prosumers.Sum(r => r.State?.ConsumedKwh ?? 0);
+        var generation = Energy.KwhOf(delivered.Where(r => r.Unit.Kind is UnitKind.Pv or UnitKind.Wind).Sum(r => r.ExportWh!.Value - r.ImportWh!.Value))
+            + prosumers.Sum(r => r.State?.GeneratedKwh ?? 0);
         var absorbed = Energy.KwhOf(outside.Sum(r => r.ImportWh!.Value));
         var slots = tables.SlotRows.Where(s => s.Physics is not null).ToList();
         // A dark island (a blackout) has no voltage to judge: its buses read 0 pu.
@@ -71,7 +76,8 @@ public static class KpiFormulas
             Round6((double)gas / participants / days),
             Round6((double)tables.TransactionRows.Count / participants / days),
             BillsOf(delivered, baseline),
-            genset);
+            genset,
+            Round6(prosumers.Sum(r => r.State?.UnmetEnergyKwh ?? 0)));
     }
 
     /// <summary>Mean (to 1e-6), minimum and maximum of a price series over the slots where it exists (tokens per kWh).</summary>

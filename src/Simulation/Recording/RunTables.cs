@@ -282,7 +282,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
                 r.IntradayBidWh, r.IntradayAskWh, r.IntradayBoughtWh, r.IntradaySoldWh, r.ScheduledNetExportWh,
                 r.SetpointKw, r.ActualKw, r.ImportWh, r.ExportWh, r.DeviationWh, r.ReadingMissing,
                 r.TradeTokens, r.ImbalanceTokens, r.FeeTokens, r.DebtIncurredTokens, r.UpliftTokens, r.State?.StateOfCharge, r.State?.UnmetEnergyKwh, r.State?.CurtailedKwh, r.State?.NotServedKwh,
-                r.State?.ClippedKwh, r.State?.FuelUnits, r.State?.Co2Kg,
+                r.State?.ClippedKwh, r.State?.FuelUnits, r.State?.Co2Kg, r.State?.GeneratedKwh, r.State?.ConsumedKwh,
                 r.VoltagePu, r.BalanceTokens, r.LockedTokens, r.DebtTokens, Math.Round(r.GasTrading));
         }
         return table;

@@ -1,10 +1,10 @@
-using MicroMarket.Simulation.Decisions.Units;
+using MicroMarket.Simulation.Decisions;
 
 namespace MicroMarket.Simulation.Running;
 
 /// <summary>
 /// The price of a slot as the merit order of publicly known offers sets it, before anything has
-/// traded: when the PV, wind and household forecasts (what those price takers bid, issued at the
+/// traded: when the PV, wind, household and prosumer forecasts (what those price takers bid, issued at the
 /// day-ahead gate) add up to a surplus, the marginal trade is a surplus nobody else wants, worth
 /// what the balance-responsible party pays for it (the feed-in tariff; nothing in an island);
 /// otherwise the marginal supply is the balance-responsible party's (the retail tariff; in an
@@ -16,14 +16,14 @@ public sealed class MeritOrderEstimate
 {
     private readonly ScenarioPlan _plan;
     private readonly BalanceResponsibleParty _brp;
-    private readonly IReadOnlyList<PriceTakerAgent> _priceTakers;
+    private readonly IReadOnlyList<IPublicNetForecast> _priceTakers;
     private readonly Dictionary<int, decimal[]> _days = [];
 
     public MeritOrderEstimate(ScenarioPlan plan)
     {
         _plan = plan;
         _brp = BalanceResponsibleParty.Of(plan.Scenario);
-        _priceTakers = plan.Units.Select(u => u.Agent).OfType<PriceTakerAgent>().ToList();
+        _priceTakers = plan.Units.Select(u => u.Agent).OfType<IPublicNetForecast>().ToList();
     }
 
     public decimal At(int slot)

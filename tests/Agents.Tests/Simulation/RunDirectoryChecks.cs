@@ -205,15 +205,18 @@ internal static class RunDirectoryChecks
 
         // Energy: storage (batteries, EVs, a battery slack: a slack whose rows carry a state of charge) is internal.
         var outside = rows.Where(r => r.Text(UnitsCsv.Kind) == "grid" || r.Text(UnitsCsv.Kind) == "slack" && r.Text(UnitsCsv.StateOfCharge).Length == 0).ToList();
-        var consumption = Kwh(Of(rows, "load", "flexible-load", "ev"), r => r.Number(UnitsCsv.MeteredImportWh) - r.Number(UnitsCsv.MeteredExportWh));
-        var generation = Kwh(Of(rows, "pv", "wind"), r => r.Number(UnitsCsv.MeteredExportWh) - r.Number(UnitsCsv.MeteredImportWh));
+        // A prosumer's consumption and generation are what flowed behind its meter (its consumed_kwh and generated_kwh).
+        var consumption = Kwh(Of(rows, "load", "flexible-load", "ev"), r => r.Number(UnitsCsv.MeteredImportWh) - r.Number(UnitsCsv.MeteredExportWh))
+            + Of(rows, "prosumer").Sum(r => r.Number(UnitsCsv.ConsumedKwh));
+        var generation = Kwh(Of(rows, "pv", "wind"), r => r.Number(UnitsCsv.MeteredExportWh) - r.Number(UnitsCsv.MeteredImportWh))
+            + Of(rows, "prosumer").Sum(r => r.Number(UnitsCsv.GeneratedKwh));
         var curtailed = slots.Sum(s => s.Number(SlotsCsv.CurtailedKwh));
         var external = Kwh(outside, r => r.Number(UnitsCsv.MeteredExportWh)) - slots.Sum(s => s.Number(SlotsCsv.BallastKwh));
         var absorbed = Kwh(outside, r => r.Number(UnitsCsv.MeteredImportWh));
         var sold = Kwh(rows.Where(r => r.Text(UnitsCsv.Kind) is not ("slack" or "grid")), r => r.Number(UnitsCsv.DayAheadSoldWh) + r.Number(UnitsCsv.IntradaySoldWh));
         var bought = Kwh(rows, r => r.Number(UnitsCsv.DayAheadBoughtWh) + r.Number(UnitsCsv.IntradayBoughtWh));
-        Near("consumption_kwh", consumption, kpis.ConsumptionKwh, 1e-9);
-        Near("local_generation_kwh", generation, kpis.LocalGenerationKwh, 1e-9);
+        Near("consumption_kwh", consumption, kpis.ConsumptionKwh, rowRounding + 1e-9);
+        Near("local_generation_kwh", generation, kpis.LocalGenerationKwh, rowRounding + 1e-9);
         Near("external_supply_kwh", external, kpis.ExternalSupplyKwh, slotRounding + 1e-6);
         // A ratio within 1e-5: the rounding of the physics columns moves it by far less, any other formula by far more.
         Near("self_sufficiency", consumption > 0 ? Math.Max(0, Math.Min(1, 1 - external / consumption)) : null, kpis.SelfSufficiency, 1e-5);
@@ -247,6 +250,7 @@ internal static class RunDirectoryChecks
         Near("co2_kg", rows.Sum(r => r.Number(UnitsCsv.Co2Kg)), kpis.Co2Kg, rowRounding + 1e-6);
         Near("ev_unmet_kwh", Of(rows, "ev").Sum(r => r.Number(UnitsCsv.UnmetKwh)), kpis.EvUnmetKwh, rowRounding + 1e-6);
         Near("flexible_unmet_kwh", Of(rows, "flexible-load").Sum(r => r.Number(UnitsCsv.UnmetKwh)), kpis.FlexibleUnmetKwh, rowRounding + 1e-6);
+        Near("prosumer_unmet_kwh", Of(rows, "prosumer").Sum(r => r.Number(UnitsCsv.UnmetKwh)), kpis.ProsumerUnmetKwh, rowRounding + 1e-6);
         Near("curtailed_kwh", curtailed, kpis.CurtailedKwh, slotRounding + 1e-6);
         Near("energy_not_served_kwh", slots.Sum(s => s.Number(SlotsCsv.NotServedKwh)), kpis.EnergyNotServedKwh, slotRounding + 1e-6);
         Near("losses_kwh", slots.Sum(s => s.Number(SlotsCsv.LossesKwh)), kpis.LossesKwh, slotRounding + 1e-6);

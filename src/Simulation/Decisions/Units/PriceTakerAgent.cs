@@ -21,7 +21,7 @@ public sealed class PriceTakerAgent(
     decimal price,
     long ratingWhPerSlot,
     double powerFactor,
-    double slotHours) : IUnitAgent
+    double slotHours) : IUnitAgent, IPublicNetForecast
 {
     public UnitSpec Spec { get; } = spec;
 
