@@ -21,6 +21,9 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
     /// <summary>The actuals the agents get: one code with the optimal reference's.</summary>
     private readonly ScenarioSeries _series = new(scenario, calendar);
 
+    /// <summary>The price takers created so far: community batteries plan on their forecasts once bidding starts, when all are.</summary>
+    private readonly List<PriceTakerAgent> _priceTakers = [];
+
     private TimeSpan SlotLength => calendar.SlotLength;
 
     private double Hours => SlotLength.TotalHours;
@@ -40,9 +43,7 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
         PvUnit pv => PriceTaker(pv, UnitKind.Pv, _series.Pv(pv), producer: true, pv.InverterKw, 1.0),
         WindUnit wind => PriceTaker(wind, UnitKind.Wind, _series.Wind(wind), producer: true, wind.RatedPowerKw, 1.0),
         LoadUnit load => PriceTaker(load, UnitKind.Load, _series.Load(load), producer: false, Math.Max(load.PeakKw, 1.0), load.PowerFactor),
-        BatteryUnit battery => new BatteryAgent(battery,
-            new Battery(battery.CapacityKwh, battery.ChargeKw, battery.DischargeKw, battery.ChargeEfficiency, battery.DischargeEfficiency, battery.SocMin, battery.SocMax),
-            Strategy<ArbitrageStrategy>(battery), Rating(battery.RatedKw), SlotLength),
+        BatteryUnit battery => Storage(battery),
         EvUnit ev => new EvAgent(ev, new ElectricVehicle(ev.BatteryKwh, ev.ChargerKw, ev.ChargeEfficiency, ev.V2gKw),
             Strategy<EvChargingStrategy>(ev), _series.Sessions(ev), Rating(ev.RatedKw), SlotLength),
         FlexibleLoadUnit flexible => new FlexibleLoadAgent(flexible, _series.Jobs(flexible), Strategy<FlexibleShiftStrategy>(flexible), Ties(flexible), Rating(flexible.RatedKw), SlotLength),
@@ -55,7 +56,28 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
         var series = new ExogenousSeries(actualKw, _series.FirstSlot, spec.Forecast, SlotLength, StableSeed.Of(scenario.Seed, "forecast:" + spec.Id), capacityKw);
         // A household's meter is sized for its peak, at least 10 kW, as a supply fuse would be.
         var ratingKw = producer ? capacityKw : Math.Max(10.0, capacityKw);
-        return new PriceTakerAgent(spec, kind, series, producer, Strategy<PriceTakerStrategy>(spec).Price, Rating(ratingKw), powerFactor, Hours);
+        var agent = new PriceTakerAgent(spec, kind, series, producer, Strategy<PriceTakerStrategy>(spec).Price, Rating(ratingKw), powerFactor, Hours);
+        _priceTakers.Add(agent);
+        return agent;
+    }
+
+    private BatteryAgent Storage(BatteryUnit spec)
+    {
+        var battery = new Battery(spec.CapacityKwh, spec.ChargeKw, spec.DischargeKw, spec.ChargeEfficiency, spec.DischargeEfficiency, spec.SocMin, spec.SocMax);
+        IStoragePolicy policy = spec.Strategy switch
+        {
+            CommunityStrategy community => Community(spec, battery, community),
+            _ => new ArbitragePolicy(battery, Hours, Strategy<ArbitrageStrategy>(spec)),
+        };
+        return new BatteryAgent(spec, battery, policy, Rating(spec.RatedKw), SlotLength);
+    }
+
+    /// <summary>A community battery takes its share of the feeder's surplus by charge power and of its deficit by discharge power among the community batteries.</summary>
+    private CommunityPolicy Community(BatteryUnit spec, Battery battery, CommunityStrategy strategy)
+    {
+        var community = scenario.Units.OfType<BatteryUnit>().Where(b => b.Strategy is CommunityStrategy).ToList();
+        return new CommunityPolicy(battery, Hours, strategy, BalanceResponsibleParty.Of(scenario), new FeederOutlook(_priceTakers),
+            spec.ChargeKw / community.Sum(b => b.ChargeKw), spec.DischargeKw / community.Sum(b => b.DischargeKw));
     }
 
     private T Strategy<T>(UnitSpec spec) where T : StrategySpec =>
