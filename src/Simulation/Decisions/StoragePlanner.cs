@@ -3,14 +3,12 @@ using MicroMarket.Grid.Units;
 namespace MicroMarket.Simulation.Decisions;
 
 /// <summary>
-/// A battery's plan over a horizon, by dynamic programming over stored energy (<see cref="Levels"/> levels between
-/// the SoC bounds: fine enough that a slot's move at full power loses at most one level, under 10 % of the power for a
-/// battery of two hours or more). Arbitrage plans on expected prices: charging pays the price per kWh drawn,
-/// discharging earns it per kWh delivered. A storage strategy with another objective gives each slot its own value of
-/// a kWh drawn and delivered and how much may be drawn or delivered at most (<see cref="StorageSlot"/>). Every kWh
-/// moved costs <paramref name="wearPerKwh"/> (wear and the risk that the price is wrong), and what is still stored at
-/// the horizon's end is worth <c>terminalValuePerKwh</c> per kWh: a rolling horizon neither empties the battery at
-/// each day's end nor hoards.
+/// A battery's arbitrage plan over a horizon of expected prices, by dynamic programming over stored energy
+/// (<see cref="Levels"/> levels between the SoC bounds: fine enough that a slot's move at full power loses at most
+/// one level, under 10 % of the power for a battery of two hours or more). Charging pays the price per kWh drawn, discharging earns it per
+/// kWh delivered, every kWh moved costs <paramref name="wearPerKwh"/> (wear and the risk that the price is wrong), and
+/// what is still stored at the horizon's end is worth <c>terminalValuePerKwh</c> per kWh: a rolling horizon neither
+/// empties the battery at each day's end nor hoards.
 /// <para>
 /// Money later is worth a little less than money now (<see cref="DiscountPerSlot"/>, far below any price step), so
 /// among slots of equal price the plan sells in the earliest and buys in the latest: without it, selling tonight and
@@ -32,14 +30,10 @@ public sealed class StoragePlanner(Battery battery, double slotHours, double wea
     public double TerminalValue(IReadOnlyList<double> prices) =>
         prices.Count == 0 ? 0 : Math.Max(0, (prices.Average() - wearPerKwh) * battery.DischargeEfficiency);
 
-    /// <summary>The arbitrage plan: AC energy per slot, kWh, positive delivered (discharge), negative drawn (charge).</summary>
-    public double[] Plan(IReadOnlyList<double> prices, double startEnergyKwh, double terminalValuePerKwh) =>
-        Plan(prices.Select(p => new StorageSlot(p, p, double.PositiveInfinity, double.PositiveInfinity)).ToList(), startEnergyKwh, terminalValuePerKwh);
-
-    /// <summary>The plan on each slot's own terms: AC energy per slot, kWh, positive delivered (discharge), negative drawn (charge).</summary>
-    public double[] Plan(IReadOnlyList<StorageSlot> slots, double startEnergyKwh, double terminalValuePerKwh)
+    /// <summary>The plan: AC energy per slot, kWh, positive delivered (discharge), negative drawn (charge).</summary>
+    public double[] Plan(IReadOnlyList<double> prices, double startEnergyKwh, double terminalValuePerKwh)
     {
-        var n = slots.Count;
+        var n = prices.Count;
         var step = (battery.MaxEnergyKwh - battery.MinEnergyKwh) / (Levels - 1);
         var start = Math.Clamp((int)Math.Round((startEnergyKwh - battery.MinEnergyKwh) / step), 0, Levels - 1);
         // The levels one slot can move at the power limits: the recursion looks no further.
@@ -66,11 +60,7 @@ public sealed class StoragePlanner(Battery battery, double slotHours, double wea
                         continue;
                     }
                     var ac = AcEnergy(next - l, step);
-                    if (ac < -slots[t].MaxDrawnKwh - 1e-9 || ac > slots[t].MaxDeliveredKwh + 1e-9)
-                    {
-                        continue;
-                    }
-                    var revenue = (ac * (ac > 0 ? slots[t].DeliveredValue : slots[t].DrawnCost) - Math.Abs(ac) * wearPerKwh) * Weight(t) + value[t + 1, next];
+                    var revenue = (ac * prices[t] - Math.Abs(ac) * wearPerKwh) * Weight(t) + value[t + 1, next];
                     if (revenue > best + 1e-12)
                     {
                         best = revenue;
@@ -92,8 +82,7 @@ public sealed class StoragePlanner(Battery battery, double slotHours, double wea
         return plan;
     }
 
-    /// <summary>What a token in <paramref name="slot"/> of the horizon is worth now.</summary>
-    public static double Weight(int slot) => 1 - DiscountPerSlot * slot;
+    private static double Weight(int slot) => 1 - DiscountPerSlot * slot;
 
     /// <summary>AC energy of moving <paramref name="levels"/> levels in one slot: positive delivered, negative drawn.</summary>
     private double AcEnergy(int levels, double step)
@@ -102,9 +91,3 @@ public sealed class StoragePlanner(Battery battery, double slotHours, double wea
         return storedKwh > 0 ? -storedKwh / battery.ChargeEfficiency : -storedKwh * battery.DischargeEfficiency;
     }
 }
-
-/// <summary>
-/// One slot's terms for a storage plan: what a kWh drawn costs and a kWh delivered earns (AC, in the strategy's own
-/// unit of value), and the most AC energy the plan may draw or deliver in it, kWh.
-/// </summary>
-public readonly record struct StorageSlot(double DrawnCost, double DeliveredValue, double MaxDrawnKwh, double MaxDeliveredKwh);

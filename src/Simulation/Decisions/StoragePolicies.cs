@@ -48,35 +48,40 @@ public sealed class ArbitragePolicy(Battery battery, double slotHours, Arbitrage
 }
 
 /// <summary>
-/// Community storage (<see cref="CommunityStrategy"/>): maximises the feeder's self-sufficiency. Its plan values a kWh
-/// delivered into an expected deficit at one kWh of import displaced and a kWh drawn from an expected surplus at
-/// nothing (it would have left the feeder), and may draw at most its share of the slot's expected surplus and deliver
-/// at most its share of the deficit, so it never makes the feeder import to charge nor export what it discharges.
-/// Energy still stored at the horizon's end is worth what delivering it there would be: among equal deficits the
-/// earliest is served first (the planner's discount), and energy is kept for a later deficit only when an earlier one
-/// cannot use it. Several community batteries split every slot's surplus by charge power and its deficit by discharge
-/// power (<paramref name="chargeShare"/>, <paramref name="dischargeShare"/>), so together they never overshoot either
-/// and none herds into the same slot as another. It bids <see cref="CommunityStrategy.PriceMargin"/> above what the
+/// Community storage (<see cref="CommunityStrategy"/>): maximises the feeder's self-sufficiency. It may draw at most its
+/// share of a slot's expected surplus and deliver at most its share of the expected deficit, so it never makes the
+/// feeder import to charge nor export what it discharges. Each kWh it delivers into a deficit displaces one kWh of
+/// import wherever it goes, and charging from a surplus costs the feeder nothing (that energy would have left it), so
+/// the plan that displaces the most imports is the greedy one, slot by slot in order: draw all it may from each
+/// surplus and deliver all it may into each deficit, within its power, SoC and efficiency. Holding energy back for a
+/// later deficit never displaces more (a kWh is worth the same there) and can only cost headroom for the surplus in
+/// between, so it serves the earliest deficit first and keeps what it cannot deliver yet: nothing is emptied at the
+/// end of a day. Several community batteries split every slot's surplus by charge power and its deficit by discharge
+/// power (<paramref name="chargeShare"/>, <paramref name="dischargeShare"/>), so together they never overshoot either and
+/// none herds into the same slot as another. It bids <see cref="CommunityStrategy.PriceMargin"/> above what the
 /// balance-responsible party pays for a surplus (the feed-in tariff; nothing in an island) and asks that much below
 /// what it charges for a shortfall (retail; the genset's price), whatever the slot is expected to settle at: it outbids
 /// the surplus leaving and undercuts the supply coming in. In a slot it only buys or only sells, so its orders never cross.
 /// </summary>
 public sealed class CommunityPolicy(
-    Battery battery, double slotHours, CommunityStrategy strategy, BalanceResponsibleParty brp, FeederOutlook feeder, double chargeShare, double dischargeShare)
+    Battery battery, TimeSpan slotLength, CommunityStrategy strategy, BalanceResponsibleParty brp, FeederOutlook feeder, double chargeShare, double dischargeShare)
     : IStoragePolicy
 {
-    /// <summary>A kWh of import displaced: the unit the plan values energy in.</summary>
-    private const double DisplacedImportKwh = 1.0;
-
-    private readonly StoragePlanner _planner = new(battery, slotHours, 0);
+    private readonly double _hours = slotLength.TotalHours;
 
     public double[] Plan(StorageHorizon horizon, double startEnergyKwh)
     {
         var netExportKw = feeder.ExpectedNetExportKw(horizon.IssueSlot, horizon.FirstSlot, horizon.Prices.Count);
-        var slots = netExportKw.Select(kw => new StorageSlot(0, DisplacedImportKwh,
-            Math.Max(0, kw) * slotHours * chargeShare, Math.Max(0, -kw) * slotHours * dischargeShare)).ToList();
-        var terminal = DisplacedImportKwh * battery.DischargeEfficiency * StoragePlanner.Weight(slots.Count);
-        return _planner.Plan(slots, startEnergyKwh, terminal);
+        var plan = new double[netExportKw.Length];
+        var energy = startEnergyKwh;
+        for (var t = 0; t < plan.Length; t++)
+        {
+            var requestedKw = netExportKw[t] >= 0 ? -netExportKw[t] * chargeShare : -netExportKw[t] * dischargeShare;
+            var step = battery.Apply(energy, requestedKw, slotLength);
+            plan[t] = step.ActualKw * _hours;
+            energy = step.EnergyKwh;
+        }
+        return plan;
     }
 
     public decimal BuyPrice(decimal reference) => brp.SurplusValue + strategy.PriceMargin;

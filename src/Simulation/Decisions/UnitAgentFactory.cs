@@ -76,7 +76,7 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
     private CommunityPolicy Community(BatteryUnit spec, Battery battery, CommunityStrategy strategy)
     {
         var community = scenario.Units.OfType<BatteryUnit>().Where(b => b.Strategy is CommunityStrategy).ToList();
-        return new CommunityPolicy(battery, Hours, strategy, BalanceResponsibleParty.Of(scenario), new FeederOutlook(_priceTakers),
+        return new CommunityPolicy(battery, SlotLength, strategy, BalanceResponsibleParty.Of(scenario), new FeederOutlook(_priceTakers),
             spec.ChargeKw / community.Sum(b => b.ChargeKw), spec.DischargeKw / community.Sum(b => b.DischargeKw));
     }
 
