@@ -8,16 +8,18 @@ using MicroMarket.Simulation.Decisions;
 namespace MicroMarket.Simulation.Decisions.Units;
 
 /// <summary>
-/// A battery trading the plan of its storage strategy (<see cref="IStoragePolicy"/>: arbitrage on the price outlook, or
-/// the feeder's self-sufficiency) within its SoC limits, on a rolling horizon (<see cref="StoragePlanner"/>).
+/// A battery trading the plan of its storage strategy (<see cref="IStoragePolicy"/>: <see cref="ArbitragePolicy"/> on the
+/// price outlook, or <see cref="CommunityPolicy"/> for the feeder's self-sufficiency) within its SoC limits, on a
+/// rolling horizon.
 /// <list type="bullet">
 /// <item>Day-ahead: plans the day and the next from the energy it expects to hold and bids the day, so the plan
 /// neither empties the battery at midnight nor ignores tomorrow. Arbitrage: every kWh moved costs half the minimum
 /// spread (wear and risk) and what is left stored at the horizon's end is worth the horizon's mean expected price as
 /// delivered, so it neither empties the battery nor buys what it cannot expect to sell dearer; a flat outlook gives
-/// no plan. The strategy prices the orders (arbitrage: planned charging bid at the expected price plus the minimum
-/// spread, planned discharging offered at the expected price minus it); in a slot it only buys or only sells, so its
-/// orders never cross.</item>
+/// no plan. Community: only from the feeder's expected surplus, only into its expected deficit. The strategy prices the
+/// orders (arbitrage: planned charging bid at the expected price plus the minimum spread, planned discharging offered
+/// at the expected price minus it; community: just inside the balance-responsible party's surplus value and shortfall
+/// cost); in a slot it only buys or only sells, so its orders never cross.</item>
 /// <item>Intra-day: re-plans from the energy it now expects to hold, on the day-ahead prices of the hour and the
 /// outlook beyond (and the forecasts as issued now), and trades the difference between that plan and its schedule in
 /// the hour's slots, priced like day-ahead. Energy the island balance moved, or a day-ahead order that did not fill,
