@@ -363,6 +363,9 @@ public static class ScenarioWriter
             case ArbitrageStrategy s:
                 yaml.Flow("strategy", kind, ("minimum_spread", Money(s.MinimumSpread)));
                 break;
+            case CommunityStrategy s:
+                yaml.Flow("strategy", kind, ("price_margin", Money(s.PriceMargin)));
+                break;
             case EvChargingStrategy s:
                 yaml.Flow("strategy", kind, ("willingness_to_pay", Money(s.WillingnessToPay)), ("demand_response", Flag(s.OfferDemandResponse)), ("demand_response_premium", Money(s.DemandResponsePremium)));
                 break;

@@ -55,6 +55,20 @@ public sealed partial class SchemaTests
     }
 
     [Theory]
+    [InlineData("{ kind: community }", true)]
+    [InlineData("{ kind: community, price_margin: 0.02 }", true)]
+    [InlineData("{ minimum_spread: 0.03 }", true)]
+    [InlineData("{ kind: community, minimum_spread: 0.03 }", false)]
+    [InlineData("{ kind: arbitrage, price_margin: 0.02 }", false)]
+    [InlineData("{ kind: community, price_margin: -0.01 }", false)]
+    public void A_battery_strategy_is_arbitrage_or_community(string strategy, bool valid)
+    {
+        var battery = $"  - {{ id: b, kind: battery, bus: B3, capacity_kwh: 20, charge_kw: 5, strategy: {strategy} }}\n";
+
+        Assert.Equal(valid, Evaluate(Minimal.With(battery)).IsValid);
+    }
+
+    [Theory]
     [InlineData("mode: { kind: island }", "mode: { kind: grid-connected }", "a grid-connected mode without tariffs")]
     [InlineData("mode: { kind: island }", "mode: { kind: islanded }", "an unknown mode")]
     [InlineData("time: { start: 2026-06-15, time_zone: Europe/Madrid }", "time: { start: 2026-06-15, slot_minutes: 7 }", "a slot that does not divide an hour")]

@@ -112,6 +112,27 @@ public sealed class SemanticTests : IDisposable
     }
 
     [Fact]
+    public void A_battery_may_serve_the_community_and_nothing_else_may()
+    {
+        var scenario = _scratch.Load(Minimal.With("""
+              - { id: store, kind: battery, bus: B2, capacity_kwh: 10, charge_kw: 5, strategy: { kind: community, price_margin: 0.02 } }
+              - { id: shared, kind: battery, bus: B3, capacity_kwh: 10, charge_kw: 5, strategy: { kind: community } }
+
+            """));
+        var errors = _scratch.Errors(Minimal.With("""
+              - { id: a, kind: load, bus: B2, profile: { ieee: 1 }, strategy: { kind: community } }
+              - { id: b, kind: battery, bus: B3, capacity_kwh: 10, charge_kw: 5, strategy: { kind: ev-charging } }
+              - { id: c, kind: battery, bus: B4, capacity_kwh: 10, charge_kw: 5, strategy: { kind: community, price_margin: -0.01 } }
+
+            """));
+
+        Assert.Equal([new CommunityStrategy(0.02m), new CommunityStrategy(0.01m)], scenario.Units.OfType<BatteryUnit>().Select(b => b.Strategy));
+        Assert.Equal("a load unit bids with strategy 'price-taker', not 'community'", errors.At("units[0].strategy.kind").Message);
+        Assert.Equal("a battery unit bids with strategy 'arbitrage' or 'community', not 'ev-charging'", errors.At("units[1].strategy.kind").Message);
+        Assert.NotNull(errors.At("units[2].strategy.price_margin"));
+    }
+
+    [Fact]
     public void Strategy_prices_stay_within_the_market_bounds_and_defaults_are_clamped_into_them()
     {
         var errors = _scratch.Errors(Minimal.With("  - { id: a, kind: load, bus: B2, profile: { ieee: 1 }, strategy: { price: 5 } }\n"));

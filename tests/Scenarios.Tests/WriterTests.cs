@@ -61,6 +61,7 @@ public sealed class WriterTests : IDisposable
                   - { arrive: "19:00", depart: "06:00", energy_kwh: 25, arrival_soc: 0.1, arrival_jitter_minutes: 20 }
                 strategy: { willingness_to_pay: 0.5, demand_response: false, demand_response_premium: 0 }
               - { id: pump, kind: flexible-load, bus: B4, energy_kwh: 1.5, power_kw: 1, window: { start: "22:00", end: "24:00" }, strategy: { kind: flexible-shift } }
+              - { id: shared-store, kind: battery, bus: B3, capacity_kwh: 10, charge_kw: 5, strategy: { kind: community, price_margin: 0.015 } }
               - { id: store, kind: slack, bus: B0, technology: battery, rated_kw: 50, capacity_kwh: 200, soc_initial: 0.6, strategy: { markup: 0.05 } }
             """);
 

@@ -13,7 +13,7 @@ public sealed class BatteryAgentTests
 {
     private static BatteryAgent Agent(double socInitial = 0.5) => new(
         new BatteryUnit("bat", "B1", PhaseConnection.Abc, null, new ArbitrageStrategy(0.02m), Perfect, 20, 5, 5, 0.95, 0.95, socInitial, 0.1, 0.9),
-        new Battery(20, 5, 5, 0.95, 0.95, 0.1, 0.9), new ArbitrageStrategy(0.02m), 2000, Slot);
+        new Battery(20, 5, 5, 0.95, 0.95, 0.1, 0.9), new ArbitragePolicy(new Battery(20, 5, 5, 0.95, 0.95, 0.1, 0.9), Slot.TotalHours, new ArbitrageStrategy(0.02m)), 2000, Slot);
 
     [Fact]
     public void It_charges_when_cheap_and_discharges_when_dear()

@@ -5,14 +5,16 @@ using MicroMarket.Scenarios.Yaml;
 namespace MicroMarket.Scenarios.Binding;
 
 /// <summary>
-/// Binds a unit's <c>strategy</c> mapping. Each unit kind bids with one strategy kind, so <c>kind</c> may be left out;
-/// every parameter has a default, and default prices are clamped into the market's price bounds.
+/// Binds a unit's <c>strategy</c> mapping. Each unit kind bids with one strategy kind, so <c>kind</c> may be left out
+/// (a battery may instead serve the feeder with <c>community</c>); every parameter has a default, and default prices are
+/// clamped into the market's price bounds.
 /// </summary>
 internal static class StrategyBinder
 {
     public const string PriceTaker = "price-taker";
     public const string MarginalCost = "marginal-cost";
     public const string Arbitrage = "arbitrage";
+    public const string Community = "community";
     public const string EvCharging = "ev-charging";
     public const string FlexibleShift = "flexible-shift";
     public const string SelfConsumption = "self-consumption";
@@ -35,10 +37,13 @@ internal static class StrategyBinder
     /// <summary>A battery cycles only when the price spread beats its round-trip loss by this much.</summary>
     public const decimal MinimumSpread = 0.02m;
 
-    private static readonly IReadOnlyList<(string Name, string Value)> Kinds =
-        [(PriceTaker, PriceTaker), (MarginalCost, MarginalCost), (Arbitrage, Arbitrage), (EvCharging, EvCharging), (FlexibleShift, FlexibleShift)];
+    /// <summary>A community battery bids this much above the surplus value and asks this much below the shortfall cost.</summary>
+    public const decimal CommunityPriceMargin = 0.01m;
 
-    /// <summary>The one strategy kind a unit kind bids with.</summary>
+    private static readonly IReadOnlyList<(string Name, string Value)> Kinds =
+        [(PriceTaker, PriceTaker), (MarginalCost, MarginalCost), (Arbitrage, Arbitrage), (Community, Community), (EvCharging, EvCharging), (FlexibleShift, FlexibleShift)];
+
+    /// <summary>The strategy kind a unit kind bids with by default, and the only one except a battery's <see cref="Community"/>.</summary>
     public static string KindFor(UnitKind unit) => unit switch
     {
         UnitKind.Pv or UnitKind.Wind or UnitKind.Load or UnitKind.Prosumer => PriceTaker,
@@ -54,6 +59,7 @@ internal static class StrategyBinder
         PriceTakerStrategy => PriceTaker,
         MarginalCostStrategy => MarginalCost,
         ArbitrageStrategy => Arbitrage,
+        CommunityStrategy => Community,
         EvChargingStrategy => EvCharging,
         FlexibleShiftStrategy => FlexibleShift,
         SelfConsumptionStrategy => SelfConsumption,
@@ -73,9 +79,10 @@ internal static class StrategyBinder
         {
             return Default(unit, context.Market);
         }
-        if (kind != allowed)
+        if (kind != allowed && !(unit == UnitKind.Battery && kind == Community))
         {
-            strategy.Error("kind", $"a {UnitKinds.Name(unit)} unit bids with strategy '{allowed}', not '{kind}'");
+            var kinds = unit == UnitKind.Battery ? $"'{allowed}' or '{Community}'" : $"'{allowed}'";
+            strategy.Error("kind", $"a {UnitKinds.Name(unit)} unit bids with strategy {kinds}, not '{kind}'");
             return Default(unit, context.Market);
         }
         StrategySpec spec = kind switch
@@ -83,6 +90,7 @@ internal static class StrategyBinder
             PriceTaker => new PriceTakerStrategy(Price(strategy, "price", DefaultPriceTakerPrice(unit), context)),
             MarginalCost => new MarginalCostStrategy(strategy.Money("markup", 0m, Bounds.NonNegative)),
             Arbitrage => new ArbitrageStrategy(strategy.Money("minimum_spread", MinimumSpread, Bounds.NonNegative)),
+            Community => new CommunityStrategy(strategy.Money("price_margin", CommunityPriceMargin, Bounds.NonNegative)),
             EvCharging => new EvChargingStrategy(
                 Price(strategy, "willingness_to_pay", EvWillingnessToPay, context),
                 strategy.Flag("demand_response", true),

@@ -28,6 +28,14 @@ public sealed record ArbitrageStrategy(decimal MinimumSpread) : StrategySpec;
 public sealed record SelfConsumptionStrategy : StrategySpec;
 
 /// <summary>
+/// Battery serving the feeder's self-sufficiency, not its own profit: charges from the feeder's expected surplus and
+/// discharges into its expected deficit, never more than either (it never makes the feeder import to charge nor export
+/// what it discharges), on a rolling horizon; bids <see cref="PriceMargin"/> above the balance-responsible party's
+/// surplus value and offers that much below its shortfall cost, so it wins the surplus and serves the deficit.
+/// </summary>
+public sealed record CommunityStrategy(decimal PriceMargin) : StrategySpec;
+
+/// <summary>
 /// EV: buys the energy needed by departure in the cheapest forecast slots, bidding up to
 /// <see cref="WillingnessToPay"/>; intra-day, when <see cref="OfferDemandResponse"/>, offers to shift
 /// scheduled charging (sell it back) at <see cref="DemandResponsePremium"/> above the day-ahead price,

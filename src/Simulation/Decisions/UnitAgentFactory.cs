@@ -21,6 +21,9 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
     /// <summary>The actuals the agents get: one code with the optimal reference's.</summary>
     private readonly ScenarioSeries _series = new(scenario, calendar);
 
+    /// <summary>The price takers created so far: community batteries plan on their forecasts once bidding starts, when all are.</summary>
+    private readonly List<IPublicNetForecast> _priceTakers = [];
+
     private TimeSpan SlotLength => calendar.SlotLength;
 
     private double Hours => SlotLength.TotalHours;
@@ -35,12 +38,24 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
         return agents;
     }
 
-    public IUnitAgent Create(UnitSpec spec) => spec switch
+    /// <summary>The unit's agent; a price taker's (or a prosumer's) forecast joins the feeder's public outlook.</summary>
+    public IUnitAgent Create(UnitSpec spec)
+    {
+        var agent = Build(spec);
+        if (agent is IPublicNetForecast forecast)
+        {
+            _priceTakers.Add(forecast);
+        }
+        return agent;
+    }
+
+    /// <summary>An agent, not yet public: a prosumer's members are built with this, their forecast being the prosumer's.</summary>
+    private IUnitAgent Build(UnitSpec spec) => spec switch
     {
         PvUnit pv => PriceTaker(pv, UnitKind.Pv, _series.Pv(pv), producer: true, pv.InverterKw, 1.0),
         WindUnit wind => PriceTaker(wind, UnitKind.Wind, _series.Wind(wind), producer: true, wind.RatedPowerKw, 1.0),
         LoadUnit load => PriceTaker(load, UnitKind.Load, _series.Load(load), producer: false, Math.Max(load.PeakKw, 1.0), load.PowerFactor),
-        BatteryUnit battery => new BatteryAgent(battery, BatteryOf(battery), Strategy<ArbitrageStrategy>(battery), Rating(battery.RatedKw), SlotLength),
+        BatteryUnit battery => Storage(battery),
         EvUnit ev => new EvAgent(ev, new ElectricVehicle(ev.BatteryKwh, ev.ChargerKw, ev.ChargeEfficiency, ev.V2gKw),
             Strategy<EvChargingStrategy>(ev), _series.Sessions(ev), Rating(ev.RatedKw), SlotLength),
         FlexibleLoadUnit flexible => new FlexibleLoadAgent(flexible, _series.Jobs(flexible), Strategy<FlexibleShiftStrategy>(flexible), Ties(flexible), Rating(flexible.RatedKw), SlotLength),
@@ -65,10 +80,10 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
             .. prosumer.Flexible.Select(f => f with { Strategy = Strategy<FlexibleShiftStrategy>(f) with { OfferDemandResponse = false } }),
             .. prosumer.Battery is { Strategy: ArbitrageStrategy } arbitrage ? [arbitrage] : Array.Empty<UnitSpec>()];
         return new ProsumerAgent(prosumer,
-            (PriceTakerAgent)Create(prosumer.Load),
-            prosumer.Pv is { } pv ? (PriceTakerAgent)Create(pv) : null,
+            (PriceTakerAgent)Build(prosumer.Load),
+            prosumer.Pv is { } pv ? (PriceTakerAgent)Build(pv) : null,
             selfConsumption is null ? null : (BatteryOf(selfConsumption), selfConsumption.SocInitial),
-            [.. planners.Select(Create)],
+            [.. planners.Select(Build)],
             Rating(prosumer.RatedKw), SlotLength);
     }
 
@@ -78,6 +93,25 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
         // A household's meter is sized for its peak, at least 10 kW, as a supply fuse would be.
         var ratingKw = producer ? capacityKw : Math.Max(10.0, capacityKw);
         return new PriceTakerAgent(spec, kind, series, producer, Strategy<PriceTakerStrategy>(spec).Price, Rating(ratingKw), powerFactor, Hours);
+    }
+
+    private BatteryAgent Storage(BatteryUnit spec)
+    {
+        var battery = BatteryOf(spec);
+        IStoragePolicy policy = spec.Strategy switch
+        {
+            CommunityStrategy community => Community(spec, battery, community),
+            _ => new ArbitragePolicy(battery, Hours, Strategy<ArbitrageStrategy>(spec)),
+        };
+        return new BatteryAgent(spec, battery, policy, Rating(spec.RatedKw), SlotLength);
+    }
+
+    /// <summary>A community battery takes its share of the feeder's surplus by charge power and of its deficit by discharge power among the community batteries.</summary>
+    private CommunityPolicy Community(BatteryUnit spec, Battery battery, CommunityStrategy strategy)
+    {
+        var community = scenario.Units.OfType<BatteryUnit>().Where(b => b.Strategy is CommunityStrategy).ToList();
+        return new CommunityPolicy(battery, SlotLength, strategy, BalanceResponsibleParty.Of(scenario), new FeederOutlook(_priceTakers),
+            spec.ChargeKw / community.Sum(b => b.ChargeKw), spec.DischargeKw / community.Sum(b => b.DischargeKw));
     }
 
     private T Strategy<T>(UnitSpec spec) where T : StrategySpec =>

@@ -16,14 +16,14 @@ public sealed class MeritOrderEstimate
 {
     private readonly ScenarioPlan _plan;
     private readonly BalanceResponsibleParty _brp;
-    private readonly IReadOnlyList<IPublicNetForecast> _priceTakers;
+    private readonly FeederOutlook _feeder;
     private readonly Dictionary<int, decimal[]> _days = [];
 
     public MeritOrderEstimate(ScenarioPlan plan)
     {
         _plan = plan;
         _brp = BalanceResponsibleParty.Of(plan.Scenario);
-        _priceTakers = plan.Units.Select(u => u.Agent).OfType<IPublicNetForecast>().ToList();
+        _feeder = new FeederOutlook(plan.Units.Select(u => u.Agent).OfType<IPublicNetForecast>().ToList());
     }
 
     public decimal At(int slot)
@@ -44,14 +44,6 @@ public sealed class MeritOrderEstimate
         var perDay = calendar.SlotsPerDay;
         var bidding = calendar.Timeline().First(p => p.Kind == PhaseKind.DayAheadBidding && p.Period == Math.Clamp(day, 0, calendar.Days - 1));
         var issueSlot = calendar.SlotAt(bidding.UnixTime);
-        var netExportKw = new double[perDay];
-        foreach (var expected in _priceTakers.Select(u => u.ExpectedNetExportKw(issueSlot, day * perDay, perDay)))
-        {
-            foreach (var (kw, k) in expected.Select((kw, k) => (kw, k)))
-            {
-                netExportKw[k] += kw;
-            }
-        }
-        return netExportKw.Select(kw => kw >= 0 ? _brp.SurplusValue : _brp.ShortfallCost).ToArray();
+        return _feeder.ExpectedNetExportKw(issueSlot, day * perDay, perDay).Select(kw => kw >= 0 ? _brp.SurplusValue : _brp.ShortfallCost).ToArray();
     }
 }

@@ -8,29 +8,32 @@ using MicroMarket.Simulation.Decisions;
 namespace MicroMarket.Simulation.Decisions.Units;
 
 /// <summary>
-/// A battery doing arbitrage on the price outlook within its SoC limits, on a rolling horizon (<see cref="StoragePlanner"/>).
+/// A battery trading the plan of its storage strategy (<see cref="IStoragePolicy"/>: <see cref="ArbitragePolicy"/> on the
+/// price outlook, or <see cref="CommunityPolicy"/> for the feeder's self-sufficiency) within its SoC limits, on a
+/// rolling horizon.
 /// <list type="bullet">
-/// <item>Day-ahead: plans the day and the next on the outlook and bids the day; every kWh moved costs half the minimum
+/// <item>Day-ahead: plans the day and the next from the energy it expects to hold and bids the day, so the plan
+/// neither empties the battery at midnight nor ignores tomorrow. Arbitrage: every kWh moved costs half the minimum
 /// spread (wear and risk) and what is left stored at the horizon's end is worth the horizon's mean expected price as
-/// delivered, so the plan neither empties the battery at midnight nor buys what it cannot expect to sell dearer. A
-/// flat outlook gives no plan.
-/// Planned charging is bid at the expected price plus the minimum spread, planned discharging offered at the expected
-/// price minus it: in a slot it only buys or only sells, so its orders never cross.</item>
+/// delivered, so it neither empties the battery nor buys what it cannot expect to sell dearer; a flat outlook gives
+/// no plan. Community: only from the feeder's expected surplus, only into its expected deficit. The strategy prices the
+/// orders (arbitrage: planned charging bid at the expected price plus the minimum spread, planned discharging offered
+/// at the expected price minus it; community: just inside the balance-responsible party's surplus value and shortfall
+/// cost); in a slot it only buys or only sells, so its orders never cross.</item>
 /// <item>Intra-day: re-plans from the energy it now expects to hold, on the day-ahead prices of the hour and the
-/// outlook beyond, and trades the difference between that plan and its schedule in the hour's slots, priced like
-/// day-ahead. Energy the island balance moved, or a day-ahead order that did not fill, is corrected where it pays.</item>
+/// outlook beyond (and the forecasts as issued now), and trades the difference between that plan and its schedule in
+/// the hour's slots, priced like day-ahead. Energy the island balance moved, or a day-ahead order that did not fill,
+/// is corrected where it pays.</item>
 /// <item>Delivery: runs at its scheduled net export, clipped by the battery model (power, SoC), unless the
 /// island balance moves it (storage absorbs a surplus or covers a deficit before curtailment, a genset start or
 /// shedding). A grid-forming battery (<c>grid_forming: true</c>) forms the island's grid while above its SoC
 /// reserve and takes the balance: its schedule is then a financial position only.</item>
 /// </list>
 /// </summary>
-public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStrategy strategy, long ratingWhPerSlot, TimeSpan slotLength) : IUnitAgent
+public sealed class BatteryAgent(BatteryUnit spec, Battery battery, IStoragePolicy policy, long ratingWhPerSlot, TimeSpan slotLength) : IUnitAgent
 {
     private readonly Schedule _schedule = new();
     private readonly double _hours = slotLength.TotalHours;
-    private readonly StoragePlanner _planner = new(battery, slotLength.TotalHours, (double)strategy.MinimumSpread / 2);
-    private readonly decimal _tolerance = Math.Max(strategy.MinimumSpread, 0.01m);
     private double _energyKwh = spec.SocInitial * battery.CapacityKwh;
     private int _nextSlot;
     // Where the latest day planned day-ahead ends, and how long a day is.
@@ -49,7 +52,7 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
     {
         _slotsPerDay = request.SlotCount;
         _plannedUntil = request.FirstSlot + request.SlotCount;
-        var plan = PlanFrom(request.FirstSlot, request.Outlook, _ => null);
+        var plan = PlanFrom(request.IssueSlot, request.FirstSlot, request.Outlook, _ => null);
         var prices = Enumerable.Range(request.FirstSlot, request.SlotCount).Select(request.Outlook.At).ToList();
         return new BidDecision(Orders(request.FirstSlot, plan.Take(request.SlotCount).ToList(), prices, request.Rules), new double[request.SlotCount]);
     }
@@ -57,7 +60,7 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
     public BidDecision BidIntraday(IntradayRequest request)
     {
         var known = request.FirstSlot + request.SlotCount;
-        var plan = PlanFrom(request.FirstSlot, request.Outlook, s => s < known ? request.ReferencePrice(s) : null);
+        var plan = PlanFrom(request.IssueSlot, request.FirstSlot, request.Outlook, s => s < known ? request.ReferencePrice(s) : null);
         var change = Enumerable.Range(0, request.SlotCount).Select(i => plan[i] - Energy.KwhOf(_schedule.NetExportWh(request.FirstSlot + i))).ToList();
         var prices = Enumerable.Range(request.FirstSlot, request.SlotCount).Select(request.ReferencePrice).ToList();
         return new BidDecision(Orders(request.FirstSlot, change, prices, request.Rules), new double[request.SlotCount]);
@@ -66,13 +69,14 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
     /// <summary>
     /// The plan from <paramref name="firstSlot"/> to a day past the planned day (a full day's cycle beyond what is
     /// traded now, so the end of the traded day is not the end of the world), on the prices known (the day-ahead
-    /// prices of an intra-day hour) and the outlook elsewhere, from the energy expected at <paramref name="firstSlot"/>.
+    /// prices of an intra-day hour) and the outlook elsewhere, from the energy expected at <paramref name="firstSlot"/>,
+    /// planned at the start of <paramref name="issueSlot"/>.
     /// </summary>
-    private double[] PlanFrom(int firstSlot, PriceOutlook outlook, Func<int, decimal?> known)
+    private double[] PlanFrom(int issueSlot, int firstSlot, PriceOutlook outlook, Func<int, decimal?> known)
     {
         var until = Math.Max(_plannedUntil, firstSlot + 1) + _slotsPerDay;
-        var prices = Enumerable.Range(firstSlot, until - firstSlot).Select(s => (double)(known(s) ?? outlook.At(s))).ToList();
-        return _planner.Plan(prices, ExpectedEnergyAt(firstSlot), _planner.TerminalValue(prices));
+        var prices = Enumerable.Range(firstSlot, until - firstSlot).Select(s => known(s) ?? outlook.At(s)).ToList();
+        return policy.Plan(new StorageHorizon(issueSlot, firstSlot, prices), ExpectedEnergyAt(firstSlot));
     }
 
     /// <summary>Bids for the slots' planned AC energy from <paramref name="firstSlot"/> (kWh, + sell, - buy), one side per slot.</summary>
@@ -82,8 +86,8 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, ArbitrageStr
         var sells = new List<OrderCurve>();
         for (var i = 0; i < energyKwh.Count; i++)
         {
-            buys.Add(energyKwh[i] < 0 ? Curves.Step(-energyKwh[i], rules.Clamp(prices[i] + _tolerance)) : OrderCurve.Empty);
-            sells.Add(energyKwh[i] > 0 ? Curves.Step(energyKwh[i], rules.Clamp(prices[i] - _tolerance)) : OrderCurve.Empty);
+            buys.Add(energyKwh[i] < 0 ? Curves.Step(-energyKwh[i], rules.Clamp(policy.BuyPrice(prices[i]))) : OrderCurve.Empty);
+            sells.Add(energyKwh[i] > 0 ? Curves.Step(energyKwh[i], rules.Clamp(policy.SellPrice(prices[i]))) : OrderCurve.Empty);
         }
         return new SlotOrders(firstSlot, buys, sells);
     }
