@@ -107,12 +107,31 @@ public sealed class ScenarioRunTests : IDisposable
     }
 
     [Fact]
-    public async Task The_grid_connected_ieee_feeder_runs_with_every_invariant()
+    public async Task The_grid_connected_ieee_feeder_of_prosumers_runs_with_every_invariant()
     {
         var run = await CompleteRun(ScenarioLoader.Load(Repository.Scenario("ieee-eu-lv-prosumers.yaml")), "ieee");
         RunDirectoryChecks.MoneyBalances(run.OutputDirectory);
         Assert.Equal(192, RunDirectoryChecks.ClearingMatchesReference(run.OutputDirectory));
         Assert.True(run.Kpis.LocalTradeShare > 0);
+
+        // Issue 13: a household with PV, a battery or an EV is one prosumer with one bill; its meter trades only its net,
+        // so in no slot of either auction does it both buy and sell.
+        var prosumers = RunDirectoryChecks.Read(run.OutputDirectory, RunDirectory.Units).Where(u => u.RequiredText(UnitsCsv.Kind) == "prosumer").ToList();
+        Assert.Equal(32, prosumers.Select(u => u.RequiredText(UnitsCsv.Unit)).Distinct().Count());
+        Assert.All(prosumers, u => Assert.False(u.Number(UnitsCsv.DayAheadBoughtWh) > 0 && u.Number(UnitsCsv.DayAheadSoldWh) > 0
+            || u.Number(UnitsCsv.IntradayBoughtWh) > 0 && u.Number(UnitsCsv.IntradaySoldWh) > 0, $"{u.RequiredText(UnitsCsv.Unit)} traded both ways in slot {u.Int(UnitsCsv.Slot)}"));
+        Assert.Equal(32, run.Kpis.Bills.Count(b => b.Kind == UnitKind.Prosumer));
+        // What flowed behind the meters is most of the feeder's generation: every PV is a prosumer's.
+        Assert.Equal(run.Kpis.LocalGenerationKwh, prosumers.Sum(u => u.Number(UnitsCsv.GeneratedKwh)), 3);
+    }
+
+    [Fact]
+    public async Task The_ieee_feeders_evs_on_their_own_meters_spread_their_charging_and_the_forecast_error_is_small()
+    {
+        // The same feeder with every PV, battery and EV on a meter of its own, so each EV's charging is in the tables.
+        var separate = Path.Combine(_root.FullName, "ieee-separate.yaml");
+        File.WriteAllText(separate, File.ReadAllText(Repository.Scenario("ieee-eu-lv-prosumers.yaml")).Replace("behind_the_meter: true", "behind_the_meter: false"));
+        var run = await CompleteRun(ScenarioLoader.Load(separate), "ieee-separate");
 
         // Issue 13: its fourteen EVs (7.4 kW chargers, plugging in about 18:00) plan on the shared forecaster, without a
         // price_outlook; on yesterday's price they all charged in their first hour, 104 kW at once at 18:45.
