@@ -46,8 +46,7 @@ public sealed class ShippedScenarioTests
     {
         var scenario = ScenarioLoader.Load(Shipped.Path("ieee-eu-lv-prosumers.yaml"));
 
-        var mode = Assert.IsType<GridConnectedMode>(scenario.Mode);
-        Assert.Equal((0.30m, 0.06m, 800.0), (mode.RetailPrice, mode.FeedInPrice, mode.CapacityKw));
+        Assert.Equal(new GridConnectedMode(0.30m, 0.06m, 800.0), scenario.Mode);
         Assert.Equal("ieee-eu-lv", scenario.Network.Name);
         Assert.Equal(55, scenario.Units.OfType<LoadUnit>().Count());
         Assert.Equal(22, scenario.Units.OfType<PvUnit>().Count());      // round(0.40 x 55)
