@@ -84,6 +84,12 @@ public static class SlotsCsv
     public const string ShortPrice = "short_price";
     public const string LongPrice = "long_price";
 
+    /// <summary>Grid-connected, what a kWh imported from the supplier costs in the slot: its retail tariff plus the grid fee (docs/kpis.md, "Bills"); empty in an island.</summary>
+    public const string ImportPrice = "import_price";
+
+    /// <summary>Grid-connected, what the supplier pays for a kWh exported to it in the slot: its feed-in tariff; empty in an island.</summary>
+    public const string ExportPrice = "export_price";
+
     /// <summary>The first of the physics columns: filled for a delivered slot, empty for one never delivered.</summary>
     public const string GenerationKwh = "generation_kwh";
     public const string ConsumptionKwh = "consumption_kwh";
@@ -122,7 +128,7 @@ public static class SlotsCsv
 
     public static IReadOnlyList<string> Columns { get; } =
     [
-        Slot, TimeUtc, Day, DayAheadPrice, ExpectedDayAheadPrice, DayAheadVolumeWh, IntradayPrice, IntradayVolumeWh, ShortPrice, LongPrice,
+        Slot, TimeUtc, Day, DayAheadPrice, ExpectedDayAheadPrice, DayAheadVolumeWh, IntradayPrice, IntradayVolumeWh, ShortPrice, LongPrice, ImportPrice, ExportPrice,
         GenerationKwh, ConsumptionKwh, LossesKwh, SourceKwh, CurtailedKwh, NotServedKwh, BallastKwh, BalanceResidualKwh,
         MinVoltagePu, MaxVoltagePu, VoltageViolations, BalanceOutcome,
         StorageAbsorbedKwh, StorageSuppliedKwh, GridFormer, GensetState, ReserveRequiredKw, ReserveKw,

@@ -14,7 +14,7 @@ namespace MicroMarket.Scenarios;
 public static class ProfileCsv
 {
     private static readonly string[] ClockFormats = ["h\\:mm", "hh\\:mm", "h\\:mm\\:ss", "hh\\:mm\\:ss"];
-    private static readonly string[] DateTimeFormats =
+    internal static readonly string[] DateTimeFormats =
         ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"];
 
     /// <summary>The series in <paramref name="path"/>, its values in <paramref name="unit"/> (e.g. "kW").</summary>
@@ -25,57 +25,26 @@ public static class ProfileCsv
     internal static bool TryRead(string path, string unit, [NotNullWhen(true)] out TimeSeries? series, [NotNullWhen(false)] out string? problem)
     {
         series = null;
-        string[] lines;
-        try
+        if (!TryReadRows(path, out var rows, out var headerLine, out problem))
         {
-            lines = File.ReadAllLines(path);
-        }
-        catch (IOException e)
-        {
-            problem = $"{path}: {e.Message}";
             return false;
         }
         var name = Path.GetFileName(path);
         string Fail(int line, string what) => $"{name}:{line}: {what}";
 
-        int timeColumn = -1, valueColumn = -1, headerLine = 0;
         var elapsed = new List<TimeSpan>();
         var values = new List<double>();
         bool? clockTimes = null;
         DateTime firstDateTime = default;
         TimeSpan previousClock = default;
         var day = 0;
-        for (var i = 0; i < lines.Length; i++)
+        foreach (var (line, timeText, valueText) in rows)
         {
-            var text = lines[i].Trim();
-            if (text.Length == 0 || text.StartsWith('#'))
+            if (!double.TryParse(valueText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
             {
-                continue;
-            }
-            var fields = text.Split(',', StringSplitOptions.TrimEntries);
-            if (headerLine == 0)
-            {
-                headerLine = i + 1;
-                timeColumn = Array.FindIndex(fields, f => f.Equals("time", StringComparison.OrdinalIgnoreCase));
-                valueColumn = Array.FindIndex(fields, f => f.Equals("value", StringComparison.OrdinalIgnoreCase));
-                if (timeColumn < 0 || valueColumn < 0)
-                {
-                    problem = Fail(i + 1, "expected a header with columns 'time' and 'value'");
-                    return false;
-                }
-                continue;
-            }
-            if (fields.Length <= Math.Max(timeColumn, valueColumn))
-            {
-                problem = Fail(i + 1, $"expected at least {Math.Max(timeColumn, valueColumn) + 1} fields");
+                problem = Fail(line, $"value: '{valueText}' is not a number");
                 return false;
             }
-            if (!double.TryParse(fields[valueColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
-            {
-                problem = Fail(i + 1, $"value: '{fields[valueColumn]}' is not a number");
-                return false;
-            }
-            var timeText = fields[timeColumn];
             TimeSpan at;
             if (clockTimes != false && TimeSpan.TryParseExact(timeText, ClockFormats, CultureInfo.InvariantCulture, out var clock)
                 && clock < TimeSpan.FromDays(1))
@@ -99,7 +68,7 @@ public static class ProfileCsv
             }
             else
             {
-                problem = Fail(i + 1, $"time: '{timeText}' is not {(clockTimes is null ? "a clock time HH:mm or a date-time yyyy-MM-dd HH:mm" : clockTimes.Value ? "a clock time HH:mm like the rows before" : "a date-time yyyy-MM-dd HH:mm like the rows before")}");
+                problem = Fail(line, $"time: '{timeText}' is not {(clockTimes is null ? "a clock time HH:mm or a date-time yyyy-MM-dd HH:mm" : clockTimes.Value ? "a clock time HH:mm like the rows before" : "a date-time yyyy-MM-dd HH:mm like the rows before")}");
                 return false;
             }
             var stepProblem = values.Count switch
@@ -111,7 +80,7 @@ public static class ProfileCsv
             };
             if (stepProblem is not null)
             {
-                problem = Fail(i + 1, stepProblem);
+                problem = Fail(line, stepProblem);
                 return false;
             }
             elapsed.Add(at);
@@ -129,6 +98,60 @@ public static class ProfileCsv
             return false;
         }
         series = new TimeSeries(name, unit, step, values);
+        problem = null;
+        return true;
+    }
+
+    /// <summary>
+    /// The data rows of a CSV in this format, each with its line number and its <c>time</c> and <c>value</c> fields,
+    /// after the header (comment and blank lines skipped); shared with <see cref="PriceSeriesCsv"/>.
+    /// </summary>
+    internal static bool TryReadRows(string path, [NotNullWhen(true)] out List<(int Line, string Time, string Value)>? rows, out int headerLine,
+        [NotNullWhen(false)] out string? problem)
+    {
+        rows = null;
+        headerLine = 0;
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (IOException e)
+        {
+            problem = $"{path}: {e.Message}";
+            return false;
+        }
+        var name = Path.GetFileName(path);
+        int timeColumn = -1, valueColumn = -1;
+        var read = new List<(int, string, string)>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var text = lines[i].Trim();
+            if (text.Length == 0 || text.StartsWith('#'))
+            {
+                continue;
+            }
+            var fields = text.Split(',', StringSplitOptions.TrimEntries);
+            if (headerLine == 0)
+            {
+                headerLine = i + 1;
+                timeColumn = Array.FindIndex(fields, f => f.Equals("time", StringComparison.OrdinalIgnoreCase));
+                valueColumn = Array.FindIndex(fields, f => f.Equals("value", StringComparison.OrdinalIgnoreCase));
+                if (timeColumn < 0 || valueColumn < 0)
+                {
+                    problem = $"{name}:{i + 1}: expected a header with columns 'time' and 'value'";
+                    return false;
+                }
+                continue;
+            }
+            if (fields.Length <= Math.Max(timeColumn, valueColumn))
+            {
+                problem = $"{name}:{i + 1}: expected at least {Math.Max(timeColumn, valueColumn) + 1} fields";
+                return false;
+            }
+            read.Add((i + 1, fields[timeColumn], fields[valueColumn]));
+        }
+        rows = read;
         problem = null;
         return true;
     }

@@ -58,7 +58,12 @@ public static class ScenarioWriter
         switch (mode)
         {
             case GridConnectedMode grid:
-                List<(string, string)> pairs = [("kind", ModeBinder.GridConnected), ("retail_price", Money(grid.RetailPrice)), ("feed_in_price", Money(grid.FeedInPrice))];
+                List<(string, string)> pairs = [("kind", ModeBinder.GridConnected), ("retail_price", TariffText(grid.RetailPrice)), ("feed_in_price", TariffText(grid.FeedInPrice))];
+                if (grid.GridFee != 0)
+                {
+                    // Written only when charged, so the flat tariffs of older files resolve to the same text.
+                    pairs.Add(("grid_fee", Money(grid.GridFee)));
+                }
                 if (grid.CapacityKw is { } capacity)
                 {
                     pairs.Add(("capacity_kw", Number(capacity)));
@@ -70,6 +75,17 @@ public static class ScenarioWriter
                 break;
         }
     }
+
+    /// <summary>A tariff as a flow value: a number, <c>{ time_of_use: { weekdays: [...], weekends: [...] } }</c> or <c>{ series: path }</c>.</summary>
+    private static string TariffText(Tariff tariff) => tariff switch
+    {
+        FlatTariff flat => Money(flat.Price),
+        TimeOfUseTariff tou => $"{{ {ModeBinder.TimeOfUse}: {{ weekdays: {Prices(tou.Weekdays)}, weekends: {Prices(tou.Weekends)} }} }}",
+        SeriesTariff series => $"{{ {ModeBinder.Series}: {Text(series.FilePath)} }}",
+        _ => throw new ArgumentOutOfRangeException(nameof(tariff), tariff, "unknown tariff"),
+    };
+
+    private static string Prices(IEnumerable<decimal> prices) => "[" + string.Join(", ", prices.Select(Money)) + "]";
 
     private static void WriteMarket(YamlBlockWriter yaml, MarketSettings market)
     {
@@ -87,7 +103,7 @@ public static class ScenarioWriter
             yaml.Scalar("margin_slots", Number(market.MarginSlots));
             if (market.PriceOutlook is { } outlook)
             {
-                yaml.Scalar("price_outlook", "[" + string.Join(", ", outlook.Select(Money)) + "]");
+                yaml.Scalar("price_outlook", Prices(outlook));
             }
         }
     }

@@ -69,9 +69,7 @@ public sealed class SimulationCalendar
     {
         Time = time;
         Live = live;
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(time.TimeZone);
-        var localMidnight = time.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        ModelStartUtc = new DateTimeOffset(localMidnight, zone.GetUtcOffset(localMidnight)).ToUniversalTime();
+        ModelStartUtc = time.StartUtc;
         var slotSeconds = live?.SlotSeconds ?? time.SlotMinutes * 60;
         _chainSecondsPerModelSecond = slotSeconds / (time.SlotMinutes * 60.0);
         GenesisUnix = live?.GenesisUnix ?? ModelStartUtc.ToUnixTimeSeconds();

@@ -49,6 +49,28 @@ public sealed class RunCommandTests : IDisposable
             Assert.Single(run.Stderr.Trim().Split('\n'), line => line.StartsWith(scenario + ":", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task A_price_series_that_does_not_cover_the_run_is_bad_input_on_one_located_line()
+    {
+        var scenario = Path.Combine(_dir.FullName, "dynamic.yaml");
+        File.WriteAllText(Path.Combine(_dir.FullName, "prices.csv"), "time,value\n2026-06-15 00:00,0.25\n2026-06-15 12:00,0.35\n");
+        File.WriteAllText(scenario, """
+            name: dynamic
+            time: { start: 2026-06-15, days: 2, slot_minutes: 15, time_zone: Europe/Madrid }
+            mode: { kind: grid-connected, retail_price: { series: prices.csv }, feed_in_price: 0.06 }
+            network: { name: ieee-eu-lv }
+            units:
+              - { id: pv, kind: pv, bus: "34", peak_kw: 5 }
+            """);
+        var run = await CliProcess.RunAsync("run", scenario, "--out", Path.Combine(_dir.FullName, "out"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            $"{scenario}:3:55: mode.retail_price.series: prices.csv does not cover the run: it has no price for the slot at 2026-06-16 00:00 (local time), nor for any slot after it",
+            Assert.Single(run.Stderr.Trim().Split('\n'), line => line.StartsWith(scenario + ":", StringComparison.Ordinal)));
+        Assert.DoesNotContain("   at ", run.Stderr);
+    }
+
     /// <summary>The year scenario's first day, end to end on the chain: every one of its units on the year series.</summary>
     [Fact]
     public async Task The_first_day_of_the_year_scenario_runs_end_to_end()

@@ -127,7 +127,7 @@ internal sealed class SyntheticRun
             }
             totals.AddSlot(dayAhead, intraday, localVolume, losses, vMin, vMax);
             slots.Add(slot, time, day, Math.Round(dayAhead, 6), null, Math.Round(localVolume * 1000), Math.Round(intraday, 6),
-                Math.Round(localVolume * 100), Math.Round(dayAhead * 1.2, 6), Math.Round(dayAhead * 0.8, 6), generation + gridExport, demand + gridImport,
+                Math.Round(localVolume * 100), Math.Round(dayAhead * 1.2, 6), Math.Round(dayAhead * 0.8, 6), 0.3m, 0.06m, generation + gridExport, demand + gridImport,
                 losses, gridExport - gridImport, 0, 0, 0, 0, vMin, vMax, 0, "GridConnected", 0, 0, "", "", 0, 0, 380000, 200000, 640000);
         }
         units.Write(Path.Combine(directory, RunDirectory.Units));

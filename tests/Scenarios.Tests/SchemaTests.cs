@@ -83,6 +83,22 @@ public sealed partial class SchemaTests
         Assert.False(Evaluate(broken).IsValid, $"{what} passes");
     }
 
+    private const string Hours = "[0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.4, 0.4, 0.4, 0.4, 0.2, 0.2]";
+
+    [Theory]
+    [InlineData("retail_price: 0.3, feed_in_price: 0.05, grid_fee: 0.02", true)]
+    [InlineData("retail_price: { time_of_use: { weekdays: " + Hours + ", weekends: " + Hours + " } }, feed_in_price: { series: prices.csv }", true)]
+    [InlineData("retail_price: { time_of_use: { weekdays: [0.3, 0.3] } }, feed_in_price: 0.05", false)]
+    [InlineData("retail_price: { time_of_use: { mondays: " + Hours + " } }, feed_in_price: 0.05", false)]
+    [InlineData("retail_price: { series: prices.csv, time_of_use: { weekdays: " + Hours + " } }, feed_in_price: 0.05", false)]
+    [InlineData("retail_price: 0.3, feed_in_price: 0.05, grid_fee: -0.01", false)]
+    public void Each_tariff_form_is_checked_by_the_schema(string tariffs, bool valid)
+    {
+        var yaml = Minimal.With("").Replace("mode: { kind: island }", $"mode: {{ kind: grid-connected, {tariffs} }}");
+
+        Assert.Equal(valid, Evaluate(yaml).IsValid);
+    }
+
     private static void AssertValid(string yaml)
     {
         var result = Evaluate(yaml);

@@ -46,8 +46,7 @@ public sealed class ShippedScenarioTests
     {
         var scenario = ScenarioLoader.Load(Shipped.Path("ieee-eu-lv-prosumers.yaml"));
 
-        var mode = Assert.IsType<GridConnectedMode>(scenario.Mode);
-        Assert.Equal((0.30m, 0.06m, 800.0), (mode.RetailPrice, mode.FeedInPrice, mode.CapacityKw));
+        Assert.Equal(new GridConnectedMode(0.30m, 0.06m, 800.0), scenario.Mode);
         Assert.Equal("ieee-eu-lv", scenario.Network.Name);
         // Behind the meter: a household with PV, a battery or an EV is one prosumer; the others stay loads.
         var prosumers = scenario.Units.OfType<ProsumerUnit>().ToList();

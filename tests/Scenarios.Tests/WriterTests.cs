@@ -73,6 +73,31 @@ public sealed class WriterTests : IDisposable
     }
 
     [Fact]
+    public void Time_of_use_and_series_tariffs_and_the_grid_fee_survive_the_round_trip()
+    {
+        _scratch.Write("feed-in.csv", "time,value\n" + string.Concat(Enumerable.Range(0, 48).Select(i => $"2026-06-15 {i / 2:00}:{i % 2 * 30:00},0.0{i % 7 + 1}\n")));
+        var scenario = _scratch.Load("""
+            name: tariffs
+            time: { start: 2026-06-15, time_zone: Europe/Madrid }
+            mode:
+              kind: grid-connected
+              retail_price: { time_of_use: { weekdays: [0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.4, 0.4, 0.4, 0.4, 0.2, 0.2] } }
+              feed_in_price: { series: feed-in.csv }
+              grid_fee: 0.035
+              capacity_kw: 100
+            network: { file: feeders/upc-pilot.feeder }
+            units:
+              - { id: home, kind: load, bus: B2, profile: { ieee: 1 } }
+            """);
+
+        var reloaded = RoundTrip(scenario);
+
+        Assert.Equal(scenario with { SourcePath = reloaded.SourcePath }, reloaded);
+        Assert.Contains("retail_price: { time_of_use: { weekdays: [0.2, 0.2, ", Write(scenario));
+        Assert.Contains($"feed_in_price: {{ series: {Path.Combine(_scratch.Folder, "feed-in.csv")} }}, grid_fee: 0.035, capacity_kw: 100 }}\n", Write(scenario));
+    }
+
+    [Fact]
     public void The_output_spells_out_defaults_lists_generated_units_and_has_no_populate()
     {
         var text = Write(ScenarioLoader.Load(Shipped.Path("ieee-eu-lv-prosumers.yaml")));

@@ -16,7 +16,7 @@ public sealed class CommunityStorageTests
 {
     private static readonly Battery Battery = new(20, 5, 5, 0.95, 0.95, 0.1, 0.9);
 
-    private static readonly BalanceResponsibleParty Brp = new(0.30m, 0.06m);
+    private static readonly BalanceResponsibleParty Brp = BalanceResponsibleParty.Flat(0.30m, 0.06m);
 
     private static int TimeOfDay(int slot) => ((slot % 96) + 96) % 96;
 

@@ -57,22 +57,25 @@ internal static class MarketBinder
     }
 
     /// <summary><c>price_outlook: [24 prices]</c>, one per local hour, within the price bounds; null when absent.</summary>
-    private static ValueList<decimal>? PriceOutlook(YamlMap market, decimal floor, decimal cap)
+    private static ValueList<decimal>? PriceOutlook(YamlMap market, decimal floor, decimal cap) =>
+        market.Has("price_outlook") ? HourlyPrices(market, "price_outlook", Bounds.Closed((double)floor, (double)cap)) : null;
+
+    /// <summary>A list of 24 prices at <paramref name="key"/>, one per local hour 00:00..23:00, each within <paramref name="bounds"/>; null when absent or with errors (reported).</summary>
+    public static ValueList<decimal>? HourlyPrices(YamlMap map, string key, Bounds bounds)
     {
-        if (!market.Has("price_outlook"))
-        {
-            return null;
-        }
-        var items = market.Items("price_outlook");
+        var items = map.Items(key, required: true);
         if (items.Count != 24)
         {
-            market.Error("price_outlook", $"expected 24 hourly prices (00:00..23:00), found {items.Count}");
+            if (map.AllValid(key) && map.Has(key))
+            {
+                map.Error(key, $"expected 24 hourly prices (00:00..23:00), found {items.Count}");
+            }
             return null;
         }
         var prices = new List<decimal>();
         foreach (var (node, path) in items)
         {
-            if (YamlValue.TryMoney(node, path, Bounds.Closed((double)floor, (double)cap), market.Diagnostics, out var price))
+            if (YamlValue.TryMoney(node, path, bounds, map.Diagnostics, out var price))
             {
                 prices.Add(price);
             }

@@ -27,7 +27,7 @@ internal static class ScenarioBinder
         var time = TimeBinder.Bind(root.Map("time", required: true));
         var (networkChoice, network) = NetworkBinder.Bind(root.Map("network", required: true), folder);
         var market = MarketBinder.Bind(root.Map("market"));
-        var mode = ModeBinder.Bind(root.Map("mode", required: true), network, market);
+        var mode = ModeBinder.Bind(root.Map("mode", required: true), network, market, time, folder);
 
         var context = new UnitContext(folder, time, network, market, seed);
         var units = root.Maps("units")

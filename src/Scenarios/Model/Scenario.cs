@@ -42,6 +42,21 @@ public sealed record ScenarioTime(DateOnly Start, int Days, int SlotMinutes, str
     public int SlotsPerDay => 24 * 60 / SlotMinutes;
 
     public TimeSpan SlotLength => TimeSpan.FromMinutes(SlotMinutes);
+
+    /// <summary>Slot 0's start: local midnight of <see cref="Start"/>, in UTC.</summary>
+    public DateTimeOffset StartUtc
+    {
+        get
+        {
+            var localMidnight = Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+            return new DateTimeOffset(localMidnight, Zone.GetUtcOffset(localMidnight)).ToUniversalTime();
+        }
+    }
+
+    /// <summary>The wall-clock time in <see cref="TimeZone"/> at which <paramref name="slot"/> starts (slots count in UTC, see above).</summary>
+    public DateTime SlotLocalStart(int slot) => TimeZoneInfo.ConvertTime(StartUtc + slot * SlotLength, Zone).DateTime;
+
+    private TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }
 
 /// <summary>How the feeder relates to the rest of the grid.</summary>
@@ -52,12 +67,33 @@ public sealed record IslandMode : GridMode;
 
 /// <summary>
 /// Connected through the feeder's transformer to an upstream supplier, registered as unit
-/// <see cref="Scenario.GridUnitId"/>: it sells any amount at <see cref="RetailPrice"/> and buys any amount
-/// at <see cref="FeedInPrice"/> (tokens per kWh), and is the balance-responsible party.
+/// <see cref="Scenario.GridUnitId"/>: it sells any amount at <see cref="RetailPrice"/> plus <see cref="GridFee"/> and buys
+/// any amount at <see cref="FeedInPrice"/> (tokens per kWh, each in force at the slot's start), and is the
+/// balance-responsible party.
 /// </summary>
 /// <param name="CapacityKw">Import/export limit the supplier offers, kW. The loader always fills it: the file's <c>capacity_kw</c>,
 /// else the sum of the network's transformer ratings (kVA taken as kW, i.e. at unity power factor).</param>
-public sealed record GridConnectedMode(decimal RetailPrice, decimal FeedInPrice, double? CapacityKw) : GridMode;
+/// <param name="GridFee">Tokens per kWh the supplier charges on top of retail for energy imported from it; local trades do not pay it.</param>
+public sealed record GridConnectedMode(Tariff RetailPrice, Tariff FeedInPrice, double? CapacityKw, decimal GridFee = 0m) : GridMode
+{
+    /// <summary>
+    /// What the supplier charges per kWh imported (retail + grid fee) and pays per kWh exported in
+    /// <paramref name="slot"/> of a run (0 = local midnight of the first day). A slot before or after the run (a
+    /// forecast looking past its ends) is priced as the same slot of the nearest delivery day, as the resource series are.
+    /// </summary>
+    public SupplierPrices PricesAt(ScenarioTime time, int slot)
+    {
+        var perDay = time.SlotsPerDay;
+        var inRun = slot < 0 ? ((slot % perDay) + perDay) % perDay
+            : slot >= time.Days * perDay ? (time.Days - 1) * perDay + slot % perDay
+            : slot;
+        var local = time.SlotLocalStart(inRun);
+        return new SupplierPrices(RetailPrice.PriceAt(local) + GridFee, FeedInPrice.PriceAt(local));
+    }
+}
+
+/// <summary>A slot's supplier prices, tokens per kWh: <see cref="Import"/> is retail + grid fee, <see cref="Export"/> the feed-in price.</summary>
+public readonly record struct SupplierPrices(decimal Import, decimal Export);
 
 /// <summary>The feeder: a built-in network by name or a feeder file (see docs/grid.md), exactly one of the two.</summary>
 /// <param name="Name">ieee-eu-lv or cigre-lv.</param>

@@ -61,6 +61,9 @@ internal sealed class YamlMap
     /// <summary>True when <paramref name="key"/> has a non-null value (and marks it as a known key).</summary>
     public bool Has(string key) => Value(key) is not null;
 
+    /// <summary>True when <paramref name="key"/> holds a mapping (and marks it as a known key).</summary>
+    public bool HasMap(string key) => Value(key) is YamlMappingNode;
+
     /// <summary>Where a key's value starts, or this mapping's start when the key is absent.</summary>
     public Mark MarkOf(string key) => Value(key)?.Start ?? Start;
 

@@ -13,11 +13,11 @@ public interface IStoragePolicy
     /// <summary>AC energy per slot of <paramref name="horizon"/>, kWh, positive delivered, negative drawn, from <paramref name="startEnergyKwh"/> stored.</summary>
     double[] Plan(StorageHorizon horizon, double startEnergyKwh);
 
-    /// <summary>What it bids for energy it plans to draw in a slot expected to settle at <paramref name="reference"/>.</summary>
-    decimal BuyPrice(decimal reference);
+    /// <summary>What it bids for energy it plans to draw in <paramref name="slot"/>, expected to settle at <paramref name="reference"/>.</summary>
+    decimal BuyPrice(int slot, decimal reference);
 
-    /// <summary>What it asks for energy it plans to deliver in a slot expected to settle at <paramref name="reference"/>.</summary>
-    decimal SellPrice(decimal reference);
+    /// <summary>What it asks for energy it plans to deliver in <paramref name="slot"/>, expected to settle at <paramref name="reference"/>.</summary>
+    decimal SellPrice(int slot, decimal reference);
 }
 
 /// <summary>
@@ -42,9 +42,9 @@ public sealed class ArbitragePolicy(Battery battery, double slotHours, Arbitrage
         return _planner.Plan(prices, startEnergyKwh, _planner.TerminalValue(prices));
     }
 
-    public decimal BuyPrice(decimal reference) => reference + _tolerance;
+    public decimal BuyPrice(int slot, decimal reference) => reference + _tolerance;
 
-    public decimal SellPrice(decimal reference) => reference - _tolerance;
+    public decimal SellPrice(int slot, decimal reference) => reference - _tolerance;
 }
 
 /// <summary>
@@ -84,7 +84,8 @@ public sealed class CommunityPolicy(
         return plan;
     }
 
-    public decimal BuyPrice(decimal reference) => brp.SurplusValue + strategy.PriceMargin;
+    /// <remarks>The slot's own tariff: with a time-of-use or dynamic one the run's extremes would lose the surplus or the deficit.</remarks>
+    public decimal BuyPrice(int slot, decimal reference) => brp.At(slot).Export + strategy.PriceMargin;
 
-    public decimal SellPrice(decimal reference) => brp.ShortfallCost - strategy.PriceMargin;
+    public decimal SellPrice(int slot, decimal reference) => brp.At(slot).Import - strategy.PriceMargin;
 }

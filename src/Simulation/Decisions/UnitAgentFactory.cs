@@ -137,7 +137,7 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
         var capacityKw = mode.CapacityKw ?? (transformerKva > 0 ? transformerKva : 250.0);
         var spec = new GridSupplierSpec(network.Source.Bus, capacityKw);
         // Physically the feeder may draw more than the supplier offers: rate the meter at the transformer's limit, twice over.
-        return new GridSupplierAgent(spec, mode, capacityKw, Rating(2 * Math.Max(capacityKw, transformerKva)), SlotLength);
+        return new GridSupplierAgent(spec, BalanceResponsibleParty.Of(scenario).At, capacityKw, Rating(2 * Math.Max(capacityKw, transformerKva)), SlotLength);
     }
 }
 

@@ -8,16 +8,16 @@ namespace MicroMarket.Simulation.Recording;
 public static class KpiFormulas
 {
     /// <summary>
-    /// Computes the KPIs from the tables; <paramref name="baselinePrices"/> gives the no-market price
-    /// to buy and to sell per kWh. With a genset the island's energy is what the genset really
-    /// cost per kWh it served over the run (<see cref="GensetEconomics"/>), which only the run knows:
-    /// that is the baseline's buy price.
+    /// Computes the KPIs from the tables; <paramref name="baselinePrices"/> gives each slot's no-market price
+    /// to import and to export a kWh (the balance-responsible party's, <see cref="BalanceResponsibleParty.At"/>).
+    /// With a genset the island's energy is what the genset really cost per kWh it served over the run
+    /// (<see cref="GensetEconomics"/>), which only the run knows: that is the baseline's import price in every slot.
     /// </summary>
-    public static RunKpis From(RunTables tables, Scenario scenario, int days, (decimal Buy, decimal Sell) baselinePrices)
+    public static RunKpis From(RunTables tables, Scenario scenario, int days, Func<int, SupplierPrices> baselinePrices)
     {
         var gensets = scenario.Units.OfType<SlackUnit>().Where(s => s.Technology is SlackTechnology.Diesel or SlackTechnology.Chp).ToList();
         var genset = GensetEconomics.Of(tables, gensets.Select(s => (decimal?)s.FuelPrice).FirstOrDefault());
-        var baseline = genset?.AverageCostPerUsefulKwh is { } islandCost ? (islandCost, baselinePrices.Sell) : baselinePrices;
+        Func<int, SupplierPrices> baseline = genset?.AverageCostPerUsefulKwh is { } islandCost ? slot => baselinePrices(slot) with { Import = islandCost } : baselinePrices;
         var delivered = tables.UnitRows.Where(r => r.ImportWh is not null).ToList();
         var local = delivered.Where(r => !r.Unit.IsBalanceResponsible).ToList();
         // Storage is internal to the feeder (docs/kpis.md, "Energy"): a battery's charge is not consumption nor its
@@ -95,8 +95,15 @@ public static class KpiFormulas
 
     private static double? Round6(double? value) => value is { } v ? Math.Round(v, 6) : null;
 
-    /// <summary>Net bill = what the unit paid minus what it received (trades, imbalance with missing-reading fees, the uplift); baseline = its metered import at the buy price minus its export at the sell price.</summary>
-    private static List<ParticipantBill> BillsOf(IEnumerable<UnitSlotRow> delivered, (decimal Buy, decimal Sell) baseline) =>
+    /// <summary>
+    /// The no-market bill of a unit's <paramref name="rows"/>, net metering per unit: in each slot its metered import at the
+    /// slot's import price minus its export at the export price, summed (exact in decimals: whole Wh times micro-token prices).
+    /// </summary>
+    public static decimal Baseline(IEnumerable<UnitSlotRow> rows, Func<int, SupplierPrices> prices) =>
+        rows.Sum(r => ((r.ImportWh ?? 0) * prices(r.Slot).Import - (r.ExportWh ?? 0) * prices(r.Slot).Export) / 1000m);
+
+    /// <summary>Net bill = what the unit paid minus what it received (trades, imbalance with missing-reading fees, the uplift); baseline as <see cref="Baseline"/>.</summary>
+    private static List<ParticipantBill> BillsOf(IEnumerable<UnitSlotRow> delivered, Func<int, SupplierPrices> baseline) =>
         delivered.GroupBy(r => r.Unit).OrderBy(g => g.Key.Index).Select(g =>
         {
             var trade = -g.Sum(r => r.TradeTokens ?? 0);
@@ -104,7 +111,7 @@ public static class KpiFormulas
             var uplift = -g.Sum(r => r.UpliftTokens ?? 0);
             var import = Energy.KwhOf(g.Sum(r => r.ImportWh ?? 0));
             var export = Energy.KwhOf(g.Sum(r => r.ExportWh ?? 0));
-            var reference = (decimal)import * baseline.Buy - (decimal)export * baseline.Sell;
+            var reference = Baseline(g, baseline);
             return new ParticipantBill(g.Key.Id, g.Key.Kind, Money(trade + imbalance + uplift), Money(trade), Money(imbalance),
                 Money(reference), Math.Round(import, 3), Math.Round(export, 3), Money(uplift));
         }).ToList();

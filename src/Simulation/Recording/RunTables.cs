@@ -3,6 +3,7 @@ using MicroMarket.Market;
 using MicroMarket.Market.Clearing;
 using MicroMarket.Market.Orders;
 using MicroMarket.RunFormat;
+using MicroMarket.Scenarios.Model;
 using static MicroMarket.Simulation.Recording.RunEvents;
 using MicroMarket.Simulation.Physics;
 
@@ -295,7 +296,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         {
             var p = r.Physics;
             table.Add(
-                r.Slot, Time(r.Slot), r.Slot / calendar.SlotsPerDay, r.DayAheadPrice, r.ExpectedDayAheadPrice, r.DayAheadVolumeWh, r.IntradayPrice, r.IntradayVolumeWh, r.ShortPrice, r.LongPrice,
+                r.Slot, Time(r.Slot), r.Slot / calendar.SlotsPerDay, r.DayAheadPrice, r.ExpectedDayAheadPrice, r.DayAheadVolumeWh, r.IntradayPrice, r.IntradayVolumeWh, r.ShortPrice, r.LongPrice, r.Tariff?.Import, r.Tariff?.Export,
                 p?.GenerationKwh, p?.ConsumptionKwh, p?.LossesKwh, p?.SourceKwh, p?.CurtailedKwh, p?.NotServedKwh, p?.BallastKwh, p?.ResidualKwh,
                 p?.MinVoltagePu, p?.MaxVoltagePu, p?.VoltageViolations, p is null ? null : BalanceTerms.Name(p.Outcome),
                 p?.StorageAbsorbedKwh, p?.StorageSuppliedKwh, p?.GridFormer, p?.GensetState is { } state ? BalanceTerms.Name(state) : null, p?.ReserveRequiredKw, p?.ReserveKw, Math.Round(r.GasOrders), Math.Round(r.GasClearing), Math.Round(r.GasMetering));
@@ -376,6 +377,9 @@ public sealed class SlotRow(int slot)
 
     /// <summary>The shared price expectation the slot's day-ahead auction was bid on (<c>PriceForecaster</c>).</summary>
     public decimal? ExpectedDayAheadPrice { get; set; }
+
+    /// <summary>Grid-connected, the supplier's prices in the slot (the no-market baseline's); null in an island.</summary>
+    public SupplierPrices? Tariff { get; set; }
 
     public long? DayAheadVolumeWh { get; set; }
     public decimal? IntradayPrice { get; set; }

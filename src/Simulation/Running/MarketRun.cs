@@ -62,11 +62,13 @@ public sealed class MarketRun
     {
         var deposits = _plan.Units.ToDictionary(u => u.Id, u => _plan.DepositMicro(u) * NanoTokens.PerMicro);
         var verification = await RunChecks.CheckAsync(tables, _session.Market, deposits).ConfigureAwait(false);
-        var kpis = KpiFormulas.From(tables, _plan.Scenario, _plan.Calendar.Days, BaselinePrices());
+        var brp = BalanceResponsibleParty.Of(_plan.Scenario);
         foreach (var row in tables.SlotRows)
         {
             row.ExpectedDayAheadPrice = Forecaster.ExpectedAt(row.Slot);
+            row.Tariff = _plan.Scenario.Mode is GridConnectedMode ? brp.At(row.Slot) : null;
         }
+        var kpis = KpiFormulas.From(tables, _plan.Scenario, _plan.Calendar.Days, brp.At);
         var output = new RunOutput(directory);
         feeder.Write(directory);
         output.WriteTiming(elapsed(), _session.Pipeline);
@@ -74,14 +76,4 @@ public sealed class MarketRun
         return new RunResult(outcome.Complete, outcome.Failure, directory, verification, kpis);
     }
 
-    /// <summary>
-    /// The no-market baseline per kWh: what the balance-responsible party charges for energy and
-    /// pays for a surplus (grid-connected the tariffs; islanded its short-price floor and nothing,
-    /// the KPIs replacing the first by a genset's average cost per useful kWh over the run).
-    /// </summary>
-    private (decimal Buy, decimal Sell) BaselinePrices()
-    {
-        var brp = BalanceResponsibleParty.Of(_plan.Scenario);
-        return (brp.ShortfallCost, brp.SurplusValue);
-    }
 }

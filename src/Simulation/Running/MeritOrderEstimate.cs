@@ -6,9 +6,9 @@ namespace MicroMarket.Simulation.Running;
 /// The price of a slot as the merit order of publicly known offers sets it, before anything has
 /// traded: when the PV, wind, household and prosumer forecasts (what those price takers bid, issued at the
 /// day-ahead gate) add up to a surplus, the marginal trade is a surplus nobody else wants, worth
-/// what the balance-responsible party pays for it (the feed-in tariff; nothing in an island);
-/// otherwise the marginal supply is the balance-responsible party's (the retail tariff; in an
-/// island the genset's convex-hull price at its rating, <see cref="BalanceResponsibleParty"/>).
+/// what the balance-responsible party pays for it (the slot's feed-in tariff; nothing in an island);
+/// otherwise the marginal supply is the balance-responsible party's (the slot's retail tariff plus
+/// grid fee; in an island the genset's convex-hull price at its rating, <see cref="BalanceResponsibleParty"/>).
 /// Storage and flexible demand move the price between the two; the forecaster learns that part
 /// (<see cref="Decisions.PriceForecaster"/>). A scenario's <c>market.price_outlook</c> replaces this estimate.
 /// </summary>
@@ -44,6 +44,10 @@ public sealed class MeritOrderEstimate
         var perDay = calendar.SlotsPerDay;
         var bidding = calendar.Timeline().First(p => p.Kind == PhaseKind.DayAheadBidding && p.Period == Math.Clamp(day, 0, calendar.Days - 1));
         var issueSlot = calendar.SlotAt(bidding.UnixTime);
-        return _feeder.ExpectedNetExportKw(issueSlot, day * perDay, perDay).Select(kw => kw >= 0 ? _brp.SurplusValue : _brp.ShortfallCost).ToArray();
+        return _feeder.ExpectedNetExportKw(issueSlot, day * perDay, perDay).Select((kw, k) =>
+        {
+            var tariff = _brp.At(day * perDay + k);
+            return kw >= 0 ? tariff.Export : tariff.Import;
+        }).ToArray();
     }
 }

@@ -274,8 +274,19 @@ internal static class RunDirectoryChecks
         {
             checkedKeys.Add($"genset.{field}");
         }
+        // The baseline's prices per slot: grid-connected the supplier's tariff as slots.csv records it (net metering per unit,
+        // slot by slot), islanded the genset's cost per useful kWh when it ran, else the slack's offer, and nothing for a surplus.
         var brp = BalanceResponsibleParty.Of(scenario);
-        var (buy, sell) = (genset?.AverageCostPerUsefulKwh ?? brp.ShortfallCost, brp.SurplusValue);
+        var tariffs = Read(directory, RunDirectory.Slots).ToDictionary(s => s.Int(SlotsCsv.Slot), s => (Buy: s.NullableDecimal(SlotsCsv.ImportPrice), Sell: s.NullableDecimal(SlotsCsv.ExportPrice)));
+        var grid = scenario.Mode is GridConnectedMode;
+        Assert.All(tariffs, t => Assert.True(grid ? t.Value.Buy is not null && t.Value.Sell is not null : t.Value == (null, null),
+            $"slot {t.Key}: the tariff columns are {(grid ? "empty grid-connected" : "filled in an island")}"));
+        decimal SlotBaseline(CsvRecord row)
+        {
+            var slot = row.Int(UnitsCsv.Slot);
+            var (buy, sell) = grid ? (tariffs[slot].Buy!.Value, tariffs[slot].Sell!.Value) : (genset?.AverageCostPerUsefulKwh ?? brp.ShortfallCost, 0m);
+            return (decimal)row.Number(UnitsCsv.MeteredImportWh) / 1000 * buy - (decimal)row.Number(UnitsCsv.MeteredExportWh) / 1000 * sell;
+        }
 
         // Bills, one per unit in index order; money to 1e-6, saving = baseline - net bill.
         var bills = rows.GroupBy(r => r.Int(UnitsCsv.Index)).OrderBy(g => g.Key).ToList();
@@ -289,7 +300,7 @@ internal static class RunDirectoryChecks
             var import = unit.Sum(r => r.Number(UnitsCsv.MeteredImportWh)) / 1000;
             var export = unit.Sum(r => r.Number(UnitsCsv.MeteredExportWh)) / 1000;
             var netBill = decimal.Round(trade + imbalance + uplift, 6);
-            var baseline = decimal.Round((decimal)import * buy - (decimal)export * sell, 6);
+            var baseline = decimal.Round(unit.Sum(SlotBaseline), 6);
             Same("bills.unit", id, bill.Unit);
             Same("bills.kind", unit.First().Text(UnitsCsv.Kind), UnitKinds.Name(bill.Kind));
             Same($"bills.net_bill ({id})", netBill, bill.NetBill);

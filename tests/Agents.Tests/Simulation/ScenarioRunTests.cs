@@ -145,6 +145,30 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.InRange(forecast.MeanAbsoluteError!.Value, 0m, 0.05m);
     }
 
+    /// <summary>
+    /// Issue 13, requirement 6: a time-of-use retail tariff with a grid fee and a dynamic feed-in series. The supplier
+    /// offers each slot at its hour's retail + fee and bids its feed-in, slots.csv records both, and the bills' baseline
+    /// (net metering per unit, slot by slot) is recomputed from the tables by <see cref="RunDirectoryChecks.Kpis"/>.
+    /// </summary>
+    [Fact]
+    public async Task A_time_of_use_tariff_prices_every_slot_and_the_baseline_nets_each_slot_at_its_prices()
+    {
+        var scenario = ScenarioLoader.Load(Path.Combine(Repository.Root, "tests", "Agents.Tests", "Simulation", "time-of-use.yaml"));
+        var run = await CompleteRun(scenario, "tou");
+        RunDirectoryChecks.MoneyBalances(run.OutputDirectory);
+
+        var slots = RunDirectoryChecks.Read(run.OutputDirectory, RunDirectory.Slots).ToDictionary(s => s.Int(SlotsCsv.Slot));
+        // Monday 03:00 night rate, 12:00 day rate with the midday feed-in, 18:00 evening peak; each + the 0.04 fee.
+        Assert.Equal((0.19m, 0.05m), (slots[12].Decimal(SlotsCsv.ImportPrice), slots[12].Decimal(SlotsCsv.ExportPrice)));
+        Assert.Equal((0.29m, 0.03m), (slots[48].Decimal(SlotsCsv.ImportPrice), slots[48].Decimal(SlotsCsv.ExportPrice)));
+        Assert.Equal((0.44m, 0.08m), (slots[72].Decimal(SlotsCsv.ImportPrice), slots[72].Decimal(SlotsCsv.ExportPrice)));
+        var grid = RunDirectoryChecks.Read(run.OutputDirectory, RunDirectory.Orders).Where(o => o.Text(OrdersCsv.Unit) == Scenario.GridUnitId).ToList();
+        Assert.NotEmpty(grid);
+        Assert.All(grid, o => Assert.Equal(o.Text(OrdersCsv.Side) == OrdersCsv.Buy ? slots[o.Int(OrdersCsv.Slot)].Decimal(SlotsCsv.ExportPrice) : slots[o.Int(OrdersCsv.Slot)].Decimal(SlotsCsv.ImportPrice),
+            o.Decimal(OrdersCsv.Price)));
+        Assert.Contains(run.Kpis.Bills, b => b.Kind == UnitKind.Load && b.Baseline > 0);
+    }
+
     /// <summary>The EVs of a run: how many, the share of their energy drawn in each car's first hour plugged in, and their peak kW together.</summary>
     private static (int Cars, double FirstHourShare, double PeakKw) EvCharging(string directory)
     {

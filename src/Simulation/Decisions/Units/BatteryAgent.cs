@@ -86,8 +86,8 @@ public sealed class BatteryAgent(BatteryUnit spec, Battery battery, IStoragePoli
         var sells = new List<OrderCurve>();
         for (var i = 0; i < energyKwh.Count; i++)
         {
-            buys.Add(energyKwh[i] < 0 ? Curves.Step(-energyKwh[i], rules.Clamp(policy.BuyPrice(prices[i]))) : OrderCurve.Empty);
-            sells.Add(energyKwh[i] > 0 ? Curves.Step(energyKwh[i], rules.Clamp(policy.SellPrice(prices[i]))) : OrderCurve.Empty);
+            buys.Add(energyKwh[i] < 0 ? Curves.Step(-energyKwh[i], rules.Clamp(policy.BuyPrice(firstSlot + i, prices[i]))) : OrderCurve.Empty);
+            sells.Add(energyKwh[i] > 0 ? Curves.Step(energyKwh[i], rules.Clamp(policy.SellPrice(firstSlot + i, prices[i]))) : OrderCurve.Empty);
         }
         return new SlotOrders(firstSlot, buys, sells);
     }

@@ -7,10 +7,11 @@ namespace MicroMarket.Simulation.Decisions.Units;
 /// <summary>
 /// The upstream supplier behind the transformer in a grid-connected scenario, and its
 /// balance-responsible party: in every slot of both auctions it sells up to the capacity at the
-/// retail price and buys up to the capacity at the feed-in tariff, so local trades clear between
+/// slot's retail price plus the grid fee and buys up to the capacity at the slot's feed-in tariff
+/// (<paramref name="tariff"/>, <see cref="GridConnectedMode.PricesAt"/>), so local trades clear between
 /// the two. Physically it takes whatever the feeder imports or exports.
 /// </summary>
-public sealed class GridSupplierAgent(UnitSpec spec, GridConnectedMode mode, double capacityKw, long ratingWhPerSlot, TimeSpan slotLength) : IUnitAgent
+public sealed class GridSupplierAgent(UnitSpec spec, Func<int, SupplierPrices> tariff, double capacityKw, long ratingWhPerSlot, TimeSpan slotLength) : IUnitAgent
 {
     private readonly double _capacityKwh = capacityKw * slotLength.TotalHours;
 
@@ -37,10 +38,11 @@ public sealed class GridSupplierAgent(UnitSpec spec, GridConnectedMode mode, dou
 
     private BidDecision Tariffs(int firstSlot, int count, MarketRules rules)
     {
-        var buy = Curves.Step(_capacityKwh, rules.Clamp(mode.FeedInPrice));
-        var sell = Curves.Step(_capacityKwh, rules.Clamp(mode.RetailPrice));
+        var prices = Enumerable.Range(firstSlot, count).Select(tariff).ToList();
         return new BidDecision(
-            new SlotOrders(firstSlot, Enumerable.Repeat(buy, count).ToList(), Enumerable.Repeat(sell, count).ToList()),
+            new SlotOrders(firstSlot,
+                prices.Select(p => Curves.Step(_capacityKwh, rules.Clamp(p.Export))).ToList(),
+                prices.Select(p => Curves.Step(_capacityKwh, rules.Clamp(p.Import))).ToList()),
             new double[count]);
     }
 }
