@@ -103,7 +103,7 @@ internal sealed class SyntheticRun
                 units.Add(slot, time, unit.Id, unit.Index, UnitKinds.Name(unit.Kind), unit.Bus, "ABC", scheduled, scheduled, flow.ImportKwh * 1000, flow.ExportKwh * 1000,
                     flow.ImportKwh * 1000, flow.ExportKwh * 1000, 0, 0, 0, 0, Math.Round(scheduled * 1000), net / Hours, net / Hours,
                     Math.Round(flow.ImportKwh * 1000), Math.Round(flow.ExportKwh * 1000), Math.Round(deviation * 1000), false, trade, imbalance, 0, 0, null,
-                    flow.Soc, flow.Unmet, 0, 0, 0, 0, 0, vMin + 0.5 * (vMax - vMin), 500, 0, 0, 60000);
+                    flow.Soc, flow.Unmet, 0, 0, 0, 0, 0, null, null, vMin + 0.5 * (vMax - vMin), 500, 0, 0, 60000);
                 if (unit.Kind != UnitKind.Grid)
                 {
                     foreach (var stage in new[] { OrdersCsv.DayAhead, OrdersCsv.Intraday })
