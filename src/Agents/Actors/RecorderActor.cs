@@ -55,7 +55,7 @@ public sealed class RecorderActor : ReceiveActor
     /// <summary>What the slack is owed for slots [FromSlot, ToSlot) (<see cref="RunTables.UpliftDue"/>).</summary>
     public sealed record AskUplift(int FromSlot, int ToSlot);
 
-    /// <summary>The uplift in tokens and the units' metered import (Wh) it is shared by.</summary>
+    /// <summary>The uplift in tokens and the units' net metered import (Wh, at least 0) it is shared by.</summary>
     public sealed record UpliftDue(decimal Tokens, IReadOnlyList<(string UnitId, long ImportWh)> Imports);
 
     public static Props Props(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units, decimal fuelPrice) =>

@@ -43,7 +43,7 @@ public abstract class SettlingRound(long phaseId, RoundContext round, IActorRef 
     /// <summary>
     /// Once every slot of <paramref name="day"/> is settled: charges the units the uplift the slack
     /// is owed for it (what its fuel cost beyond its revenue, <see cref="GensetEconomics.Uplift"/>),
-    /// pro rata to their metered import (<see cref="UpliftShares"/>), records it, then continues.
+    /// pro rata to their net metered import (<see cref="UpliftShares"/>), records it, then continues.
     /// The recorder has every settlement of the day: this round told it before asking.
     /// </summary>
     protected void MakeWhole(int day, long time, Action then)

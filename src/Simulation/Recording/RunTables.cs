@@ -249,8 +249,10 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         var rows = _unitRows.Values.Where(r => r.Slot >= from && r.Slot < to).ToList();
         var slack = rows.Where(r => r.Unit.Kind == UnitKind.Slack).ToList();
         var tokens = GensetEconomics.Uplift(GensetEconomics.FuelCost(slack, fuelPrice), GensetEconomics.Revenue(slack));
+        // Net of what the unit exported: storage is charged for what it kept or lost, not again for energy it passed on to
+        // units that pay on their own import (docs/market-rules.md, "Make-whole uplift").
         var imports = rows.Where(r => !r.Unit.IsBalanceResponsible && r.ImportWh is not null).GroupBy(r => r.Unit)
-            .Select(g => (g.Key.Id, g.Sum(r => r.ImportWh!.Value))).ToList();
+            .Select(g => (g.Key.Id, Math.Max(0, g.Sum(r => r.ImportWh!.Value - r.ExportWh!.Value)))).ToList();
         return (tokens, imports);
     }
 

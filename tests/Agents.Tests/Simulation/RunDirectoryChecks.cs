@@ -99,6 +99,40 @@ internal static class RunDirectoryChecks
     }
 
     /// <summary>
+    /// The make-whole uplift's split, from the tables: each day's uplift (what the BRP received, on the day's last slot)
+    /// is shared by the other units pro rata to their net metered import that day (import less export, at least 0), each
+    /// share rounded down to the nano-token. So a battery pays only for the energy it kept or lost, an exporter nothing.
+    /// Returns how many days carried an uplift.
+    /// </summary>
+    public static int UpliftFollowsNetImport(string directory)
+    {
+        var rows = Read(directory, RunDirectory.Units);
+        var perDay = Read(directory, RunDirectory.Slots).GroupBy(s => s.Int(SlotsCsv.Day)).ToDictionary(g => g.Key, g => g.Select(s => s.Int(SlotsCsv.Slot)).ToHashSet());
+        var days = 0;
+        foreach (var (day, slots) in perDay)
+        {
+            var dayRows = rows.Where(r => slots.Contains(r.Int(UnitsCsv.Slot))).ToList();
+            var received = dayRows.Where(r => r.Text(UnitsCsv.Kind) is "slack" or "grid").Sum(r => r.Money(UnitsCsv.UpliftTokens));
+            if (received == 0)
+            {
+                continue;
+            }
+            days++;
+            var units = dayRows.Where(r => r.Text(UnitsCsv.Kind) is not ("slack" or "grid")).GroupBy(r => r.Text(UnitsCsv.Unit))
+                .Select(g => (Unit: g.Key, NetImportWh: Math.Max(0, g.Sum(r => r.Number(UnitsCsv.MeteredImportWh) - r.Number(UnitsCsv.MeteredExportWh))),
+                    Paid: -g.Sum(r => r.Money(UnitsCsv.UpliftTokens))))
+                .ToList();
+            var total = units.Sum(u => u.NetImportWh);
+            foreach (var (unit, netImportWh, paid) in units)
+            {
+                var due = (double)received * netImportWh / total;
+                Assert.True(Math.Abs((double)paid - due) <= 1e-6, $"day {day}: {unit} paid {paid} of the uplift {received}, its net import ({netImportWh} Wh of {total}) gives {due:F9}");
+            }
+        }
+        return days;
+    }
+
+    /// <summary>
     /// Issue 12, requirement 5, from the tables: a unit the island balance curtailed (or shed) is settled as if it had
     /// delivered its schedule for the curtailed (shed) part and no further. Its settled deviation is its raw deviation
     /// (metered minus scheduled net export) with the curtailment added back to a shortfall (the shedding taken off a
