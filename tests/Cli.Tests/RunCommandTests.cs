@@ -32,8 +32,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task A_series_that_would_wrap_round_the_run_is_bad_input_on_one_located_line()
     {
-        var scenario = Path.Combine(_dir.FullName, "long.yaml");
-        File.WriteAllText(scenario, """
+        var (scenario, line) = await LocatedError("long.yaml", """
             name: long
             time: { start: 2026-06-15, days: 200, slot_minutes: 15, time_zone: Europe/Madrid }
             mode: { kind: grid-connected, retail_price: 0.30, feed_in_price: 0.06 }
@@ -41,20 +40,17 @@ public sealed class RunCommandTests : IDisposable
             units:
               - { id: pv, kind: pv, bus: "34", peak_kw: 5 }
             """);
-        var run = await CliProcess.RunAsync("run", scenario, "--out", Path.Combine(_dir.FullName, "out"));
 
-        Assert.Equal(2, run.ExitCode);
         Assert.Equal(
             $"{scenario}:6:5: units[0].resource: the measured PV profile (NREL SERF East, 15 min) covers 104.17 days and this run would read its days 2..201: it would wrap round; shorten time.days or set wrap: true on the unit to repeat the series on purpose",
-            Assert.Single(run.Stderr.Trim().Split('\n'), line => line.StartsWith(scenario + ":", StringComparison.Ordinal)));
+            line);
     }
 
     [Fact]
     public async Task A_price_series_that_does_not_cover_the_run_is_bad_input_on_one_located_line()
     {
-        var scenario = Path.Combine(_dir.FullName, "dynamic.yaml");
         File.WriteAllText(Path.Combine(_dir.FullName, "prices.csv"), "time,value\n2026-06-15 00:00,0.25\n2026-06-15 12:00,0.35\n");
-        File.WriteAllText(scenario, """
+        var (scenario, line) = await LocatedError("dynamic.yaml", """
             name: dynamic
             time: { start: 2026-06-15, days: 2, slot_minutes: 15, time_zone: Europe/Madrid }
             mode: { kind: grid-connected, retail_price: { series: prices.csv }, feed_in_price: 0.06 }
@@ -62,13 +58,22 @@ public sealed class RunCommandTests : IDisposable
             units:
               - { id: pv, kind: pv, bus: "34", peak_kw: 5 }
             """);
+
+        Assert.Equal(
+            $"{scenario}:3:55: mode.retail_price.series: prices.csv does not cover the run: it has no price for the slot at 2026-06-16 00:00 (local time), nor for any slot after it",
+            line);
+    }
+
+    /// <summary>Runs a scenario that must be refused as bad input: exit 2, no stack trace; its path and its one located line.</summary>
+    private async Task<(string Scenario, string Line)> LocatedError(string file, string yaml)
+    {
+        var scenario = Path.Combine(_dir.FullName, file);
+        File.WriteAllText(scenario, yaml);
         var run = await CliProcess.RunAsync("run", scenario, "--out", Path.Combine(_dir.FullName, "out"));
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal(
-            $"{scenario}:3:55: mode.retail_price.series: prices.csv does not cover the run: it has no price for the slot at 2026-06-16 00:00 (local time), nor for any slot after it",
-            Assert.Single(run.Stderr.Trim().Split('\n'), line => line.StartsWith(scenario + ":", StringComparison.Ordinal)));
         Assert.DoesNotContain("   at ", run.Stderr);
+        return (scenario, Assert.Single(run.Stderr.Trim().Split('\n'), line => line.StartsWith(scenario + ":", StringComparison.Ordinal)));
     }
 
     /// <summary>The year scenario's first day, end to end on the chain: every one of its units on the year series.</summary>
