@@ -7,8 +7,8 @@ public sealed record UnitUplift(uint Unit, BigInteger Nano);
 
 /// <summary>
 /// How a make-whole uplift is split (docs/market-rules.md, "Make-whole uplift"): pro rata to each
-/// unit's net metered import over the period (import less export, at least 0), the energy whose supply
-/// the uplift completes paying for; a battery is not charged again for energy it passed on.
+/// consumer's net metered import over the period (import less export, at least 0), the energy whose supply
+/// the uplift completes paying for; storage pays none (the caller leaves it out: whoever imports its discharge pays).
 /// Each share is rounded down, so the units never pay more than the uplift; the BRP forgoes the
 /// dust (under a nano-token per unit). At most the price cap per kWh imported is charged, the
 /// contract's bound on each share (what a unit could have been charged for its energy at most).

@@ -42,7 +42,7 @@ public static class KpiCatalog
         new("Balancing and fuel", "co2_kg", "CO2 emitted", "kg", "CO2 of the fuel burnt by the slack.", k => KpiFormat.Decimal(k.Co2Kg, 1)),
         new("Genset economics", "genset.fuel_cost", "Genset fuel cost", "tokens", "Fuel the genset burnt (starts included) x its fuel price.", k => KpiFormat.Money(k.Genset?.FuelCost)),
         new("Genset economics", "genset.revenue", "Genset market revenue", "tokens", "What the market paid the genset: trades, and as the BRP imbalance and fees less long payouts.", k => KpiFormat.Money(k.Genset?.Revenue)),
-        new("Genset economics", "genset.uplift", "Make-whole uplift", "tokens", "Fuel cost the revenue left uncovered, per day; charged to the units pro rata to their net import.", k => KpiFormat.Money(k.Genset?.Uplift)),
+        new("Genset economics", "genset.uplift", "Make-whole uplift", "tokens", "Fuel cost the revenue left uncovered, per day; charged to the units but storage pro rata to their net import.", k => KpiFormat.Money(k.Genset?.Uplift)),
         new("Genset economics", "genset.cost_recovery_ratio", "Genset cost recovery", "%", "(Revenue + uplift) / fuel cost.", k => KpiFormat.Ratio((double?)k.Genset?.CostRecoveryRatio)),
         new("Genset economics", "genset.average_cost_per_useful_kwh", "Island energy cost", "tokens/kWh", "Genset fuel cost / (its output - ballast): what a kWh it served cost; the no-market baseline's price.", k => KpiFormat.Price(k.Genset?.AverageCostPerUsefulKwh)),
         new("Genset economics", "genset.ballast_fuel_cost", "Fuel burnt into ballast", "tokens", "Each slot's fuel cost x ballast / genset output.", k => KpiFormat.Money(k.Genset?.BallastFuelCost)),

@@ -249,9 +249,10 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         var rows = _unitRows.Values.Where(r => r.Slot >= from && r.Slot < to).ToList();
         var slack = rows.Where(r => r.Unit.Kind == UnitKind.Slack).ToList();
         var tokens = GensetEconomics.Uplift(GensetEconomics.FuelCost(slack, fuelPrice), GensetEconomics.Revenue(slack));
-        // Net of what the unit exported: storage is charged for what it kept or lost, not again for energy it passed on to
-        // units that pay on their own import (docs/market-rules.md, "Make-whole uplift").
-        var imports = rows.Where(r => !r.Unit.IsBalanceResponsible && r.ImportWh is not null).GroupBy(r => r.Unit)
+        // Storage pays none: whoever imports its discharge pays on that energy, and a battery's charge from a surplus the
+        // genset never supplied would be charged as if it had. The rest pay on their import net of their export (a
+        // prosumer's meter, a V2G car) (docs/market-rules.md, "Make-whole uplift").
+        var imports = rows.Where(r => !r.Unit.IsBalanceResponsible && r.Unit.Kind != UnitKind.Battery && r.ImportWh is not null).GroupBy(r => r.Unit)
             .Select(g => (g.Key.Id, Math.Max(0, g.Sum(r => r.ImportWh!.Value - r.ExportWh!.Value)))).ToList();
         return (tokens, imports);
     }

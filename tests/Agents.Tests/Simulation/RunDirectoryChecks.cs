@@ -100,11 +100,11 @@ internal static class RunDirectoryChecks
 
     /// <summary>
     /// The make-whole uplift's split, from the tables: each day's uplift (what the BRP received, on the day's last slot)
-    /// is shared by the other units pro rata to their net metered import that day (import less export, at least 0), each
-    /// share rounded down to the nano-token. So a battery pays only for the energy it kept or lost, an exporter nothing.
+    /// is shared by the other units but batteries pro rata to their net metered import that day (import less export, at
+    /// least 0), each share rounded down to the nano-token. So storage and exporters pay nothing.
     /// Returns how many days carried an uplift.
     /// </summary>
-    public static int UpliftFollowsNetImport(string directory)
+    public static int UpliftFollowsConsumersNetImport(string directory)
     {
         var rows = Read(directory, RunDirectory.Units);
         var perDay = Read(directory, RunDirectory.Slots).GroupBy(s => s.Int(SlotsCsv.Day)).ToDictionary(g => g.Key, g => g.Select(s => s.Int(SlotsCsv.Slot)).ToHashSet());
@@ -118,10 +118,11 @@ internal static class RunDirectoryChecks
                 continue;
             }
             days++;
-            var units = dayRows.Where(r => r.Text(UnitsCsv.Kind) is not ("slack" or "grid")).GroupBy(r => r.Text(UnitsCsv.Unit))
+            var units = dayRows.Where(r => r.Text(UnitsCsv.Kind) is not ("slack" or "grid" or "battery")).GroupBy(r => r.Text(UnitsCsv.Unit))
                 .Select(g => (Unit: g.Key, NetImportWh: Math.Max(0, g.Sum(r => r.Number(UnitsCsv.MeteredImportWh) - r.Number(UnitsCsv.MeteredExportWh))),
                     Paid: -g.Sum(r => r.Money(UnitsCsv.UpliftTokens))))
                 .ToList();
+            Assert.All(dayRows.Where(r => r.Text(UnitsCsv.Kind) == "battery"), r => Assert.Equal(0m, r.Money(UnitsCsv.UpliftTokens)));
             var total = units.Sum(u => u.NetImportWh);
             foreach (var (unit, netImportWh, paid) in units)
             {

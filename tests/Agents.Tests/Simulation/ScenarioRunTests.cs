@@ -38,7 +38,7 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.InRange(starts, 0, 3);
         RunDirectoryChecks.Kpis(first.OutputDirectory, scenario);
         Assert.True(RunDirectoryChecks.OrderedCurtailmentIsNotImbalance(first.OutputDirectory) > 0, "no curtailment was waived: the check judged nothing");
-        Assert.True(RunDirectoryChecks.UpliftFollowsNetImport(first.OutputDirectory) > 0, "no uplift: the check judged nothing");
+        Assert.True(RunDirectoryChecks.UpliftFollowsConsumersNetImport(first.OutputDirectory) > 0, "no uplift: the check judged nothing");
         var units = RunDirectoryChecks.Read(first.OutputDirectory, RunDirectory.Units);
         Assert.Equal(96 * 10, units.Count);
         Assert.True(units.Sum(r => r.Number(UnitsCsv.IntradayBoughtWh) + r.Number(UnitsCsv.IntradaySoldWh)) > 0, "the intra-day market traded nothing");
@@ -217,7 +217,7 @@ public sealed class ScenarioRunTests : IDisposable
         Assert.Equal(0, slots.Sum(s => s.Number(SlotsCsv.NotServedKwh)));
         Assert.InRange(starts, 1, 30);
         Assert.True(RunDirectoryChecks.OrderedCurtailmentIsNotImbalance(run.OutputDirectory) > 10, "too little curtailment waived: the check judged too little");
-        Assert.True(RunDirectoryChecks.UpliftFollowsNetImport(run.OutputDirectory) > 0, "no uplift: the check judged nothing");
+        Assert.True(RunDirectoryChecks.UpliftFollowsConsumersNetImport(run.OutputDirectory) > 0, "no uplift: the check judged nothing");
 
         // Issue 13: the V2G car exports, and the 11:00 price no longer flips every other day (on yesterday's price the
         // loads piled into it: 0, 0.40, 0, 0.45, 0, 0.40, 0, six swings over 0.2 in six days).
