@@ -66,6 +66,7 @@ public sealed record RunKpis(
     double Co2Kg,
     double EvUnmetKwh,
     double FlexibleUnmetKwh,
+    double ProsumerUnmetKwh,
     double CurtailedKwh,
     double EnergyNotServedKwh,
     double LossesKwh,
@@ -77,8 +78,7 @@ public sealed record RunKpis(
     double GasPerParticipantDay,
     double TransactionsPerParticipantDay,
     IReadOnlyList<ParticipantBill> Bills,
-    GensetKpis? Genset = null,
-    double ProsumerUnmetKwh = 0);
+    GensetKpis? Genset = null);
 
 /// <summary>
 /// The island genset's economics over the run (docs/kpis.md, "Genset economics"), tokens: its fuel

@@ -234,7 +234,7 @@ internal sealed class SyntheticRun
             t.Consumption, t.Generation, t.GridExport, Math.Clamp(1 - t.GridExport / t.Consumption, 0, 1), Math.Clamp(1 - t.GridImport / t.Generation, 0, 1),
             0.4, Price(t.DayAhead), Price(t.Intraday), (decimal)Math.Round(t.Intraday.Average() - t.DayAhead.Average(), 6),
             t.LocalVolume, t.LocalVolume / 10, t.ImbalanceVolume, -t.Imbalance, SlackEnergyKwh: 0, FuelUnits: 0, FuelCost: 0, Co2Kg: 0, t.EvUnmet,
-            FlexibleUnmetKwh: 0, CurtailedKwh: 0, EnergyNotServedKwh: 0, t.Losses, t.MinVoltage, t.MaxVoltage, VoltageViolations: 0, transactions.Gas,
+            FlexibleUnmetKwh: 0, ProsumerUnmetKwh: 0, CurtailedKwh: 0, EnergyNotServedKwh: 0, t.Losses, t.MinVoltage, t.MaxVoltage, VoltageViolations: 0, transactions.Gas,
             transactions.Count, (double)transactions.Gas / participants / _days, (double)transactions.Count / participants / _days, bills);
         var verification = new RunVerification(EnergyBalanced: true, 1e-12, MoneyConserved: true, 0, 0, 0, 0, 0, 2 * _days * SlotsPerDay, ClearingMismatches: 0,
             participants * _days * SlotsPerDay, ReadingMismatches: 0, Holds: true);

@@ -65,6 +65,7 @@ public static class KpiFormulas
             Round6(delivered.Sum(r => r.State?.Co2Kg ?? 0)),
             Round6(delivered.Where(r => r.Unit.Kind == UnitKind.Ev).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
             Round6(delivered.Where(r => r.Unit.Kind == UnitKind.FlexibleLoad).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
+            Round6(prosumers.Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
             Round6(curtailed),
             Round6(slots.Sum(s => s.Physics!.NotServedKwh)),
             Round6(slots.Sum(s => s.Physics!.LossesKwh)),
@@ -76,8 +77,7 @@ public static class KpiFormulas
             Round6((double)gas / participants / days),
             Round6((double)tables.TransactionRows.Count / participants / days),
             BillsOf(delivered, baseline),
-            genset,
-            Round6(prosumers.Sum(r => r.State?.UnmetEnergyKwh ?? 0)));
+            genset);
     }
 
     /// <summary>Mean (to 1e-6), minimum and maximum of a price series over the slots where it exists (tokens per kWh).</summary>
