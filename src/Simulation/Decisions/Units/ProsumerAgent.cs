@@ -36,6 +36,9 @@ public sealed class ProsumerAgent : IUnitAgent, IPublicNetForecast
     private readonly TimeSpan _slotLength;
     private readonly double _hours;
     private double _batteryEnergyKwh;
+    // The flows of the slot last proposed: they depend on the slot and on the state the last delivery left, so they hold
+    // until the next delivery is applied.
+    private (int Slot, SlotFlows Flows)? _lastFlows;
 
     /// <param name="selfConsumption">The home battery run for self-consumption and its initial SoC; null without one (or when the
     /// battery does arbitrage: then it is one of the <paramref name="planners"/>).</param>
@@ -189,6 +192,8 @@ public sealed class ProsumerAgent : IUnitAgent, IPublicNetForecast
     {
         var flows = Flows(slot);
         _batteryEnergyKwh = flows.BatteryEnergyKwh;
+        // Any other slot's flows were proposed from the state before this delivery.
+        _lastFlows = null;
         var unmet = 0.0;
         foreach (var ((agent, _), kw) in _planners.Zip(flows.PlannerKw))
         {
@@ -212,12 +217,19 @@ public sealed class ProsumerAgent : IUnitAgent, IPublicNetForecast
     /// <summary>What flows behind the meter in <paramref name="slot"/>, kW generator convention, and through it.</summary>
     private SlotFlows Flows(int slot)
     {
+        // Proposed, then applied (a Pi unit's device follows the proposal too): the members are asked once per slot.
+        if (_lastFlows is { } last && last.Slot == slot)
+        {
+            return last.Flows;
+        }
         var loadKw = _load.ProposeDelivery(new DeliveryRequest(slot, default, default)).PowerKw;
         var pvKw = _pv?.ProposeDelivery(new DeliveryRequest(slot, default, default)).PowerKw ?? 0;
         var plannerKw = _planners.Select(p => p.Agent.ProposeDelivery(new DeliveryRequest(slot, p.Schedule.DayAhead(slot), p.Schedule.Intraday(slot))).PowerKw).ToArray();
         var residualKw = loadKw + pvKw + plannerKw.Sum();
         var (batteryKw, energy) = SelfConsumption(residualKw, _batteryEnergyKwh);
-        return new SlotFlows(loadKw, pvKw, plannerKw, batteryKw, energy, residualKw + batteryKw);
+        var flows = new SlotFlows(loadKw, pvKw, plannerKw, batteryKw, energy, residualKw + batteryKw);
+        _lastFlows = (slot, flows);
+        return flows;
     }
 
     private sealed record SlotFlows(double LoadKw, double PvKw, double[] PlannerKw, double BatteryKw, double BatteryEnergyKwh, double MeterKw);
