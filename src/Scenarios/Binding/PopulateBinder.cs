@@ -70,7 +70,7 @@ internal static class PopulateBinder
         }
         if (battery is not null)
         {
-            var withPv = units.Where(u => u.Spec is PvUnit).Select(u => u.Spec.Id[..u.Spec.Id.LastIndexOf('-')]).ToHashSet();
+            var withPv = units.Where(u => u.Spec is PvUnit).Select(u => HouseholdOf(u.Spec)).ToHashSet();
             units.AddRange(Batteries(battery, points, withPv, seed, context, behindTheMeter));
         }
         if (ev is not null)
@@ -87,7 +87,7 @@ internal static class PopulateBinder
     /// </summary>
     private static List<BoundUnit> BehindTheMeter(List<BoundUnit> units)
     {
-        var members = units.Where(u => u.Spec is not LoadUnit).ToLookup(u => u.Spec.Id[..u.Spec.Id.LastIndexOf('-')]);
+        var members = units.Where(u => u.Spec is not LoadUnit).ToLookup(u => HouseholdOf(u.Spec));
         return [.. units.Where(u => u.Spec is LoadUnit).Select(household =>
         {
             var load = (LoadUnit)household.Spec;
@@ -221,7 +221,7 @@ internal static class PopulateBinder
         return [.. Choose(section, share, points, seed, "pv", (point, draws) =>
         {
             var peakKw = draws.NextIn(low, high);
-            return new PvUnit($"{point.Name}-pv", point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
+            return new PvUnit(GeneratedId(point, "pv"), point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
                 peakKw, Math.Round(peakKw * inverterRatio, 2), resource)
             {
                 Wrap = wrap,
@@ -261,7 +261,7 @@ internal static class PopulateBinder
         {
             var capacityKwh = draws.NextIn(capacity.Low, capacity.High);
             var powerKw = draws.NextIn(power.Low, power.High);
-            return new BatteryUnit($"{point.Name}-battery", point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
+            return new BatteryUnit(GeneratedId(point, "battery"), point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
                 capacityKwh, powerKw, powerKw, chargeEfficiency, dischargeEfficiency, initial, min, max);
         })];
     }
@@ -300,7 +300,7 @@ internal static class PopulateBinder
         {
             var batteryKwh = draws.NextIn(battery.Low, battery.High);
             var energyKwh = draws.NextIn(energy.Low, energy.High);
-            return new EvUnit($"{point.Name}-ev", point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
+            return new EvUnit(GeneratedId(point, "ev"), point.Bus, Phase(point.Phases), common.InitialBalance, common.Strategy, common.Forecast,
                 batteryKwh, chargerKw, v2gKw, efficiency, ValueList.From([new EvSessionSpec(arrive, depart, energyKwh, arrivalSoc, jitter)]));
         })];
     }
@@ -320,6 +320,12 @@ internal static class PopulateBinder
         var chosen = draws.Shuffle(Enumerable.Range(0, points.Count)).Take(count).Order().ToList();
         return chosen.Select(i => new BoundUnit(create(points[i], draws), section, true)).ToList();
     }
+
+    /// <summary>The id of a unit generated at a load point: the point's name, a dash and the kind (<c>LOAD7-pv</c>).</summary>
+    private static string GeneratedId(UnitConnection point, string kind) => $"{point.Name}-{kind}";
+
+    /// <summary>The household (load point) a PV, battery or EV was generated at: its id before the last dash (<see cref="GeneratedId"/>).</summary>
+    private static string HouseholdOf(UnitSpec generated) => generated.Id[..generated.Id.LastIndexOf('-')];
 
     /// <summary>A range key without a default must be given.</summary>
     private static void RequireKey(YamlMap section, string key)
