@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using MicroMarket.Market.Processes;
 
 namespace MicroMarket.Cli;
 
@@ -7,8 +8,8 @@ namespace MicroMarket.Cli;
 /// This program as a child process: a cluster node for `micromarket bench cluster`, the program
 /// under test for the tests. Started the way the current process runs it (its apphost, or
 /// `dotnet micromarket.dll`); its output is kept line by line (standard output and error apart,
-/// and interleaved), a line can be awaited, and it can be interrupted (SIGINT, as Ctrl+C does) or
-/// killed (SIGKILL: no chance to leave the cluster).
+/// and interleaved), a line can be awaited, and it can be signalled as a terminal does (its process group)
+/// or killed (SIGKILL: no chance to leave the cluster).
 /// </summary>
 public sealed class MicromarketProcess : IDisposable
 {
@@ -31,10 +32,13 @@ public sealed class MicromarketProcess : IDisposable
         {
             info.ArgumentList.Add(arg);
         }
-        _process = new Process { StartInfo = info };
-        _process.OutputDataReceived += (_, e) => OnLine(_stdout, e.Data);
-        _process.ErrorDataReceived += (_, e) => OnLine(_stderr, e.Data);
-        _process.Start();
+        // In a session of its own, as a shell starts a job: a signal to its process group is what a
+        // terminal sends, and it dies with this process.
+        _process = ChildProcess.Start(info, p =>
+        {
+            p.OutputDataReceived += (_, e) => OnLine(_stdout, e.Data);
+            p.ErrorDataReceived += (_, e) => OnLine(_stderr, e.Data);
+        });
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -67,15 +71,20 @@ public sealed class MicromarketProcess : IDisposable
         return done == seen.Task ? await seen.Task.ConfigureAwait(false) : throw new TimeoutException($"{Name}: no matching line within {timeout.TotalSeconds:0} s. Output:\n{Output}");
     }
 
-    /// <summary>SIGINT, as Ctrl+C in its terminal would send.</summary>
-    public void Interrupt()
+    public int ProcessId => _process.Id;
+
+    /// <summary>SIGINT to its process group, as Ctrl+C in its terminal sends it.</summary>
+    public void Interrupt() => SignalGroup("INT");
+
+    /// <summary>A signal (<c>INT</c>, <c>TERM</c>, <c>HUP</c>...) to its process group, as a terminal or a shell sends it.</summary>
+    public void SignalGroup(string signal)
     {
-        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", [$"-{signal}", "--", $"-{_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}"])!;
         kill.WaitForExit();
     }
 
-    /// <summary>SIGKILL: the process gets no chance to clean up or leave the cluster.</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
+    /// <summary>SIGKILL to the process alone: it gets no chance to clean up, leave the cluster or stop what it started.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: false);
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -101,7 +110,7 @@ public sealed class MicromarketProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            Kill();
+            _process.Kill(entireProcessTree: true);
         }
         _process.Dispose();
     }

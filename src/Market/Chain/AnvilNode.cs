@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using MicroMarket.Market.Processes;
 
 namespace MicroMarket.Market.Chain;
 
@@ -223,7 +224,6 @@ public sealed class AnvilNode : IAsyncDisposable
         };
         args.ForEach(info.ArgumentList.Add);
         var output = new StringBuilder();
-        var process = new Process { StartInfo = info };
         // Anvil logs every request; keep only the start of it for error messages, and keep the
         // pipes drained so it never blocks on a full pipe.
         void Capture(object _, DataReceivedEventArgs e)
@@ -236,11 +236,20 @@ public sealed class AnvilNode : IAsyncDisposable
                 }
             }
         }
-        process.OutputDataReceived += Capture;
-        process.ErrorDataReceived += Capture;
-        if (!process.Start())
+        Process process;
+        try
         {
-            throw new AnvilStartException($"Could not start {binary}.");
+            // Its own session (a Ctrl+C in the terminal does not stop the chain under a run that is
+            // finishing its phase) and killed with this program, however it ends.
+            process = ChildProcess.Start(info, p =>
+            {
+                p.OutputDataReceived += Capture;
+                p.ErrorDataReceived += Capture;
+            });
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            throw new AnvilStartException($"Could not start {binary}: {ex.Message}");
         }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
