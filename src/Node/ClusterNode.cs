@@ -51,13 +51,13 @@ public static class ClusterNode
         var node = new NodeStart(config.Cluster, options.Role, options.Host, port, seeds, log, time);
         return options.Role switch
         {
-            NodeRole.Market => await RunMarketAsync(node, config, scenario, cancellationToken).ConfigureAwait(false),
+            NodeRole.Market => await RunMarketAsync(node, options, config, scenario, cancellationToken).ConfigureAwait(false),
             NodeRole.Sim => await RunSimAsync(node, options, config, scenario, cancellationToken).ConfigureAwait(false),
             _ => await RunPiAsync(node, options, config, scenario, cancellationToken).ConfigureAwait(false),
         };
     }
 
-    private static async Task<NodeOutcome> RunMarketAsync(NodeStart node, NodeConfig config, Scenario scenario, CancellationToken cancellationToken)
+    private static async Task<NodeOutcome> RunMarketAsync(NodeStart node, NodeOptions options, NodeConfig config, Scenario scenario, CancellationToken cancellationToken)
     {
         var (log, time) = (node.Log, node.Time);
         var pace = config.Market.Live is { } live
@@ -85,7 +85,7 @@ public static class ClusterNode
                 system.ActorOf(UnitNodeActor.Props(own, access, registry.Get<MarketHostActor>(), new TaskCompletionSource<bool>(), time), "units"))).ConfigureAwait(false);
         log($"market: hosting {string.Join(", ", own.Select(u => u.Identity.Id))}; waiting for {plan.Units.Count - own.Count} units ({config.PiUnits.Count} on Pi nodes, the rest on {config.Cluster.SimNodes} sim node(s))");
         var host = running.Registry.Get<MarketHostActor>();
-        using var stop = cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase()));
+        using var stop = cancellationToken.Register(() => host.Tell(new ClockProtocol.StopAfterCurrentPhase(options.StopCause())));
         if (await Task.WhenAny(finished.Task, running.Removed).ConfigureAwait(false) == running.Removed)
         {
             return new NodeOutcome(false, "the cluster removed the market node: the run is lost");

@@ -32,6 +32,9 @@ public sealed record NodeOptions(NodeRole Role, string ConfigPath)
 
     /// <summary>A Pi unit on development keys derived from the scenario (refused on a chain that is not a development chain).</summary>
     public bool DevKeys { get; init; }
+
+    /// <summary>Who asked the node to stop once its cancellation token fires (a signal's name): the market node records it in summary.json.</summary>
+    public Func<string?> StopCause { get; init; } = () => null;
 }
 
 /// <summary>The node's configuration or command line cannot work: nothing was started.</summary>

@@ -31,6 +31,10 @@ public sealed record RunSummary(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PriceForecastError? PriceForecast { get; init; }
 
+    /// <summary>The signal (SIGINT, SIGTERM, SIGHUP) that stopped the run after the phase under way; absent when nothing did.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Interrupted { get; init; }
+
     [JsonIgnore]
     public bool IsIsland => Mode == IslandMode;
 }

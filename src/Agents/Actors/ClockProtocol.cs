@@ -9,8 +9,11 @@ public static class ClockProtocol
 {
     public sealed record Start;
 
-    /// <summary>Finish the phase under way, then stop (Ctrl+C): the run is kept, marked incomplete.</summary>
-    public sealed record StopAfterCurrentPhase;
+    /// <summary>
+    /// Finish the phase under way, then stop (Ctrl+C): the run is kept, marked incomplete, and <paramref name="Cause"/>
+    /// (the signal's name, when a signal asked) is recorded as what interrupted it.
+    /// </summary>
+    public sealed record StopAfterCurrentPhase(string? Cause = null);
 
     public sealed record PhaseStarted(int Index, int Count, SimulationPhase Phase);
 

@@ -34,6 +34,9 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     private int _next;
     private bool _stopRequested;
 
+    /// <summary>Who asked the clock to stop (a signal's name), for the run's summary.</summary>
+    private string? _stopCause;
+
     /// <param name="rounds">The round of each phase (the market's: <see cref="MarketRounds.For"/>).</param>
     /// <param name="host">Hears of each phase as it starts and of the run's end.</param>
     /// <param name="time">The wall clock live phases wait for.</param>
@@ -60,7 +63,11 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
                 _present.Remove(gone);
             }
         });
-        Receive<StopAfterCurrentPhase>(_ => _stopRequested = true);
+        Receive<StopAfterCurrentPhase>(m =>
+        {
+            _stopRequested = true;
+            _stopCause ??= m.Cause;
+        });
         Receive<RoundCompleted>(m => m.PhaseId == _next, OnRoundCompleted);
         Receive<RoundFailed>(m => m.PhaseId == _next, m =>
         {
@@ -98,7 +105,7 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     {
         if (_next == _timeline.Count || _stopRequested)
         {
-            _host.Tell(new RunFinished(new RunOutcome(_next == _timeline.Count, _next, null)));
+            _host.Tell(new RunFinished(new RunOutcome(_next == _timeline.Count, _next, null, _next == _timeline.Count ? null : _stopCause)));
             Context.Stop(Self);
             return;
         }

@@ -35,7 +35,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
 
     /// <summary>The chain's closing, once begun (the host closes it when the run ends, or when it stops).</summary>
     private Task _closed = Task.CompletedTask;
-    private bool _stopRequested;
+    private ClockProtocol.StopAfterCurrentPhase? _stopRequested;
     private MarketRun? _run;
     private IActorRef _clock = ActorRefs.Nobody;
     private ClockProtocol.PhaseStarted? _phase;
@@ -85,7 +85,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
                 }
             }
         });
-        Receive<ClockProtocol.StopAfterCurrentPhase>(_ => Finish(new RunAborted("stopped before the market opened")));
+        Receive<ClockProtocol.StopAfterCurrentPhase>(m => Finish(new RunAborted(StoppedBeforeOpening(m.Cause))));
         Receive<StartTimedOut>(_ => Finish(new RunAborted(
             $"units never came online within {_settings.StartTimeout.TotalSeconds:0} s: {string.Join(", ", _plan.Units.Where(u => !_online.ContainsKey(u.Id)).Select(u => u.Id))}")));
     }
@@ -123,9 +123,9 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Receive<Opened>(m =>
         {
             _session = m.Session;
-            if (_stopRequested)
+            if (_stopRequested is { } stop)
             {
-                Finish(new RunAborted("stopped before the market opened"));
+                Finish(new RunAborted(StoppedBeforeOpening(stop.Cause)));
                 return;
             }
             if (DevelopmentKeysOnValueChain() is { } refused)
@@ -144,15 +144,15 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         });
         Receive<Funded>(_ =>
         {
-            if (_stopRequested)
+            if (_stopRequested is { } stop)
             {
-                Finish(new RunAborted("stopped before the market opened"));
+                Finish(new RunAborted(StoppedBeforeOpening(stop.Cause)));
                 return;
             }
             StartClock();
         });
         Receive<RunAborted>(Finish);
-        Receive<ClockProtocol.StopAfterCurrentPhase>(_ => _stopRequested = true);
+        Receive<ClockProtocol.StopAfterCurrentPhase>(m => _stopRequested ??= m);
     }
 
     /// <summary>Keys derived from the scenario are public knowledge: never on a chain that is not a development chain.</summary>
@@ -369,6 +369,8 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Context.GetLogger().Info(message);
         _settings.Log?.Invoke(message);
     }
+
+    private static string StoppedBeforeOpening(string? cause) => cause is null ? "stopped before the market opened" : $"stopped by {cause} before the market opened";
 
     private static List<UnitHandle> Ordered(IEnumerable<UnitHandle> units) => units.OrderBy(u => u.Identity.Index).ToList();
 

@@ -23,6 +23,9 @@ public sealed record RunOptions(string OutputDirectory, Uri? ChainUrl = null, Ac
 
     /// <summary>The wall clock: what live phases and a device's slots wait for, and what the run's duration is measured on.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Who asked the run to stop once the cancellation token fires (a signal's name), for summary.json.</summary>
+    public Func<string?> StopCause { get; init; } = () => null;
 }
 
 /// <summary>
@@ -64,7 +67,7 @@ public static class SimulationRunner
         try
         {
             var market = host.Services.GetRequiredService<ActorRegistry>().Get<MarketHostActor>();
-            using (cancellationToken.Register(() => market.Tell(new ClockProtocol.StopAfterCurrentPhase())))
+            using (cancellationToken.Register(() => market.Tell(new ClockProtocol.StopAfterCurrentPhase(options.StopCause()))))
             {
                 return await finished.Task.ConfigureAwait(false);
             }

@@ -16,6 +16,10 @@ public static class RunDataReader
             throw new RunFormatException($"{path}: no such run directory");
         }
         var full = Path.GetFullPath(path);
+        if (RunWithoutResults.Read(full) is { } unfinished)
+        {
+            throw new RunFormatException($"{path}: {unfinished.Explanation}");
+        }
         return new RunData(
             full,
             RunJson.Read<RunSummary>(full, RunDirectory.Summary),

@@ -73,7 +73,7 @@ public sealed class MarketRun
         feeder.Write(directory);
         output.WriteTiming(elapsed(), _session.Pipeline);
         output.Write(tables, _plan.Scenario, _plan.Calendar, outcome, verification, kpis, Forecaster.Error, _session.Market, _session.Chain, _session.Operator);
-        return new RunResult(outcome.Complete, outcome.Failure, directory, verification, kpis);
+        return new RunResult(outcome.Complete, outcome.Failure, directory, verification, kpis, outcome.Interrupted);
     }
 
 }

@@ -28,11 +28,14 @@ public sealed record HostedUnit(UnitIdentity Identity, IUnitAgent Agent, EthKey 
 /// <summary>A unit whose reading of a slot never came: its settlement waits for the reading window to close.</summary>
 public sealed record PendingSettlement(int Slot, uint UnitIndex, string UnitId);
 
-/// <summary>How a run ended: complete or not, the phases done, and why it stopped early (null: stopped on request).</summary>
-public sealed record RunOutcome(bool Complete, int PhasesDone, string? Failure);
+/// <summary>
+/// How a run ended: complete or not, the phases done, why it stopped early (null: stopped on request), and who asked
+/// it to stop (a signal's name such as SIGINT; null when nobody did or nobody said).
+/// </summary>
+public sealed record RunOutcome(bool Complete, int PhasesDone, string? Failure, string? Interrupted = null);
 
-/// <summary>A run as written: how it ended, its directory, its invariants and KPIs.</summary>
-public sealed record RunResult(bool Complete, string? Failure, string OutputDirectory, RunVerification Verification, RunKpis Kpis);
+/// <summary>A run as written: how it ended (see <see cref="RunOutcome"/>), its directory, its invariants and KPIs.</summary>
+public sealed record RunResult(bool Complete, string? Failure, string OutputDirectory, RunVerification Verification, RunKpis Kpis, string? Interrupted = null);
 
 /// <summary>Progress for displays: the phase under way and how many transactions have been mined.</summary>
 public sealed record RunProgress(int PhaseIndex, int PhaseCount, SimulationPhase Phase, long TransactionsMined, TimeSpan Elapsed);

@@ -83,17 +83,19 @@ public sealed class FaultTests(QuickstartReference reference)
     }
 
     [Fact]
-    public async Task Losing_the_market_node_ends_the_run_on_every_other_node()
+    public async Task Losing_the_market_node_ends_the_run_on_every_other_node_and_takes_its_chain_with_it()
     {
-        var plan = new ScenarioPlan(ScenarioLoader.Load(reference.Scenario));
-        await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = plan.Calendar.ChainStartUnix - 60 });
-        using var deployment = new Deployment(reference.Scenario, $"  chain: {anvil.RpcUrl}");
+        using var deployment = new Deployment(reference.Scenario);
         var market = deployment.Market();
         var sims = new[] { deployment.Sim(0), deployment.Sim(1) };
 
         await market.WaitForLineAsync(l => l.Contains("IntradayClearing 6 ", StringComparison.Ordinal), StepTimeout);
+        var chain = ProcessTable.ChildrenOf(market.ProcessId);
+        Assert.Contains(chain, c => c.Name == "anvil");
         market.Kill();
 
+        // The Anvil the market node started dies with it (its parent-death signal), and every other node ends.
+        Assert.Empty(await ProcessTable.StillRunningAfterAsync(chain.Select(c => c.Pid), TimeSpan.FromSeconds(5)));
         foreach (var sim in sims)
         {
             Assert.Equal(1, await sim.WaitForExitAsync(StepTimeout));
