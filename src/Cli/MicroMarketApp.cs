@@ -14,9 +14,9 @@ public static class MicroMarketApp
     public const int ExitBadInput = 2;
 
     /// <summary>Runs one command; <paramref name="stop"/> asks it to stop after the phase under way (Program wires it to Ctrl+C and SIGTERM).</summary>
-    public static Task<int> RunAsync(string[] args, CancellationToken stop = default) => Build().RunAsync(args, stop);
+    public static Task<int> RunAsync(string[] args, CancellationToken stop = default) => Build(args).RunAsync(args, stop);
 
-    private static CommandApp Build()
+    private static CommandApp Build(string[] args)
     {
         var app = new CommandApp();
         app.Configure(config =>
@@ -25,7 +25,7 @@ public static class MicroMarketApp
             // An unknown option is a mistake to report, not something to ignore: `bench cluster --nope` ran a
             // six-minute benchmark instead of saying so.
             config.UseStrictParsing();
-            config.SetExceptionHandler((ex, _) => HandleException(ex));
+            config.SetExceptionHandler((ex, _) => HandleException(ex, args));
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Measure the layers; figures go to stdout (Markdown), progress to stderr.");
@@ -51,26 +51,53 @@ public static class MicroMarketApp
         return app;
     }
 
-    private static int HandleException(Exception ex)
+    /// <summary>
+    /// Every failure a command lets out, as one line on stderr and an exit code: 2 for input the user can fix (arguments,
+    /// files, a chain URL), 1 for a failure while running. No .NET trace reaches a user unless they ask for one
+    /// (<c>MICROMARKET_DEBUG=1</c>).
+    /// </summary>
+    private static int HandleException(Exception ex, string[] args)
     {
-        switch (ex)
+        var (message, exit) = Explain(ex, args);
+        Console.Error.WriteLine($"micromarket: {message}");
+        if (Environment.GetEnvironmentVariable("MICROMARKET_DEBUG") == "1")
         {
-            case CommandParseException or CommandRuntimeException:
-                Console.Error.WriteLine($"micromarket: {ex.Message}");
-                return ExitBadInput;
-            case BadInputException bad:
-                Console.Error.WriteLine($"micromarket: {bad.Message}");
-                return ExitBadInput;
-            case Agents.Actors.RunAbortedException aborted:
-                // A run that could not go on says why in its message; where in the program it noticed adds nothing.
-                Console.Error.WriteLine($"micromarket: the run was aborted: {aborted.Message}");
-                return ExitFailure;
-            default:
-                AnsiConsole.Console.Profile.Out = new AnsiConsoleOutput(Console.Error);
-                Console.Error.WriteLine($"micromarket: {ex.GetType().Name}: {ex.Message}");
-                Console.Error.WriteLine(ex.StackTrace);
-                return ExitFailure;
+            Console.Error.WriteLine(ex.ToString());
         }
+        return exit;
+    }
+
+    private static (string Message, int Exit) Explain(Exception ex, string[] args) => ex switch
+    {
+        CommandRuntimeException { Message: var m } when ConversionFailure.Match(m) is { Success: true } failed => (NotConvertible(failed, args), ExitBadInput),
+        CommandParseException or CommandRuntimeException or BadInputException => (ex.Message, ExitBadInput),
+        // A run that could not go on says why in its message; where in the program it noticed adds nothing.
+        Agents.Actors.RunAbortedException => ($"the run was aborted: {ex.Message}", ExitFailure),
+        Market.Chain.ChainUnavailableException => ($"{ex.Message}; is the chain still running?", ExitFailure),
+        Market.Chain.RpcException rpc => ($"the chain refused {rpc.Method}: {rpc.Error.Message}", ExitFailure),
+        RunFormat.RunFormatException => (ex.Message, ExitBadInput),
+        UnauthorizedAccessException => ($"{ex.Message} Choose a path you may write to.", ExitBadInput),
+        IOException => ($"{ex.Message} (an input/output error: check the path, the disk's free space and permissions)", ExitFailure),
+        OperationCanceledException => ("stopped", ExitFailure),
+        _ => ($"unexpected failure: {ex.Message} (set MICROMARKET_DEBUG=1 for the details, and please report it)", ExitFailure),
+    };
+
+    /// <summary>Spectre's words for a value of the wrong type ("Failed to convert 'abc' to Nullable`1.").</summary>
+    private static readonly System.Text.RegularExpressions.Regex ConversionFailure = new(@"^Failed to convert '(?<value>.*)' to (?<type>[\w`]+)\.?$");
+
+    /// <summary>The option the bad value was given to (from the command line) and what it should have been.</summary>
+    private static string NotConvertible(System.Text.RegularExpressions.Match failed, string[] args)
+    {
+        var value = failed.Groups["value"].Value;
+        var at = Array.IndexOf(args, value);
+        var option = at > 0 && args[at - 1].StartsWith('-') ? $"{args[at - 1]} " : "";
+        var expected = failed.Groups["type"].Value switch
+        {
+            "Int32" or "Int64" or "UInt32" or "Nullable`1" => "a whole number",
+            "Double" or "Single" or "Decimal" => "a number",
+            _ => "a value of the kind the help shows",
+        };
+        return $"{option}{value}: not {expected} (see micromarket --help)";
     }
 }
 

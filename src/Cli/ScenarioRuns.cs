@@ -1,5 +1,6 @@
 using System.Globalization;
 using MicroMarket.Agents.Running;
+using MicroMarket.Market.Chain;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
@@ -39,7 +40,9 @@ public static class ScenarioRuns
     public static int Finish(RunResult result)
     {
         var output = result.OutputDirectory;
-        var status = result.Complete ? "complete" : result.Failure is null ? "interrupted (partial run, marked incomplete)" : $"FAILED: {result.Failure}";
+        var status = result.Complete ? "complete"
+            : result.Failure is not null ? $"FAILED: {result.Failure}"
+            : $"interrupted{(result.Interrupted is { } signal ? $" by {signal}" : "")} (partial run, marked incomplete)";
         Console.Out.WriteLine($"run {status}: {Path.GetFullPath(output)}");
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"invariants: energy balance {(result.Verification.EnergyBalanced ? "ok" : "BROKEN")}, money {(result.Verification.MoneyConserved ? "conserved" : "NOT CONSERVED")}, " +
@@ -67,11 +70,99 @@ public static class ScenarioRuns
 #endif
     }
 
-    /// <summary>Clears the run directory of an earlier run's results and writes the resolved scenario into it.</summary>
-    public static void Prepare(string directory, Scenario scenario)
+    /// <summary>
+    /// Claims <paramref name="directory"/> for a run of <paramref name="scenario"/> and writes the resolved scenario into
+    /// it. A missing or empty directory is created; an earlier run of the same scenario is replaced (and the user told).
+    /// Anything else (another scenario's run, other files) is refused, unless <paramref name="force"/>: then only a run's
+    /// own files are replaced and the others are left as they are, and the user is told both.
+    /// </summary>
+    /// <exception cref="BadInputException">The directory is refused, or cannot be written; nothing was written.</exception>
+    public static void Prepare(string directory, Scenario scenario, bool force)
     {
-        RunDirectory.Clear(directory);
-        using var writer = new StreamWriter(Path.Combine(directory, RunDirectory.ResolvedScenario));
-        ScenarioWriter.WriteResolved(scenario, writer);
+        if (File.Exists(directory))
+        {
+            throw new BadInputException($"--out {directory}: is a file, not a directory: choose a directory");
+        }
+        var foreign = RunDirectory.ForeignEntries(directory);
+        var earlier = Path.Combine(directory, RunDirectory.ResolvedScenario) is var resolved && File.Exists(resolved) ? ScenarioWriter.ResolvedName(resolved) : null;
+        var holdsRun = Directory.Exists(directory) && RunDirectory.HoldsRun(directory);
+        if (!force && foreign.Count > 0)
+        {
+            throw new BadInputException($"--out {directory}: holds files that are not a run's ({Listed(foreign)}): choose an empty directory, or add --force to write the run beside them");
+        }
+        if (!force && holdsRun && earlier != scenario.Name)
+        {
+            throw new BadInputException($"--out {directory}: holds a run of {(earlier is null ? "an unknown scenario" : $"'{earlier}'")}, not of '{scenario.Name}': choose another directory, or add --force to replace it");
+        }
+        if (holdsRun)
+        {
+            Console.Error.WriteLine($"micromarket: replacing the earlier run{(earlier is null ? "" : $" of '{earlier}'")} in {directory}");
+        }
+        if (foreign.Count > 0)
+        {
+            Console.Error.WriteLine($"micromarket: --force: leaving {foreign.Count} other file(s) in {directory} as they are ({Listed(foreign)})");
+        }
+        try
+        {
+            RunDirectory.Clear(directory);
+            using var writer = new StreamWriter(Path.Combine(directory, RunDirectory.ResolvedScenario));
+            ScenarioWriter.WriteResolved(scenario, writer);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"--out {directory}: cannot write there ({ex.Message}): choose a directory you can write to");
+        }
     }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> into its prepared directory. A run that ends before the market opens, or that is ended
+    /// at once by a second signal before its summary is written, leaves a summary.json saying it has no results (and why),
+    /// so that no reader takes whatever it left for results.
+    /// </summary>
+    public static async Task<T> InDirectoryAsync<T>(string directory, Scenario scenario, Func<Task<T>> run)
+    {
+        void WithoutResults(string failure, string? signal)
+        {
+            if (!File.Exists(Path.Combine(directory, RunDirectory.Summary)))
+            {
+                RunWithoutResults.Write(directory, scenario.Name, scenario.Seed, failure, signal);
+            }
+        }
+        using var lastWords = StopSignals.Current?.OnEndingAtOnce(signal =>
+            WithoutResults($"ended at once by a second {signal} before its results were written and checked; its tables, if any, are partial", signal));
+        try
+        {
+            return await run().ConfigureAwait(false);
+        }
+        catch (Agents.Actors.RunAbortedException ex)
+        {
+            WithoutResults(ex.Message, StopSignals.Current?.First);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Asks the chain at <paramref name="url"/> for its id within a few seconds, before anything is written: a chain
+    /// that does not answer is the user's to fix (a wrong URL, a node not started), named by <paramref name="setting"/>.
+    /// </summary>
+    public static async Task CheckChainAsync(Uri url, string setting)
+    {
+        var patience = TimeSpan.FromSeconds(5);
+        using var rpc = new JsonRpcClient(url, patience);
+        using var deadline = new CancellationTokenSource(patience);
+        try
+        {
+            var answer = (await rpc.BatchAsync([new RpcRequest("eth_chainId")], deadline.Token).ConfigureAwait(false))[0];
+            if (answer.Error is { } error)
+            {
+                throw new BadInputException($"{setting} {url}: answers, but not as an Ethereum node (eth_chainId: {error.Message}); nothing was written");
+            }
+        }
+        catch (Exception ex) when (ex is ChainUnavailableException or OperationCanceledException or HttpRequestException or System.Text.Json.JsonException)
+        {
+            throw new BadInputException($"{setting} {url}: no Ethereum JSON-RPC node answered within {patience.TotalSeconds:0} s; start the node or correct the URL (nothing was written)");
+        }
+    }
+
+    private static string Listed(IReadOnlyList<string> entries) => string.Join(", ", entries.Take(3)) + (entries.Count > 3 ? $" and {entries.Count - 3} more" : "");
 }

@@ -6,13 +6,10 @@ namespace MicroMarket.Optimal;
 /// <summary>The optimum's files: optimal.json (the totals, snake_case as summary.json) and optimal-slots.csv (one row per slot).</summary>
 public static class OptimalOutput
 {
-    public const string Totals = "optimal.json";
-    public const string SlotsTable = "optimal-slots.csv";
-
     public static void Write(string directory, IslandSolution solution)
     {
         Directory.CreateDirectory(directory);
-        RunJson.Write(directory, Totals, solution);
+        RunJson.Write(directory, RunDirectory.OptimalTotals, solution);
         string[] columns = ["slot", "load_kw", "renewable_kw", "curtailed_kw", "shed_kw", "genset_on", "genset_kw", "ballast_kw", "ev_kw", "flexible_kw",
             .. solution.BatteryIds.SelectMany(id => new[] { $"{id}_kw", $"{id}_kwh" })];
         var table = new CsvTableWriter(columns);
@@ -21,7 +18,7 @@ public static class OptimalOutput
             table.Add([s.Slot, Kw(s.LoadKw), Kw(s.RenewableKw), Kw(s.CurtailedKw), Kw(s.ShedKw), s.GensetOn, Kw(s.GensetKw), Kw(s.BallastKw), Kw(s.EvKw), Kw(s.FlexibleKw),
                 .. s.BatteryKw.Zip(s.BatteryKwh).SelectMany(b => new object[] { Kw(b.First), Kw(b.Second) })]);
         }
-        table.Write(Path.Combine(directory, SlotsTable));
+        table.Write(Path.Combine(directory, RunDirectory.OptimalSlots));
     }
 
     /// <summary>The totals as lines for a terminal.</summary>

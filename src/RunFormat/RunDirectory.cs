@@ -29,8 +29,16 @@ public static class RunDirectory
     /// <summary>The folder of the report's figures.</summary>
     public const string Figures = "figures";
 
+    /// <summary>The island's optimum on the run's actuals (<c>run --with-optimal</c>, <c>micromarket optimal</c>): its totals and its slots.</summary>
+    public const string OptimalTotals = "optimal.json";
+
+    public const string OptimalSlots = "optimal-slots.csv";
+
     /// <summary>The files the same scenario and seed reproduce byte for byte, on one process or a cluster: every table and JSON file but <see cref="Timing"/>.</summary>
     public static IReadOnlyList<string> Reproducible { get; } = [Units, Slots, Orders, Transactions, Buses, Lines, Summary, Chain];
+
+    /// <summary>Every file and folder a run writes into its directory: what the next run there replaces, and nothing else.</summary>
+    public static IReadOnlyList<string> Written { get; } = [ResolvedScenario, .. Reproducible, Timing, Report, Figures, OptimalTotals, OptimalSlots];
 
     /// <summary>The reproducible files of run directory <paramref name="a"/> whose bytes differ in <paramref name="b"/> (or that one of them lacks).</summary>
     public static IReadOnlyList<string> Differences(string a, string b) => Reproducible
@@ -38,18 +46,30 @@ public static class RunDirectory
             || !File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))))
         .ToList();
 
-    /// <summary>Creates <paramref name="directory"/> if missing and removes an earlier run's results from it, so that nothing stale reads as the next run's.</summary>
+    /// <summary>The entries of <paramref name="directory"/> (names) that no run writes: another program's files, which a run must not mix with.</summary>
+    public static IReadOnlyList<string> ForeignEntries(string directory) =>
+        Directory.Exists(directory)
+            ? Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).OfType<string>().Where(e => !Written.Contains(e)).Order(StringComparer.Ordinal).ToList()
+            : [];
+
+    /// <summary>Whether <paramref name="directory"/> holds any file a run writes.</summary>
+    public static bool HoldsRun(string directory) => Written.Any(e => Path.Exists(Path.Combine(directory, e)));
+
+    /// <summary>Creates <paramref name="directory"/> if missing and removes an earlier run's results from it (only what a run writes), so that nothing stale reads as the next run's.</summary>
     public static void Clear(string directory)
     {
         Directory.CreateDirectory(directory);
-        foreach (var file in (string[])[ResolvedScenario, .. Reproducible, Timing, Report])
+        foreach (var entry in Written)
         {
-            File.Delete(Path.Combine(directory, file));
-        }
-        var figures = Path.Combine(directory, Figures);
-        if (Directory.Exists(figures))
-        {
-            Directory.Delete(figures, recursive: true);
+            var path = Path.Combine(directory, entry);
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            else
+            {
+                File.Delete(path);
+            }
         }
     }
 }

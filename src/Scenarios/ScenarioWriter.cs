@@ -1,3 +1,5 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Binding;
 using MicroMarket.Scenarios.Model;
@@ -39,6 +41,27 @@ public static class ScenarioWriter
                     WriteUnit(yaml, unit);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The scenario name a resolved scenario file records (<see cref="WriteResolved"/> writes it first, so only the
+    /// first key is read), or null when the file does not begin like one.
+    /// </summary>
+    public static string? ResolvedName(string path)
+    {
+        try
+        {
+            using var reader = new StreamReader(path);
+            var parser = new Parser(reader);
+            parser.Consume<StreamStart>();
+            parser.Consume<DocumentStart>();
+            parser.Consume<MappingStart>();
+            return parser.Consume<Scalar>().Value == "name" ? parser.Consume<Scalar>().Value : null;
+        }
+        catch (Exception ex) when (ex is YamlException or IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

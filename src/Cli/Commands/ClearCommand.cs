@@ -30,6 +30,10 @@ public sealed class ClearCommand : AsyncCommand<ClearCommand.Settings>
     {
         var path = settings.Book ?? throw new BadInputException("clear: --book FILE.csv is required");
         var book = ReadBook(path);
+        if (settings.OnChain && BookClearingOnChain.WhyNotAdmitted(book) is { } refused)
+        {
+            throw new BadInputException($"clear --on-chain: {path}: {refused}; clear it without --on-chain (the C# reference has no such bound)");
+        }
         var result = settings.OnChain
             ? await ClearOnChainAsync(book, cancellationToken)
             : ReferenceClearing.Clear(book);

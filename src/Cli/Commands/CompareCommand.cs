@@ -21,6 +21,10 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         [CommandOption("--out <DIR>")]
         [Description("the directory to write comparison.html and figures/ into (created if missing)")]
         public string? Out { get; init; }
+
+        [CommandOption("--force")]
+        [Description("write into --out even if it holds other files (a run directory, say): only the comparison's own files are replaced")]
+        public bool Force { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -33,6 +37,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         {
             throw new BadInputException("compare: --out DIR is required");
         }
+        Claim(settings.Out, settings.Force);
         ReportOutput output;
         try
         {
@@ -42,11 +47,48 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         {
             throw new BadInputException($"compare: {e.Message}");
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"compare: --out {settings.Out}: cannot write there ({e.Message}): choose a directory you can write to");
+        }
         Console.Out.WriteLine(output.ReportPath);
         foreach (var figure in output.FigurePaths)
         {
             Console.Out.WriteLine(figure);
         }
         return MicroMarketApp.ExitOk;
+    }
+
+    /// <summary>
+    /// An --out that is missing, empty or an earlier comparison is the comparison's; anything else (a run directory,
+    /// other files) only with --force, and then only the comparison's own files are replaced. The user is told which.
+    /// </summary>
+    private static void Claim(string directory, bool force)
+    {
+        if (File.Exists(directory))
+        {
+            throw new BadInputException($"compare: --out {directory}: is a file, not a directory: choose a directory");
+        }
+        if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            return;
+        }
+        string[] own = [ComparisonWriter.FileName, RunDirectory.Figures];
+        var others = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).Where(e => !own.Contains(e)).ToList();
+        var figures = Path.Combine(directory, RunDirectory.Figures);
+        var earlierComparison = File.Exists(Path.Combine(directory, ComparisonWriter.FileName)) && others.Count == 0
+            && (!Directory.Exists(figures) || Directory.EnumerateFiles(figures).All(f => Path.GetFileName(f).StartsWith("compare-", StringComparison.Ordinal)));
+        if (earlierComparison)
+        {
+            Console.Error.WriteLine($"micromarket: replacing the earlier comparison in {directory}");
+            return;
+        }
+        var what = File.Exists(Path.Combine(directory, RunDirectory.Summary)) || File.Exists(Path.Combine(directory, RunDirectory.ResolvedScenario))
+            ? "is a run directory" : "holds other files";
+        if (!force)
+        {
+            throw new BadInputException($"compare: --out {directory}: {what}; choose an empty directory, or add --force to write the comparison beside them");
+        }
+        Console.Error.WriteLine($"micromarket: --force: writing the comparison into {directory}, which {what}; only comparison.html and figures/compare-*.png are replaced");
     }
 }

@@ -43,6 +43,10 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
         [Description("a Pi node's unit, when pi_units lists several")]
         public string? Unit { get; init; }
 
+        [CommandOption("--force")]
+        [Description("the market node writes into market.output even if it holds another scenario's run or other files")]
+        public bool Force { get; init; }
+
         [CommandOption("--dev-keys")]
         [Description("a Pi unit on keys derived from the scenario: development chains only")]
         public bool DevKeys { get; init; }
@@ -69,7 +73,11 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
         var scenario = ScenarioRuns.LoadScenario(config.ScenarioPath, config.Seed);
         if (role == NodeRole.Market)
         {
-            ScenarioRuns.Prepare(config.Market.OutputDirectory, scenario);
+            if (config.Market.Chain is { } chain)
+            {
+                await ScenarioRuns.CheckChainAsync(chain, $"{config.SourcePath}: market.chain");
+            }
+            ScenarioRuns.Prepare(config.Market.OutputDirectory, scenario, settings.Force);
         }
         var options = new NodeOptions(role, config.SourcePath)
         {
@@ -79,11 +87,13 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
             Shard = settings.Shard,
             Unit = settings.Unit,
             DevKeys = settings.DevKeys,
+            StopCause = () => StopSignals.Current?.First,
         };
         NodeOutcome outcome;
         try
         {
-            outcome = await ClusterNode.RunAsync(options, config, scenario, line => Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"), TimeProvider.System, cancellationToken);
+            Task<NodeOutcome> Run() => ClusterNode.RunAsync(options, config, scenario, line => Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"), TimeProvider.System, cancellationToken);
+            outcome = role == NodeRole.Market ? await ScenarioRuns.InDirectoryAsync(config.Market.OutputDirectory, scenario, Run) : await Run();
         }
         catch (NodeConfigurationException ex)
         {

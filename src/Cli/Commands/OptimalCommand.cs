@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using System.ComponentModel;
 using System.Globalization;
 using MicroMarket.Optimal;
@@ -59,7 +60,7 @@ public sealed class OptimalCommand : Command<OptimalCommand.Settings>
         {
             Console.Out.WriteLine(line);
         }
-        Console.Out.WriteLine($"written: {Path.GetFullPath(Path.Combine(output, OptimalOutput.Totals))}, {OptimalOutput.SlotsTable}");
+        Console.Out.WriteLine($"written: {Path.GetFullPath(Path.Combine(output, RunDirectory.OptimalTotals))}, {RunDirectory.OptimalSlots}");
         return MicroMarketApp.ExitOk;
     }
 

@@ -45,6 +45,10 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         {
             throw new BadInputException($"report: --slot {slot}: {e.Message}");
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"report: cannot write the report into {settings.RunDirectory} ({e.Message}): copy the run directory somewhere you can write to");
+        }
         Console.Out.WriteLine(output.ReportPath);
         foreach (var figure in output.FigurePaths)
         {

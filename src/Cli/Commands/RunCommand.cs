@@ -38,6 +38,10 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [Description("anvil (default: start a local Anvil) or the JSON-RPC URL of an Anvil node")]
         public string Chain { get; init; } = "anvil";
 
+        [CommandOption("--force")]
+        [Description("write into --out even if it holds another scenario's run or other files: a run's own files are replaced, others left")]
+        public bool Force { get; init; }
+
         [CommandOption("--with-optimal")]
         [Description("after the run, solve the island's optimum on the same actuals and add it to summary.json (see micromarket optimal)")]
         public bool WithOptimal { get; init; }
@@ -52,9 +56,14 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             throw new BadInputException($"run: --with-optimal: {settings.Scenario} is grid-connected; the optimal reference is for islands");
         }
         var output = settings.Out ?? Path.Combine("runs", $"{scenario.Name}-seed{scenario.Seed}");
-        ScenarioRuns.Prepare(output, scenario);
+        if (chainUrl is not null)
+        {
+            await ScenarioRuns.CheckChainAsync(chainUrl, "--chain");
+        }
+        ScenarioRuns.Prepare(output, scenario, settings.Force);
 
-        var result = await RunWithProgressAsync(scenario, new RunOptions(output, chainUrl), cancellationToken);
+        var result = await ScenarioRuns.InDirectoryAsync(output, scenario, () =>
+            RunWithProgressAsync(scenario, new RunOptions(output, chainUrl) { StopCause = () => StopSignals.Current?.First }, cancellationToken));
         // A run the solver could not measure is still finished (its checks, its report), then fails.
         var measured = !settings.WithOptimal || !result.Complete || CompareWithOptimal(scenario, result);
         var exit = ScenarioRuns.Finish(result);

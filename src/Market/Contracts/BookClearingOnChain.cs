@@ -28,6 +28,20 @@ public static class BookClearingOnChain
         PriceCapMicroPerKwh = uint.MaxValue,
     };
 
+    /// <summary>
+    /// Why the contract cannot take <paramref name="book"/> as one slot (null when it can): each side's orders go to units
+    /// of <see cref="OrderCurve.MaxSteps"/> steps, and the registry holds at most <see cref="MarketClient.MaxUnits"/> units.
+    /// </summary>
+    public static string? WhyNotAdmitted(OrderBook book)
+    {
+        var units = UnitsFor(book.Orders.Count(o => o.Side == OrderSide.Buy)) + UnitsFor(book.Orders.Count(o => o.Side == OrderSide.Sell));
+        return units <= MarketClient.MaxUnits ? null
+            : $"the book needs {units} units ({OrderCurve.MaxSteps} orders of one side per unit) and the contract registers at most {MarketClient.MaxUnits}: " +
+              $"at most {MarketClient.MaxUnits * OrderCurve.MaxSteps} orders, buys and sells each rounded up to a multiple of {OrderCurve.MaxSteps}";
+    }
+
+    private static int UnitsFor(int orders) => (orders + OrderCurve.MaxSteps - 1) / OrderCurve.MaxSteps;
+
     /// <param name="market">A market deployed with <see cref="ParametersFor"/>, whose day 0 gate is still open.</param>
     public static async Task<ClearingResult> ClearAsync(MarketClient market, EthKey operatorKey, OrderBook book, CancellationToken cancellationToken = default)
     {
@@ -75,7 +89,7 @@ public static class BookClearingOnChain
     private static List<(uint Index, OrderSide Side, OrderCurve Curve)> Units(OrderBook book, OrderSide side, uint firstIndex, Dictionary<long, long> placements)
     {
         var orders = book.Orders.Where(o => o.Side == side).OrderBy(o => o.Id).ToList();
-        return Enumerable.Range(0, (orders.Count + OrderCurve.MaxSteps - 1) / OrderCurve.MaxSteps)
+        return Enumerable.Range(0, UnitsFor(orders.Count))
             .Select(k => (firstIndex + (uint)k, side, Place(orders, k, firstIndex + (uint)k, side, placements))).ToList();
     }
 
