@@ -70,8 +70,7 @@ public sealed class StopSignals : IDisposable
         if (context.Signal == PosixSignal.SIGHUP)
         {
             // The terminal may be gone: what is left to say must not fail the program on the way out.
-            Console.SetOut(new Forgiving(Console.Out));
-            Console.SetError(new Forgiving(Console.Error));
+            ForgivingConsole.SurviveHangUp();
         }
         if (Interlocked.CompareExchange(ref _first, name, null) is null)
         {
@@ -98,32 +97,6 @@ public sealed class StopSignals : IDisposable
         }
         // Exit runs the process-exit handlers, which stop the chain; its parent-death signal is the backstop.
         Environment.Exit(128 + context.Signal switch { PosixSignal.SIGINT => 2, PosixSignal.SIGTERM => 15, _ => 1 });
-    }
-
-    /// <summary>A console stream whose failed writes are dropped: after SIGHUP nobody may be there to read them.</summary>
-    private sealed class Forgiving(TextWriter inner) : TextWriter
-    {
-        public override System.Text.Encoding Encoding => inner.Encoding;
-
-        public override void Write(char value) => Try(() => inner.Write(value));
-
-        public override void Write(string? value) => Try(() => inner.Write(value));
-
-        public override void WriteLine(string? value) => Try(() => inner.WriteLine(value));
-
-        public override void Flush() => Try(inner.Flush);
-
-        private static void Try(Action write)
-        {
-            try
-            {
-                write();
-            }
-            catch (IOException)
-            {
-                // Nobody is there to read it.
-            }
-        }
     }
 
     private sealed class Unregister(Action action) : IDisposable

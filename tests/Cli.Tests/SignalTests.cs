@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using MicroMarket.RunFormat;
 
@@ -60,6 +61,46 @@ public sealed class SignalTests : IDisposable
         Assert.Empty(orphans);
         // Killed: no summary.json, so the directory does not pass for a run's results.
         Assert.False(File.Exists(Path.Combine(run, RunDirectory.Summary)));
+    }
+
+    [Fact]
+    public async Task Closing_its_terminal_stops_it_like_SIGHUP_although_the_progress_line_can_no_longer_be_written()
+    {
+        var run = Path.Combine(_dir.FullName, "hung-up");
+        var program = string.Join(' ', new[] { Environment.ProcessPath ?? "dotnet", typeof(MicromarketProcess).Assembly.Location, "run",
+            Path.Combine(Repository.Root, "scenarios", "quickstart.yaml"), "--out", run }.Select(a => $"'{a}'"));
+        // `script` gives the program a pseudo-terminal of its own; killing `script` closes the terminal's master side,
+        // and the kernel hangs the terminal up: SIGHUP to the program, whose writes to the terminal now fail (EIO).
+        var info = new ProcessStartInfo("script", ["-q", "-e", "-c", program, "/dev/null"]) { RedirectStandardOutput = true, RedirectStandardInput = true };
+        using var terminal = Process.Start(info)!;
+        _ = terminal.StandardOutput.ReadToEndAsync();
+        var micromarket = await WaitForAsync(() => Descendants(terminal.Id).FirstOrDefault(p => ProcessTable.ChildrenOf(p).Any(c => c.Name == "anvil")));
+        var chain = ProcessTable.ChildrenOf(micromarket);
+        await WaitForAsync(() => File.Exists(Path.Combine(run, RunDirectory.ResolvedScenario)) ? 1 : 0);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // into the market's phases
+
+        terminal.Kill();
+
+        Assert.Empty(await ProcessTable.StillRunningAfterAsync([micromarket], Timeout));
+        Assert.Empty(await ProcessTable.StillRunningAfterAsync(chain.Select(c => c.Pid), TimeSpan.FromSeconds(5)));
+        var summary = RunJson.Read<RunSummary>(run, RunDirectory.Summary);
+        Assert.Equal("SIGHUP", summary.Interrupted);
+        Assert.True(summary.Verification.Holds);
+    }
+
+    private static IEnumerable<int> Descendants(int pid) =>
+        ProcessTable.ChildrenOf(pid).SelectMany(c => (IEnumerable<int>)[c.Pid, .. Descendants(c.Pid)]);
+
+    private static async Task<int> WaitForAsync(Func<int> found)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        int value;
+        while ((value = found()) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(100);
+        }
+        return value;
     }
 
     /// <summary>

@@ -100,7 +100,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     /// <summary>A live line on stderr: day, slot, phase and transactions per second.</summary>
     private static async Task<RunResult> RunWithProgressAsync(Scenario scenario, RunOptions options, CancellationToken cancellationToken)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = ForgivingConsole.ForProgress();
         return await console.Status().StartAsync($"starting {scenario.Name}", async status =>
             await SimulationRunner.RunAsync(scenario, options with
             {
