@@ -28,6 +28,25 @@ public sealed class ClearCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_largest_book_the_contract_admits_clears_on_chain_as_the_reference_does()
+    {
+        // 640 units of four steps: 1 280 buys and 1 280 sells, registered in several transactions (one would need
+        // about 75 M gas, far above the 2^24 cap), cleared in one.
+        var csv = new System.Text.StringBuilder("id,side,price,quantity\n");
+        for (var id = 1; id <= 640 * 4; id++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{id},{(id % 2 == 0 ? "buy" : "sell")},{100_000 + id * 7919 % 100_000},{100 + id * 104_729 % 4_900}\n");
+        }
+        var path = Write("largest.csv", csv.ToString());
+
+        var reference = await CliProcess.RunAsync("clear", "--book", path);
+        var onChain = await CliProcess.RunAsync("clear", "--book", path, "--on-chain");
+
+        Assert.True(onChain.ExitCode == 0, onChain.Stderr);
+        Assert.Equal(reference.Stdout, onChain.Stdout);
+    }
+
+    [Fact]
     public async Task On_chain_and_reference_print_the_same_for_random_books()
     {
         // Each run starts its own Anvil; a few books suffice here, the contract-level

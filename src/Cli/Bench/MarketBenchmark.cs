@@ -227,8 +227,7 @@ public sealed class MarketBenchmark(TextWriter log)
         var first = await market.UnitCountAsync() + 1;
         var units = Enumerable.Range(0, count).Select(i => new BenchUnit(first + (uint)i, EthKey.Derive(name, i), EthKey.Derive(name + "-meter", i), kind)).ToList();
         await market.Chain.SetBalancesAsync(units.Select(u => u.Trader.Address), BigInteger.Pow(10, 24));
-        // About 115 000 gas per registration: 100 stay well under the 2^24 per-transaction cap.
-        foreach (var chunk in units.Chunk(100))
+        foreach (var chunk in units.Chunk(MarketClient.UnitsPerRegistration))
         {
             await SucceedAsync(market, now, [market.RegisterUnits(op, chunk.Select(u => new UnitRegistration(
                 $"{name}-{u.Index}", kind, u.Trader.Address, u.Meter.Address, "bench", balanceResponsible, 100_000, 0)).ToList())], ct);

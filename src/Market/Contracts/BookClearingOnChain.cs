@@ -59,8 +59,8 @@ public static class BookClearingOnChain
 
         var now = await market.Chain.GetLatestTimestampAsync().ConfigureAwait(false) + 1;
         await market.Chain.SetBalancesAsync(traders.Select(t => t.Address), BigInteger.Pow(10, 24)).ConfigureAwait(false);
-        await SucceedAsync(market, now, [market.RegisterUnits(operatorKey, units.Select(u => new UnitRegistration(
-            $"book-{u.Index}", UnitKind.Load, traders[(int)(u.Index - firstUnit)].Address, operatorKey.Address, "book", false, uint.MaxValue, 0)).ToList())], cancellationToken).ConfigureAwait(false);
+        await SucceedAsync(market, now, units.Chunk(MarketClient.UnitsPerRegistration).Select(chunk => market.RegisterUnits(operatorKey, chunk.Select(u => new UnitRegistration(
+            $"book-{u.Index}", UnitKind.Load, traders[(int)(u.Index - firstUnit)].Address, operatorKey.Address, "book", false, uint.MaxValue, 0)).ToList())).ToList(), cancellationToken).ConfigureAwait(false);
         var funded = units.Select(u => (u.Index, Trader: traders[(int)(u.Index - firstUnit)],
             Micro: CeilDiv(u.Curve.CollateralNano(u.Side, p.PriceCapMicroPerKwh), NanoTokens.PerMicro))).Where(u => u.Micro > 0).ToList();
         await SucceedAsync(market, now, funded.Select(u => market.MintTokens(operatorKey, u.Trader.Address, u.Micro)).ToList(), cancellationToken).ConfigureAwait(false);

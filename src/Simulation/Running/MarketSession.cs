@@ -145,8 +145,7 @@ public sealed class MarketSession : IAsyncDisposable
         var registrations = units.Select(u => new UnitRegistration(
             u.Identity.Id, u.Kind, u.Identity.TraderAddress, u.Identity.MeterAddress, u.Spec.Bus, UnitKinds.IsBalanceResponsible(u.Kind), checked((uint)u.RatingWhPerSlot),
             u.MarginNano)).ToList();
-        // About 143 000 gas a unit (measured: 99 units took 14.1 M): 64 stay far below the 2^24 per-transaction cap.
-        foreach (var chunk in registrations.Chunk(64))
+        foreach (var chunk in registrations.Chunk(MarketClient.UnitsPerRegistration))
         {
             await SucceedAsync([Market.RegisterUnits(Operator, chunk)], time, cancellationToken).ConfigureAwait(false);
         }
