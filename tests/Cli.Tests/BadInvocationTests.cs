@@ -44,6 +44,9 @@ public sealed class BadInvocationTests : IDisposable
         { "bench market --transactions x", "--transactions x: not a whole number" },
         { "powerflow nowhere --minute 600", "nowhere" },
         { "optimal {quickstart} --time-limit soon", "--time-limit soon: not a number" },
+        { "optimal {quickstart} --out /proc/micromarket-optimal", "--out /proc/micromarket-optimal: cannot write there" },
+        { "keys new --out /proc/micromarket-key", "cannot write /proc/micromarket-key" },
+        { "keys new --out {file}", "exists; keys are never overwritten" },
     };
 
     [Theory]

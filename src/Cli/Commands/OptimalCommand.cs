@@ -51,6 +51,15 @@ public sealed class OptimalCommand : Command<OptimalCommand.Settings>
             throw new BadInputException($"optimal: {settings.Scenario} is grid-connected; the optimal reference is for islands");
         }
         var output = settings.Out ?? Path.Combine("runs", $"{scenario.Name}-seed{scenario.Seed}");
+        // Before the solver's minutes: a folder it could not write to is the user's to fix now.
+        try
+        {
+            Directory.CreateDirectory(output);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"optimal: --out {output}: cannot write there ({ex.Message}): choose a directory you can write to");
+        }
         if (Solve(scenario, new SolveOptions(TimeSpan.FromSeconds(settings.TimeLimit), settings.Gap), lossFactor: 0.0) is not { } solution)
         {
             return MicroMarketApp.ExitFailure;
