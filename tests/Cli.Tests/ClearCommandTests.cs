@@ -63,7 +63,7 @@ public sealed class ClearCommandTests : IDisposable
     {
         var run = await CliProcess.RunAsync("clear", "--book", Path.Combine(_dir.FullName, "nope.csv"));
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("no such file", run.Stderr);
+        Assert.Contains("no such CSV order book", run.Stderr);
     }
 
     /// <summary>Small books with few distinct prices, so that ties and pro-rata splits are common.</summary>

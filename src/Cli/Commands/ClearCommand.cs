@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text;
 using MicroMarket.Market;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Clearing;
@@ -40,11 +41,9 @@ public sealed class ClearCommand : AsyncCommand<ClearCommand.Settings>
 
     private static OrderBook ReadBook(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new BadInputException($"clear: {path}: no such file");
-        }
-        using var reader = new StreamReader(path);
+        InputFiles.Require(path, "CSV order book", "clear: ");
+        // Strict UTF-8: a Latin-1 book fails here instead of being read with U+FFFD.
+        using var reader = new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
         try
         {
             return OrderBookCsv.Read(reader, path);
@@ -52,6 +51,10 @@ public sealed class ClearCommand : AsyncCommand<ClearCommand.Settings>
         catch (OrderBookFormatException ex)
         {
             throw new BadInputException(ex.Message);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new BadInputException($"clear: {path}: the order book is not UTF-8 text (Latin-1 or Windows-1252?): save it as UTF-8");
         }
     }
 
