@@ -77,7 +77,8 @@ public static class KpiFormulas
             Round6((double)gas / participants / days),
             Round6((double)tables.TransactionRows.Count / participants / days),
             BillsOf(delivered, baseline),
-            genset);
+            genset,
+            gensets.FirstOrDefault()?.Genset?.Fuel.FuelUnit);
     }
 
     /// <summary>Mean (to 1e-6), minimum and maximum of a price series over the slots where it exists (tokens per kWh).</summary>

@@ -23,7 +23,7 @@ public sealed class RunOutput(string directory)
         // Last: a summary.json that exists describes everything written before it.
         RunJson.Write(directory, RunDirectory.Summary, new RunSummary(scenario.Name, scenario.Seed, outcome.Complete, outcome.Failure,
             scenario.Mode is IslandMode ? RunSummary.IslandMode : RunSummary.GridConnectedMode, calendar.Days, calendar.TotalSlots, tables.LastDeliveredSlot + 1,
-            outcome.PhasesDone, tables.Units.Count, kpis, verification) { PriceForecast = priceForecast });
+            outcome.PhasesDone, tables.Units.Count, kpis, verification) { PriceForecast = priceForecast, Description = scenario.Description });
     }
 
     /// <summary>Wall-clock figures: how long the run took and how fast the chain went. Not reproducible by nature, so kept apart.</summary>
