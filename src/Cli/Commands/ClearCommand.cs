@@ -10,7 +10,7 @@ namespace MicroMarket.Cli.Commands;
 
 /// <summary>
 /// `micromarket clear --book FILE.csv [--on-chain]`: clears one slot's order book and prints
-/// <c>{"price": P, "volume": V, "fills": {"id": Wh, ...}}</c> on stdout. Without --on-chain the C#
+/// <c>{"price_micro_tokens_per_kwh": P, "volume_wh": V, "fills_wh": {"id": Wh, ...}}</c> on stdout (docs/clear.md). Without --on-chain the C#
 /// reference clears it; with it, a fresh Anvil is started and the book goes through the real
 /// contract path (registration, collateral, submission, gate, clearing, fills read back).
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class ClearCommand : AsyncCommand<ClearCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--book <FILE>")]
-        [Description("CSV with header id,side,price,quantity (side buy|sell, price in micro-units per kWh, quantity in Wh)")]
+        [Description("CSV with header id,side,price,quantity (side buy|sell, price in micro-tokens per kWh, quantity in Wh; docs/clear.md)")]
         public string? Book { get; init; }
 
         [CommandOption("--on-chain")]
