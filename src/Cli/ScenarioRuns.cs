@@ -17,10 +17,7 @@ public static class ScenarioRuns
     /// <summary>Loads a scenario; every error in it is bad input, listed with file:line:column, and nothing starts.</summary>
     public static Scenario LoadScenario(string path, int? seed)
     {
-        if (!File.Exists(path))
-        {
-            throw new BadInputException($"{path}: no such scenario file");
-        }
+        InputFiles.Require(path, "scenario file");
         if (seed < 0)
         {
             throw new BadInputException($"--seed {seed}: a seed is a whole number >= 0");

@@ -212,7 +212,10 @@ public static class ClusterNode
         protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
     }
 
-    /// <summary>What the operator of the market node sees: each day's clearing, every sixth hour, and the end.</summary>
+    /// <summary>
+    /// What the operator of the market node sees: each day's clearing, every sixth hour, and the end. The count is the
+    /// chain's, setup included, not summary.json's market transactions (docs/kpis.md, "Chain cost").
+    /// </summary>
     private static void Report(RunProgress p, SimulationCalendar calendar, Action<string> log)
     {
         var phase = p.Phase;
@@ -220,7 +223,7 @@ public static class ClusterNode
             || (phase.Kind == PhaseKind.IntradayClearing && (calendar.Live is not null || phase.Period % 6 == 0));
         if (show)
         {
-            log($"market: phase {p.PhaseIndex + 1}/{p.PhaseCount} {phase.Kind} {phase.Period} · {p.TransactionsMined} tx · {p.Elapsed.TotalSeconds:0} s");
+            log($"market: phase {p.PhaseIndex + 1}/{p.PhaseCount} {phase.Kind} {phase.Period} · {p.TransactionsMined} tx mined incl. setup · {p.Elapsed.TotalSeconds:0} s");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Google.OrTools.LinearSolver;
+using MicroMarket.Grid.Units;
 
 namespace MicroMarket.Optimal;
 
@@ -354,7 +355,7 @@ public static class IslandOptimizer
             var objective = Cost.Value();
             var bound = Cost.BestBound();
             var gap = Math.Abs(objective - bound) / Math.Max(Math.Abs(objective), 1e-9);
-            return new IslandSolution(status, fuel, _p.Gensets.FirstOrDefault()?.Fuel.FuelUnit ?? "L", fuelCost, starts, runHours,
+            return new IslandSolution(status, fuel, _p.Gensets.FirstOrDefault()?.Fuel.FuelUnit ?? FuelCurve.Litres, fuelCost, starts, runHours,
                 slots.Sum(s => s.CurtailedKw) * _h,
                 slots.Sum(s => s.ShedKw) * _h + _unmet.Sum(u => u.SolutionValue()),
                 slots.Sum(s => s.BallastKw) * _h, objective, gap, seconds, _p.Batteries.Select(b => b.Id).ToList(), slots);

@@ -23,8 +23,8 @@ public static class RunComparison
             starts += slotFuel > 0 && !running ? 1 : 0;
             running = slotFuel > 0;
         }
-        return new OptimalComparison(optimum.Fuel, optimum.Starts,
-            optimum.Fuel > 0 ? fuel / optimum.Fuel - 1 : null,
-            optimum.Starts > 0 ? (double)starts / optimum.Starts : null);
+        return new OptimalComparison(RunPrecision.Quantity(optimum.Fuel), optimum.Starts,
+            RunPrecision.Quantity(optimum.Fuel > 0 ? fuel / optimum.Fuel - 1 : null),
+            RunPrecision.Quantity(optimum.Starts > 0 ? (double)starts / optimum.Starts : null));
     }
 }

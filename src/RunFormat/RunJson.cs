@@ -8,7 +8,8 @@ namespace MicroMarket.RunFormat;
 /// <summary>
 /// The JSON files of a run directory (<see cref="RunSummary"/>, <see cref="RunChain"/>, <see cref="RunTiming"/>)
 /// both ways: snake_case names, indented, a record's fields in its order, token amounts in nano-tokens as strings
-/// (they outgrow a double). Reading requires every field and checks every value.
+/// (they outgrow a double), every other token amount (a decimal) with exactly <see cref="RunPrecision.Decimals"/>
+/// decimals. Reading requires every field and checks every value.
 /// </summary>
 public static class RunJson
 {
@@ -17,7 +18,7 @@ public static class RunJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new BigIntegerAsString() },
+        Converters = { new BigIntegerAsString(), new MicroTokens() },
     };
 
     private static readonly JsonSerializerOptions Reading = new(Writing)
@@ -58,5 +59,17 @@ public static class RunJson
 
         public override void Write(Utf8JsonWriter writer, BigInteger value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// A decimal keeps the scale its arithmetic gave it, so 0, 0.35118 and 8.763000 would be written three ways:
+    /// rounded to the micro-token and given exactly six decimals (adding 0.000000 makes the scale six), every amount reads alike.
+    /// </summary>
+    private sealed class MicroTokens : JsonConverter<decimal>
+    {
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDecimal();
+
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+            writer.WriteNumberValue(RunPrecision.Money(value) + 0.000000m);
     }
 }

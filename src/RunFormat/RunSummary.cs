@@ -35,6 +35,10 @@ public sealed record RunSummary(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Interrupted { get; init; }
 
+    /// <summary>The scenario's <c>description</c>, for the report; absent when the scenario has none, and in files written before it was kept.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Description { get; init; }
+
     [JsonIgnore]
     public bool IsIsland => Mode == IslandMode;
 }
@@ -50,6 +54,8 @@ public sealed record OptimalComparison(double Fuel, int Starts, double? FuelGap,
 /// The run's key performance indicators (docs/kpis.md defines each), as the simulator computes them and the report
 /// shows them. Energies in kWh, money in tokens, over the delivered slots.
 /// </summary>
+/// <param name="FuelUnit">The unit of <see cref="FuelUnits"/>, from the genset's technology: "L" (diesel) or "kWh gas" (a CHP);
+/// null when no genset burns fuel, and in files written before it was kept.</param>
 public sealed record RunKpis(
     double ConsumptionKwh,
     double LocalGenerationKwh,
@@ -82,7 +88,8 @@ public sealed record RunKpis(
     double GasPerParticipantDay,
     double TransactionsPerParticipantDay,
     IReadOnlyList<ParticipantBill> Bills,
-    GensetKpis? Genset = null);
+    GensetKpis? Genset = null,
+    string? FuelUnit = null);
 
 /// <summary>
 /// The island genset's economics over the run (docs/kpis.md, "Genset economics"), tokens: its fuel

@@ -6,7 +6,8 @@ namespace MicroMarket.Scenarios;
 /// <param name="Path">The field, e.g. <c>units[3].soc.min</c>.</param>
 public sealed record ScenarioError(string File, int Line, int Column, string Path, string Message)
 {
-    public override string ToString() => $"{File}:{Line}:{Column}: {Path}: {Message}";
+    /// <summary>An error about the file as a whole (syntax, encoding) has no field, hence no empty path segment.</summary>
+    public override string ToString() => Path.Length == 0 ? $"{File}:{Line}:{Column}: {Message}" : $"{File}:{Line}:{Column}: {Path}: {Message}";
 }
 
 /// <summary>A scenario (or node configuration) file has errors; all of them are listed, in file order.</summary>

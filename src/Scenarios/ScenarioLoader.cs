@@ -27,7 +27,7 @@ public static class ScenarioLoader
             throw new FileNotFoundException($"scenario file '{fullPath}' does not exist", fullPath);
         }
         var diagnostics = new Diagnostics(fullPath);
-        var document = YamlSource.Parse(File.ReadAllText(fullPath), diagnostics);
+        var document = YamlSource.Read(YamlFileKind.Scenario, diagnostics);
         var scenario = document is null ? null : ScenarioBinder.Bind(document, fullPath, seedOverride, diagnostics);
         diagnostics.ThrowIfAny();
         return scenario ?? throw new InvalidOperationException($"{fullPath}: the scenario was not resolved, yet no error was reported");

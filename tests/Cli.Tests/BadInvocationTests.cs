@@ -38,7 +38,7 @@ public sealed class BadInvocationTests : IDisposable
         { "compare {run} {other} --out {other}", "is a run directory" },
         { "compare {run} --out {dir}/x", "at least two run directories" },
         { "clear --book {book} --on-chain", "the contract registers at most 640" },
-        { "clear --book {dir}/missing.csv", "missing.csv: no such file" },
+        { "clear --book {dir}/missing.csv", "missing.csv: no such CSV order book" },
         { "node --role nope --config {file}", "--role 'nope'" },
         { "node --role market --config {dir}/missing.yaml", "missing.yaml" },
         { "bench market --transactions x", "--transactions x: not a whole number" },

@@ -16,7 +16,20 @@ public sealed class ClearCommandTests : IDisposable
         var run = await CliProcess.RunAsync("clear", "--book", book);
         Assert.Equal(0, run.ExitCode);
         // V = 800; the seller is partly outside at 0.10 and the 0.09 buy is outside: lo = max(0.10, 0.09), hi = min(0.30, 0.10).
-        Assert.Equal("""{"price":100000,"volume":800,"fills":{"2":800,"7":800}}""", run.Stdout.Trim());
+        Assert.Equal("""{"price_micro_tokens_per_kwh":100000,"volume_wh":800,"fills_wh":{"2":800,"7":800}}""", run.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task The_example_book_prints_what_docs_clear_md_shows()
+    {
+        var docs = File.ReadAllText(Path.Combine(Repository.Root, "docs", "clear.md"));
+        var start = docs.IndexOf("```json", docs.IndexOf("## The result", StringComparison.Ordinal), StringComparison.Ordinal) + "```json".Length;
+        var shown = docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)].Trim();
+
+        var run = await CliProcess.RunAsync("clear", "--book", Path.Combine(Repository.Root, "scenarios", "books", "example.csv"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(shown, run.Stdout.Trim());
     }
 
     [Fact]
@@ -24,7 +37,7 @@ public sealed class ClearCommandTests : IDisposable
     {
         var book = Write("book.csv", "id,side,price,quantity\n1,buy,100,5\n2,sell,200,5\n");
         var run = await CliProcess.RunAsync("clear", "--book", book);
-        Assert.Equal("""{"price":null,"volume":0,"fills":{}}""", run.Stdout.Trim());
+        Assert.Equal("""{"price_micro_tokens_per_kwh":null,"volume_wh":0,"fills_wh":{}}""", run.Stdout.Trim());
     }
 
     [Fact]
@@ -82,7 +95,7 @@ public sealed class ClearCommandTests : IDisposable
     {
         var run = await CliProcess.RunAsync("clear", "--book", Path.Combine(_dir.FullName, "nope.csv"));
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("no such file", run.Stderr);
+        Assert.Contains("no such CSV order book", run.Stderr);
     }
 
     /// <summary>Small books with few distinct prices, so that ties and pro-rata splits are common.</summary>

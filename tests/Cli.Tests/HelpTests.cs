@@ -30,4 +30,13 @@ public sealed class HelpTests
         Assert.Contains("USAGE", output, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Compares_usage_says_it_takes_several_run_directories()
+    {
+        var (_, output, _) = await CliProcess.RunAsync("compare", "--help");
+
+        Assert.Contains("micromarket compare <RUN_DIRS>", output, StringComparison.Ordinal);
+        Assert.Contains("two or more run directories", output, StringComparison.Ordinal);
+    }
 }

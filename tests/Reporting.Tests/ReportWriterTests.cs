@@ -60,4 +60,30 @@ public sealed class ReportWriterTests
         var kpis = RunDataReader.Load(RunFixture.FixturePath("island-day")).Summary.Kpis;
         Assert.Equal("151.62", KpiCatalog.All.Single(k => k.Key == "fuel_cost").Value(kpis));
     }
+
+    [Theory]
+    [InlineData("L", 9.5, "L")]
+    [InlineData("kWh gas", 9.5, "kWh gas")]
+    [InlineData(null, 0.0, "none burnt")]
+    public void The_fuel_unit_is_the_genset_s_own(string? unit, double fuel, string shown)
+    {
+        var run = RunDataReader.Load(RunFixture.FixturePath("island-day"));
+        var summary = run.Summary with { Kpis = run.Summary.Kpis with { FuelUnit = unit, FuelUnits = fuel } };
+
+        var html = ReportWriter.Render(run with { Summary = summary }, []);
+
+        var row = html.Split('\n').Single(l => l.StartsWith("<tr id=\"kpi-fuel_units\">", StringComparison.Ordinal));
+        Assert.Contains($"<td>{shown}</td>", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_scenario_s_description_is_shown()
+    {
+        var run = RunDataReader.Load(RunFixture.FixturePath("island-day"));
+
+        var html = ReportWriter.Render(run with { Summary = run.Summary with { Description = "Three houses & a diesel" } }, []);
+
+        Assert.Contains("<tr><th>description</th><td>Three houses &amp; a diesel</td></tr>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<th>description</th>", ReportWriter.Render(run, []), StringComparison.Ordinal);
+    }
 }

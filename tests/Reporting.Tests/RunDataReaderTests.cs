@@ -69,6 +69,14 @@ public sealed class RunDataReaderTests
     }
 
     [Fact]
+    public void A_file_given_as_the_run_directory_is_called_a_file()
+    {
+        using var run = RunFixture.IslandDay();
+        var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load(run.PathOf(RunDirectory.Summary)));
+        Assert.Equal($"{run.PathOf(RunDirectory.Summary)} is a file, not a run directory", e.Message);
+    }
+
+    [Fact]
     public void A_missing_file_is_named()
     {
         using var run = RunFixture.IslandDay();

@@ -347,6 +347,25 @@ public sealed class NodeConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_configuration_is_called_an_empty_node_configuration_file()
+    {
+        var error = Assert.Single(Errors(""));
+
+        Assert.Equal("empty node configuration file: expected a mapping of node configuration keys (scenario, cluster, market, pi_units)", error.Message);
+    }
+
+    [Fact]
+    public void A_latin1_configuration_is_not_utf8_at_its_line()
+    {
+        File.WriteAllBytes(ConfigPath, System.Text.Encoding.Latin1.GetBytes(Scenario + "cluster: { name: m\u00e9rcat }\n"));
+
+        var error = Assert.Single(Assert.Throws<ScenarioValidationException>(() => NodeConfigLoader.Load(ConfigPath)).Errors);
+
+        Assert.Equal(2, error.Line);
+        Assert.Contains("not UTF-8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_configuration_file_is_named()
     {
         var missing = Path.Combine(_folder, "deploy", "nodes.yaml");

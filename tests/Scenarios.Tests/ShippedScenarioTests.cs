@@ -120,6 +120,10 @@ public sealed class ShippedScenarioTests
         var scenario = scratch.Load(example);
 
         Assert.Equal(7, scenario.Units.Count);
+        // The docs call it a trimmed quickstart: each of its units is the quickstart's, at the same rating.
+        var quickstart = ScenarioLoader.Load(Shipped.Path("quickstart.yaml")).Units.ToDictionary(u => u.Id);
+        Assert.All(scenario.Units, u => Assert.Equal((quickstart[u.Id].GetType(), quickstart[u.Id].RatedKw), (u.GetType(), u.RatedKw)));
+        Assert.Equal(0.2, scenario.Units.OfType<SlackUnit>().Single().MinStableFraction);
     }
 
     /// <summary>

@@ -115,6 +115,47 @@ public sealed class ValidationTests : IDisposable
     }
 
     [Fact]
+    public void A_syntax_error_prints_what_yaml_found_without_an_empty_field_path()
+    {
+        var error = Assert.Single(_scratch.Errors("name: broken\ntime:\n  start: 2026-06-15\n days: 2\n"));
+
+        Assert.Equal($"{error.File}:4:2: YAML syntax error: While parsing a block mapping, did not find expected key.", error.ToString());
+    }
+
+    [Fact]
+    public void A_file_that_is_not_utf8_is_an_error_at_its_first_bad_byte()
+    {
+        // "Vilafranca del Pened\u00e8s" in Latin-1: the e-grave is the single byte 0xE8, not UTF-8.
+        var latin1 = System.Text.Encoding.Latin1.GetBytes(Minimal.Header.Replace("name: minimal", "name: minimal\ndescription: Vilafranca del Pened\u00e8s", StringComparison.Ordinal) + "units:\n" + Minimal.Diesel);
+        var path = Path.Combine(_scratch.Folder, "latin1.yaml");
+        File.WriteAllBytes(path, latin1);
+
+        var error = Assert.Single(Assert.Throws<ScenarioValidationException>(() => ScenarioLoader.Load(path)).Errors);
+
+        Assert.Equal((path, 2, 34), (error.File, error.Line, error.Column));
+        Assert.Equal("", error.Path);
+        Assert.StartsWith("the file is not UTF-8 text (byte 0xE8 here", error.Message);
+    }
+
+    [Fact]
+    public void A_utf8_file_with_a_byte_order_mark_loads()
+    {
+        var path = Path.Combine(_scratch.Folder, "bom.yaml");
+        File.WriteAllText(path, Minimal.Header.Replace("name: minimal", "name: minimal\ndescription: Pened\u00e8s", StringComparison.Ordinal) + "units:\n" + Minimal.Diesel,
+            new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        Assert.Equal("Pened\u00e8s", ScenarioLoader.Load(path).Description);
+    }
+
+    [Fact]
+    public void An_empty_scenario_file_is_called_one()
+    {
+        var error = Assert.Single(_scratch.Errors(""));
+
+        Assert.StartsWith("empty scenario file", error.Message);
+    }
+
+    [Fact]
     public void An_unclosed_flow_collection_is_reported_where_parsing_stopped()
     {
         var errors = _scratch.Errors("name: broken\nunits: [ { id: a, kind: pv\nmode: island\n");

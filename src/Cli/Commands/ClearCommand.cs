@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text;
 using MicroMarket.Market;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Clearing;
@@ -9,7 +10,7 @@ namespace MicroMarket.Cli.Commands;
 
 /// <summary>
 /// `micromarket clear --book FILE.csv [--on-chain]`: clears one slot's order book and prints
-/// <c>{"price": P, "volume": V, "fills": {"id": Wh, ...}}</c> on stdout. Without --on-chain the C#
+/// <c>{"price_micro_tokens_per_kwh": P, "volume_wh": V, "fills_wh": {"id": Wh, ...}}</c> on stdout (docs/clear.md). Without --on-chain the C#
 /// reference clears it; with it, a fresh Anvil is started and the book goes through the real
 /// contract path (registration, collateral, submission, gate, clearing, fills read back).
 /// </summary>
@@ -18,7 +19,7 @@ public sealed class ClearCommand : AsyncCommand<ClearCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--book <FILE>")]
-        [Description("CSV with header id,side,price,quantity (side buy|sell, price in micro-units per kWh, quantity in Wh)")]
+        [Description("CSV with header id,side,price,quantity (side buy|sell, price in micro-tokens per kWh, quantity in Wh; docs/clear.md)")]
         public string? Book { get; init; }
 
         [CommandOption("--on-chain")]
@@ -44,11 +45,9 @@ public sealed class ClearCommand : AsyncCommand<ClearCommand.Settings>
 
     private static OrderBook ReadBook(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new BadInputException($"clear: {path}: no such file");
-        }
-        using var reader = new StreamReader(path);
+        InputFiles.Require(path, "CSV order book", "clear: ");
+        // Strict UTF-8: a Latin-1 book fails here instead of being read with U+FFFD.
+        using var reader = new StreamReader(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
         try
         {
             return OrderBookCsv.Read(reader, path);
@@ -56,6 +55,10 @@ public sealed class ClearCommand : AsyncCommand<ClearCommand.Settings>
         catch (OrderBookFormatException ex)
         {
             throw new BadInputException(ex.Message);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new BadInputException($"clear: {path}: the order book is not UTF-8 text (Latin-1 or Windows-1252?): save it as UTF-8");
         }
     }
 

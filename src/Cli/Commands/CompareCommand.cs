@@ -14,8 +14,8 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandArgument(0, "<RUN_DIR>")]
-        [Description("two or more run directories written by `micromarket run`")]
+        [CommandArgument(0, "<RUN_DIRS>")]
+        [Description("two or more run directories written by `micromarket run`, RUN_A RUN_B ...")]
         public string[] RunDirectories { get; init; } = [];
 
         [CommandOption("--out <DIR>")]

@@ -105,10 +105,7 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
 
     private static NodeConfig LoadConfig(string path)
     {
-        if (path.Length == 0 || !File.Exists(path))
-        {
-            throw new BadInputException($"node: --config '{path}': no such file");
-        }
+        InputFiles.Require(path, "node configuration file", "node: --config ");
         try
         {
             return NodeConfigLoader.Load(path);

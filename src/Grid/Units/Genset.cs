@@ -6,12 +6,18 @@ namespace MicroMarket.Grid.Units;
 /// the linear form being HOMER's generator model. Marginal fuel dF/dP = PerKwh + 2 QuadraticPerKw2 P rises with loading
 /// when the quadratic term is positive, while the average fuel per kWh always falls with loading (the no-load term is spread).
 /// </summary>
-/// <param name="FuelUnit">"L" for diesel, "kWh" (lower heating value) for natural gas.</param>
+/// <param name="FuelUnit"><see cref="Litres"/> for diesel, <see cref="GasKwh"/> (lower heating value) for natural gas: printed
+/// after a fuel amount as it is (the report, summary.json's <c>fuel_unit</c>, the optimum), so it names the fuel where "kWh"
+/// alone would read as electricity.</param>
 /// <param name="Co2KgPerUnit">emission factor: diesel 2.68 kg/L (IPCC 74.1 kg/GJ x 36 MJ/L), natural gas 0.202 kg/kWh.</param>
 public sealed record FuelCurve(double NoLoadPerRatedKw, double PerKwh, double QuadraticPerKw2, string FuelUnit, double Co2KgPerUnit)
 {
+    public const string Litres = "L";
+
+    public const string GasKwh = "kWh gas";
+
     /// <summary>HOMER's default diesel curve: 0.08145 L/h per rated kW + 0.246 L/kWh.</summary>
-    public static FuelCurve Diesel { get; } = new(0.08145, 0.246, 0.0, "L", 2.68);
+    public static FuelCurve Diesel { get; } = new(0.08145, 0.246, 0.0, Litres, 2.68);
 }
 
 /// <summary>
@@ -54,7 +60,7 @@ public sealed record Genset
         const double noLoadShare = 0.15;
         var fullLoadFuelPerKw = 1.0 / electricalEfficiency;
         return new Genset(ratedKw, minimumStableFraction * ratedKw,
-            new FuelCurve(noLoadShare * fullLoadFuelPerKw, (1 - noLoadShare) * fullLoadFuelPerKw, 0.0, "kWh", 0.202), thermalEfficiency);
+            new FuelCurve(noLoadShare * fullLoadFuelPerKw, (1 - noLoadShare) * fullLoadFuelPerKw, 0.0, FuelCurve.GasKwh, 0.202), thermalEfficiency);
     }
 
     /// <summary>The output range while running, for the island balance.</summary>
@@ -107,7 +113,7 @@ public sealed record Genset
             throw new ArgumentOutOfRangeException(nameof(outputKw), outputKw, $"a running unit must stay within {MinimumStableKw}..{RatedKw} kW");
         }
         var fuel = FuelPerHour(outputKw) * hours + startFuel;
-        var heat = Fuel.FuelUnit == "kWh" ? fuel * ThermalEfficiency : 0.0;
+        var heat = Fuel.FuelUnit == FuelCurve.GasKwh ? fuel * ThermalEfficiency : 0.0;
         return new GensetStep(outputKw, outputKw * hours, fuel, fuel * Fuel.Co2KgPerUnit, heat);
     }
 }

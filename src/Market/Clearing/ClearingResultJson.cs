@@ -6,12 +6,15 @@ using System.Text.Json;
 namespace MicroMarket.Market.Clearing;
 
 /// <summary>
-/// Writes a clearing result as compact JSON, the output of <c>micromarket clear</c>:
-/// <c>{"price":P,"volume":V,"fills":{"&lt;id&gt;":quantity,...}}</c>. The price is <c>null</c> when
-/// nothing trades, only non-zero fills appear, and ids ascend numerically (so "2" precedes "10").
+/// Writes a clearing result as compact JSON, the output of <c>micromarket clear</c> (docs/clear.md):
+/// <c>{"price_micro_tokens_per_kwh":P,"volume_wh":V,"fills_wh":{"&lt;id&gt;":quantity,...}}</c>, each name
+/// carrying its unit, the book's own. The price is <c>null</c> when nothing trades, only non-zero fills
+/// appear, and ids ascend numerically (so "2" precedes "10").
 /// </summary>
 public static class ClearingResultJson
 {
+    private const string PriceName = "price_micro_tokens_per_kwh";
+
     public static void Write(ClearingResult result, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -39,14 +42,14 @@ public static class ClearingResultJson
         json.WriteStartObject();
         if (result.PriceMicroPerKwh is { } price)
         {
-            json.WriteNumber("price", price);
+            json.WriteNumber(PriceName, price);
         }
         else
         {
-            json.WriteNull("price");
+            json.WriteNull(PriceName);
         }
-        json.WriteNumber("volume", result.VolumeWh);
-        json.WriteStartObject("fills");
+        json.WriteNumber("volume_wh", result.VolumeWh);
+        json.WriteStartObject("fills_wh");
         // ClearingResult keeps its fills sorted by numeric id and without zeros.
         foreach (var fill in result.Fills)
         {

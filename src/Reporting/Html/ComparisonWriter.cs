@@ -79,7 +79,7 @@ public static class ComparisonWriter
             html.Append($"<tr class=\"group\"><th colspan=\"{2 + runs.Count}\">{E(group.Key)}</th></tr>\n");
             foreach (var kpi in group)
             {
-                Row(html, kpi.RowId, kpi.Name, kpi.Unit, runs.Select(r => kpi.Value(r.Summary.Kpis)));
+                Row(html, kpi.RowId, kpi.Name, string.Join(" / ", runs.Select(r => kpi.UnitIn(r.Summary.Kpis)).Distinct()), runs.Select(r => kpi.Value(r.Summary.Kpis)));
             }
         }
         html.Append("</tbody>\n</table>\n<h2 id=\"figures\">Figures</h2>\n");

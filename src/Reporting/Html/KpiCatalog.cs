@@ -3,8 +3,11 @@ using MicroMarket.RunFormat;
 namespace MicroMarket.Reporting.Html;
 
 /// <summary>One KPI as the report shows it: its summary.json key, name, unit, a one-line definition (docs/kpis.md has the full one) and how to read and print it.</summary>
-public sealed record KpiDefinition(string Group, string Key, string Name, string Unit, string Definition, Func<RunKpis, string> Value)
+/// <param name="UnitOf">The unit when the run decides it (the fuel's, from its genset's technology); null, or a null answer, means <see cref="Unit"/>.</param>
+public sealed record KpiDefinition(string Group, string Key, string Name, string Unit, string Definition, Func<RunKpis, string> Value, Func<RunKpis, string?>? UnitOf = null)
 {
+    public string UnitIn(RunKpis kpis) => UnitOf?.Invoke(kpis) ?? Unit;
+
     /// <summary>The table row's HTML id, from the summary.json key: "kpi-day_ahead_price-mean".</summary>
     public string RowId => $"kpi-{Key.Replace('.', '-')}";
 }
@@ -37,7 +40,8 @@ public static class KpiCatalog
         new("Imbalance", "imbalance_volume_kwh", "Imbalance volume", "kWh", "Sum of |metered - scheduled net export| of the local units.", k => KpiFormat.Energy(k.ImbalanceVolumeKwh)),
         new("Imbalance", "imbalance_cost", "Imbalance cost", "tokens", "Net imbalance payments of the local units to the balance-responsible party.", k => KpiFormat.Money(k.ImbalanceCost)),
         new("Balancing and fuel", "slack_energy_kwh", "Slack energy", "kWh", "Net metered export of the slack unit (export - import).", k => KpiFormat.Energy(k.SlackEnergyKwh)),
-        new("Balancing and fuel", "fuel_units", "Fuel used", "L diesel or kWh gas", "Fuel burnt by the slack, in its fuel's unit (litres for diesel, kWh of gas for a CHP).", k => KpiFormat.Decimal(k.FuelUnits, 2)),
+        new("Balancing and fuel", "fuel_units", "Fuel used", "L or kWh gas", "Fuel burnt by the slack, in its fuel's unit (litres for diesel, kWh of gas for a CHP).", k => KpiFormat.Decimal(k.FuelUnits, 2),
+            k => k.FuelUnit ?? (k.FuelUnits == 0 ? "none burnt" : null)),
         new("Balancing and fuel", "fuel_cost", "Fuel cost", "tokens", "Fuel used x the slack's fuel price.", k => KpiFormat.Money(k.FuelCost)),
         new("Balancing and fuel", "co2_kg", "CO2 emitted", "kg", "CO2 of the fuel burnt by the slack.", k => KpiFormat.Decimal(k.Co2Kg, 1)),
         new("Genset economics", "genset.fuel_cost", "Genset fuel cost", "tokens", "Fuel the genset burnt (starts included) x its fuel price.", k => KpiFormat.Money(k.Genset?.FuelCost)),

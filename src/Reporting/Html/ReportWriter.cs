@@ -40,12 +40,16 @@ public static class ReportWriter
         var kinds = string.Join(", ", run.Participants.GroupBy(p => p.Kind).Select(g => $"{g.Count()} {FigureStyle.NameOfKind(g.Key)}"));
         html.Append("<h2 id=\"scenario\">Scenario</h2>\n<table class=\"facts\">\n");
         Fact(html, "scenario", E(s.Scenario));
+        if (s.Description is { } description)
+        {
+            Fact(html, "description", E(description));
+        }
         Fact(html, "seed", s.Seed.ToString(CultureInfo.InvariantCulture));
         Fact(html, "mode", s.IsIsland ? "island (the slack unit balances the feeder)" : E(s.Mode));
         Fact(html, "days", s.Days.ToString(CultureInfo.InvariantCulture));
         Fact(html, "slots delivered", $"{s.SlotsDelivered} of {s.SlotsTotal}");
         Fact(html, "units", $"{s.Units}: {E(kinds)}");
-        Fact(html, "run", s.Complete ? "<span class=\"ok\">complete</span>" : $"<span class=\"bad\">incomplete</span>: {E(s.Failure ?? "no reason given")}");
+        Fact(html, "run", s.Complete ? "<span class=\"ok\">complete</span>" : $"<span class=\"bad\">incomplete</span>: {E(Ending(s))}");
         html.Append("</table>\n");
     }
 
@@ -72,7 +76,7 @@ public static class ReportWriter
             html.Append($"<tr class=\"group\"><th colspan=\"4\">{E(group.Key)}</th></tr>\n");
             foreach (var kpi in group)
             {
-                html.Append($"<tr id=\"{kpi.RowId}\"><td>{E(kpi.Name)}</td><td class=\"value\">{E(kpi.Value(kpis))}</td><td>{E(kpi.Unit)}</td><td class=\"definition\">{E(kpi.Definition)}</td></tr>\n");
+                html.Append($"<tr id=\"{kpi.RowId}\"><td>{E(kpi.Name)}</td><td class=\"value\">{E(kpi.Value(kpis))}</td><td>{E(kpi.UnitIn(kpis))}</td><td class=\"definition\">{E(kpi.Definition)}</td></tr>\n");
             }
         }
         html.Append("</tbody>\n</table>\n");
@@ -94,4 +98,8 @@ public static class ReportWriter
         }
         html.Append("</tbody>\n</table>\n");
     }
+
+    /// <summary>Why an incomplete run ended: its failure, or who interrupted it after which phase.</summary>
+    private static string Ending(RunSummary s) =>
+        s.Failure ?? $"interrupted{(s.Interrupted is { } signal ? $" by {signal}" : "")} after {s.PhasesDone} phases, {s.SlotsDelivered} of {s.SlotsTotal} slots delivered";
 }

@@ -11,6 +11,10 @@ public static class RunDataReader
     /// <exception cref="RunFormatException">The directory or a file is missing, or a file is malformed.</exception>
     public static RunData Load(string path)
     {
+        if (File.Exists(path))
+        {
+            throw new RunFormatException($"{path} is a file, not a run directory");
+        }
         if (!Directory.Exists(path))
         {
             throw new RunFormatException($"{path}: no such run directory");

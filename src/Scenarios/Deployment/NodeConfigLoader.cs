@@ -18,7 +18,7 @@ public static class NodeConfigLoader
             throw new FileNotFoundException($"node configuration '{fullPath}' does not exist", fullPath);
         }
         var diagnostics = new Diagnostics(fullPath);
-        var document = YamlSource.Parse(File.ReadAllText(fullPath), diagnostics);
+        var document = YamlSource.Read(YamlFileKind.NodeConfiguration, diagnostics);
         var config = document is null ? null : Bind(YamlMap.Root(document, diagnostics), fullPath);
         diagnostics.ThrowIfAny();
         return config ?? throw new InvalidOperationException($"{fullPath}: the configuration was not read, yet no error was reported");

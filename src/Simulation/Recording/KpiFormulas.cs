@@ -77,7 +77,8 @@ public static class KpiFormulas
             Round6((double)gas / participants / days),
             Round6((double)tables.TransactionRows.Count / participants / days),
             BillsOf(delivered, baseline),
-            genset);
+            genset,
+            gensets.FirstOrDefault()?.Genset?.Fuel.FuelUnit);
     }
 
     /// <summary>Mean (to 1e-6), minimum and maximum of a price series over the slots where it exists (tokens per kWh).</summary>
@@ -88,12 +89,12 @@ public static class KpiFormulas
     }
 
     /// <summary>Every money value (and mean price) in summary.json, to the micro-token: one rounding for all of them.</summary>
-    internal static decimal Money(decimal tokens) => decimal.Round(tokens, 6);
+    internal static decimal Money(decimal tokens) => RunPrecision.Money(tokens);
 
-    /// <summary>Energies and ratios to 1e-6 (a Wh, a ppm): beyond that floating-point noise would show as digits.</summary>
-    private static double Round6(double value) => Math.Round(value, 6);
+    /// <summary>Energies, fuel and ratios to 1e-6: the same precision for every one of them.</summary>
+    private static double Round6(double value) => RunPrecision.Quantity(value);
 
-    private static double? Round6(double? value) => value is { } v ? Math.Round(v, 6) : null;
+    private static double? Round6(double? value) => RunPrecision.Quantity(value);
 
     /// <summary>
     /// The no-market bill of a unit's <paramref name="rows"/>, net metering per unit: in each slot its metered import at the
@@ -113,6 +114,6 @@ public static class KpiFormulas
             var export = Energy.KwhOf(g.Sum(r => r.ExportWh ?? 0));
             var reference = Baseline(g, baseline);
             return new ParticipantBill(g.Key.Id, g.Key.Kind, Money(trade + imbalance + uplift), Money(trade), Money(imbalance),
-                Money(reference), Math.Round(import, 3), Math.Round(export, 3), Money(uplift));
+                Money(reference), Round6(import), Round6(export), Money(uplift));
         }).ToList();
 }

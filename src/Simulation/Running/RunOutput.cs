@@ -21,9 +21,9 @@ public sealed class RunOutput(string directory)
         RunJson.Write(directory, RunDirectory.Chain, new RunChain(chain.ChainId, chain.ClientVersion, market.MarketAddress, market.TokenAddress, operatorKey.Address,
             calendar.GenesisUnix, calendar.Parameters.SlotSeconds, [.. tables.Units.Select(u => new RunChainUnit(u.Id, u.Index))]));
         // Last: a summary.json that exists describes everything written before it.
-        RunJson.Write(directory, RunDirectory.Summary, new RunSummary(scenario.Name, scenario.Seed, outcome.Complete, outcome.Failure,
+        RunWithoutResults.WriteResults(directory, new RunSummary(scenario.Name, scenario.Seed, outcome.Complete, outcome.Failure,
             scenario.Mode is IslandMode ? RunSummary.IslandMode : RunSummary.GridConnectedMode, calendar.Days, calendar.TotalSlots, tables.LastDeliveredSlot + 1,
-            outcome.PhasesDone, tables.Units.Count, kpis, verification) { PriceForecast = priceForecast, Interrupted = outcome.Interrupted });
+            outcome.PhasesDone, tables.Units.Count, kpis, verification) { PriceForecast = priceForecast, Description = scenario.Description, Interrupted = outcome.Interrupted });
     }
 
     /// <summary>Wall-clock figures: how long the run took and how fast the chain went. Not reproducible by nature, so kept apart.</summary>

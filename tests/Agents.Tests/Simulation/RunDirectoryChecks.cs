@@ -282,6 +282,9 @@ internal static class RunDirectoryChecks
         var fuelPrice = scenario.Units.OfType<SlackUnit>().Select(s => s.FuelPrice).FirstOrDefault();
         Near("fuel_units", fuel, kpis.FuelUnits, rowRounding + 1e-6);
         Near("fuel_cost", fuel * (double)fuelPrice, (double)kpis.FuelCost, (rowRounding + 1e-6) * (double)fuelPrice + 1e-6);
+        // The fuel's unit is the genset technology's (docs/kpis.md): litres of diesel, kWh of gas, none for a battery or the grid.
+        Same("fuel_unit", scenario.Units.OfType<SlackUnit>().Select(s => s.Technology switch { SlackTechnology.Diesel => "L", SlackTechnology.Chp => "kWh gas", _ => null }).FirstOrDefault(), kpis.FuelUnit);
+        Assert.Equal(scenario.Description, summary.Description);
         Near("co2_kg", rows.Sum(r => r.Number(UnitsCsv.Co2Kg)), kpis.Co2Kg, rowRounding + 1e-6);
         Near("ev_unmet_kwh", Of(rows, "ev").Sum(r => r.Number(UnitsCsv.UnmetKwh)), kpis.EvUnmetKwh, rowRounding + 1e-6);
         Near("flexible_unmet_kwh", Of(rows, "flexible-load").Sum(r => r.Number(UnitsCsv.UnmetKwh)), kpis.FlexibleUnmetKwh, rowRounding + 1e-6);

@@ -8,17 +8,17 @@ namespace MicroMarket.Market.Tests.Clearing;
 public sealed class ClearingResultJsonTests
 {
     [Fact]
-    public void Writes_price_volume_and_fills_compactly()
+    public void Writes_price_volume_and_fills_compactly_with_their_units_in_their_names()
     {
         var result = Result(100, 8, (1, 4), (2, 2), (3, 2));
 
-        Assert.Equal("""{"price":100,"volume":8,"fills":{"1":4,"2":2,"3":2}}""", ToJson(result));
+        Assert.Equal("""{"price_micro_tokens_per_kwh":100,"volume_wh":8,"fills_wh":{"1":4,"2":2,"3":2}}""", ToJson(result));
     }
 
     [Fact]
     public void Writes_a_null_price_and_no_fills_when_nothing_trades()
     {
-        Assert.Equal("""{"price":null,"volume":0,"fills":{}}""", ToJson(ClearingResult.NoTrade));
+        Assert.Equal("""{"price_micro_tokens_per_kwh":null,"volume_wh":0,"fills_wh":{}}""", ToJson(ClearingResult.NoTrade));
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class ClearingResultJsonTests
     {
         var result = Result(7, 30, (10, 10), (2, 10), (100, 5), (9, 5));
 
-        Assert.Equal("""{"price":7,"volume":30,"fills":{"2":10,"9":5,"10":10,"100":5}}""", ToJson(result));
+        Assert.Equal("""{"price_micro_tokens_per_kwh":7,"volume_wh":30,"fills_wh":{"2":10,"9":5,"10":10,"100":5}}""", ToJson(result));
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class ClearingResultJsonTests
         var result = Result(uint.MaxValue, 8_589_934_590, (long.MaxValue, uint.MaxValue), (0, uint.MaxValue), (1, 4_294_967_295));
 
         Assert.Equal(
-            """{"price":4294967295,"volume":8589934590,"fills":{"0":4294967295,"1":4294967295,"9223372036854775807":4294967295}}""",
+            """{"price_micro_tokens_per_kwh":4294967295,"volume_wh":8589934590,"fills_wh":{"0":4294967295,"1":4294967295,"9223372036854775807":4294967295}}""",
             ToJson(result));
     }
 
