@@ -118,13 +118,7 @@ public static class ScenarioRuns
     /// </summary>
     public static async Task<T> InDirectoryAsync<T>(string directory, Scenario scenario, Func<Task<T>> run)
     {
-        void WithoutResults(string failure, string? signal)
-        {
-            if (!File.Exists(Path.Combine(directory, RunDirectory.Summary)))
-            {
-                RunWithoutResults.Write(directory, scenario.Name, scenario.Seed, failure, signal);
-            }
-        }
+        void WithoutResults(string failure, string? signal) => RunWithoutResults.Write(directory, scenario.Name, scenario.Seed, failure, signal);
         using var lastWords = StopSignals.Current?.OnEndingAtOnce(signal =>
             WithoutResults($"ended at once by a second {signal} before its results were written and checked; its tables, if any, are partial", signal));
         try

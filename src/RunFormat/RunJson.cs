@@ -27,8 +27,14 @@ public static class RunJson
         RespectNullableAnnotations = true,
     };
 
-    public static void Write<T>(string directory, string file, T value) =>
-        File.WriteAllText(Path.Combine(directory, file), JsonSerializer.Serialize(value, Writing) + "\n");
+    /// <summary>Writes the file whole or not at all (a temporary file renamed over it): a program ended at once leaves no half of one.</summary>
+    public static void Write<T>(string directory, string file, T value)
+    {
+        var path = Path.Combine(directory, file);
+        var partial = path + ".partial";
+        File.WriteAllText(partial, JsonSerializer.Serialize(value, Writing) + "\n");
+        File.Move(partial, path, overwrite: true);
+    }
 
     /// <exception cref="RunFormatException">The file is missing or malformed; the message names the file, the line and the field.</exception>
     public static T Read<T>(string directory, string file)

@@ -11,8 +11,36 @@ namespace MicroMarket.RunFormat;
 /// </summary>
 public sealed record RunWithoutResults(string Scenario, int Seed, bool Complete, string Failure, string? Interrupted, bool Results)
 {
-    public static void Write(string directory, string scenario, int seed, string failure, string? interrupted) =>
-        RunJson.Write(directory, RunDirectory.Summary, new RunWithoutResults(scenario, seed, false, failure, interrupted, Results: false));
+    private static readonly object Gate = new();
+    private static readonly HashSet<string> Ended = [];
+
+    /// <summary>
+    /// Writes the run's summary with its results, unless the run was ended meanwhile (<see cref="Write"/>): the program
+    /// may be ending at once while the run is still writing, and the summary must then be the one that says so.
+    /// </summary>
+    public static void WriteResults(string directory, RunSummary summary)
+    {
+        lock (Gate)
+        {
+            if (!Ended.Contains(Path.GetFullPath(directory)))
+            {
+                RunJson.Write(directory, RunDirectory.Summary, summary);
+            }
+        }
+    }
+
+    /// <summary>Ends the run in <paramref name="directory"/> without results: a summary saying why, unless it has written its own.</summary>
+    public static void Write(string directory, string scenario, int seed, string failure, string? interrupted)
+    {
+        lock (Gate)
+        {
+            Ended.Add(Path.GetFullPath(directory));
+            if (!File.Exists(Path.Combine(directory, RunDirectory.Summary)))
+            {
+                RunJson.Write(directory, RunDirectory.Summary, new RunWithoutResults(scenario, seed, false, failure, interrupted, Results: false));
+            }
+        }
+    }
 
     /// <summary>The run's summary when it says it has no results; null when it has them (or there is no summary.json).</summary>
     /// <exception cref="RunFormatException">summary.json is not JSON.</exception>
