@@ -1,3 +1,4 @@
+using System.Reflection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,19 +14,45 @@ public static class MicroMarketApp
     public const int ExitFailure = 1;
     public const int ExitBadInput = 2;
 
-    /// <summary>Runs one command; <paramref name="stop"/> asks it to stop after the phase under way (Program wires it to Ctrl+C and SIGTERM).</summary>
-    public static Task<int> RunAsync(string[] args, CancellationToken stop = default) => Build().RunAsync(args, stop);
+    /// <summary>
+    /// Runs one command; <paramref name="stop"/> asks it to stop after the phase under way (Program wires it to Ctrl+C
+    /// and SIGTERM). The global options (<see cref="GlobalOptions"/>) are taken out first; `--version` and
+    /// `help [COMMAND...]` are answered here, as Spectre has neither in this form.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken stop = default)
+    {
+        var rest = GlobalOptions.Parse(args, Environment.GetEnvironmentVariable(GlobalOptions.DebugVariable));
+        if (rest is ["--version" or "-V", ..])
+        {
+            Console.Out.WriteLine(Version);
+            return ExitOk;
+        }
+        if (rest is ["help", .. var command])
+        {
+            rest = [.. command, "--help"];
+        }
+        var (app, help) = Build(UsageHelp.Requested(rest));
+        var exit = await app.RunAsync(rest, stop);
+        return help.CommandMissing ? ExitBadInput : exit;
+    }
 
-    private static CommandApp Build()
+    /// <summary>The program's version and the git commit it was built from (see the csproj), e.g. 0.1.0+c864836.</summary>
+    public static string Version { get; } =
+        typeof(MicroMarketApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private static (CommandApp App, UsageHelp Help) Build(bool helpRequested)
     {
         var app = new CommandApp();
+        UsageHelp? help = null;
         app.Configure(config =>
         {
             config.SetApplicationName("micromarket");
+            help = new UsageHelp(config.Settings, helpRequested);
+            config.SetHelpProvider(help);
             // An unknown option is a mistake to report, not something to ignore: `bench cluster --nope` ran a
             // six-minute benchmark instead of saying so.
             config.UseStrictParsing();
-            config.SetExceptionHandler((ex, _) => HandleException(ex));
+            config.SetExceptionHandler((ex, _) => UnknownCommand.Report(ex) ?? HandleException(ex));
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Measure the layers; figures go to stdout (Markdown), progress to stderr.");
@@ -48,7 +75,7 @@ public static class MicroMarketApp
             config.AddCommand<Commands.CompareCommand>("compare").WithDescription("Compare two or more runs: KPIs side by side, prices and bills overlaid, in one HTML page.");
 #endif
         });
-        return app;
+        return (app, help!);
     }
 
     private static int HandleException(Exception ex)
