@@ -49,6 +49,8 @@ public static class MicroMarketApp
             config.SetApplicationName("micromarket");
             help = new UsageHelp(config.Settings, helpRequested);
             config.SetHelpProvider(help);
+            config.AddExample("scenarios");
+            config.AddExample("run", "scenarios/quickstart.yaml", "--out", "runs/quickstart");
             // An unknown option is a mistake to report, not something to ignore: `bench cluster --nope` ran a
             // six-minute benchmark instead of saying so.
             config.UseStrictParsing();
@@ -61,6 +63,7 @@ public static class MicroMarketApp
                 bench.AddCommand<Commands.BenchClusterCommand>("cluster").WithDescription("One process against a market node and sim nodes on loopback: wall time, inter-node messages.");
             });
             config.AddCommand<Commands.RunCommand>("run").WithDescription("Run a scenario end to end: Anvil, contracts, one agent per unit, the run directory.");
+            config.AddCommand<Commands.ScenariosCommand>("scenarios").WithDescription("Copy the example scenarios this program ships with into a folder, to run or edit them.");
             config.AddCommand<Commands.OptimalCommand>("optimal").WithDescription("Solve an island's optimal commitment and dispatch on the scenario's actuals: the lower bound a run's fuel is measured against.");
             config.AddCommand<Commands.ClearCommand>("clear").WithDescription("Clear one slot's order book (CSV) with the C# reference or, with --on-chain, through the contracts.");
             config.AddCommand<Commands.PowerFlowCommand>("powerflow").WithDescription("Solve one three-phase power flow of a feeder at a minute of the day.");
