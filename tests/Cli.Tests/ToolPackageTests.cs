@@ -38,10 +38,8 @@ public sealed class ToolPackageTests : IDisposable
             </configuration>
             """);
         var tools = Path.Combine(_dir.FullName, "tools");
-        // Only the package just made: no other source, and a packages folder of its own, where NuGet would otherwise
-        // reuse the same version number extracted by an earlier run, from an earlier commit.
-        await Dotnet(_dir.FullName, ["tool", "install", "MicroMarket.Cli", "--tool-path", tools, "--configfile", config],
-            new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(_dir.FullName, "nuget-packages") });
+        // From the package just made and nothing else: a source list of that folder alone.
+        await Dotnet(_dir.FullName, ["tool", "install", "MicroMarket.Cli", "--tool-path", tools, "--configfile", config]);
 
         var work = _dir.CreateSubdirectory("work").FullName;
         var version = await Micromarket(tools, work, "--version");
@@ -57,11 +55,11 @@ public sealed class ToolPackageTests : IDisposable
         Assert.Equal(96, summary.SlotsDelivered);
     }
 
-    private static async Task Dotnet(string workingDirectory, string[] args, IReadOnlyDictionary<string, string?>? environment = null)
+    private static async Task Dotnet(string workingDirectory, string[] args)
     {
         // The dotnet that runs these tests (set by `dotnet test`), else the one on the PATH.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var result = await ExternalProcess.RunAsync(workingDirectory, dotnet, args, PackTimeout, environment);
+        var result = await ExternalProcess.RunAsync(workingDirectory, dotnet, args, PackTimeout);
         Assert.True(result.ExitCode == 0, $"dotnet {string.Join(' ', args)}: exit {result.ExitCode}{Environment.NewLine}{result.Stdout}{result.Stderr}");
     }
 
