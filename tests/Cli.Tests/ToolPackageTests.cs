@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using MicroMarket.RunFormat;
 
 namespace MicroMarket.Cli.Tests;
@@ -5,8 +6,9 @@ namespace MicroMarket.Cli.Tests;
 /// <summary>
 /// The program as a user gets it: packed as a .NET tool (once: the pack is most of the time), installed from that
 /// package alone into a tool path of its own, and run from a folder outside the repository, where only what the
-/// package carries (the program, its Anvil, the example scenarios) can be found.
+/// package carries (the program, its Anvil, the example scenarios) can be found. Linux only, as the package.
 /// </summary>
+[SupportedOSPlatform("linux")]
 public sealed class ToolPackageTests : IDisposable
 {
 #if DEBUG
@@ -40,6 +42,11 @@ public sealed class ToolPackageTests : IDisposable
         var tools = Path.Combine(_dir.FullName, "tools");
         // From the package just made and nothing else: a source list of that folder alone.
         await Dotnet(_dir.FullName, ["tool", "install", "MicroMarket.Cli", "--tool-path", tools, "--configfile", config]);
+
+        // The Anvil the tool ships, executable: on this machine the repository's would otherwise stand in for it unseen.
+        var anvil = Assert.Single(Directory.GetFiles(tools, "anvil", SearchOption.AllDirectories));
+        Assert.Equal("anvil", Path.GetFileName(Path.GetDirectoryName(anvil)));
+        Assert.True(File.GetUnixFileMode(anvil).HasFlag(UnixFileMode.UserExecute), $"{anvil} is not executable");
 
         var work = _dir.CreateSubdirectory("work").FullName;
         var version = await Micromarket(tools, work, "--version");
