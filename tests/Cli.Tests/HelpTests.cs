@@ -88,7 +88,8 @@ public sealed class ConventionTests
     {
         var run = await CliProcess.RunAsync(args);
 
-        Assert.Equal((0, $"0.1.0+{await ExternalProcess.CommitAsync()}", ""), (run.ExitCode, run.Stdout.TrimEnd(), run.Stderr));
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        Assert.Matches($@"^\d+\.\d+\.\d+\+{await ExternalProcess.CommitAsync()}$", run.Stdout.TrimEnd());
     }
 
     [Fact]
