@@ -1,3 +1,4 @@
+using System.Reflection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,19 +14,47 @@ public static class MicroMarketApp
     public const int ExitFailure = 1;
     public const int ExitBadInput = 2;
 
-    /// <summary>Runs one command; <paramref name="stop"/> asks it to stop after the phase under way (Program wires it to Ctrl+C and SIGTERM).</summary>
-    public static Task<int> RunAsync(string[] args, CancellationToken stop = default) => Build(args).RunAsync(args, stop);
+    /// <summary>
+    /// Runs one command; <paramref name="stop"/> asks it to stop after the phase under way (Program wires it to Ctrl+C
+    /// and SIGTERM). The global options (<see cref="GlobalOptions"/>) are taken out first; `--version` and
+    /// `help [COMMAND...]` are answered here, as Spectre has neither in this form.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken stop = default)
+    {
+        var rest = GlobalOptions.Parse(args, Environment.GetEnvironmentVariable(GlobalOptions.DebugVariable));
+        if (rest is ["--version" or "-V", ..])
+        {
+            Console.Out.WriteLine(Version);
+            return ExitOk;
+        }
+        if (rest is ["help", .. var command])
+        {
+            rest = [.. command, "--help"];
+        }
+        var (app, help) = Build(UsageHelp.Requested(rest), rest);
+        var exit = await app.RunAsync(rest, stop);
+        return help.CommandMissing ? ExitBadInput : exit;
+    }
 
-    private static CommandApp Build(string[] args)
+    /// <summary>The program's version and the git commit it was built from (see the csproj), e.g. 0.1.0+c864836.</summary>
+    public static string Version { get; } =
+        typeof(MicroMarketApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private static (CommandApp App, UsageHelp Help) Build(bool helpRequested, string[] args)
     {
         var app = new CommandApp();
+        UsageHelp? help = null;
         app.Configure(config =>
         {
             config.SetApplicationName("micromarket");
+            help = new UsageHelp(config.Settings, helpRequested);
+            config.SetHelpProvider(help);
+            config.AddExample("scenarios");
+            config.AddExample("run", "scenarios/quickstart.yaml", "--out", "runs/quickstart");
             // An unknown option is a mistake to report, not something to ignore: `bench cluster --nope` ran a
             // six-minute benchmark instead of saying so.
             config.UseStrictParsing();
-            config.SetExceptionHandler((ex, _) => HandleException(ex, args));
+            config.SetExceptionHandler((ex, _) => UnknownCommand.Report(ex) ?? HandleException(ex, args));
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Measure the layers; figures go to stdout (Markdown), progress to stderr.");
@@ -34,6 +63,7 @@ public static class MicroMarketApp
                 bench.AddCommand<Commands.BenchClusterCommand>("cluster").WithDescription("One process against a market node and sim nodes on loopback: wall time, inter-node messages.");
             });
             config.AddCommand<Commands.RunCommand>("run").WithDescription("Run a scenario end to end: Anvil, contracts, one agent per unit, the run directory.");
+            config.AddCommand<Commands.ScenariosCommand>("scenarios").WithDescription("Copy the example scenarios this program ships with into a folder, to run or edit them.");
             config.AddCommand<Commands.OptimalCommand>("optimal").WithDescription("Solve an island's optimal commitment and dispatch on the scenario's actuals: the lower bound a run's fuel is measured against.");
             config.AddCommand<Commands.ClearCommand>("clear").WithDescription("Clear one slot's order book (CSV) with the C# reference or, with --on-chain, through the contracts.");
             config.AddCommand<Commands.PowerFlowCommand>("powerflow").WithDescription("Solve one three-phase power flow of a feeder at a minute of the day.");
@@ -48,19 +78,19 @@ public static class MicroMarketApp
             config.AddCommand<Commands.CompareCommand>("compare").WithDescription("Compare two or more runs: KPIs side by side, prices and bills overlaid, in one HTML page.");
 #endif
         });
-        return app;
+        return (app, help!);
     }
 
     /// <summary>
     /// Every failure a command lets out, as one line on stderr and an exit code: 2 for input the user can fix (arguments,
     /// files, a chain URL), 1 for a failure while running. No .NET trace reaches a user unless they ask for one
-    /// (<c>MICROMARKET_DEBUG=1</c>).
+    /// (<c>--debug</c> or <c>MICROMARKET_DEBUG=1</c>).
     /// </summary>
     private static int HandleException(Exception ex, string[] args)
     {
         var (message, exit) = Explain(ex, args);
         Console.Error.WriteLine($"micromarket: {message}");
-        if (Environment.GetEnvironmentVariable("MICROMARKET_DEBUG") == "1")
+        if (GlobalOptions.Debug)
         {
             Console.Error.WriteLine(ex.ToString());
         }
@@ -79,7 +109,7 @@ public static class MicroMarketApp
         UnauthorizedAccessException => ($"{ex.Message} Choose a path you may write to.", ExitBadInput),
         IOException => ($"{ex.Message} (an input/output error: check the path, the disk's free space and permissions)", ExitFailure),
         OperationCanceledException => ("stopped", ExitFailure),
-        _ => ($"unexpected failure: {ex.Message} (set MICROMARKET_DEBUG=1 for the details, and please report it)", ExitFailure),
+        _ => ($"unexpected failure: {ex.Message} (--debug shows the details; please report it)", ExitFailure),
     };
 
     /// <summary>Spectre's words for a value of the wrong type ("Failed to convert 'abc' to Nullable`1.").</summary>

@@ -72,6 +72,19 @@ public sealed class BadInvocationTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
+    [Fact]
+    public async Task With_debug_the_trace_is_shown_after_the_line()
+    {
+        var file = Path.Combine(_dir.FullName, "a-file.txt");
+        File.WriteAllText(file, "not a directory\n");
+
+        var result = await CliProcess.RunAsync("run", Quickstart, "--out", file, "--debug");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"micromarket: --out {file}: is a file", result.Stderr);
+        Assert.Contains("   at ", result.Stderr);
+    }
+
     /// <summary>Every file under the scratch folder and the run directories, with its size: what a refused invocation must leave as it was.</summary>
     private string Snapshot() => string.Join("\n", new[] { _dir.FullName, _run.Directory, _other.Directory }
         .SelectMany(d => Directory.EnumerateFileSystemEntries(d, "*", SearchOption.AllDirectories))

@@ -27,7 +27,7 @@ public sealed class BenchClusterCommand : AsyncCommand<BenchClusterCommand.Setti
             throw new BadInputException("bench cluster: --sim-nodes must be at least 1");
         }
         var scenario = ScenarioRuns.LoadScenario(settings.Scenario, seed: null);
-        var runs = await new ClusterBenchmark(Console.Error).RunAsync(scenario, settings.Scenario, settings.SimNodes, cancellationToken);
+        var runs = await new ClusterBenchmark(GlobalOptions.Info).RunAsync(scenario, settings.Scenario, settings.SimNodes, cancellationToken);
         var single = runs[0].Wall;
         Console.Out.WriteLine($"{scenario.Name}: {scenario.Units.Count} units, {scenario.Time.Days} day(s), seed {scenario.Seed}");
         Console.Out.WriteLine();

@@ -34,8 +34,8 @@ public sealed class BenchMarketCommand : AsyncCommand<BenchMarketCommand.Setting
         {
             throw new BadInputException("bench market: --transactions must be at least 2 and --rounds at least 1");
         }
-        Console.Error.WriteLine("micromarket bench market: starting Anvil and deploying the contracts");
-        var figures = await new MarketBenchmark(Console.Error).RunAsync(settings.Transactions, settings.Rounds, settings.ThroughputOnly, cancellationToken);
+        GlobalOptions.Info.WriteLine("micromarket bench market: starting Anvil and deploying the contracts");
+        var figures = await new MarketBenchmark(GlobalOptions.Info).RunAsync(settings.Transactions, settings.Rounds, settings.ThroughputOnly, cancellationToken);
         Console.Out.WriteLine($"| figure | value | unit | note |");
         Console.Out.WriteLine($"|---|---:|---|---|");
         foreach (var f in figures)

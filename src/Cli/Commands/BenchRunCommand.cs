@@ -29,7 +29,7 @@ public sealed class BenchRunCommand : AsyncCommand<BenchRunCommand.Settings>
         var results = new List<ScenarioBenchResult>();
         foreach (var scenario in scenarios)
         {
-            results.Add(await new ScenarioBenchmark(Console.Error).RunAsync(scenario, settings.Runs, cancellationToken));
+            results.Add(await new ScenarioBenchmark(GlobalOptions.Info).RunAsync(scenario, settings.Runs, cancellationToken));
         }
         Console.Out.WriteLine("| scenario | units | runs | wall, mean (min - max) | report | transactions | tx per participant-day | gas per participant-day |");
         Console.Out.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");

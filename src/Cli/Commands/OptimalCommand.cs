@@ -76,7 +76,7 @@ public sealed class OptimalCommand : Command<OptimalCommand.Settings>
     /// <summary>Builds and solves the scenario's island, saying so on stderr; null when the solver found nothing, which it says in one line.</summary>
     public static IslandSolution? Solve(Scenario scenario, SolveOptions options, double lossFactor)
     {
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        GlobalOptions.Info.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"optimal: solving {scenario.Name} (seed {scenario.Seed}, {scenario.Time.Days} days) with SCIP, gap {options.RelativeGap}, at most {options.TimeLimit.TotalSeconds:0.#} s"));
         var problem = IslandProblems.From(scenario, ScenarioSeries.Of(scenario), lossFactor);
         try

@@ -97,9 +97,16 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         : Uri.TryCreate(chain, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url
         : throw new BadInputException($"run: --chain '{chain}' is neither 'anvil' nor an http(s) URL");
 
-    /// <summary>A live line on stderr: day, slot, phase and transactions per second.</summary>
+    /// <summary>
+    /// A live line on stderr: day, slot, phase and transactions per second; none with --quiet, and with --verbose a
+    /// line per phase that stays (a log to scroll back through).
+    /// </summary>
     private static async Task<RunResult> RunWithProgressAsync(Scenario scenario, RunOptions options, CancellationToken cancellationToken)
     {
+        if (GlobalOptions.Quiet || GlobalOptions.Verbose)
+        {
+            return await SimulationRunner.RunAsync(scenario, options with { Progress = p => GlobalOptions.Info.WriteLine(Describe(scenario, p)) }, cancellationToken);
+        }
         var console = ForgivingConsole.ForProgress();
         return await console.Status().StartAsync($"starting {scenario.Name}", async status =>
             await SimulationRunner.RunAsync(scenario, options with

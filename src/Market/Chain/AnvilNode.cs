@@ -109,8 +109,10 @@ public sealed class AnvilNode : IAsyncDisposable
     }
 
     /// <summary>
-    /// The anvil binary: <c>$MICROMARKET_ANVIL</c> if set, else the pinned npm package under the
-    /// repository's contracts folder (recorded at build time, or found above the program's folder).
+    /// The anvil binary: <c>$MICROMARKET_ANVIL</c> if set, else the one shipped beside the program in
+    /// <c>anvil/anvil</c> (a published program or installed .NET tool: src/Cli puts it there), else the
+    /// pinned npm package under the repository's contracts folder (recorded at build time, or found above
+    /// the program's folder). The shipped one is made executable if its x bit was lost on the way.
     /// </summary>
     public static string LocateBinary()
     {
@@ -120,6 +122,17 @@ public sealed class AnvilNode : IAsyncDisposable
             return File.Exists(fromEnvironment)
                 ? fromEnvironment
                 : throw new FileNotFoundException($"{BinaryEnvironmentVariable} names {fromEnvironment}, which does not exist.");
+        }
+        var shipped = Path.Combine(AppContext.BaseDirectory, "anvil", "anvil");
+        if (File.Exists(shipped))
+        {
+            // NuGet's extraction keeps the owner's x bit today (rwxr--r--), but a zip or package tool that drops
+            // it would leave a binary Process.Start cannot run; its owner can put it back.
+            if (!OperatingSystem.IsWindows() && File.GetUnixFileMode(shipped) is var mode && !mode.HasFlag(UnixFileMode.UserExecute))
+            {
+                File.SetUnixFileMode(shipped, mode | UnixFileMode.UserExecute);
+            }
+            return shipped;
         }
         var candidates = new List<string>();
         var recorded = typeof(AnvilNode).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
