@@ -126,6 +126,6 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         };
         var rate = p.TransactionsMined / Math.Max(p.Elapsed.TotalSeconds, 1e-3);
         // The chain's count, setup included: summary.json's `transactions` counts the market's alone (docs/kpis.md, "Chain cost").
-        return string.Create(CultureInfo.InvariantCulture, $"{where} · {p.Phase.Kind} · phase {p.PhaseIndex + 1}/{p.PhaseCount} · {p.TransactionsMined} tx mined incl. setup · {rate:0} tx/s");
+        return string.Create(CultureInfo.InvariantCulture, $"{where} · {p.Phase.Kind} · phase {p.PhaseIndex + 1}/{p.PhaseCount} · {p.TransactionsMined} tx mined incl. setup · {rate:0} tx/s · {p.Pace(scenario.Time.Days)}");
     }
 }
