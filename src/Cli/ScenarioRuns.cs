@@ -4,9 +4,9 @@ using MicroMarket.Market.Chain;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
+using MicroMarket.Simulation.Running;
 #if REPORTING
 using MicroMarket.Reporting;
-using MicroMarket.Simulation.Running;
 #endif
 
 namespace MicroMarket.Cli;

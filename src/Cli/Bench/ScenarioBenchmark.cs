@@ -2,9 +2,9 @@ using System.Diagnostics;
 using MicroMarket.Agents.Running;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios.Model;
+using MicroMarket.Simulation.Running;
 #if REPORTING
 using MicroMarket.Reporting;
-using MicroMarket.Simulation.Running;
 #endif
 
 namespace MicroMarket.Cli.Bench;
