@@ -135,6 +135,11 @@ public sealed class ValidationTests : IDisposable
         Assert.Equal((path, 2, 34), (error.File, error.Line, error.Column));
         Assert.Equal("", error.Path);
         Assert.StartsWith("the file is not UTF-8 text (byte 0xE8 here", error.Message);
+
+        // Behind a UTF-8 byte order mark the bad byte is found at the same place.
+        File.WriteAllBytes(path, [.. System.Text.Encoding.UTF8.Preamble, .. latin1]);
+        var afterMark = Assert.Single(Assert.Throws<ScenarioValidationException>(() => ScenarioLoader.Load(path)).Errors);
+        Assert.Equal((2, 34), (afterMark.Line, afterMark.Column));
     }
 
     [Fact]

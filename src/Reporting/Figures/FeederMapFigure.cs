@@ -9,10 +9,14 @@ public sealed record MapBus(string Bus, double X, double Y, double? MinVoltagePu
 /// <summary>A line to draw between two buses' coordinates.</summary>
 public sealed record MapLine(double X1, double Y1, double X2, double Y2);
 
+/// <summary>A bus's label as placed on the map: its text and the box it covers, in the figure's pixels (y down).</summary>
+public sealed record MapLabel(string Bus, string Text, PixelRect Box);
+
 /// <summary>
 /// The feeder as drawn from its bus coordinates: lines in grey, each bus coloured by the lowest phase voltage it saw
 /// over the run (viridis, dark = low), unenergised buses hollow. Small feeders get bus names and the units at each
-/// bus; a large feeder (hundreds of buses) gets neither, as labels would cover the map.
+/// bus, placed so that no label covers another or a bus (<see cref="Labels"/>); a large feeder (hundreds of buses)
+/// gets neither, as labels would cover the map.
 /// </summary>
 public static class FeederMapFigure
 {
@@ -34,8 +38,21 @@ public static class FeederMapFigure
         return (placed, mapLines);
     }
 
-    public static Plot Draw(IReadOnlyList<MapBus> buses, IReadOnlyList<MapLine> lines)
+    public static Plot Draw(IReadOnlyList<MapBus> buses, IReadOnlyList<MapLine> lines) => Draw(buses, lines, out _);
+
+    /// <summary>
+    /// The labels <see cref="Draw(IReadOnlyList{MapBus}, IReadOnlyList{MapLine})"/> places, in the pixels of the figure
+    /// as the report renders it; empty when the feeder is too large to label.
+    /// </summary>
+    public static IReadOnlyList<MapLabel> Labels(IReadOnlyList<MapBus> buses, IReadOnlyList<MapLine> lines)
     {
+        Draw(buses, lines, out var labels);
+        return labels;
+    }
+
+    private static Plot Draw(IReadOnlyList<MapBus> buses, IReadOnlyList<MapLine> lines, out IReadOnlyList<MapLabel> labels)
+    {
+        labels = [];
         var plot = FigureStyle.NewPlot("Feeder map: lowest phase voltage per bus over the run", "x (m)", "y (m)");
         if (buses.Count == 0)
         {
@@ -58,15 +75,6 @@ public static class FeederMapFigure
                 ? plot.Add.Marker(bus.X, bus.Y, MarkerShape.FilledCircle, markerSize, scale.ColorOf(pu))
                 : plot.Add.Marker(bus.X, bus.Y, MarkerShape.OpenCircle, markerSize, FigureStyle.Muted);
             marker.MarkerLineWidth = 1.5f;
-            if (labelled)
-            {
-                var units = bus.Units.Count > 0 ? $": {string.Join(", ", bus.Units)}" : "";
-                var text = plot.Add.Text($"{bus.Bus}{units}", bus.X, bus.Y);
-                text.LabelFontSize = 12;
-                text.LabelAlignment = Alignment.LowerLeft;
-                text.OffsetX = 9;
-                text.OffsetY = -6;
-            }
         }
         if (energised.Count > 0)
         {
@@ -78,8 +86,79 @@ public static class FeederMapFigure
         plot.Axes.AutoScale();
         // Labels extend right of their bus; leave room so the outermost ones stay inside the frame.
         plot.Axes.Margins(labelled ? 0.25 : 0.05, 0.08);
+        if (labelled)
+        {
+            labels = AddLabels(plot, buses, markerSize);
+        }
         return plot;
     }
+
+    private const float LabelFontSize = 12;
+
+    /// <summary>Pixels between a label and what it must not touch.</summary>
+    private const float LabelGap = 3;
+
+    /// <summary>
+    /// Places each bus's label, in the feeder's bus order (so the same run always gets the same map), at the first of
+    /// its candidate positions (right of the bus, then above-right, below-right, left, above, below) whose box touches no
+    /// bus and no label placed before it. A label that fits nowhere is shortened to the bus name, and left out if even
+    /// that collides: on the shipped feeders B3's units ran over B5 when every label sat right of its bus.
+    /// </summary>
+    private static List<MapLabel> AddLabels(Plot plot, IReadOnlyList<MapBus> buses, float markerSize)
+    {
+        // Where the buses land depends on the layout (square units, the colour bar, tick labels): render it once at the report's size.
+        plot.RenderInMemory(FigureStyle.WidthPx, HeightPx);
+        var at = buses.Select(b => plot.GetPixel(new Coordinates(b.X, b.Y))).ToList();
+        // Every bus, a gap included, is taken before any label is placed, so that no label covers a bus placed after it.
+        var radius = markerSize / 2 + LabelGap;
+        var taken = at.Select(p => new PixelRect(p.X - radius, p.X + radius, p.Y + radius, p.Y - radius)).ToList();
+        var placed = new List<MapLabel>();
+        for (var i = 0; i < buses.Count; i++)
+        {
+            var bus = buses[i];
+            string[] texts = bus.Units.Count > 0 ? [$"{bus.Bus}: {string.Join(", ", bus.Units)}", bus.Bus] : [bus.Bus];
+            var label = texts.SelectMany(text => Candidates(at[i], Measure(text), radius).Select(box => new MapLabel(bus.Bus, text, box)))
+                .FirstOrDefault(l => !taken.Any(t => Overlap(t, l.Box)));
+            if (label is null)
+            {
+                continue;
+            }
+            taken.Add(new PixelRect(label.Box.Left - LabelGap, label.Box.Right + LabelGap, label.Box.Bottom + LabelGap, label.Box.Top - LabelGap));
+            placed.Add(label);
+            var text = plot.Add.Text(label.Text, bus.X, bus.Y);
+            text.LabelFontSize = LabelFontSize;
+            text.LabelAlignment = Alignment.UpperLeft;
+            text.OffsetX = label.Box.Left - at[i].X;
+            text.OffsetY = label.Box.Top - at[i].Y;
+        }
+        return placed;
+    }
+
+    /// <summary>The boxes a label of <paramref name="size"/> may take around a bus at <paramref name="p"/>, in order of preference.</summary>
+    private static IEnumerable<PixelRect> Candidates(Pixel p, PixelSize size, float radius)
+    {
+        var (w, h) = (size.Width, size.Height);
+        (float Left, float Top)[] corners =
+        [
+            (p.X + radius, p.Y - h / 2),
+            (p.X + radius, p.Y - radius - h),
+            (p.X + radius, p.Y + radius),
+            (p.X - radius - w, p.Y - h / 2),
+            (p.X - w / 2, p.Y - radius - h),
+            (p.X - w / 2, p.Y + radius),
+        ];
+        return corners.Select(c => new PixelRect(c.Left, c.Left + w, c.Top + h, c.Top));
+    }
+
+    private static PixelSize Measure(string text)
+    {
+        var style = new LabelStyle { Text = text, FontSize = LabelFontSize };
+        using var paint = Paint.NewDisposablePaint();
+        return style.Measure(paint).Size;
+    }
+
+    /// <summary>Whether two boxes (pixels, y down) share more than an edge.</summary>
+    public static bool Overlap(PixelRect a, PixelRect b) => a.Left < b.Right && b.Left < a.Right && a.Top < b.Bottom && b.Top < a.Bottom;
 
     /// <summary>The colour axis of the map: viridis over the voltages present (a flat feeder gets a small span around its value).</summary>
     private sealed class VoltageScale(ScottPlot.Range range) : IHasColorAxis

@@ -61,10 +61,11 @@ internal static class YamlSource
             diagnostics.Add(e.Start, "", $"YAML syntax error: {e.Message}");
             return null;
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
-            // YamlDotNet's scanner fails this way, without a mark, on some unclosed flow collections ("[1, 2" then a new line).
-            diagnostics.Add(parser.LastGoodMark, "", $"YAML syntax error after this point (an unclosed '[' or '{{'?): {e.Message}");
+            // YamlDotNet's scanner fails this way, without a mark, on some unclosed flow collections ("[1, 2" then a new
+            // line), and its message says nothing of the YAML ("Operation is not valid due to the current state of the object").
+            diagnostics.Add(parser.LastGoodMark, "", "YAML syntax error after this point (an unclosed '[' or '{'?)");
             return null;
         }
 
