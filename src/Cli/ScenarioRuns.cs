@@ -45,6 +45,8 @@ public static class ScenarioRuns
             $"invariants: energy balance {(result.Verification.EnergyBalanced ? "ok" : "BROKEN")}, money {(result.Verification.MoneyConserved ? "conserved" : "NOT CONSERVED")}, " +
             $"clearing {result.Verification.BooksChecked - result.Verification.ClearingMismatches}/{result.Verification.BooksChecked} books match the C# reference, " +
             $"metering {result.Verification.ReadingsChecked - result.Verification.ReadingMismatches}/{result.Verification.ReadingsChecked} readings match"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"chain: {result.Kpis.Transactions} market transactions, {result.Kpis.GasPerParticipantDay / 1e6:0.00} M gas per participant-day"));
         WriteReport(output);
         return result.Complete && result.Verification.Holds ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
     }

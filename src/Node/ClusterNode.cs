@@ -223,7 +223,7 @@ public static class ClusterNode
             || (phase.Kind == PhaseKind.IntradayClearing && (calendar.Live is not null || phase.Period % 6 == 0));
         if (show)
         {
-            log($"market: phase {p.PhaseIndex + 1}/{p.PhaseCount} {phase.Kind} {phase.Period} · {p.TransactionsMined} tx mined incl. setup · {p.Pace(calendar.Days)}");
+            log($"market: phase {p.PhaseIndex + 1}/{p.PhaseCount} {phase.Kind} {phase.Period} · {p.MarketTransactions} tx · {p.Pace(calendar.Days)}");
         }
     }
 }

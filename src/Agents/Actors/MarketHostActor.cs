@@ -31,6 +31,9 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, Guid> _incarnations = [];
     private readonly HashSet<string> _resyncing = [];
     private readonly long _started;
+
+    /// <summary>Transactions the chain had mined when the clock started (deployment, registration, funding): progress counts the market's alone, as summary.json does.</summary>
+    private long _setupTransactions;
     private MarketSession? _session;
 
     /// <summary>The chain's closing, once begun (the host closes it when the run ends, or when it stops).</summary>
@@ -178,6 +181,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     private void StartClock()
     {
         var session = _session!;
+        _setupTransactions = session.Pipeline.TransactionsMined;
         var handles = Ordered(_online.Values);
         _run = new MarketRun(_plan, session, handles.Select(h => h.Identity).ToList());
         var round = new RoundContext(
@@ -224,7 +228,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Receive<ClockProtocol.PhaseStarted>(m =>
         {
             _phase = m;
-            _settings.Progress?.Invoke(new RunProgress(m.Index, m.Count, m.Phase, _session!.Pipeline.TransactionsMined, Elapsed));
+            _settings.Progress?.Invoke(new RunProgress(m.Index, m.Count, m.Phase, _session!.Pipeline.TransactionsMined - _setupTransactions, Elapsed));
         });
         Receive<ClockProtocol.StopAfterCurrentPhase>(m => _clock.Forward(m));
         Receive<ClockProtocol.RunFinished>(m =>

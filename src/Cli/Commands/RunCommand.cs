@@ -124,8 +124,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             PhaseKind.IntradayBidding or PhaseKind.IntradayClearing => $"day {p.Phase.Period / 24 + 1}/{scenario.Time.Days} hour {p.Phase.Period % 24}",
             _ => $"day {p.Phase.Period + 1}/{scenario.Time.Days}",
         };
-        var rate = p.TransactionsMined / Math.Max(p.Elapsed.TotalSeconds, 1e-3);
-        // The chain's count, setup included: summary.json's `transactions` counts the market's alone (docs/kpis.md, "Chain cost").
-        return string.Create(CultureInfo.InvariantCulture, $"{where} · {p.Phase.Kind} · phase {p.PhaseIndex + 1}/{p.PhaseCount} · {p.TransactionsMined} tx mined incl. setup · {rate:0} tx/s · {p.Pace(scenario.Time.Days)}");
+        var rate = p.MarketTransactions / Math.Max(p.Elapsed.TotalSeconds, 1e-3);
+        return string.Create(CultureInfo.InvariantCulture, $"{where} · {p.Phase.Kind} · phase {p.PhaseIndex + 1}/{p.PhaseCount} · {p.MarketTransactions} tx · {rate:0} tx/s · {p.Pace(scenario.Time.Days)}");
     }
 }

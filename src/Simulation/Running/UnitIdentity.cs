@@ -37,8 +37,11 @@ public sealed record RunOutcome(bool Complete, int PhasesDone, string? Failure, 
 /// <summary>A run as written: how it ended (see <see cref="RunOutcome"/>), its directory, its invariants and KPIs.</summary>
 public sealed record RunResult(bool Complete, string? Failure, string OutputDirectory, RunVerification Verification, RunKpis Kpis, string? Interrupted = null);
 
-/// <summary>Progress for displays: the phase under way, how many transactions have been mined, and the wall time since the start.</summary>
-public sealed record RunProgress(int PhaseIndex, int PhaseCount, SimulationPhase Phase, long TransactionsMined, TimeSpan Elapsed)
+/// <summary>
+/// Progress for displays: the phase under way, the market transactions mined before it (as summary.json counts them:
+/// the setup's deployment, registration and funding left out), and the wall time since the start.
+/// </summary>
+public sealed record RunProgress(int PhaseIndex, int PhaseCount, SimulationPhase Phase, long MarketTransactions, TimeSpan Elapsed)
 {
     /// <summary>
     /// The pace so far for someone waiting on a run of <paramref name="days"/> days: the wall time since the start,
