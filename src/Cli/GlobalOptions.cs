@@ -27,6 +27,9 @@ public static class GlobalOptions
     /// <summary>A failure says more (the exception handler's business); `--debug` or <see cref="DebugVariable"/>=1.</summary>
     public static bool Debug { get; private set; }
 
+    /// <summary>The actor system's log on stderr: informational lines too with --verbose, errors only with --quiet, warnings otherwise.</summary>
+    public static Akka.Event.LogLevel ActorLogLevel => Verbose ? Akka.Event.LogLevel.InfoLevel : Quiet ? Akka.Event.LogLevel.ErrorLevel : Akka.Event.LogLevel.WarningLevel;
+
     /// <summary>Where progress and informational lines go: stderr, or nowhere with --quiet.</summary>
     public static TextWriter Info => Quiet ? TextWriter.Null : Console.Error;
 

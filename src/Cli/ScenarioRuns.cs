@@ -151,7 +151,7 @@ public static class ScenarioRuns
                 throw new BadInputException($"{setting} {url}: answers, but not as an Ethereum node (eth_chainId: {error.Message}); nothing was written");
             }
         }
-        catch (Exception ex) when (ex is ChainUnavailableException or OperationCanceledException or HttpRequestException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is ChainUnavailableException or OperationCanceledException or HttpRequestException or System.Text.Json.JsonException or InvalidDataException)
         {
             throw new BadInputException($"{setting} {url}: no Ethereum JSON-RPC node answered within {patience.TotalSeconds:0} s; start the node or correct the URL (nothing was written)");
         }

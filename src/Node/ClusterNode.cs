@@ -48,7 +48,7 @@ public static class ClusterNode
             // The market node seeds the cluster: it listens where the seed list says it does.
             port = seeds.Select(s => NodeConfigLoader.TryHostPort(s, out var host, out var p) && host == options.Host ? p : 0).FirstOrDefault(p => p != 0);
         }
-        var node = new NodeStart(config.Cluster, options.Role, options.Host, port, seeds, log, time);
+        var node = new NodeStart(config.Cluster, options.Role, options.Host, port, seeds, log, time, options.LogLevel);
         return options.Role switch
         {
             NodeRole.Market => await RunMarketAsync(node, options, config, scenario, cancellationToken).ConfigureAwait(false),
@@ -155,13 +155,13 @@ public static class ClusterNode
     }
 
     /// <summary>How this node joins the cluster, and whom it tells.</summary>
-    private sealed record NodeStart(Scenarios.Deployment.ClusterSettings Cluster, NodeRole Role, string Host, int Port, IReadOnlyList<string> Seeds, Action<string> Log, TimeProvider Time)
+    private sealed record NodeStart(Scenarios.Deployment.ClusterSettings Cluster, NodeRole Role, string Host, int Port, IReadOnlyList<string> Seeds, Action<string> Log, TimeProvider Time, Akka.Event.LogLevel LogLevel)
     {
         /// <summary>Starts the node's actor system with the node's <paramref name="actors"/>; it joins the cluster.</summary>
         public async Task<RunningNode> StartAsync(Action<AkkaConfigurationBuilder> actors)
         {
             var started = Time.GetTimestamp();
-            var host = ActorHosting.Build(Cluster.Name, akka => actors(akka.WithNode(Cluster, Role, Host, Port, Seeds)));
+            var host = ActorHosting.Build(Cluster.Name, akka => actors(akka.WithNode(Cluster, Role, Host, Port, Seeds)), LogLevel);
             await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
             var system = host.Services.GetRequiredService<ActorSystem>();
             var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

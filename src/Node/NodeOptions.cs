@@ -35,6 +35,9 @@ public sealed record NodeOptions(NodeRole Role, string ConfigPath)
 
     /// <summary>Who asked the node to stop once its cancellation token fires (a signal's name): the market node records it in summary.json.</summary>
     public Func<string?> StopCause { get; init; } = () => null;
+
+    /// <summary>The actor log's level on standard error: warnings, or informational lines too (<c>--verbose</c>).</summary>
+    public Akka.Event.LogLevel LogLevel { get; init; } = Akka.Event.LogLevel.WarningLevel;
 }
 
 /// <summary>The node's configuration or command line cannot work: nothing was started.</summary>

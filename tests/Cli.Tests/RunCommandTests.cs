@@ -97,13 +97,36 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task A_run_that_cannot_go_on_says_why_in_one_line_and_exits_1()
     {
-        // Nothing listens on the discard port: the chain never answers, which is a runtime failure, not bad input.
-        var quickstart = Path.Combine(Repository.Root, "scenarios", "quickstart.yaml");
-        var run = await CliProcess.RunAsync("run", quickstart, "--out", Path.Combine(_dir.FullName, "unreachable"), "--chain", "http://127.0.0.1:9");
+        // A node that answers eth_chainId (so the URL is right) and refuses everything after: a runtime failure, not bad input.
+        using var listener = new System.Net.HttpListener();
+        var port = Cluster.Deployment.FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        _ = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                var context = await listener.GetContextAsync();
+                using var request = await System.Text.Json.JsonDocument.ParseAsync(context.Request.InputStream);
+                var calls = request.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array ? request.RootElement.EnumerateArray().ToList() : [request.RootElement];
+                var answers = calls.Select(c => """{"jsonrpc":"2.0","id":""" + c.GetProperty("id").GetRawText() + (c.GetProperty("method").GetString() == "eth_chainId"
+                    ? ""","result":"0x7a69"}"""
+                    : ""","error":{"code":-32601,"message":"the method does not exist here"}}"""));
+                var bytes = System.Text.Encoding.UTF8.GetBytes(request.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array ? $"[{string.Join(',', answers)}]" : answers.Single());
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(bytes);
+                context.Response.Close();
+            }
+        });
+        var output = Path.Combine(_dir.FullName, "refused");
 
-        Assert.Equal(1, run.ExitCode);
-        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
-        Assert.Contains("micromarket: the run was aborted: opening the market: The chain at http://127.0.0.1:9/ did not answer", run.Stderr, StringComparison.Ordinal);
+        var run = await CliProcess.RunAsync("run", Path.Combine(Repository.Root, "scenarios", "quickstart.yaml"), "--out", output, "--chain", $"http://127.0.0.1:{port}");
+
+        Assert.True(run.ExitCode == 1, run.Stderr);
+        CliAssert.NoTrace(run.Stdout + run.Stderr);
+        Assert.StartsWith("micromarket: the run was aborted: opening the market:", run.Stderr.Trim().Split('\n')[^1], StringComparison.Ordinal);
+        // The directory says the run has no results, and why.
+        Assert.Contains("opening the market", RunWithoutResults.Read(output)!.Failure, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -123,9 +146,11 @@ public sealed class RunCommandTests : IDisposable
     public async Task The_quickstart_runs_end_to_end_and_writes_its_run_directory()
     {
         var output = Path.Combine(_dir.FullName, "quickstart");
-        var run = await CliProcess.RunAsync("run", Path.Combine(Repository.Root, "scenarios", "quickstart.yaml"), "--out", output);
+        var run = await CliProcess.RunAsync("run", Path.Combine(Repository.Root, "scenarios", "quickstart.yaml"), "--out", output, "--verbose");
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Contains("run complete", run.Stdout);
+        // Standard output carries the results alone; the actor log (informational lines with --verbose) goes to stderr.
+        Assert.Equal(["run complete", "invariants", "chain", "report"], run.Stdout.Trim().Split('\n').Select(l => l.Split(':')[0]));
+        Assert.Contains("[INFO]", run.Stderr);
         foreach (var file in new[] { RunDirectory.ResolvedScenario, RunDirectory.Units, RunDirectory.Slots, RunDirectory.Orders, RunDirectory.Transactions, RunDirectory.Buses, RunDirectory.Lines, RunDirectory.Summary, RunDirectory.Chain, RunDirectory.Timing })
         {
             Assert.True(File.Exists(Path.Combine(output, file)), $"{file} is missing");

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,28 +13,42 @@ namespace MicroMarket.Agents.Running;
 /// </summary>
 public static class ActorHosting
 {
-    /// <summary>A host whose actor system <paramref name="configure"/> sets up (its actors, and on a node the cluster).</summary>
-    public static IHost Build(string systemName, Action<AkkaConfigurationBuilder> configure) =>
+    /// <summary>
+    /// A host whose actor system <paramref name="configure"/> sets up (its actors, and on a node the cluster), logging at
+    /// <paramref name="logLevel"/> and above (warnings unless the user asked for more).
+    /// </summary>
+    public static IHost Build(string systemName, Action<AkkaConfigurationBuilder> configure, LogLevel logLevel = LogLevel.WarningLevel) =>
         new HostBuilder()
             .ConfigureServices(services => services
                 .AddSingleton<IHostLifetime, CallerLifetime>()
                 .AddAkka(systemName, builder => configure(builder
-                    .ConfigureLoggers(Quiet)
+                    .ConfigureLoggers(logging => ToStandardError(logging, logLevel))
                     // Akka's own hook on the runtime's shutdown would stop the actors at once on
                     // Ctrl+C or SIGTERM, before the program's stop after the phase under way.
                     .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend))))
             .Build();
 
     /// <summary>
-    /// Warnings and errors on standard output, as the console shows them; no dead letters: a round
-    /// that has moved on drops a late unit's answer by design.
+    /// The actor log on standard error, where a command's logs go (Akka's default logger writes to standard output,
+    /// which carries a command's results alone); no dead letters: a round that has moved on drops a late unit's answer
+    /// by design.
     /// </summary>
-    private static void Quiet(LoggerConfigBuilder logging)
+    private static void ToStandardError(LoggerConfigBuilder logging, LogLevel logLevel)
     {
-        logging.LogLevel = LogLevel.WarningLevel;
+        logging.LogLevel = logLevel;
         logging.ClearLoggers();
-        logging.AddDefaultLogger();
+        logging.AddLogger<StandardErrorLogger>();
         logging.DeadLetterOptions = new DeadLetterOptions { ShouldLog = TriStateValue.None, LogDuringShutdown = false };
+    }
+
+    /// <summary>Writes every log event the actor system publishes to standard error, one line each.</summary>
+    private sealed class StandardErrorLogger : ReceiveActor, Akka.Dispatch.IRequiresMessageQueue<Akka.Event.ILoggerMessageQueueSemantics>
+    {
+        public StandardErrorLogger()
+        {
+            Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
+            Receive<LogEvent>(e => Console.Error.WriteLine(e.ToString()));
+        }
     }
 
     /// <summary>

@@ -26,6 +26,9 @@ public sealed record RunOptions(string OutputDirectory, Uri? ChainUrl = null, Ac
 
     /// <summary>Who asked the run to stop once the cancellation token fires (a signal's name), for summary.json.</summary>
     public Func<string?> StopCause { get; init; } = () => null;
+
+    /// <summary>The actor log's level on standard error: warnings, or informational lines too (<c>--verbose</c>).</summary>
+    public Akka.Event.LogLevel LogLevel { get; init; } = Akka.Event.LogLevel.WarningLevel;
 }
 
 /// <summary>
@@ -62,7 +65,7 @@ public static class SimulationRunner
             var market = system.ActorOf(MarketHostActor.Props(settings), "market");
             registry.Register<MarketHostActor>(market);
             system.ActorOf(UnitNodeActor.Props(units, access, market, new TaskCompletionSource<bool>(), options.Time), "units");
-        }));
+        }), options.LogLevel);
         await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {

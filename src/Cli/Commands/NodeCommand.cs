@@ -88,6 +88,7 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
             Unit = settings.Unit,
             DevKeys = settings.DevKeys,
             StopCause = () => StopSignals.Current?.First,
+            LogLevel = GlobalOptions.ActorLogLevel,
         };
         NodeOutcome outcome;
         try

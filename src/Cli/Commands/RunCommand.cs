@@ -63,7 +63,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         ScenarioRuns.Prepare(output, scenario, settings.Force);
 
         var result = await ScenarioRuns.InDirectoryAsync(output, scenario, () =>
-            RunWithProgressAsync(scenario, new RunOptions(output, chainUrl) { StopCause = () => StopSignals.Current?.First }, cancellationToken));
+            RunWithProgressAsync(scenario, new RunOptions(output, chainUrl) { StopCause = () => StopSignals.Current?.First, LogLevel = GlobalOptions.ActorLogLevel }, cancellationToken));
         // A run the solver could not measure is still finished (its checks, its report), then fails.
         var measured = !settings.WithOptimal || !result.Complete || CompareWithOptimal(scenario, result);
         var exit = ScenarioRuns.Finish(result);
