@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using MicroMarket.Reporting;
 using MicroMarket.Reporting.Html;
+using MicroMarket.Reporting.Input;
 using MicroMarket.RunFormat;
 using Spectre.Console.Cli;
 
@@ -37,10 +38,15 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         {
             throw new BadInputException("compare: --out DIR is required");
         }
-        Claim(settings.Out, settings.Force);
         ReportOutput output;
         try
         {
+            // The inputs first: a wrong run directory is named before the output is looked at.
+            foreach (var run in settings.RunDirectories)
+            {
+                RunDataReader.RequireDirectory(run);
+            }
+            Claim(settings.Out, settings.Force);
             output = ComparisonWriter.Write(settings.RunDirectories, settings.Out);
         }
         catch (RunFormatException e)

@@ -23,6 +23,12 @@ public static class ChildProcess
 {
     private static readonly BlockingCollection<Launch> Launches = StartLauncher();
 
+    /// <summary>
+    /// util-linux's setsid and setpriv, found on the PATH once and named by their full paths: .NET resolves a bare
+    /// program name against the working directory first, which fails when that directory has been deleted.
+    /// </summary>
+    private static readonly Lazy<(string Setsid, string Setpriv)> Wrappers = new(() => (OnPath("setsid"), OnPath("setpriv")));
+
     /// <summary>Starts <paramref name="info"/>'s program (with its arguments, redirections and environment) as an owned child.</summary>
     /// <exception cref="InvalidOperationException">The program could not be started; the message names it.</exception>
     public static Process Start(ProcessStartInfo info, Action<Process>? beforeStart = null)
@@ -39,7 +45,8 @@ public static class ChildProcess
         {
             return info;
         }
-        var owned = new ProcessStartInfo("setsid")
+        var (setsid, setpriv) = Wrappers.Value;
+        var owned = new ProcessStartInfo(setsid)
         {
             RedirectStandardInput = info.RedirectStandardInput,
             RedirectStandardOutput = info.RedirectStandardOutput,
@@ -53,12 +60,18 @@ public static class ChildProcess
         }
         // setsid execs in place (this child is not a group leader), and setpriv execs the program: the
         // child's pid is the program's, so killing or waiting for it is killing or waiting for the program.
-        foreach (var arg in (string[])["setpriv", "--pdeathsig", "KILL", "--", info.FileName, .. info.ArgumentList])
+        foreach (var arg in (string[])[setpriv, "--pdeathsig", "KILL", "--", info.FileName, .. info.ArgumentList])
         {
             owned.ArgumentList.Add(arg);
         }
         return owned;
     }
+
+    private static string OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException($"{program} (util-linux) is not on the PATH: it runs the chain in a session of its own that ends with this program; install util-linux");
 
     private static BlockingCollection<Launch> StartLauncher()
     {

@@ -11,14 +11,7 @@ public static class RunDataReader
     /// <exception cref="RunFormatException">The directory or a file is missing, or a file is malformed.</exception>
     public static RunData Load(string path)
     {
-        if (File.Exists(path))
-        {
-            throw new RunFormatException($"{path} is a file, not a run directory");
-        }
-        if (!Directory.Exists(path))
-        {
-            throw new RunFormatException($"{path}: no such run directory");
-        }
+        RequireDirectory(path);
         var full = Path.GetFullPath(path);
         if (RunWithoutResults.Read(full) is { } unfinished)
         {
@@ -33,6 +26,20 @@ public static class RunDataReader
             LoadTransactions(Path.Combine(full, RunDirectory.Transactions)),
             LoadBuses(Path.Combine(full, RunDirectory.Buses)),
             LoadLines(Path.Combine(full, RunDirectory.Lines)));
+    }
+
+    /// <summary>Checks that <paramref name="path"/> is a directory, before anything else is done with it.</summary>
+    /// <exception cref="RunFormatException">It is a file, or nothing.</exception>
+    public static void RequireDirectory(string path)
+    {
+        if (File.Exists(path))
+        {
+            throw new RunFormatException($"{path} is a file, not a run directory");
+        }
+        if (!Directory.Exists(path))
+        {
+            throw new RunFormatException($"{path}: no such run directory");
+        }
     }
 
     private static List<SlotRecord> LoadSlots(string path)
