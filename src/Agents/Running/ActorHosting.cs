@@ -41,13 +41,18 @@ public static class ActorHosting
         logging.DeadLetterOptions = new DeadLetterOptions { ShouldLog = TriStateValue.None, LogDuringShutdown = false };
     }
 
-    /// <summary>Writes every log event the actor system publishes to standard error, one line each.</summary>
+    /// <summary>
+    /// Writes every log event the actor system publishes to standard error, one line each: level, UTC time, source,
+    /// message and the cause's message, without the cause's .NET stack trace (Akka's own, for a lost connection say,
+    /// which tells an operator nothing the message does not).
+    /// </summary>
     private sealed class StandardErrorLogger : ReceiveActor, Akka.Dispatch.IRequiresMessageQueue<Akka.Event.ILoggerMessageQueueSemantics>
     {
         public StandardErrorLogger()
         {
             Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
-            Receive<LogEvent>(e => Console.Error.WriteLine(e.ToString()));
+            Receive<LogEvent>(e => Console.Error.WriteLine(
+                $"[{e.LogLevel().ToString().Replace("Level", "", StringComparison.Ordinal).ToUpperInvariant()}][{e.Timestamp:HH:mm:ss.fff}][{e.LogSource}] {e.Message}{(e.Cause is { } cause ? $" ({cause.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}: {cause.Message})" : "")}"));
         }
     }
 
