@@ -4,8 +4,9 @@ using Parquet.Schema;
 namespace MicroMarket.RunFormat;
 
 /// <summary>
-/// Reads one of a run directory's per-slot tables as <see cref="ParquetTableWriter"/> writes it: every column whole
-/// (typed, nullable), then one record per row; a null is the CSV's empty cell.
+/// Reads one of a run directory's per-slot tables as <see cref="ParquetTableWriter"/> writes it: the columns asked for
+/// (all when none is named) whole, typed and nullable, then one record per row; a null is the CSV's empty cell. Only
+/// the columns asked for are decoded: the report reads 9 of units' 43 columns, a year's in a fraction of the time.
 /// </summary>
 public sealed class ParquetTableReader : TableReader
 {
@@ -58,6 +59,11 @@ public sealed class ParquetTableReader : TableReader
             }
         }
         Require(fileName, columns, requiredColumns, "");
+        if (requiredColumns.Length > 0)
+        {
+            fields = [.. requiredColumns.Distinct().Select(c => fields[columns[c]])];
+            columns = fields.Select((f, i) => (f.Name, i)).ToDictionary(c => c.Name, c => c.i, StringComparer.Ordinal);
+        }
         var groups = new List<(ParquetRowGroupReader Group, int Rows)>();
         for (var g = 0; g < reader.RowGroupCount; g++)
         {

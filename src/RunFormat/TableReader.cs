@@ -47,7 +47,9 @@ public abstract class TableReader
 /// <param name="position">The CSV's line number, or the Parquet row's number (the first data row is 1).</param>
 public readonly struct TableRecord(string fileName, int position, IReadOnlyDictionary<string, int> columns, Func<int, object?> cell)
 {
-    private object? Cell(string column) => cell(columns[column]);
+    private object? Cell(string column) => columns.TryGetValue(column, out var index)
+        ? cell(index)
+        : throw new RunFormatException($"{fileName}: no column '{column}' (a Parquet table decodes only the columns its reader asked for)");
 
     public string Text(string column) => Cell(column) is string s ? s : CsvTableWriter.Format(Cell(column));
 

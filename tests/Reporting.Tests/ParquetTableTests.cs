@@ -79,6 +79,19 @@ public sealed class ParquetTableTests
     }
 
     [Fact]
+    public void A_parquet_table_decodes_only_the_columns_asked_for_and_says_so()
+    {
+        using var run = RunFixture.IslandDay();
+        ToParquet(run.Directory, RunDirectory.Slots, SlotsCsv.Schema);
+
+        var record = TableReader.Open(run.Directory, RunDirectory.Slots, SlotsCsv.Slot, SlotsCsv.DayAheadPrice).Records().First();
+        Assert.Equal(0, record.Int(SlotsCsv.Slot));
+        var error = Assert.Throws<RunFormatException>(() => record.Text(SlotsCsv.IntradayPrice));
+        Assert.Equal("slots.parquet: no column 'id_price' (a Parquet table decodes only the columns its reader asked for)", error.Message);
+        Assert.Throws<RunFormatException>(() => TableReader.Open(run.Directory, RunDirectory.Slots, "no_such_column"));
+    }
+
+    [Fact]
     public void A_directory_holding_a_table_in_both_formats_is_refused()
     {
         using var run = RunFixture.IslandDay();
