@@ -78,6 +78,31 @@ public sealed class ParquetTableTests
         Assert.Equal("PAR1", Encoding.ASCII.GetString(bytes, bytes.Length - 4, 4));
     }
 
+    /// <summary>DuckDB's own Parquet reader (as pandas' pyarrow and polars, not Parquet.Net) reads the tables with their types.</summary>
+    [Fact]
+    public void An_independent_reader_reads_the_tables_with_their_types()
+    {
+        using var run = RunFixture.IslandDay();
+        var csvUnits = CsvTableReader.Open(run.PathOf(RunDirectory.Units)).Records().ToList();
+        foreach (var (table, schema) in PerSlot)
+        {
+            ToParquet(run.Directory, table, schema);
+        }
+        using var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        duck.Open();
+        using var query = duck.CreateCommand();
+        var units = run.PathOf(RunDirectory.TableFile(RunDirectory.Units, TableFormat.Parquet)).Replace("'", "''", StringComparison.Ordinal);
+        query.CommandText = $"SELECT count(*), sum(trade_tokens), count(soc), min(time_utc)::VARCHAR, typeof(any_value(trade_tokens)), typeof(any_value(slot)), typeof(any_value(time_utc)) FROM '{units}'";
+        using var reader = query.ExecuteReader();
+        Assert.True(reader.Read());
+
+        Assert.Equal(csvUnits.Count, Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(csvUnits.Sum(r => r.NullableDecimal(UnitsCsv.TradeTokens) ?? 0), reader.GetDecimal(1));
+        Assert.Equal(csvUnits.Count(r => r.Text(UnitsCsv.StateOfCharge).Length > 0), Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.StartsWith("2026-06-14 22:00:00", reader.GetString(3), StringComparison.Ordinal);
+        Assert.Equal(["DECIMAL(28,9)", "INTEGER", "TIMESTAMP WITH TIME ZONE"], new[] { reader.GetString(4), reader.GetString(5), reader.GetString(6) });
+    }
+
     [Fact]
     public void A_parquet_table_decodes_only_the_columns_asked_for_and_says_so()
     {
