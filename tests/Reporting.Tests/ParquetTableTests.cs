@@ -116,6 +116,17 @@ public sealed class ParquetTableTests
         Assert.Throws<RunFormatException>(() => TableReader.Open(run.Directory, RunDirectory.Slots, "no_such_column"));
     }
 
+    /// <summary>A run stopped before its first auction has no orders: its table is the header alone, in either format.</summary>
+    [Fact]
+    public void An_empty_table_writes_and_reads_back()
+    {
+        using var run = RunFixture.IslandDay();
+        File.Delete(run.PathOf(RunDirectory.Orders));
+        TableWriters.Create(TableFormat.Parquet, OrdersCsv.Schema).Write(run.PathOf(RunDirectory.TableFile(RunDirectory.Orders, TableFormat.Parquet)));
+
+        Assert.Empty(TableReader.Open(run.Directory, RunDirectory.Orders, OrdersCsv.Price).Records());
+    }
+
     [Fact]
     public void A_directory_holding_a_table_in_both_formats_is_refused()
     {
