@@ -17,7 +17,8 @@ public sealed class ParquetTableWriter(IReadOnlyList<TableColumn> columns) : ITa
     /// <summary>Bounded so that writing (and reading) a year's units table never holds one huge column chunk.</summary>
     public const int RowGroupRows = 100_000;
 
-    private readonly List<object?[]> _rows = [];
+    // Each column is converted as its rows come, into an unboxed buffer: a year's units table is 30 M cells.
+    private readonly ColumnBuffer[] _buffers = [.. columns.Select(ColumnBuffer.For)];
 
     public void Add(params object?[] cells)
     {
@@ -25,10 +26,14 @@ public sealed class ParquetTableWriter(IReadOnlyList<TableColumn> columns) : ITa
         {
             throw new ArgumentException($"a row of {cells.Length} cells in a table of {columns.Count} columns");
         }
-        _rows.Add(cells);
+        for (var c = 0; c < cells.Length; c++)
+        {
+            _buffers[c].Add(cells[c]);
+        }
+        Rows++;
     }
 
-    public int Rows => _rows.Count;
+    public int Rows { get; private set; }
 
     /// <summary>The parquet field of each kind of column.</summary>
     public static DataField Field(TableColumn column) => column.Type switch
@@ -52,41 +57,60 @@ public sealed class ParquetTableWriter(IReadOnlyList<TableColumn> columns) : ITa
         await using var file = File.Create(path);
         await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), file, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }).ConfigureAwait(false))
         {
-            for (var from = 0; from < _rows.Count || from == 0; from += RowGroupRows)
+            // An empty table is one empty row group: readers see its columns and types all the same.
+            for (var from = 0; from < Rows || from == 0; from += RowGroupRows)
             {
-                var rows = _rows.GetRange(from, Math.Min(RowGroupRows, _rows.Count - from));
                 using var group = writer.CreateRowGroup();
                 for (var c = 0; c < columns.Count; c++)
                 {
-                    await WriteColumnAsync(group, fields[c], columns[c].Type, rows, c).ConfigureAwait(false);
+                    await _buffers[c].WriteAsync(group, fields[c], from, Math.Min(RowGroupRows, Rows - from)).ConfigureAwait(false);
                 }
             }
         }
     }
 
-    private static async Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, CellType type, List<object?[]> rows, int c)
+    /// <summary>One column's values so far, typed as the column says.</summary>
+    private abstract class ColumnBuffer
     {
-        switch (type)
+        public abstract void Add(object? cell);
+
+        public abstract Task WriteAsync(ParquetRowGroupWriter group, DataField field, int from, int count);
+
+        public static ColumnBuffer For(TableColumn column) => column.Type switch
         {
-            case CellType.Int: await group.WriteAsync<int>(field, Cells(rows, c, v => Convert.ToInt32(v, CultureInfo.InvariantCulture))).ConfigureAwait(false); break;
-            case CellType.Long: await group.WriteAsync<long>(field, Cells(rows, c, v => Convert.ToInt64(v, CultureInfo.InvariantCulture))).ConfigureAwait(false); break;
-            case CellType.Double: await group.WriteAsync<double>(field, rows.Select(r => Round(r[c])).ToArray()).ConfigureAwait(false); break;
-            case CellType.Decimal: await group.WriteAsync<decimal>(field, Cells(rows, c, v => Math.Round(Convert.ToDecimal(v, CultureInfo.InvariantCulture), 9))).ConfigureAwait(false); break;
-            case CellType.Bool: await group.WriteAsync<bool>(field, Cells(rows, c, v => (bool)v)).ConfigureAwait(false); break;
-            case CellType.Time: await group.WriteAsync<DateTime>(field, Cells(rows, c, v => ((DateTimeOffset)v).UtcDateTime)).ConfigureAwait(false); break;
-            case CellType.Text: await group.WriteAsync(field, rows.Select(r => (string?)r[c]).ToArray()).ConfigureAwait(false); break;
-            default: throw new ArgumentOutOfRangeException(nameof(type), type, null);
-        }
+            CellType.Int => new Values<int>(v => Convert.ToInt32(v, CultureInfo.InvariantCulture)),
+            CellType.Long => new Values<long>(v => Convert.ToInt64(v, CultureInfo.InvariantCulture)),
+            CellType.Double => new Values<double>(Round),
+            CellType.Decimal => new Values<decimal>(v => Math.Round(Convert.ToDecimal(v, CultureInfo.InvariantCulture), 9)),
+            CellType.Bool => new Values<bool>(v => (bool)v),
+            CellType.Time => new Values<DateTime>(v => ((DateTimeOffset)v).UtcDateTime),
+            CellType.Text => new Texts(),
+            _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, null),
+        };
+
+        /// <summary>As the CSV prints a double: to 1e-6, no negative zero, a non-finite value as empty.</summary>
+        private static double? Round(object cell) => Convert.ToDouble(cell, CultureInfo.InvariantCulture) is var d && double.IsFinite(d)
+            ? Math.Round(d, 6, MidpointRounding.AwayFromZero) is var r && r == 0 ? 0.0 : r
+            : null;
     }
 
-    private static T?[] Cells<T>(List<object?[]> rows, int c, Func<object, T> convert) where T : struct =>
-        rows.Select(r => r[c] is { } v ? convert(v) : (T?)null).ToArray();
-
-    /// <summary>As the CSV prints a double: to 1e-6, no negative zero, a non-finite value as empty.</summary>
-    private static double? Round(object? cell) => cell switch
+    private sealed class Values<T>(Func<object, T?> convert) : ColumnBuffer where T : struct
     {
-        null => null,
-        double d when !double.IsFinite(d) => null,
-        var v => Math.Round(Convert.ToDouble(v, CultureInfo.InvariantCulture), 6, MidpointRounding.AwayFromZero) is var r && r == 0 ? 0.0 : r,
-    };
+        private readonly List<T?> _values = [];
+
+        public override void Add(object? cell) => _values.Add(cell is null ? null : convert(cell));
+
+        public override async Task WriteAsync(ParquetRowGroupWriter group, DataField field, int from, int count) =>
+            await group.WriteAsync<T>(field, _values.GetRange(from, count).ToArray()).ConfigureAwait(false);
+    }
+
+    private sealed class Texts : ColumnBuffer
+    {
+        private readonly List<string?> _values = [];
+
+        public override void Add(object? cell) => _values.Add((string?)cell);
+
+        public override async Task WriteAsync(ParquetRowGroupWriter group, DataField field, int from, int count) =>
+            await group.WriteAsync(field, _values.GetRange(from, count).ToArray()).ConfigureAwait(false);
+    }
 }
