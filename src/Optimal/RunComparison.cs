@@ -12,7 +12,7 @@ public static class RunComparison
     /// </summary>
     public static OptimalComparison Of(string runDirectory, IslandSolution optimum)
     {
-        var table = CsvTableReader.Open(Path.Combine(runDirectory, RunDirectory.Units), UnitsCsv.Kind, UnitsCsv.Fuel);
+        var table = TableReader.Open(runDirectory, RunDirectory.Units, UnitsCsv.Kind, UnitsCsv.Fuel);
         double fuel = 0;
         var starts = 0;
         var running = false;

@@ -1,14 +1,11 @@
-using System.Globalization;
-
 namespace MicroMarket.RunFormat;
 
 /// <summary>
 /// Reads one of a run directory's tidy CSV tables (as <see cref="CsvTableWriter"/> writes them): a header naming the
 /// columns, then one record per line; invariant culture, an empty cell meaning "not applicable", double quotes
-/// around a field holding a comma or a quote. The header must name every column the caller reads (in any order);
-/// extra columns are ignored so an older report still reads a newer run.
+/// around a field holding a comma or a quote.
 /// </summary>
-public sealed class CsvTableReader
+public sealed class CsvTableReader : TableReader
 {
     private readonly string _fileName;
     private readonly Dictionary<string, int> _columns;
@@ -39,16 +36,12 @@ public sealed class CsvTableReader
                 throw new RunFormatException($"{fileName}:1: column '{header[i]}' appears twice");
             }
         }
-        var missing = requiredColumns.Where(c => !columns.ContainsKey(c)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new RunFormatException($"{fileName}:1: missing column(s) {string.Join(", ", missing)}");
-        }
+        Require(fileName, columns, requiredColumns, ":1");
         return new CsvTableReader(fileName, columns, lines);
     }
 
     /// <summary>The data records in file order; blank lines (the trailing newline) are skipped.</summary>
-    public IEnumerable<CsvRecord> Records()
+    public override IEnumerable<TableRecord> Records()
     {
         for (var i = 1; i < _lines.Length; i++)
         {
@@ -62,7 +55,7 @@ public sealed class CsvTableReader
             {
                 throw new RunFormatException($"{_fileName}:{lineNumber}: {fields.Count} fields where the header has {_columns.Count}");
             }
-            yield return new CsvRecord(_fileName, lineNumber, _columns, fields);
+            yield return new TableRecord(_fileName, lineNumber, _columns, c => fields[c]);
         }
     }
 
@@ -114,59 +107,5 @@ public sealed class CsvTableReader
             }
             i++;
         }
-    }
-}
-
-/// <summary>One record of a <see cref="CsvTableReader"/> with typed, located accessors.</summary>
-public readonly struct CsvRecord(string fileName, int lineNumber, Dictionary<string, int> columns, List<string> fields)
-{
-    public string Text(string column) => fields[columns[column]];
-
-    public string RequiredText(string column)
-    {
-        var text = Text(column);
-        return text.Length > 0 ? text : throw Error(column, text, "must not be empty");
-    }
-
-    public int Int(string column) => NullableInt(column) ?? throw Error(column, "", "must not be empty");
-
-    public int? NullableInt(string column) =>
-        Parse(column, (string s, out int v) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out v), "a whole number");
-
-    public long? NullableLong(string column) =>
-        Parse(column, (string s, out long v) => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out v), "a whole number");
-
-    public double Double(string column) => NullableDouble(column) ?? throw Error(column, "", "must not be empty");
-
-    public double? NullableDouble(string column) =>
-        Parse(column, (string s, out double v) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v), "a number");
-
-    public decimal Decimal(string column) => NullableDecimal(column) ?? throw Error(column, "", "must not be empty");
-
-    public decimal? NullableDecimal(string column) =>
-        Parse(column, (string s, out decimal v) => decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v), "a number");
-
-    /// <summary>A flag as the writer prints it: true or false.</summary>
-    public bool? NullableBool(string column) =>
-        Parse(column, (string s, out bool v) => (v = s == "true") || s == "false", "true or false");
-
-    public DateTimeOffset Time(string column) =>
-        Parse(column, (string s, out DateTimeOffset v) => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out v), "an ISO UTC time")
-        ?? throw Error(column, "", "must not be empty");
-
-    /// <summary>An error naming this record's file, line and <paramref name="column"/>.</summary>
-    public RunFormatException Error(string column, string text, string problem) =>
-        new($"{fileName}:{lineNumber}: {column}: '{text}' {problem}");
-
-    private delegate bool TryParser<T>(string text, out T value);
-
-    private T? Parse<T>(string column, TryParser<T> parse, string expected) where T : struct
-    {
-        var text = Text(column);
-        if (text.Length == 0)
-        {
-            return null;
-        }
-        return parse(text, out var value) ? value : throw Error(column, text, $"is not {expected}");
     }
 }

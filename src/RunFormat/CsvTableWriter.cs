@@ -8,7 +8,7 @@ namespace MicroMarket.RunFormat;
 /// invariant culture, fixed decimals per column kind, empty cells for "not applicable", double quotes around a
 /// field holding a comma or a quote, LF line ends. <see cref="CsvTableReader"/> reads it back.
 /// </summary>
-public sealed class CsvTableWriter(IReadOnlyList<string> columns)
+public sealed class CsvTableWriter(IReadOnlyList<string> columns) : ITableWriter
 {
     private readonly List<string> _lines = [string.Join(',', columns)];
 
@@ -26,10 +26,14 @@ public sealed class CsvTableWriter(IReadOnlyList<string> columns)
 
     public void Write(string path) => File.WriteAllText(path, string.Join('\n', _lines) + "\n", new UTF8Encoding(false));
 
-    /// <summary>Doubles (energies, powers, ratios) to 1e-6; decimals (tokens) to the nano-token (9), so money sums exactly.</summary>
-    private static string Format(object? cell) => cell switch
+    /// <summary>
+    /// A cell as the CSV prints it: doubles (energies, powers, ratios) to 1e-6; decimals (tokens) to the nano-token (9),
+    /// so money sums exactly; instants as ISO UTC to the second. A Parquet cell read back prints the same.
+    /// </summary>
+    public static string Format(object? cell) => cell switch
     {
         null => "",
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         string s => s.Contains(',') || s.Contains('"') ? $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : s,
         double d => double.IsFinite(d) ? (d == 0 ? 0.0 : d).ToString("0.######", CultureInfo.InvariantCulture) : "",
         decimal m => m.ToString("0.#########", CultureInfo.InvariantCulture),

@@ -34,17 +34,38 @@ public static class RunDirectory
 
     public const string OptimalSlots = "optimal-slots.csv";
 
-    /// <summary>The files the same scenario and seed reproduce byte for byte, on one process or a cluster: every table and JSON file but <see cref="Timing"/>.</summary>
-    public static IReadOnlyList<string> Reproducible { get; } = [Units, Slots, Orders, Transactions, Buses, Lines, Summary, Chain];
+    /// <summary>
+    /// The per-slot tables, by their CSV names: a run writes each either as CSV or as Parquet under
+    /// <see cref="TableFile"/>'s name, never both. buses.csv and lines.csv (a row per bus or line) stay CSV.
+    /// </summary>
+    public static IReadOnlyList<string> PerSlotTables { get; } = [Units, Slots, Orders, Transactions];
+
+    /// <summary>The file of table <paramref name="table"/> (a <see cref="PerSlotTables"/> name) in <paramref name="format"/>: units.csv or units.parquet.</summary>
+    public static string TableFile(string table, TableFormat format) =>
+        format == TableFormat.Parquet ? Path.ChangeExtension(table, ".parquet") : table;
+
+    /// <summary>The files the same scenario and seed reproduce byte for byte, on one process or a cluster: every table (in either format) and JSON file but <see cref="Timing"/>.</summary>
+    public static IReadOnlyList<string> Reproducible { get; } =
+        [.. PerSlotTables, .. PerSlotTables.Select(t => TableFile(t, TableFormat.Parquet)), Buses, Lines, Summary, Chain];
 
     /// <summary>Every file and folder a run writes into its directory: what the next run there replaces, and nothing else.</summary>
     public static IReadOnlyList<string> Written { get; } = [ResolvedScenario, .. Reproducible, Timing, Report, Figures, OptimalTotals, OptimalSlots];
 
-    /// <summary>The reproducible files of run directory <paramref name="a"/> whose bytes differ in <paramref name="b"/> (or that one of them lacks).</summary>
+    /// <summary>
+    /// The reproducible files of run directory <paramref name="a"/> whose bytes differ in <paramref name="b"/> (or that one of
+    /// them lacks); a per-slot table both lack in one format counts only if neither has it in the other.
+    /// </summary>
     public static IReadOnlyList<string> Differences(string a, string b) => Reproducible
-        .Where(f => !File.Exists(Path.Combine(a, f)) || !File.Exists(Path.Combine(b, f))
-            || !File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))))
+        .Where(f => File.Exists(Path.Combine(a, f)) != File.Exists(Path.Combine(b, f))
+            || (File.Exists(Path.Combine(a, f))
+                ? !File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f)))
+                : !File.Exists(Path.Combine(a, Twin(f)))))
         .ToList();
+
+    /// <summary>The other format's file of a per-slot table (units.parquet for units.csv and back); any other file is its own.</summary>
+    private static string Twin(string file) =>
+        PerSlotTables.Contains(file) ? TableFile(file, TableFormat.Parquet)
+        : PerSlotTables.FirstOrDefault(t => TableFile(t, TableFormat.Parquet) == file) ?? file;
 
     /// <summary>The entries of <paramref name="directory"/> (names) that no run writes: another program's files, which a run must not mix with.</summary>
     public static IReadOnlyList<string> ForeignEntries(string directory) =>

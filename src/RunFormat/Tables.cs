@@ -1,7 +1,8 @@
 namespace MicroMarket.RunFormat;
 
 // The columns of the run directory's tables, each name once: the simulator writes the header from Columns, in that
-// order; the report, the benchmarks and the tests read the columns by these names. The README's "The run
+// order (the per-slot tables from Schema, which also says what each column holds, for Parquet); the report, the
+// benchmarks and the tests read the columns by these names. The README's "The run
 // directory" and docs/kpis.md say what each holds.
 
 /// <summary>units.csv: one row per slot and unit, sorted by slot, then unit index.</summary>
@@ -57,15 +58,24 @@ public static class UnitsCsv
     public const string DebtTokens = "debt_tokens";
     public const string GasTrading = "gas_trading";
 
-    public static IReadOnlyList<string> Columns { get; } =
+    public static IReadOnlyList<TableColumn> Schema { get; } =
     [
-        Slot, TimeUtc, Unit, Index, Kind, Bus, Phase,
-        ForecastDayAheadKwh, ForecastIntradayKwh, DayAheadBidWh, DayAheadAskWh, DayAheadBoughtWh, DayAheadSoldWh,
-        IntradayBidWh, IntradayAskWh, IntradayBoughtWh, IntradaySoldWh, ScheduledNetExportWh,
-        SetpointKw, ActualKw, MeteredImportWh, MeteredExportWh, DeviationWh, ReadingMissing,
-        TradeTokens, ImbalanceTokens, FeeTokens, DebtIncurredTokens, UpliftTokens, StateOfCharge, UnmetKwh, CurtailedKwh, NotServedKwh, ClippedKwh, Fuel, Co2Kg,
-        GeneratedKwh, ConsumedKwh, VoltagePu, BalanceTokens, LockedTokens, DebtTokens, GasTrading,
+        new(Slot, CellType.Int), new(TimeUtc, CellType.Time), new(Unit, CellType.Text), new(Index, CellType.Int), new(Kind, CellType.Text),
+        new(Bus, CellType.Text), new(Phase, CellType.Text),
+        new(ForecastDayAheadKwh, CellType.Double), new(ForecastIntradayKwh, CellType.Double), new(DayAheadBidWh, CellType.Long), new(DayAheadAskWh, CellType.Long),
+        new(DayAheadBoughtWh, CellType.Long), new(DayAheadSoldWh, CellType.Long),
+        new(IntradayBidWh, CellType.Long), new(IntradayAskWh, CellType.Long), new(IntradayBoughtWh, CellType.Long), new(IntradaySoldWh, CellType.Long),
+        new(ScheduledNetExportWh, CellType.Long),
+        new(SetpointKw, CellType.Double), new(ActualKw, CellType.Double), new(MeteredImportWh, CellType.Long), new(MeteredExportWh, CellType.Long),
+        new(DeviationWh, CellType.Long), new(ReadingMissing, CellType.Bool),
+        new(TradeTokens, CellType.Decimal), new(ImbalanceTokens, CellType.Decimal), new(FeeTokens, CellType.Decimal), new(DebtIncurredTokens, CellType.Decimal),
+        new(UpliftTokens, CellType.Decimal), new(StateOfCharge, CellType.Double), new(UnmetKwh, CellType.Double), new(CurtailedKwh, CellType.Double),
+        new(NotServedKwh, CellType.Double), new(ClippedKwh, CellType.Double), new(Fuel, CellType.Double), new(Co2Kg, CellType.Double),
+        new(GeneratedKwh, CellType.Double), new(ConsumedKwh, CellType.Double), new(VoltagePu, CellType.Double), new(BalanceTokens, CellType.Decimal),
+        new(LockedTokens, CellType.Decimal), new(DebtTokens, CellType.Decimal), new(GasTrading, CellType.Long),
     ];
+
+    public static IReadOnlyList<string> Columns { get; } = [.. Schema.Select(c => c.Name)];
 }
 
 /// <summary>slots.csv: one row per slot of the run, in order; a slot never delivered has its physics columns empty.</summary>
@@ -126,14 +136,20 @@ public static class SlotsCsv
     public const string GasClearing = "gas_clearing";
     public const string GasMetering = "gas_metering";
 
-    public static IReadOnlyList<string> Columns { get; } =
+    public static IReadOnlyList<TableColumn> Schema { get; } =
     [
-        Slot, TimeUtc, Day, DayAheadPrice, ExpectedDayAheadPrice, DayAheadVolumeWh, IntradayPrice, IntradayVolumeWh, ShortPrice, LongPrice, ImportPrice, ExportPrice,
-        GenerationKwh, ConsumptionKwh, LossesKwh, SourceKwh, CurtailedKwh, NotServedKwh, BallastKwh, BalanceResidualKwh,
-        MinVoltagePu, MaxVoltagePu, VoltageViolations, BalanceOutcome,
-        StorageAbsorbedKwh, StorageSuppliedKwh, GridFormer, GensetState, ReserveRequiredKw, ReserveKw,
-        GasOrders, GasClearing, GasMetering,
+        new(Slot, CellType.Int), new(TimeUtc, CellType.Time), new(Day, CellType.Int), new(DayAheadPrice, CellType.Decimal), new(ExpectedDayAheadPrice, CellType.Decimal),
+        new(DayAheadVolumeWh, CellType.Long), new(IntradayPrice, CellType.Decimal), new(IntradayVolumeWh, CellType.Long), new(ShortPrice, CellType.Decimal),
+        new(LongPrice, CellType.Decimal), new(ImportPrice, CellType.Decimal), new(ExportPrice, CellType.Decimal),
+        new(GenerationKwh, CellType.Double), new(ConsumptionKwh, CellType.Double), new(LossesKwh, CellType.Double), new(SourceKwh, CellType.Double),
+        new(CurtailedKwh, CellType.Double), new(NotServedKwh, CellType.Double), new(BallastKwh, CellType.Double), new(BalanceResidualKwh, CellType.Double),
+        new(MinVoltagePu, CellType.Double), new(MaxVoltagePu, CellType.Double), new(VoltageViolations, CellType.Int), new(BalanceOutcome, CellType.Text),
+        new(StorageAbsorbedKwh, CellType.Double), new(StorageSuppliedKwh, CellType.Double), new(GridFormer, CellType.Text), new(GensetState, CellType.Text),
+        new(ReserveRequiredKw, CellType.Double), new(ReserveKw, CellType.Double),
+        new(GasOrders, CellType.Long), new(GasClearing, CellType.Long), new(GasMetering, CellType.Long),
     ];
+
+    public static IReadOnlyList<string> Columns { get; } = [.. Schema.Select(c => c.Name)];
 }
 
 /// <summary>orders.csv: every step of every order curve with its fill, sorted by stage, slot, unit index, side and step.</summary>
@@ -156,7 +172,13 @@ public static class OrdersCsv
     /// <summary>The values of <see cref="Side"/>.</summary>
     public const string Buy = "buy", Sell = "sell";
 
-    public static IReadOnlyList<string> Columns { get; } = [Stage, Slot, Unit, Index, OrderId, Side, Step, Price, QuantityWh, FillWh];
+    public static IReadOnlyList<TableColumn> Schema { get; } =
+    [
+        new(Stage, CellType.Text), new(Slot, CellType.Int), new(Unit, CellType.Text), new(Index, CellType.Int), new(OrderId, CellType.Long),
+        new(Side, CellType.Text), new(Step, CellType.Int), new(Price, CellType.Decimal), new(QuantityWh, CellType.Long), new(FillWh, CellType.Long),
+    ];
+
+    public static IReadOnlyList<string> Columns { get; } = [.. Schema.Select(c => c.Name)];
 }
 
 /// <summary>transactions.csv: every transaction, in the order the run sent them.</summary>
@@ -170,7 +192,13 @@ public static class TransactionsCsv
     public const string Status = "status";
     public const string GasUsed = "gas_used";
 
-    public static IReadOnlyList<string> Columns { get; } = [Purpose, Period, Unit, Label, Hash, Status, GasUsed];
+    public static IReadOnlyList<TableColumn> Schema { get; } =
+    [
+        new(Purpose, CellType.Text), new(Period, CellType.Int), new(Unit, CellType.Text), new(Label, CellType.Text), new(Hash, CellType.Text),
+        new(Status, CellType.Text), new(GasUsed, CellType.Long),
+    ];
+
+    public static IReadOnlyList<string> Columns { get; } = [.. Schema.Select(c => c.Name)];
 }
 
 /// <summary>buses.csv: the feeder's buses with each one's voltage extremes over the run (empty if never energised).</summary>

@@ -140,6 +140,26 @@ public sealed class RunCommandTests : IDisposable
         var negativeSeed = await CliProcess.RunAsync("run", quickstart, "--seed", "-3");
         Assert.Equal(2, negativeSeed.ExitCode);
         Assert.Equal("micromarket: --seed -3: a seed is a whole number >= 0", negativeSeed.Stderr.Trim());
+        var badFormat = await CliProcess.RunAsync("run", quickstart, "--format", "xml");
+        Assert.Equal(2, badFormat.ExitCode);
+        Assert.Equal("micromarket: run: --format 'xml' is none of csv, parquet, auto", badFormat.Stderr.Trim());
+        Assert.Equal(2, (await CliProcess.RunAsync("run", quickstart, "--parquet-after-days", "-1")).ExitCode);
+    }
+
+    /// <summary>Issue 15, 5: --format auto picks Parquet for a run longer than the threshold, and the report draws from it.</summary>
+    [Fact]
+    public async Task Beyond_the_parquet_threshold_the_run_writes_parquet_tables_and_its_report_from_them()
+    {
+        var output = Path.Combine(_dir.FullName, "parquet");
+        var run = await CliProcess.RunAsync("run", Path.Combine(Repository.Root, "scenarios", "quickstart.yaml"), "--out", output, "--parquet-after-days", "0");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("report:", run.Stdout);
+        foreach (var table in RunDirectory.PerSlotTables)
+        {
+            Assert.True(File.Exists(Path.Combine(output, RunDirectory.TableFile(table, TableFormat.Parquet))), $"{table} as Parquet is missing");
+            Assert.False(File.Exists(Path.Combine(output, table)), $"{table} was written as CSV too");
+        }
+        Assert.True(File.Exists(Path.Combine(output, RunDirectory.Report)));
     }
 
     [Fact]

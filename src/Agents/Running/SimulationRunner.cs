@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using Akka.Actor;
 using Akka.Hosting;
 using MicroMarket.Agents.Actors;
@@ -29,6 +30,12 @@ public sealed record RunOptions(string OutputDirectory, Uri? ChainUrl = null, Ac
 
     /// <summary>The actor log's level on standard error: warnings, or informational lines too (<c>--verbose</c>).</summary>
     public Akka.Event.LogLevel LogLevel { get; init; } = Akka.Event.LogLevel.WarningLevel;
+
+    /// <summary>
+    /// The per-slot tables' format (<c>run --format</c>), for the plan <see cref="SimulationRunner.RunAsync(Scenario, RunOptions, CancellationToken)"/>
+    /// builds; a caller with a plan of its own sets <see cref="ScenarioPlan.Tables"/>.
+    /// </summary>
+    public TableFormatChoice Tables { get; init; } = TableFormatChoice.Auto;
 }
 
 /// <summary>
@@ -43,7 +50,7 @@ public static class SimulationRunner
 {
     public static Task<RunResult> RunAsync(Scenario scenario, RunOptions options, CancellationToken cancellationToken)
     {
-        var plan = new ScenarioPlan(scenario);
+        var plan = new ScenarioPlan(scenario) { Tables = options.Tables };
         return RunAsync(plan, plan.Units.Select(plan.Hosted).ToList(), options, cancellationToken);
     }
 

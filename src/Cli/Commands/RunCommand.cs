@@ -13,7 +13,7 @@ using MicroMarket.Simulation.Running;
 namespace MicroMarket.Cli.Commands;
 
 /// <summary>
-/// `micromarket run SCENARIO [--out DIR] [--seed N] [--chain anvil|URL] [--with-optimal]`: runs a scenario end to
+/// `micromarket run SCENARIO [--out DIR] [--seed N] [--chain anvil|URL] [--format csv|parquet|auto] [--with-optimal]`: runs a scenario end to
 /// end (Anvil started and stopped by the program unless a URL is given) and writes the run
 /// directory; with --with-optimal an island's run is then measured against its optimal reference. A bad scenario lists every error with file:line:column and exits 2 before anything
 /// starts; Ctrl+C finishes the phase under way and leaves a partial run marked incomplete.
@@ -42,6 +42,14 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [Description("write into --out even if it holds another scenario's run or other files: a run's own files are replaced, others left")]
         public bool Force { get; init; }
 
+        [CommandOption("--format <FORMAT>")]
+        [Description("the per-slot tables (units, slots, orders, transactions): csv, parquet, or auto (default: parquet when the run is longer than --parquet-after-days)")]
+        public string Format { get; init; } = "auto";
+
+        [CommandOption("--parquet-after-days <DAYS>")]
+        [Description("with --format auto, the longest run still written as CSV (default 31)")]
+        public int ParquetAfterDays { get; init; } = TableFormatChoice.DefaultParquetAfterDays;
+
         [CommandOption("--with-optimal")]
         [Description("after the run, solve the island's optimum on the same actuals and add it to summary.json (see micromarket optimal)")]
         public bool WithOptimal { get; init; }
@@ -51,6 +59,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     {
         var scenario = Load(settings);
         var chainUrl = ParseChain(settings.Chain);
+        var tables = ParseFormat(settings);
         if (settings.WithOptimal && scenario.Mode is not IslandMode)
         {
             throw new BadInputException($"run: --with-optimal: {settings.Scenario} is grid-connected; the optimal reference is for islands");
@@ -63,7 +72,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         ScenarioRuns.Prepare(output, scenario, settings.Force);
 
         var result = await ScenarioRuns.InDirectoryAsync(output, scenario, () =>
-            RunWithProgressAsync(scenario, new RunOptions(output, chainUrl) { StopCause = () => StopSignals.Current?.First, LogLevel = GlobalOptions.ActorLogLevel }, cancellationToken));
+            RunWithProgressAsync(scenario, new RunOptions(output, chainUrl) { Tables = tables, StopCause = () => StopSignals.Current?.First, LogLevel = GlobalOptions.ActorLogLevel }, cancellationToken));
         // A run the solver could not measure is still finished (its checks, its report), then fails.
         var measured = !settings.WithOptimal || !result.Complete || CompareWithOptimal(scenario, result);
         var exit = ScenarioRuns.Finish(result);
@@ -91,6 +100,16 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     }
 
     private static Scenario Load(Settings settings) => ScenarioRuns.LoadScenario(settings.Scenario, settings.Seed);
+
+    private static TableFormatChoice ParseFormat(Settings settings) =>
+        settings.ParquetAfterDays < 0 ? throw new BadInputException($"run: --parquet-after-days {settings.ParquetAfterDays} is negative")
+        : settings.Format.ToLowerInvariant() switch
+        {
+            "auto" => new TableFormatChoice(null, settings.ParquetAfterDays),
+            "csv" => new TableFormatChoice(TableFormat.Csv),
+            "parquet" => new TableFormatChoice(TableFormat.Parquet),
+            _ => throw new BadInputException($"run: --format '{settings.Format}' is none of csv, parquet, auto"),
+        };
 
     private static Uri? ParseChain(string chain) =>
         chain.Equals("anvil", StringComparison.OrdinalIgnoreCase) ? null

@@ -3,8 +3,8 @@ using MicroMarket.RunFormat;
 namespace MicroMarket.Reporting.Input;
 
 /// <summary>
-/// Reads a run directory written by the simulator (summary.json, slots.csv, units.csv, orders.csv,
-/// transactions.csv, buses.csv, lines.csv) into a <see cref="RunData"/>, checking every header and cell it reads.
+/// Reads a run directory written by the simulator (summary.json, slots, units, orders and transactions as CSV or
+/// Parquet, buses.csv, lines.csv) into a <see cref="RunData"/>, checking every header and cell it reads.
 /// </summary>
 public static class RunDataReader
 {
@@ -20,12 +20,12 @@ public static class RunDataReader
         return new RunData(
             full,
             RunJson.Read<RunSummary>(full, RunDirectory.Summary),
-            LoadSlots(Path.Combine(full, RunDirectory.Slots)),
-            LoadUnitSlots(Path.Combine(full, RunDirectory.Units)),
-            LoadOrders(Path.Combine(full, RunDirectory.Orders)),
-            LoadTransactions(Path.Combine(full, RunDirectory.Transactions)),
-            LoadBuses(Path.Combine(full, RunDirectory.Buses)),
-            LoadLines(Path.Combine(full, RunDirectory.Lines)));
+            LoadSlots(full),
+            LoadUnitSlots(full),
+            LoadOrders(full),
+            LoadTransactions(full),
+            LoadBuses(full),
+            LoadLines(full));
     }
 
     /// <summary>Checks that <paramref name="path"/> is a directory, before anything else is done with it.</summary>
@@ -42,9 +42,9 @@ public static class RunDataReader
         }
     }
 
-    private static List<SlotRecord> LoadSlots(string path)
+    private static List<SlotRecord> LoadSlots(string directory)
     {
-        var table = CsvTableReader.Open(path, SlotsCsv.Slot, SlotsCsv.TimeUtc, SlotsCsv.DayAheadPrice, SlotsCsv.DayAheadVolumeWh, SlotsCsv.IntradayPrice,
+        var table = TableReader.Open(directory, RunDirectory.Slots, SlotsCsv.Slot, SlotsCsv.TimeUtc, SlotsCsv.DayAheadPrice, SlotsCsv.DayAheadVolumeWh, SlotsCsv.IntradayPrice,
             SlotsCsv.IntradayVolumeWh, SlotsCsv.ShortPrice, SlotsCsv.LongPrice, SlotsCsv.GenerationKwh, SlotsCsv.SourceKwh, SlotsCsv.CurtailedKwh,
             SlotsCsv.NotServedKwh, SlotsCsv.BallastKwh, SlotsCsv.StorageAbsorbedKwh, SlotsCsv.StorageSuppliedKwh, SlotsCsv.MinVoltagePu,
             SlotsCsv.MaxVoltagePu, SlotsCsv.VoltageViolations, SlotsCsv.BalanceOutcome, SlotsCsv.GridFormer, SlotsCsv.GensetState,
@@ -65,28 +65,28 @@ public static class RunDataReader
     }
 
     /// <summary>A delivered slot has its physics columns filled (generation_kwh marks it); an undelivered one has them empty.</summary>
-    private static SlotPhysicsRecord? PhysicsOf(CsvRecord r) => r.Text(SlotsCsv.GenerationKwh).Length == 0
+    private static SlotPhysicsRecord? PhysicsOf(TableRecord r) => r.Text(SlotsCsv.GenerationKwh).Length == 0
         ? null
         : new SlotPhysicsRecord(r.Double(SlotsCsv.SourceKwh), r.Double(SlotsCsv.CurtailedKwh), r.Double(SlotsCsv.NotServedKwh), r.Double(SlotsCsv.BallastKwh),
             r.Double(SlotsCsv.StorageAbsorbedKwh), r.Double(SlotsCsv.StorageSuppliedKwh), r.Double(SlotsCsv.MinVoltagePu), r.Double(SlotsCsv.MaxVoltagePu),
             r.Int(SlotsCsv.VoltageViolations), OutcomeOf(r), r.Text(SlotsCsv.GridFormer), GensetStateOf(r), r.Double(SlotsCsv.ReserveRequiredKw),
             r.Double(SlotsCsv.ReserveKw));
 
-    private static BalanceOutcome OutcomeOf(CsvRecord r) => BalanceTerms.TryParse(r.Text(SlotsCsv.BalanceOutcome), out BalanceOutcome outcome)
+    private static BalanceOutcome OutcomeOf(TableRecord r) => BalanceTerms.TryParse(r.Text(SlotsCsv.BalanceOutcome), out BalanceOutcome outcome)
         ? outcome
         : throw r.Error(SlotsCsv.BalanceOutcome, r.Text(SlotsCsv.BalanceOutcome), $"is not a balance outcome ({string.Join(", ", Enum.GetNames<BalanceOutcome>())})");
 
     /// <summary>Empty without a genset.</summary>
-    private static GensetState? GensetStateOf(CsvRecord r) => r.Text(SlotsCsv.GensetState) switch
+    private static GensetState? GensetStateOf(TableRecord r) => r.Text(SlotsCsv.GensetState) switch
     {
         "" => null,
         var text when BalanceTerms.TryParse(text, out GensetState state) => state,
         var other => throw r.Error(SlotsCsv.GensetState, other, $"is not one of {string.Join(", ", BalanceTerms.GensetStateNames)}"),
     };
 
-    private static List<UnitSlotRecord> LoadUnitSlots(string path)
+    private static List<UnitSlotRecord> LoadUnitSlots(string directory)
     {
-        var table = CsvTableReader.Open(path, UnitsCsv.Slot, UnitsCsv.Unit, UnitsCsv.Index, UnitsCsv.Kind, UnitsCsv.Bus,
+        var table = TableReader.Open(directory, RunDirectory.Units, UnitsCsv.Slot, UnitsCsv.Unit, UnitsCsv.Index, UnitsCsv.Kind, UnitsCsv.Bus,
             UnitsCsv.MeteredImportWh, UnitsCsv.MeteredExportWh, UnitsCsv.DeviationWh, UnitsCsv.StateOfCharge);
         return table.Records().Select(r => new UnitSlotRecord(
             r.Int(UnitsCsv.Slot), r.RequiredText(UnitsCsv.Unit), r.Int(UnitsCsv.Index), KindOf(r), r.Text(UnitsCsv.Bus),
@@ -94,13 +94,13 @@ public static class RunDataReader
             r.NullableDouble(UnitsCsv.StateOfCharge))).ToList();
     }
 
-    private static UnitKind KindOf(CsvRecord r) => UnitKinds.TryParse(r.Text(UnitsCsv.Kind), out var kind)
+    private static UnitKind KindOf(TableRecord r) => UnitKinds.TryParse(r.Text(UnitsCsv.Kind), out var kind)
         ? kind
         : throw r.Error(UnitsCsv.Kind, r.Text(UnitsCsv.Kind), $"is not a unit kind ({string.Join(", ", UnitKinds.All.Select(UnitKinds.Name))})");
 
-    private static List<OrderStep> LoadOrders(string path)
+    private static List<OrderStep> LoadOrders(string directory)
     {
-        var table = CsvTableReader.Open(path, OrdersCsv.Stage, OrdersCsv.Slot, OrdersCsv.OrderId, OrdersCsv.Side, OrdersCsv.Step, OrdersCsv.Price, OrdersCsv.QuantityWh);
+        var table = TableReader.Open(directory, RunDirectory.Orders, OrdersCsv.Stage, OrdersCsv.Slot, OrdersCsv.OrderId, OrdersCsv.Side, OrdersCsv.Step, OrdersCsv.Price, OrdersCsv.QuantityWh);
         return table.Records().Select(r => new OrderStep(
             r.Text(OrdersCsv.Stage) switch
             {
@@ -118,22 +118,22 @@ public static class RunDataReader
             r.Int(OrdersCsv.Step), r.Decimal(OrdersCsv.Price), r.Double(OrdersCsv.QuantityWh))).ToList();
     }
 
-    private static List<TransactionRecord> LoadTransactions(string path)
+    private static List<TransactionRecord> LoadTransactions(string directory)
     {
-        var table = CsvTableReader.Open(path, TransactionsCsv.Purpose, TransactionsCsv.GasUsed);
+        var table = TableReader.Open(directory, RunDirectory.Transactions, TransactionsCsv.Purpose, TransactionsCsv.GasUsed);
         return table.Records().Select(r => new TransactionRecord(r.RequiredText(TransactionsCsv.Purpose), r.NullableLong(TransactionsCsv.GasUsed))).ToList();
     }
 
-    private static List<BusRecord> LoadBuses(string path)
+    private static List<BusRecord> LoadBuses(string directory)
     {
-        var table = CsvTableReader.Open(path, BusesCsv.Bus, BusesCsv.X, BusesCsv.Y, BusesCsv.MinVoltagePu);
+        var table = CsvTableReader.Open(Path.Combine(directory, RunDirectory.Buses), BusesCsv.Bus, BusesCsv.X, BusesCsv.Y, BusesCsv.MinVoltagePu);
         return table.Records().Select(r => new BusRecord(
             r.RequiredText(BusesCsv.Bus), r.NullableDouble(BusesCsv.X), r.NullableDouble(BusesCsv.Y), r.NullableDouble(BusesCsv.MinVoltagePu))).ToList();
     }
 
-    private static List<LineRecord> LoadLines(string path)
+    private static List<LineRecord> LoadLines(string directory)
     {
-        var table = CsvTableReader.Open(path, LinesCsv.FromBus, LinesCsv.ToBus);
+        var table = CsvTableReader.Open(Path.Combine(directory, RunDirectory.Lines), LinesCsv.FromBus, LinesCsv.ToBus);
         return table.Records().Select(r => new LineRecord(r.RequiredText(LinesCsv.FromBus), r.RequiredText(LinesCsv.ToBus))).ToList();
     }
 }

@@ -266,18 +266,18 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         }
     }
 
-    /// <summary>Writes units.csv, slots.csv, orders.csv and transactions.csv into <paramref name="directory"/>.</summary>
-    public void Write(string directory)
+    /// <summary>Writes the units, slots, orders and transactions tables into <paramref name="directory"/> in <paramref name="format"/>.</summary>
+    public void Write(string directory, TableFormat format)
     {
-        UnitsTable().Write(Path.Combine(directory, RunDirectory.Units));
-        SlotsTable().Write(Path.Combine(directory, RunDirectory.Slots));
-        OrdersTable().Write(Path.Combine(directory, RunDirectory.Orders));
-        TransactionsTable().Write(Path.Combine(directory, RunDirectory.Transactions));
+        UnitsTable(format).Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Units, format)));
+        SlotsTable(format).Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Slots, format)));
+        OrdersTable(format).Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Orders, format)));
+        TransactionsTable(format).Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Transactions, format)));
     }
 
-    private CsvTableWriter UnitsTable()
+    private ITableWriter UnitsTable(TableFormat format)
     {
-        var table = new CsvTableWriter(UnitsCsv.Columns);
+        var table = TableWriters.Create(format, UnitsCsv.Schema);
         foreach (var r in _unitRows.Values.OrderBy(r => r.Slot).ThenBy(r => r.Unit.Index))
         {
             table.Add(
@@ -292,9 +292,9 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         return table;
     }
 
-    private CsvTableWriter SlotsTable()
+    private ITableWriter SlotsTable(TableFormat format)
     {
-        var table = new CsvTableWriter(SlotsCsv.Columns);
+        var table = TableWriters.Create(format, SlotsCsv.Schema);
         foreach (var r in _slotRows.Values.Where(r => r.Slot >= 0 && r.Slot < calendar.TotalSlots).OrderBy(r => r.Slot))
         {
             var p = r.Physics;
@@ -307,9 +307,9 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         return table;
     }
 
-    private CsvTableWriter OrdersTable()
+    private ITableWriter OrdersTable(TableFormat format)
     {
-        var table = new CsvTableWriter(OrdersCsv.Columns);
+        var table = TableWriters.Create(format, OrdersCsv.Schema);
         foreach (var o in _orders.Values)
         {
             table.Add(Stage(o.Stage), o.Slot, o.UnitId, o.UnitIndex, OrderIds.Of(o.UnitIndex, o.Side, o.Step), o.Side == OrderSide.Buy ? OrdersCsv.Buy : OrdersCsv.Sell, o.Step,
@@ -318,9 +318,9 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
         return table;
     }
 
-    private CsvTableWriter TransactionsTable()
+    private ITableWriter TransactionsTable(TableFormat format)
     {
-        var table = new CsvTableWriter(TransactionsCsv.Columns);
+        var table = TableWriters.Create(format, TransactionsCsv.Schema);
         foreach (var t in _transactions)
         {
             table.Add(t.Purpose.ToString(), t.Period, t.UnitId, t.Label, t.Hash, t.Status.ToString(), t.GasUsed);
@@ -330,7 +330,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
 
     public static string Stage(MarketStage stage) => stage == MarketStage.DayAhead ? OrdersCsv.DayAhead : OrdersCsv.Intraday;
 
-    private string Time(int slot) => calendar.SlotStartUtc(slot).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+    private DateTimeOffset Time(int slot) => calendar.SlotStartUtc(slot);
 }
 
 /// <summary>One unit in one slot (units.csv). Filled phase by phase; null cells mean "not applicable".</summary>

@@ -5,6 +5,7 @@ using MicroMarket.Simulation;
 using MicroMarket.Market.Contracts;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Physics;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Simulation.Running;
 
@@ -69,7 +70,7 @@ public sealed class MarketRun
             row.Tariff = _plan.Scenario.Mode is GridConnectedMode ? brp.At(row.Slot) : null;
         }
         var kpis = KpiFormulas.From(tables, _plan.Scenario, _plan.Calendar.Days, brp.At);
-        var output = new RunOutput(directory);
+        var output = new RunOutput(directory, _plan.Tables.For(_plan.Calendar.Days));
         feeder.Write(directory);
         output.WriteTiming(elapsed(), _session.Pipeline);
         output.Write(tables, _plan.Scenario, _plan.Calendar, outcome, verification, kpis, Forecaster.Error, _session.Market, _session.Chain, _session.Operator);

@@ -1,3 +1,4 @@
+using MicroMarket.RunFormat;
 using MicroMarket.Market;
 using System.Numerics;
 using MicroMarket.Simulation.Decisions;
@@ -33,6 +34,9 @@ public sealed class ScenarioPlan
     }
 
     public Scenario Scenario { get; }
+
+    /// <summary>The per-slot tables' format the run writes: by default Parquet beyond a month, CSV otherwise (<c>run --format</c>).</summary>
+    public TableFormatChoice Tables { get; init; } = TableFormatChoice.Auto;
 
     public Network Network { get; }
 

@@ -56,7 +56,7 @@ public sealed class MissingReadingTests : IDisposable
         });
     }
 
-    private static decimal? OnePrice(CsvRecord slot) => (slot.Number(SlotsCsv.DayAheadVolumeWh) > 0, slot.Number(SlotsCsv.IntradayVolumeWh) > 0) switch
+    private static decimal? OnePrice(TableRecord slot) => (slot.Number(SlotsCsv.DayAheadVolumeWh) > 0, slot.Number(SlotsCsv.IntradayVolumeWh) > 0) switch
     {
         (true, false) => slot.Money(SlotsCsv.DayAheadPrice),
         (false, true) => slot.Money(SlotsCsv.IntradayPrice),

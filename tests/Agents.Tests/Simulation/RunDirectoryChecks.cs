@@ -14,13 +14,13 @@ namespace MicroMarket.Agents.Tests.Simulation;
 /// </summary>
 internal static class RunDirectoryChecks
 {
-    public static List<CsvRecord> Read(string directory, string file) => CsvTableReader.Open(Path.Combine(directory, file)).Records().ToList();
+    public static List<TableRecord> Read(string directory, string file) => TableReader.Open(directory, file).Records().ToList();
 
     /// <summary>A number, 0 where the cell is empty ("not applicable").</summary>
-    public static double Number(this CsvRecord row, string column) => row.NullableDouble(column) ?? 0;
+    public static double Number(this TableRecord row, string column) => row.NullableDouble(column) ?? 0;
 
     /// <summary>Tokens, 0 where the cell is empty ("not applicable").</summary>
-    public static decimal Money(this CsvRecord row, string column) => row.NullableDecimal(column) ?? 0;
+    public static decimal Money(this TableRecord row, string column) => row.NullableDecimal(column) ?? 0;
 
     /// <summary>
     /// Generation (slack or grid supply included) = consumption + losses + ballast, per slot: the
@@ -213,8 +213,8 @@ internal static class RunDirectoryChecks
         var transactions = Read(directory, RunDirectory.Transactions);
         var checkedKeys = new HashSet<string>();
 
-        static double Kwh(IEnumerable<CsvRecord> rows, Func<CsvRecord, double> wh) => rows.Sum(wh) / 1000;
-        static IEnumerable<CsvRecord> Of(IEnumerable<CsvRecord> rows, params string[] kinds) => rows.Where(r => kinds.Contains(r.Text(UnitsCsv.Kind)));
+        static double Kwh(IEnumerable<TableRecord> rows, Func<TableRecord, double> wh) => rows.Sum(wh) / 1000;
+        static IEnumerable<TableRecord> Of(IEnumerable<TableRecord> rows, params string[] kinds) => rows.Where(r => kinds.Contains(r.Text(UnitsCsv.Kind)));
         void Near(string key, double? expected, double? actual, double tolerance)
         {
             checkedKeys.Add(key);
@@ -319,7 +319,7 @@ internal static class RunDirectoryChecks
         var grid = scenario.Mode is GridConnectedMode;
         Assert.All(tariffs, t => Assert.True(grid ? t.Value.Buy is not null && t.Value.Sell is not null : t.Value == (null, null),
             $"slot {t.Key}: the tariff columns are {(grid ? "empty grid-connected" : "filled in an island")}"));
-        decimal SlotBaseline(CsvRecord row)
+        decimal SlotBaseline(TableRecord row)
         {
             var slot = row.Int(UnitsCsv.Slot);
             var (buy, sell) = grid ? (tariffs[slot].Buy!.Value, tariffs[slot].Sell!.Value) : (genset?.AverageCostPerUsefulKwh ?? brp.ShortfallCost, 0m);
