@@ -34,12 +34,8 @@ public sealed record TransactionFees(BigInteger Tip, BigInteger MaxFee, long Blo
     }
 
     /// <summary>The fees to pay now (see the type's rule).</summary>
-    public static async Task<TransactionFees> QuoteAsync(ChainConnection chain, bool explicitMining, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(chain);
-        var answers = await chain.Rpc.BatchAsync(Requests(explicitMining), cancellationToken).ConfigureAwait(false);
-        return await FromAsync(chain, answers, explicitMining).ConfigureAwait(false);
-    }
+    public static async Task<TransactionFees> QuoteAsync(ChainConnection chain, bool explicitMining, CancellationToken cancellationToken) =>
+        (await QuoteWithAsync(chain, explicitMining, [], cancellationToken).ConfigureAwait(false)).Fees;
 
     /// <summary>
     /// An account's next nonce (its transactions in the node's pool counted) and the fees to pay now,
@@ -48,12 +44,26 @@ public sealed record TransactionFees(BigInteger Tip, BigInteger MaxFee, long Blo
     public static async Task<(BigInteger Nonce, TransactionFees Fees)> QuoteForAsync(
         ChainConnection chain, string account, bool explicitMining, CancellationToken cancellationToken)
     {
+        var (fees, answers) = await QuoteWithAsync(chain, explicitMining, [new RpcRequest("eth_getTransactionCount", account, "pending")], cancellationToken)
+            .ConfigureAwait(false);
+        var nonce = answers[0].Error is { } error ? throw new RpcException("eth_getTransactionCount", error) : ChainConnection.ParseBig(answers[0].Result);
+        return (nonce, fees);
+    }
+
+    /// <summary>
+    /// The fees to pay now and the answers to <paramref name="reads"/> (reads of the same state, in
+    /// their order), in one round trip: a batch's gas estimates ride with its fees, a round trip
+    /// less per batch.
+    /// </summary>
+    public static async Task<(TransactionFees Fees, IReadOnlyList<RpcResponse> Answers)> QuoteWithAsync(
+        ChainConnection chain, bool explicitMining, IReadOnlyList<RpcRequest> reads, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(chain);
         var requests = Requests(explicitMining);
-        requests.Add(new RpcRequest("eth_getTransactionCount", account, "pending"));
+        var own = requests.Count;
+        requests.AddRange(reads);
         var answers = await chain.Rpc.BatchAsync(requests, cancellationToken).ConfigureAwait(false);
-        var nonce = answers[^1].Error is { } error ? throw new RpcException("eth_getTransactionCount", error) : ChainConnection.ParseBig(answers[^1].Result);
-        return (nonce, await FromAsync(chain, answers, explicitMining).ConfigureAwait(false));
+        return (await FromAsync(chain, answers, explicitMining).ConfigureAwait(false), answers.Skip(own).ToList());
     }
 
     private static List<RpcRequest> Requests(bool explicitMining)

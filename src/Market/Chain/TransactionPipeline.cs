@@ -162,7 +162,7 @@ public sealed record TransactionPipelineOptions
 /// <summary>
 /// Sends batches of transactions fast and safely:
 /// <list type="number">
-/// <item>gas: every transaction gets an explicit limit (given, or estimated in one batched call with
+/// <item>gas: every transaction gets an explicit limit (given, or estimated in the batched call that quotes the fees, with
 /// a margin, clipped at Ethereum's per-transaction cap), because a node may silently drop an
 /// under-gassed transaction;</item>
 /// <item>fees: EIP-1559 (type 2), quoted from the node per batch (see <see cref="RawTransaction"/>);</item>
@@ -239,8 +239,10 @@ public sealed class TransactionPipeline
                 await _chain.SetNextBlockTimestampAsync(time).ConfigureAwait(false);
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var fees = await TransactionFees.QuoteAsync(_chain, _options.MineExplicitly, cancellationToken).ConfigureAwait(false);
-            var gasLimits = await GasLimitsAsync(batch, outcomes, cancellationToken).ConfigureAwait(false);
+            var (gasLimits, toEstimate) = GivenGasLimits(batch, outcomes);
+            var (fees, estimates) = await TransactionFees.QuoteWithAsync(_chain, _options.MineExplicitly,
+                toEstimate.Select(i => new RpcRequest("eth_estimateGas", CallObject(batch[i]), "pending")).ToList(), cancellationToken).ConfigureAwait(false);
+            EstimatedGasLimits(batch, toEstimate, estimates, gasLimits, outcomes);
             await LoadNoncesAsync(batch, cancellationToken).ConfigureAwait(false);
             var estimating = clock.Elapsed;
             var sending = TimeSpan.Zero;
@@ -294,7 +296,8 @@ public sealed class TransactionPipeline
     public async Task<TxOutcome> ExecuteAsync(TxRequest request, long? blockTimestamp = null, CancellationToken cancellationToken = default) =>
         (await ExecuteAsync([request], blockTimestamp, cancellationToken).ConfigureAwait(false))[0].EnsureSuccess();
 
-    private async Task<long[]> GasLimitsAsync(IReadOnlyList<TxRequest> batch, TxOutcome?[] outcomes, CancellationToken cancellationToken)
+    /// <summary>The gas limits the requests give (those above the cap are not sent), and the requests whose limit is to be estimated.</summary>
+    private static (long[] Limits, List<int> ToEstimate) GivenGasLimits(IReadOnlyList<TxRequest> batch, TxOutcome?[] outcomes)
     {
         var limits = new long[batch.Count];
         var toEstimate = new List<int>();
@@ -313,12 +316,12 @@ public sealed class TransactionPipeline
                 toEstimate.Add(i);
             }
         }
-        if (toEstimate.Count == 0)
-        {
-            return limits;
-        }
-        var requests = toEstimate.Select(i => new RpcRequest("eth_estimateGas", CallObject(batch[i]), "pending")).ToList();
-        var answers = await _chain.Rpc.BatchAsync(requests, cancellationToken).ConfigureAwait(false);
+        return (limits, toEstimate);
+    }
+
+    /// <summary>The limits of <paramref name="toEstimate"/> from the node's estimates (one answer each, in order).</summary>
+    private void EstimatedGasLimits(IReadOnlyList<TxRequest> batch, List<int> toEstimate, IReadOnlyList<RpcResponse> answers, long[] limits, TxOutcome?[] outcomes)
+    {
         for (var k = 0; k < toEstimate.Count; k++)
         {
             var i = toEstimate[k];
@@ -339,7 +342,6 @@ public sealed class TransactionPipeline
             // The margin is a guess; the cap is a rule (the node refuses a transaction above it).
             limits[i] = Math.Min(estimate + estimate * _options.GasMarginPercent / 100 + _options.GasMarginFixed, TransactionGasCap);
         }
-        return limits;
     }
 
     private static InvalidOperationException AboveCap(TxRequest request, string need) => new(

@@ -175,7 +175,7 @@ public sealed class MarketClient
     /// </summary>
     private TxIntent Submission<TFunction>(TFunction function, int slots, string label) where TFunction : FunctionMessage, new()
     {
-        var data = function.GetCallData();
+        var data = CallData.Of(function);
         const long perSlotAndSide = 30_000;
         const long fixedCost = 200_000;
         var limit = fixedCost + perSlotAndSide * slots * 2 + 16L * data.Length;
@@ -234,7 +234,7 @@ public sealed class MarketClient
         where TFunction : FunctionMessage, new()
         where TOutput : IFunctionOutputDTO, new()
     {
-        var hex = await Chain.CallAsync(contract ?? MarketAddress, function.GetCallData()).ConfigureAwait(false);
+        var hex = await Chain.CallAsync(contract ?? MarketAddress, CallData.Of(function)).ConfigureAwait(false);
         return new FunctionCallDecoder().DecodeFunctionOutput<TOutput>(hex);
     }
 
@@ -245,7 +245,7 @@ public sealed class MarketClient
     {
         var to = contract ?? MarketAddress;
         var requests = functions.Select(f => new RpcRequest("eth_call",
-            new Dictionary<string, object?> { ["to"] = to, ["data"] = f.GetCallData().ToHex(prefix: true) }, "latest")).ToList();
+            new Dictionary<string, object?> { ["to"] = to, ["data"] = CallData.Of(f).ToHex(prefix: true) }, "latest")).ToList();
         var answers = await Chain.Rpc.BatchAsync(requests).ConfigureAwait(false);
         var decoder = new FunctionCallDecoder();
         return answers.Select((a, i) => a.Error is { } error
@@ -256,7 +256,7 @@ public sealed class MarketClient
     public async Task<TValue> QueryValueAsync<TFunction, TValue>(TFunction function, string? contract = null)
         where TFunction : FunctionMessage, new()
     {
-        var hex = await Chain.CallAsync(contract ?? MarketAddress, function.GetCallData()).ConfigureAwait(false);
+        var hex = await Chain.CallAsync(contract ?? MarketAddress, CallData.Of(function)).ConfigureAwait(false);
         var output = ABITypedRegistry.GetFunctionABI<TFunction>().OutputParameters[0];
         return new FunctionCallDecoder().DecodeSimpleTypeOutput<TValue>(output, hex);
     }
@@ -382,7 +382,7 @@ public sealed class MarketClient
 
     private TxIntent MarketIntent<TFunction>(TFunction function, string label, long? gasLimit = null)
         where TFunction : FunctionMessage, new() =>
-        new(MarketAddress, function.GetCallData(), gasLimit, label);
+        new(MarketAddress, CallData.Of(function), gasLimit, label);
 
     private TxRequest Token<TFunction>(EthKey from, TFunction function, string label)
         where TFunction : FunctionMessage, new() =>
@@ -390,5 +390,5 @@ public sealed class MarketClient
 
     private TxIntent TokenIntent<TFunction>(TFunction function, string label, long? gasLimit = null)
         where TFunction : FunctionMessage, new() =>
-        new(TokenAddress, function.GetCallData(), gasLimit, label);
+        new(TokenAddress, CallData.Of(function), gasLimit, label);
 }
