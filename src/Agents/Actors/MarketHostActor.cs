@@ -214,6 +214,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             if (_online.TryGetValue(m.UnitId, out var unit) && unit.Actor.Equals(Sender) && _resyncing.Remove(m.UnitId))
             {
                 _clock.Tell(new ClockProtocol.UnitBack(unit));
+                LogToOperator($"unit {m.UnitId} has read its positions back and trades again");
             }
         });
         Receive<Terminated>(t =>
