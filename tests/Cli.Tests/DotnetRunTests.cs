@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace MicroMarket.Cli.Tests;
@@ -15,19 +14,11 @@ public sealed class DotnetRunTests
     [Fact]
     public async Task Dotnet_run_powerflow_json_prints_nothing_but_json_on_stdout()
     {
-        var info = new ProcessStartInfo("dotnet", ["run", "--project", Path.Combine(Repository.Root, "src", "Cli"), "--", "powerflow", "ieee-eu-lv", "--minute", "600", "--json"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Repository.Root,
-        };
-        using var dotnet = Process.Start(info)!;
-        var stdout = dotnet.StandardOutput.ReadToEndAsync();
-        var stderr = dotnet.StandardError.ReadToEndAsync();
-        await dotnet.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        var dotnet = await ExternalProcess.RunAsync(Repository.Root, "dotnet",
+            ["run", "--project", Path.Combine(Repository.Root, "src", "Cli"), "--", "powerflow", "ieee-eu-lv", "--minute", "600", "--json"], TimeSpan.FromMinutes(5));
 
-        Assert.True(dotnet.ExitCode == 0, await stderr);
-        using var json = JsonDocument.Parse(await stdout);
+        Assert.True(dotnet.ExitCode == 0, dotnet.Stderr);
+        using var json = JsonDocument.Parse(dotnet.Stdout);
         Assert.Equal(600, json.RootElement.GetProperty("minute").GetInt32());
     }
 }
