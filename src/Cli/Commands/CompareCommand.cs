@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using MicroMarket.Reporting;
+using MicroMarket.Reporting.Figures;
 using MicroMarket.Reporting.Html;
 using MicroMarket.Reporting.Input;
 using MicroMarket.RunFormat;
@@ -83,7 +84,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         var others = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).Where(e => !own.Contains(e)).ToList();
         var figures = Path.Combine(directory, RunDirectory.Figures);
         var earlierComparison = File.Exists(Path.Combine(directory, ComparisonWriter.FileName)) && others.Count == 0
-            && (!Directory.Exists(figures) || Directory.EnumerateFiles(figures).All(f => Path.GetFileName(f).StartsWith("compare-", StringComparison.Ordinal)));
+            && (!Directory.Exists(figures) || Directory.EnumerateFileSystemEntries(figures).All(f => ComparisonFigures.FileNames.Contains(Path.GetFileName(f))));
         if (earlierComparison)
         {
             Console.Error.WriteLine($"micromarket: replacing the earlier comparison in {directory}");
@@ -95,6 +96,6 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         {
             throw new BadInputException($"compare: --out {directory}: {what}; choose an empty directory, or add --force to write the comparison beside them");
         }
-        Console.Error.WriteLine($"micromarket: --force: writing the comparison into {directory}, which {what}; only comparison.html and figures/compare-*.png are replaced");
+        Console.Error.WriteLine($"micromarket: --force: writing the comparison into {directory}, which {what}; only {ComparisonWriter.FileName} and {RunDirectory.Figures}/{string.Join(", ", ComparisonFigures.FileNames)} are replaced");
     }
 }

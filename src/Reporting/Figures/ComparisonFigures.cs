@@ -21,6 +21,9 @@ public static class ComparisonFigures
 
     public const string BillFileName = "compare-bills.png";
 
+    /// <summary>Every figure a comparison writes into figures/: what a later comparison in the same folder replaces.</summary>
+    public static IReadOnlyList<string> FileNames { get; } = [PriceFileName(MarketStage.DayAhead), PriceFileName(MarketStage.Intraday), BillFileName];
+
     private static readonly ScottPlot.Palettes.Category10 RunColours = new();
 
     public static Color ColourOf(int run) => RunColours.GetColor(run);
