@@ -10,10 +10,14 @@ public sealed class ClusterRunTests(QuickstartReference reference)
     {
         using var deployment = new Deployment(reference.Scenario);
         var market = deployment.Market();
-        deployment.Sim(0);
-        deployment.Sim(1);
+        var sims = new[] { deployment.Sim(0), deployment.Sim(1) };
 
         Assert.True(await market.WaitForExitAsync(RunTimeout) == 0, deployment.Outputs);
+        // The market may end before a sim node has said why it leaves: wait for both to be gone.
+        foreach (var sim in sims)
+        {
+            Assert.True(await sim.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 0, deployment.Outputs);
+        }
         Assert.Empty(reference.Differences(deployment.RunDirectory));
         // Each sim node hosted its share and left when the market said the run was over.
         Assert.Contains("market: hosting diesel;", deployment.Outputs);
