@@ -57,6 +57,19 @@ if (problems.length > 0) {
   process.exit(1);
 }
 
+// A contract that runs another's code on its own storage (by delegatecall from its fallback) is
+// called for that code's functions at its own address: its ABI, and so its C# bindings, include them.
+const delegatesTo = { MicroMarket: "MarketRegistry" };
+const compiled = Object.fromEntries(Object.values(output.contracts).flatMap((contracts) => Object.entries(contracts)));
+function abiOf(name) {
+  const own = compiled[name].abi;
+  const extension = delegatesTo[name];
+  if (!extension) return own;
+  const signature = (e) => `${e.type} ${e.name}(${(e.inputs ?? []).map((i) => i.type).join(",")})`;
+  const known = new Set(own.map(signature));
+  return [...own, ...compiled[extension].abi.filter((e) => !known.has(signature(e)))];
+}
+
 const outDir = path.join(here, "out");
 fs.rmSync(outDir, { recursive: true, force: true });
 let count = 0;
@@ -65,16 +78,20 @@ for (const [file, contracts] of Object.entries(output.contracts)) {
   if (!flavor) continue;
   for (const [name, c] of Object.entries(contracts)) {
     if (c.abi.length === 0) continue; // internal-only libraries are inlined into their users
+    if (c.evm.bytecode.object === "") continue; // abstract: its members are in the contracts that inherit it
     const artifact = {
       contractName: name,
       sourceName: file,
       compiler: solc.version(),
-      abi: c.abi,
+      abi: abiOf(name),
       bytecode: "0x" + c.evm.bytecode.object,
       deployedBytecode: "0x" + c.evm.deployedBytecode.object,
     };
     write(path.join(outDir, flavor, `${name}.json`), JSON.stringify(artifact, null, 2) + "\n");
-    write(path.join(outDir, "csharp", flavor, `${name}Definition.gen.cs`), generateCSharp(name, c.abi, artifact.bytecode !== "0x"));
+    // Code that only runs as another contract's is called through that contract's bindings.
+    if (!Object.values(delegatesTo).includes(name)) {
+      write(path.join(outDir, "csharp", flavor, `${name}Definition.gen.cs`), generateCSharp(name, artifact.abi, artifact.bytecode !== "0x"));
+    }
     count++;
   }
 }

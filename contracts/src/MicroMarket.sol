@@ -2,15 +2,15 @@
 pragma solidity 0.8.37;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {LibBit} from "solady/src/utils/LibBit.sol";
 import {ClearingEngine} from "./ClearingEngine.sol";
 import {DoubleAuction} from "./libraries/DoubleAuction.sol";
 import {ImbalancePrice} from "./libraries/ImbalancePrice.sol";
+import {MarketRegistry} from "./MarketRegistry.sol";
+import {MarketState} from "./MarketState.sol";
 import {OrderCurve} from "./libraries/OrderCurve.sol";
 
 /// @title MicroMarket
@@ -60,524 +60,54 @@ import {OrderCurve} from "./libraries/OrderCurve.sol";
 /// settlement never waits for the BRP's solvency. The BRP cannot withdraw below what its open slots
 /// (cleared, not yet fully settled) could require in long payouts.
 ///
+/// Storage ring. What is kept per unit and slot (order curves, meter records) lives in a ring of
+/// `ringDays` days: day d reuses the storage of day d - ringDays, so the state stays the same size
+/// however long the market runs, and a day's writes overwrite words that are already non-zero (about
+/// a fifth of the gas of a fresh word). The first write for a day (an order, a reading, an
+/// instruction or a settlement) opens it, and a day opens only when the day whose storage it
+/// reuses has every slot closed (every unit settled): nothing unsettled is ever overwritten.
+/// Settlement after the reading window is open to anyone, so nobody can hold the ring up for long.
+/// Views of a day whose storage has been reused revert; the events keep the history.
+///
 /// Idempotent batches. Clearing, relaying readings, recording instructions and settling skip an item
 /// that is already done (with an event) instead of reverting, so nobody can make the operator's
 /// batch fail by doing one of its items first. Until a slot's reading window closes only the
 /// operator settles it, after its instructions: nobody settles a unit ahead of its curtailment.
-contract MicroMarket is EIP712, ReentrancyGuardTransient {
-    using SafeERC20 for IERC20;
+///
+/// Code. The registry, the escrow, the uplift and the views of units and accounts are
+/// {MarketRegistry}'s code, which this contract runs on its own storage ({fallback}); the clearing
+/// and imbalance-price rules are {ClearingEngine}'s. Call this contract's address for everything.
+contract MicroMarket is MarketState, EIP712 {
     using OrderCurve for uint256;
 
-    // ---------------------------------------------------------------- errors
-
-    /// @param field The configuration field that is out of range.
-    error Market__InvalidConfig(string field);
-    /// @param caller The account that is not the operator.
-    error Registry__NotOperator(address caller);
-    /// @param unitId The external unit id that is already registered.
-    error Registry__UnitIdTaken(bytes32 unitId);
-    /// @notice A unit needs a non-zero trading and meter account.
-    error Registry__ZeroAddress();
-    /// @notice A unit's meter key must not be its trading key: metering is not self-attested.
-    /// @param account The address given as both.
-    error Registry__MeterIsTrader(address account);
-    /// @param existing The unit that is already the balance-responsible party.
-    error Registry__BalanceResponsiblePartyExists(uint32 existing);
-    /// @param max The most units one market holds.
-    error Registry__TooManyUnits(uint256 max);
-    /// @param unit The unit index that is not registered.
-    error Registry__UnknownUnit(uint32 unit);
-    /// @notice Settlement needs a registered balance-responsible party.
-    error Registry__NoBalanceResponsibleParty();
-    /// @param unit The unit traded for. @param caller The account that is not its trader.
-    error Registry__NotTrader(uint32 unit, address caller);
-    /// @param unit The unit. @param caller The account that is not its proposed new trader.
-    error Registry__NotProposedTrader(uint32 unit, address caller);
-    /// @param unit The unit the operator has suspended from trading.
-    error Registry__UnitSuspended(uint32 unit);
-    /// @notice Deposits and withdrawals move a positive amount.
-    error Escrow__ZeroAmount();
-    /// @param unit The unit. @param requestedNano Asked for. @param freeNano What it may withdraw.
-    error Escrow__InsufficientFreeBalance(uint32 unit, uint256 requestedNano, uint256 freeNano);
-    /// @param unit The unit. @param requiredNano locked + margin after the order. @param balanceNano Its balance.
-    error Escrow__InsufficientCollateral(uint32 unit, uint256 requiredNano, uint256 balanceNano);
-    /// @param unit The unit. @param debtNano What it owes.
-    error Escrow__InDebt(uint32 unit, uint256 debtNano);
-    /// @param stage The auction. @param period Day (day-ahead) or hour (intra-day). @param gate When it closed.
-    error Auction__GateClosed(Stage stage, uint32 period, uint64 gate);
-    /// @param hour The delivery hour. @param opens When its intra-day auction opens (its day's day-ahead gate).
-    error Auction__IntradayNotOpen(uint32 hour, uint64 opens);
-    /// @param stage The auction. @param slot The slot. @param gate When its gate closes.
-    error Auction__GateNotClosed(Stage stage, uint32 slot, uint64 gate);
-    /// @param expected Curves per submission (slots in the period). @param actual Curves given.
-    error Auction__WrongCurveCount(uint256 expected, uint256 actual);
-    /// @param slot The slot. @param step The step. @param price Its price, outside [floor, cap].
-    error Auction__PriceOutOfBounds(uint32 slot, uint256 step, uint32 price);
-    /// @param slot The slot. @param step A step with zero quantity but a price.
-    error Auction__NonCanonicalStep(uint32 slot, uint256 step);
-    /// @param slot The slot. @param side 0 buy, 1 sell. @param quantityWh Offered over both auctions. @param ratingWh The unit's rating.
-    error Auction__AboveRating(uint32 slot, uint256 side, uint256 quantityWh, uint32 ratingWh);
-    /// @param slot The slot. @param highestBuy The unit's highest buy price. @param lowestSell Its lowest sell price (<= highestBuy).
-    error Auction__SelfCrossing(uint32 slot, uint256 highestBuy, uint256 lowestSell);
-    /// @notice A clearing range needs at least one slot.
-    error Auction__EmptyRange();
-    /// @param readings Readings given. @param signatures Signatures given.
-    error Meter__LengthMismatch(uint256 readings, uint256 signatures);
-    /// @param slot The slot. @param end When it ends.
-    error Meter__SlotNotEnded(uint32 slot, uint64 end);
-    /// @param slot The slot. @param deadline When its reading window closed.
-    error Meter__ReadingWindowClosed(uint32 slot, uint64 deadline);
-    /// @param unit The unit. @param recovered The signer recovered (zero if the signature is malformed).
-    error Meter__InvalidSigner(uint32 unit, address recovered);
-    /// @param slot The slot. @param start When it starts.
-    error Instruction__SlotNotStarted(uint32 slot, uint64 start);
-    /// @param unit The unit. @param energyWh The instructed energy. @param ratingWh The unit's rating.
-    error Instruction__AboveRating(uint32 unit, uint32 energyWh, uint32 ratingWh);
-    /// @param stage The auction not yet cleared. @param slot The slot.
-    error Settlement__NotCleared(Stage stage, uint32 slot);
-    /// @param unit The unit. @param slot The slot. @param deadline When the reading window closes.
-    error Settlement__ReadingPending(uint32 unit, uint32 slot, uint64 deadline);
-    /// @notice Until a slot's reading window closes only the operator settles it (after recording its
-    /// instructions); anyone may after. @param slot The slot. @param deadline When the window closes.
-    error Settlement__WindowOpen(uint32 slot, uint64 deadline);
-    /// @param through The first slot no uplift has been paid for yet.
-    error Uplift__PeriodPaid(uint32 fromSlot, uint32 toSlot, uint32 through);
-    error Uplift__PeriodOpen(uint32 slot);
-    /// @notice Units must be ascending (each once) and not the BRP, each share at most `capNano`:
-    /// its rating x the period's slots at the price cap.
-    error Uplift__InvalidShare(uint32 unit, uint256 nano, uint256 capNano);
-
-    // ---------------------------------------------------------------- events
-
-    event UnitRegistered(
-        uint32 indexed unit,
-        bytes32 indexed unitId,
-        UnitKind kind,
-        address trader,
-        address meter,
-        bytes32 bus,
-        bool balanceResponsible,
-        uint32 maxWhPerSlot,
-        uint128 marginNano
-    );
-    /// @notice The market's rules, as deployed (immutable: read them here or from the deployment's calldata).
-    event MarketOpened(address token, address clearing, address operator, MarketConfig config);
-    event KeysProposed(uint32 indexed unit, address trader, address meter);
-    event KeysRotated(uint32 indexed unit, address oldTrader, address oldMeter, address trader, address meter);
-    event UnitSuspended(uint32 indexed unit);
-    event UnitReinstated(uint32 indexed unit);
-    event Deposited(uint32 indexed unit, address indexed from, uint256 amountMicro);
-    event Withdrawn(uint32 indexed unit, address indexed to, uint256 amountMicro);
-    event DebtIncurred(uint32 indexed unit, uint256 debtNano);
-    event DebtRepaid(uint32 indexed unit, uint256 repaidNano);
-    /// @notice A long payout the BRP could not pay now: owed to `unit` as a claim.
-    event LongPayoutDeferred(uint32 indexed slot, uint32 indexed unit, uint256 deferredNano);
-    event ClaimPaid(uint32 indexed unit, uint256 paidNano);
-    /// @param lockedNano The unit's collateral locked by all its open orders after the submission.
-    event OrdersSubmitted(Stage indexed stage, uint32 indexed period, uint32 indexed unit, uint256 lockedNano);
-    event SlotCleared(Stage indexed stage, uint32 indexed slot, uint32 price, uint64 volumeWh);
-    event ClearingSkipped(Stage indexed stage, uint32 indexed slot);
-    event ReadingReported(uint32 indexed slot, uint32 indexed unit, uint64 importWh, uint64 exportWh);
-    /// @notice A reading above the unit's rating: accepted and settled, flagged for the operator's review.
-    event ReadingAboveRating(uint32 indexed slot, uint32 indexed unit, uint64 importWh, uint64 exportWh, uint32 ratingWh);
-    event ReadingSkipped(uint32 indexed slot, uint32 indexed unit);
-    event InstructionRecorded(uint32 indexed slot, uint32 indexed unit, uint32 curtailedWh, uint32 shedWh, InstructionKind kind);
-    event InstructionSkipped(uint32 indexed slot, uint32 indexed unit);
-    /// @param tradeNano Auction trades at their clearing prices (+ received). @param imbalanceNano
-    /// The imbalance payment, balancing energy included (+ received from the BRP; the split is in
-    /// {BalancingSettled}). @param deviationWh The deviation priced as imbalance.
-    /// @param feeNano The missing-reading fee charged. @param releasedNano Collateral released.
-    /// @param debtNano What of the charges the unit could not pay (now its debt to the BRP).
-    /// @param deferredNano What of a long payout the BRP could not pay (now the unit's claim).
-    event Settled(
-        uint32 indexed slot,
-        uint32 indexed unit,
-        int256 tradeNano,
-        int256 imbalanceNano,
-        int256 deviationWh,
-        uint256 feeNano,
-        uint256 releasedNano,
-        uint256 debtNano,
-        uint256 deferredNano,
-        bool readingMissing
-    );
-    event SettlementSkipped(uint32 indexed slot, uint32 indexed unit);
-    /// @notice Balancing energy the operator ordered, settled with the BRP: `suppliedWh` at the short
-    /// price (paid to the unit), `absorbedWh` at the long price (charged); `nano` is the net (+ received).
-    event BalancingSettled(uint32 indexed slot, uint32 indexed unit, uint32 suppliedWh, uint32 absorbedWh, int256 nano);
-    /// @notice A long deviation beyond twice the unit's rating (only a reading above the rating gives one) is paid up to that bound.
-    event DeviationCapped(uint32 indexed slot, uint32 indexed unit, int256 deviationWh, uint256 paidWh);
-    /// @notice `unit`'s share of the uplift for slots [fromSlot, toSlot), credited to the BRP; `debtNano` of it became its debt.
-    event UpliftCharged(uint32 indexed unit, uint32 fromSlot, uint32 toSlot, uint256 nano, uint256 debtNano);
-    /// @notice Every registered unit is settled in `slot`: it no longer counts towards the BRP's reserve.
-    event SlotClosed(uint32 indexed slot);
-
-    // ---------------------------------------------------------------- types
-
-    enum Stage {
-        DayAhead,
-        Intraday
-    }
-
-    enum UnitKind {
-        Pv,
-        Wind,
-        Battery,
-        Ev,
-        Load,
-        FlexibleLoad,
-        Slack,
-        Grid,
-        Prosumer
-    }
-
-    /// @dev Deployment parameters; prices in micro-units per kWh.
-    struct MarketConfig {
-        uint64 genesis; // start of slot 0 (and of day 0), unix seconds
-        uint32 slotSeconds; // chain seconds per slot (900 for 15-minute slots in real time)
-        uint32 slotsPerHour; // slots per market hour (4 for 15-minute slots)
-        uint32 dayAheadGateLead; // seconds before a day's start its day-ahead gate closes
-        uint32 intradayGateLead; // seconds before an hour's start its intra-day gate closes
-        uint32 readingWindow; // seconds after a slot's end during which readings are accepted
-        uint32 priceFloor;
-        uint32 priceCap;
-        uint16 imbalancePenaltyBps; // <= 10 000
-        uint32 imbalanceFallbackPrice; // the posted reference that fills volume below the minimum
-        uint64 imbalanceMinVolumeWh; // below this traded volume the fallback price fills the rest
-        uint32 shortPriceFloor; // what the BRP pays to cover a shortfall: the short price is never below
-        uint32 longPriceCap; // what the BRP earns for a surplus: the long price is never above
-        uint64 missingReadingFeeNano; // charged per missing reading, to the BRP
-    }
-
-    struct UnitSpec {
-        bytes32 unitId;
-        UnitKind kind;
-        address trader;
-        address meter;
-        bytes32 bus;
-        bool balanceResponsible;
-        uint32 maxWhPerSlot;
-        uint128 marginNano;
-    }
-
-    /// @dev Word 0 packs what every trade checks: trader (160) | kind (8) | brp flag (8) | suspended (8) | rating (32).
-    struct Unit {
-        address trader;
-        UnitKind kind;
-        bool balanceResponsible;
-        bool suspended;
-        uint32 maxWhPerSlot;
-        address meter;
-        bytes32 unitId;
-        bytes32 bus;
-    }
-
-    /// @dev Nano-token amounts; two words: balance | locked, margin | debt. Invariant: balance >= locked.
-    struct Account {
-        uint128 balanceNano;
-        uint128 lockedNano;
-        uint128 marginNano;
-        uint128 debtNano;
-    }
-
-    /// @dev A meter's reading for one slot, as the meter signs it (EIP-712).
-    struct MeterReading {
-        uint32 unit;
-        uint32 slot;
-        uint64 importWh;
-        uint64 exportWh;
-    }
-
-    /// @dev How an instruction is settled. Curtailment: a schedule-following unit curtailed or shed
-    /// by the balance; the order waives the imbalance it explains. Balancing: a storage unit the
-    /// island balance moved; the order is balancing energy, paid for ({BalancingSettled}).
-    enum InstructionKind {
-        Curtailment,
-        Balancing
-    }
-
-    /// @dev The operator's order to a unit in a slot: its net export lowered (`curtailedWh`: export
-    /// curtailed, or energy absorbed on order) or raised (`shedWh`: import shed, or energy supplied
-    /// on order) by this much.
-    struct Instruction {
-        uint32 unit;
-        uint32 curtailedWh;
-        uint32 shedWh;
-        InstructionKind kind;
-    }
-
-    /// @dev One unit's share of an uplift, nano-tokens.
-    struct UpliftShare {
-        uint32 unit;
-        uint256 nano;
-    }
-
-    /// @dev One word per (slot, unit): reading, instruction and settlement state together, so
-    /// settling touches one word: reported (8) | settled (8) | import (64) | export (64) | curtailed (32) | shed (32) | kind (8).
-    struct MeterRecord {
-        bool reported;
-        bool settled;
-        uint64 importWh;
-        uint64 exportWh;
-        uint32 curtailedWh;
-        uint32 shedWh;
-        InstructionKind kind;
-    }
-
-    /// @dev One unit's orders in one slot of one auction (see {OrderCurve} for the packing).
-    struct Curves {
-        uint256 buy;
-        uint256 sell;
-    }
-
-    /// @dev How many units are settled in a slot, and whether the slot has closed (all of them were).
-    struct SlotTally {
-        uint32 settledUnits;
-        bool closed;
-    }
-
-    struct PendingKeys {
-        address trader;
-        address meter;
-    }
-
-    /// @dev What settling one slot needs, computed once per call.
-    struct SlotContext {
-        uint32 slot;
-        uint32 brp;
-        uint64 deadline;
-        uint256 shortPrice;
-        uint256 longPrice;
-        DoubleAuction.Result dayAhead;
-        DoubleAuction.Result intraday;
-    }
-
-    /// @dev A unit's position in one auction of a slot, and the collateral its orders there locked.
-    struct Position {
-        uint256 boughtWh;
-        uint256 soldWh;
-        uint256 collateralNano;
-    }
-
-    // ---------------------------------------------------------------- storage
-
-    IERC20 private immutable _token;
     /// @dev The clearing rule, deployed by the constructor (see {ClearingEngine} for why it is apart).
     ClearingEngine private immutable _clearing;
-    address private immutable _operator;
-    uint64 private immutable _genesis;
-    uint32 private immutable _slotSeconds;
-    uint32 private immutable _slotsPerHour;
-    uint32 private immutable _slotsPerDay;
-    uint32 private immutable _dayAheadGateLead;
-    uint32 private immutable _intradayGateLead;
-    uint32 private immutable _readingWindow;
-    uint32 private immutable _priceFloor;
-    uint32 private immutable _priceCap;
-    uint16 private immutable _imbalancePenaltyBps;
-    uint32 private immutable _imbalanceFallbackPrice;
-    uint64 private immutable _imbalanceMinVolumeWh;
-    uint32 private immutable _shortPriceFloor;
-    uint32 private immutable _longPriceCap;
-    uint64 private immutable _missingReadingFeeNano;
-
-    uint32 private _unitCount;
-    uint32 private _balanceResponsibleUnit;
-    /// @dev Slots whose day-ahead auction is cleared and that are not yet settled for every unit.
-    uint32 private _openSlots;
-    /// @dev The sum of every unit's rating but the BRP's, Wh per slot: the BRP's reserve scales with it.
-    uint64 private _ratedWh;
-    /// @dev The first slot no uplift has been paid for: an uplift period starts here or later.
-    uint32 private _upliftThrough;
-    /// @dev The market's side of every auction trade: buyers pay in, sellers are paid out. It returns
-    /// to zero once every unit of a slot is settled; in between it may be negative because sellers
-    /// can settle before buyers, whose collateral stays locked until they do.
-    int256 private _clearingHouseNano;
-    /// @dev What the BRP has repaid of its debt, waiting for the units it owes to collect their claims.
-    uint256 private _claimsFundNano;
-
-    mapping(uint32 unit => Unit) private _units;
-    mapping(bytes32 unitId => uint32 unit) private _unitIndex;
-    mapping(uint32 unit => PendingKeys) private _pendingKeys;
-    mapping(uint32 unit => Account) private _accounts;
-    mapping(uint32 unit => uint256 claimNano) private _claims;
-    mapping(uint256 bookKey => mapping(uint32 unit => Curves)) private _curves;
-    /// @dev Which units have submitted a side in a period: a bitmap, 256 units per word, so that the
-    /// clearing reads only the curves of units that bid.
-    mapping(uint256 bidderKey => mapping(uint256 word => uint256 bits)) private _bidders;
-    mapping(uint256 bookKey => DoubleAuction.Result) private _results;
-    mapping(uint32 slot => mapping(uint32 unit => MeterRecord)) private _meterRecords;
-    mapping(uint32 slot => SlotTally) private _tallies;
-
-    // ---------------------------------------------------------------- constants
-
-    /// @notice The most units one market holds. Every registered unit may bid four buy and four sell
-    /// steps in a slot, so the largest book the contract admits has MAX_UNITS x 8 orders; this bound
-    /// keeps that book's clearing under Ethereum's per-transaction gas cap (EIP-7825, 2^24 =
-    /// 16.8 M) with more than 10 % headroom: the worst-slot test (tests/Market.Tests AttackTests)
-    /// clears 640 x 8 orders in its worst shape for 13.6 M gas (81 % of the cap); 1 024 units took
-    /// 22.3 M. The clearing's sort is a merge sort, so no arrangement of the book costs more.
-    uint256 public constant MAX_UNITS = 640;
-    uint256 private constant NANO_PER_MICRO = 1000;
+    /// @dev The registry's code, deployed by the constructor and run on this contract's storage.
+    MarketRegistry private immutable _registry;
     bytes32 private constant METER_READING_TYPEHASH =
         keccak256("MeterReading(uint32 unit,uint32 slot,uint64 importWh,uint64 exportWh)");
 
     // ---------------------------------------------------------------- construction
 
-    constructor(IERC20 token_, MarketConfig memory config_) EIP712("MicroMarket", "1") {
-        if (address(token_) == address(0)) revert Market__InvalidConfig("token");
-        if (config_.slotSeconds == 0) revert Market__InvalidConfig("slotSeconds");
-        if (config_.slotsPerHour == 0 || config_.slotsPerHour > 60) revert Market__InvalidConfig("slotsPerHour");
-        if (config_.intradayGateLead > config_.dayAheadGateLead) revert Market__InvalidConfig("intradayGateLead");
-        if (config_.priceFloor > config_.priceCap) revert Market__InvalidConfig("priceFloor");
-        if (config_.imbalancePenaltyBps > ImbalancePrice.BPS) revert Market__InvalidConfig("imbalancePenaltyBps");
-        if (config_.imbalanceFallbackPrice < config_.priceFloor || config_.imbalanceFallbackPrice > config_.priceCap) {
-            revert Market__InvalidConfig("imbalanceFallbackPrice");
-        }
-        if (config_.shortPriceFloor > config_.priceCap) revert Market__InvalidConfig("shortPriceFloor");
-        if (config_.longPriceCap > config_.priceCap) revert Market__InvalidConfig("longPriceCap");
-        if (config_.readingWindow == 0) revert Market__InvalidConfig("readingWindow");
-        _token = token_;
+    constructor(IERC20 token_, MarketConfig memory config_) MarketState(token_, config_, msg.sender) EIP712("MicroMarket", "1") {
         _clearing = new ClearingEngine();
-        _operator = msg.sender;
-        _genesis = config_.genesis;
-        _slotSeconds = config_.slotSeconds;
-        _slotsPerHour = config_.slotsPerHour;
-        _slotsPerDay = 24 * config_.slotsPerHour;
-        _dayAheadGateLead = config_.dayAheadGateLead;
-        _intradayGateLead = config_.intradayGateLead;
-        _readingWindow = config_.readingWindow;
-        _priceFloor = config_.priceFloor;
-        _priceCap = config_.priceCap;
-        _imbalancePenaltyBps = config_.imbalancePenaltyBps;
-        _imbalanceFallbackPrice = config_.imbalanceFallbackPrice;
-        _imbalanceMinVolumeWh = config_.imbalanceMinVolumeWh;
-        _shortPriceFloor = config_.shortPriceFloor;
-        _longPriceCap = config_.longPriceCap;
-        _missingReadingFeeNano = config_.missingReadingFeeNano;
-        emit MarketOpened(address(token_), address(_clearing), msg.sender, config_);
+        _registry = new MarketRegistry(token_, config_, msg.sender);
+        emit MarketOpened(address(token_), address(_clearing), address(_registry), msg.sender, config_);
     }
 
-    // ---------------------------------------------------------------- registry
-
-    /// @notice Registers units; indices are assigned consecutively from 1.
-    /// @dev Requirements: caller is the operator; unit ids unique; non-zero trader and meter, meter !=
-    /// trader; at most one balance-responsible party. Emits {UnitRegistered} per unit.
-    /// @return first The index of the first unit registered.
-    function registerUnits(UnitSpec[] calldata specs) external returns (uint32 first) {
-        _requireOperator();
-        uint256 count = _unitCount;
-        if (count + specs.length > MAX_UNITS) revert Registry__TooManyUnits(MAX_UNITS);
-        first = uint32(count + 1);
-        uint256 ratedWh = _ratedWh;
-        for (uint256 i; i < specs.length; ++i) {
-            UnitSpec calldata s = specs[i];
-            if (_unitIndex[s.unitId] != 0) revert Registry__UnitIdTaken(s.unitId);
-            _requireKeyPair(s.trader, s.meter);
-            uint32 unit = uint32(++count);
-            if (s.balanceResponsible) {
-                if (_balanceResponsibleUnit != 0) revert Registry__BalanceResponsiblePartyExists(_balanceResponsibleUnit);
-                _balanceResponsibleUnit = unit;
-            } else {
-                ratedWh += s.maxWhPerSlot;
-            }
-            _units[unit] = Unit(s.trader, s.kind, s.balanceResponsible, false, s.maxWhPerSlot, s.meter, s.unitId, s.bus);
-            _unitIndex[s.unitId] = unit;
-            _accounts[unit].marginNano = s.marginNano;
-            emit UnitRegistered(
-                unit, s.unitId, s.kind, s.trader, s.meter, s.bus, s.balanceResponsible, s.maxWhPerSlot, s.marginNano
-            );
+    /// @notice Every function not defined here (registry, escrow, uplift, unit and account views) is
+    /// {MarketRegistry}'s, run on this contract's storage with the caller's message.
+    fallback() external {
+        address registry = address(_registry);
+        // Memory past the free pointer only: the call ends here, so nothing allocated is overwritten.
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            calldatacopy(p, 0, calldatasize())
+            let ok := delegatecall(gas(), registry, p, calldatasize(), 0, 0)
+            returndatacopy(p, 0, returndatasize())
+            if iszero(ok) { revert(p, returndatasize()) }
+            return(p, returndatasize())
         }
-        _unitCount = uint32(count);
-        _ratedWh = SafeCast.toUint64(ratedWh);
-    }
-
-    /// @notice Step 1 of a key rotation: the operator proposes `unit`'s new trading and meter keys
-    /// (a lost or compromised key). Nothing changes until the new trader accepts.
-    /// @dev Requirements: caller is the operator; unit registered; non-zero keys, meter != trader.
-    /// Emits {KeysProposed}.
-    function proposeKeys(uint32 unit, address trader, address meter) external {
-        _requireOperator();
-        _requireUnit(unit);
-        _requireKeyPair(trader, meter);
-        _pendingKeys[unit] = PendingKeys(trader, meter);
-        emit KeysProposed(unit, trader, meter);
-    }
-
-    /// @notice Step 2: the proposed trader accepts, proving it holds the key; the rotation takes
-    /// effect at once (readings must then be signed by the new meter key).
-    /// @dev Requirements: caller is the proposed trader. Emits {KeysRotated}.
-    function acceptKeys(uint32 unit) external {
-        PendingKeys memory p = _pendingKeys[unit];
-        if (p.trader == address(0) || p.trader != msg.sender) revert Registry__NotProposedTrader(unit, msg.sender);
-        Unit storage u = _units[unit];
-        (address oldTrader, address oldMeter) = (u.trader, u.meter);
-        (u.trader, u.meter) = (p.trader, p.meter);
-        delete _pendingKeys[unit];
-        emit KeysRotated(unit, oldTrader, oldMeter, p.trader, p.meter);
-    }
-
-    /// @notice Suspends `unit` from submitting orders (a tampered meter, an unpaid debt under
-    /// review). Its open orders, positions, settlement and free balance are untouched: suspension
-    /// can stop a unit trading, never take what it holds.
-    /// @dev Requirements: caller is the operator. Emits {UnitSuspended}.
-    function suspendUnit(uint32 unit) external {
-        _requireOperator();
-        _requireUnit(unit).suspended = true;
-        emit UnitSuspended(unit);
-    }
-
-    /// @notice Lifts a suspension. @dev Requirements: caller is the operator. Emits {UnitReinstated}.
-    function reinstateUnit(uint32 unit) external {
-        _requireOperator();
-        _requireUnit(unit).suspended = false;
-        emit UnitReinstated(unit);
-    }
-
-    // ---------------------------------------------------------------- escrow
-
-    /// @notice Moves `amountMicro` micro-units of the token from the caller into `unit`'s escrow; any
-    /// debt of the unit is repaid first.
-    /// @dev Requirements: unit registered, amount > 0, allowance. Emits {Deposited}, maybe {DebtRepaid}.
-    function deposit(uint32 unit, uint256 amountMicro) external nonReentrant {
-        _requireUnit(unit);
-        if (amountMicro == 0) revert Escrow__ZeroAmount();
-        // Pull first: the escrow credits only tokens it has received.
-        _token.safeTransferFrom(msg.sender, address(this), amountMicro);
-        _credit(unit, amountMicro * NANO_PER_MICRO);
-        emit Deposited(unit, msg.sender, amountMicro);
-    }
-
-    /// @notice Withdraws `amountMicro` micro-units of `unit`'s free balance to `to`. Free is balance -
-    /// locked - margin, and for the BRP also less its reserve ({brpReserveNano}).
-    /// @dev Requirements: caller is the unit's trader, no debt, enough free balance. Checks, effects,
-    /// event, then the transfer; also guarded against re-entrancy. Emits {Withdrawn}.
-    function withdraw(uint32 unit, uint256 amountMicro, address to) external nonReentrant {
-        _requireTrader(unit);
-        if (amountMicro == 0) revert Escrow__ZeroAmount();
-        Account storage a = _accounts[unit];
-        if (a.debtNano != 0) revert Escrow__InDebt(unit, a.debtNano);
-        uint256 nano = amountMicro * NANO_PER_MICRO;
-        uint256 reserved = uint256(a.lockedNano) + a.marginNano;
-        if (unit == _balanceResponsibleUnit) reserved += brpReserveNano();
-        uint256 free = a.balanceNano > reserved ? a.balanceNano - reserved : 0;
-        if (nano > free) revert Escrow__InsufficientFreeBalance(unit, nano, free);
-        a.balanceNano -= uint128(nano); // nano <= free <= balance
-        emit Withdrawn(unit, to, amountMicro);
-        _token.safeTransfer(to, amountMicro);
-    }
-
-    /// @notice Pays `unit` what the claims fund holds of its claim on the BRP (deferred long payouts).
-    /// Anyone may call: the money only ever goes to the unit's own escrow account.
-    /// @dev Emits {ClaimPaid} when anything is paid.
-    function collectClaim(uint32 unit) external {
-        uint256 paid = _claims[unit];
-        if (paid > _claimsFundNano) paid = _claimsFundNano;
-        if (paid == 0) return;
-        _claims[unit] -= paid;
-        _claimsFundNano -= paid;
-        _credit(unit, paid);
-        emit ClaimPaid(unit, paid);
     }
 
     // ---------------------------------------------------------------- auctions
@@ -589,7 +119,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     /// gate; valid steps; per slot and side at most the rating; no crossing buy and sell; collateral.
     /// Emits {OrdersSubmitted}.
     function submitDayAhead(uint32 unit, uint32 day, uint256[] calldata buys, uint256[] calldata sells) external {
-        _submit(Stage.DayAhead, unit, day, _slotsPerDay, buys, sells);
+        _submit(Stage.DayAhead, unit, day, day, _slotsPerDay, buys, sells);
     }
 
     /// @notice Submits (or replaces) `unit`'s intra-day orders for the slots of delivery `hour`;
@@ -598,7 +128,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     function submitIntraday(uint32 unit, uint32 hour, uint256[] calldata buys, uint256[] calldata sells) external {
         uint64 opens = _gate(Stage.DayAhead, hour / 24);
         if (block.timestamp < opens) revert Auction__IntradayNotOpen(hour, opens);
-        _submit(Stage.Intraday, unit, hour, _slotsPerHour, buys, sells);
+        _submit(Stage.Intraday, unit, hour, hour / 24, _slotsPerHour, buys, sells);
     }
 
     /// @notice Clears `count` consecutive slots of `stage` from `firstSlot`. Anyone may call once
@@ -652,12 +182,13 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         if (block.timestamp < start) revert Instruction__SlotNotStarted(slot, start);
         uint64 deadline = _slotStart(slot + 1) + _readingWindow;
         if (block.timestamp >= deadline) revert Meter__ReadingWindowClosed(slot, deadline);
+        _openDay(slot / _slotsPerDay);
         for (uint256 i; i < items.length; ++i) {
             Instruction calldata it = items[i];
             uint32 rating = _requireUnit(it.unit).maxWhPerSlot;
             if (it.curtailedWh > rating) revert Instruction__AboveRating(it.unit, it.curtailedWh, rating);
             if (it.shedWh > rating) revert Instruction__AboveRating(it.unit, it.shedWh, rating);
-            MeterRecord storage m = _meterRecords[slot][it.unit];
+            MeterRecord storage m = _recordFor(slot, it.unit);
             if (m.settled) {
                 emit InstructionSkipped(slot, it.unit);
                 continue;
@@ -686,6 +217,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         // Instructions are accepted until the deadline: settling a unit before the operator has
         // recorded its curtailment would charge it for what the operator ordered.
         if (block.timestamp < ctx.deadline && msg.sender != _operator) revert Settlement__WindowOpen(slot, ctx.deadline);
+        _openDay(slot / _slotsPerDay);
         uint256 settled;
         for (uint256 i; i < units.length; ++i) {
             if (_settleOne(ctx, units[i])) ++settled;
@@ -693,103 +225,11 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         if (settled != 0) _tally(slot, settled);
     }
 
-    /// @notice Makes the slack whole for what its market revenue did not cover over slots
-    /// [fromSlot, toSlot) (its fuel, known off chain from the physics: docs/market-rules.md,
-    /// "Make-whole uplift"): charges each unit of `shares` its amount and credits it to the BRP.
-    /// The operator splits the uplift pro rata to the units' metered import over the period, which
-    /// is on chain in their meter records for anyone to check against the {UpliftCharged} events.
-    /// A share a unit cannot pay becomes its debt to the BRP, as any charge.
-    /// @dev Requirements: caller is the operator; periods do not overlap (`fromSlot` at or after the
-    /// last period's end) and the period's last slot is closed; units ascending (each once), not the
-    /// BRP, each share at most what its rating could have imported over the period at the price
-    /// cap. Emits {UpliftCharged} per unit.
-    function payUplift(uint32 fromSlot, uint32 toSlot, UpliftShare[] calldata shares) external {
-        _requireOperator();
-        uint32 through = _upliftThrough;
-        if (fromSlot < through || toSlot <= fromSlot) revert Uplift__PeriodPaid(fromSlot, toSlot, through);
-        if (!_tallies[toSlot - 1].closed) revert Uplift__PeriodOpen(toSlot - 1);
-        _upliftThrough = toSlot;
-        // A closed slot was settled, which needs a BRP.
-        uint32 brp = _balanceResponsibleUnit;
-        uint32 previous;
-        for (uint256 i; i < shares.length; ++i) {
-            (uint32 unit, uint256 nano) = (shares[i].unit, shares[i].nano);
-            uint256 capNano = uint256(_requireUnit(unit).maxWhPerSlot) * (toSlot - fromSlot) * _priceCap;
-            if (unit <= previous || unit == brp || nano > capNano) revert Uplift__InvalidShare(unit, nano, capNano);
-            previous = unit;
-            emit UpliftCharged(unit, fromSlot, toSlot, nano, _charge(unit, brp, nano));
-        }
-    }
-
     // ---------------------------------------------------------------- views
 
-    function token() external view returns (address) {
-        return address(_token);
-    }
-
-    function operator() external view returns (address) {
-        return _operator;
-    }
-
-    function unitCount() external view returns (uint32) {
-        return _unitCount;
-    }
-
-    function balanceResponsibleUnit() external view returns (uint32) {
-        return _balanceResponsibleUnit;
-    }
-
-    function clearingHouseNano() external view returns (int256) {
-        return _clearingHouseNano;
-    }
-
-    function claimsFundNano() external view returns (uint256) {
-        return _claimsFundNano;
-    }
-
-    function claimNano(uint32 unit) external view returns (uint256) {
-        return _claims[unit];
-    }
-
-    function openSlots() external view returns (uint32) {
-        return _openSlots;
-    }
-
-    /// @notice What the BRP keeps beyond locked and margin: the most its open slots can require in
-    /// long payouts, every other unit long by twice its rating at the long price cap.
-    function brpReserveNano() public view returns (uint256) {
-        return uint256(_openSlots) * 2 * _ratedWh * _longPriceCap;
-    }
-
-    function unitInfo(uint32 unit) external view returns (Unit memory) {
-        return _requireUnit(unit);
-    }
-
-    function pendingKeys(uint32 unit) external view returns (PendingKeys memory) {
-        return _pendingKeys[unit];
-    }
-
-    /// @notice The index of the unit registered under `unitId`, 0 if none.
-    function unitIndex(bytes32 unitId) external view returns (uint32) {
-        return _unitIndex[unitId];
-    }
-
-    function account(uint32 unit) external view returns (Account memory) {
-        return _accounts[unit];
-    }
-
-    function slotStart(uint32 slot) external view returns (uint64) {
-        return _slotStart(slot);
-    }
-
-    /// @notice When the gate of `period` (a day for day-ahead, an hour for intra-day) closes.
-    function gate(Stage stage, uint32 period) external view returns (uint64) {
-        return _gate(stage, period);
-    }
-
+    /// @notice `unit`'s curves in `slot` (zero for a side it did not bid); reverts once the slot's day is recycled.
     function curves(Stage stage, uint32 slot, uint32 unit) external view returns (uint256 buy, uint256 sell) {
-        Curves storage c = _curves[_bookKey(stage, slot)][unit];
-        return (c.buy, c.sell);
+        return _curvesOf(stage, slot, unit);
     }
 
     /// @notice Clearing outcomes of `count` consecutive slots from `firstSlot`.
@@ -811,8 +251,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         returns (uint64[4] memory buyWh, uint64[4] memory sellWh)
     {
         DoubleAuction.Result memory r = _results[_bookKey(stage, slot)];
-        Curves storage c = _curves[_bookKey(stage, slot)][unit];
-        (uint256 buy, uint256 sell) = (c.buy, c.sell);
+        (uint256 buy, uint256 sell) = _curvesOf(stage, slot, unit);
         for (uint256 k; k < OrderCurve.STEPS; ++k) {
             buyWh[k] = uint64(_stepFill(r, buy, unit, OrderCurve.SIDE_BUY, k));
             sellWh[k] = uint64(_stepFill(r, sell, unit, OrderCurve.SIDE_SELL, k));
@@ -834,12 +273,13 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         }
     }
 
+    /// @notice The reading, instruction and settlement state of (slot, unit); reverts once the slot's day is recycled.
     function meterRecord(uint32 slot, uint32 unit) external view returns (MeterRecord memory) {
-        return _meterRecords[slot][unit];
-    }
-
-    function slotTally(uint32 slot) external view returns (SlotTally memory) {
-        return _tallies[slot];
+        MeterRecord storage held = _meterRecords[slot % _ringSlots][unit];
+        if (_holdsRing(slot / _slotsPerDay) && _holdsRecord(held, slot)) return held;
+        MeterRecord memory empty;
+        empty.slot = slot;
+        return empty;
     }
 
     /// @notice The EIP-712 digest a meter signs for `reading`.
@@ -862,6 +302,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         Stage stage,
         uint32 unit,
         uint32 period,
+        uint32 day,
         uint32 slotsPerPeriod,
         uint256[] calldata buys,
         uint256[] calldata sells
@@ -878,9 +319,12 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         if (sells.length != 0 && sells.length != slotsPerPeriod) {
             revert Auction__WrongCurveCount(slotsPerPeriod, sells.length);
         }
-        // Units that never bid a side in the period have only zero curves of that side: skip reading them.
+        _openDay(day);
+        // Only a side's bidders have curves of the period: anyone else's words in the ring belong to
+        // an earlier day, so they are neither read nor counted as locking anything.
         (bool hadBuys, bool hadSells) =
             (_markBidder(stage, period, unit, OrderCurve.SIDE_BUY, buys.length), _markBidder(stage, period, unit, OrderCurve.SIDE_SELL, sells.length));
+        (bool buying, bool selling) = (hadBuys || buys.length != 0, hadSells || sells.length != 0);
         uint256 sellCap = u.balanceResponsible ? 0 : _priceCap;
         uint32 rating = u.maxWhPerSlot;
         uint256 oldLocked;
@@ -891,8 +335,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
             uint256 buy = buys.length == 0 ? 0 : buys[s];
             uint256 sell = sells.length == 0 ? 0 : sells[s];
             _checkCurves(stage, slot, unit, rating, buy, sell);
-            Curves storage c = _curves[_bookKey(stage, slot)][unit];
-            oldLocked += _replace(c, true, hadBuys, buy, sellCap) + _replace(c, false, hadSells, sell, sellCap);
+            Curves storage c = _curves[_ringKey(stage, slot)][unit];
+            oldLocked += _replace(c, true, hadBuys, buying, buy, sellCap) + _replace(c, false, hadSells, selling, sell, sellCap);
             newLocked += buy.collateralNano(true, sellCap) + sell.collateralNano(false, sellCap);
         }
         uint256 locked = a.lockedNano - oldLocked + newLocked;
@@ -902,11 +346,15 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         emit OrdersSubmitted(stage, period, unit, locked);
     }
 
-    /// @dev Replaces one side's curve of a slot (a unit that never bid the side has none to read) and
-    /// returns the collateral the old curve locked.
-    function _replace(Curves storage c, bool isBuy, bool had, uint256 curve, uint256 sellCap) private returns (uint256 oldLockedNano) {
+    /// @dev Replaces one side's curve of a slot and returns the collateral the old curve locked. A
+    /// unit that had not bid the side in the period has no old curve (the word is an earlier day's)
+    /// and, once a bidder, writes every slot's word.
+    function _replace(Curves storage c, bool isBuy, bool had, bool bidder, uint256 curve, uint256 sellCap)
+        private
+        returns (uint256 oldLockedNano)
+    {
         uint256 old = had ? (isBuy ? c.buy : c.sell) : 0;
-        if (old != curve) {
+        if (had ? old != curve : bidder) {
             if (isBuy) c.buy = curve;
             else c.sell = curve;
         }
@@ -936,9 +384,9 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         uint256 buyWh = buy.totalWh();
         uint256 sellWh = sell.totalWh();
         if (stage == Stage.Intraday && (buyWh != 0 || sellWh != 0)) {
-            Curves storage dayAhead = _curves[_bookKey(Stage.DayAhead, slot)][unit];
-            if (buyWh != 0) buyWh += dayAhead.buy.totalWh();
-            if (sellWh != 0) sellWh += dayAhead.sell.totalWh();
+            (uint256 dayAheadBuy, uint256 dayAheadSell) = _curvesOf(Stage.DayAhead, slot, unit);
+            if (buyWh != 0) buyWh += dayAheadBuy.totalWh();
+            if (sellWh != 0) sellWh += dayAheadSell.totalWh();
         }
         if (buyWh > rating) revert Auction__AboveRating(slot, OrderCurve.SIDE_BUY, buyWh, rating);
         if (sellWh > rating) revert Auction__AboveRating(slot, OrderCurve.SIDE_SELL, sellWh, rating);
@@ -964,7 +412,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         returns (uint256[] memory keys)
     {
         mapping(uint256 => uint256) storage bidders = _bidders[_bidderKey(stage, period, side)];
-        mapping(uint32 => Curves) storage book = _curves[_bookKey(stage, slot)];
+        mapping(uint32 => Curves) storage book = _curves[_ringKey(stage, slot)];
         uint256 words = (uint256(_unitCount) >> 8) + 1;
         bool isBuy = side == OrderCurve.SIDE_BUY;
         uint256 bidderCount;
@@ -1013,13 +461,18 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         view
         returns (Position memory p)
     {
-        Curves storage c = _curves[_bookKey(stage, slot)][unit];
-        (uint256 buyCurve, uint256 sellCurve) = (c.buy, c.sell);
+        (uint256 buyCurve, uint256 sellCurve) = _curvesOf(stage, slot, unit);
         p.collateralNano = buyCurve.collateralNano(true, sellCap) + sellCurve.collateralNano(false, sellCap);
         if (r.volumeWh == 0) return p;
-        for (uint256 k; k < OrderCurve.STEPS; ++k) {
-            p.boughtWh += _stepFill(r, buyCurve, unit, OrderCurve.SIDE_BUY, k);
-            p.soldWh += _stepFill(r, sellCurve, unit, OrderCurve.SIDE_SELL, k);
+        p.boughtWh = _filledWh(r, buyCurve, unit, OrderCurve.SIDE_BUY);
+        p.soldWh = _filledWh(r, sellCurve, unit, OrderCurve.SIDE_SELL);
+    }
+
+    /// @dev What of one side's curve the clearing filled; settlement runs it per unit and slot, so
+    /// it stops at the curve's last present step (most curves have one, many sides none).
+    function _filledWh(DoubleAuction.Result memory r, uint256 curve, uint32 unit, uint256 side) private pure returns (uint256 total) {
+        for (uint256 k; curve >> (k * 64) != 0; ++k) {
+            total += _stepFill(r, curve, unit, side, k);
         }
     }
 
@@ -1040,7 +493,8 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         if (block.timestamp < end) revert Meter__SlotNotEnded(r.slot, end);
         uint64 deadline = end + _readingWindow;
         if (block.timestamp >= deadline) revert Meter__ReadingWindowClosed(r.slot, deadline);
-        MeterRecord storage m = _meterRecords[r.slot][r.unit];
+        _openDay(r.slot / _slotsPerDay);
+        MeterRecord storage m = _recordFor(r.slot, r.unit);
         // Before the signature check: a copy relayed first is the same reading, so the batch goes on.
         if (m.reported) {
             emit ReadingSkipped(r.slot, r.unit);
@@ -1059,7 +513,7 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
     /// @dev Settles one (slot, unit); returns false when it was settled before (and skips it).
     function _settleOne(SlotContext memory ctx, uint32 unit) private returns (bool) {
         uint32 rating = _requireUnit(unit).maxWhPerSlot;
-        MeterRecord storage m = _meterRecords[ctx.slot][unit];
+        MeterRecord storage m = _recordFor(ctx.slot, unit);
         if (m.settled) {
             emit SettlementSkipped(ctx.slot, unit);
             return false;
@@ -1169,57 +623,10 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
             t.closed = true;
             // Settlement needs the day-ahead auction cleared, which opened the slot.
             --_openSlots;
+            // Settlement opened the slot's day.
+            --_ring[(slot / _slotsPerDay) % RING_DAYS].openSlots;
             emit SlotClosed(slot);
         }
-    }
-
-    /// @dev The BRP pays a long deviation from its unlocked balance; what it cannot pay now becomes
-    /// its debt and the unit's claim (returned), so the unit's settlement never waits for the BRP.
-    function _payFromBrp(SlotContext memory ctx, uint32 unit, uint256 amountNano) private returns (uint256 deferred) {
-        Account storage b = _accounts[ctx.brp];
-        uint256 available = b.balanceNano - b.lockedNano;
-        uint256 paid = amountNano < available ? amountNano : available;
-        b.balanceNano -= uint128(paid); // paid <= available <= balance
-        _credit(unit, paid);
-        if (paid < amountNano) {
-            deferred = amountNano - paid;
-            b.debtNano = SafeCast.toUint128(b.debtNano + deferred);
-            _claims[unit] += deferred;
-            emit DebtIncurred(ctx.brp, deferred);
-            emit LongPayoutDeferred(ctx.slot, unit, deferred);
-        }
-    }
-
-    /// @dev A unit pays a charge from its unlocked balance (margin included, other slots' collateral
-    /// never); what it cannot pay becomes debt owed to the BRP (returned).
-    function _charge(uint32 unit, uint32 brp, uint256 amountNano) private returns (uint256 unpaid) {
-        Account storage a = _accounts[unit];
-        uint256 available = a.balanceNano - a.lockedNano;
-        uint256 paid = amountNano < available ? amountNano : available;
-        a.balanceNano -= uint128(paid); // paid <= available <= balance
-        _credit(brp, paid);
-        if (paid < amountNano) {
-            unpaid = amountNano - paid;
-            a.debtNano = SafeCast.toUint128(a.debtNano + unpaid);
-            emit DebtIncurred(unit, unpaid);
-        }
-    }
-
-    /// @dev Every credit repays the unit's debt first: a unit's debt to the BRP, the BRP's debt into
-    /// the claims fund the units it owes collect from.
-    function _credit(uint32 unit, uint256 amountNano) private {
-        Account storage a = _accounts[unit];
-        uint256 debt = a.debtNano;
-        if (debt != 0 && amountNano != 0) {
-            uint256 repaid = amountNano < debt ? amountNano : debt;
-            a.debtNano = uint128(debt - repaid); // <= debt
-            amountNano -= repaid;
-            emit DebtRepaid(unit, repaid);
-            uint32 brp = _balanceResponsibleUnit;
-            if (unit == brp) _claimsFundNano += repaid;
-            else _credit(brp, repaid);
-        }
-        a.balanceNano = SafeCast.toUint128(a.balanceNano + amountNano);
     }
 
     function _imbalancePrices(DoubleAuction.Result memory dayAhead, DoubleAuction.Result memory intraday)
@@ -1242,50 +649,93 @@ contract MicroMarket is EIP712, ReentrancyGuardTransient {
         return _hashTypedDataV4(keccak256(abi.encode(METER_READING_TYPEHASH, r.unit, r.slot, r.importWh, r.exportWh)));
     }
 
+    // ---------------------------------------------------------------- internal: settlement money
+
+    /// @dev The BRP pays a long deviation from its unlocked balance; what it cannot pay now becomes
+    /// its debt and the unit's claim (returned), so the unit's settlement never waits for the BRP.
+    function _payFromBrp(SlotContext memory ctx, uint32 unit, uint256 amountNano) private returns (uint256 deferred) {
+        Account storage b = _accounts[ctx.brp];
+        uint256 available = b.balanceNano - b.lockedNano;
+        uint256 paid = amountNano < available ? amountNano : available;
+        b.balanceNano -= uint128(paid); // paid <= available <= balance
+        _credit(unit, paid);
+        if (paid < amountNano) {
+            deferred = amountNano - paid;
+            b.debtNano = SafeCast.toUint128(b.debtNano + deferred);
+            _claims[unit] += deferred;
+            emit DebtIncurred(ctx.brp, deferred);
+            emit LongPayoutDeferred(ctx.slot, unit, deferred);
+        }
+    }
+
     // ---------------------------------------------------------------- internal: helpers
-
-    function _requireOperator() private view {
-        if (msg.sender != _operator) revert Registry__NotOperator(msg.sender);
-    }
-
-    function _requireKeyPair(address trader, address meter) private pure {
-        if (trader == address(0) || meter == address(0)) revert Registry__ZeroAddress();
-        if (trader == meter) revert Registry__MeterIsTrader(trader);
-    }
-
-    function _requireUnit(uint32 unit) private view returns (Unit storage u) {
-        if (unit == 0 || unit > _unitCount) revert Registry__UnknownUnit(unit);
-        return _units[unit];
-    }
-
-    function _requireTrader(uint32 unit) private view returns (Unit storage u) {
-        u = _requireUnit(unit);
-        if (u.trader != msg.sender) revert Registry__NotTrader(unit, msg.sender);
-    }
 
     function _requireCleared(Stage stage, uint32 slot) private view returns (DoubleAuction.Result memory r) {
         r = _results[_bookKey(stage, slot)];
         if (!r.cleared) revert Settlement__NotCleared(stage, slot);
     }
 
-    function _slotStart(uint32 slot) private view returns (uint64) {
-        return _genesis + uint64(slot) * _slotSeconds;
-    }
-
     function _periodOf(Stage stage, uint32 slot) private view returns (uint32) {
         return stage == Stage.DayAhead ? slot / _slotsPerDay : slot / _slotsPerHour;
     }
 
-    /// @dev A gate before genesis (a lead longer than the time since genesis) reads as closed at 0.
-    function _gate(Stage stage, uint32 period) private view returns (uint64) {
-        (uint64 periodStart, uint64 lead) = stage == Stage.DayAhead
-            ? (_slotStart(period * _slotsPerDay), uint64(_dayAheadGateLead))
-            : (_slotStart(period * _slotsPerHour), uint64(_intradayGateLead));
-        return periodStart > lead ? periodStart - lead : 0;
-    }
-
     function _bookKey(Stage stage, uint32 slot) private pure returns (uint256) {
         return (uint256(slot) << 1) | uint256(stage);
+    }
+
+    /// @dev Where (stage, slot)'s curves live in the ring.
+    function _ringKey(Stage stage, uint32 slot) private view returns (uint256) {
+        return (uint256(slot % _ringSlots) << 1) | uint256(stage);
+    }
+
+    /// @dev Opens `day` on its first write: it takes over the ring position of `day - ringDays`, which
+    /// must have every slot closed; a day older than the position's occupant is recycled.
+    function _openDay(uint32 day) private {
+        RingDay storage r = _ring[day % RING_DAYS];
+        if (r.used) {
+            if (r.day == day) return;
+            if (r.day > day) revert Ring__DayRecycled(day, r.day);
+            if (r.openSlots != 0) revert Ring__DayUnsettled(day, r.day, r.openSlots);
+        }
+        (r.used, r.day, r.openSlots) = (true, day, _slotsPerDay);
+        emit DayOpened(day);
+    }
+
+    /// @dev Whether `day` holds its ring position (false: not opened yet, its words are an earlier
+    /// day's); reverts when a later day has taken the position over.
+    function _holdsRing(uint32 day) private view returns (bool) {
+        RingDay storage r = _ring[day % RING_DAYS];
+        if (!r.used || r.day < day) return false;
+        if (r.day > day) revert Ring__DayRecycled(day, r.day);
+        return true;
+    }
+
+    /// @dev `unit`'s curves in (stage, slot): zero for a side it did not bid in the period.
+    function _curvesOf(Stage stage, uint32 slot, uint32 unit) private view returns (uint256 buy, uint256 sell) {
+        if (!_holdsRing(slot / _slotsPerDay)) return (0, 0);
+        Curves storage c = _curves[_ringKey(stage, slot)][unit];
+        uint32 period = _periodOf(stage, slot);
+        if (_isBidder(stage, period, unit, OrderCurve.SIDE_BUY)) buy = c.buy;
+        if (_isBidder(stage, period, unit, OrderCurve.SIDE_SELL)) sell = c.sell;
+    }
+
+    function _isBidder(Stage stage, uint32 period, uint32 unit, uint256 side) private view returns (bool) {
+        return _bidders[_bidderKey(stage, period, side)][unit >> 8] & (uint256(1) << (unit & 0xff)) != 0;
+    }
+
+    /// @dev (slot, unit)'s record to write: while the ring word is an earlier slot's, it is first
+    /// emptied to name this slot (the second write to a word in a transaction costs 100 gas).
+    function _recordFor(uint32 slot, uint32 unit) private returns (MeterRecord storage m) {
+        m = _meterRecords[slot % _ringSlots][unit];
+        if (_holdsRecord(m, slot)) return m;
+        _meterRecords[slot % _ringSlots][unit] = MeterRecord(slot, false, false, 0, 0, 0, 0, InstructionKind.Curtailment);
+    }
+
+    /// @dev Whether the ring word `m` is `slot`'s record (false: an earlier slot's); reverts when a later slot's.
+    function _holdsRecord(MeterRecord storage m, uint32 slot) private view returns (bool) {
+        uint32 held = m.slot;
+        if (held > slot) revert Ring__DayRecycled(slot / _slotsPerDay, held / _slotsPerDay);
+        return held == slot;
     }
 
     function _bidderKey(Stage stage, uint32 period, uint256 side) private pure returns (uint256) {

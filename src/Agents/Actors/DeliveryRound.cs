@@ -96,7 +96,7 @@ public sealed class DeliveryRound(long phaseId, RoundContext round, IActorRef cl
     {
         if (slot > 0 && slot % Round.Calendar.SlotsPerDay == 0)
         {
-            MakeWhole(slot / Round.Calendar.SlotsPerDay - 1, time, then);
+            CloseDay(slot / Round.Calendar.SlotsPerDay - 1, time, then);
         }
         else
         {
@@ -142,11 +142,11 @@ public sealed class FinalSettlementRound(long phaseId, RoundContext round, IActo
         var lastDay = Round.Calendar.Days - 1;
         if (overdue.Count == 0)
         {
-            MakeWhole(lastDay, time, () => Complete());
+            CloseDay(lastDay, time, () => Complete());
             return;
         }
         var settlements = Settlements(overdue.Select(o => (o.Slot, o.UnitIndex)));
         Execute("final settlement", settlements.Select(s => s.Request).ToList(), time, outcomes =>
-            RecordSettlements(overdue.Max(o => o.Slot), settlements.Zip(outcomes, (s, o) => (s.Slot, Outcome: o)).ToList(), () => MakeWhole(lastDay, time, () => Complete())));
+            RecordSettlements(overdue.Max(o => o.Slot), settlements.Zip(outcomes, (s, o) => (s.Slot, Outcome: o)).ToList(), () => CloseDay(lastDay, time, () => Complete())));
     }
 }

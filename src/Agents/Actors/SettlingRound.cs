@@ -41,12 +41,28 @@ public abstract class SettlingRound(long phaseId, RoundContext round, IActorRef 
     }
 
     /// <summary>
-    /// Once every slot of <paramref name="day"/> is settled: charges the units the uplift the slack
+    /// Once every slot of <paramref name="day"/> is settled: reads the day's meter records back for
+    /// the run's checks while the contract's storage ring still holds them (it reuses a day's
+    /// storage a few days later), then charges the uplift (<see cref="MakeWhole"/>).
+    /// </summary>
+    protected void CloseDay(int day, long time, Action then)
+    {
+        var slots = Enumerable.Range(day * Round.Calendar.SlotsPerDay, Round.Calendar.SlotsPerDay);
+        var keys = slots.SelectMany(s => Round.AllUnits.Select(u => (s, u.Index, u.Id))).ToList();
+        Query($"the meter records of day {day}", () => RunChecks.ReadMeterRecordsAsync(Round.Market, keys), records =>
+        {
+            Round.Recorder.Tell(records);
+            MakeWhole(day, time, then);
+        });
+    }
+
+    /// <summary>
+    /// Charges the units the uplift the slack
     /// is owed for it (what its fuel cost beyond its revenue, <see cref="GensetEconomics.Uplift"/>),
     /// pro rata to their net metered import (<see cref="UpliftShares"/>), records it, then continues.
     /// The recorder has every settlement of the day: this round told it before asking.
     /// </summary>
-    protected void MakeWhole(int day, long time, Action then)
+    private void MakeWhole(int day, long time, Action then)
     {
         var (from, to) = (day * Round.Calendar.SlotsPerDay, (day + 1) * Round.Calendar.SlotsPerDay);
         Query($"the uplift of day {day}", () => Round.Recorder.Ask<RecorderActor.UpliftDue>(new RecorderActor.AskUplift(from, to), Round.UnitReplyTimeout), due =>

@@ -62,14 +62,29 @@ public static class RunChecks
         return (books, mismatches);
     }
 
-    /// <summary>Reads every delivered slot's meter records back from the chain and compares them with what the physics metered.</summary>
+    /// <summary>
+    /// Compares every delivered slot's meter record on chain with what was metered. The contract
+    /// reuses a day's storage a few days later (its storage ring), so the rounds read each day's
+    /// records back once the day is settled; what they have not (the last day, an interrupted
+    /// run's) is read here, still held.
+    /// </summary>
     private static async Task<(int Readings, int Mismatches)> CheckReadingsAsync(RunTables tables, MarketClient market)
     {
-        var delivered = tables.UnitRows.Where(r => r.ImportWh is not null).OrderBy(r => r.Slot).ThenBy(r => r.Unit.Index).ToList();
+        var delivered = tables.UnitRows.Where(r => r.ImportWh is not null).ToList();
+        var unread = delivered.Where(r => r.ChainReadingAgrees is null).OrderBy(r => r.Slot).ThenBy(r => r.Unit.Index).ToList();
+        if (unread.Count > 0)
+        {
+            tables.Apply(await ReadMeterRecordsAsync(market, unread.Select(r => (r.Slot, r.Unit.Index, r.Unit.Id)).ToList()).ConfigureAwait(false));
+        }
+        return (delivered.Count, delivered.Count(r => r.ChainReadingAgrees != true));
+    }
+
+    /// <summary>The meter records of (slot, unit index, unit id), as the contract stores them, in one batch of calls.</summary>
+    public static async Task<RunEvents.MeterRecordsRead> ReadMeterRecordsAsync(MarketClient market, IReadOnlyList<(int Slot, uint Unit, string UnitId)> keys)
+    {
         var records = await market.QueryManyAsync<MeterRecordFunction, MeterRecordOutputDTO>(
-            delivered.Select(r => new MeterRecordFunction { Slot = (uint)r.Slot, Unit = r.Unit.Index }).ToList()).ConfigureAwait(false);
-        var mismatches = delivered.Zip(records).Count(p =>
-            !p.Second.ReturnValue1.Reported || (long)p.Second.ReturnValue1.ImportWh != p.First.ImportWh || (long)p.Second.ReturnValue1.ExportWh != p.First.ExportWh);
-        return (delivered.Count, mismatches);
+            keys.Select(k => new MeterRecordFunction { Slot = (uint)k.Slot, Unit = k.Unit }).ToList()).ConfigureAwait(false);
+        return new RunEvents.MeterRecordsRead(keys.Zip(records, (k, r) =>
+            new RunEvents.ChainMeterRecord(k.Slot, k.UnitId, r.ReturnValue1.Reported, (long)r.ReturnValue1.ImportWh, (long)r.ReturnValue1.ExportWh)).ToList());
     }
 }

@@ -50,6 +50,12 @@ public static class RunEvents
 
     public sealed record Delivered(int Slot, SlotPhysics Physics, IReadOnlyList<UnitDelivered> Units);
 
+    /// <summary>Meter records as the contract stored them, read back while its storage ring still holds their day.</summary>
+    public sealed record MeterRecordsRead(IReadOnlyList<ChainMeterRecord> Records);
+
+    /// <summary>One (slot, unit) meter record on chain: whether a reading was stored, and its Wh.</summary>
+    public sealed record ChainMeterRecord(int Slot, string UnitId, bool Reported, long ImportWh, long ExportWh);
+
     /// <summary>
     /// A unit's settlement of a slot as the chain's Settled event gives it: nano-tokens (trade and
     /// imbalance positive received; the missing-reading fee paid), the part of its charges it could

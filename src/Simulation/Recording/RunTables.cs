@@ -43,6 +43,7 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
             case StepFills m: OnStepFills(m); break;
             case Positions m: OnPositions(m); break;
             case Delivered m: OnDelivered(m); break;
+            case MeterRecordsRead m: OnMeterRecordsRead(m); break;
             case Settled m: OnSettled(m); break;
             case Balances m: OnBalances(m); break;
             case UpliftCharged m: OnUplift(m); break;
@@ -189,6 +190,18 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
             row.State = u.State;
         }
         LastDeliveredSlot = Math.Max(LastDeliveredSlot, m.Slot);
+    }
+
+    /// <summary>Marks each delivered row whose reading the chain's stored record equals (or not); records of slots without a reading are not compared.</summary>
+    private void OnMeterRecordsRead(MeterRecordsRead m)
+    {
+        foreach (var r in m.Records)
+        {
+            if (_unitRows.TryGetValue((r.Slot, r.UnitId), out var row) && row.ImportWh is not null)
+            {
+                row.ChainReadingAgrees = r.Reported && r.ImportWh == row.ImportWh && r.ExportWh == row.ExportWh;
+            }
+        }
     }
 
     /// <summary>
@@ -353,6 +366,9 @@ public sealed class UnitSlotRow(int slot, UnitInfo unit)
     public double? ActualKw { get; set; }
     public long? ImportWh { get; set; }
     public long? ExportWh { get; set; }
+
+    /// <summary>Whether the contract's stored meter record equals the reading: null until read back (not a column of units.csv).</summary>
+    public bool? ChainReadingAgrees { get; set; }
     public long? DeviationWh { get; set; }
     public bool? ReadingMissing { get; set; }
     public decimal? TradeTokens { get; set; }
