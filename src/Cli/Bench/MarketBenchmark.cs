@@ -87,86 +87,106 @@ public sealed class MarketBenchmark(TextWriter log)
     private static List<OrderCurve> SlotZero(OrderCurve curve, int slotsPerDay) =>
         Enumerable.Range(0, slotsPerDay).Select(s => s == 0 ? curve : OrderCurve.Empty).ToList();
 
+    /// <summary>What a participant-day cost on today's main before the storage ring (issue 15's figures), M gas.</summary>
+    private static readonly (string Stage, double Baseline)[] Stages =
+    [
+        ("day-ahead submission", 2.48), ("24 intra-day submissions", 3.49), ("96 meter readings", 3.57),
+        ("96 settlements", 3.59), ("clearing share", 0.86), ("total", 13.99),
+    ];
+
     /// <summary>
-    /// A participant-day for 100 units (50 loads buying, 50 PV selling, one step per slot): day-ahead
-    /// submission, intra-day orders each hour, the day's clearing (its share), readings and settlement.
+    /// Participant-days for 100 units (50 loads buying, 50 PV selling, one step per slot), one after
+    /// another as a market runs them: each day's day-ahead submission (and a replacement), intra-day
+    /// orders for every hour, the clearings, and every slot's readings and settlement. The contract
+    /// reuses a day's per-unit storage RING_DAYS days later, so the first RING_DAYS days write fresh
+    /// words and every later day overwrites: the last day is the steady state of a long run, the
+    /// first what a fresh chain costs.
     /// </summary>
     private async Task<List<BenchFigure>> ParticipantDayAsync(MarketClient market, EthKey op, CancellationToken ct)
     {
         const int pairs = 50;
+        const uint firstDay = 20;
         var p = market.Parameters;
-        const uint day = 20;
-        var now = p.DayAheadGate(day) - 6 * 3600;
+        var days = (uint)await market.QueryValueAsync<RING_DAYSFunction, uint>(new()) + 1;
+        var now = p.DayAheadGate(firstDay) - 7 * 3600;
         var slack = await RegisterFundedAsync(market, op, "day-slack", 1, UnitKind.Slack, 1_000_000_000, now, ct, balanceResponsible: true);
-        var loads = await RegisterFundedAsync(market, op, "day-load", pairs, UnitKind.Load, 50_000_000, now, ct);
-        // An offer locks (cap - price) per Wh until settled: 96 x 450 Wh at 0.02 is about 129 tokens.
-        var pvs = await RegisterFundedAsync(market, op, "day-pv", pairs, UnitKind.Pv, 200_000_000, now, ct);
+        var loads = await RegisterFundedAsync(market, op, "day-load", pairs, UnitKind.Load, 200_000_000, now, ct);
+        // An offer locks (cap - price) per Wh until settled: 96 x 450 Wh at 0.02 is about 129 tokens
+        // a day, and the next day's offers go in while the day is still being delivered.
+        var pvs = await RegisterFundedAsync(market, op, "day-pv", pairs, UnitKind.Pv, 400_000_000, now, ct);
         var all = loads.Concat(pvs).ToList();
-
-        var first = await SucceedAsync(market, now, loads.Select(u => market.SubmitDayAhead(u.Trader, u.Index, day, Every(p.SlotsPerDay, 300_000, 500), null))
-            .Concat(pvs.Select(u => market.SubmitDayAhead(u.Trader, u.Index, day, null, Every(p.SlotsPerDay, 20_000, 450)))).ToList(), ct);
-        var replaced = await SucceedAsync(market, now + 60, loads.Select(u => market.SubmitDayAhead(u.Trader, u.Index, day, Every(p.SlotsPerDay, 310_000, 520), null)).ToList(), ct);
-        var dayAheadGas = first.Average(o => o.GasUsed);
-        var replaceGas = replaced.Average(o => o.GasUsed);
-
-        var firstSlot = day * (uint)p.SlotsPerDay;
-        var clearDay = await SucceedAsync(market, p.DayAheadGate(day), [
-            market.Clear(op, MarketStage.DayAhead, firstSlot, 32), market.Clear(op, MarketStage.DayAhead, firstSlot + 32, 32),
-            market.Clear(op, MarketStage.DayAhead, firstSlot + 64, 32)], ct);
-
-        // Chain time only moves forward, so the day runs in time order: intra-day orders for every
-        // hour go in after the day-ahead gate (the intra-day book of an hour is open until its own
-        // gate); hour h's auction clears at its gate, which is when hour h-1 starts delivering, and
-        // each slot of hour h-1 is metered and settled as it ends.
-        var intradayGas = new List<long>();
-        var firstHour = day * 24;
-        for (var hour = firstHour; hour < firstHour + 24; hour++)
-        {
-            var submitted = await SucceedAsync(market, p.DayAheadGate(day) + 1, loads.Select(u => market.SubmitIntraday(u.Trader, u.Index, hour, Every(p.SlotsPerHour, 320_000, 30), null))
-                .Concat(pvs.Select(u => market.SubmitIntraday(u.Trader, u.Index, hour, null, Every(p.SlotsPerHour, 15_000, 25)))).ToList(), ct);
-            intradayGas.AddRange(submitted.Select(o => o.GasUsed));
-        }
-        var clearIntradayGas = 0L;
-        var readingGas = 0L;
-        var settleGas = 0L;
         var everyone = all.Select(u => u.Index).Append(slack[0].Index).ToList();
-        for (var hour = firstHour; hour <= firstHour + 24; hour++)
+        var units = everyone.Count;
+
+        // The market's timeline over all the days, in chain-time order (stable for equal times).
+        var timeline = new List<(long Time, Func<Task> Step)>();
+        var gas = Enumerable.Range(0, (int)days).Select(_ => new double[Stages.Length - 1]).ToList();
+        var replaceGas = 0.0;
+        async Task<IReadOnlyList<TxOutcome>> At(long time, IReadOnlyList<TxRequest> requests) => await SucceedAsync(market, time, requests, ct);
+        for (var d = 0u; d < days; d++)
         {
-            if (hour < firstHour + 24)
+            var (day, index) = (firstDay + d, (int)d);
+            var gate = p.DayAheadGate(day);
+            timeline.Add((gate - 6 * 3600, async () =>
             {
-                clearIntradayGas += (await SucceedAsync(market, p.IntradayGate(hour), [market.Clear(op, MarketStage.Intraday, (uint)(hour * p.SlotsPerHour), (uint)p.SlotsPerHour)], ct))[0].GasUsed;
+                var first = await At(gate - 6 * 3600, loads.Select(u => market.SubmitDayAhead(u.Trader, u.Index, day, Every(p.SlotsPerDay, 300_000, 500), null))
+                    .Concat(pvs.Select(u => market.SubmitDayAhead(u.Trader, u.Index, day, null, Every(p.SlotsPerDay, 20_000, 450)))).ToList());
+                gas[index][0] = first.Average(o => o.GasUsed);
+                var replaced = await At(gate - 6 * 3600 + 60, loads.Select(u => market.SubmitDayAhead(u.Trader, u.Index, day, Every(p.SlotsPerDay, 310_000, 520), null)).ToList());
+                replaceGas = replaced.Average(o => o.GasUsed);
+            }));
+            var firstSlot = day * (uint)p.SlotsPerDay;
+            timeline.Add((gate, async () => gas[index][4] += (await At(gate, [
+                market.Clear(op, MarketStage.DayAhead, firstSlot, 32), market.Clear(op, MarketStage.DayAhead, firstSlot + 32, 32),
+                market.Clear(op, MarketStage.DayAhead, firstSlot + 64, 32)])).Sum(o => o.GasUsed)));
+            // Intra-day orders for every hour of the day go in once its day-ahead gate has closed
+            // (the book of an hour is open until the hour's own gate).
+            for (var hour = day * 24; hour < (day + 1) * 24; hour++)
+            {
+                var h = hour;
+                timeline.Add((gate + 1, async () => gas[index][1] += (await At(gate + 1,
+                    loads.Select(u => market.SubmitIntraday(u.Trader, u.Index, h, Every(p.SlotsPerHour, 320_000, 30), null))
+                    .Concat(pvs.Select(u => market.SubmitIntraday(u.Trader, u.Index, h, null, Every(p.SlotsPerHour, 15_000, 25)))).ToList())).Average(o => o.GasUsed)));
+                timeline.Add((p.IntradayGate(h), async () => gas[index][4] += (await At(p.IntradayGate(h),
+                    [market.Clear(op, MarketStage.Intraday, (uint)(h * p.SlotsPerHour), (uint)p.SlotsPerHour)]))[0].GasUsed));
             }
-            if (hour == firstHour)
+            // Each slot is metered and settled as it ends.
+            for (var s = firstSlot; s < firstSlot + p.SlotsPerDay; s++)
             {
-                continue;
-            }
-            for (var s = (hour - 1) * (uint)p.SlotsPerHour; s < hour * p.SlotsPerHour; s++)
-            {
-                var readings = all.Select(u => market.ReadingSigner.Sign(u.Meter, u.Index, s, u.Kind == UnitKind.Load ? 520UL : 0, u.Kind == UnitKind.Pv ? 470UL : 0))
-                    .Append(market.ReadingSigner.Sign(slack[0].Meter, slack[0].Index, s, 0, 0)).ToList();
-                readingGas += (await SucceedAsync(market, p.SlotEnd(s), [market.ReportReadings(op, readings)], ct))[0].GasUsed;
-                settleGas += (await SucceedAsync(market, p.SlotEnd(s), [market.Settle(op, s, everyone)], ct))[0].GasUsed;
+                var slot = s;
+                timeline.Add((p.SlotEnd(slot), async () =>
+                {
+                    var readings = all.Select(u => market.ReadingSigner.Sign(u.Meter, u.Index, slot, u.Kind == UnitKind.Load ? 520UL : 0, u.Kind == UnitKind.Pv ? 470UL : 0))
+                        .Append(market.ReadingSigner.Sign(slack[0].Meter, slack[0].Index, slot, 0, 0)).ToList();
+                    // One block, as a delivery round sends them: the settlement sees the readings.
+                    var metered = await At(p.SlotEnd(slot), [market.ReportReadings(op, readings), market.Settle(op, slot, everyone)]);
+                    gas[index][2] += metered[0].GasUsed;
+                    gas[index][3] += metered[1].GasUsed;
+                    if (slot == firstSlot + p.SlotsPerDay - 1)
+                    {
+                        log.WriteLine($"  participant-day {index + 1}/{days} settled");
+                    }
+                }));
             }
         }
-        var units = all.Count + 1;
-        var slots = p.SlotsPerDay;
-        var readingPerUnitSlot = (double)readingGas / (slots * units);
-        var settlePerUnitSlot = (double)settleGas / (slots * units);
-        var clearingShare = (clearDay.Sum(o => o.GasUsed) + clearIntradayGas) / (double)units;
-        var perDay = dayAheadGas + intradayGas.Average() * 24 + (readingPerUnitSlot + settlePerUnitSlot) * slots + clearingShare;
-        log.WriteLine($"  day-ahead submission (96 slots): {dayAheadGas:N0} gas first, {replaceGas:N0} replacing");
-        log.WriteLine($"  metering + settlement per unit-slot: {readingPerUnitSlot + settlePerUnitSlot:N0} gas");
-        log.WriteLine($"  per participant-day: {perDay:N0} gas");
-        return
-        [
-            new("day-ahead submission, 96 slots, one step per slot, per unit", dayAheadGas, "gas", "first submission of the day"),
-            new("day-ahead resubmission (replacing), per unit", replaceGas, "gas"),
-            new("intra-day submission, 4 slots, per unit and hour", intradayGas.Average(), "gas"),
-            new("meter reading (signed, relayed in a batch of 101), per unit and slot", readingPerUnitSlot, "gas"),
-            new("settlement (batch of 101 units), per unit and slot", settlePerUnitSlot, "gas"),
-            new("clearing of a day (96 day-ahead + 96 intra-day slots, 100 units), per unit", clearingShare, "gas"),
-            new("total per participant-day (100 units, all three stages)", perDay, "gas", "day-ahead + 24 intra-day + 96 x (reading + settlement) + clearing share"),
-        ];
+        foreach (var (_, step) in timeline.OrderBy(e => e.Time))
+        {
+            await step();
+        }
+
+        // Readings, settlements and clearings are the operator's batches: their gas is shared by the units.
+        double[] PerParticipantDay(double[] day) => [day[0], day[1], day[2] / units, day[3] / units, day[4] / units];
+        var (fresh, steady) = (PerParticipantDay(gas[0]), PerParticipantDay(gas[^1]));
+        var figures = new List<BenchFigure>();
+        for (var i = 0; i < Stages.Length; i++)
+        {
+            var (freshValue, steadyValue) = i < Stages.Length - 1 ? (fresh[i], steady[i]) : (fresh.Sum(), steady.Sum());
+            log.WriteLine($"  {Stages[i].Stage}: {steadyValue / 1e6:0.00} M gas per participant-day on day {days} ({freshValue / 1e6:0.00} M on day 1; {Stages[i].Baseline:0.00} M before the storage ring)");
+            figures.Add(new($"per participant-day, {Stages[i].Stage} (100 units)", steadyValue, "gas",
+                $"day {days}, storage reused; day 1 (fresh chain) {freshValue / 1e6:0.00} M; before the storage ring {Stages[i].Baseline:0.00} M"));
+        }
+        figures.Add(new("day-ahead resubmission (replacing), per unit", replaceGas, "gas", $"day {days}"));
+        return figures;
     }
 
     /// <summary>
