@@ -437,15 +437,21 @@ abstract contract MarketState {
     /// @dev A unit pays a charge from its unlocked balance (margin included, other slots' collateral
     /// never); what it cannot pay becomes debt owed to the BRP (returned).
     function _charge(uint32 unit, uint32 brp, uint256 amountNano) internal returns (uint256 unpaid) {
-        Account storage a = _accounts[unit];
+        return _pay(unit, brp, amountNano);
+    }
+
+    /// @dev `payer` pays `payee` from its unlocked balance; what it cannot pay becomes its debt
+    /// (returned, with {DebtIncurred}), owed to the BRP or, for the BRP itself, to the units it owes.
+    function _pay(uint32 payer, uint32 payee, uint256 amountNano) internal returns (uint256 unpaid) {
+        Account storage a = _accounts[payer];
         uint256 available = a.balanceNano - a.lockedNano;
         uint256 paid = amountNano < available ? amountNano : available;
         a.balanceNano -= uint128(paid); // paid <= available <= balance
-        _credit(brp, paid);
+        _credit(payee, paid);
         if (paid < amountNano) {
             unpaid = amountNano - paid;
             a.debtNano = SafeCast.toUint128(a.debtNano + unpaid);
-            emit DebtIncurred(unit, unpaid);
+            emit DebtIncurred(payer, unpaid);
         }
     }
 

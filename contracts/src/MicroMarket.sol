@@ -654,16 +654,9 @@ contract MicroMarket is MarketState, EIP712 {
     /// @dev The BRP pays a long deviation from its unlocked balance; what it cannot pay now becomes
     /// its debt and the unit's claim (returned), so the unit's settlement never waits for the BRP.
     function _payFromBrp(SlotContext memory ctx, uint32 unit, uint256 amountNano) private returns (uint256 deferred) {
-        Account storage b = _accounts[ctx.brp];
-        uint256 available = b.balanceNano - b.lockedNano;
-        uint256 paid = amountNano < available ? amountNano : available;
-        b.balanceNano -= uint128(paid); // paid <= available <= balance
-        _credit(unit, paid);
-        if (paid < amountNano) {
-            deferred = amountNano - paid;
-            b.debtNano = SafeCast.toUint128(b.debtNano + deferred);
+        deferred = _pay(ctx.brp, unit, amountNano);
+        if (deferred != 0) {
             _claims[unit] += deferred;
-            emit DebtIncurred(ctx.brp, deferred);
             emit LongPayoutDeferred(ctx.slot, unit, deferred);
         }
     }
