@@ -34,6 +34,9 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
 
     /// <summary>Transactions the chain had mined when the clock started (deployment, registration, funding): progress counts the market's alone, as summary.json does.</summary>
     private long _setupTransactions;
+
+    /// <summary>When the clock started and how long the chain had mined by then: the market phases' own time and their mining are measured from here.</summary>
+    private (long Started, TimeSpan Mined) _clockStart;
     private MarketSession? _session;
 
     /// <summary>The chain's closing, once begun (the host closes it when the run ends, or when it stops).</summary>
@@ -182,6 +185,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     {
         var session = _session!;
         _setupTransactions = session.Pipeline.TransactionsMined;
+        _clockStart = (_settings.Time.GetTimestamp(), session.Pipeline.Timings.Mining);
         var handles = Ordered(_online.Values);
         _run = new MarketRun(_plan, session, handles.Select(h => h.Identity).ToList());
         var round = new RoundContext(
@@ -234,9 +238,24 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Receive<ClockProtocol.StopAfterCurrentPhase>(m => _clock.Forward(m));
         Receive<ClockProtocol.RunFinished>(m =>
         {
+            LogPhaseTimes();
             Become(Writing);
             WriteAsync(round, m.Outcome).PipeTo(Self, failure: ex => new RunAborted($"writing the run: {ex.Message}"));
         });
+    }
+
+    /// <summary>
+    /// The simulator's own time per slot (issue 15: everything but mining): the market phases' wall
+    /// time less what the chain spent mining them, over the slots the run covered. Informational, on
+    /// the actor log (<c>run -v</c>), since wall times are not reproducible.
+    /// </summary>
+    private void LogPhaseTimes()
+    {
+        var wall = _settings.Time.GetElapsedTime(_clockStart.Started);
+        var mining = _session!.Pipeline.Timings.Mining - _clockStart.Mined;
+        var slots = Math.Max(1, _plan.Calendar.TotalSlots);
+        Context.GetLogger().Info(FormattableString.Invariant(
+            $"market phases: {wall.TotalSeconds:0.000} s, of which mining {mining.TotalSeconds:0.000} s: {(wall - mining).TotalMilliseconds / slots:0.0} ms per slot besides mining ({slots} slots)"));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Numerics;
 using System.Reflection;
 using Nethereum.ABI.FunctionEncoding;
@@ -11,10 +12,12 @@ namespace MicroMarket.Market.Chain;
 /// <summary>
 /// A function message's call data, as <see cref="FunctionMessageExtensions.GetCallData{TFunctionMessage}"/>
 /// encodes it, without its cost: Nethereum reads the message's parameters from their attributes by
-/// reflection on every call, which made encoding the run's views (every unit's account each slot,
-/// every traded step's fills each gate: some ten thousand calls on the IEEE day) a second of CPU.
-/// Here the parameters are read once per message type; the values go through Nethereum's own
-/// encoder, so the bytes are the same. A message with a struct (tuple) parameter is left to Nethereum.
+/// reflection on every call, and those of every struct in it (every reading of a slot's report),
+/// which made encoding the run's calls (every unit's account each slot, every traded step's fills
+/// each gate: some ten thousand views on the IEEE day, and a hundred readings a slot) seconds of CPU.
+/// Here the parameters are read once per message type (a struct's once per struct type, as the
+/// component values Nethereum's tuple encoder takes); the values go through Nethereum's own encoder
+/// with the function's own ABI parameters, so the bytes are the same.
 /// </summary>
 public static class CallData
 {
@@ -23,37 +26,66 @@ public static class CallData
 
     private static class Encoding<TFunction> where TFunction : FunctionMessage, new()
     {
-        private static readonly byte[] Selector = ABITypedRegistry.GetFunctionABI<TFunction>().Sha3Signature.HexToByteArray();
+        private static readonly FunctionABI Abi = ABITypedRegistry.GetFunctionABI<TFunction>();
 
-        /// <summary>The parameters in ABI order with their properties; null when one is a struct or a list of structs.</summary>
-        private static readonly (Parameter Parameter, PropertyInfo Property)[]? Simple = SimpleParameters();
+        private static readonly byte[] Selector = Abi.Sha3Signature.HexToByteArray();
 
-        public static byte[] Encode(TFunction function)
+        /// <summary>The function's ABI parameters in order (tuples with their components) and how to read each one's value from the message.</summary>
+        private static readonly (Parameter[] Parameters, Func<object, object?>[] Values) Inputs = ReadInputs();
+
+        public static byte[] Encode(TFunction function) =>
+            [.. Selector, .. new ParametersEncoder().EncodeParameters(Inputs.Parameters, Inputs.Values.Select(value => value(function)).ToArray())];
+
+        private static (Parameter[], Func<object, object?>[]) ReadInputs()
         {
-            if (Simple is not { } simple)
-            {
-                return function.GetCallData();
-            }
-            var encoded = new ParametersEncoder().EncodeParameters(
-                simple.Select(p => p.Parameter).ToArray(), simple.Select(p => p.Property.GetValue(function)).ToArray());
-            return [.. Selector, .. encoded];
+            var parameters = Abi.InputParameters.OrderBy(p => p.Order).ToArray();
+            var properties = Ordered(typeof(TFunction));
+            return (parameters, parameters.Select(p => properties.Single(q => q.Order == p.Order).Value).ToArray());
         }
+    }
 
-        private static (Parameter, PropertyInfo)[]? SimpleParameters()
+    /// <summary>A type's ABI parameters in order: their order and how to read each one's value as the encoder takes it.</summary>
+    private static List<(int Order, Func<object, object?> Value)> Ordered(Type type) => type.GetProperties()
+        .Select(p => (Attribute: p.GetCustomAttribute<ParameterAttribute>(true), Property: p))
+        .Where(p => p.Attribute is not null)
+        .OrderBy(p => p.Attribute!.Order)
+        .Select(p => (p.Attribute!.Order, Reader(p.Property)))
+        .ToList();
+
+    /// <summary>A scalar or a list of scalars as it is; a struct as its component values; a list of structs as a list of those.</summary>
+    private static Func<object, object?> Reader(PropertyInfo property)
+    {
+        var type = property.PropertyType;
+        if (IsScalar(type) || IsList(type, out var element) && IsScalar(element))
         {
-            var parameters = typeof(TFunction).GetProperties()
-                .Select(p => (Attribute: p.GetCustomAttribute<ParameterAttribute>(true), Property: p))
-                .Where(p => p.Attribute is not null)
-                .OrderBy(p => p.Attribute!.Order)
-                .Select(p => (new Parameter(p.Attribute!.Type, p.Attribute.Name, p.Attribute.Order), p.Property))
-                .ToArray();
-            return parameters.All(p => IsScalar(p.Property.PropertyType) || IsScalarList(p.Property.PropertyType)) ? parameters : null;
+            return property.GetValue;
         }
+        if (IsList(type, out var item))
+        {
+            var components = Components(item);
+            return owner => property.GetValue(owner) is IEnumerable list ? list.Cast<object>().Select(components).ToList() : null;
+        }
+        var values = Components(type);
+        return owner => property.GetValue(owner) is { } value ? values(value) : null;
+    }
 
-        private static bool IsScalar(Type type) =>
-            type.IsPrimitive || type == typeof(BigInteger) || type == typeof(string) || type == typeof(byte[]);
+    private static Func<object, object?[]> Components(Type structType)
+    {
+        var components = Ordered(structType);
+        if (components.Count == 0)
+        {
+            throw new NotSupportedException($"{structType.Name} is neither a scalar, a list nor a struct with ABI parameters: no call data for it.");
+        }
+        return value => components.Select(c => c.Value(value)).ToArray();
+    }
 
-        private static bool IsScalarList(Type type) =>
-            type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) && IsScalar(type.GetGenericArguments()[0]);
+    private static bool IsScalar(Type type) =>
+        type.IsPrimitive || type == typeof(BigInteger) || type == typeof(string) || type == typeof(byte[]);
+
+    private static bool IsList(Type type, out Type element)
+    {
+        var list = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>);
+        element = list ? type.GetGenericArguments()[0] : typeof(void);
+        return list;
     }
 }

@@ -107,8 +107,7 @@ public sealed record TxOutcome(
         ? this
         : throw Failure ?? new InvalidOperationException($"{Request.Label}: {Status}");
 
-    public IEnumerable<TEvent> Events<TEvent>() where TEvent : IEventDTO, new() =>
-        Logs.ToArray().DecodeAllEvents<TEvent>().Select(e => e.Event);
+    public IEnumerable<TEvent> Events<TEvent>() where TEvent : IEventDTO, new() => Decoded.Events<TEvent>(Logs);
 }
 
 /// <summary>A transaction was accepted by the node but never mined (e.g. Anvil silently drops an under-gassed one).</summary>

@@ -235,7 +235,7 @@ public sealed class MarketClient
         where TOutput : IFunctionOutputDTO, new()
     {
         var hex = await Chain.CallAsync(contract ?? MarketAddress, CallData.Of(function)).ConfigureAwait(false);
-        return new FunctionCallDecoder().DecodeFunctionOutput<TOutput>(hex);
+        return Decoded.Output<TOutput>(hex);
     }
 
     /// <summary>Many calls of one view in a single JSON-RPC batch (one round trip), outputs in call order.</summary>
@@ -247,10 +247,9 @@ public sealed class MarketClient
         var requests = functions.Select(f => new RpcRequest("eth_call",
             new Dictionary<string, object?> { ["to"] = to, ["data"] = CallData.Of(f).ToHex(prefix: true) }, "latest")).ToList();
         var answers = await Chain.Rpc.BatchAsync(requests).ConfigureAwait(false);
-        var decoder = new FunctionCallDecoder();
         return answers.Select((a, i) => a.Error is { } error
             ? throw new ContractRevertException($"eth_call {typeof(TFunction).Name} #{i}", error.Data)
-            : decoder.DecodeFunctionOutput<TOutput>(a.Result.GetString())).ToList();
+            : Decoded.Output<TOutput>(a.Result.GetString()!)).ToList();
     }
 
     public async Task<TValue> QueryValueAsync<TFunction, TValue>(TFunction function, string? contract = null)
@@ -269,7 +268,7 @@ public sealed class MarketClient
     {
         var topic = ABITypedRegistry.GetEvent<TEvent>().Sha3Signature.EnsureHexPrefix();
         var logs = await Chain.GetLogsAsync(MarketAddress, topic).ConfigureAwait(false);
-        return logs.ToArray().DecodeAllEvents<TEvent>().Select(e => e.Event).ToList();
+        return Decoded.Events<TEvent>(logs).ToList();
     }
 
     /// <summary>
@@ -280,7 +279,7 @@ public sealed class MarketClient
     {
         var topic = ABITypedRegistry.GetEvent<SettledEventDTO>().Sha3Signature.EnsureHexPrefix();
         var logs = await Chain.GetLogsAsync(MarketAddress, [topic, IndexedWord(slot.Value), IndexedWord(unit)], fromBlock).ConfigureAwait(false);
-        return logs.ToArray().DecodeAllEvents<SettledEventDTO>().Select(e => e.Event).LastOrDefault();
+        return Decoded.Events<SettledEventDTO>(logs).LastOrDefault();
     }
 
     /// <summary>An indexed uint event argument as its topic: 32 bytes, big-endian.</summary>

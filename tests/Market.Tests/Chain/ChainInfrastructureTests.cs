@@ -68,6 +68,29 @@ public sealed class KeyAndHashTests
 }
 
 [Collection(AnvilCollection.Name)]
+public sealed class JsonRpcClientTests(AnvilFixture fx)
+{
+    [Fact]
+    public async Task Calls_made_at_once_go_out_together_and_each_caller_gets_its_own_answers()
+    {
+        // Callers hashing different texts, one asking for a method that does not exist, all at once.
+        var texts = Enumerable.Range(0, 40).Select(i => $"caller {i}").ToList();
+        var hashes = texts.Select(t => fx.Chain.Rpc.CallAsync("web3_sha3", Encoding.UTF8.GetBytes(t).ToHex(prefix: true))).ToList();
+        var pairs = texts.Select(t => fx.Chain.Rpc.BatchAsync([new RpcRequest("web3_sha3", Encoding.UTF8.GetBytes(t).ToHex(prefix: true)), new RpcRequest("eth_chainId")])).ToList();
+        var unknown = fx.Chain.Rpc.CallAsync("eth_noSuchMethod");
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var expected = Keccak.Hash(Encoding.UTF8.GetBytes(texts[i])).ToHex(prefix: true);
+            Assert.Equal(expected, (await hashes[i]).GetString());
+            var pair = await pairs[i];
+            Assert.Equal(expected, pair[0].Result.GetString());
+            Assert.Equal(fx.Chain.ChainId, ChainConnection.ParseLong(pair[1].Result));
+        }
+        await Assert.ThrowsAsync<RpcException>(() => unknown);
+    }
+}
+
+[Collection(AnvilCollection.Name)]
 public sealed class TransactionPipelineTests(AnvilFixture fx)
 {
     [Fact]
