@@ -46,6 +46,9 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     private IActorRef _clock = ActorRefs.Nobody;
     private ClockProtocol.PhaseStarted? _phase;
 
+    /// <summary>Delivery phases started: the slots a run stopped early covered, for <see cref="LogPhaseTimes"/>.</summary>
+    private int _deliveries;
+
     public MarketHostActor(HostSettings settings)
     {
         _settings = settings;
@@ -233,6 +236,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Receive<ClockProtocol.PhaseStarted>(m =>
         {
             _phase = m;
+            _deliveries += m.Phase.Kind == PhaseKind.Delivery ? 1 : 0;
             _settings.Progress?.Invoke(new RunProgress(m.Index, m.Count, m.Phase, _session!.Pipeline.TransactionsMined - _setupTransactions, Elapsed));
         });
         Receive<ClockProtocol.StopAfterCurrentPhase>(m => _clock.Forward(m));
@@ -253,7 +257,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     {
         var wall = _settings.Time.GetElapsedTime(_clockStart.Started);
         var mining = _session!.Pipeline.Timings.Mining - _clockStart.Mined;
-        var slots = Math.Max(1, _plan.Calendar.TotalSlots);
+        var slots = Math.Max(1, _deliveries);
         Context.GetLogger().Info(FormattableString.Invariant(
             $"market phases: {wall.TotalSeconds:0.000} s, of which mining {mining.TotalSeconds:0.000} s: {(wall - mining).TotalMilliseconds / slots:0.0} ms per slot besides mining ({slots} slots)"));
     }
