@@ -164,7 +164,7 @@ contract MarketRegistry is MarketState, ReentrancyGuardTransient {
         _requireOperator();
         uint32 through = _upliftThrough;
         if (fromSlot < through || toSlot <= fromSlot) revert Uplift__PeriodPaid(fromSlot, toSlot, through);
-        if (!_tallies[toSlot - 1].closed) revert Uplift__PeriodOpen(toSlot - 1);
+        if (!_slotClosed(toSlot - 1)) revert Uplift__PeriodOpen(toSlot - 1);
         _upliftThrough = toSlot;
         // A closed slot was settled, which needs a BRP.
         uint32 brp = _balanceResponsibleUnit;
@@ -242,8 +242,9 @@ contract MarketRegistry is MarketState, ReentrancyGuardTransient {
         return _gate(stage, period);
     }
 
-    function slotTally(uint32 slot) external view returns (SlotTally memory) {
-        return _tallies[slot];
+    /// @notice `slot`'s auctions cleared, units settled and whether it has closed; reverts once the slot's day is recycled.
+    function slotState(uint32 slot) external view returns (SlotState memory) {
+        return _slotStateOf(slot);
     }
 
     // ---------------------------------------------------------------- internal

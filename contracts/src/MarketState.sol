@@ -295,8 +295,13 @@ abstract contract MarketState {
         uint32 openSlots;
     }
 
-    /// @dev How many units are settled in a slot, and whether the slot has closed (all of them were).
-    struct SlotTally {
+    /// @dev One word per ring slot: the slot it holds, which of its auctions are cleared, how many
+    /// units are settled and whether it has closed (all of them were). A word whose `slot` is an
+    /// earlier slot's holds nothing of this one (an all-zero word is slot 0's empty state).
+    struct SlotState {
+        uint32 slot;
+        bool dayAheadCleared;
+        bool intradayCleared;
         uint32 settledUnits;
         bool closed;
     }
@@ -368,14 +373,19 @@ abstract contract MarketState {
     mapping(uint32 unit => uint256 claimNano) internal _claims;
     /// @dev Keyed by {_ringKey}: the ring's slot and the stage.
     mapping(uint256 ringKey => mapping(uint32 unit => Curves)) internal _curves;
-    /// @dev Which units have submitted a side in a period: a bitmap, 256 units per word, so that the
-    /// clearing reads only the curves of units that bid.
-    mapping(uint256 bidderKey => mapping(uint256 word => uint256 bits)) internal _bidders;
-    mapping(uint256 bookKey => DoubleAuction.Result) internal _results;
+    /// @dev Which units have submitted a side in a period, so that the clearing reads only the curves
+    /// of units that bid: a bitmap of BIDDERS_PER_WORD units per word, tagged in its top 32 bits with
+    /// the period + 1 it holds (a word tagged otherwise holds no bidder of this period). Keyed by
+    /// {_bidderKey}: the period's place in the ring, the stage and the side.
+    mapping(uint256 bidderKey => mapping(uint256 word => uint256 taggedBits)) internal _bidders;
+    /// @dev Keyed by {_ringKey}; a result is (stage, slot)'s only while the slot's {SlotState} names the
+    /// slot and has the stage cleared.
+    mapping(uint256 ringKey => DoubleAuction.Result) internal _results;
     /// @dev Keyed by the ring's slot (`slot % _ringSlots`); the record names its slot.
     mapping(uint256 ringSlot => mapping(uint32 unit => MeterRecord)) internal _meterRecords;
     mapping(uint256 position => RingDay) internal _ring;
-    mapping(uint32 slot => SlotTally) internal _tallies;
+    /// @dev Keyed by the ring's slot (`slot % _ringSlots`).
+    mapping(uint256 ringSlot => SlotState) internal _slotStates;
 
     // ---------------------------------------------------------------- constants
 
@@ -390,6 +400,8 @@ abstract contract MarketState {
     /// @notice Days in the storage ring (see the contract notes): a day-ahead gate up to a day before
     /// its day, with the reading window, leaves a day of slack.
     uint32 public constant RING_DAYS = 4;
+    /// @dev Units per bidder bitmap word: the word's top 32 bits tag the period it holds.
+    uint256 internal constant BIDDERS_PER_WORD = 224;
 
     // ---------------------------------------------------------------- construction
 
@@ -470,6 +482,31 @@ abstract contract MarketState {
             else _credit(brp, repaid);
         }
         a.balanceNano = SafeCast.toUint128(a.balanceNano + amountNano);
+    }
+
+    /// @dev Whether `day` holds its ring position (false: not opened yet, its words are an earlier
+    /// day's); reverts when a later day has taken the position over.
+    function _holdsRing(uint32 day) internal view returns (bool) {
+        RingDay storage r = _ring[day % RING_DAYS];
+        if (!r.used || r.day < day) return false;
+        if (r.day > day) revert Ring__DayRecycled(day, r.day);
+        return true;
+    }
+
+    /// @dev `slot`'s state; reverts once its day is recycled.
+    function _slotStateOf(uint32 slot) internal view returns (SlotState memory state) {
+        // Past that check no later slot holds the word: its day would have taken the ring position over.
+        _holdsRing(slot / _slotsPerDay);
+        state = _slotStates[slot % _ringSlots];
+        if (state.slot != slot) state = SlotState(slot, false, false, 0, false);
+    }
+
+    /// @dev Whether every unit is settled in `slot`: a slot whose ring word a later slot holds was
+    /// (a day's words are reused only once all its slots have closed).
+    function _slotClosed(uint32 slot) internal view returns (bool) {
+        SlotState storage state = _slotStates[slot % _ringSlots];
+        uint32 held = state.slot;
+        return held > slot || (held == slot && state.closed);
     }
 
     function _requireOperator() internal view {

@@ -140,8 +140,9 @@ contract MicroMarket is MarketState, EIP712 {
             uint32 period = _periodOf(stage, slot);
             uint64 gateTime = _gate(stage, period);
             if (block.timestamp < gateTime) revert Auction__GateNotClosed(stage, slot, gateTime);
-            uint256 key = _bookKey(stage, slot);
-            if (_results[key].cleared) {
+            _openDay(slot / _slotsPerDay);
+            SlotState storage state = _stateFor(slot);
+            if (stage == Stage.DayAhead ? state.dayAheadCleared : state.intradayCleared) {
                 emit ClearingSkipped(stage, slot);
                 continue;
             }
@@ -149,8 +150,13 @@ contract MicroMarket is MarketState, EIP712 {
             DoubleAuction.Result memory r = _clearing.clear(
                 _collect(stage, period, slot, OrderCurve.SIDE_BUY), _collect(stage, period, slot, OrderCurve.SIDE_SELL)
             );
-            _results[key] = r;
-            if (stage == Stage.DayAhead) ++_openSlots;
+            _results[_ringKey(stage, slot)] = r;
+            if (stage == Stage.DayAhead) {
+                state.dayAheadCleared = true;
+                ++_openSlots;
+            } else {
+                state.intradayCleared = true;
+            }
             emit SlotCleared(stage, slot, r.price, r.volumeWh);
             // The next slot reuses this slot's scratch memory: memory cost grows quadratically.
             _setFreeMemoryPointer(scratch);
@@ -240,7 +246,7 @@ contract MicroMarket is MarketState, EIP712 {
     {
         out = new DoubleAuction.Result[](count);
         for (uint32 i; i < count; ++i) {
-            out[i] = _results[_bookKey(stage, firstSlot + i)];
+            out[i] = _resultOf(stage, firstSlot + i);
         }
     }
 
@@ -250,7 +256,7 @@ contract MicroMarket is MarketState, EIP712 {
         view
         returns (uint64[4] memory buyWh, uint64[4] memory sellWh)
     {
-        DoubleAuction.Result memory r = _results[_bookKey(stage, slot)];
+        DoubleAuction.Result memory r = _resultOf(stage, slot);
         (uint256 buy, uint256 sell) = _curvesOf(stage, slot, unit);
         for (uint256 k; k < OrderCurve.STEPS; ++k) {
             buyWh[k] = uint64(_stepFill(r, buy, unit, OrderCurve.SIDE_BUY, k));
@@ -268,7 +274,7 @@ contract MicroMarket is MarketState, EIP712 {
         soldWh = new uint64[](count);
         for (uint32 i; i < count; ++i) {
             uint32 slot = firstSlot + i;
-            Position memory p = _position(stage, slot, unit, _results[_bookKey(stage, slot)], 0);
+            Position memory p = _position(stage, slot, unit, _resultOf(stage, slot), 0);
             (boughtWh[i], soldWh[i]) = (uint64(p.boughtWh), uint64(p.soldWh));
         }
     }
@@ -362,12 +368,14 @@ contract MicroMarket is MarketState, EIP712 {
     }
 
     /// @dev Marks `unit` a bidder of `side` in the period when it gives curves; returns whether it was one before.
+    /// A word still tagged with the earlier period that held its place in the ring starts afresh.
     function _markBidder(Stage stage, uint32 period, uint32 unit, uint256 side, uint256 given) private returns (bool had) {
         mapping(uint256 => uint256) storage bidders = _bidders[_bidderKey(stage, period, side)];
-        uint256 word = unit >> 8;
-        uint256 bit = uint256(1) << (unit & 0xff);
-        had = bidders[word] & bit != 0;
-        if (!had && given != 0) bidders[word] |= bit;
+        uint256 word = unit / BIDDERS_PER_WORD;
+        uint256 bit = uint256(1) << (unit % BIDDERS_PER_WORD);
+        uint256 live = _liveBidders(bidders[word], period);
+        had = live & bit != 0;
+        if (!had && given != 0) bidders[word] = _bidderTag(period) | live | bit;
     }
 
     /// @dev One slot's new curves: canonical steps within the price bounds, no crossing of the unit's
@@ -413,11 +421,11 @@ contract MicroMarket is MarketState, EIP712 {
     {
         mapping(uint256 => uint256) storage bidders = _bidders[_bidderKey(stage, period, side)];
         mapping(uint32 => Curves) storage book = _curves[_ringKey(stage, slot)];
-        uint256 words = (uint256(_unitCount) >> 8) + 1;
+        uint256 words = uint256(_unitCount) / BIDDERS_PER_WORD + 1;
         bool isBuy = side == OrderCurve.SIDE_BUY;
         uint256 bidderCount;
         for (uint256 w; w < words; ++w) {
-            bidderCount += LibBit.popCount(bidders[w]);
+            bidderCount += LibBit.popCount(_liveBidders(bidders[w], period));
         }
         keys = new uint256[](bidderCount * OrderCurve.STEPS);
         uint256 n;
@@ -425,9 +433,9 @@ contract MicroMarket is MarketState, EIP712 {
         // order ids stay below 2^13 (MAX_UNITS x 8); step fields are masked to 32 bits.
         unchecked {
             for (uint256 w; w < words; ++w) {
-                uint256 bits = bidders[w];
+                uint256 bits = _liveBidders(bidders[w], period);
                 while (bits != 0) {
-                    uint256 unit = (w << 8) | LibBit.ffs(bits);
+                    uint256 unit = w * BIDDERS_PER_WORD + LibBit.ffs(bits);
                     bits &= bits - 1; // clears the lowest set bit
                     uint256 curve = isBuy ? book[uint32(unit)].buy : book[uint32(unit)].sell;
                     uint256 idBase = (unit << 3) | (side << 2);
@@ -616,7 +624,8 @@ contract MicroMarket is MarketState, EIP712 {
 
     /// @dev Counts `settled` more units settled in `slot`; the slot closes when all registered units are.
     function _tally(uint32 slot, uint256 settled) private {
-        SlotTally storage t = _tallies[slot];
+        // Settlement needed the slot cleared, so its ring word is the slot's.
+        SlotState storage t = _slotStates[slot % _ringSlots];
         uint256 total = t.settledUnits + settled;
         t.settledUnits = SafeCast.toUint32(total);
         if (!t.closed && total >= _unitCount) {
@@ -664,16 +673,27 @@ contract MicroMarket is MarketState, EIP712 {
     // ---------------------------------------------------------------- internal: helpers
 
     function _requireCleared(Stage stage, uint32 slot) private view returns (DoubleAuction.Result memory r) {
-        r = _results[_bookKey(stage, slot)];
+        r = _resultOf(stage, slot);
         if (!r.cleared) revert Settlement__NotCleared(stage, slot);
+    }
+
+    /// @dev (stage, slot)'s clearing outcome, empty (not cleared) until it is; reverts once the slot's day is recycled.
+    function _resultOf(Stage stage, uint32 slot) private view returns (DoubleAuction.Result memory r) {
+        SlotState memory state = _slotStateOf(slot);
+        if (stage == Stage.DayAhead ? state.dayAheadCleared : state.intradayCleared) r = _results[_ringKey(stage, slot)];
+    }
+
+    /// @dev `slot`'s state to write: while the ring word is an earlier slot's (whose day has closed:
+    /// {_openDay} ran first), it is first emptied to name this slot.
+    function _stateFor(uint32 slot) private returns (SlotState storage state) {
+        state = _slotStates[slot % _ringSlots];
+        if (state.slot != slot) {
+            (state.slot, state.dayAheadCleared, state.intradayCleared, state.settledUnits, state.closed) = (slot, false, false, 0, false);
+        }
     }
 
     function _periodOf(Stage stage, uint32 slot) private view returns (uint32) {
         return stage == Stage.DayAhead ? slot / _slotsPerDay : slot / _slotsPerHour;
-    }
-
-    function _bookKey(Stage stage, uint32 slot) private pure returns (uint256) {
-        return (uint256(slot) << 1) | uint256(stage);
     }
 
     /// @dev Where (stage, slot)'s curves live in the ring.
@@ -694,15 +714,6 @@ contract MicroMarket is MarketState, EIP712 {
         emit DayOpened(day);
     }
 
-    /// @dev Whether `day` holds its ring position (false: not opened yet, its words are an earlier
-    /// day's); reverts when a later day has taken the position over.
-    function _holdsRing(uint32 day) private view returns (bool) {
-        RingDay storage r = _ring[day % RING_DAYS];
-        if (!r.used || r.day < day) return false;
-        if (r.day > day) revert Ring__DayRecycled(day, r.day);
-        return true;
-    }
-
     /// @dev `unit`'s curves in (stage, slot): zero for a side it did not bid in the period.
     function _curvesOf(Stage stage, uint32 slot, uint32 unit) private view returns (uint256 buy, uint256 sell) {
         if (!_holdsRing(slot / _slotsPerDay)) return (0, 0);
@@ -713,7 +724,17 @@ contract MicroMarket is MarketState, EIP712 {
     }
 
     function _isBidder(Stage stage, uint32 period, uint32 unit, uint256 side) private view returns (bool) {
-        return _bidders[_bidderKey(stage, period, side)][unit >> 8] & (uint256(1) << (unit & 0xff)) != 0;
+        uint256 held = _bidders[_bidderKey(stage, period, side)][unit / BIDDERS_PER_WORD];
+        return _liveBidders(held, period) & (uint256(1) << (unit % BIDDERS_PER_WORD)) != 0;
+    }
+
+    /// @dev The bidder bits of a bitmap word if it is tagged with `period`, none if an earlier period's.
+    function _liveBidders(uint256 taggedBits, uint32 period) private pure returns (uint256) {
+        return taggedBits >> BIDDERS_PER_WORD == uint256(period) + 1 ? taggedBits & ((uint256(1) << BIDDERS_PER_WORD) - 1) : 0;
+    }
+
+    function _bidderTag(uint32 period) private pure returns (uint256) {
+        return (uint256(period) + 1) << BIDDERS_PER_WORD;
     }
 
     /// @dev (slot, unit)'s record to write: while the ring word is an earlier slot's, it is first
@@ -731,8 +752,11 @@ contract MicroMarket is MarketState, EIP712 {
         return held == slot;
     }
 
+    /// @dev Where a period's bidder bitmap of one side lives: the period's place in the ring (a day's
+    /// place for day-ahead, an hour's for intra-day), so the bitmaps take no more words as days pass.
     function _bidderKey(Stage stage, uint32 period, uint256 side) private pure returns (uint256) {
-        return (uint256(period) << 2) | (uint256(stage) << 1) | side;
+        uint256 place = stage == Stage.DayAhead ? period % RING_DAYS : period % (RING_DAYS * 24);
+        return (place << 2) | (uint256(stage) << 1) | side;
     }
 
     function _freeMemoryPointer() private pure returns (uint256 p) {

@@ -12,8 +12,8 @@ namespace MicroMarket.Market.Tests.Contracts;
 /// The storage ring (docs/market-rules.md, "Storage ring"): day d reuses the per-unit storage of day
 /// d - RING_DAYS, so each rule is tested against the participant who would profit from what an
 /// earlier day left in the words: overwriting a day not yet settled, stale orders read as live,
-/// a stale reading read as this slot's, a recycled day settled twice, and the registry's code run
-/// outside the market.
+/// a stale reading read as this slot's, a stale clearing outcome or bidder read as this period's, a
+/// recycled day settled twice, and the registry's code run outside the market.
 /// </summary>
 [Collection(AnvilCollection.Name)]
 public sealed class RingTests(AnvilFixture fx)
@@ -56,6 +56,8 @@ public sealed class RingTests(AnvilFixture fx)
             () => fx.Market.QueryAsync<CurvesFunction, CurvesOutputDTO>(new() { Stage = (byte)MarketStage.DayAhead, Slot = 0, Unit = buyer.Index }),
             () => fx.Market.PositionsAsync(MarketStage.DayAhead, 0, 1, buyer.Index),
             () => fx.Market.MeterRecordAsync(0, buyer.Index),
+            () => fx.Market.ResultsAsync(MarketStage.Intraday, 0, 1),
+            () => fx.Market.QueryAsync<SlotStateFunction, SlotStateOutputDTO>(new() { Slot = 0 }),
         };
         foreach (var view in views)
         {
@@ -81,8 +83,15 @@ public sealed class RingTests(AnvilFixture fx)
         Assert.Equal(BigInteger.Zero, curves.Sell);
         // What the seller has locked is day 4's bid alone: 96 x 0.05 x 100 Wh, nothing of day 0's offer.
         Assert.Equal(96 * 50_000 * (BigInteger)100, (await fx.Market.AccountAsync(seller.Index)).LockedNano);
+        // Day 0's clearing outcomes sit in the words day 4 reuses: none of them reads as day 4's.
+        Assert.False((await fx.Market.ResultsAsync(MarketStage.DayAhead, day4, 1))[0].Cleared);
+        var state = (await fx.Market.QueryAsync<SlotStateFunction, SlotStateOutputDTO>(new() { Slot = day4 })).ReturnValue1;
+        Assert.Equal((day4, false, false, 0u, false), (state.Slot, state.DayAheadCleared, state.IntradayCleared, state.SettledUnits, state.Closed));
 
         await _h.SucceedAsync(gate, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, day4, 96));
+        // Slot 0's intra-day auction was cleared; slot 384's is not, so settling it (at day 0's intra-day price) is refused.
+        var notCleared = await _h.RevertsAsync<Settlement__NotClearedError>(P.SlotEnd(day4) + P.ReadingWindowSeconds, fx.Market.Settle(fx.Operator, day4, [seller.Index]));
+        Assert.Equal(((byte)MarketStage.Intraday, day4), (notCleared.Stage, notCleared.Slot));
         var result = (await fx.Market.ResultsAsync(MarketStage.DayAhead, day4, 1))[0];
         Assert.Equal(0ul, result.VolumeWh);
         var (bought, sold) = await fx.Market.PositionsAsync(MarketStage.DayAhead, day4, 1, seller.Index);

@@ -109,7 +109,7 @@ public sealed class ConservationTests(AnvilFixture fx)
             var order = units.OrderBy(_ => random.Next()).Select(u => u.Index).ToList();
             await state.SucceedAsync(deadline, market.Settle(fx.Operator, s, [.. order.Take(3), .. order.Take(2)]));
             await state.SucceedAsync(deadline, market.Settle(fx.Operator, s, order));
-            Assert.True((await market.QueryAsync<SlotTallyFunction, SlotTallyOutputDTO>(new() { Slot = s })).ReturnValue1.Closed, $"slot {s} did not close");
+            Assert.True((await market.QueryAsync<SlotStateFunction, SlotStateOutputDTO>(new() { Slot = s })).ReturnValue1.Closed, $"slot {s} did not close");
             Assert.Equal(BigInteger.Zero, await market.ClearingHouseNanoAsync());
             await state.AttemptAsync(deadline, units.Where(_ => random.Next(4) == 0).Select(u => market.Deposit(u.Trader, u.Index, 1)));
             await state.AttemptAsync(deadline, units.Skip(1).Select(u => market.CollectClaim(griefer, u.Index)));
