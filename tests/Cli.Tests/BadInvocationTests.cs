@@ -42,6 +42,7 @@ public sealed class BadInvocationTests : IDisposable
         { "node --role nope --config {file}", "--role 'nope'" },
         { "node --role market --config {dir}/missing.yaml", "missing.yaml" },
         { "bench market --transactions x", "--transactions x: not a whole number" },
+        { "bench market --grown --throughput-only", "--grown and --throughput-only exclude each other" },
         { "powerflow nowhere --minute 600", "nowhere" },
         { "optimal {quickstart} --time-limit soon", "--time-limit soon: not a number" },
         { "optimal {quickstart} --out /proc/micromarket-optimal", "--out /proc/micromarket-optimal: cannot write there" },

@@ -23,7 +23,13 @@ public sealed class MarketBenchmark(TextWriter log)
     private const long ChainStart = 1_767_139_200; // 2025-12-31 00:00 UTC
     private const long Genesis = ChainStart + 2 * MarketParameters.SecondsPerDay;
 
-    public async Task<IReadOnlyList<BenchFigure>> RunAsync(int throughputTransactions, int throughputRounds, bool throughputOnly, CancellationToken cancellationToken)
+    /// <param name="grown">
+    /// Measure on a grown chain: skip the clearing sizes, run twice RING_DAYS participant-days (what
+    /// any longer run leaves: every per-slot word of the market lives in the storage ring), report the
+    /// state's size after each day and what mining an empty block costs before and after, then the
+    /// end-to-end rate on that chain.
+    /// </param>
+    public async Task<IReadOnlyList<BenchFigure>> RunAsync(int throughputTransactions, int throughputRounds, bool throughputOnly, bool grown, CancellationToken cancellationToken)
     {
         var figures = new List<BenchFigure>();
         await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = ChainStart }, cancellationToken);
@@ -33,11 +39,23 @@ public sealed class MarketBenchmark(TextWriter log)
         var parameters = new MarketParameters { GenesisUnixSeconds = Genesis };
         var market = await MarketClient.DeployAsync(pipeline, op, parameters, ChainStart + 1, cancellationToken);
 
-        if (!throughputOnly)
+        if (grown)
+        {
+            var freshBlock = await EmptyBlockMillisecondsAsync(chain);
+            var ringDays = (int)await market.QueryValueAsync<RING_DAYSFunction, uint>(new());
+            var words = new List<long>();
+            figures.AddRange(await ParticipantDayAsync(market, op, 2 * ringDays, words, cancellationToken));
+            var grownBlock = await EmptyBlockMillisecondsAsync(chain);
+            log.WriteLine($"  an empty block takes {freshBlock:0.0} ms to mine on the fresh chain, {grownBlock:0.0} ms on the grown one");
+            figures.Add(new($"chain state after {ringDays + 1} participant-days", words[ringDays], "storage words", $"{words[0]:N0} after day 1; {words[^1]:N0} after day {words.Count}"));
+            figures.Add(new("mining an empty block, grown chain (median of 9)", grownBlock, "ms", $"{freshBlock:0.0} ms on the fresh chain: Anvil rehashes every storage word each block"));
+        }
+        else if (!throughputOnly)
         {
             var maxUnits = (int)await market.QueryValueAsync<MAX_UNITSFunction, BigInteger>(new());
             figures.AddRange(await ClearingGasAsync(pipeline, op, parameters, [3, 25, 250, maxUnits], cancellationToken));
-            figures.AddRange(await ParticipantDayAsync(market, op, cancellationToken));
+            var ringDays = (int)await market.QueryValueAsync<RING_DAYSFunction, uint>(new());
+            figures.AddRange(await ParticipantDayAsync(market, op, ringDays + 1, null, cancellationToken));
         }
         figures.AddRange(await ThroughputAsync(chain, throughputTransactions, throughputRounds, cancellationToken));
         return figures;
@@ -100,14 +118,15 @@ public sealed class MarketBenchmark(TextWriter log)
     /// orders for every hour, the clearings, and every slot's readings and settlement. The contract
     /// reuses a day's per-unit storage RING_DAYS days later, so the first RING_DAYS days write fresh
     /// words and every later day overwrites: the last day is the steady state of a long run, the
-    /// first what a fresh chain costs.
+    /// first what a fresh chain costs. With <paramref name="words"/>, the chain's storage words are
+    /// counted as each day is settled.
     /// </summary>
-    private async Task<List<BenchFigure>> ParticipantDayAsync(MarketClient market, EthKey op, CancellationToken ct)
+    private async Task<List<BenchFigure>> ParticipantDayAsync(MarketClient market, EthKey op, int dayCount, List<long>? words, CancellationToken ct)
     {
         const int pairs = 50;
         const uint firstDay = 20;
         var p = market.Parameters;
-        var days = (uint)await market.QueryValueAsync<RING_DAYSFunction, uint>(new()) + 1;
+        var days = (uint)dayCount;
         var now = p.DayAheadGate(firstDay) - 7 * 3600;
         var slack = await RegisterFundedAsync(market, op, "day-slack", 1, UnitKind.Slack, 1_000_000_000, now, ct, balanceResponsible: true);
         var loads = await RegisterFundedAsync(market, op, "day-load", pairs, UnitKind.Load, 200_000_000, now, ct);
@@ -164,7 +183,8 @@ public sealed class MarketBenchmark(TextWriter log)
                     gas[index][3] += metered[1].GasUsed;
                     if (slot == firstSlot + p.SlotsPerDay - 1)
                     {
-                        log.WriteLine($"  participant-day {index + 1}/{days} settled");
+                        words?.Add(await market.Chain.CountStorageWordsAsync());
+                        log.WriteLine($"  participant-day {index + 1}/{days} settled" + (words is null ? "" : $": the chain holds {words[^1]:N0} storage words"));
                     }
                 }));
             }
@@ -234,6 +254,21 @@ public sealed class MarketBenchmark(TextWriter log)
             new("end-to-end transactions per second (median)", rates[rates.Count / 2], "tx/s", $"{n} participants x 2 batches in flight x {rounds} rounds, own keys, signed + sent + mined + receipts checked"),
             new("end-to-end transactions per second (worst round)", rates[0], "tx/s"),
         ];
+    }
+
+    /// <summary>What mining a block without transactions takes (median of 9): Anvil's own cost per block.</summary>
+    private static async Task<double> EmptyBlockMillisecondsAsync(ChainConnection chain)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < 9; i++)
+        {
+            var next = await chain.GetLatestTimestampAsync() + 1;
+            var clock = Stopwatch.StartNew();
+            await chain.MineAsync(next);
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
     }
 
     private static IReadOnlyList<OrderCurve> Every(int slots, uint price, uint quantityWh) =>

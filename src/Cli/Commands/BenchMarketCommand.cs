@@ -23,6 +23,10 @@ public sealed class BenchMarketCommand : AsyncCommand<BenchMarketCommand.Setting
         [Description("skip the gas measurements")]
         public bool ThroughputOnly { get; init; }
 
+        [CommandOption("--grown")]
+        [Description("measure on a grown chain: twice RING_DAYS participant-days first (the storage a run of any length leaves), then the throughput")]
+        public bool Grown { get; init; }
+
         [CommandOption("--json <FILE>")]
         [Description("also write the figures as JSON")]
         public string? Json { get; init; }
@@ -34,8 +38,12 @@ public sealed class BenchMarketCommand : AsyncCommand<BenchMarketCommand.Setting
         {
             throw new BadInputException("bench market: --transactions must be at least 2 and --rounds at least 1");
         }
+        if (settings.Grown && settings.ThroughputOnly)
+        {
+            throw new BadInputException("bench market: --grown and --throughput-only exclude each other (--grown measures the throughput on the grown chain)");
+        }
         GlobalOptions.Info.WriteLine("micromarket bench market: starting Anvil and deploying the contracts");
-        var figures = await new MarketBenchmark(GlobalOptions.Info).RunAsync(settings.Transactions, settings.Rounds, settings.ThroughputOnly, cancellationToken);
+        var figures = await new MarketBenchmark(GlobalOptions.Info).RunAsync(settings.Transactions, settings.Rounds, settings.ThroughputOnly, settings.Grown, cancellationToken);
         Console.Out.WriteLine($"| figure | value | unit | note |");
         Console.Out.WriteLine($"|---|---:|---|---|");
         foreach (var f in figures)

@@ -150,6 +150,22 @@ public sealed class ChainConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// How many storage words all accounts hold together, from Anvil's state dump. Anvil 1.7.1
+    /// rehashes every one of them to mine each block (its in-memory state root is rebuilt from
+    /// scratch), so this count, not the history, is what makes a grown chain slow.
+    /// </summary>
+    public async Task<long> CountStorageWordsAsync()
+    {
+        RequireAnvil("anvil_dumpState");
+        var dump = Convert.FromHexString((await Rpc.CallAsync("anvil_dumpState").ConfigureAwait(false)).GetString().AsSpan(2));
+        using var json = dump is [0x1f, 0x8b, ..]
+            ? JsonDocument.Parse(new System.IO.Compression.GZipStream(new MemoryStream(dump), System.IO.Compression.CompressionMode.Decompress))
+            : JsonDocument.Parse(dump);
+        return json.RootElement.GetProperty("accounts").EnumerateObject()
+            .Sum(a => a.Value.TryGetProperty("storage", out var storage) ? storage.EnumerateObject().LongCount() : 0);
+    }
+
     public void Dispose() => Rpc.Dispose();
 
     internal void RequireAnvil(string method)
