@@ -398,8 +398,9 @@ abstract contract MarketState {
     uint256 public constant MAX_UNITS = 640;
     uint256 internal constant NANO_PER_MICRO = 1000;
     /// @notice Days in the storage ring (see the contract notes): a day-ahead gate up to a day before
-    /// its day, with the reading window, leaves a day of slack.
-    uint32 public constant RING_DAYS = 4;
+    /// its day, with the reading window, leaves a day of slack. Every day more would cost every
+    /// block's mining on Anvil a third more storage to rehash (docs/market-rules.md, "Storage ring").
+    uint32 public constant RING_DAYS = 3;
     /// @dev Units per bidder bitmap word: the word's top 32 bits tag the period it holds.
     uint256 internal constant BIDDERS_PER_WORD = 224;
 
@@ -435,10 +436,11 @@ abstract contract MarketState {
         _shortPriceFloor = config_.shortPriceFloor;
         _longPriceCap = config_.longPriceCap;
         _missingReadingFeeNano = config_.missingReadingFeeNano;
-        // A day opens with its first write, at the latest its day-ahead orders (the gate's lead before
-        // it); the day it reuses must be settled by then: a day of delivery after it, its reading
-        // window, and a day's slack for early bidders and a late operator.
-        if (uint256(config_.dayAheadGateLead) + config_.readingWindow > (RING_DAYS - 3) * uint256(config_.slotSeconds) * 24 * config_.slotsPerHour) {
+        // Day d + RING_DAYS opens with its first write, at the latest its day-ahead orders (the gate's
+        // lead before it); day d must be settled by then: it ends RING_DAYS - 1 days before day
+        // d + RING_DAYS starts, and its reading window and a day's slack for early bidders and a late
+        // operator must fit in between with the lead.
+        if (uint256(config_.dayAheadGateLead) + config_.readingWindow > (RING_DAYS - 2) * uint256(config_.slotSeconds) * 24 * config_.slotsPerHour) {
             revert Market__InvalidConfig("dayAheadGateLead");
         }
         _ringSlots = uint32(RING_DAYS * 24 * config_.slotsPerHour);

@@ -25,9 +25,9 @@ public sealed class RingTests(AnvilFixture fx)
     private static uint FirstSlot(uint day) => day * (uint)P.SlotsPerDay;
 
     [Fact]
-    public async Task The_ring_holds_four_days()
+    public async Task The_ring_holds_three_days()
     {
-        Assert.Equal(4u, await fx.Market.QueryValueAsync<RING_DAYSFunction, uint>(new()));
+        Assert.Equal(3u, await fx.Market.QueryValueAsync<RING_DAYSFunction, uint>(new()));
     }
 
     [Fact]
@@ -36,19 +36,19 @@ public sealed class RingTests(AnvilFixture fx)
         var (buyer, seller, slack) = await TradeDayZeroAsync();
         var griefer = EthKey.Derive("ring-griefer", 0);
         await fx.FundAsync([griefer]);
-        var reuse = P.DayAheadGate(4) - 3600;
+        var reuse = P.DayAheadGate(3) - 3600;
 
-        // Day 0 is cleared but nobody settled it: day 4 would overwrite its orders and records.
+        // Day 0 is cleared but nobody settled it: day 3 would overwrite its orders and records.
         // (The BRP bids here: the others owe the missing-reading worst case once settled, and a unit in debt cannot bid.)
-        var bid = fx.Market.SubmitDayAhead(slack.Trader, slack.Index, 4, null, _h.EveryDaySlot(200_000, 100));
+        var bid = fx.Market.SubmitDayAhead(slack.Trader, slack.Index, 3, null, _h.EveryDaySlot(200_000, 100));
         var refused = await _h.RevertsAsync<Ring__DayUnsettledError>(reuse, bid);
-        Assert.Equal((4u, 0u, 96u), (refused.Day, refused.Occupant, refused.OpenSlots));
+        Assert.Equal((3u, 0u, 96u), (refused.Day, refused.Occupant, refused.OpenSlots));
 
         // Anyone may settle once the windows have closed, and the day frees its storage.
         var units = new[] { buyer.Index, seller.Index, slack.Index };
         await _h.SucceedAsync(reuse, Enumerable.Range(0, P.SlotsPerDay).Select(s => fx.Market.Settle(griefer, (uint)s, units)).ToArray());
-        var opened = (await _h.SucceedAsync(reuse, fx.Market.SubmitDayAhead(slack.Trader, slack.Index, 4, null, _h.EveryDaySlot(200_000, 100))))[0];
-        Assert.Equal(4u, Assert.Single(opened.Events<DayOpenedEventDTO>()).Day);
+        var opened = (await _h.SucceedAsync(reuse, fx.Market.SubmitDayAhead(slack.Trader, slack.Index, 3, null, _h.EveryDaySlot(200_000, 100))))[0];
+        Assert.Equal(3u, Assert.Single(opened.Events<DayOpenedEventDTO>()).Day);
 
         // Day 0 now lives in its events only: its views and a second settlement are refused.
         var views = new Func<Task>[]
@@ -63,7 +63,7 @@ public sealed class RingTests(AnvilFixture fx)
         {
             var error = await Assert.ThrowsAsync<ContractRevertException>(view);
             Assert.True(error.Is<Ring__DayRecycledError>(), error.Message);
-            Assert.Equal((0u, 4u), (error.As<Ring__DayRecycledError>().Day, error.As<Ring__DayRecycledError>().Occupant));
+            Assert.Equal((0u, 3u), (error.As<Ring__DayRecycledError>().Day, error.As<Ring__DayRecycledError>().Occupant));
         }
         await _h.RevertsAsync<Ring__DayRecycledError>(reuse, fx.Market.Settle(griefer, 0, units));
     });
@@ -72,34 +72,34 @@ public sealed class RingTests(AnvilFixture fx)
     public Task A_side_not_bid_and_a_record_not_written_read_as_empty_though_their_words_hold_an_earlier_days() => fx.IsolatedAsync(async () =>
     {
         var (buyer, seller, slack) = await TradeDayZeroAsync(settle: true);
-        var day4 = FirstSlot(4);
-        var gate = P.DayAheadGate(4);
-        // Day 0's words of the seller hold a sell at 0.10; on day 4 it only buys, at 0.05, and nobody
-        // sells: the day-4 buy at 0.40 would trade with that sell if a stale word were read as live.
+        var day3 = FirstSlot(3);
+        var gate = P.DayAheadGate(3);
+        // Day 0's words of the seller hold a sell at 0.10; on day 3 it only buys, at 0.05, and nobody
+        // sells: the day-3 buy at 0.40 would trade with that sell if a stale word were read as live.
         await _h.SucceedAsync(gate - 3600,
-            fx.Market.SubmitDayAhead(seller.Trader, seller.Index, 4, _h.EveryDaySlot(50_000, 100), null),
-            fx.Market.SubmitDayAhead(buyer.Trader, buyer.Index, 4, _h.EveryDaySlot(400_000, 100), null));
-        var curves = await fx.Market.QueryAsync<CurvesFunction, CurvesOutputDTO>(new() { Stage = (byte)MarketStage.DayAhead, Slot = day4, Unit = seller.Index });
+            fx.Market.SubmitDayAhead(seller.Trader, seller.Index, 3, _h.EveryDaySlot(50_000, 100), null),
+            fx.Market.SubmitDayAhead(buyer.Trader, buyer.Index, 3, _h.EveryDaySlot(400_000, 100), null));
+        var curves = await fx.Market.QueryAsync<CurvesFunction, CurvesOutputDTO>(new() { Stage = (byte)MarketStage.DayAhead, Slot = day3, Unit = seller.Index });
         Assert.Equal(BigInteger.Zero, curves.Sell);
-        // What the seller has locked is day 4's bid alone: 96 x 0.05 x 100 Wh, nothing of day 0's offer.
+        // What the seller has locked is day 3's bid alone: 96 x 0.05 x 100 Wh, nothing of day 0's offer.
         Assert.Equal(96 * 50_000 * (BigInteger)100, (await fx.Market.AccountAsync(seller.Index)).LockedNano);
-        // Day 0's clearing outcomes sit in the words day 4 reuses: none of them reads as day 4's.
-        Assert.False((await fx.Market.ResultsAsync(MarketStage.DayAhead, day4, 1))[0].Cleared);
-        var state = (await fx.Market.QueryAsync<SlotStateFunction, SlotStateOutputDTO>(new() { Slot = day4 })).ReturnValue1;
-        Assert.Equal((day4, false, false, 0u, false), (state.Slot, state.DayAheadCleared, state.IntradayCleared, state.SettledUnits, state.Closed));
+        // Day 0's clearing outcomes sit in the words day 3 reuses: none of them reads as day 3's.
+        Assert.False((await fx.Market.ResultsAsync(MarketStage.DayAhead, day3, 1))[0].Cleared);
+        var state = (await fx.Market.QueryAsync<SlotStateFunction, SlotStateOutputDTO>(new() { Slot = day3 })).ReturnValue1;
+        Assert.Equal((day3, false, false, 0u, false), (state.Slot, state.DayAheadCleared, state.IntradayCleared, state.SettledUnits, state.Closed));
 
-        await _h.SucceedAsync(gate, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, day4, 96));
-        // Slot 0's intra-day auction was cleared; slot 384's is not, so settling it (at day 0's intra-day price) is refused.
-        var notCleared = await _h.RevertsAsync<Settlement__NotClearedError>(P.SlotEnd(day4) + P.ReadingWindowSeconds, fx.Market.Settle(fx.Operator, day4, [seller.Index]));
-        Assert.Equal(((byte)MarketStage.Intraday, day4), (notCleared.Stage, notCleared.Slot));
-        var result = (await fx.Market.ResultsAsync(MarketStage.DayAhead, day4, 1))[0];
+        await _h.SucceedAsync(gate, fx.Market.Clear(fx.Operator, MarketStage.DayAhead, day3, 96));
+        // Slot 0's intra-day auction was cleared; slot 288's is not, so settling it (at day 0's intra-day price) is refused.
+        var notCleared = await _h.RevertsAsync<Settlement__NotClearedError>(P.SlotEnd(day3) + P.ReadingWindowSeconds, fx.Market.Settle(fx.Operator, day3, [seller.Index]));
+        Assert.Equal(((byte)MarketStage.Intraday, day3), (notCleared.Stage, notCleared.Slot));
+        var result = (await fx.Market.ResultsAsync(MarketStage.DayAhead, day3, 1))[0];
         Assert.Equal(0ul, result.VolumeWh);
-        var (bought, sold) = await fx.Market.PositionsAsync(MarketStage.DayAhead, day4, 1, seller.Index);
+        var (bought, sold) = await fx.Market.PositionsAsync(MarketStage.DayAhead, day3, 1, seller.Index);
         Assert.Equal((0ul, 0ul), (bought[0], sold[0]));
 
-        // The record word of slot 0 is settled and holds a reading; slot 384's record is empty until written.
-        var record = await fx.Market.MeterRecordAsync(day4, seller.Index);
-        Assert.Equal((day4, false, false, 0ul, 0ul), (record.Slot, record.Reported, record.Settled, record.ImportWh, record.ExportWh));
+        // The record word of slot 0 is settled and holds a reading; slot 288's record is empty until written.
+        var record = await fx.Market.MeterRecordAsync(day3, seller.Index);
+        Assert.Equal((day3, false, false, 0ul, 0ul), (record.Slot, record.Reported, record.Settled, record.ImportWh, record.ExportWh));
     });
 
     [Fact]
