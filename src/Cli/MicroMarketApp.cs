@@ -61,6 +61,9 @@ public static class MicroMarketApp
                 bench.AddCommand<Commands.BenchMarketCommand>("market").WithDescription("Gas per market operation and end-to-end tx/s into a local Anvil.");
                 bench.AddCommand<Commands.BenchRunCommand>("run").WithDescription("Whole runs end to end, several times each: wall time, report time, transactions and gas per participant-day.");
                 bench.AddCommand<Commands.BenchClusterCommand>("cluster").WithDescription("One process against a market node and sim nodes on loopback: wall time, inter-node messages.");
+#if REPORTING
+                bench.AddCommand<Commands.BenchReportCommand>("report").WithDescription("The report of a synthetic year (Parquet): wall time and peak memory.");
+#endif
             });
             config.AddCommand<Commands.RunCommand>("run").WithDescription("Run a scenario end to end: Anvil, contracts, one agent per unit, the run directory.");
             config.AddCommand<Commands.ScenariosCommand>("scenarios").WithDescription("Copy the example scenarios this program ships with into a folder, to run or edit them.");

@@ -10,24 +10,25 @@ public sealed class CsvTableReader : TableReader
     private readonly string _fileName;
     private readonly Dictionary<string, int> _columns;
     private readonly string[] _lines;
+    private readonly RowFilter? _where;
 
-    private CsvTableReader(string fileName, Dictionary<string, int> columns, string[] lines) =>
-        (_fileName, _columns, _lines) = (fileName, columns, lines);
+    private CsvTableReader(string fileName, Dictionary<string, int> columns, string[] lines, RowFilter? where) =>
+        (_fileName, _columns, _lines, _where) = (fileName, columns, lines, where);
 
     /// <exception cref="RunFormatException">The file is missing, or its header lacks one of <paramref name="requiredColumns"/>.</exception>
-    public static CsvTableReader Open(string path, params string[] requiredColumns)
+    public static CsvTableReader Open(string path, params string[] requiredColumns) => Open(path, where: null, requiredColumns);
+
+    /// <summary>The names in the table's header line.</summary>
+    /// <exception cref="RunFormatException">The file is missing or has no header line.</exception>
+    public static IReadOnlyList<string> Header(string path) => HeaderOf(path, File.Exists(path) ? File.ReadLines(path).FirstOrDefault() : null);
+
+    /// <summary>The table, of its rows those <paramref name="where"/> keeps (all when null).</summary>
+    /// <exception cref="RunFormatException">The file is missing, or its header lacks one of <paramref name="requiredColumns"/>.</exception>
+    public static CsvTableReader Open(string path, RowFilter? where, params string[] requiredColumns)
     {
         var fileName = Path.GetFileName(path);
-        if (!File.Exists(path))
-        {
-            throw new RunFormatException($"{fileName}: missing from the run directory {Path.GetDirectoryName(path)}");
-        }
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || lines[0].Length == 0)
-        {
-            throw new RunFormatException($"{fileName}:1: the header line is missing");
-        }
-        var header = Split(lines[0], fileName, 1);
+        var lines = File.Exists(path) ? File.ReadAllLines(path) : [];
+        var header = HeaderOf(path, lines.FirstOrDefault());
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < header.Count; i++)
         {
@@ -37,7 +38,7 @@ public sealed class CsvTableReader : TableReader
             }
         }
         Require(fileName, columns, requiredColumns, ":1");
-        return new CsvTableReader(fileName, columns, lines);
+        return new CsvTableReader(fileName, columns, lines, where);
     }
 
     /// <summary>The data records in file order; blank lines (the trailing newline) are skipped.</summary>
@@ -55,9 +56,28 @@ public sealed class CsvTableReader : TableReader
             {
                 throw new RunFormatException($"{_fileName}:{lineNumber}: {fields.Count} fields where the header has {_columns.Count}");
             }
-            yield return new TableRecord(_fileName, lineNumber, _columns, c => fields[c]);
+            if (_where is null || Keeps(_where, fields[_columns[_where.Column]]))
+            {
+                yield return new TableRecord(_fileName, lineNumber, _columns, c => fields[c]);
+            }
         }
     }
+
+    /// <summary>The fields of the header line <paramref name="firstLine"/> of the file at <paramref name="path"/> (null: the file is missing).</summary>
+    private static List<string> HeaderOf(string path, string? firstLine)
+    {
+        var fileName = Path.GetFileName(path);
+        if (!File.Exists(path))
+        {
+            throw new RunFormatException($"{fileName}: missing from the run directory {Path.GetDirectoryName(path)}");
+        }
+        return string.IsNullOrEmpty(firstLine)
+            ? throw new RunFormatException($"{fileName}:1: the header line is missing")
+            : Split(firstLine, fileName, 1);
+    }
+
+    private static bool Keeps(RowFilter where, string cell) =>
+        !int.TryParse(cell, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value == where.Value;
 
     private static List<string> Split(string line, string fileName, int lineNumber)
     {

@@ -26,6 +26,9 @@ public static class RunDirectory
 
     public const string Report = "report.html";
 
+    /// <summary>The report's KPIs per calendar month, for a long run's seasons (docs/report.md).</summary>
+    public const string Monthly = "monthly.csv";
+
     /// <summary>The folder of the report's figures.</summary>
     public const string Figures = "figures";
 
@@ -49,7 +52,7 @@ public static class RunDirectory
         [.. PerSlotTables, .. PerSlotTables.Select(t => TableFile(t, TableFormat.Parquet)), Buses, Lines, Summary, Chain];
 
     /// <summary>Every file and folder a run writes into its directory: what the next run there replaces, and nothing else.</summary>
-    public static IReadOnlyList<string> Written { get; } = [ResolvedScenario, .. Reproducible, Timing, Report, Figures, OptimalTotals, OptimalSlots];
+    public static IReadOnlyList<string> Written { get; } = [ResolvedScenario, .. Reproducible, Timing, Report, Monthly, Figures, OptimalTotals, OptimalSlots];
 
     /// <summary>
     /// The reproducible files of run directory <paramref name="a"/> whose bytes differ in <paramref name="b"/> (or that one of

@@ -22,6 +22,7 @@ public sealed class HelpTests
     [InlineData("bench", "market")]
     [InlineData("bench", "run")]
     [InlineData("bench", "cluster")]
+    [InlineData("bench", "report")]
     public async Task Every_commands_help_prints_its_usage_without_a_trace(params string[] command)
     {
         var (exit, output, error) = await CliProcess.RunAsync([.. command, "--help"]);

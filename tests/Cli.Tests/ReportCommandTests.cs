@@ -17,7 +17,8 @@ public sealed class ReportCommandTests
         Assert.Equal(MicroMarketApp.ExitOk, exit);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(run.PathOf(RunDirectory.Report), lines[0]);
-        Assert.Equal(12, lines.Length);
+        Assert.Equal(run.PathOf(RunDirectory.Monthly), lines[1]);
+        Assert.Equal(13, lines.Length);
         Assert.Contains("slot 40 ", File.ReadAllText(run.PathOf(RunDirectory.Report)), StringComparison.Ordinal);
     }
 

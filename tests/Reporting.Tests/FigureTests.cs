@@ -45,7 +45,7 @@ public sealed class RenderedFigures : IDisposable
     private static Dictionary<string, Figure> Render(RunData run, out TimeSpan elapsed)
     {
         var clock = Stopwatch.StartNew();
-        var figures = FigureSet.Render(run, ReportOptions.Default);
+        var figures = FigureSet.Render(run);
         elapsed = clock.Elapsed;
         return figures.ToDictionary(f => f.FileName);
     }
@@ -138,8 +138,8 @@ public sealed class FigureTests(RenderedFigures rendered, ITestOutputHelper outp
     [Fact]
     public void A_chosen_slot_outside_the_run_is_refused()
     {
-        var run = RunDataReader.Load(RunFixture.FixturePath("island-day"));
-        Assert.Throws<ReportOptionsException>(() => FigureSet.Render(run, new ReportOptions(MeritOrderSlot: 96)));
+        var run = RunDataReader.Load(RunFixture.FixturePath("island-day"), bookSlot: 96);
+        Assert.Throws<ReportOptionsException>(() => FigureSet.Render(run));
     }
 
     [Fact]

@@ -35,7 +35,8 @@ public sealed class IslandFigureTests
 
         var areas = DispatchFigure.Areas(DispatchFigure.Rows(run.UnitSlots), DispatchFigure.Balance(run.Slots, run.Participants), axis);
 
-        double Kwh(double[] kw) => kw.Sum() * axis.HoursPerBucket;
+        // A day in weekly buckets is one short week: each bucket's power holds over the run's hours in it.
+        double Kwh(double[] kw) => kw.Select((p, bucket) => p * axis.HoursIn(bucket)).Sum();
         var slots = SlotsCsvColumn(fixture);
         Assert.Equal(slots(SlotsCsv.CurtailedKwh).Sum(), Kwh(areas.CurtailedKw), Tolerance);
         Assert.Equal(slots(SlotsCsv.BallastKwh).Sum(), Kwh(areas.BallastKw), Tolerance);

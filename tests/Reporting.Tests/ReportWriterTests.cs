@@ -70,7 +70,7 @@ public sealed class ReportWriterTests
         var run = RunDataReader.Load(RunFixture.FixturePath("island-day"));
         var summary = run.Summary with { Kpis = run.Summary.Kpis with { FuelUnit = unit, FuelUnits = fuel } };
 
-        var html = ReportWriter.Render(run with { Summary = summary }, []);
+        var html = ReportWriter.Render(run with { Summary = summary }, [], []);
 
         var row = html.Split('\n').Single(l => l.StartsWith("<tr id=\"kpi-fuel_units\">", StringComparison.Ordinal));
         Assert.Contains($"<td>{shown}</td>", row, StringComparison.Ordinal);
@@ -81,9 +81,9 @@ public sealed class ReportWriterTests
     {
         var run = RunDataReader.Load(RunFixture.FixturePath("island-day"));
 
-        var html = ReportWriter.Render(run with { Summary = run.Summary with { Description = "Three houses & a diesel" } }, []);
+        var html = ReportWriter.Render(run with { Summary = run.Summary with { Description = "Three houses & a diesel" } }, [], []);
 
         Assert.Contains("<tr><th>description</th><td>Three houses &amp; a diesel</td></tr>", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<th>description</th>", ReportWriter.Render(run, []), StringComparison.Ordinal);
+        Assert.DoesNotContain("<th>description</th>", ReportWriter.Render(run, [], []), StringComparison.Ordinal);
     }
 }

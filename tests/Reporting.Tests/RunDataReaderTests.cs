@@ -19,7 +19,10 @@ public sealed class RunDataReaderTests
         Assert.All(run.Slots, s => Assert.NotNull(s.Physics));
         Assert.Equal(96 * 8, run.UnitSlots.Count);
         Assert.Equal(["house-1", "house-2", "house-3", "pv-1", "bat-1", "ev-1", "washer", "diesel"], run.Participants.Select(p => p.Unit));
-        Assert.Equal(1712, run.Orders.Count);
+        // Only the book the report draws: the busiest day-ahead slot's, both stages (orders.csv holds 1712 steps).
+        Assert.Equal(72, run.BookSlot);
+        Assert.Equal(20, run.Orders.Count);
+        Assert.All(run.Orders, o => Assert.Equal(72, o.Slot));
         Assert.Equal(362, run.Transactions.Count);
         Assert.Equal(11, run.Buses.Count);
         Assert.Equal(9, run.Lines.Count);
@@ -98,9 +101,10 @@ public sealed class RunDataReaderTests
     public void A_malformed_enumeration_names_file_line_and_field()
     {
         using var run = RunFixture.IslandDay();
-        run.ReplaceCell(RunDirectory.Orders, lineNumber: 10, column: "side", value: "bid");
+        // Line 560 is a step of slot 72, the book the report reads.
+        run.ReplaceCell(RunDirectory.Orders, lineNumber: 560, column: "side", value: "bid");
         var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load(run.Directory));
-        Assert.Equal("orders.csv:10: side: 'bid' is not buy or sell", e.Message);
+        Assert.Equal("orders.csv:560: side: 'bid' is not buy or sell", e.Message);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using MicroMarket.Cli.Bench;
+
 namespace MicroMarket.Reporting.Tests;
 
 /// <summary>
@@ -23,11 +25,11 @@ internal sealed class RunFixture : IDisposable
         return fixture;
     }
 
-    /// <summary>A synthetic grid-connected run of <paramref name="days"/> days.</summary>
-    public static RunFixture Synthetic(int days, int houses = 12, int evs = 2)
+    /// <summary>A synthetic grid-connected run of <paramref name="days"/> days whose slot 0 starts at <paramref name="startUtc"/> (a local midnight; June 15 by default).</summary>
+    public static RunFixture Synthetic(int days, int houses = 12, int evs = 2, DateTimeOffset? startUtc = null)
     {
         var fixture = new RunFixture(NewDirectory($"synthetic-{days}d"));
-        SyntheticRun.Write(fixture.Directory, days, houses, evs);
+        SyntheticRun.Write(fixture.Directory, days, houses, evs, startUtc: startUtc);
         return fixture;
     }
 

@@ -59,9 +59,9 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             throw new BadInputException($"compare: --out {settings.Out}: cannot write there ({e.Message}): choose a directory you can write to");
         }
         Console.Out.WriteLine(output.ReportPath);
-        foreach (var figure in output.FigurePaths)
+        foreach (var file in output.TablePaths.Concat(output.FigurePaths))
         {
-            Console.Out.WriteLine(figure);
+            Console.Out.WriteLine(file);
         }
         return MicroMarketApp.ExitOk;
     }

@@ -50,9 +50,9 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
             throw new BadInputException($"report: cannot write the report into {settings.RunDirectory} ({e.Message}): copy the run directory somewhere you can write to");
         }
         Console.Out.WriteLine(output.ReportPath);
-        foreach (var figure in output.FigurePaths)
+        foreach (var file in output.TablePaths.Concat(output.FigurePaths))
         {
-            Console.Out.WriteLine(figure);
+            Console.Out.WriteLine(file);
         }
         return MicroMarketApp.ExitOk;
     }

@@ -100,17 +100,16 @@ public static class DispatchFigure
 
     public static DispatchAreas Areas(IReadOnlyList<KindFlowRow> flows, IReadOnlyList<BalanceRow> balance, TimeAxis axis)
     {
-        double[] Power(IEnumerable<(int Slot, double? Kwh)> energy) => Series.Sum(axis, energy).Select(kwh => kwh / axis.HoursPerBucket).ToArray();
-        double[] BalancePower(Func<BalanceRow, double> kwh) => Power(balance.Select(b => (b.Slot, (double?)kwh(b))));
+        double[] BalancePower(Func<BalanceRow, double> kwh) => Series.AveragePower(axis, balance.Select(b => (b.Slot, (double?)kwh(b))));
 
         var supply = flows.Select(f => f.Kind).Distinct().OrderBy(k => Array.IndexOf(StackOrder, k))
-            .Select(kind => new SupplyArea(kind, Power(flows.Where(f => f.Kind == kind).Select(f => (f.Slot, (double?)f.ExportKwh)))))
+            .Select(kind => new SupplyArea(kind, Series.AveragePower(axis, flows.Where(f => f.Kind == kind).Select(f => (f.Slot, (double?)f.ExportKwh)))))
             .ToList();
         var formers = new[] { GridFormerKind.Genset, GridFormerKind.Storage, GridFormerKind.Blackout }
             .Select(kind => new FormerShare(kind, Series.Sum(axis, balance.Select(b => (b.Slot, (double?)(b.Former == kind ? 1 : 0))))
-                .Select(n => n / axis.SlotsPerBucket).ToArray()))
+                .Select((n, bucket) => n * TimeAxis.HoursPerSlot / axis.HoursIn(bucket)).ToArray()))
             .ToList();
-        return new DispatchAreas(supply, Power(flows.Select(f => (f.Slot, (double?)f.ImportKwh))), BalancePower(b => b.CurtailedKwh), BalancePower(b => b.BallastKwh),
+        return new DispatchAreas(supply, Series.AveragePower(axis, flows.Select(f => (f.Slot, (double?)f.ImportKwh))), BalancePower(b => b.CurtailedKwh), BalancePower(b => b.BallastKwh),
             BalancePower(b => b.NotServedKwh), BalancePower(b => b.StorageAbsorbedKwh), BalancePower(b => b.StorageSuppliedKwh), formers);
     }
 

@@ -10,10 +10,11 @@ namespace MicroMarket.Reporting.Figures;
 /// </summary>
 public static class FigureSet
 {
-    public static IReadOnlyList<Figure> Render(RunData run, ReportOptions options)
+    /// <exception cref="ReportOptionsException">The run's <see cref="RunData.BookSlot"/> is not one of its slots.</exception>
+    public static IReadOnlyList<Figure> Render(RunData run)
     {
         var axis = TimeAxis.For(run.Days, run.StartUtc);
-        var drawings = Drawings(run, options, axis);
+        var drawings = Drawings(run, axis);
         var figures = new Figure[drawings.Count];
         ReportFont.EnsureRegistered();
         Parallel.For(0, drawings.Count, i =>
@@ -40,10 +41,10 @@ public static class FigureSet
 
     private sealed record Drawing(string FileName, string Caption, int HeightPx, Func<Plot> Draw);
 
-    private static List<Drawing> Drawings(RunData run, ReportOptions options, TimeAxis axis)
+    private static List<Drawing> Drawings(RunData run, TimeAxis axis)
     {
         var prices = PriceFigure.Rows(run.Slots);
-        var slot = options.MeritOrderSlot ?? MeritOrderFigure.DefaultSlot(run.Slots);
+        var slot = run.BookSlot;
         if (slot < 0 || slot >= run.Slots.Count)
         {
             throw new ReportOptionsException($"slot {slot} is not in the run (0..{run.Slots.Count - 1})");

@@ -19,6 +19,10 @@ internal static class Series
         return sums.Select(v => double.IsNaN(v) ? 0 : v).ToArray();
     }
 
+    /// <summary>The average power per bucket (kW) of slot energies (kWh): each bucket's sum over the hours the run has in it.</summary>
+    public static double[] AveragePower(TimeAxis axis, IEnumerable<(int Slot, double? Kwh)> energies) =>
+        Sum(axis, energies).Select((kwh, bucket) => kwh / axis.HoursIn(bucket)).ToArray();
+
     public static double[] Min(TimeAxis axis, IEnumerable<(int Slot, double? Value)> values) => Aggregate(axis, values, v => v.Min());
 
     public static double[] Max(TimeAxis axis, IEnumerable<(int Slot, double? Value)> values) => Aggregate(axis, values, v => v.Max());

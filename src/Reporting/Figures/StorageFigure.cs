@@ -33,8 +33,7 @@ public static class StorageFigure
             return plot;
         }
         var starts = axis.BucketStarts();
-        var evCharging = Series.Sum(axis, rows.Where(r => r.Kind == UnitKind.Ev).Select(r => (r.Slot, (double?)r.ChargingKwh)))
-            .Select(kwh => kwh / axis.HoursPerBucket).ToArray();
+        var evCharging = Series.AveragePower(axis, rows.Where(r => r.Kind == UnitKind.Ev).Select(r => (r.Slot, (double?)r.ChargingKwh)));
         if (evCharging.Any(p => p != 0))
         {
             var (x, y) = Series.Steps(starts, axis.HoursPerBucket, evCharging);

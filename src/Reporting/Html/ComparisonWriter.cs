@@ -24,14 +24,14 @@ public static class ComparisonWriter
         {
             throw new ArgumentException("a comparison needs at least two runs", nameof(runDirectories));
         }
-        var runs = runDirectories.Select(RunDataReader.Load).ToList();
+        var runs = runDirectories.Select(d => RunDataReader.Load(d)).ToList();
         var labels = runs.Select((r, i) => $"{Letter(i)}: {r.Summary.Scenario} (seed {r.Summary.Seed})").ToList();
         var figures = Render(runs, labels);
         Directory.CreateDirectory(outDirectory);
         var figurePaths = FigureSet.Write(figures, outDirectory);
         var path = Path.Combine(Path.GetFullPath(outDirectory), FileName);
         File.WriteAllText(path, Page(runs, labels, figures), new System.Text.UTF8Encoding(false));
-        return new ReportOutput(path, figurePaths);
+        return new ReportOutput(path, [], figurePaths);
     }
 
     private static string Letter(int i) => i < 26 ? ((char)('A' + i)).ToString() : $"R{i + 1}";

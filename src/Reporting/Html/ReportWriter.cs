@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MicroMarket.Reporting.Figures;
 using MicroMarket.Reporting.Input;
+using MicroMarket.Reporting.Monthly;
 using MicroMarket.RunFormat;
 using static MicroMarket.Reporting.Html.HtmlPage;
 
@@ -14,7 +15,7 @@ namespace MicroMarket.Reporting.Html;
 /// </summary>
 public static class ReportWriter
 {
-    public static string Render(RunData run, IReadOnlyList<Figure> figures)
+    public static string Render(RunData run, IReadOnlyList<MonthRow> months, IReadOnlyList<Figure> figures)
     {
         var summary = run.Summary;
         var html = Begin($"MicroMarket run report: {summary.Scenario} (seed {summary.Seed})");
@@ -23,6 +24,7 @@ public static class ReportWriter
         AppendScenario(html, run);
         AppendVerification(html, summary.Verification);
         AppendKpis(html, summary.Kpis);
+        AppendMonths(html, months);
         AppendBills(html, summary.Kpis.Bills);
         html.Append("<h2 id=\"figures\">Figures</h2>\n");
         foreach (var figure in figures)
@@ -78,6 +80,33 @@ public static class ReportWriter
             {
                 html.Append($"<tr id=\"{kpi.RowId}\"><td>{E(kpi.Name)}</td><td class=\"value\">{E(kpi.Value(kpis))}</td><td>{E(kpi.UnitIn(kpis))}</td><td class=\"definition\">{E(kpi.Definition)}</td></tr>\n");
             }
+        }
+        html.Append("</tbody>\n</table>\n");
+    }
+
+    /// <summary>The KPIs that split by month, one row per calendar month, as monthly.csv holds them; a one-month run has none, as its KPI table says it all.</summary>
+    private static void AppendMonths(StringBuilder html, IReadOnlyList<MonthRow> months)
+    {
+        if (months.Count < 2)
+        {
+            return;
+        }
+        html.Append("<h2 id=\"monthly\">Months</h2>\n");
+        html.Append($"<p>The KPIs above per calendar month of the run (also in {E(RunDirectory.Monthly)}), each over the month's delivered slots; a month the run only partly covers counts its days in the run.</p>\n");
+        html.Append("<table id=\"monthly-table\">\n<thead><tr><th>month</th><th>days</th><th>slots delivered</th>");
+        foreach (var kpi in MonthlySummary.Kpis)
+        {
+            html.Append($"<th>{E(kpi.Heading)}</th>");
+        }
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var m in months)
+        {
+            html.Append($"<tr id=\"month-{m.Month}\"><td>{m.Month}</td><td class=\"value\">{m.Days}</td><td class=\"value\">{KpiFormat.Count(m.SlotsDelivered)}</td>");
+            foreach (var kpi in MonthlySummary.Kpis)
+            {
+                html.Append($"<td class=\"value\">{E(kpi.Shown(m))}</td>");
+            }
+            html.Append("</tr>\n");
         }
         html.Append("</tbody>\n</table>\n");
     }

@@ -1,3 +1,4 @@
+using MicroMarket.Reporting.Figures;
 using MicroMarket.RunFormat;
 
 namespace MicroMarket.Reporting.Input;
@@ -8,8 +9,13 @@ namespace MicroMarket.Reporting.Input;
 /// </summary>
 public static class RunDataReader
 {
+    /// <summary>
+    /// Reads the run, of its order books only those of slot <paramref name="bookSlot"/> (by default the busiest day-ahead
+    /// slot, <see cref="MeritOrderFigure.DefaultSlot"/>): the report draws that one, and a year's orders table is millions
+    /// of steps.
+    /// </summary>
     /// <exception cref="RunFormatException">The directory or a file is missing, or a file is malformed.</exception>
-    public static RunData Load(string path)
+    public static RunData Load(string path, int? bookSlot = null)
     {
         RequireDirectory(path);
         var full = Path.GetFullPath(path);
@@ -17,12 +23,17 @@ public static class RunDataReader
         {
             throw new RunFormatException($"{path}: {unfinished.Explanation}");
         }
+        var slots = LoadSlots(full);
+        var book = bookSlot ?? MeritOrderFigure.DefaultSlot(slots);
+        var participants = LoadParticipants(full);
         return new RunData(
             full,
             RunJson.Read<RunSummary>(full, RunDirectory.Summary),
-            LoadSlots(full),
-            LoadUnitSlots(full),
-            LoadOrders(full),
+            slots,
+            participants,
+            LoadUnitSlots(full, participants),
+            book,
+            LoadOrders(full, book),
             LoadTransactions(full),
             LoadBuses(full),
             LoadLines(full));
@@ -84,23 +95,47 @@ public static class RunDataReader
         var other => throw r.Error(SlotsCsv.GensetState, other, $"is not one of {string.Join(", ", BalanceTerms.GensetStateNames)}"),
     };
 
-    private static List<UnitSlotRecord> LoadUnitSlots(string directory)
+    /// <summary>The units as slot 0 names them: every unit has a row in every slot, so the later rows need only its index.</summary>
+    private static List<Participant> LoadParticipants(string directory)
     {
-        var table = TableReader.Open(directory, RunDirectory.Units, UnitsCsv.Slot, UnitsCsv.Unit, UnitsCsv.Index, UnitsCsv.Kind, UnitsCsv.Bus,
-            UnitsCsv.MeteredImportWh, UnitsCsv.MeteredExportWh, UnitsCsv.DeviationWh, UnitsCsv.StateOfCharge);
-        return table.Records().Select(r => new UnitSlotRecord(
-            r.Int(UnitsCsv.Slot), r.RequiredText(UnitsCsv.Unit), r.Int(UnitsCsv.Index), KindOf(r), r.Text(UnitsCsv.Bus),
-            r.NullableDouble(UnitsCsv.MeteredImportWh), r.NullableDouble(UnitsCsv.MeteredExportWh), r.NullableDouble(UnitsCsv.DeviationWh),
-            r.NullableDouble(UnitsCsv.StateOfCharge))).ToList();
+        var table = TableReader.OpenWhere(directory, RunDirectory.Units, new RowFilter(UnitsCsv.Slot, 0), UnitsCsv.Unit, UnitsCsv.Index, UnitsCsv.Kind, UnitsCsv.Bus);
+        return table.Records()
+            .Select(r => new Participant(r.RequiredText(UnitsCsv.Unit), r.Int(UnitsCsv.Index), KindOf(r), r.Text(UnitsCsv.Bus)))
+            .OrderBy(p => p.Index)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Each unit's rows, naming the unit by its index only: a year's units table is millions of rows, and decoding its
+    /// unit, kind and bus texts in each of them took most of the time the report spent reading it.
+    /// </summary>
+    private static List<UnitSlotRecord> LoadUnitSlots(string directory, IReadOnlyList<Participant> participants)
+    {
+        var byIndex = participants.ToDictionary(p => p.Index);
+        // A run written before prosumers has no behind-the-meter columns, and no prosumer to fill them.
+        var behindTheMeter = TableReader.Header(directory, RunDirectory.Units).Contains(UnitsCsv.ConsumedKwh);
+        string[] columns = [UnitsCsv.Slot, UnitsCsv.Index, UnitsCsv.MeteredImportWh, UnitsCsv.MeteredExportWh, UnitsCsv.DeviationWh, UnitsCsv.StateOfCharge,
+            .. behindTheMeter ? new[] { UnitsCsv.ConsumedKwh, UnitsCsv.GeneratedKwh } : []];
+        var table = TableReader.Open(directory, RunDirectory.Units, columns);
+        return table.Records().Select(r =>
+        {
+            var unit = byIndex.TryGetValue(r.Int(UnitsCsv.Index), out var p)
+                ? p
+                : throw r.Error(UnitsCsv.Index, r.Text(UnitsCsv.Index), "is not the index of a unit of slot 0");
+            return new UnitSlotRecord(r.Int(UnitsCsv.Slot), unit.Unit, unit.Index, unit.Kind, unit.Bus,
+                r.NullableDouble(UnitsCsv.MeteredImportWh), r.NullableDouble(UnitsCsv.MeteredExportWh), r.NullableDouble(UnitsCsv.DeviationWh),
+                r.NullableDouble(UnitsCsv.StateOfCharge),
+                behindTheMeter ? r.NullableDouble(UnitsCsv.ConsumedKwh) : null, behindTheMeter ? r.NullableDouble(UnitsCsv.GeneratedKwh) : null);
+        }).ToList();
     }
 
     private static UnitKind KindOf(TableRecord r) => UnitKinds.TryParse(r.Text(UnitsCsv.Kind), out var kind)
         ? kind
         : throw r.Error(UnitsCsv.Kind, r.Text(UnitsCsv.Kind), $"is not a unit kind ({string.Join(", ", UnitKinds.All.Select(UnitKinds.Name))})");
 
-    private static List<OrderStep> LoadOrders(string directory)
+    private static List<OrderStep> LoadOrders(string directory, int slot)
     {
-        var table = TableReader.Open(directory, RunDirectory.Orders, OrdersCsv.Stage, OrdersCsv.Slot, OrdersCsv.OrderId, OrdersCsv.Side, OrdersCsv.Step, OrdersCsv.Price, OrdersCsv.QuantityWh);
+        var table = TableReader.OpenWhere(directory, RunDirectory.Orders, new RowFilter(OrdersCsv.Slot, slot), OrdersCsv.Stage, OrdersCsv.Slot, OrdersCsv.OrderId, OrdersCsv.Side, OrdersCsv.Step, OrdersCsv.Price, OrdersCsv.QuantityWh);
         return table.Records().Select(r => new OrderStep(
             r.Text(OrdersCsv.Stage) switch
             {

@@ -45,7 +45,8 @@ public sealed record SlotPhysicsRecord(
 
 /// <summary>
 /// One row of units.csv, the columns the report draws: one unit in one slot, metered energies and the deviation
-/// from its schedule in Wh (null for a slot that was not delivered), state of charge 0..1 (null if not applicable).
+/// from its schedule in Wh (null for a slot that was not delivered), state of charge 0..1 (null if not applicable),
+/// and a prosumer's consumption and generation behind its meter in kWh (null for every other kind).
 /// </summary>
 public sealed record UnitSlotRecord(
     int Slot,
@@ -56,7 +57,9 @@ public sealed record UnitSlotRecord(
     double? MeteredImportWh,
     double? MeteredExportWh,
     double? DeviationWh,
-    double? StateOfCharge)
+    double? StateOfCharge,
+    double? ConsumedKwh,
+    double? GeneratedKwh)
 {
     /// <summary>The slack and the upstream grid close the balance; every other unit is a local participant.</summary>
     public bool IsBalanceResponsible => UnitKinds.IsBalanceResponsible(Kind);

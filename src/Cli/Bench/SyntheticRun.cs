@@ -1,16 +1,23 @@
-using System.Globalization;
 using MicroMarket.RunFormat;
 
-namespace MicroMarket.Reporting.Tests;
+namespace MicroMarket.Cli.Bench;
 
 /// <summary>
-/// Writes a synthetic grid-connected run directory in the simulator's format: houses with morning and evening peaks,
-/// two PV systems, a wind turbine, a battery, EVs charging overnight, a washer and the upstream grid, with prices,
-/// order books, transactions, a feeder and a summary. The numbers are plausible, not simulated: they exist to
-/// exercise the report on long runs and on the unit kinds the island fixture lacks (grid, wind, many EVs).
+/// Writes a synthetic grid-connected run directory in the simulator's format, through the run format's own writers (CSV
+/// or Parquet): houses with morning and evening peaks, two PV systems, a wind turbine, a battery, EVs charging
+/// overnight, a washer and the upstream grid, with prices, order books, transactions, a feeder and a summary. The
+/// numbers are plausible, not simulated: they exist to exercise the report on long runs and on the unit kinds the
+/// island fixture lacks (grid, wind, many EVs). `bench report` times the report on a year of it; the report tests
+/// (which compile this file in, as they may not reference the program) draw and check it.
 /// </summary>
 internal sealed class SyntheticRun
 {
+    /// <summary>Slot 0 of the tests' runs: local midnight of 2026-06-15 in a UTC+2 zone.</summary>
+    public static readonly DateTimeOffset DefaultStartUtc = new(2026, 6, 14, 22, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The units besides the houses and EVs: two PV systems, a wind turbine, a battery, a washer and the grid.</summary>
+    public const int OtherUnits = 6;
+
     private const int SlotsPerDay = 96;
     private const double Hours = 0.25;
 
@@ -19,11 +26,12 @@ internal sealed class SyntheticRun
     private readonly Random _random;
     private readonly int _days;
     private readonly List<Unit> _units = [];
-    private readonly DateTimeOffset _start = new(2026, 6, 14, 22, 0, 0, TimeSpan.Zero);
+    private readonly DateTimeOffset _start;
+    private readonly TableFormat _format;
 
-    private SyntheticRun(int days, int houses, int evs, int seed)
+    private SyntheticRun(int days, int houses, int evs, int seed, DateTimeOffset startUtc, TableFormat format)
     {
-        (_random, _days) = (new Random(seed), days);
+        (_random, _days, _start, _format) = (new Random(seed), days, startUtc, format);
         var index = 1;
         for (var h = 1; h <= houses; h++)
         {
@@ -41,19 +49,22 @@ internal sealed class SyntheticRun
         _units.Add(new("grid", index, UnitKind.Grid, "B1"));
     }
 
-    /// <summary>Writes the run into <paramref name="directory"/> (created) and returns it.</summary>
-    public static string Write(string directory, int days, int houses = 12, int evs = 2, int seed = 7)
+    /// <summary>
+    /// Writes the run into <paramref name="directory"/> (created) and returns it; slot 0 starts at <paramref name="startUtc"/>
+    /// (<see cref="DefaultStartUtc"/> when null), a local midnight, and the per-slot tables are in <paramref name="format"/>.
+    /// </summary>
+    public static string Write(string directory, int days, int houses = 12, int evs = 2, int seed = 7, DateTimeOffset? startUtc = null, TableFormat format = TableFormat.Csv)
     {
         Directory.CreateDirectory(directory);
-        new SyntheticRun(days, houses, evs, seed).WriteAll(directory);
+        new SyntheticRun(days, houses, evs, seed, startUtc ?? DefaultStartUtc, format).WriteAll(directory);
         return directory;
     }
 
     private void WriteAll(string directory)
     {
-        var units = new CsvTableWriter(UnitsCsv.Columns);
-        var slots = new CsvTableWriter(SlotsCsv.Columns);
-        var orders = new CsvTableWriter(OrdersCsv.Columns);
+        var units = TableWriters.Create(_format, UnitsCsv.Schema);
+        var slots = TableWriters.Create(_format, SlotsCsv.Schema);
+        var orders = TableWriters.Create(_format, OrdersCsv.Schema);
         var totals = new Totals();
         var batteryKwh = 5.0;
         var evKwh = new double[_units.Count(u => u.Kind == UnitKind.Ev)];
@@ -62,7 +73,7 @@ internal sealed class SyntheticRun
         {
             var day = slot / SlotsPerDay;
             var hour = slot % SlotsPerDay * Hours;
-            var time = _start.AddMinutes(15 * slot).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            var time = _start.AddMinutes(15 * slot);
             var sun = Math.Max(0, Math.Sin(Math.PI * (hour - 6) / 14)) * (0.6 + 0.4 * Math.Sin(day * 1.7) * Math.Sin(day * 1.7));
             var wind = Math.Clamp(0.35 + 0.3 * Math.Sin(slot / 37.0) + 0.1 * (_random.NextDouble() - 0.5), 0, 1);
             var flows = new Dictionary<Unit, (double ImportKwh, double ExportKwh, double? Soc, double Unmet)>();
@@ -100,8 +111,8 @@ internal sealed class SyntheticRun
                 var trade = net * dayAhead;
                 var imbalance = deviation * (deviation < 0 ? dayAhead * 1.2 : dayAhead * 0.8);
                 totals.Add(unit, flow.ImportKwh, flow.ExportKwh, (decimal)trade, (decimal)imbalance, deviation, flow.Unmet);
-                units.Add(slot, time, unit.Id, unit.Index, UnitKinds.Name(unit.Kind), unit.Bus, "ABC", scheduled, scheduled, flow.ImportKwh * 1000, flow.ExportKwh * 1000,
-                    flow.ImportKwh * 1000, flow.ExportKwh * 1000, 0, 0, 0, 0, Math.Round(scheduled * 1000), net / Hours, net / Hours,
+                units.Add(slot, time, unit.Id, unit.Index, UnitKinds.Name(unit.Kind), unit.Bus, "ABC", scheduled, scheduled, Math.Round(flow.ImportKwh * 1000), Math.Round(flow.ExportKwh * 1000),
+                    Math.Round(flow.ImportKwh * 1000), Math.Round(flow.ExportKwh * 1000), 0, 0, 0, 0, Math.Round(scheduled * 1000), net / Hours, net / Hours,
                     Math.Round(flow.ImportKwh * 1000), Math.Round(flow.ExportKwh * 1000), Math.Round(deviation * 1000), false, trade, imbalance, 0, 0, null,
                     flow.Soc, flow.Unmet, 0, 0, 0, 0, 0, null, null, vMin + 0.5 * (vMax - vMin), 500, 0, 0, 60000);
                 if (unit.Kind != UnitKind.Grid)
@@ -130,9 +141,9 @@ internal sealed class SyntheticRun
                 Math.Round(localVolume * 100), Math.Round(dayAhead * 1.2, 6), Math.Round(dayAhead * 0.8, 6), 0.3m, 0.06m, generation + gridExport, demand + gridImport,
                 losses, gridExport - gridImport, 0, 0, 0, 0, vMin, vMax, 0, "GridConnected", 0, 0, "", "", 0, 0, 380000, 200000, 640000);
         }
-        units.Write(Path.Combine(directory, RunDirectory.Units));
-        slots.Write(Path.Combine(directory, RunDirectory.Slots));
-        orders.Write(Path.Combine(directory, RunDirectory.Orders));
+        units.Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Units, _format)));
+        slots.Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Slots, _format)));
+        orders.Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Orders, _format)));
         var transactions = WriteTransactions(directory);
         WriteFeeder(directory);
         WriteSummary(directory, totals, transactions);
@@ -170,7 +181,7 @@ internal sealed class SyntheticRun
 
     private (int Count, long Gas) WriteTransactions(string directory)
     {
-        var table = new CsvTableWriter(TransactionsCsv.Columns);
+        var table = TableWriters.Create(_format, TransactionsCsv.Schema);
         var (count, gas) = (0, 0L);
         void Add(string purpose, int period, string unit, string label, long used)
         {
@@ -198,7 +209,7 @@ internal sealed class SyntheticRun
             Add("Readings", slot, "", $"report {_units.Count} reading(s)", 40_000 * _units.Count);
             Add("Settlement", slot, "", $"settle slot {slot} for {_units.Count} unit(s)", 40_000 * _units.Count);
         }
-        table.Write(Path.Combine(directory, RunDirectory.Transactions));
+        table.Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Transactions, _format)));
         return (count, gas);
     }
 
@@ -238,7 +249,7 @@ internal sealed class SyntheticRun
             transactions.Count, (double)transactions.Gas / participants / _days, (double)transactions.Count / participants / _days, bills);
         var verification = new RunVerification(EnergyBalanced: true, 1e-12, MoneyConserved: true, 0, 0, 0, 0, 0, 2 * _days * SlotsPerDay, ClearingMismatches: 0,
             participants * _days * SlotsPerDay, ReadingMismatches: 0, Holds: true);
-        RunJson.Write(directory, RunDirectory.Summary, new RunSummary("synthetic-week", 7, Complete: true, Failure: null, RunSummary.GridConnectedMode, _days,
+        RunJson.Write(directory, RunDirectory.Summary, new RunSummary("synthetic", 7, Complete: true, Failure: null, RunSummary.GridConnectedMode, _days,
             _days * SlotsPerDay, _days * SlotsPerDay, _days * 150, participants, kpis, verification));
     }
 
