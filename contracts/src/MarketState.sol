@@ -374,7 +374,7 @@ abstract contract MarketState {
     /// @dev Keyed by {_ringKey}: the ring's slot and the stage.
     mapping(uint256 ringKey => mapping(uint32 unit => Curves)) internal _curves;
     /// @dev Which units have submitted a side in a period, so that the clearing reads only the curves
-    /// of units that bid: a bitmap of BIDDERS_PER_WORD units per word, tagged in its top 32 bits with
+    /// of units that bid: a bitmap of BIDDERS_PER_WORD units per word, tagged in its top 128 bits with
     /// the period + 1 it holds (a word tagged otherwise holds no bidder of this period). Keyed by
     /// {_bidderKey}: the period's place in the ring, the stage and the side.
     mapping(uint256 bidderKey => mapping(uint256 word => uint256 taggedBits)) internal _bidders;
@@ -401,8 +401,9 @@ abstract contract MarketState {
     /// its day, with the reading window, leaves a day of slack. Every day more would cost every
     /// block's mining on Anvil a third more storage to rehash (docs/market-rules.md, "Storage ring").
     uint32 public constant RING_DAYS = 3;
-    /// @dev Units per bidder bitmap word: the word's top 32 bits tag the period it holds.
-    uint256 internal constant BIDDERS_PER_WORD = 224;
+    /// @dev Units per bidder bitmap word: the word's top half tags the period it holds. A power of two,
+    /// so that settlement's four bidder checks per unit are shifts and masks.
+    uint256 internal constant BIDDERS_PER_WORD = 128;
 
     // ---------------------------------------------------------------- construction
 

@@ -730,7 +730,9 @@ contract MicroMarket is MarketState, EIP712 {
 
     /// @dev The bidder bits of a bitmap word if it is tagged with `period`, none if an earlier period's.
     function _liveBidders(uint256 taggedBits, uint32 period) private pure returns (uint256) {
-        return taggedBits >> BIDDERS_PER_WORD == uint256(period) + 1 ? taggedBits & ((uint256(1) << BIDDERS_PER_WORD) - 1) : 0;
+        unchecked {
+            return taggedBits >> BIDDERS_PER_WORD == uint256(period) + 1 ? taggedBits & ((uint256(1) << BIDDERS_PER_WORD) - 1) : 0;
+        }
     }
 
     function _bidderTag(uint32 period) private pure returns (uint256) {
@@ -755,7 +757,7 @@ contract MicroMarket is MarketState, EIP712 {
     /// @dev Where a period's bidder bitmap of one side lives: the period's place in the ring (a day's
     /// place for day-ahead, an hour's for intra-day), so the bitmaps take no more words as days pass.
     function _bidderKey(Stage stage, uint32 period, uint256 side) private pure returns (uint256) {
-        uint256 place = stage == Stage.DayAhead ? period % RING_DAYS : period % (RING_DAYS * 24);
+        uint256 place = stage == Stage.DayAhead ? uint256(period) % RING_DAYS : uint256(period) % (uint256(RING_DAYS) * 24);
         return (place << 2) | (uint256(stage) << 1) | side;
     }
 
