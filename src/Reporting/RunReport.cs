@@ -19,11 +19,16 @@ public static class RunReport
     /// <exception cref="RunFormatException">RUN_DIR or one of its files is missing or malformed.</exception>
     public static ReportOutput Write(string runDirectory) => Write(runDirectory, ReportOptions.Default);
 
-    /// <exception cref="RunFormatException">RUN_DIR or one of its files is missing or malformed.</exception>
+    /// <exception cref="RunFormatException">RUN_DIR or one of its files is missing or malformed, or the run delivered no slot.</exception>
     /// <exception cref="ReportOptionsException">The options name a slot the run does not have.</exception>
     public static ReportOutput Write(string runDirectory, ReportOptions options)
     {
         var run = RunDataReader.Load(runDirectory, options.MeritOrderSlot);
+        if (run.Slots.Count == 0)
+        {
+            // A run that failed or was stopped before its first slot ended: its tables are headers only.
+            throw new RunFormatException($"{run.Directory}: the run delivered no slot, so there is nothing to draw");
+        }
         var figures = FigureSet.Render(run);
         var figurePaths = FigureSet.Write(figures, run.Directory);
         var months = MonthlySummary.Rows(run);

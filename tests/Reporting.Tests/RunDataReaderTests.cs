@@ -65,6 +65,19 @@ public sealed class RunDataReaderTests
     }
 
     [Fact]
+    public void A_run_that_delivered_no_slot_gets_no_report_and_says_why()
+    {
+        // A run that failed at its first phase writes its tables' headers and nothing else.
+        using var run = RunFixture.IslandDay();
+        foreach (var table in new[] { RunDirectory.Slots, RunDirectory.Units, RunDirectory.Orders, RunDirectory.Transactions })
+        {
+            File.WriteAllText(run.PathOf(table), File.ReadLines(run.PathOf(table)).First() + "\n");
+        }
+        var e = Assert.Throws<RunFormatException>(() => RunReport.Write(run.Directory));
+        Assert.Equal($"{run.Directory}: the run delivered no slot, so there is nothing to draw", e.Message);
+    }
+
+    [Fact]
     public void A_missing_directory_is_named()
     {
         var e = Assert.Throws<RunFormatException>(() => RunDataReader.Load("/no/such/run"));
