@@ -22,7 +22,7 @@ public sealed class SummedKpis
     private long _intradayVolumeWh;
     private double _curtailedKwh;
     private double _ballastKwh;
-    private bool _genset;
+    private bool _slackIsGenset;
     private long _consumptionWh;
     private double _prosumerConsumedKwh;
     private long _generationWh;
@@ -56,7 +56,7 @@ public sealed class SummedKpis
         }
         _curtailedKwh += curtailedKwh;
         _ballastKwh += ballastKwh;
-        _genset |= genset is not null;
+        _slackIsGenset |= genset is not null;
     }
 
     /// <summary>
@@ -137,7 +137,7 @@ public sealed class SummedKpis
     /// genset state (empty without one); a battery slack is storage, inside. The genset's state is written in every slot
     /// the genset delivered in, so the slots added beside its rows always say so, a month's as well as the run's.
     /// </summary>
-    private double Outside(long gridWh, long slackWh) => (gridWh + (_genset ? slackWh : 0)) / WhPerKwh;
+    private double Outside(long gridWh, long slackWh) => (gridWh + (_slackIsGenset ? slackWh : 0)) / WhPerKwh;
 
     /// <summary>Mean (to the micro-token), minimum and maximum of a clearing price over the slots where it exists.</summary>
     private static PriceStats StatsOf(List<decimal> prices) =>
