@@ -114,6 +114,23 @@ public sealed class LongRunTests
         Assert.Equal(kpis.ImbalanceVolumeKwh, month.ImbalanceVolumeKwh);
     }
 
+    /// <summary>
+    /// Which slack is outside the feeder is read from the tables (docs/kpis.md, "Conventions"): quickstart-day with its
+    /// slots' genset states removed is an island whose slack is a battery, storage inside the feeder, so nothing came
+    /// from outside (the day has no ballast) and its consumption was all its own.
+    /// </summary>
+    [Fact]
+    public void A_slack_whose_slots_carry_no_genset_state_is_storage_inside_the_feeder()
+    {
+        var run = RunDataReader.Load(RunFixture.FixturePath("quickstart-day"));
+        var batterySlack = run with { Slots = [.. run.Slots.Select(s => s.Physics is { } p ? s with { Physics = p with { Genset = null } } : s)] };
+
+        Assert.True(Assert.Single(MonthlySummary.Rows(run)).ExternalSupplyKwh > 0);
+        var month = Assert.Single(MonthlySummary.Rows(batterySlack));
+        Assert.Equal(0, month.ExternalSupplyKwh);
+        Assert.Equal(1, month.SelfSufficiency);
+    }
+
     [Fact]
     public void A_run_within_one_month_has_no_monthly_table_on_its_page()
     {

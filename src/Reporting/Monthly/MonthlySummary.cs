@@ -37,10 +37,12 @@ public sealed record MonthRow(
 /// <para>
 /// The KPIs are the ones that are sums or means over slots, which split by month exactly: the market's volumes and
 /// mean prices, the imbalance volume, and the energy accounts behind self-sufficiency (a sum over months of each
-/// volume and energy is the run's KPI). The rest are left out because a month of them would not mean what the run's
-/// does: the bills' no-market baseline prices an island's energy at the genset's cost averaged over the whole run; the
-/// genset's cost recovery nets its uplift, charged per day, against fuel that starts and minimum loading spread across
-/// days; chain gas is booked per transaction, and a day's orders are sent the day before, across a month's edge.
+/// volume and energy is the run's KPI). Their formulas are the simulator's own (<see cref="SummedKpis"/>), fed a
+/// month's rows instead of the run's, so a month cannot define a KPI differently from summary.json. The rest are left
+/// out because a month of them would not mean what the run's does: the bills' no-market baseline prices an island's
+/// energy at the genset's cost averaged over the whole run; the genset's cost recovery nets its uplift, charged per
+/// day, against fuel that starts and minimum loading spread across days; chain gas is booked per transaction, and a
+/// day's orders are sent the day before, across a month's edge.
 /// </para>
 /// </summary>
 public static class MonthlySummary
@@ -109,92 +111,29 @@ public static class MonthlySummary
             }
             monthOfDay[day] = monthStarts.Count - 1;
         }
-        var months = monthStarts.Select(_ => new MonthTotals()).ToArray();
+        var months = monthStarts.Select(_ => new SummedKpis()).ToArray();
         int MonthOf(int slot) => monthOfDay[Math.Min(slot / TimeAxis.SlotsPerDay, run.Days - 1)];
 
-        // docs/kpis.md, "Energy": the outside of the feeder is the upstream grid or a genset slack, as in the dispatch
-        // figure a slack with a genset state; a battery slack is storage, inside.
-        var hasGenset = run.Slots.Any(s => s.Physics?.Genset is not null);
+        // The tables hold whole Wh, read as doubles: back to the integers they are.
         foreach (var s in run.Slots)
         {
-            if (s.Physics is null)
+            if (s.Physics is { } p)
             {
-                continue;
-            }
-            var m = months[MonthOf(s.Slot)];
-            m.Slots++;
-            m.DayAheadVolumeWh += s.DayAheadVolumeWh ?? 0;
-            m.IntradayVolumeWh += s.IntradayVolumeWh ?? 0;
-            m.BallastKwh += s.Physics.BallastKwh;
-            if (s.DayAheadPrice is { } da)
-            {
-                m.DayAheadPrices.Add(da);
-            }
-            if (s.IntradayPrice is { } id)
-            {
-                m.IntradayPrices.Add(id);
+                months[MonthOf(s.Slot)].AddSlot((long?)s.DayAheadVolumeWh, (long?)s.IntradayVolumeWh, s.DayAheadPrice, s.IntradayPrice,
+                    p.CurtailedKwh, p.BallastKwh, p.Genset);
             }
         }
         foreach (var r in run.UnitSlots)
         {
-            if (r.MeteredImportWh is not { } import || r.MeteredExportWh is not { } export)
+            if (r.MeteredImportWh is { } import && r.MeteredExportWh is { } export)
             {
-                continue;
-            }
-            var m = months[MonthOf(r.Slot)];
-            switch (r.Kind)
-            {
-                case UnitKind.Load or UnitKind.FlexibleLoad or UnitKind.Ev:
-                    m.ConsumptionWh += import - export;
-                    break;
-                case UnitKind.Pv or UnitKind.Wind:
-                    m.GenerationWh += export - import;
-                    break;
-                case UnitKind.Prosumer:
-                    m.ProsumerConsumedKwh += r.ConsumedKwh ?? 0;
-                    m.ProsumerGeneratedKwh += r.GeneratedKwh ?? 0;
-                    break;
-                case UnitKind.Grid:
-                case UnitKind.Slack when hasGenset:
-                    m.OutsideExportWh += export;
-                    break;
-            }
-            if (!r.IsBalanceResponsible)
-            {
-                m.DeviationWh += Math.Abs(r.DeviationWh ?? 0);
+                months[MonthOf(r.Slot)].AddUnit(r.Kind, (long)import, (long)export, (long?)r.DeviationWh, r.ConsumedKwh, r.GeneratedKwh);
             }
         }
-        return monthStarts.Select((from, i) => months[i].Row(from, monthOfDay.Count(d => d == i))).ToList();
+        return monthStarts.Select((from, i) => RowOf(from, monthOfDay.Count(d => d == i), months[i])).ToList();
     }
 
-    /// <summary>One month's running sums, unrounded, as the KPI formulas sum before they round once.</summary>
-    private sealed class MonthTotals
-    {
-        public int Slots;
-        public double DayAheadVolumeWh;
-        public double IntradayVolumeWh;
-        public double BallastKwh;
-        public double ConsumptionWh;
-        public double GenerationWh;
-        public double ProsumerConsumedKwh;
-        public double ProsumerGeneratedKwh;
-        public double OutsideExportWh;
-        public double DeviationWh;
-        public readonly List<decimal> DayAheadPrices = [];
-        public readonly List<decimal> IntradayPrices = [];
-
-        public MonthRow Row(DateOnly from, int days)
-        {
-            var consumption = ConsumptionWh / 1000 + ProsumerConsumedKwh;
-            var external = OutsideExportWh / 1000 - BallastKwh;
-            return new MonthRow(from, days, Slots,
-                RunPrecision.Quantity(DayAheadVolumeWh / 1000), RunPrecision.Quantity(IntradayVolumeWh / 1000),
-                Mean(DayAheadPrices), Mean(IntradayPrices),
-                RunPrecision.Quantity(DeviationWh / 1000),
-                RunPrecision.Quantity(consumption), RunPrecision.Quantity(GenerationWh / 1000 + ProsumerGeneratedKwh), RunPrecision.Quantity(external),
-                RunPrecision.Quantity(consumption > 0 ? Math.Clamp(1 - external / consumption, 0, 1) : null));
-        }
-
-        private static decimal? Mean(List<decimal> prices) => prices.Count > 0 ? RunPrecision.Money(prices.Average()) : null;
-    }
+    private static MonthRow RowOf(DateOnly from, int days, SummedKpis kpis) =>
+        new(from, days, kpis.Slots, kpis.DayAheadVolumeKwh, kpis.IntradayVolumeKwh, kpis.DayAheadPrice.Mean, kpis.IntradayPrice.Mean,
+            kpis.ImbalanceVolumeKwh, kpis.ConsumptionKwh, kpis.LocalGenerationKwh, kpis.ExternalSupplyKwh, kpis.SelfSufficiency);
 }

@@ -20,44 +20,37 @@ public static class KpiFormulas
         Func<int, SupplierPrices> baseline = genset?.AverageCostPerUsefulKwh is { } islandCost ? slot => baselinePrices(slot) with { Import = islandCost } : baselinePrices;
         var delivered = tables.UnitRows.Where(r => r.ImportWh is not null).ToList();
         var local = delivered.Where(r => !r.Unit.IsBalanceResponsible).ToList();
-        // Storage is internal to the feeder (docs/kpis.md, "Energy"): a battery's charge is not consumption nor its
-        // discharge generation, and a battery slack is storage, so only the grid and a genset supply from outside.
-        // An EV counts by its net import (what it drove away with), which cancels the V2G energy it had charged here.
-        var outside = delivered.Where(r => r.Unit.Kind == UnitKind.Grid || gensets.Any(g => g.Id == r.Unit.Id)).ToList();
-        // A prosumer's meter nets its household against its PV and battery: its consumption and generation are what flowed
-        // behind the meter, which the prosumer records (its battery, like every battery, is neither).
         var prosumers = delivered.Where(r => r.Unit.Kind == UnitKind.Prosumer).ToList();
-        var consumption = Energy.KwhOf(delivered.Where(r => r.Unit.Kind is UnitKind.Load or UnitKind.FlexibleLoad or UnitKind.Ev).Sum(r => r.ImportWh!.Value - r.ExportWh!.Value))
-            + prosumers.Sum(r => r.State?.ConsumedKwh ?? 0);
-        var generation = Energy.KwhOf(delivered.Where(r => r.Unit.Kind is UnitKind.Pv or UnitKind.Wind).Sum(r => r.ExportWh!.Value - r.ImportWh!.Value))
-            + prosumers.Sum(r => r.State?.GeneratedKwh ?? 0);
-        var absorbed = Energy.KwhOf(outside.Sum(r => r.ImportWh!.Value));
         var slots = tables.SlotRows.Where(s => s.Physics is not null).ToList();
         // A dark island (a blackout) has no voltage to judge: its buses read 0 pu.
         var energised = slots.Where(s => s.Physics!.Outcome != BalanceOutcome.Blackout).ToList();
-        var curtailed = slots.Sum(s => s.Physics!.CurtailedKwh);
-        // What a genset put in that the island dumped (held at its minimum stable output) served no one: not a supply.
-        var external = Energy.KwhOf(outside.Sum(r => r.ExportWh!.Value)) - slots.Sum(s => s.Physics!.BallastKwh);
-        var daPrices = StatsOf(slots.Select(s => s.DayAheadPrice));
-        var idPrices = StatsOf(slots.Select(s => s.IntradayPrice));
+        var sums = new SummedKpis();
+        foreach (var s in slots)
+        {
+            sums.AddSlot(s.DayAheadVolumeWh, s.IntradayVolumeWh, s.DayAheadPrice, s.IntradayPrice, s.Physics!.CurtailedKwh, s.Physics.BallastKwh, s.Physics.GensetState);
+        }
+        foreach (var r in delivered)
+        {
+            sums.AddUnit(r.Unit.Kind, r.ImportWh!.Value, r.ExportWh!.Value, r.DeviationWh, r.State?.ConsumedKwh, r.State?.GeneratedKwh);
+        }
         var spreads = slots.Where(s => s.DayAheadPrice is not null && s.IntradayPrice is not null).Select(s => s.IntradayPrice!.Value - s.DayAheadPrice!.Value).ToList();
         var soldLocally = Energy.KwhOf(local.Sum(r => r.DayAheadSoldWh + r.IntradaySoldWh));
         var boughtTotal = Energy.KwhOf(delivered.Sum(r => r.DayAheadBoughtWh + r.IntradayBoughtWh));
         var gas = tables.TransactionRows.Sum(t => t.GasUsed);
         var participants = Math.Max(1, tables.Units.Count);
         return new RunKpis(
-            Round6(consumption),
-            Round6(generation),
-            Round6(external),
-            Round6(consumption > 0 ? Math.Clamp(1 - external / consumption, 0, 1) : null),
-            Round6(generation + curtailed > 0 ? Math.Clamp(1 - (absorbed + curtailed) / (generation + curtailed), 0, 1) : null),
+            sums.ConsumptionKwh,
+            sums.LocalGenerationKwh,
+            sums.ExternalSupplyKwh,
+            sums.SelfSufficiency,
+            sums.SelfConsumption,
             Round6(boughtTotal > 0 ? Math.Min(1, soldLocally / boughtTotal) : null),
-            daPrices,
-            idPrices,
+            sums.DayAheadPrice,
+            sums.IntradayPrice,
             spreads.Count > 0 ? Money(spreads.Average()) : null,
-            Round6(Energy.KwhOf(slots.Sum(s => s.DayAheadVolumeWh ?? 0))),
-            Round6(Energy.KwhOf(slots.Sum(s => s.IntradayVolumeWh ?? 0))),
-            Round6(Energy.KwhOf(local.Sum(r => Math.Abs(r.DeviationWh ?? 0)))),
+            sums.DayAheadVolumeKwh,
+            sums.IntradayVolumeKwh,
+            sums.ImbalanceVolumeKwh,
             Money(-local.Sum(r => (r.ImbalanceTokens ?? 0) + (r.FeeTokens ?? 0))),
             Round6(Energy.KwhOf(delivered.Where(r => r.Unit.Kind == UnitKind.Slack).Sum(r => r.ExportWh!.Value - r.ImportWh!.Value))),
             Round6(delivered.Sum(r => r.State?.FuelUnits ?? 0)),
@@ -66,7 +59,7 @@ public static class KpiFormulas
             Round6(delivered.Where(r => r.Unit.Kind == UnitKind.Ev).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
             Round6(delivered.Where(r => r.Unit.Kind == UnitKind.FlexibleLoad).Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
             Round6(prosumers.Sum(r => r.State?.UnmetEnergyKwh ?? 0)),
-            Round6(curtailed),
+            sums.CurtailedKwh,
             Round6(slots.Sum(s => s.Physics!.NotServedKwh)),
             Round6(slots.Sum(s => s.Physics!.LossesKwh)),
             Round6(energised.Count > 0 ? energised.Min(s => s.Physics!.MinVoltagePu) : null),
@@ -79,13 +72,6 @@ public static class KpiFormulas
             BillsOf(delivered, baseline),
             genset,
             gensets.FirstOrDefault()?.Genset?.Fuel.FuelUnit);
-    }
-
-    /// <summary>Mean (to 1e-6), minimum and maximum of a price series over the slots where it exists (tokens per kWh).</summary>
-    private static PriceStats StatsOf(IEnumerable<decimal?> prices)
-    {
-        var p = prices.Where(x => x is not null).Select(x => x!.Value).ToList();
-        return p.Count == 0 ? new PriceStats(null, null, null, 0) : new PriceStats(Money(p.Average()), p.Min(), p.Max(), p.Count);
     }
 
     /// <summary>Every money value (and mean price) in summary.json, to the micro-token: one rounding for all of them.</summary>
