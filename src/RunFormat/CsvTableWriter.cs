@@ -6,23 +6,23 @@ namespace MicroMarket.RunFormat;
 /// <summary>
 /// Writes one of a run directory's tidy CSV tables byte-for-byte reproducibly: its header, then one line per row;
 /// invariant culture, fixed decimals per column kind, empty cells for "not applicable", double quotes around a
-/// field holding a comma or a quote, LF line ends. <see cref="CsvTableReader"/> reads it back.
+/// field holding a comma or a quote, LF line ends. <see cref="CsvTableReader"/> reads it back. It holds the table until
+/// <see cref="Write"/>: for the small ones (a row per bus, line or month); the per-slot tables stream through
+/// <see cref="CsvTableStream"/>.
 /// </summary>
-public sealed class CsvTableWriter(IReadOnlyList<string> columns) : ITableWriter
+public sealed class CsvTableWriter(IReadOnlyList<string> columns)
 {
-    private readonly List<string> _lines = [string.Join(',', columns)];
+    private readonly List<string> _lines = [Header(columns)];
 
     /// <summary>One row: a cell per column, in the columns' order.</summary>
-    public void Add(params object?[] cells)
-    {
-        if (cells.Length != columns.Count)
-        {
-            throw new ArgumentException($"a row of {cells.Length} cells in a table of {columns.Count} columns");
-        }
-        _lines.Add(string.Join(',', cells.Select(Format)));
-    }
+    public void Add(params object?[] cells) => _lines.Add(Line(columns, cells));
 
-    public int Rows => _lines.Count - 1;
+    internal static string Header(IReadOnlyList<string> columns) => string.Join(',', columns);
+
+    /// <summary>A row's line, without its LF.</summary>
+    internal static string Line(IReadOnlyList<string> columns, object?[] cells) => cells.Length == columns.Count
+        ? string.Join(',', cells.Select(Format))
+        : throw new ArgumentException($"a row of {cells.Length} cells in a table of {columns.Count} columns");
 
     public void Write(string path) => File.WriteAllText(path, string.Join('\n', _lines) + "\n", new UTF8Encoding(false));
 

@@ -7,33 +7,97 @@ namespace MicroMarket.RunFormat;
 /// <summary>
 /// Writes one of a run directory's per-slot tables as Parquet, byte for byte reproducibly: one typed, nullable column
 /// per <see cref="TableColumn"/> (an empty CSV cell is a null), rows in the order added, in row groups of
-/// <see cref="RowGroupRows"/>, Snappy-compressed. The values are the CSV's: doubles to 1e-6, decimals to the
-/// nano-token (DECIMAL(28, 9), exact), instants as UTC milliseconds. Parquet.Net writes no clock or random id into the
+/// <see cref="RowGroupRows"/> written to the file as each fills, Snappy-compressed. The values are the CSV's: doubles to
+/// 1e-6, decimals to the nano-token (DECIMAL(28, 9), exact), instants as UTC milliseconds. Parquet.Net writes no clock or random id into the
 /// file (its only writer metadata is its name and version), so the same run writes the same bytes.
 /// <see cref="ParquetTableReader"/> reads it back; pandas and polars read it as any Parquet file.
 /// </summary>
-public sealed class ParquetTableWriter(IReadOnlyList<TableColumn> columns) : ITableWriter
+public sealed class ParquetTableWriter : ITableWriter
 {
-    /// <summary>Bounded so that writing (and reading) a year's units table never holds one huge column chunk.</summary>
+    /// <summary>
+    /// Bounded so that writing (and reading) a year's units table never holds one huge column chunk: the writer holds
+    /// at most one row group, and flushes it to the file as it fills.
+    /// </summary>
     public const int RowGroupRows = 100_000;
 
-    // Each column is converted as its rows come, into an unboxed buffer: a year's units table is 30 M cells.
-    private readonly ColumnBuffer[] _buffers = [.. columns.Select(ColumnBuffer.For)];
+    private readonly IReadOnlyList<TableColumn> _columns;
+    private readonly List<DataField> _fields;
+    private readonly string _path;
+
+    // Each column is converted as its rows come, into an unboxed buffer of the row group being filled.
+    private readonly ColumnBuffer[] _buffers;
+    private readonly FileStream _file;
+    private readonly ParquetWriter _writer;
+    private int _rows;
+    private int _buffered;
+    private bool _completed;
+
+    public ParquetTableWriter(IReadOnlyList<TableColumn> columns, string path)
+    {
+        (_columns, _path) = (columns, path);
+        _fields = [.. columns.Select(Field)];
+        _buffers = [.. columns.Select(ColumnBuffer.For)];
+        _file = File.Create(TableWriters.Partial(path));
+        try
+        {
+            _writer = Synchronously(() => ParquetWriter.CreateAsync(new ParquetSchema(_fields), _file, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }));
+        }
+        catch
+        {
+            _file.Dispose();
+            File.Delete(TableWriters.Partial(path));
+            throw;
+        }
+    }
 
     public void Add(params object?[] cells)
     {
-        if (cells.Length != columns.Count)
+        if (cells.Length != _columns.Count)
         {
-            throw new ArgumentException($"a row of {cells.Length} cells in a table of {columns.Count} columns");
+            throw new ArgumentException($"a row of {cells.Length} cells in a table of {_columns.Count} columns");
         }
         for (var c = 0; c < cells.Length; c++)
         {
             _buffers[c].Add(cells[c]);
         }
-        Rows++;
+        _rows++;
+        if (++_buffered == RowGroupRows)
+        {
+            Synchronously(FlushAsync);
+        }
     }
 
-    public int Rows { get; private set; }
+    public void Complete()
+    {
+        // An empty table is one empty row group: readers see its columns and types all the same.
+        if (_buffered > 0 || _rows == 0)
+        {
+            Synchronously(FlushAsync);
+        }
+        // Disposing the writer writes the footer (the row groups' index); only then is the file whole.
+        Synchronously(() => _writer.DisposeAsync().AsTask());
+        _file.Dispose();
+        File.Move(TableWriters.Partial(_path), _path, overwrite: true);
+        _completed = true;
+    }
+
+    public void Dispose()
+    {
+        if (_completed)
+        {
+            return;
+        }
+        _completed = true;
+        try
+        {
+            Synchronously(() => _writer.DisposeAsync().AsTask());
+        }
+        finally
+        {
+            _file.Dispose();
+            File.Delete(TableWriters.Partial(_path));
+        }
+    }
 
     /// <summary>The parquet field of each kind of column.</summary>
     public static DataField Field(TableColumn column) => column.Type switch
@@ -49,32 +113,28 @@ public sealed class ParquetTableWriter(IReadOnlyList<TableColumn> columns) : ITa
     };
 
     // Parquet.Net is asynchronous; the run writes its directory synchronously, off any actor's scheduler.
-    public void Write(string path) => Task.Run(() => WriteAsync(path)).GetAwaiter().GetResult();
+    private static T Synchronously<T>(Func<Task<T>> write) => Task.Run(write).GetAwaiter().GetResult();
 
-    private async Task WriteAsync(string path)
+    private static void Synchronously(Func<Task> write) => Task.Run(write).GetAwaiter().GetResult();
+
+    /// <summary>Writes the buffered rows as the next row group and empties the buffers.</summary>
+    private async Task FlushAsync()
     {
-        var fields = columns.Select(Field).ToList();
-        await using var file = File.Create(path);
-        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), file, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }).ConfigureAwait(false))
+        using var group = _writer.CreateRowGroup();
+        for (var c = 0; c < _columns.Count; c++)
         {
-            // An empty table is one empty row group: readers see its columns and types all the same.
-            for (var from = 0; from < Rows || from == 0; from += RowGroupRows)
-            {
-                using var group = writer.CreateRowGroup();
-                for (var c = 0; c < columns.Count; c++)
-                {
-                    await _buffers[c].WriteAsync(group, fields[c], from, Math.Min(RowGroupRows, Rows - from)).ConfigureAwait(false);
-                }
-            }
+            await _buffers[c].FlushAsync(group, _fields[c]).ConfigureAwait(false);
         }
+        _buffered = 0;
     }
 
-    /// <summary>One column's values so far, typed as the column says.</summary>
+    /// <summary>One column's values in the row group being filled, typed as the column says.</summary>
     private abstract class ColumnBuffer
     {
         public abstract void Add(object? cell);
 
-        public abstract Task WriteAsync(ParquetRowGroupWriter group, DataField field, int from, int count);
+        /// <summary>Writes the values as the column's chunk of <paramref name="group"/> and forgets them.</summary>
+        public abstract Task FlushAsync(ParquetRowGroupWriter group, DataField field);
 
         public static ColumnBuffer For(TableColumn column) => column.Type switch
         {
@@ -100,8 +160,11 @@ public sealed class ParquetTableWriter(IReadOnlyList<TableColumn> columns) : ITa
 
         public override void Add(object? cell) => _values.Add(cell is null ? null : convert(cell));
 
-        public override async Task WriteAsync(ParquetRowGroupWriter group, DataField field, int from, int count) =>
-            await group.WriteAsync<T>(field, _values.GetRange(from, count).ToArray()).ConfigureAwait(false);
+        public override async Task FlushAsync(ParquetRowGroupWriter group, DataField field)
+        {
+            await group.WriteAsync<T>(field, _values.ToArray()).ConfigureAwait(false);
+            _values.Clear();
+        }
     }
 
     private sealed class Texts : ColumnBuffer
@@ -110,7 +173,10 @@ public sealed class ParquetTableWriter(IReadOnlyList<TableColumn> columns) : ITa
 
         public override void Add(object? cell) => _values.Add((string?)cell);
 
-        public override async Task WriteAsync(ParquetRowGroupWriter group, DataField field, int from, int count) =>
-            await group.WriteAsync(field, _values.GetRange(from, count).ToArray()).ConfigureAwait(false);
+        public override async Task FlushAsync(ParquetRowGroupWriter group, DataField field)
+        {
+            await group.WriteAsync(field, _values.ToArray()).ConfigureAwait(false);
+            _values.Clear();
+        }
     }
 }

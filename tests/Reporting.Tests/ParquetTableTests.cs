@@ -66,9 +66,9 @@ public sealed class ParquetTableTests
         var schema = Held(run.PathOf(RunDirectory.Units), UnitsCsv.Schema);
         foreach (var path in new[] { first, second })
         {
-            var writer = new ParquetTableWriter(schema);
+            using var writer = new ParquetTableWriter(schema, path);
             rows.ForEach(r => writer.Add(Typed(r, schema)));
-            writer.Write(path);
+            writer.Complete();
         }
 
         var bytes = File.ReadAllBytes(first);
@@ -122,9 +122,99 @@ public sealed class ParquetTableTests
     {
         using var run = RunFixture.IslandDay();
         File.Delete(run.PathOf(RunDirectory.Orders));
-        TableWriters.Create(TableFormat.Parquet, OrdersCsv.Schema).Write(run.PathOf(RunDirectory.TableFile(RunDirectory.Orders, TableFormat.Parquet)));
+        using (var empty = TableWriters.Create(TableFormat.Parquet, OrdersCsv.Schema, run.PathOf(RunDirectory.TableFile(RunDirectory.Orders, TableFormat.Parquet))))
+        {
+            empty.Complete();
+        }
 
         Assert.Empty(TableReader.Open(run.Directory, RunDirectory.Orders, OrdersCsv.Price).Records());
+    }
+
+    private static readonly TableColumn[] Streamed =
+        [new("slot", CellType.Int), new("unit", CellType.Text), new("wh", CellType.Long), new("kw", CellType.Double), new("tokens", CellType.Decimal), new("time_utc", CellType.Time)];
+
+    /// <summary>Row <paramref name="i"/> of a table longer than two row groups: every kind of cell, some empty.</summary>
+    private static object?[] StreamedRow(int i) =>
+        [i, i % 7 == 0 ? null : $"unit-{i % 13}", (long)i * 1_000_003, i % 5 == 0 ? null : i / 3.0, i % 11 == 0 ? null : i / 7m,
+            new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(15 * i)];
+
+    private const int StreamedRows = 2 * ParquetTableWriter.RowGroupRows + 1_234;
+
+    /// <summary>
+    /// Issue 15: a table longer than a row group goes to its file a row group at a time, as a ".partial" file until it is
+    /// complete, and reads back with every value in its row; two writes of the same rows are the same bytes, and the CSV
+    /// stream writes the very bytes of the CSV held whole.
+    /// </summary>
+    [Fact]
+    public void A_table_of_several_row_groups_streams_to_its_file_and_reads_back_in_order()
+    {
+        using var run = RunFixture.IslandDay();
+        var paths = new[] { "first.parquet", "second.parquet" }.Select(f => Path.Combine(run.Directory, f)).ToList();
+        foreach (var path in paths)
+        {
+            using var writer = TableWriters.Create(TableFormat.Parquet, Streamed, path);
+            for (var i = 0; i < StreamedRows; i++)
+            {
+                writer.Add(StreamedRow(i));
+                if (i == ParquetTableWriter.RowGroupRows)
+                {
+                    // The first row group is in the file already, and the table is not yet under its name.
+                    Assert.True(new FileInfo(path + ".partial").Length > 100_000);
+                    Assert.False(File.Exists(path));
+                }
+            }
+            writer.Complete();
+            Assert.False(File.Exists(path + ".partial"));
+        }
+
+        Assert.Equal(File.ReadAllBytes(paths[0]), File.ReadAllBytes(paths[1]));
+        var back = ParquetTableReader.Open(paths[0], [.. Streamed.Select(c => c.Name)]).Records().ToList();
+        Assert.Equal(StreamedRows, back.Count);
+        for (var i = 0; i < StreamedRows; i++)
+        {
+            var expected = StreamedRow(i);
+            Assert.Equal(expected[0], back[i].NullableInt("slot"));
+            Assert.Equal((string?)expected[1] ?? "", back[i].Text("unit"));
+            Assert.Equal(expected[2], back[i].NullableLong("wh"));
+            Assert.Equal(expected[3] is double d ? Math.Round(d, 6, MidpointRounding.AwayFromZero) : null, back[i].NullableDouble("kw"));
+            Assert.Equal(expected[4] is decimal m ? Math.Round(m, 9) : null, back[i].NullableDecimal("tokens"));
+            Assert.Equal(expected[5], back[i].Time("time_utc"));
+        }
+
+        var streamedCsv = Path.Combine(run.Directory, "streamed.csv");
+        var heldCsv = Path.Combine(run.Directory, "held.csv");
+        var held = new CsvTableWriter([.. Streamed.Select(c => c.Name)]);
+        using (var stream = TableWriters.Create(TableFormat.Csv, Streamed, streamedCsv))
+        {
+            for (var i = 0; i < StreamedRows; i++)
+            {
+                stream.Add(StreamedRow(i));
+                held.Add(StreamedRow(i));
+            }
+            stream.Complete();
+        }
+        held.Write(heldCsv);
+        Assert.Equal(File.ReadAllBytes(heldCsv), File.ReadAllBytes(streamedCsv));
+    }
+
+    /// <summary>A table whose writing stopped (the run failed while writing it) leaves neither a partial file nor one under its name.</summary>
+    [Theory]
+    [InlineData(TableFormat.Parquet)]
+    [InlineData(TableFormat.Csv)]
+    public void A_table_left_incomplete_leaves_no_file(TableFormat format)
+    {
+        using var run = RunFixture.IslandDay();
+        var path = Path.Combine(run.Directory, RunDirectory.TableFile("stopped.csv", format));
+        using (var writer = TableWriters.Create(format, Streamed, path))
+        {
+            for (var i = 0; i < ParquetTableWriter.RowGroupRows + 1; i++)
+            {
+                writer.Add(StreamedRow(i));
+            }
+        }
+
+        Assert.False(File.Exists(path));
+        Assert.False(File.Exists(path + ".partial"));
     }
 
     [Fact]
@@ -161,12 +251,14 @@ public sealed class ParquetTableTests
     private static void ToParquet(string directory, string table, IReadOnlyList<TableColumn> full)
     {
         var schema = Held(Path.Combine(directory, table), full);
-        var writer = new ParquetTableWriter(schema);
-        foreach (var record in CsvTableReader.Open(Path.Combine(directory, table)).Records())
+        using (var writer = new ParquetTableWriter(schema, Path.Combine(directory, RunDirectory.TableFile(table, TableFormat.Parquet))))
         {
-            writer.Add(Typed(record, schema));
+            foreach (var record in CsvTableReader.Open(Path.Combine(directory, table)).Records())
+            {
+                writer.Add(Typed(record, schema));
+            }
+            writer.Complete();
         }
-        writer.Write(Path.Combine(directory, RunDirectory.TableFile(table, TableFormat.Parquet)));
         File.Delete(Path.Combine(directory, table));
     }
 

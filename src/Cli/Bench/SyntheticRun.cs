@@ -62,9 +62,9 @@ internal sealed class SyntheticRun
 
     private void WriteAll(string directory)
     {
-        var units = TableWriters.Create(_format, UnitsCsv.Schema);
-        var slots = TableWriters.Create(_format, SlotsCsv.Schema);
-        var orders = TableWriters.Create(_format, OrdersCsv.Schema);
+        using var units = Table(directory, RunDirectory.Units, UnitsCsv.Schema);
+        using var slots = Table(directory, RunDirectory.Slots, SlotsCsv.Schema);
+        using var orders = Table(directory, RunDirectory.Orders, OrdersCsv.Schema);
         var totals = new Totals();
         var batteryKwh = 5.0;
         var evKwh = new double[_units.Count(u => u.Kind == UnitKind.Ev)];
@@ -141,13 +141,16 @@ internal sealed class SyntheticRun
                 Math.Round(localVolume * 100), Math.Round(dayAhead * 1.2, 6), Math.Round(dayAhead * 0.8, 6), 0.3m, 0.06m, generation + gridExport, demand + gridImport,
                 losses, gridExport - gridImport, 0, 0, 0, 0, vMin, vMax, 0, "GridConnected", 0, 0, "", "", 0, 0, 380000, 200000, 640000);
         }
-        units.Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Units, _format)));
-        slots.Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Slots, _format)));
-        orders.Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Orders, _format)));
+        units.Complete();
+        slots.Complete();
+        orders.Complete();
         var transactions = WriteTransactions(directory);
         WriteFeeder(directory);
         WriteSummary(directory, totals, transactions);
     }
+
+    private ITableWriter Table(string directory, string name, IReadOnlyList<TableColumn> schema) =>
+        TableWriters.Create(_format, schema, Path.Combine(directory, RunDirectory.TableFile(name, _format)));
 
     private static double Bump(double hour, double centre, double width) => Math.Exp(-Math.Pow((hour - centre) / width, 2));
 
@@ -181,7 +184,7 @@ internal sealed class SyntheticRun
 
     private (int Count, long Gas) WriteTransactions(string directory)
     {
-        var table = TableWriters.Create(_format, TransactionsCsv.Schema);
+        using var table = Table(directory, RunDirectory.Transactions, TransactionsCsv.Schema);
         var (count, gas) = (0, 0L);
         void Add(string purpose, int period, string unit, string label, long used)
         {
@@ -209,7 +212,7 @@ internal sealed class SyntheticRun
             Add("Readings", slot, "", $"report {_units.Count} reading(s)", 40_000 * _units.Count);
             Add("Settlement", slot, "", $"settle slot {slot} for {_units.Count} unit(s)", 40_000 * _units.Count);
         }
-        table.Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Transactions, _format)));
+        table.Complete();
         return (count, gas);
     }
 

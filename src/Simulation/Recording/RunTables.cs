@@ -282,15 +282,21 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
     /// <summary>Writes the units, slots, orders and transactions tables into <paramref name="directory"/> in <paramref name="format"/>.</summary>
     public void Write(string directory, TableFormat format)
     {
-        UnitsTable(format).Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Units, format)));
-        SlotsTable(format).Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Slots, format)));
-        OrdersTable(format).Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Orders, format)));
-        TransactionsTable(format).Write(Path.Combine(directory, RunDirectory.TableFile(RunDirectory.Transactions, format)));
+        Write(directory, format, RunDirectory.Units, UnitsCsv.Schema, UnitsTable);
+        Write(directory, format, RunDirectory.Slots, SlotsCsv.Schema, SlotsTable);
+        Write(directory, format, RunDirectory.Orders, OrdersCsv.Schema, OrdersTable);
+        Write(directory, format, RunDirectory.Transactions, TransactionsCsv.Schema, TransactionsTable);
     }
 
-    private ITableWriter UnitsTable(TableFormat format)
+    private static void Write(string directory, TableFormat format, string name, IReadOnlyList<TableColumn> schema, Action<ITableWriter> rows)
     {
-        var table = TableWriters.Create(format, UnitsCsv.Schema);
+        using var table = TableWriters.Create(format, schema, Path.Combine(directory, RunDirectory.TableFile(name, format)));
+        rows(table);
+        table.Complete();
+    }
+
+    private void UnitsTable(ITableWriter table)
+    {
         foreach (var r in _unitRows.Values.OrderBy(r => r.Slot).ThenBy(r => r.Unit.Index))
         {
             table.Add(
@@ -302,12 +308,10 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
                 r.State?.ClippedKwh, r.State?.FuelUnits, r.State?.Co2Kg, r.State?.GeneratedKwh, r.State?.ConsumedKwh,
                 r.VoltagePu, r.BalanceTokens, r.LockedTokens, r.DebtTokens, Math.Round(r.GasTrading));
         }
-        return table;
     }
 
-    private ITableWriter SlotsTable(TableFormat format)
+    private void SlotsTable(ITableWriter table)
     {
-        var table = TableWriters.Create(format, SlotsCsv.Schema);
         foreach (var r in _slotRows.Values.Where(r => r.Slot >= 0 && r.Slot < calendar.TotalSlots).OrderBy(r => r.Slot))
         {
             var p = r.Physics;
@@ -317,28 +321,23 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
                 p?.MinVoltagePu, p?.MaxVoltagePu, p?.VoltageViolations, p is null ? null : BalanceTerms.Name(p.Outcome),
                 p?.StorageAbsorbedKwh, p?.StorageSuppliedKwh, p?.GridFormer, p?.GensetState is { } state ? BalanceTerms.Name(state) : null, p?.ReserveRequiredKw, p?.ReserveKw, Math.Round(r.GasOrders), Math.Round(r.GasClearing), Math.Round(r.GasMetering));
         }
-        return table;
     }
 
-    private ITableWriter OrdersTable(TableFormat format)
+    private void OrdersTable(ITableWriter table)
     {
-        var table = TableWriters.Create(format, OrdersCsv.Schema);
         foreach (var o in _orders.Values)
         {
             table.Add(Stage(o.Stage), o.Slot, o.UnitId, o.UnitIndex, OrderIds.Of(o.UnitIndex, o.Side, o.Step), o.Side == OrderSide.Buy ? OrdersCsv.Buy : OrdersCsv.Sell, o.Step,
                 new Price(o.PriceMicroPerKwh).Tokens, o.QuantityWh, o.FillWh);
         }
-        return table;
     }
 
-    private ITableWriter TransactionsTable(TableFormat format)
+    private void TransactionsTable(ITableWriter table)
     {
-        var table = TableWriters.Create(format, TransactionsCsv.Schema);
         foreach (var t in _transactions)
         {
             table.Add(t.Purpose.ToString(), t.Period, t.UnitId, t.Label, t.Hash, t.Status.ToString(), t.GasUsed);
         }
-        return table;
     }
 
     public static string Stage(MarketStage stage) => stage == MarketStage.DayAhead ? OrdersCsv.DayAhead : OrdersCsv.Intraday;
