@@ -16,7 +16,7 @@ public sealed class CsvTableStream : ITableWriter
     public CsvTableStream(IReadOnlyList<string> columns, string path)
     {
         (_columns, _path) = (columns, path);
-        _file = new StreamWriter(TableWriters.Partial(path), append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+        _file = new StreamWriter(RunDirectory.Partial(path), append: false, new UTF8Encoding(false)) { NewLine = "\n" };
         _file.WriteLine(CsvTableWriter.Header(columns));
     }
 
@@ -25,7 +25,7 @@ public sealed class CsvTableStream : ITableWriter
     public void Complete()
     {
         _file.Dispose();
-        File.Move(TableWriters.Partial(_path), _path, overwrite: true);
+        File.Move(RunDirectory.Partial(_path), _path, overwrite: true);
         _completed = true;
     }
 
@@ -37,6 +37,6 @@ public sealed class CsvTableStream : ITableWriter
         }
         _completed = true;
         _file.Dispose();
-        File.Delete(TableWriters.Partial(_path));
+        File.Delete(RunDirectory.Partial(_path));
     }
 }

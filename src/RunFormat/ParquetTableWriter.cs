@@ -37,7 +37,7 @@ public sealed class ParquetTableWriter : ITableWriter
         (_columns, _path) = (columns, path);
         _fields = [.. columns.Select(Field)];
         _buffers = [.. columns.Select(ColumnBuffer.For)];
-        _file = File.Create(TableWriters.Partial(path));
+        _file = File.Create(RunDirectory.Partial(path));
         try
         {
             _writer = Synchronously(() => ParquetWriter.CreateAsync(new ParquetSchema(_fields), _file, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }));
@@ -45,7 +45,7 @@ public sealed class ParquetTableWriter : ITableWriter
         catch
         {
             _file.Dispose();
-            File.Delete(TableWriters.Partial(path));
+            File.Delete(RunDirectory.Partial(path));
             throw;
         }
     }
@@ -77,7 +77,7 @@ public sealed class ParquetTableWriter : ITableWriter
         // Disposing the writer writes the footer (the row groups' index); only then is the file whole.
         Synchronously(() => _writer.DisposeAsync().AsTask());
         _file.Dispose();
-        File.Move(TableWriters.Partial(_path), _path, overwrite: true);
+        File.Move(RunDirectory.Partial(_path), _path, overwrite: true);
         _completed = true;
     }
 
@@ -95,7 +95,7 @@ public sealed class ParquetTableWriter : ITableWriter
         finally
         {
             _file.Dispose();
-            File.Delete(TableWriters.Partial(_path));
+            File.Delete(RunDirectory.Partial(_path));
         }
     }
 

@@ -51,8 +51,16 @@ public static class RunDirectory
     public static IReadOnlyList<string> Reproducible { get; } =
         [.. PerSlotTables, .. PerSlotTables.Select(t => TableFile(t, TableFormat.Parquet)), Buses, Lines, Summary, Chain];
 
-    /// <summary>Every file and folder a run writes into its directory: what the next run there replaces, and nothing else.</summary>
-    public static IReadOnlyList<string> Written { get; } = [ResolvedScenario, .. Reproducible, Timing, Report, Monthly, Figures, OptimalTotals, OptimalSlots];
+    /// <summary>Where a file is written until it is whole: a reader that finds the file's own name finds all of it.</summary>
+    public static string Partial(string path) => path + ".partial";
+
+    private static readonly string[] Finished = [ResolvedScenario, .. Reproducible, Timing, Report, Monthly, Figures, OptimalTotals, OptimalSlots];
+
+    /// <summary>
+    /// Every file and folder a run writes into its directory: what the next run there replaces, and nothing else. A
+    /// process killed while writing leaves a file's <see cref="Partial"/> name behind, which is the run's too.
+    /// </summary>
+    public static IReadOnlyList<string> Written { get; } = [.. Finished, .. Finished.Select(Partial)];
 
     /// <summary>
     /// The reproducible files of run directory <paramref name="a"/> whose bytes differ in <paramref name="b"/> (or that one of

@@ -34,7 +34,7 @@ public static class RunJson
     public static void Write<T>(string directory, string file, T value)
     {
         var path = Path.Combine(directory, file);
-        var partial = path + ".partial";
+        var partial = RunDirectory.Partial(path);
         File.WriteAllText(partial, JsonSerializer.Serialize(value, Writing) + "\n");
         File.Move(partial, path, overwrite: true);
     }

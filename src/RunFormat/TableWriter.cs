@@ -24,7 +24,4 @@ public static class TableWriters
         TableFormat.Parquet => new ParquetTableWriter(schema, path),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
-
-    /// <summary>Where a table is written until it is complete: a reader that finds the table's own name finds it whole.</summary>
-    internal static string Partial(string path) => path + ".partial";
 }

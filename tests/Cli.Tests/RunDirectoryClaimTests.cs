@@ -39,6 +39,19 @@ public sealed class RunDirectoryClaimTests : IDisposable
     }
 
     [Fact]
+    public void What_a_killed_run_left_half_written_is_the_runs_own_and_replaced()
+    {
+        var output = EarlierRun("quickstart");
+        var partial = RunDirectory.Partial(Path.Combine(output, RunDirectory.TableFile(RunDirectory.Units, TableFormat.Parquet)));
+        File.WriteAllText(partial, "a row group, then the process was killed");
+
+        Assert.Empty(RunDirectory.ForeignEntries(output));
+        Prepare(output, force: false);
+
+        Assert.False(File.Exists(partial));
+    }
+
+    [Fact]
     public void Another_scenarios_run_is_refused_and_left_whole()
     {
         var output = EarlierRun("island-week");
