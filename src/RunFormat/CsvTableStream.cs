@@ -9,14 +9,13 @@ namespace MicroMarket.RunFormat;
 public sealed class CsvTableStream : ITableWriter
 {
     private readonly IReadOnlyList<string> _columns;
-    private readonly string _path;
+    private readonly PartialFile _partial;
     private readonly StreamWriter _file;
-    private bool _completed;
 
     public CsvTableStream(IReadOnlyList<string> columns, string path)
     {
-        (_columns, _path) = (columns, path);
-        _file = new StreamWriter(RunDirectory.Partial(path), append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+        (_columns, _partial) = (columns, new PartialFile(path));
+        _file = new StreamWriter(_partial.WritingPath, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
         _file.WriteLine(CsvTableWriter.Header(columns));
     }
 
@@ -25,18 +24,16 @@ public sealed class CsvTableStream : ITableWriter
     public void Complete()
     {
         _file.Dispose();
-        File.Move(RunDirectory.Partial(_path), _path, overwrite: true);
-        _completed = true;
+        _partial.Commit();
     }
 
     public void Dispose()
     {
-        if (_completed)
+        if (_partial.Settled)
         {
             return;
         }
-        _completed = true;
         _file.Dispose();
-        File.Delete(RunDirectory.Partial(_path));
+        _partial.Abandon();
     }
 }

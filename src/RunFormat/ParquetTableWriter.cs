@@ -22,7 +22,7 @@ public sealed class ParquetTableWriter : ITableWriter
 
     private readonly IReadOnlyList<TableColumn> _columns;
     private readonly List<DataField> _fields;
-    private readonly string _path;
+    private readonly PartialFile _partial;
 
     // Each column is converted as its rows come, into an unboxed buffer of the row group being filled.
     private readonly ColumnBuffer[] _buffers;
@@ -30,14 +30,13 @@ public sealed class ParquetTableWriter : ITableWriter
     private readonly ParquetWriter _writer;
     private int _rows;
     private int _buffered;
-    private bool _completed;
 
     public ParquetTableWriter(IReadOnlyList<TableColumn> columns, string path)
     {
-        (_columns, _path) = (columns, path);
+        (_columns, _partial) = (columns, new PartialFile(path));
         _fields = [.. columns.Select(Field)];
         _buffers = [.. columns.Select(ColumnBuffer.For)];
-        _file = File.Create(RunDirectory.Partial(path));
+        _file = File.Create(_partial.WritingPath);
         try
         {
             _writer = Synchronously(() => ParquetWriter.CreateAsync(new ParquetSchema(_fields), _file, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }));
@@ -45,7 +44,7 @@ public sealed class ParquetTableWriter : ITableWriter
         catch
         {
             _file.Dispose();
-            File.Delete(RunDirectory.Partial(path));
+            _partial.Abandon();
             throw;
         }
     }
@@ -77,17 +76,15 @@ public sealed class ParquetTableWriter : ITableWriter
         // Disposing the writer writes the footer (the row groups' index); only then is the file whole.
         Synchronously(() => _writer.DisposeAsync().AsTask());
         _file.Dispose();
-        File.Move(RunDirectory.Partial(_path), _path, overwrite: true);
-        _completed = true;
+        _partial.Commit();
     }
 
     public void Dispose()
     {
-        if (_completed)
+        if (_partial.Settled)
         {
             return;
         }
-        _completed = true;
         try
         {
             Synchronously(() => _writer.DisposeAsync().AsTask());
@@ -95,7 +92,7 @@ public sealed class ParquetTableWriter : ITableWriter
         finally
         {
             _file.Dispose();
-            File.Delete(RunDirectory.Partial(_path));
+            _partial.Abandon();
         }
     }
 

@@ -33,10 +33,9 @@ public static class RunJson
     /// <summary>Writes the file whole or not at all (a temporary file renamed over it): a program ended at once leaves no half of one.</summary>
     public static void Write<T>(string directory, string file, T value)
     {
-        var path = Path.Combine(directory, file);
-        var partial = RunDirectory.Partial(path);
-        File.WriteAllText(partial, JsonSerializer.Serialize(value, Writing) + "\n");
-        File.Move(partial, path, overwrite: true);
+        var partial = new PartialFile(Path.Combine(directory, file));
+        File.WriteAllText(partial.WritingPath, JsonSerializer.Serialize(value, Writing) + "\n");
+        partial.Commit();
     }
 
     /// <exception cref="RunFormatException">The file is missing or malformed; the message names the file, the line and the field.</exception>
