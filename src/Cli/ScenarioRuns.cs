@@ -46,7 +46,7 @@ public static class ScenarioRuns
             $"clearing {result.Verification.BooksChecked - result.Verification.ClearingMismatches}/{result.Verification.BooksChecked} books match the C# reference, " +
             $"metering {result.Verification.ReadingsChecked - result.Verification.ReadingMismatches}/{result.Verification.ReadingsChecked} readings match"));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"chain: {result.Kpis.Transactions} market transactions, {result.Kpis.GasPerParticipantDay / 1e6:0.00} M gas per participant-day"));
+            $"chain: {result.Kpis.Transactions} market transactions, {(result.Kpis.GasPerParticipantDay is { } perDay ? $"{perDay / 1e6:0.00} M gas per participant-day" : "no slot delivered, so no gas per participant-day")}"));
         WriteReport(output);
         return result.Complete && result.Verification.Holds ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
     }

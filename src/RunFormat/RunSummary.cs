@@ -85,8 +85,8 @@ public sealed record RunKpis(
     int VoltageViolations,
     long GasTotal,
     int Transactions,
-    double GasPerParticipantDay,
-    double TransactionsPerParticipantDay,
+    double? GasPerParticipantDay,
+    double? TransactionsPerParticipantDay,
     IReadOnlyList<ParticipantBill> Bills,
     GensetKpis? Genset = null,
     string? FuelUnit = null);

@@ -10,7 +10,7 @@ using MicroMarket.Reporting;
 namespace MicroMarket.Cli.Bench;
 
 /// <summary>A scenario run end to end several times: wall time of each run (chain start to summary.json) and of its report.</summary>
-public sealed record ScenarioBenchResult(string Scenario, int Units, IReadOnlyList<TimeSpan> Runs, IReadOnlyList<TimeSpan> Reports, int Transactions, double TransactionsPerParticipantDay, double GasPerParticipantDay)
+public sealed record ScenarioBenchResult(string Scenario, int Units, IReadOnlyList<TimeSpan> Runs, IReadOnlyList<TimeSpan> Reports, int Transactions, double? TransactionsPerParticipantDay, double? GasPerParticipantDay)
 {
     public TimeSpan Mean => TimeSpan.FromTicks((long)Runs.Average(r => r.Ticks));
 

@@ -61,7 +61,7 @@ public static class KpiCatalog
         new("Network", "losses_kwh", "Losses", "kWh", "Network losses from each delivered slot's power flow.", k => KpiFormat.Energy(k.LossesKwh)),
         new("Chain", "gas_total", "Gas used", "gas", "Gas of every transaction the run sent.", k => KpiFormat.Count(k.GasTotal)),
         new("Chain", "transactions", "Transactions", "tx", "Transactions the run sent.", k => KpiFormat.Count(k.Transactions)),
-        new("Chain", "gas_per_participant_day", "Gas per participant-day", "gas", "Gas used / participants (units, incl. the slack) / days.", k => KpiFormat.Decimal(k.GasPerParticipantDay, 0)),
-        new("Chain", "transactions_per_participant_day", "Transactions per participant-day", "tx", "Transactions / participants / days.", k => KpiFormat.Decimal(k.TransactionsPerParticipantDay, 2)),
+        new("Chain", "gas_per_participant_day", "Gas per participant-day", "gas", "Gas used / participants (units, incl. the slack) / days delivered.", k => KpiFormat.Decimal(k.GasPerParticipantDay, 0)),
+        new("Chain", "transactions_per_participant_day", "Transactions per participant-day", "tx", "Transactions / participants / days delivered.", k => KpiFormat.Decimal(k.TransactionsPerParticipantDay, 2)),
     ];
 }

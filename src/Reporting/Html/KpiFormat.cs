@@ -25,5 +25,5 @@ public static class KpiFormat
 
     public static string Count(long count) => count.ToString("N0", Invariant);
 
-    public static string Decimal(double value, int decimals) => value.ToString($"N{decimals}", Invariant);
+    public static string Decimal(double? value, int decimals) => value is { } v ? v.ToString($"N{decimals}", Invariant) : NotApplicable;
 }

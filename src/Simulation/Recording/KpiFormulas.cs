@@ -13,7 +13,7 @@ public static class KpiFormulas
     /// With a genset the island's energy is what the genset really cost per kWh it served over the run
     /// (<see cref="GensetEconomics"/>), which only the run knows: that is the baseline's import price in every slot.
     /// </summary>
-    public static RunKpis From(RunTables tables, Scenario scenario, int days, Func<int, SupplierPrices> baselinePrices)
+    public static RunKpis From(RunTables tables, Scenario scenario, Func<int, SupplierPrices> baselinePrices)
     {
         var gensets = scenario.Units.OfType<SlackUnit>().Where(s => s.Technology is SlackTechnology.Diesel or SlackTechnology.Chp).ToList();
         var genset = GensetEconomics.Of(tables, gensets.Select(s => (decimal?)s.FuelPrice).FirstOrDefault());
@@ -38,6 +38,9 @@ public static class KpiFormulas
         var boughtTotal = Energy.KwhOf(delivered.Sum(r => r.DayAheadBoughtWh + r.IntradayBoughtWh));
         var gas = tables.TransactionRows.Sum(t => t.GasUsed);
         var participants = Math.Max(1, tables.Units.Count);
+        // The days the run delivered, not those it was scheduled for: a run stopped after 10 of 365 days spent its
+        // gas on those 10 (and the next day's orders). A run that delivered no slot has no per-day figure.
+        var days = slots.Count / (24.0 * 60 / scenario.Time.SlotMinutes);
         return new RunKpis(
             sums.ConsumptionKwh,
             sums.LocalGenerationKwh,
@@ -67,8 +70,8 @@ public static class KpiFormulas
             slots.Sum(s => s.Physics!.VoltageViolations),
             gas,
             tables.TransactionRows.Count,
-            Round6((double)gas / participants / days),
-            Round6((double)tables.TransactionRows.Count / participants / days),
+            Round6(days > 0 ? (double)gas / participants / days : null),
+            Round6(days > 0 ? (double)tables.TransactionRows.Count / participants / days : null),
             BillsOf(delivered, baseline),
             genset,
             gensets.FirstOrDefault()?.Genset?.Fuel.FuelUnit);

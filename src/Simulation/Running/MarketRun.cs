@@ -69,7 +69,7 @@ public sealed class MarketRun
             row.ExpectedDayAheadPrice = Forecaster.ExpectedAt(row.Slot);
             row.Tariff = _plan.Scenario.Mode is GridConnectedMode ? brp.At(row.Slot) : null;
         }
-        var kpis = KpiFormulas.From(tables, _plan.Scenario, _plan.Calendar.Days, brp.At);
+        var kpis = KpiFormulas.From(tables, _plan.Scenario, brp.At);
         var output = new RunOutput(directory, _plan.Tables.For(_plan.Calendar.Days));
         feeder.Write(directory);
         output.WriteTiming(elapsed(), _session.Pipeline);

@@ -302,8 +302,9 @@ internal static class RunDirectoryChecks
         var participants = Read(directory, RunDirectory.Units).Select(r => r.Text(UnitsCsv.Unit)).Distinct().Count();
         Same("gas_total", gas, kpis.GasTotal);
         Same("transactions", transactions.Count, kpis.Transactions);
-        Near("gas_per_participant_day", (double)gas / participants / summary.Days, kpis.GasPerParticipantDay, 1e-6);
-        Near("transactions_per_participant_day", (double)transactions.Count / participants / summary.Days, kpis.TransactionsPerParticipantDay, 1e-6);
+        var daysDelivered = summary.SlotsDelivered * scenario.Time.SlotMinutes / (24.0 * 60);
+        Near("gas_per_participant_day", daysDelivered > 0 ? (double)gas / participants / daysDelivered : null, kpis.GasPerParticipantDay, 1e-6);
+        Near("transactions_per_participant_day", daysDelivered > 0 ? (double)transactions.Count / participants / daysDelivered : null, kpis.TransactionsPerParticipantDay, 1e-6);
 
         // The genset block has its own check; its cost per useful kWh is the island's baseline price when it ran.
         var genset = scenario.Units.OfType<SlackUnit>().Any(s => s.Technology is SlackTechnology.Diesel or SlackTechnology.Chp) ? GensetEconomics(directory, fuelPrice) : null;
