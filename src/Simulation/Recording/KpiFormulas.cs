@@ -40,7 +40,7 @@ public static class KpiFormulas
         var participants = Math.Max(1, tables.Units.Count);
         // The days the run delivered, not those it was scheduled for: a run stopped after 10 of 365 days spent its
         // gas on those 10 (and the next day's orders). A run that delivered no slot has no per-day figure.
-        var days = slots.Count / (24.0 * 60 / scenario.Time.SlotMinutes);
+        var days = slots.Count / (double)scenario.Time.SlotsPerDay;
         return new RunKpis(
             sums.ConsumptionKwh,
             sums.LocalGenerationKwh,
