@@ -124,6 +124,7 @@ public static class ScenarioWriter
             yaml.Scalar("missing_reading_fee", Money(market.MissingReadingFee));
             yaml.Scalar("initial_balance", Money(market.InitialBalance));
             yaml.Scalar("margin_slots", Number(market.MarginSlots));
+            yaml.Scalar("intraday_min_correction_wh", Number(market.IntradayMinCorrectionWh));
             if (market.PriceOutlook is { } outlook)
             {
                 yaml.Scalar("price_outlook", Prices(outlook));

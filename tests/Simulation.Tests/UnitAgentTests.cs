@@ -36,6 +36,21 @@ public sealed class PriceTakerAgentTests
         Assert.True(orders.Buys[2].IsEmpty && orders.Sells[2].IsEmpty);
         Assert.Equal(500u, orders.Sells[3].Steps[0].QuantityWh);
     }
+
+    [Fact]
+    public void Intraday_it_sends_nothing_when_no_slot_is_off_by_the_smallest_correction_worth_a_transaction()
+    {
+        // The producer expects 500 Wh a slot: off by 49, 30, 0 and 10 Wh, below a 50 Wh threshold.
+        var positions = new[] { new SlotPosition(0, 549), new SlotPosition(0, 470), new SlotPosition(0, 500), new SlotPosition(0, 490) };
+        var rules = Rules with { IntradayMinCorrectionWh = 50 };
+        var request = new IntradayRequest(10, 35, 40, 4, positions, [0.25m, 0.25m, 0.25m, 0.25m], Flat(0.3m), rules);
+        Assert.True(Producer().BidIntraday(request).Orders.IsEmpty);
+
+        // One slot off by 50 Wh makes the hour worth a transaction, and then every gap goes in.
+        var orders = Producer().BidIntraday(request with { DayAheadPositions = [.. positions[..3], new SlotPosition(0, 450)] }).Orders;
+        Assert.Equal([49u, 0u, 0u, 0u], orders.Buys.Select(c => (uint)c.TotalWh));
+        Assert.Equal([0u, 30u, 0u, 50u], orders.Sells.Select(c => (uint)c.TotalWh));
+    }
 }
 
 public sealed class EvAgentTests

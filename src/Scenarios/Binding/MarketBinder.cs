@@ -20,7 +20,8 @@ internal static class MarketBinder
         ImbalanceMinVolumeKwh: 1m,
         MissingReadingFee: 0.05m,
         InitialBalance: 500m,
-        MarginSlots: 1);
+        MarginSlots: 1,
+        IntradayMinCorrectionWh: 50);
 
     /// <summary>The market rules (defaults when the section is absent), or null when the section has errors.</summary>
     public static MarketSettings? Bind(YamlMap? market)
@@ -44,15 +45,16 @@ internal static class MarketBinder
         var balance = market.Money("initial_balance", d.InitialBalance, Bounds.Closed(0, 1e12));
         var marginSlots = market.Integer("margin_slots", d.MarginSlots, Bounds.Closed(0, 96));
         var outlook = PriceOutlook(market, floor, cap);
+        var minCorrection = market.Integer("intraday_min_correction_wh", d.IntradayMinCorrectionWh, Bounds.Closed(0, 1_000_000));
         market.RejectUnknownKeys();
-        var keys = new[] { "day_ahead_gate", "intraday_gate_minutes", "reading_window_minutes", "price_floor", "price_cap", "imbalance", "missing_reading_fee", "initial_balance", "margin_slots", "price_outlook" };
+        var keys = new[] { "day_ahead_gate", "intraday_gate_minutes", "reading_window_minutes", "price_floor", "price_cap", "imbalance", "missing_reading_fee", "initial_balance", "margin_slots", "price_outlook", "intraday_min_correction_wh" };
         if (market.AllValid("day_ahead_gate", "intraday_gate_minutes") && intradayGate * 60 > ClockTimes.MinutesPerDay * 60 - gate.ToTimeSpan().TotalSeconds)
         {
             // The intra-day auction opens when the day-ahead gate closes: its gate cannot come earlier.
             market.Error("intraday_gate_minutes", $"the intra-day gate ({intradayGate} minutes before the hour) must not close before the day-ahead gate (D-1 {gate:HH:mm}), found {intradayGate}");
         }
         return market.AllValid(keys) && penalty is not null && fallback is not null && minVolume is not null
-            ? new MarketSettings(gate, intradayGate, readingWindow, floor, cap, penalty.Value, fallback.Value, minVolume.Value, missingFee, balance, marginSlots, outlook)
+            ? new MarketSettings(gate, intradayGate, readingWindow, floor, cap, penalty.Value, fallback.Value, minVolume.Value, missingFee, balance, marginSlots, outlook, minCorrection)
             : null;
     }
 

@@ -123,6 +123,11 @@ public sealed record NetworkChoice(string? Name, string? FilePath)
 /// the first day with (a battery's arbitrage, an EV's cheapest hours); later days use the last traded
 /// day-ahead prices. Null: the fallback imbalance price, flat.
 /// </param>
+/// <param name="IntradayMinCorrectionWh">
+/// A bidder that corrects its day-ahead position intra-day sends the hour's correction only when some slot's gap
+/// reaches this many Wh (default 50; 0 sends every correction): below it the imbalance it saves is worth less than
+/// the transaction (about 95 k gas, most of a participant-day's gas when every household corrects every hour).
+/// </param>
 public sealed record MarketSettings(
     TimeOnly DayAheadGate,
     int IntradayGateMinutes,
@@ -135,4 +140,5 @@ public sealed record MarketSettings(
     decimal MissingReadingFee,
     decimal InitialBalance,
     int MarginSlots,
-    ValueList<decimal>? PriceOutlook = null);
+    ValueList<decimal>? PriceOutlook = null,
+    int IntradayMinCorrectionWh = 0);

@@ -98,6 +98,12 @@ public sealed record BidDecision(SlotOrders Orders, IReadOnlyList<double> Foreca
 /// </summary>
 public sealed record MarketRules(MarketParameters Market)
 {
+    /// <summary>
+    /// The smallest gap between a unit's day-ahead position and its latest expectation, Wh, that is worth an intra-day
+    /// transaction (the scenario's <c>market.intraday_min_correction_wh</c>; 0: every gap is).
+    /// </summary>
+    public long IntradayMinCorrectionWh { get; init; }
+
     public decimal PriceFloor => new Price(Market.PriceFloorMicroPerKwh).Tokens;
 
     public decimal PriceCap => new Price(Market.PriceCapMicroPerKwh).Tokens;

@@ -26,7 +26,7 @@ public sealed class MarketRun
         _session = session;
         Identities = identities;
         var scenario = plan.Scenario;
-        Rules = new MarketRules(plan.Calendar.Parameters);
+        Rules = new MarketRules(plan.Calendar.Parameters) { IntradayMinCorrectionWh = scenario.Market.IntradayMinCorrectionWh };
         var perDay = plan.Calendar.SlotsPerDay;
         var merit = new MeritOrderEstimate(plan);
         Func<int, decimal> prior = scenario.Market.PriceOutlook is { } outlook

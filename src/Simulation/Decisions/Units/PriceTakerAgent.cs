@@ -51,20 +51,10 @@ public sealed class PriceTakerAgent(
     public BidDecision BidIntraday(IntradayRequest request)
     {
         var forecast = series.Forecast(request.IssueSlot, request.FirstSlot, request.SlotCount);
-        var buys = new List<Market.Orders.OrderCurve>();
-        var sells = new List<Market.Orders.OrderCurve>();
-        for (var i = 0; i < request.SlotCount; i++)
-        {
-            var slot = request.FirstSlot + i;
-            var expectedWh = Energy.FromKwh(Sign * forecast[i] * slotHours).Wh;
-            var gapWh = expectedWh - request.DayAheadPositions[i].NetExportWh;
-            var reference = request.ReferencePrice(slot);
-            var sellPrice = producer ? price : request.Rules.LongPrice(reference);
-            var buyPrice = producer ? request.Rules.ShortPrice(reference) : price;
-            sells.Add(gapWh > 0 ? Curves.Step(gapWh, request.Rules.Clamp(sellPrice)) : Market.Orders.OrderCurve.Empty);
-            buys.Add(gapWh < 0 ? Curves.Step(-gapWh, request.Rules.Clamp(buyPrice)) : Market.Orders.OrderCurve.Empty);
-        }
-        return new BidDecision(new SlotOrders(request.FirstSlot, buys, sells), forecast.Select(kw => Sign * kw * slotHours).ToList());
+        var orders = Curves.Corrections(request, [.. forecast.Select(kw => Energy.FromKwh(Sign * kw * slotHours).Wh)],
+            sellPrice: slot => producer ? price : request.Rules.LongPrice(request.ReferencePrice(slot)),
+            buyPrice: slot => producer ? request.Rules.ShortPrice(request.ReferencePrice(slot)) : price);
+        return new BidDecision(orders, forecast.Select(kw => Sign * kw * slotHours).ToList());
     }
 
     /// <summary>

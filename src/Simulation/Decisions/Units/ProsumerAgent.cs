@@ -99,17 +99,10 @@ public sealed class ProsumerAgent : IUnitAgent, IPublicNetForecast
             }
         }
         var net = AfterBattery(request.IssueSlot, request.FirstSlot, planned);
-        var buys = new List<OrderCurve>(net.Length);
-        var sells = new List<OrderCurve>(net.Length);
-        for (var i = 0; i < net.Length; i++)
-        {
-            var slot = request.FirstSlot + i;
-            var gapWh = Energy.FromKwh(net[i]).Wh - request.DayAheadPositions[i].NetExportWh;
-            var reference = request.ReferencePrice(slot);
-            sells.Add(gapWh > 0 ? Curves.Step(gapWh, request.Rules.Clamp(request.Rules.LongPrice(reference))) : OrderCurve.Empty);
-            buys.Add(gapWh < 0 ? Curves.Step(-gapWh, request.Rules.Clamp(request.Rules.ShortPrice(reference))) : OrderCurve.Empty);
-        }
-        return new BidDecision(new SlotOrders(request.FirstSlot, buys, sells), net);
+        var orders = Curves.Corrections(request, [.. net.Select(kwh => Energy.FromKwh(kwh).Wh)],
+            sellPrice: slot => request.Rules.LongPrice(request.ReferencePrice(slot)),
+            buyPrice: slot => request.Rules.ShortPrice(request.ReferencePrice(slot)));
+        return new BidDecision(orders, net);
     }
 
     /// <summary>A planning member gets all it bid: the household draws it for them. Adds its net export to <paramref name="planned"/>, kWh.</summary>
