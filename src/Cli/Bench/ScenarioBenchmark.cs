@@ -10,7 +10,10 @@ using MicroMarket.Reporting;
 namespace MicroMarket.Cli.Bench;
 
 /// <summary>A scenario run end to end several times: wall time of each run (chain start to summary.json) and of its report.</summary>
-public sealed record ScenarioBenchResult(string Scenario, int Units, IReadOnlyList<TimeSpan> Runs, IReadOnlyList<TimeSpan> Reports, int Transactions, double? TransactionsPerParticipantDay, double? GasPerParticipantDay)
+/// <param name="ByPurpose">The run's transactions per purpose (transactions.csv): how many, and their share of the gas per participant-day.</param>
+public sealed record ScenarioBenchResult(
+    string Scenario, int Units, IReadOnlyList<TimeSpan> Runs, IReadOnlyList<TimeSpan> Reports, int Transactions, double? TransactionsPerParticipantDay, double? GasPerParticipantDay,
+    IReadOnlyList<(string Purpose, int Transactions, double? GasPerParticipantDay)> ByPurpose)
 {
     public TimeSpan Mean => TimeSpan.FromTicks((long)Runs.Average(r => r.Ticks));
 
@@ -58,11 +61,24 @@ public sealed class ScenarioBenchmark(TextWriter log)
 #endif
                 log.WriteLine($"{scenario.Name}: run {i + 1}/{runs}: {walls[^1].TotalSeconds:0.0} s{(reports.Count > i ? $", report {reports[^1].TotalSeconds:0.00} s" : "")}");
             }
-            return new ScenarioBenchResult(scenario.Name, scenario.Units.Count, walls, reports, first!.Kpis.Transactions, first.Kpis.TransactionsPerParticipantDay, first.Kpis.GasPerParticipantDay);
+            return new ScenarioBenchResult(scenario.Name, scenario.Units.Count, walls, reports, first!.Kpis.Transactions, first.Kpis.TransactionsPerParticipantDay,
+                first.Kpis.GasPerParticipantDay, ByPurpose(Path.Combine(scratch, "run-0"), first.Kpis.GasPerParticipantDay));
         }
         finally
         {
             Directory.Delete(scratch, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Each purpose's transactions and its part of the run's gas per participant-day (its share of the gas times the
+    /// whole: the same participants and delivered days divide every part), in the order the run first sent each.
+    /// </summary>
+    private static List<(string Purpose, int Transactions, double? GasPerParticipantDay)> ByPurpose(string runDirectory, double? gasPerParticipantDay)
+    {
+        var table = TableReader.Open(runDirectory, RunDirectory.Transactions, TransactionsCsv.Purpose, TransactionsCsv.GasUsed);
+        var rows = table.Records().Select(r => (Purpose: r.RequiredText(TransactionsCsv.Purpose), Gas: r.NullableLong(TransactionsCsv.GasUsed) ?? 0)).ToList();
+        var total = (double)rows.Sum(r => r.Gas);
+        return [.. rows.GroupBy(r => r.Purpose).Select(g => (g.Key, g.Count(), gasPerParticipantDay * (total > 0 ? g.Sum(r => r.Gas) / total : 0)))];
     }
 }

@@ -39,6 +39,16 @@ public sealed class BenchRunCommand : AsyncCommand<BenchRunCommand.Settings>
             Console.Out.WriteLine(FormattableString.Invariant(
                 $"| {r.Scenario} | {r.Units} | {r.Runs.Count} | {r.Mean.TotalSeconds:0.0} s ({r.Min.TotalSeconds:0.0} - {r.Max.TotalSeconds:0.0}) | {report} | {r.Transactions:N0} | {r.TransactionsPerParticipantDay:0.0} | {r.GasPerParticipantDay:N0} |"));
         }
+        Console.Out.WriteLine();
+        Console.Out.WriteLine("| scenario | transactions by purpose | count | gas per participant-day |");
+        Console.Out.WriteLine("|---|---|---:|---:|");
+        foreach (var r in results)
+        {
+            foreach (var (purpose, count, gas) in r.ByPurpose)
+            {
+                Console.Out.WriteLine(FormattableString.Invariant($"| {r.Scenario} | {purpose} | {count:N0} | {gas / 1e6:0.00} M |"));
+            }
+        }
         return MicroMarketApp.ExitOk;
     }
 }
