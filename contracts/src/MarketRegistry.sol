@@ -233,6 +233,14 @@ contract MarketRegistry is MarketState, ReentrancyGuardTransient {
         return _accounts[unit];
     }
 
+    /// @notice The accounts of `units`, in their order: one call where a client would make one per unit.
+    function accounts(uint32[] calldata units) external view returns (Account[] memory held) {
+        held = new Account[](units.length);
+        for (uint256 i; i < units.length; ++i) {
+            held[i] = _accounts[units[i]];
+        }
+    }
+
     function slotStart(uint32 slot) external view returns (uint64) {
         return _slotStart(slot);
     }

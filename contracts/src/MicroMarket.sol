@@ -281,11 +281,15 @@ contract MicroMarket is MarketState, EIP712 {
 
     /// @notice The reading, instruction and settlement state of (slot, unit); reverts once the slot's day is recycled.
     function meterRecord(uint32 slot, uint32 unit) external view returns (MeterRecord memory) {
-        MeterRecord storage held = _meterRecords[slot % _ringSlots][unit];
-        if (_holdsRing(slot / _slotsPerDay) && _holdsRecord(held, slot)) return held;
-        MeterRecord memory empty;
-        empty.slot = slot;
-        return empty;
+        return _meterRecordView(slot, unit);
+    }
+
+    /// @notice {meterRecord} of `slot` for each of `units`, in their order: one call where a client would make one per unit.
+    function meterRecords(uint32 slot, uint32[] calldata units) external view returns (MeterRecord[] memory records) {
+        records = new MeterRecord[](units.length);
+        for (uint256 i; i < units.length; ++i) {
+            records[i] = _meterRecordView(slot, units[i]);
+        }
     }
 
     /// @notice The EIP-712 digest a meter signs for `reading`.
@@ -494,6 +498,14 @@ contract MicroMarket is MarketState, EIP712 {
     }
 
     // ---------------------------------------------------------------- internal: metering and settlement
+
+    function _meterRecordView(uint32 slot, uint32 unit) private view returns (MeterRecord memory) {
+        MeterRecord storage held = _meterRecords[slot % _ringSlots][unit];
+        if (_holdsRing(slot / _slotsPerDay) && _holdsRecord(held, slot)) return held;
+        MeterRecord memory empty;
+        empty.slot = slot;
+        return empty;
+    }
 
     function _report(MeterReading calldata r, bytes calldata signature) private {
         Unit storage u = _requireUnit(r.unit);

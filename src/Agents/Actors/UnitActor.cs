@@ -17,7 +17,7 @@ namespace MicroMarket.Agents.Actors;
 /// is ready, routes the clock's phase messages to its agent (the decisions, Akka-free), signs its
 /// own transactions inside its answer (at its next nonce as the chain counts it, in its place in the
 /// block by its index; the key never leaves the actor and nobody else asks it to sign), and reads
-/// its schedule and account back from the chain. Its meter is not its own to sign: the grid operator's metering service signs a simulated
+/// its schedule back from the chain. Its meter is not its own to sign: the grid operator's metering service signs a simulated
 /// unit's readings, a Pi's meter signs with a key kept apart from the trading key. Chain reads run
 /// as tasks piped back to the actor, so its mailbox never blocks.
 /// A unit with a device (a Pi's relay and meter) switches to follow its schedule as each slot
@@ -113,7 +113,6 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<SampleNow>(_ => _device!.Sample());
         Receive<SlotStarts>(OnSlotStarts);
         Receive<ApplyDelivery>(OnApplyDelivery);
-        Receive<ReadBalance>(OnReadBalance);
         Receive<ChainReadFailed>(m => m.ReplyTo.Tell(new UnitFailed(m.PhaseId, _identity.Id, m.Reason)));
         // A restarted actor starts over: announces itself, and the host has it read its positions back.
         Receive<ConnectionFailed>(m => throw new InvalidOperationException($"unit {_identity.Id}: {m.Reason}"));
@@ -281,16 +280,6 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         var state = _agent.ApplyDelivery(m.Slot, m.ActualPowerKw);
         var reading = _measured.Remove(m.Slot, out var measured) ? _device!.SignReading(Market.ReadingSigner, _identity.Index, m.Slot, measured) : null;
         Sender.Tell(new DeliveryApplied(m.PhaseId, _identity.Id, state, reading));
-    }
-
-    private void OnReadBalance(ReadBalance m)
-    {
-        var replyTo = Sender;
-        var phaseId = m.PhaseId;
-        var id = _identity.Id;
-        Market.AccountAsync(_identity.Index).PipeTo(replyTo, Self,
-            success: a => new BalanceRead(phaseId, id, new NanoTokens(a.BalanceNano).Tokens, new NanoTokens(a.LockedNano).Tokens, new NanoTokens(a.DebtNano).Tokens),
-            failure: ex => new UnitFailed(phaseId, id, $"reading the account: {ex.Message}"));
     }
 
     /// <summary>The host asks a unit for the transactions that fund its escrow.</summary>

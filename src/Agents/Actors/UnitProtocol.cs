@@ -28,8 +28,6 @@ public static class UnitProtocol
 
     public sealed record ApplyDelivery(long PhaseId, int Slot, double ActualPowerKw);
 
-    public sealed record ReadBalance(long PhaseId, int Slot);
-
     /// <summary>The unit's bid and, unless it bid nothing, what its transaction does (the host has it signed by the unit).</summary>
     public sealed record Bid(long PhaseId, string UnitId, BidDecision Decision, SignedIntent? Transaction) : IUnitReply;
 
@@ -39,9 +37,6 @@ public static class UnitProtocol
 
     /// <param name="OwnReading">The reading a unit's own meter signed (a Pi); null for a simulated unit, whose meter the metering service signs.</param>
     public sealed record DeliveryApplied(long PhaseId, string UnitId, UnitSlotState State, SignedMeterReading? OwnReading) : IUnitReply;
-
-    /// <summary>The unit's escrow account after settlement, tokens.</summary>
-    public sealed record BalanceRead(long PhaseId, string UnitId, decimal Balance, decimal Locked, decimal Debt) : IUnitReply;
 
     public sealed record UnitFailed(long PhaseId, string UnitId, string Reason) : IUnitReply;
 }

@@ -303,6 +303,10 @@ public sealed class MarketClient
     public async Task<Account> AccountAsync(uint unit) =>
         (await QueryAsync<AccountFunction, AccountOutputDTO>(new() { Unit = unit }).ConfigureAwait(false)).ReturnValue1;
 
+    /// <summary>The accounts of <paramref name="units"/>, in their order, in one call.</summary>
+    public async Task<IReadOnlyList<Account>> AccountsAsync(IEnumerable<uint> units) =>
+        (await QueryAsync<AccountsFunction, AccountsOutputDTO>(new() { Units = [.. units] }).ConfigureAwait(false)).Held;
+
     public async Task<MeterRecord> MeterRecordAsync(SlotIndex slot, uint unit) =>
         (await QueryAsync<MeterRecordFunction, MeterRecordOutputDTO>(new() { Slot = slot.Value, Unit = unit }).ConfigureAwait(false)).ReturnValue1;
 

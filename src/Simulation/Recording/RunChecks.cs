@@ -79,12 +79,17 @@ public static class RunChecks
         return (delivered.Count, delivered.Count(r => r.ChainReadingAgrees != true));
     }
 
-    /// <summary>The meter records of (slot, unit index, unit id), as the contract stores them, in one batch of calls.</summary>
+    /// <summary>
+    /// The meter records of (slot, unit index, unit id), as the contract stores them: a call per slot for all its units
+    /// (the contract's meterRecords), the calls in one batch. A day of 56 units is 96 calls, not 5 376: Anvil takes some
+    /// 80 us to answer a call, so a call per record cost 0.43 s a day.
+    /// </summary>
     public static async Task<RunEvents.MeterRecordsRead> ReadMeterRecordsAsync(MarketClient market, IReadOnlyList<(int Slot, uint Unit, string UnitId)> keys)
     {
-        var records = await market.QueryManyAsync<MeterRecordFunction, MeterRecordOutputDTO>(
-            keys.Select(k => new MeterRecordFunction { Slot = (uint)k.Slot, Unit = k.Unit }).ToList()).ConfigureAwait(false);
-        return new RunEvents.MeterRecordsRead(keys.Zip(records, (k, r) =>
-            new RunEvents.ChainMeterRecord(k.Slot, k.UnitId, r.ReturnValue1.Reported, (long)r.ReturnValue1.ImportWh, (long)r.ReturnValue1.ExportWh)).ToList());
+        var slots = keys.GroupBy(k => k.Slot).ToList();
+        var answers = await market.QueryManyAsync<MeterRecordsFunction, MeterRecordsOutputDTO>(
+            [.. slots.Select(g => new MeterRecordsFunction { Slot = (uint)g.Key, Units = [.. g.Select(k => k.Unit)] })]).ConfigureAwait(false);
+        return new RunEvents.MeterRecordsRead([.. slots.Zip(answers, (g, a) => g.Zip(a.Records, (k, r) =>
+            new RunEvents.ChainMeterRecord(k.Slot, k.UnitId, r.Reported, (long)r.ImportWh, (long)r.ExportWh))).SelectMany(x => x)]);
     }
 }

@@ -49,6 +49,32 @@ public sealed class MeteringTests(AnvilFixture fx)
     });
 
     [Fact]
+    public Task The_range_views_answer_unit_by_unit_as_the_single_views_do() => fx.IsolatedAsync(async () =>
+    {
+        var units = await _h.RegisterAsync(T, new UnitSetup("a"), new UnitSetup("b"), new UnitSetup("c"));
+        // b reports, a and c do not: a reported record between two empty ones, in the order asked (not registry order).
+        await _h.SucceedAsync(SlotEnd, fx.Market.ReportReadings(fx.Operator, [_h.Reading(units[1], Slot, 640, 7)]));
+        uint[] asked = [units[2].Index, units[1].Index, units[0].Index];
+        var records = (await fx.Market.QueryAsync<MeterRecordsFunction, MeterRecordsOutputDTO>(new() { Slot = Slot, Units = [.. asked] })).Records;
+        Assert.Equal(3, records.Count);
+        for (var i = 0; i < asked.Length; i++)
+        {
+            var single = await fx.Market.MeterRecordAsync(Slot, asked[i]);
+            Assert.Equal((single.Slot, single.Reported, single.ImportWh, single.ExportWh), (records[i].Slot, records[i].Reported, records[i].ImportWh, records[i].ExportWh));
+        }
+        Assert.Equal((Slot, true, 640UL, 7UL), (records[1].Slot, records[1].Reported, records[1].ImportWh, records[1].ExportWh));
+        Assert.Equal((Slot, false), (records[0].Slot, records[0].Reported));
+
+        var accounts = await fx.Market.AccountsAsync(asked);
+        for (var i = 0; i < asked.Length; i++)
+        {
+            var single = await fx.Market.AccountAsync(asked[i]);
+            Assert.Equal((single.BalanceNano, single.LockedNano, single.DebtNano), (accounts[i].BalanceNano, accounts[i].LockedNano, accounts[i].DebtNano));
+        }
+        Assert.All(accounts, a => Assert.True(a.BalanceNano > 0));
+    });
+
+    [Fact]
     public Task A_batch_survives_a_reading_relayed_first_by_someone_else() => fx.IsolatedAsync(async () =>
     {
         // Finding "all-or-nothing batches that anyone can pre-empt": relaying one copied reading

@@ -56,6 +56,7 @@ public sealed class RingTests(AnvilFixture fx)
             () => fx.Market.QueryAsync<CurvesFunction, CurvesOutputDTO>(new() { Stage = (byte)MarketStage.DayAhead, Slot = 0, Unit = buyer.Index }),
             () => fx.Market.PositionsAsync(MarketStage.DayAhead, 0, 1, buyer.Index),
             () => fx.Market.MeterRecordAsync(0, buyer.Index),
+            () => fx.Market.QueryAsync<MeterRecordsFunction, MeterRecordsOutputDTO>(new() { Slot = 0, Units = [buyer.Index] }),
             () => fx.Market.ResultsAsync(MarketStage.Intraday, 0, 1),
             () => fx.Market.QueryAsync<SlotStateFunction, SlotStateOutputDTO>(new() { Slot = 0 }),
         };
