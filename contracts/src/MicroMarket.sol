@@ -256,11 +256,23 @@ contract MicroMarket is MarketState, EIP712 {
         view
         returns (uint64[4] memory buyWh, uint64[4] memory sellWh)
     {
+        return _stepFillsOf(_resultOf(stage, slot), stage, slot, unit);
+    }
+
+    /// @notice {stepFills} of `slot` for each of `units`, flattened: unit i's steps are entries 4i..4i+3 of each
+    /// array. One call where a client would make one per unit.
+    function stepFillsOf(Stage stage, uint32 slot, uint32[] calldata units)
+        external
+        view
+        returns (uint64[] memory buyWh, uint64[] memory sellWh)
+    {
         DoubleAuction.Result memory r = _resultOf(stage, slot);
-        (uint256 buy, uint256 sell) = _curvesOf(stage, slot, unit);
-        for (uint256 k; k < OrderCurve.STEPS; ++k) {
-            buyWh[k] = uint64(_stepFill(r, buy, unit, OrderCurve.SIDE_BUY, k));
-            sellWh[k] = uint64(_stepFill(r, sell, unit, OrderCurve.SIDE_SELL, k));
+        (buyWh, sellWh) = (new uint64[](units.length * OrderCurve.STEPS), new uint64[](units.length * OrderCurve.STEPS));
+        for (uint256 i; i < units.length; ++i) {
+            (uint64[4] memory buy, uint64[4] memory sell) = _stepFillsOf(r, stage, slot, units[i]);
+            for (uint256 k; k < OrderCurve.STEPS; ++k) {
+                (buyWh[i * OrderCurve.STEPS + k], sellWh[i * OrderCurve.STEPS + k]) = (buy[k], sell[k]);
+            }
         }
     }
 
@@ -498,6 +510,18 @@ contract MicroMarket is MarketState, EIP712 {
     }
 
     // ---------------------------------------------------------------- internal: metering and settlement
+
+    function _stepFillsOf(DoubleAuction.Result memory r, Stage stage, uint32 slot, uint32 unit)
+        private
+        view
+        returns (uint64[4] memory buyWh, uint64[4] memory sellWh)
+    {
+        (uint256 buy, uint256 sell) = _curvesOf(stage, slot, unit);
+        for (uint256 k; k < OrderCurve.STEPS; ++k) {
+            buyWh[k] = uint64(_stepFill(r, buy, unit, OrderCurve.SIDE_BUY, k));
+            sellWh[k] = uint64(_stepFill(r, sell, unit, OrderCurve.SIDE_SELL, k));
+        }
+    }
 
     function _meterRecordView(uint32 slot, uint32 unit) private view returns (MeterRecord memory) {
         MeterRecord storage held = _meterRecords[slot % _ringSlots][unit];

@@ -87,6 +87,18 @@ public sealed class ContractVersusReferenceTests(AnvilFixture fx)
         var queries = Enumerable.Range(0, p.SlotsPerDay).SelectMany(s => Enumerable.Range(1, traders.Count).Select(u =>
             new StepFillsFunction { Stage = (byte)MarketStage.DayAhead, Slot = firstSlot + (uint)s, Unit = (uint)u })).ToList();
         var stepFills = await market.QueryManyAsync<StepFillsFunction, StepFillsOutputDTO>(queries);
+        // The range view (what a run reads fills through) answers each slot's units as the single view does.
+        var units = Enumerable.Range(1, traders.Count).Select(u => (uint)u).ToList();
+        var ranged = await market.QueryManyAsync<StepFillsOfFunction, StepFillsOfOutputDTO>(
+            [.. Enumerable.Range(0, p.SlotsPerDay).Select(s => new StepFillsOfFunction { Stage = (byte)MarketStage.DayAhead, Slot = firstSlot + (uint)s, Units = units })]);
+        for (var s = 0; s < p.SlotsPerDay; s++)
+        {
+            for (var u = 0; u < traders.Count; u++)
+            {
+                Assert.Equal(stepFills[s * traders.Count + u].BuyWh, ranged[s].BuyWh.GetRange(u * OrderCurve.MaxSteps, OrderCurve.MaxSteps));
+                Assert.Equal(stepFills[s * traders.Count + u].SellWh, ranged[s].SellWh.GetRange(u * OrderCurve.MaxSteps, OrderCurve.MaxSteps));
+            }
+        }
         for (var s = 0; s < slots.Length; s++)
         {
             var book = new OrderBook(slots[s].SelectMany((c, u) => c.Buy.ToOrders((uint)u + 1, OrderSide.Buy).Concat(c.Sell.ToOrders((uint)u + 1, OrderSide.Sell))));
