@@ -212,7 +212,7 @@ public sealed class MarketBenchmark(TextWriter log)
     /// <summary>
     /// End-to-end rate: each round, n participants each send one transaction signed with their own
     /// key (a 2-token transfer of the settlement token), through the pipeline: signed on all cores,
-    /// sent in JSON-RPC batches, one evm_mine, every receipt fetched and checked.
+    /// sent in JSON-RPC batches, one evm_mine_detailed, every receipt fetched and checked.
     /// </summary>
     private async Task<List<BenchFigure>> ThroughputAsync(ChainConnection chain, int n, int rounds, CancellationToken ct)
     {

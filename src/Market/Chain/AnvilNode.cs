@@ -17,7 +17,7 @@ public sealed record AnvilOptions
     public long ChainId { get; init; } = 31337;
 
     /// <summary>
-    /// Mine only on request (<c>--no-mining</c> and one <c>evm_mine</c> per round): Anvil's automine,
+    /// Mine only on request (<c>--no-mining</c> and one <c>evm_mine_detailed</c> per round): Anvil's automine,
     /// one block per transaction, stalls under bursts. Live mode uses <see cref="BlockTime"/> instead.
     /// </summary>
     public bool ExplicitMining { get; init; } = true;

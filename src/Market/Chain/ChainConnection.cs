@@ -27,7 +27,7 @@ public sealed class ChainConnection : IDisposable
 
     public string ClientVersion { get; }
 
-    /// <summary>True when the node offers Anvil's evm_mine, evm_setNextBlockTimestamp and friends.</summary>
+    /// <summary>True when the node offers Anvil's evm_mine_detailed, evm_setNextBlockTimestamp and friends.</summary>
     public bool IsAnvil { get; }
 
     public static async Task<ChainConnection> ConnectAsync(Uri rpcUrl, TimeSpan? outageBudget = null)
@@ -103,15 +103,18 @@ public sealed class ChainConnection : IDisposable
 
     // ------------------------------------------------------------------ Anvil only
 
-    /// <summary>Mines one block, optionally at a given timestamp (never earlier than the last block).</summary>
-    public async Task MineAsync(long? timestamp = null)
+    /// <summary>Mines one block, optionally at a given timestamp (never earlier than the last block); returns its number.</summary>
+    public async Task<long> MineAsync(long? timestamp = null)
     {
         if (timestamp is { } t)
         {
             await SetNextBlockTimestampAsync(t).ConfigureAwait(false);
         }
-        RequireAnvil("evm_mine");
-        await Rpc.CallAsync("evm_mine").ConfigureAwait(false);
+        // evm_mine_detailed answers with the block it mined, so its number costs no second round trip (each is
+        // about 1 to 2 ms here, and a run mines 147 blocks a day).
+        RequireAnvil("evm_mine_detailed");
+        var mined = await Rpc.CallAsync("evm_mine_detailed").ConfigureAwait(false);
+        return ParseLong(mined[0].GetProperty("number"));
     }
 
     /// <summary>The timestamp of the next block; chain time only moves forward.</summary>

@@ -264,8 +264,7 @@ public sealed class TransactionPipeline
                     // Every block of one batch carries the batch's time.
                     await _chain.SetNextBlockTimestampAsync(sameTime).ConfigureAwait(false);
                 }
-                await _chain.MineAsync().ConfigureAwait(false);
-                blocks.Add((await _chain.GetBlockNumberAsync().ConfigureAwait(false), sent));
+                blocks.Add((await _chain.MineAsync().ConfigureAwait(false), sent));
                 mining += clock.Elapsed;
             }
             Record(new PipelineTimings(estimating, sending, mining, TimeSpan.Zero));
@@ -579,7 +578,7 @@ public sealed class TransactionPipeline
     }
 
     /// <summary>
-    /// After an explicit <c>evm_mine</c> the whole block is known: one eth_getBlockReceipts call
+    /// After an explicit <c>evm_mine_detailed</c> the whole block is known: one eth_getBlockReceipts call
     /// returns every receipt. Sent transactions it lacks (normally none) are then polled for.
     /// </summary>
     private async Task TakeFromMinedBlockAsync(
