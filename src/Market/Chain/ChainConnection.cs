@@ -110,8 +110,8 @@ public sealed class ChainConnection : IDisposable
         {
             await SetNextBlockTimestampAsync(t).ConfigureAwait(false);
         }
-        // evm_mine_detailed answers with the block it mined, so its number costs no second round trip (each is
-        // about 1 to 2 ms here, and a run mines 147 blocks a day).
+        // evm_mine_detailed answers with the block it mined, so its number costs no second round trip (a run
+        // mines 147 blocks a day).
         RequireAnvil("evm_mine_detailed");
         var mined = await Rpc.CallAsync("evm_mine_detailed").ConfigureAwait(false);
         return ParseLong(mined[0].GetProperty("number"));
