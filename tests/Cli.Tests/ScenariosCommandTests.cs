@@ -28,4 +28,17 @@ public sealed class ScenariosCommandTests : IDisposable
         Assert.Contains("is not empty; nothing copied", again.Stderr, StringComparison.Ordinal);
         Assert.Equal("# my edits", File.ReadAllText(Path.Combine(target, "quickstart.yaml")));
     }
+
+    [Fact]
+    public async Task A_file_given_as_the_folder_is_bad_input_and_left_alone()
+    {
+        var file = Path.Combine(_dir.FullName, "notes.txt");
+        File.WriteAllText(file, "mine");
+
+        var run = await CliProcess.RunAsync("scenarios", file);
+
+        Assert.Equal((2, ""), (run.ExitCode, run.Stdout));
+        Assert.Contains("is a file, not a folder; nothing copied", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal("mine", File.ReadAllText(file));
+    }
 }

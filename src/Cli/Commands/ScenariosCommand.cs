@@ -26,6 +26,10 @@ public sealed class ScenariosCommand : Command<ScenariosCommand.Settings>
             throw new InvalidOperationException($"scenarios: this build has no example scenarios in {shipped.FullName}");
         }
         var target = new DirectoryInfo(settings.Directory);
+        if (File.Exists(target.FullName))
+        {
+            throw new BadInputException($"scenarios: {target.FullName} is a file, not a folder; nothing copied (give a folder)");
+        }
         if (target.Exists && target.EnumerateFileSystemInfos().Any())
         {
             throw new BadInputException($"scenarios: {target.FullName} is not empty; nothing copied (give another folder)");
