@@ -72,13 +72,13 @@ public sealed class ScenarioBenchmark(TextWriter log)
 
     /// <summary>
     /// Each purpose's transactions and its part of the run's gas per participant-day (its share of the gas times the
-    /// whole: the same participants and delivered days divide every part), in the order the run first sent each.
+    /// whole: the same participants and delivered days divide every part), in the market's order.
     /// </summary>
     private static List<(string Purpose, int Transactions, double? GasPerParticipantDay)> ByPurpose(string runDirectory, double? gasPerParticipantDay)
     {
         var table = TableReader.Open(runDirectory, RunDirectory.Transactions, TransactionsCsv.Purpose, TransactionsCsv.GasUsed);
-        var rows = table.Records().Select(r => (Purpose: r.RequiredText(TransactionsCsv.Purpose), Gas: r.NullableLong(TransactionsCsv.GasUsed) ?? 0)).ToList();
-        var total = (double)rows.Sum(r => r.Gas);
-        return [.. rows.GroupBy(r => r.Purpose).Select(g => (g.Key, g.Count(), gasPerParticipantDay * (total > 0 ? g.Sum(r => r.Gas) / total : 0)))];
+        var totals = PurposeTotals.Of(table.Records().Select(r => (r.RequiredText(TransactionsCsv.Purpose), r.NullableLong(TransactionsCsv.GasUsed))));
+        var all = (double)totals.Sum(t => t.Gas);
+        return [.. totals.Select(t => (t.Purpose, t.Transactions, gasPerParticipantDay * (all > 0 ? t.Gas / all : 0)))];
     }
 }

@@ -1,11 +1,9 @@
 using System.Globalization;
 using MicroMarket.Reporting.Input;
+using MicroMarket.RunFormat;
 using ScottPlot;
 
 namespace MicroMarket.Reporting.Figures;
-
-/// <summary>The chain cost of one market stage over the run: its transactions and their gas.</summary>
-public sealed record StageGasRow(string Purpose, int Transactions, long Gas);
 
 /// <summary>
 /// Gas per market stage: the total gas of the transactions that submitted day-ahead and intra-day orders, cleared
@@ -16,7 +14,7 @@ public static class GasFigure
 {
     public const string FileName = "gas.png";
 
-    /// <summary>The stages in market order, with readable names; any other purpose follows in name order.</summary>
+    /// <summary>The stages' readable names; any other purpose is shown as it is.</summary>
     private static readonly (string Purpose, string Name)[] Stages =
     [
         ("DayAheadOrders", "day-ahead orders"),
@@ -26,16 +24,12 @@ public static class GasFigure
         ("Settlement", "settlement"),
     ];
 
-    public static IReadOnlyList<StageGasRow> Rows(IEnumerable<TransactionRecord> transactions) => transactions
-        .GroupBy(t => t.Purpose)
-        .Select(g => new StageGasRow(g.Key, g.Count(), g.Sum(t => t.GasUsed ?? 0)))
-        .OrderBy(r => Array.FindIndex(Stages, s => s.Purpose == r.Purpose) is var i && i < 0 ? int.MaxValue : i)
-        .ThenBy(r => r.Purpose, StringComparer.Ordinal)
-        .ToList();
+    public static IReadOnlyList<PurposeTotals> Rows(IEnumerable<TransactionRecord> transactions) =>
+        PurposeTotals.Of(transactions.Select(t => (t.Purpose, t.GasUsed)));
 
     public static string NameOf(string purpose) => Stages.FirstOrDefault(s => s.Purpose == purpose).Name ?? purpose;
 
-    public static Plot Draw(IReadOnlyList<StageGasRow> rows)
+    public static Plot Draw(IReadOnlyList<PurposeTotals> rows)
     {
         var total = rows.Sum(r => r.Gas);
         var plot = FigureStyle.NewPlot($"Gas per market stage: {(total / 1e6).ToString("N1", CultureInfo.InvariantCulture)} million in {rows.Sum(r => r.Transactions).ToString("N0", CultureInfo.InvariantCulture)} transactions",
