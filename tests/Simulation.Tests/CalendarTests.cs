@@ -5,7 +5,7 @@ namespace MicroMarket.Simulation.Tests;
 
 public sealed class CalendarTests
 {
-    private static readonly MarketSettings Market = new(new TimeOnly(12, 0), 60, 15, 0, 3, 20, 0.3m, 1m, 0.05m, 500, 1);
+    private static readonly MarketSettings Market = new(new TimeOnly(12, 0), 60, 15, 0, 3, 20, 0.3m, 1m, 0.05m, 500, 1, IntradayMinCorrectionWh: 0);
 
     [Fact]
     public void Genesis_is_local_midnight_and_gates_follow_the_settings()

@@ -54,7 +54,7 @@ internal static class MarketBinder
             market.Error("intraday_gate_minutes", $"the intra-day gate ({intradayGate} minutes before the hour) must not close before the day-ahead gate (D-1 {gate:HH:mm}), found {intradayGate}");
         }
         return market.AllValid(keys) && penalty is not null && fallback is not null && minVolume is not null
-            ? new MarketSettings(gate, intradayGate, readingWindow, floor, cap, penalty.Value, fallback.Value, minVolume.Value, missingFee, balance, marginSlots, outlook, minCorrection)
+            ? new MarketSettings(gate, intradayGate, readingWindow, floor, cap, penalty.Value, fallback.Value, minVolume.Value, missingFee, balance, marginSlots, minCorrection, outlook)
             : null;
     }
 

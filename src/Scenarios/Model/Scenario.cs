@@ -118,15 +118,15 @@ public sealed record NetworkChoice(string? Name, string? FilePath)
 /// <param name="MissingReadingFee">Tokens a unit pays per missing reading on top of the worst-case deemed reading (default 0.05).</param>
 /// <param name="InitialBalance">Tokens each unit starts with (minted and deposited as collateral), unless the unit says otherwise (default 500).</param>
 /// <param name="MarginSlots">Each unit's imbalance margin: this many slots of its rating at the price cap stay locked (default 1).</param>
-/// <param name="PriceOutlook">
-/// The prior price outlook, tokens per kWh for each local hour 0..23 (24 values), which bidders plan
-/// the first day with (a battery's arbitrage, an EV's cheapest hours); later days use the last traded
-/// day-ahead prices. Null: the fallback imbalance price, flat.
-/// </param>
 /// <param name="IntradayMinCorrectionWh">
 /// A bidder that corrects its day-ahead position intra-day sends the hour's correction only when some slot's gap
 /// reaches this many Wh (default 50; 0 sends every correction): below it the imbalance it saves is worth less than
 /// the transaction (about 95 k gas, most of a participant-day's gas when every household corrects every hour).
+/// </param>
+/// <param name="PriceOutlook">
+/// The prior price outlook, tokens per kWh for each local hour 0..23 (24 values), which bidders plan
+/// the first day with (a battery's arbitrage, an EV's cheapest hours); later days use the last traded
+/// day-ahead prices. Null: the fallback imbalance price, flat.
 /// </param>
 public sealed record MarketSettings(
     TimeOnly DayAheadGate,
@@ -140,5 +140,5 @@ public sealed record MarketSettings(
     decimal MissingReadingFee,
     decimal InitialBalance,
     int MarginSlots,
-    ValueList<decimal>? PriceOutlook = null,
-    int IntradayMinCorrectionWh = 0);
+    int IntradayMinCorrectionWh,
+    ValueList<decimal>? PriceOutlook = null);

@@ -16,7 +16,7 @@ internal static class ActorSpecs
     /// </summary>
     public const string ManualScheduler = """akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit" """;
 
-    private static readonly MarketSettings Market = new(new TimeOnly(12, 0), 60, 15, 0, 3, 20, 0.3m, 1m, 0.05m, 500, 1);
+    private static readonly MarketSettings Market = new(new TimeOnly(12, 0), 60, 15, 0, 3, 20, 0.3m, 1m, 0.05m, 500, 1, IntradayMinCorrectionWh: 0);
 
     /// <summary>A calendar of <paramref name="days"/> days of 15-minute slots from 15 June 2026, UTC; live at <paramref name="live"/>'s pace when given.</summary>
     public static SimulationCalendar Calendar(int days, LivePace? live = null) =>
