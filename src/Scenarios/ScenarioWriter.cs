@@ -28,6 +28,7 @@ public static class ScenarioWriter
             yaml.Scalar("description", Text(description));
         }
         yaml.Scalar("seed", Number(scenario.Seed));
+        yaml.Flow("seeds", [.. SeedStreams.Names.Zip(scenario.Streams.Values, (stream, seed) => (stream, Number(seed)))]);
         WriteTime(yaml, scenario.Time);
         WriteMode(yaml, scenario.Mode);
         yaml.Flow("network", scenario.Network.Name is { } name ? [("name", Text(name))] : [("file", Text(scenario.Network.NameOrPath))]);

@@ -44,6 +44,17 @@ public sealed class PopulateTests : IDisposable
     }
 
     [Fact]
+    public void Only_the_populate_stream_places_them_so_other_streams_can_vary_over_the_same_feeder()
+    {
+        var first = _scratch.Load("seeds: { populate: 4 }\n" + Prosumers, seed: 11);
+        var otherSeed = _scratch.Load("seeds: { populate: 4 }\n" + Prosumers, seed: 12);
+        var otherPopulate = _scratch.Load("seeds: { populate: 5 }\n" + Prosumers, seed: 11);
+
+        Assert.Equal(first.Units, otherSeed.Units);
+        Assert.NotEqual(first.Units.OfType<PvUnit>().Select(u => u.Id), otherPopulate.Units.OfType<PvUnit>().Select(u => u.Id));
+    }
+
+    [Fact]
     public void Each_section_draws_on_its_own_so_adding_one_does_not_move_the_others()
     {
         var all = _scratch.Load(Prosumers, seed: 3);

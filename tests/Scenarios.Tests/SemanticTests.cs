@@ -369,4 +369,23 @@ public sealed class SemanticTests : IDisposable
         Assert.Equal(5, _scratch.Load(yaml).Seed);
         Assert.Equal(99, _scratch.Load(yaml, 99).Seed);
     }
+
+    [Fact]
+    public void A_stream_named_in_seeds_keeps_its_seed_and_the_others_take_the_seed_or_its_override()
+    {
+        var yaml = "seed: 5\nseeds: { weather: 7, populate: 0 }\n" + Minimal.With("");
+
+        Assert.Equal(new SeedStreams(7, 5, 5, 0), _scratch.Load(yaml).Streams);
+        Assert.Equal(new SeedStreams(7, 99, 99, 0), _scratch.Load(yaml, 99).Streams);
+        Assert.Equal(SeedStreams.All(5), _scratch.Load("seed: 5\n" + Minimal.With("")).Streams);
+    }
+
+    [Fact]
+    public void An_unknown_or_negative_stream_seed_is_reported_where_it_is()
+    {
+        var errors = _scratch.Errors("seeds: { wether: 7, forecast: -1 }\n" + Minimal.With(""));
+
+        Assert.Contains(errors, e => e.Path == "seeds.forecast");
+        Assert.Contains(errors, e => e.Path == "seeds.wether" && e.Message.Contains("weather", StringComparison.Ordinal));
+    }
 }

@@ -75,7 +75,7 @@ public sealed class ShippedScenarioTests
         {
             PvUnit pv => ResourceSeries.Pv(pv.Resource, time),
             WindUnit wind => ResourceSeries.Wind(wind.Resource, time).Speeds,
-            LoadUnit load => ResourceSeries.Load(load.Id, load.Profile, load.Scale, scenario.Seed, time),
+            LoadUnit load => ResourceSeries.Load(load.Id, load.Profile, load.Scale, scenario.Streams.Behaviour, time),
             _ => null,
         }).OfType<ResourceSeries>().ToList();
         Assert.Equal(55 + 22 + 1, series.Count);

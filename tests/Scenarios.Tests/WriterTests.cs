@@ -102,7 +102,8 @@ public sealed class WriterTests : IDisposable
     {
         var text = Write(ScenarioLoader.Load(Shipped.Path("ieee-eu-lv-prosumers.yaml")));
 
-        Assert.DoesNotContain("populate", text);
+        Assert.DoesNotContain("\npopulate:", text);
+        Assert.Contains("\nseed: 7\nseeds: { weather: 7, forecast: 7, behaviour: 7, populate: 7 }\n", text);
         Assert.Contains("  - id: LOAD2\n    kind: load\n    bus: \"47\"\n    phase: B\n    profile: { ieee: 2 }\n    scale: 1\n    power_factor: 0.95\n", text);
         // A household with PV behind its meter is a prosumer, its members written as mappings of their own kinds.
         Assert.Contains("  - id: LOAD1\n    kind: prosumer\n    bus: \"34\"\n    phase: A\n    strategy: { kind: price-taker, price: 0.6 }\n    load:\n      profile: { ieee: 1 }\n", text);

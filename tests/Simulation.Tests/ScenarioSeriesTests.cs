@@ -83,7 +83,7 @@ public sealed class YearScenarioSeriesTests(ITestOutputHelper output)
             Assert.NotEqual(days[1], days[365]);
         }
         var household = Year.Units.OfType<LoadUnit>().First();
-        var expected = ResourceSeries.Load(household.Id, household.Profile, household.Scale, Year.Seed, Year.Time)!.Series.Values.ToArray();
+        var expected = ResourceSeries.Load(household.Id, household.Profile, household.Scale, Year.Streams.Behaviour, Year.Time)!.Series.Values.ToArray();
         Assert.Equal(expected, series.Load(household)[perDay..(366 * perDay)]);
         Assert.Equal(household.Profile.Year!.AnnualKwh * household.Scale, expected.Sum() / 4, 6);
     }
@@ -110,5 +110,33 @@ public sealed class YearScenarioSeriesTests(ITestOutputHelper output)
 
         var reseeded = ScenarioLoader.Load(Year.SourcePath, seedOverride: 8);
         Assert.NotEqual(loads[0], ScenarioSeries.Of(reseeded).Load(reseeded.Units.OfType<LoadUnit>().First(u => u.Id == Year.Units.OfType<LoadUnit>().First().Id)));
+    }
+}
+
+/// <summary>
+/// The seed streams are independent: changing one stream's seed changes what it draws and nothing else, so an
+/// experiment can vary behaviour under the same weather (and the reverse).
+/// </summary>
+public sealed class SeedStreamTests
+{
+    private static readonly Scenario Week = ScenarioLoader.Load(Path.Combine(AppContext.BaseDirectory, "Scenarios", "island-week.yaml"));
+
+    [Fact]
+    public void Another_weather_seed_moves_the_clouds_and_nothing_else()
+    {
+        var (base_, other) = (ScenarioSeries.Of(Week), ScenarioSeries.Of(Week with { Streams = Week.Streams with { Weather = Week.Seed + 1 } }));
+
+        Assert.Contains(Week.Units.OfType<PvUnit>(), pv => !base_.Pv(pv).SequenceEqual(other.Pv(pv)));
+        Assert.All(Week.Units.OfType<LoadUnit>(), load => Assert.Equal(base_.Load(load), other.Load(load)));
+        Assert.All(Week.Units.OfType<EvUnit>(), ev => Assert.Equal(base_.Sessions(ev), other.Sessions(ev)));
+    }
+
+    [Fact]
+    public void Another_behaviour_seed_moves_the_arrivals_under_the_same_sky()
+    {
+        var (base_, other) = (ScenarioSeries.Of(Week), ScenarioSeries.Of(Week with { Streams = Week.Streams with { Behaviour = Week.Seed + 1 } }));
+
+        Assert.All(Week.Units.OfType<PvUnit>(), pv => Assert.Equal(base_.Pv(pv), other.Pv(pv)));
+        Assert.Contains(Week.Units.OfType<EvUnit>(), ev => !base_.Sessions(ev).SequenceEqual(other.Sessions(ev)));
     }
 }

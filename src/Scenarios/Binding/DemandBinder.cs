@@ -41,7 +41,7 @@ internal static class DemandBinder
             return;
         }
         // The shortfall depends on the series' length and where the run starts in it, not on the household: any one shows it.
-        context.RequireCoverage(map, key, wrap, errorsBefore, time => ResourceSeries.Load("", profile, 1.0, context.Seed, time));
+        context.RequireCoverage(map, key, wrap, errorsBefore, time => ResourceSeries.Load("", profile, 1.0, context.BehaviourSeed, time));
     }
 
     /// <summary>
@@ -127,7 +127,7 @@ internal static class DemandBinder
             year.Error("series", $"'{reference.Year!.Series}' has a {step.TotalMinutes}-minute step: time.slot_minutes ({slots.SlotMinutes}) must divide it or be at least that");
         }
         return (reference, year.AllValid("series", "annual_kwh") && context.Time is { } time
-            ? ResourceSeries.Load(unitId, reference, 1.0, context.Seed, time)?.Series
+            ? ResourceSeries.Load(unitId, reference, 1.0, context.BehaviourSeed, time)?.Series
             : null);
     }
 

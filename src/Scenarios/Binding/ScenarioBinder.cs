@@ -21,19 +21,20 @@ internal static class ScenarioBinder
             root.Error("name", $"'{name}' names the run folders: use up to 64 letters, digits, '-', '_' and '.', starting with a letter or digit");
         }
         var description = root.OptionalText("description");
-        var fileSeed = root.Integer("seed", 0, Bounds.Closed(0, int.MaxValue));
+        var fileSeed = root.Integer("seed", 0, SeedBounds);
         var seed = seedOverride ?? fileSeed;
+        var streams = Streams(root.Map("seeds"), seed);
 
         var time = TimeBinder.Bind(root.Map("time", required: true));
         var (networkChoice, network) = NetworkBinder.Bind(root.Map("network", required: true), folder);
         var market = MarketBinder.Bind(root.Map("market"));
         var mode = ModeBinder.Bind(root.Map("mode", required: true), network, market, time, folder);
 
-        var context = new UnitContext(folder, time, network, market, seed);
+        var context = new UnitContext(folder, time, network, market, streams.Behaviour);
         var units = root.Maps("units")
             .Select(map => UnitBinder.Bind(map, context) is { } spec ? new BoundUnit(spec, map, false) : null)
             .OfType<BoundUnit>()
-            .Concat(PopulateBinder.Bind(root.Map("populate"), seed, context))
+            .Concat(PopulateBinder.Bind(root.Map("populate"), streams.Populate, context))
             .ToList();
         root.RejectUnknownKeys();
         UnitChecks.Check(root, units, mode, network);
@@ -42,7 +43,24 @@ internal static class ScenarioBinder
         {
             return null;
         }
-        return new Scenario(name, description, seed, time, mode, networkChoice, market, ValueList.From(units.Select(u => u.Spec)), sourcePath);
+        return new Scenario(name, description, seed, streams, time, mode, networkChoice, market, ValueList.From(units.Select(u => u.Spec)), sourcePath);
+    }
+
+    private static readonly Bounds SeedBounds = Bounds.Closed(0, int.MaxValue);
+
+    /// <summary>
+    /// The <c>seeds</c> section: a stream named there keeps its seed whatever <c>seed</c> (or <c>--seed</c>) says, so an
+    /// experiment can vary one stream and hold another; a stream not named takes <paramref name="seed"/>.
+    /// </summary>
+    private static SeedStreams Streams(YamlMap? seeds, int seed)
+    {
+        if (seeds is null)
+        {
+            return SeedStreams.All(seed);
+        }
+        var values = SeedStreams.Names.Select(stream => seeds.Integer(stream, seed, SeedBounds)).ToList();
+        seeds.RejectUnknownKeys();
+        return new SeedStreams(values[0], values[1], values[2], values[3]);
     }
 
     private static bool IsRunFolderName(string name) =>

@@ -9,8 +9,8 @@ namespace MicroMarket.Scenarios.Binding;
 /// depend on it are skipped rather than reported against a guess.
 /// </summary>
 /// <param name="Folder">The scenario file's folder: relative file paths resolve against it.</param>
-/// <param name="Seed">The scenario's seed (after any override): a household's year is diversified from it.</param>
-internal sealed record UnitContext(string Folder, ScenarioTime? Time, Network? Network, MarketSettings? Market, int Seed)
+/// <param name="BehaviourSeed">The scenario's behaviour stream (<see cref="SeedStreams.Behaviour"/>): a household's year is diversified from it.</param>
+internal sealed record UnitContext(string Folder, ScenarioTime? Time, Network? Network, MarketSettings? Market, int BehaviourSeed)
 {
     /// <summary>
     /// Reports at <paramref name="key"/> a resource series that would wrap round the run (<see cref="ResourceSeries.Shortfall"/>),

@@ -6,7 +6,9 @@ namespace MicroMarket.Scenarios.Model;
 /// </summary>
 /// <param name="Name">Short name, used for run folders.</param>
 /// <param name="Description">Free text for the report.</param>
-/// <param name="Seed">Seeds every random draw of the run (forecast errors, clouds, unit placement).</param>
+/// <param name="Seed">The run's seed: every stream's unless the scenario names the stream's own (<see cref="Streams"/>); it
+/// also derives the simulated units' keys.</param>
+/// <param name="Streams">The seeds of the independent random streams (weather, forecast, behaviour, populate).</param>
 /// <param name="Time">Calendar and slot length.</param>
 /// <param name="Mode">Island (a slack unit closes the balance) or grid-connected (an upstream supplier at tariffs).</param>
 /// <param name="Network">The feeder.</param>
@@ -17,6 +19,7 @@ public sealed record Scenario(
     string Name,
     string? Description,
     int Seed,
+    SeedStreams Streams,
     ScenarioTime Time,
     GridMode Mode,
     NetworkChoice Network,

@@ -37,7 +37,7 @@ public sealed class ScenarioSeries(Scenario scenario, SimulationCalendar calenda
             ClearSkyPvResource sky => ClearSkyPv.Generate(
                 new PvSite(sky.LatitudeDeg, sky.LongitudeDeg, sky.TiltDeg, sky.AzimuthDeg),
                 calendar.SlotStartUtc(FirstSlot).UtcDateTime, SlotLength, Length,
-                new CloudModel(StableSeed.Random(scenario.Seed, "clouds:" + pv.Id), sky.CloudinessMean, sky.CloudinessPersistence)).Values.ToArray(),
+                new CloudModel(StableSeed.Random(scenario.Streams.Weather, "clouds:" + pv.Id), sky.CloudinessMean, sky.CloudinessPersistence)).Values.ToArray(),
             var resource => Sample(ResourceSeries.Pv(resource, calendar.Time) ?? throw new ArgumentException($"unit {pv.Id}: unknown PV resource"), pv.Wrap),
         };
         return potential.Select(p => system.Output(p).PowerKw).ToArray();
@@ -63,7 +63,7 @@ public sealed class ScenarioSeries(Scenario scenario, SimulationCalendar calenda
     /// </summary>
     public double[] Load(LoadUnit load)
     {
-        if (ResourceSeries.Load(load.Id, load.Profile, load.Scale, scenario.Seed, calendar.Time) is { } series)
+        if (ResourceSeries.Load(load.Id, load.Profile, load.Scale, scenario.Streams.Behaviour, calendar.Time) is { } series)
         {
             return Sample(series, load.Wrap);
         }
@@ -99,7 +99,7 @@ public sealed class ScenarioSeries(Scenario scenario, SimulationCalendar calenda
                 {
                     departure += SlotsPerDay;
                 }
-                var jitter = StableSeed.Random(scenario.Seed, $"arrival:{ev.Id}:{day}:{k}").Next(-spec.ArrivalJitterMinutes, spec.ArrivalJitterMinutes + 1);
+                var jitter = StableSeed.Random(scenario.Streams.Behaviour, $"arrival:{ev.Id}:{day}:{k}").Next(-spec.ArrivalJitterMinutes, spec.ArrivalJitterMinutes + 1);
                 var actualArrival = Math.Clamp(arrival + (int)Math.Round(jitter / (double)calendar.Time.SlotMinutes), dayStart, departure - 1);
                 var arrivalEnergy = spec.ArrivalSoc * ev.BatteryKwh;
                 sessions.Add((new EvSession(arrival, departure, spec.EnergyKwh, arrivalEnergy), new EvSession(actualArrival, departure, spec.EnergyKwh, arrivalEnergy)));

@@ -89,7 +89,7 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
 
     private PriceTakerAgent PriceTaker(UnitSpec spec, UnitKind kind, double[] actualKw, bool producer, double capacityKw, double powerFactor)
     {
-        var series = new ExogenousSeries(actualKw, _series.FirstSlot, spec.Forecast, SlotLength, StableSeed.Of(scenario.Seed, "forecast:" + spec.Id), capacityKw);
+        var series = new ExogenousSeries(actualKw, _series.FirstSlot, spec.Forecast, SlotLength, StableSeed.Of(scenario.Streams.Forecast, "forecast:" + spec.Id), capacityKw);
         // A household's meter is sized for its peak, at least 10 kW, as a supply fuse would be.
         var ratingKw = producer ? capacityKw : Math.Max(10.0, capacityKw);
         return new PriceTakerAgent(spec, kind, series, producer, Strategy<PriceTakerStrategy>(spec).Price, Rating(ratingKw), powerFactor, Hours);
@@ -117,7 +117,7 @@ public sealed class UnitAgentFactory(Scenario scenario, Network network, Simulat
     private T Strategy<T>(UnitSpec spec) where T : StrategySpec =>
         spec.Strategy as T ?? throw new ArgumentException($"unit {spec.Id}: strategy {spec.Strategy.GetType().Name} does not fit a {spec.GetType().Name}");
 
-    private TieBreaker Ties(UnitSpec spec) => new(StableSeed.Of(scenario.Seed, "ties:" + spec.Id));
+    private TieBreaker Ties(UnitSpec spec) => new(StableSeed.Of(scenario.Streams.Behaviour, "ties:" + spec.Id));
 
     private long Rating(double ratedKw) => (long)Math.Ceiling(ratedKw * MeterHeadroom * Hours * 1000) + 1;
 
