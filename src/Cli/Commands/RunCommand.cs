@@ -31,7 +31,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--seed <N>")]
-        [Description("override the scenario's seed")]
+        [Description("override the scenario's seed (a stream named under seeds: keeps its own)")]
         public int? Seed { get; init; }
 
         [CommandOption("--chain <CHAIN>")]
