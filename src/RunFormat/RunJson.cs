@@ -30,6 +30,12 @@ public static class RunJson
         RespectNullableAnnotations = true,
     };
 
+    /// <summary><paramref name="value"/> as its file holds it, for reading fields by their names there.</summary>
+    public static JsonElement ToElement<T>(T value) => JsonSerializer.SerializeToElement(value, Writing);
+
+    /// <summary>A field's name in the files, from its C# property name (<c>SelfSufficiency</c> is <c>self_sufficiency</c>).</summary>
+    public static string NameOf(string propertyName) => Writing.PropertyNamingPolicy!.ConvertName(propertyName);
+
     /// <summary>Writes the file whole or not at all (a temporary file renamed over it): a program ended at once leaves no half of one.</summary>
     public static void Write<T>(string directory, string file, T value)
     {

@@ -63,6 +63,7 @@ internal static class ScenarioBinder
         return new SeedStreams(values[0], values[1], values[2], values[3]);
     }
 
-    private static bool IsRunFolderName(string name) =>
+    /// <summary>Whether <paramref name="name"/> may name a run folder (a scenario's or an experiment's name).</summary>
+    public static bool IsRunFolderName(string name) =>
         name.Length is > 0 and <= 64 && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 }

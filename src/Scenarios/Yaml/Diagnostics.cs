@@ -13,6 +13,9 @@ internal sealed class Diagnostics(string file)
 
     public bool HasErrors => _errors.Count > 0;
 
+    /// <summary>What was reported so far, in the order found.</summary>
+    public IReadOnlyList<ScenarioError> Errors => _errors;
+
     /// <summary>How many problems were reported so far: a binder compares it to tell whether a part read cleanly.</summary>
     public int Count => _errors.Count;
 

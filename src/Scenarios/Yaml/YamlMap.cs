@@ -216,6 +216,21 @@ internal sealed class YamlMap
         }
     }
 
+    /// <summary>Every entry, for a mapping whose keys are data (an experiment's field paths) rather than a fixed set; each counts as read.</summary>
+    public IReadOnlyList<(string Key, Mark At, YamlNode Value)> Entries()
+    {
+        var entries = new List<(string, Mark, YamlNode)>();
+        foreach (var (key, value) in _node.Children)
+        {
+            if (key is YamlScalarNode { Value: { } name })
+            {
+                _known.Add(name);
+                entries.Add((name, key.Start, value));
+            }
+        }
+        return entries;
+    }
+
     /// <summary>Reports every key that no read asked for, suggesting the nearest known one.</summary>
     public void RejectUnknownKeys()
     {

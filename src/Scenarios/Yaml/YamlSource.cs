@@ -12,6 +12,8 @@ internal sealed record YamlFileKind(string Name, string Keys)
 {
     public static readonly YamlFileKind Scenario = new("scenario", "name, time, mode, network, units, ...");
 
+    public static readonly YamlFileKind Experiment = new("experiment", "scenario, grid, cases, baseline, seeds, kpis");
+
     public static readonly YamlFileKind NodeConfiguration = new("node configuration", "scenario, cluster, market, pi_units");
 }
 
