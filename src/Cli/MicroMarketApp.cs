@@ -67,6 +67,7 @@ public static class MicroMarketApp
             });
             config.AddCommand<Commands.RunCommand>("run").WithDescription("Run a scenario end to end: Anvil, contracts, one agent per unit, the run directory.");
             config.AddCommand<Commands.ValidateCommand>("validate").WithDescription("Check a scenario as `run` would and print what it would run: units, days, slots, expected transactions, gas and run time; no chain is started.");
+            config.AddCommand<Commands.SweepCommand>("sweep").WithDescription("Run an experiment: every level of its overrides with every seed, N runs at a time, resumable; results.csv/.parquet and effects.csv (means, 95 % intervals, paired differences from the baseline).");
             config.AddCommand<Commands.ScenariosCommand>("scenarios").WithDescription("Copy the example scenarios this program ships with into a folder, to run or edit them.");
             config.AddCommand<Commands.OptimalCommand>("optimal").WithDescription("Solve an island's optimal commitment and dispatch on the scenario's actuals: the lower bound a run's fuel is measured against.");
             config.AddCommand<Commands.ClearCommand>("clear").WithDescription("Clear one slot's order book (CSV) with the C# reference or, with --on-chain, through the contracts.");

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using MicroMarket.RunFormat;
+using MicroMarket.Scenarios.Experiments;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Running;
 using Spectre.Console.Cli;
@@ -8,17 +9,19 @@ using Spectre.Console.Cli;
 namespace MicroMarket.Cli.Commands;
 
 /// <summary>
-/// `micromarket validate SCENARIO [--seed N]`: every check `run` makes before it starts anything (the file, each error
+/// `micromarket validate SCENARIO|EXPERIMENT [--seed N]`: every check `run` makes before it starts anything (the file, each error
 /// with file:line:column, then the plan every node derives from it: the feeder, the calendar, each unit's agent), and
 /// what the run would be: its units by kind, days and slots, participants, and its expected transactions, gas and wall
-/// time (<see cref="RunEstimate"/>). Starts no chain and writes nothing; exit 0 valid, 2 not.
+/// time (<see cref="RunEstimate"/>). An experiment (a file naming a base <c>scenario</c>) is checked as `sweep` checks it,
+/// every run's scenario and plan included, and summed up: its levels, seeds, runs and their expected cost.
+/// Starts no chain and writes nothing; exit 0 valid, 2 not.
 /// </summary>
 public sealed class ValidateCommand : Command<ValidateCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandArgument(0, "<SCENARIO>")]
-        [Description("scenario file (YAML; see docs/scenarios.md)")]
+        [CommandArgument(0, "<FILE>")]
+        [Description("scenario file (docs/scenarios.md) or experiment file (docs/experiments.md)")]
         public string Scenario { get; init; } = "";
 
         [CommandOption("--seed <N>")]
@@ -31,10 +34,47 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        InputFiles.Require(settings.Scenario, "scenario or experiment file", "validate: ");
+        if (ExperimentLoader.IsExperiment(settings.Scenario))
+        {
+            return settings.Seed is null
+                ? ValidateExperiment(settings.Scenario)
+                : throw new BadInputException($"validate: --seed: {settings.Scenario} is an experiment, whose seeds are its own (seeds:)");
+        }
         var scenario = ScenarioRuns.LoadScenario(settings.Scenario, settings.Seed);
         // What the run builds first (SimulationRunner), so that what would fail there fails here.
         var plan = new ScenarioPlan(scenario);
         foreach (var (label, text) in Summary(settings.Scenario, plan, RunEstimate.Of(plan)))
+        {
+            Console.Out.WriteLine($"{label,-10} {text}");
+        }
+        return MicroMarketApp.ExitOk;
+    }
+
+    private static int ValidateExperiment(string path)
+    {
+        var experiment = SweepCommand.Load(path);
+        // Every run's plan, as each run builds it first; a level's runs differ only in their seeds, so its first run's
+        // estimate stands for each of them.
+        var estimates = experiment.Runs.Select(run => (run.Level, Estimate: RunEstimate.Of(new ScenarioPlan(run.Scenario)))).ToList();
+        var perLevel = estimates.GroupBy(e => e.Level).ToDictionary(g => g.Key, g => g.First().Estimate);
+        var runs = experiment.Runs.Count;
+        var transactions = estimates.Sum(e => (double)perLevel[e.Level].Transactions);
+        var gas = estimates.Sum(e => perLevel[e.Level].Gas);
+        var oneAtATime = TimeSpan.FromSeconds(estimates.Sum(e => (perLevel[e.Level].Wall + RunEstimate.ProcessOverhead).TotalSeconds));
+        var workers = Environment.ProcessorCount;
+        var baseline = experiment.Levels[experiment.BaselineLevel].Name;
+        var lines = new (string, string)[]
+        {
+            ("experiment", $"{experiment.Name} ({path}), base scenario {experiment.Runs[0].Scenario.Name} ({experiment.ScenarioPath})"),
+            ("levels", $"{experiment.Levels.Count}: {string.Join(", ", experiment.Levels.Select(l => l.Name == baseline ? l.Name + " (baseline)" : l.Name))}"),
+            ("seeds", experiment.VariedSeeds.Count == 0 ? "the scenario's own" : string.Join(", ", experiment.VariedSeeds.Select((s, i) => $"{s} {string.Join(" ", experiment.Runs.Select(r => r.Seeds[i]).Distinct())}"))),
+            ("runs", Text($"{runs} ({experiment.Levels.Count} level(s) x {runs / experiment.Levels.Count} seed combination(s))")),
+            ("kpis", string.Join(", ", experiment.Kpis)),
+            ("expected", Text($"~{Rounded(transactions):#,0} transactions, ~{Rounded(gas / 1e6):#,0} M gas")),
+            ("estimate", $"~{Duration(oneAtATime)} one run at a time, ~{Duration(oneAtATime / workers)} at best with {workers} workers (sweep's default here; each run is a process of its own, and they share the cores)"),
+        };
+        foreach (var (label, text) in lines)
         {
             Console.Out.WriteLine($"{label,-10} {text}");
         }
