@@ -116,4 +116,29 @@ public sealed class ExperimentTests : IDisposable
         Assert.True(ExperimentLoader.IsExperiment(_scratch.Write("e.yaml", "scenario: base.yaml\n")));
         Assert.False(ExperimentLoader.IsExperiment(Shipped.Path("quickstart.yaml")));
     }
+
+    [Fact]
+    public void The_shipped_community_battery_experiment_runs_without_the_battery_and_with_two_sizes_over_ten_seeds()
+    {
+        var experiment = ExperimentLoader.Load(Path.Combine(Shipped.Folder, "experiments", "community-battery.yaml"));
+
+        Assert.Equal((3, 30, 0), (experiment.Levels.Count, experiment.Runs.Count, experiment.BaselineLevel));
+        Assert.Equal("community-battery-none", experiment.Levels[0].Name);
+        Assert.All(experiment.Runs.Where(r => r.Level == 0), r => Assert.DoesNotContain(r.Scenario.Units, u => u.Id == "community-battery"));
+        Assert.All(experiment.Runs.Where(r => r.Level == 2), r => Assert.Equal(100, r.Scenario.Units.OfType<BatteryUnit>().Single().CapacityKwh));
+        Assert.Equal(20, experiment.Runs[0].Scenario.Units.OfType<ProsumerUnit>().Count());
+    }
+
+    [Fact]
+    public void A_null_value_removes_a_field_so_its_default_applies()
+    {
+        var experiment = Load("""
+            scenario: base.yaml
+            cases: [ { market.price_cap: ~ } ]
+            """);
+
+        Assert.Equal(ScenarioLoader.Load(_scratch.Write("nocap.yaml", File.ReadAllText(Shipped.Path("quickstart.yaml")).Replace("  price_cap: 3.0\n", "", StringComparison.Ordinal))).Market.PriceCap,
+            experiment.Runs.Single().Scenario.Market.PriceCap);
+        Assert.Equal("price_cap-none", experiment.Runs.Single().Id);
+    }
 }

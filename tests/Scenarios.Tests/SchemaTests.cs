@@ -99,20 +99,57 @@ public sealed partial class SchemaTests
         Assert.Equal(valid, Evaluate(yaml).IsValid);
     }
 
-    private static void AssertValid(string yaml)
+    private static readonly JsonSchema ExperimentSchema = JsonSchema.FromFile(Shipped.Path("experiment.schema.json"));
+
+    public static TheoryData<string> ShippedExperiments => [.. Directory.GetFiles(Shipped.Path("experiments"), "*.yaml").Select(Path.GetFileName).OfType<string>()];
+
+    [Theory]
+    [MemberData(nameof(ShippedExperiments))]
+    public void A_shipped_experiment_satisfies_the_experiment_schema(string file)
     {
-        var result = Evaluate(yaml);
+        AssertValid(File.ReadAllText(Path.Combine(Shipped.Path("experiments"), file)), ExperimentSchema);
+    }
+
+    [Theory]
+    [InlineData("extra: 1", "an unknown key")]
+    [InlineData("seeds: { seed: 0 }", "a seed count of 0")]
+    [InlineData("seeds: { wether: 2 }", "an unknown seed stream")]
+    [InlineData("seeds: { seed: [1, 1] }", "a seed listed twice")]
+    [InlineData("kpis: [self_sufficency]", "an unknown KPI")]
+    [InlineData("grid: { \"units[b].capacity_kwh\": 10 }", "a grid field without a list of values")]
+    [InlineData("grid: { \"units..x\": [1] }", "a path that is not one")]
+    [InlineData("cases: [ { seed: 3 } ]", "a seed as an override")]
+    public void A_broken_experiment_fails_the_experiment_schema(string change, string what)
+    {
+        const string Valid = "scenario: base.yaml\n";
+
+        Assert.True(Evaluate(Valid + "grid: { \"units[b].capacity_kwh\": [10, 20] }\nseeds: { seed: 3, weather: [1, 2] }\nkpis: [self_sufficiency]\n", ExperimentSchema).IsValid);
+        Assert.False(Evaluate(Valid + change + "\n", ExperimentSchema).IsValid, $"{what} passes");
+    }
+
+    [Fact]
+    public void The_experiment_schema_knows_every_KPI_a_run_reports_and_no_other()
+    {
+        var schema = JsonNode.Parse(File.ReadAllText(Shipped.Path("experiment.schema.json")))!;
+        var listed = schema["properties"]!["kpis"]!["items"]!["enum"]!.AsArray().Select(k => k!.GetValue<string>());
+
+        Assert.Equal(MicroMarket.RunFormat.KpiValues.Keys, listed);
+    }
+
+    private static void AssertValid(string yaml, JsonSchema? schema = null)
+    {
+        var result = Evaluate(yaml, schema);
         var problems = result.Details
             .Where(d => d.Errors is not null)
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} ({d.EvaluationPath}): {e.Value}"));
         Assert.True(result.IsValid, string.Join(Environment.NewLine, problems.Take(20)));
     }
 
-    private static EvaluationResults Evaluate(string yaml)
+    private static EvaluationResults Evaluate(string yaml, JsonSchema? schema = null)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
-        return Schema.Evaluate(ToJson(stream.Documents[0].RootNode), new EvaluationOptions { OutputFormat = OutputFormat.List });
+        return (schema ?? Schema).Evaluate(ToJson(stream.Documents[0].RootNode), new EvaluationOptions { OutputFormat = OutputFormat.List });
     }
 
     /// <summary>YAML to JSON under the YAML 1.2 core schema, as yaml-language-server reads a file: plain scalars may be null, booleans or numbers.</summary>

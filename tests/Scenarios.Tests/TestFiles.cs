@@ -7,7 +7,7 @@ internal static class Shipped
 
     public static string Path(string name) => System.IO.Path.Combine(Folder, name);
 
-    public static IReadOnlyList<string> ScenarioFiles { get; } = ["quickstart.yaml", "ieee-eu-lv-prosumers.yaml", "island-week.yaml", "island-week-diesel-only.yaml", "ieee-eu-lv-year.yaml"];
+    public static IReadOnlyList<string> ScenarioFiles { get; } = ["quickstart.yaml", "ieee-eu-lv-prosumers.yaml", "island-week.yaml", "island-week-diesel-only.yaml", "ieee-eu-lv-year.yaml", "community-battery.yaml"];
 }
 
 /// <summary>A scratch folder holding scenario files under test, with the shipped feeders beside them; deleted on dispose.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using MicroMarket.Scenarios.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace MicroMarket.Scenarios.Experiments;
@@ -8,7 +9,8 @@ namespace MicroMarket.Scenarios.Experiments;
 /// A scenario field named by path, as an experiment overrides it: keys separated by dots, a list item selected by its
 /// <c>id</c> or its index in brackets (<c>market.imbalance.penalty_percent</c>, <c>units[battery].capacity_kwh</c>,
 /// <c>units[0].strategy</c>, <c>populate.pv.share</c>). It is applied to the scenario's YAML before the scenario is
-/// bound, so an overridden value is checked exactly as if the file said it.
+/// bound, so an overridden value is checked exactly as if the file said it. A null value (<c>~</c>) removes the field
+/// (its default applies) or the list item (<c>units[community-battery]: ~</c>: the run without that unit).
 /// </summary>
 internal sealed partial class ScenarioOverride
 {
@@ -19,8 +21,8 @@ internal sealed partial class ScenarioOverride
     /// <summary>The path as written.</summary>
     public string Text { get; }
 
-    /// <summary>The last key: what a level's short name says (<c>capacity_kwh</c>).</summary>
-    public string Field => _steps[^1].Key;
+    /// <summary>What a level's short name says: the last key (<c>capacity_kwh</c>), or the item a path ends on (<c>community-battery</c>).</summary>
+    public string Field => _steps[^1].Item ?? _steps[^1].Key;
 
     /// <summary>The path parsed, or null when it is not one (<paramref name="error"/> says why).</summary>
     public static ScenarioOverride? Parse(string text, out string error)
@@ -41,8 +43,8 @@ internal sealed partial class ScenarioOverride
     }
 
     /// <summary>
-    /// Sets the field in <paramref name="root"/> to <paramref name="value"/>, adding the mappings on its way that the
-    /// scenario leaves out (its defaults then apply to their other keys). Returns the field's path as the scenario's
+    /// Sets the field in <paramref name="root"/> to <paramref name="value"/> (removes it for null), adding the mappings on
+    /// its way that the scenario leaves out (its defaults then apply to their other keys). Returns the field's path as the scenario's
     /// errors name it (<c>units[3].capacity_kwh</c>), or null when the scenario has no such place (<paramref name="error"/>).
     /// </summary>
     public string? Apply(YamlMappingNode root, YamlNode value, out string error)
@@ -60,7 +62,14 @@ internal sealed partial class ScenarioOverride
             {
                 if (last)
                 {
-                    mapping.Children[name] = value;
+                    if (YamlValue.IsNull(value))
+                    {
+                        mapping.Children.Remove(name);
+                    }
+                    else
+                    {
+                        mapping.Children[name] = value;
+                    }
                     break;
                 }
                 if (child is null)
@@ -92,7 +101,16 @@ internal sealed partial class ScenarioOverride
             path.Append('[').Append(index).Append(']');
             if (last)
             {
-                list.Children[index] = value;
+                if (YamlValue.IsNull(value))
+                {
+                    list.Children.RemoveAt(index);
+                    // The items after it move up: no error of the scenario's is this field's.
+                    path.Append(" (removed)");
+                }
+                else
+                {
+                    list.Children[index] = value;
+                }
                 break;
             }
             if (list.Children[index] is not YamlMappingNode itemMapping)
@@ -106,9 +124,10 @@ internal sealed partial class ScenarioOverride
         return path.ToString();
     }
 
-    /// <summary>A value as a results table shows it: a scalar as written, a mapping or list in YAML flow style.</summary>
+    /// <summary>A value as a results table shows it: a scalar as written, a mapping or list in YAML flow style, "none" for null (removed).</summary>
     public static string Show(YamlNode value) => value switch
     {
+        _ when YamlValue.IsNull(value) => "none",
         YamlScalarNode scalar => scalar.Value ?? "",
         YamlSequenceNode list => $"[{string.Join(", ", list.Children.Select(Show))}]",
         YamlMappingNode map => $"{{ {string.Join(", ", map.Children.Select(kv => $"{Show(kv.Key)}: {Show(kv.Value)}"))} }}",
