@@ -13,7 +13,7 @@ public static class InputFiles
     {
         if (Directory.Exists(path))
         {
-            throw new BadInputException($"{context}{path} is a directory, not a {kind}");
+            throw new BadInputException($"{context}{path} is a directory, not {(kind[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a")} {kind}");
         }
         if (!File.Exists(path))
         {

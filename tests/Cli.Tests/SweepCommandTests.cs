@@ -142,6 +142,15 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_scenario_given_for_an_experiment_is_one_line_of_bad_input()
+    {
+        var sweep = await CliProcess.RunAsync("sweep", Quickstart, "--out", Path.Combine(_dir.FullName, "sweep"));
+
+        Assert.Equal(2, sweep.ExitCode);
+        Assert.Equal($"micromarket: sweep: {Quickstart} is a scenario, not an experiment: an experiment names its base scenario (scenario: FILE) and what varies (docs/experiments.md); `micromarket run` runs a scenario", sweep.Stderr.Trim());
+    }
+
+    [Fact]
     public async Task Validate_sums_up_an_experiment_without_running_it()
     {
         var experiment = Experiment("grid:\n  units[battery].capacity_kwh: [10, 20, 40]\nseeds: { seed: 3 }\n");

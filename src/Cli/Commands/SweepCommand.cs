@@ -79,6 +79,10 @@ public sealed class SweepCommand : AsyncCommand<SweepCommand.Settings>
     public static Experiment Load(string path)
     {
         InputFiles.Require(path, "experiment file", "sweep: ");
+        if (ExperimentLoader.IsScenario(path))
+        {
+            throw new BadInputException($"sweep: {path} is a scenario, not an experiment: an experiment names its base scenario (scenario: FILE) and what varies (docs/experiments.md); `micromarket run` runs a scenario");
+        }
         try
         {
             return ExperimentLoader.Load(path);

@@ -47,10 +47,17 @@ public static class ExperimentLoader
     }
 
     /// <summary>Whether the YAML file at <paramref name="path"/> is an experiment (it names a base <c>scenario</c>) rather than a scenario.</summary>
-    public static bool IsExperiment(string path)
+    public static bool IsExperiment(string path) => TopKeys(path) is { } keys && keys.Contains("scenario");
+
+    /// <summary>Whether the YAML file at <paramref name="path"/> is a scenario (a section only scenarios have, and no base <c>scenario</c>).</summary>
+    public static bool IsScenario(string path) => TopKeys(path) is { } keys && !keys.Contains("scenario") && keys.Overlaps(["time", "mode", "network", "units", "populate"]);
+
+    private static HashSet<string>? TopKeys(string path)
     {
         var diagnostics = new Diagnostics(Path.GetFullPath(path));
-        return YamlSource.Read(YamlFileKind.Experiment, diagnostics) is { } root && root.Children.ContainsKey(new YamlScalarNode("scenario"));
+        return YamlSource.Read(YamlFileKind.Experiment, diagnostics) is { } root
+            ? [.. root.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "")]
+            : null;
     }
 
     private sealed record Setting(ScenarioOverride Field, Mark At, YamlNode Value);
