@@ -66,7 +66,7 @@ public sealed class ReportCommandTests
 
         Assert.Equal(MicroMarketApp.ExitOk, exit);
         Assert.Equal(
-            [Path.Combine(outDirectory, "comparison.html"), .. new[] { "compare-day-ahead-price.png", "compare-intraday-price.png", "compare-bills.png" }.Select(f => Path.Combine(outDirectory, RunDirectory.Figures, f))],
+            [Path.Combine(outDirectory, "comparison.html"), .. new[] { "compare-day-ahead-price.png", "compare-intraday-price.png", "compare-bills.png", "compare-storage.png", "compare-dispatch.png" }.Select(f => Path.Combine(outDirectory, RunDirectory.Figures, f))],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 

@@ -25,5 +25,15 @@ public static class KpiFormat
 
     public static string Count(long count) => count.ToString("N0", Invariant);
 
+    // The catalogue's formats take each KPI as the number summary.json holds (KpiValues): a decimal's micro-tokens come
+    // back exactly from the double (15 significant digits), so they print as the decimal overloads print them.
+    public static string Energy(double? kwh) => kwh is { } v ? Energy(v) : NotApplicable;
+
+    public static string Price(double? tokensPerKwh) => Price((decimal?)tokensPerKwh);
+
+    public static string Money(double? tokens) => Money((decimal?)tokens);
+
+    public static string Count(double? count) => count is { } c ? Count((long)Math.Round(c)) : NotApplicable;
+
     public static string Decimal(double? value, int decimals) => value is { } v ? v.ToString($"N{decimals}", Invariant) : NotApplicable;
 }
