@@ -60,9 +60,10 @@ public static class MicroMarketApp
                 bench.SetDescription("Measure the layers; figures go to stdout (Markdown), progress to stderr.");
                 bench.AddCommand<Commands.BenchMarketCommand>("market").WithDescription("Gas per market operation and end-to-end tx/s into a local Anvil.");
                 bench.AddCommand<Commands.BenchRunCommand>("run").WithDescription("Whole runs end to end, several times each: wall time, report time, transactions and gas per participant-day, also by purpose.");
-                bench.AddCommand<Commands.BenchSweepCommand>("sweep").WithDescription("An experiment of N runs (default 1000) loaded, and its tables written over N finished runs: wall times.");
                 bench.AddCommand<Commands.BenchClusterCommand>("cluster").WithDescription("One process against a market node and sim nodes on loopback: wall time, inter-node messages.");
 #if REPORTING
+                // Its synthetic runs' summaries come from the report's synthetic run generator, which a Pi build leaves out.
+                bench.AddCommand<Commands.BenchSweepCommand>("sweep").WithDescription("An experiment of N runs (default 1000) loaded, and its tables written over N finished runs: wall times.");
                 bench.AddCommand<Commands.BenchReportCommand>("report").WithDescription("The report of a synthetic year (Parquet): wall time and peak memory.");
 #endif
             });

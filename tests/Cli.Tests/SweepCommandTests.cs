@@ -64,6 +64,8 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Equal("capacity_kwh-10", bigger.Text("baseline"));
         Assert.Null(effects[("capacity_kwh-10", "fuel_cost")].NullableDouble("diff_mean"));
         Assert.Contains("fuel_cost", sweep.Stdout);
+        Assert.Contains($"page: {Path.Combine(output, "sweep.html")}", sweep.Stdout);
+        Assert.Contains("runs/capacity_kwh-20_seed-2/report.html", File.ReadAllText(Path.Combine(output, "sweep.html")));
 
         // A run that did not finish (its summary gone, as after a kill) is run again, and only it; the tables come out
         // byte for byte the same, whichever worker ran what.
@@ -116,6 +118,8 @@ public sealed class SweepCommandTests : IDisposable
 
         Assert.Equal(1, await sweep.WaitForExitAsync(TimeSpan.FromMinutes(2)));
         Assert.Contains("sweep interrupted by SIGINT", sweep.Stdout);
+        Assert.Contains("sweep: [1/1] days-3: interrupted", sweep.Stderr);
+        Assert.DoesNotContain("exit 1", sweep.Stdout);
         using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "runs", "days-3", "summary.json"))))
         {
             Assert.False(summary.RootElement.GetProperty("complete").GetBoolean());

@@ -3,6 +3,9 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using MicroMarket.Experiments.Sweep;
+#if REPORTING
+using MicroMarket.Reporting.Html;
+#endif
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Experiments;
 using Spectre.Console.Cli;
@@ -59,6 +62,7 @@ public sealed class SweepCommand : AsyncCommand<SweepCommand.Settings>
         SweepTables.WriteResults(experiment, rows, directory);
         var effects = SweepTables.Effects(experiment, rows);
         SweepTables.WriteEffects(experiment, effects, directory);
+        var page = WritePage(experiment, rows, effects, directory);
 
         var complete = rows.Count(r => r.Complete);
         var status = complete == rows.Count ? "complete"
@@ -71,6 +75,10 @@ public sealed class SweepCommand : AsyncCommand<SweepCommand.Settings>
         }
         Console.Out.WriteLine($"results: {directory.PathOf(SweepDirectory.Results)} ({SweepDirectory.ResultsParquet} beside it)");
         Console.Out.WriteLine($"effects: {directory.PathOf(SweepDirectory.Effects)}");
+        if (page is not null)
+        {
+            Console.Out.WriteLine(page);
+        }
         Console.Out.Write(EffectsText.Of(experiment, effects));
         return complete == rows.Count ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
     }
@@ -91,6 +99,30 @@ public sealed class SweepCommand : AsyncCommand<SweepCommand.Settings>
         {
             throw new BadInputException($"{ex.Errors.Count} error(s) in {path}; nothing was started:{Environment.NewLine}" + string.Join(Environment.NewLine, ex.Errors));
         }
+    }
+
+    /// <summary>
+    /// The sweep's page, DIR/sweep.html with its figures in DIR/figures (docs/experiments.md, "The sweep page"), and the
+    /// line that names it; a build without reporting (the Pi's) has none. A page that cannot be written is said on
+    /// stderr and leaves the exit code to the runs.
+    /// </summary>
+    private static string? WritePage(Experiment experiment, IReadOnlyList<SweepRow> rows, IReadOnlyList<SweepEffect> effects, SweepDirectory directory)
+    {
+#if REPORTING
+        try
+        {
+            var page = SweepWriter.Write(experiment, rows, effects, directory);
+            return $"page: {page.ReportPath} ({page.FigurePaths.Count} figures)";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"micromarket: no sweep page in {directory.Root}: {ex.Message}");
+            return null;
+        }
+#else
+        _ = (experiment, rows, effects);
+        return $"no page in this build (without reporting): the same sweep where reporting is installed writes {directory.PathOf("sweep.html")}";
+#endif
     }
 
     /// <summary>
@@ -117,14 +149,16 @@ public sealed class SweepCommand : AsyncCommand<SweepCommand.Settings>
                     exit = await process.WaitForExitAsync(CancellationToken.None);
                 }
                 await File.WriteAllTextAsync(directory.LogFile(run), process.Output, CancellationToken.None);
-                if (exit != MicroMarketApp.ExitOk)
+                // A run stopped by the sweep's Ctrl+C did not fail: it is marked interrupted, and the next sweep runs it.
+                var interrupted = exit != MicroMarketApp.ExitOk && stop.IsCancellationRequested;
+                if (exit != MicroMarketApp.ExitOk && !interrupted)
                 {
                     failed.Add((run, exit));
                 }
                 var finished = Interlocked.Increment(ref done);
                 var left = started.Elapsed / finished * (pending.Count - finished);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"sweep: [{finished}/{pending.Count}] {run.Id}: {(exit == 0 ? "complete" : $"exit {exit}")} in {clock.Elapsed.TotalSeconds:0.0} s · elapsed {started.Elapsed:h\\:mm\\:ss} · {left:h\\:mm\\:ss} left"));
+                    $"sweep: [{finished}/{pending.Count}] {run.Id}: {(exit == 0 ? "complete" : interrupted ? "interrupted" : $"exit {exit}")} in {clock.Elapsed.TotalSeconds:0.0} s · elapsed {started.Elapsed:h\\:mm\\:ss} · {left:h\\:mm\\:ss} left"));
             }
         }
         await Task.WhenAll(Enumerable.Range(0, Math.Min(workers, Math.Max(pending.Count, 1))).Select(_ => Task.Run(Worker, CancellationToken.None)));
