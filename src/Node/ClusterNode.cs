@@ -53,7 +53,8 @@ public static class ClusterNode
         {
             NodeRole.Market => await RunMarketAsync(node, options, config, scenario, cancellationToken).ConfigureAwait(false),
             NodeRole.Sim => await RunSimAsync(node, options, config, scenario, cancellationToken).ConfigureAwait(false),
-            _ => await RunPiAsync(node, options, config, scenario, cancellationToken).ConfigureAwait(false),
+            NodeRole.Pi => await RunPiAsync(node, options, config, scenario, cancellationToken).ConfigureAwait(false),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Role, "a sweep's nodes run through SweepCluster"),
         };
     }
 

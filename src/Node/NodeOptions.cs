@@ -6,6 +6,12 @@ public enum NodeRole
     Market,
     Sim,
     Pi,
+
+    /// <summary>A sweep's coordinator (`micromarket sweep --listen`): hands out runs, collects their directories.</summary>
+    Sweep,
+
+    /// <summary>A sweep's worker (`micromarket node --role worker`): runs what the coordinator hands it.</summary>
+    Worker,
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using MicroMarket.Node;
+using MicroMarket.Node.Sweep;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Deployment;
 using Spectre.Console.Cli;
@@ -9,14 +10,16 @@ namespace MicroMarket.Cli.Commands;
 /// <summary>
 /// `micromarket node --role market|sim|pi --config FILE [--seed-nodes HOST:PORT[,...]]`: one node of
 /// the market cluster (docs/cluster.md). The market node writes the run directory and exits with the
-/// run's status; a sim or Pi node exits when the market says the run is over.
+/// run's status; a sim or Pi node exits when the market says the run is over. `micromarket node --role worker
+/// --seed-nodes HOST:PORT [--workers N]` is a node of a sweep's cluster instead (docs/experiments.md): no configuration,
+/// it runs what the sweep's coordinator hands it, N at a time, until the sweep is over.
 /// </summary>
 public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--role <ROLE>")]
-        [Description("market (the clock, the chain, the run directory), sim (a share of the simulated units) or pi (one unit with its relay and meter)")]
+        [Description("market (the clock, the chain, the run directory), sim (a share of the simulated units), pi (one unit with its relay and meter), or worker (a sweep's runs)")]
         public string Role { get; init; } = "";
 
         [CommandOption("--config <FILE>")]
@@ -47,6 +50,10 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
         [Description("the market node writes into market.output even if it holds another scenario's run or other files")]
         public bool Force { get; init; }
 
+        [CommandOption("--workers <N>")]
+        [Description("a worker node's runs at a time (default: the number of cores)")]
+        public int? Workers { get; init; }
+
         [CommandOption("--dev-keys")]
         [Description("a Pi unit on keys derived from the scenario: development chains only")]
         public bool DevKeys { get; init; }
@@ -59,8 +66,13 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
             "market" => NodeRole.Market,
             "sim" => NodeRole.Sim,
             "pi" => NodeRole.Pi,
-            _ => throw new BadInputException($"node: --role '{settings.Role}' is not market, sim or pi"),
+            "worker" => NodeRole.Worker,
+            _ => throw new BadInputException($"node: --role '{settings.Role}' is not market, sim, pi or worker"),
         };
+        if (role == NodeRole.Worker)
+        {
+            return await RunWorkerAsync(settings, cancellationToken);
+        }
         var config = LoadConfig(settings.Config);
         var seeds = settings.SeedNodes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var seed in seeds ?? [])
@@ -102,6 +114,28 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
         }
         Console.Error.WriteLine($"{role.ToString().ToLowerInvariant()} node: {outcome.Summary}");
         return outcome.Run is { } run ? ScenarioRuns.Finish(run) : outcome.Succeeded ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
+    }
+
+    /// <summary>A sweep's worker node: it joins the coordinator at the one seed node and runs what it is handed.</summary>
+    private static async Task<int> RunWorkerAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.SeedNodes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is not [var seed] || !NodeConfigLoader.TryHostPort(seed, out _, out _))
+        {
+            throw new BadInputException("node: --role worker: give --seed-nodes HOST:PORT, where `micromarket sweep --listen HOST:PORT` coordinates");
+        }
+        if (settings.Config.Length > 0)
+        {
+            throw new BadInputException("node: --role worker takes no --config: the sweep's coordinator hands it each run's scenario");
+        }
+        var slots = settings.Workers ?? Environment.ProcessorCount;
+        if (slots < 1)
+        {
+            throw new BadInputException($"node: --workers {slots}: at least one");
+        }
+        var ended = await SweepCluster.WorkAsync(seed, settings.Host, settings.Port, slots, SweepRuns.InTemporaryFolderAsync,
+            line => Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"), GlobalOptions.ActorLogLevel, cancellationToken);
+        Console.Error.WriteLine($"worker node: {ended}");
+        return ended == SweepWorker.Over ? MicroMarketApp.ExitOk : MicroMarketApp.ExitFailure;
     }
 
     private static NodeConfig LoadConfig(string path)

@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using System.ComponentModel;
-using System.Diagnostics;
-using System.Globalization;
 using MicroMarket.Experiments.Sweep;
 #if REPORTING
 using MicroMarket.Reporting.Html;
@@ -32,17 +29,22 @@ public sealed class SweepCommand : AsyncCommand<SweepCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--workers <N>")]
-        [Description("runs at a time, each a process with its own chain (default: the number of cores)")]
+        [Description("runs at a time on this machine, each a process with its own chain (default: the number of cores; 0 with --listen: only on worker nodes)")]
         public int? Workers { get; init; }
+
+        [CommandOption("--listen <HOST:PORT>")]
+        [Description("coordinate over a cluster: worker nodes (micromarket node --role worker --seed-nodes HOST:PORT) join here and run runs too")]
+        public string? Listen { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var experiment = Load(settings.Experiment);
         var workers = settings.Workers ?? Environment.ProcessorCount;
-        if (workers < 1)
+        var listen = settings.Listen is { } endpoint ? Endpoint(endpoint) : ((string Host, int Port)?)null;
+        if (workers < (listen is null ? 1 : 0))
         {
-            throw new BadInputException($"sweep: --workers {workers}: at least one");
+            throw new BadInputException($"sweep: --workers {workers}: at least {(listen is null ? "one" : "zero (with --listen)")}");
         }
         var output = settings.Out ?? Path.Combine("runs", experiment.Name);
         if (File.Exists(output))
@@ -54,9 +56,17 @@ public sealed class SweepCommand : AsyncCommand<SweepCommand.Settings>
         var pending = experiment.Runs.Where(r => !directory.IsFinished(r)).ToList();
         var runs = experiment.Runs.Count;
         Console.Error.WriteLine($"sweep {experiment.Name}: {runs} run{(runs == 1 ? "" : "s")} ({experiment.Levels.Count} level(s) x {runs / experiment.Levels.Count} seed combination(s)), " +
-            $"{runs - pending.Count} finished before, {pending.Count} to run, {Math.Min(workers, Math.Max(pending.Count, 1))} at a time");
+            $"{runs - pending.Count} finished before, {pending.Count} to run, " + (listen is null ? $"{Math.Min(workers, Math.Max(pending.Count, 1))} at a time" : $"{workers} at a time here and on the worker nodes"));
 
-        var failed = await RunAsync(pending, directory, workers, cancellationToken);
+        var progress = new SweepProgress(pending.Count, cancellationToken);
+        if (listen is { } at)
+        {
+            await SweepRuns.OnClusterAsync(at.Host, at.Port, pending, directory, workers, progress, cancellationToken);
+        }
+        else
+        {
+            await SweepRuns.LocallyAsync(pending, directory, workers, progress, cancellationToken);
+        }
 
         var rows = SweepTables.Read(experiment, directory);
         SweepTables.WriteResults(experiment, rows, directory);
@@ -69,9 +79,9 @@ public sealed class SweepCommand : AsyncCommand<SweepCommand.Settings>
             : cancellationToken.IsCancellationRequested ? $"interrupted{(StopSignals.Current?.First is { } signal ? $" by {signal}" : "")} (the same command runs what is left)"
             : $"INCOMPLETE (the same command runs what is left)";
         Console.Out.WriteLine($"sweep {status}: {complete}/{rows.Count} runs complete: {directory.Root}");
-        foreach (var (run, exit) in failed)
+        foreach (var (runId, exit) in progress.Failed)
         {
-            Console.Out.WriteLine($"  {run.Id}: exit {exit}, see {directory.LogFile(run)}");
+            Console.Out.WriteLine($"  {runId}: exit {exit}, see {directory.LogFile(experiment.Runs.First(r => r.Id == runId))}");
         }
         Console.Out.WriteLine($"results: {directory.PathOf(SweepDirectory.Results)} ({SweepDirectory.ResultsParquet} beside it)");
         Console.Out.WriteLine($"effects: {directory.PathOf(SweepDirectory.Effects)}");
@@ -125,43 +135,8 @@ public sealed class SweepCommand : AsyncCommand<SweepCommand.Settings>
 #endif
     }
 
-    /// <summary>
-    /// Runs <paramref name="pending"/>, <paramref name="workers"/> at a time, each `micromarket run` in its own process
-    /// (its console output kept in its log); returns the runs that exited with an error. A stop request interrupts the
-    /// runs under way, as Ctrl+C in their terminal would, and starts no more.
-    /// </summary>
-    private static async Task<IReadOnlyList<(ExperimentRun Run, int Exit)>> RunAsync(
-        IReadOnlyList<ExperimentRun> pending, SweepDirectory directory, int workers, CancellationToken stop)
-    {
-        var queue = new ConcurrentQueue<ExperimentRun>(pending);
-        var failed = new ConcurrentBag<(ExperimentRun, int)>();
-        var started = Stopwatch.StartNew();
-        var done = 0;
-        async Task Worker()
-        {
-            while (!stop.IsCancellationRequested && queue.TryDequeue(out var run))
-            {
-                var clock = Stopwatch.StartNew();
-                using var process = MicromarketProcess.Start(run.Id, "run", directory.ScenarioFile(run), "--out", directory.RunDirectory(run), "--force");
-                int exit;
-                using (stop.Register(process.Interrupt))
-                {
-                    exit = await process.WaitForExitAsync(CancellationToken.None);
-                }
-                await File.WriteAllTextAsync(directory.LogFile(run), process.Output, CancellationToken.None);
-                // A run stopped by the sweep's Ctrl+C did not fail: it is marked interrupted, and the next sweep runs it.
-                var interrupted = exit != MicroMarketApp.ExitOk && stop.IsCancellationRequested;
-                if (exit != MicroMarketApp.ExitOk && !interrupted)
-                {
-                    failed.Add((run, exit));
-                }
-                var finished = Interlocked.Increment(ref done);
-                var left = started.Elapsed / finished * (pending.Count - finished);
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"sweep: [{finished}/{pending.Count}] {run.Id}: {(exit == 0 ? "complete" : interrupted ? "interrupted" : $"exit {exit}")} in {clock.Elapsed.TotalSeconds:0.0} s · elapsed {started.Elapsed:h\\:mm\\:ss} · {left:h\\:mm\\:ss} left"));
-            }
-        }
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(workers, Math.Max(pending.Count, 1))).Select(_ => Task.Run(Worker, CancellationToken.None)));
-        return [.. failed.OrderBy(f => f.Item1.Id, StringComparer.Ordinal)];
-    }
+    private static (string Host, int Port) Endpoint(string text) =>
+        Scenarios.Deployment.NodeConfigLoader.TryHostPort(text, out var host, out var port) && port > 0
+            ? (host, port)
+            : throw new BadInputException($"sweep: --listen '{text}' is not host:port");
 }
