@@ -56,6 +56,9 @@ public sealed record OptimalComparison(double Fuel, int Starts, double? FuelGap,
 /// </summary>
 /// <param name="FuelUnit">The unit of <see cref="FuelUnits"/>, from the genset's technology: "L" (diesel) or "kWh gas" (a CHP);
 /// null when no genset burns fuel, and in files written before it was kept.</param>
+/// <param name="AverageBillPerKwh">What a kWh the local participants bought cost them with the market: their net bills over
+/// their metered import (every unit but the balance-responsible party); null without import, and in files written before it was kept.</param>
+/// <param name="BaselineBillPerKwh">The same without the market: their no-market bills (<see cref="ParticipantBill.Baseline"/>) over the same import.</param>
 public sealed record RunKpis(
     double ConsumptionKwh,
     double LocalGenerationKwh,
@@ -89,7 +92,9 @@ public sealed record RunKpis(
     double? TransactionsPerParticipantDay,
     IReadOnlyList<ParticipantBill> Bills,
     GensetKpis? Genset = null,
-    string? FuelUnit = null);
+    string? FuelUnit = null,
+    decimal? AverageBillPerKwh = null,
+    decimal? BaselineBillPerKwh = null);
 
 /// <summary>
 /// The island genset's economics over the run (docs/kpis.md, "Genset economics"), tokens: its fuel

@@ -44,14 +44,11 @@ public sealed class ReportWriterTests
     [Fact]
     public void The_catalogue_shows_every_kpi_the_simulator_writes()
     {
-        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RunFixture.FixturePath("island-day"), RunDirectory.Summary)));
-        var written = summary.RootElement.GetProperty("kpis").EnumerateObject()
-            .Where(p => p.Name is not ("bills" or "fuel_unit")) // fuel_unit is fuel_units' unit, shown in its row
-            .SelectMany(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.Object ? p.Value.EnumerateObject().Select(q => $"{p.Name}.{q.Name}") : [p.Name])
-            .ToHashSet();
+        // Every numeric KPI of summary.json's record (its keys as the file spells them: KpiValues); the fixtures' files
+        // may predate a KPI, the record cannot.
         var shown = KpiCatalog.All.Select(k => k.Key).ToHashSet();
 
-        Assert.Equal(written.Order(), shown.Order());
+        Assert.Equal(KpiValues.Keys.Order(), shown.Order());
     }
 
     [Fact]

@@ -66,6 +66,8 @@ public static class KpiCatalog
         new("Network", "max_voltage_pu", "Maximum node voltage", "pu", "Highest LV phase voltage over all energised buses and delivered slots.", KpiFormat.Voltage),
         new("Network", "voltage_violations", "Voltage violations", "slot-node pairs", "Slot x LV bus-phase pairs outside 0.90..1.10 pu.", KpiFormat.Count),
         new("Network", "losses_kwh", "Losses", "kWh", "Network losses from each delivered slot's power flow.", KpiFormat.Energy),
+        new("Money", "average_bill_per_kwh", "Average bill per kWh bought", "tokens/kWh", "The local participants' net bills over their metered import (every unit but the balance-responsible party): what a kWh cost them with the market.", KpiFormat.Price),
+        new("Money", "baseline_bill_per_kwh", "Average bill per kWh bought, without the market", "tokens/kWh", "Their no-market bills (each unit's baseline) over the same import.", KpiFormat.Price),
         new("Chain", "gas_total", "Gas used", "gas", "Gas of every transaction the run sent.", KpiFormat.Count),
         new("Chain", "transactions", "Transactions", "tx", "Transactions the run sent.", KpiFormat.Count),
         new("Chain", "gas_per_participant_day", "Gas per participant-day", "gas", "Gas used / participants (units, incl. the slack) / days delivered.", v => KpiFormat.Decimal(v, 0)),

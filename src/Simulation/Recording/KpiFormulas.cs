@@ -41,6 +41,8 @@ public static class KpiFormulas
         // The days the run delivered, not those it was scheduled for: a run stopped after 10 of 365 days spent its
         // gas on those 10 (and the next day's orders). A run that delivered no slot has no per-day figure.
         var days = slots.Count / (double)scenario.Time.SlotsPerDay;
+        var bills = BillsOf(delivered, baseline);
+        var (localBills, importKwh) = LocalImport(bills);
         return new RunKpis(
             sums.ConsumptionKwh,
             sums.LocalGenerationKwh,
@@ -72,9 +74,18 @@ public static class KpiFormulas
             tables.TransactionRows.Count,
             Round6(days > 0 ? (double)gas / participants / days : null),
             Round6(days > 0 ? (double)tables.TransactionRows.Count / participants / days : null),
-            BillsOf(delivered, baseline),
+            bills,
             genset,
-            gensets.FirstOrDefault()?.Genset?.Fuel.FuelUnit);
+            gensets.FirstOrDefault()?.Genset?.Fuel.FuelUnit,
+            importKwh > 0 ? Money(localBills.Sum(b => b.NetBill) / (decimal)importKwh) : null,
+            importKwh > 0 ? Money(localBills.Sum(b => b.Baseline) / (decimal)importKwh) : null);
+    }
+
+    /// <summary>The local participants' bills (every unit but the balance-responsible party) and the energy they imported, kWh, as the bills print it.</summary>
+    private static (List<ParticipantBill> Bills, double ImportKwh) LocalImport(List<ParticipantBill> bills)
+    {
+        var local = bills.Where(b => !UnitKinds.IsBalanceResponsible(b.Kind)).ToList();
+        return (local, local.Sum(b => b.ImportKwh));
     }
 
     /// <summary>Every money value (and mean price) in summary.json, to the micro-token: one rounding for all of them.</summary>

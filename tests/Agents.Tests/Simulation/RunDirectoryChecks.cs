@@ -352,6 +352,13 @@ internal static class RunDirectoryChecks
             Near($"bills.export_kwh ({id})", export, bill.ExportKwh, 1e-9);
         }
 
+        // What a kWh bought cost the local participants with the market and without: their bills as printed above, over
+        // their import as printed, every unit but the balance-responsible party.
+        var local = kpis.Bills.Where(b => b.Kind is not (UnitKind.Slack or UnitKind.Grid)).ToList();
+        var localImport = local.Sum(b => b.ImportKwh);
+        Same("average_bill_per_kwh", localImport > 0 ? decimal.Round(local.Sum(b => b.NetBill) / (decimal)localImport, 6) : (decimal?)null, kpis.AverageBillPerKwh);
+        Same("baseline_bill_per_kwh", localImport > 0 ? decimal.Round(local.Sum(b => b.Baseline) / (decimal)localImport, 6) : (decimal?)null, kpis.BaselineBillPerKwh);
+
         // Every KPI summary.json holds was checked above, and every money value in it is rounded to 1e-6.
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, RunDirectory.Summary)));
         var written = json.RootElement.GetProperty("kpis").EnumerateObject().SelectMany(p => p.Value.ValueKind switch
@@ -362,7 +369,7 @@ internal static class RunDirectoryChecks
         }).ToHashSet();
         var covered = checkedKeys.Select(k => k.Split(' ')[0]).ToHashSet();
         Assert.Empty(written.Except(covered));
-        var money = new List<decimal?> { kpis.ImbalanceCost, kpis.FuelCost, kpis.MeanIntradayMinusDayAhead, kpis.DayAheadPrice.Mean, kpis.IntradayPrice.Mean };
+        var money = new List<decimal?> { kpis.ImbalanceCost, kpis.FuelCost, kpis.MeanIntradayMinusDayAhead, kpis.DayAheadPrice.Mean, kpis.IntradayPrice.Mean, kpis.AverageBillPerKwh, kpis.BaselineBillPerKwh };
         money.AddRange(kpis.Bills.SelectMany(b => new decimal?[] { b.NetBill, b.TradeCost, b.ImbalanceCost, b.UpliftCost, b.Baseline, b.Saving }));
         if (kpis.Genset is { } g)
         {
