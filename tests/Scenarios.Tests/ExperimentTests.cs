@@ -141,4 +141,18 @@ public sealed class ExperimentTests : IDisposable
             experiment.Runs.Single().Scenario.Market.PriceCap);
         Assert.Equal("price_cap-none", experiment.Runs.Single().Id);
     }
+
+    [Fact]
+    public void Fields_that_end_alike_are_named_by_as_many_keys_as_tell_them_apart()
+    {
+        var experiment = Load("""
+            scenario: base.yaml
+            grid:
+              units[house-1].scale: [1.1]
+              units[house-2].scale: [0.9]
+              market.price_cap: [2]
+            """);
+
+        Assert.Equal("units-house-1-.scale-1.1_units-house-2-.scale-0.9_price_cap-2", experiment.Levels.Single().Name);
+    }
 }

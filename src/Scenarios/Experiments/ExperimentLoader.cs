@@ -266,11 +266,21 @@ public static class ExperimentLoader
         return kpis.Count > 0 ? kpis : [.. KpiValues.Keys];
     }
 
-    /// <summary>Level names from their values: the field and its value (<c>capacity_kwh-50</c>), the whole path where two fields end alike; unique.</summary>
+    /// <summary>
+    /// Level names from their values: the field and its value (<c>capacity_kwh-50</c>), with as many keys of the path as
+    /// tell the fields apart where two end alike (<c>pv.share-0.4_ev.share-0.25</c>); unique.
+    /// </summary>
     private static List<string> LevelNames(List<string> overrides, List<List<string?>> shown)
     {
-        var fields = overrides.Select(o => ScenarioOverride.Parse(o, out _)!.Field).ToList();
-        var labels = overrides.Select((o, i) => fields.Count(f => f == fields[i]) > 1 ? o : fields[i]).ToList();
+        var labels = overrides.Select(o => ScenarioOverride.Parse(o, out _)!.Field).ToList();
+        var keys = overrides.Select(_ => 1).ToList();
+        while (labels.Select((l, i) => i).Where(i => labels.Count(l => l == labels[i]) > 1).ToList() is { Count: > 0 } alike)
+        {
+            foreach (var i in alike)
+            {
+                labels[i] = string.Join('.', overrides[i].Split('.').TakeLast(++keys[i]));
+            }
+        }
         var names = shown.Select(values => Slug(string.Join("_", values.Select((v, i) => v is null ? null : $"{labels[i]}-{v}").OfType<string>()))).ToList();
         names = [.. names.Select(n => n.Length == 0 ? "base" : n)];
         return names.Distinct(StringComparer.Ordinal).Count() == names.Count ? names : [.. names.Select((n, i) => $"L{i:000}-{n}")];
