@@ -18,7 +18,9 @@ internal static class ClusterHosting
     /// <summary>The largest message between nodes (Akka's default frame is 128 kB).</summary>
     private const long MaxFrameBytes = 4_000_000;
 
-    public static AkkaConfigurationBuilder WithNode(this AkkaConfigurationBuilder akka, ClusterSettings cluster, NodeRole role, string host, int port, IReadOnlyList<string> seedNodes)
+    /// <param name="splitBrain">How a partition is resolved: keep-majority (the default, a market's cluster) or what the caller says.</param>
+    public static AkkaConfigurationBuilder WithNode(this AkkaConfigurationBuilder akka, ClusterSettings cluster, NodeRole role, string host, int port, IReadOnlyList<string> seedNodes,
+        SplitBrainResolverOption? splitBrain = null)
     {
         var stableAfter = ((int)Math.Ceiling(cluster.StableAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         return akka
@@ -27,7 +29,7 @@ internal static class ClusterHosting
             {
                 Roles = [role.ToString().ToLowerInvariant()],
                 SeedNodes = [.. seedNodes.Select(s => $"akka.tcp://{cluster.Name}@{s}")],
-                SplitBrainResolver = new KeepMajorityOption(),
+                SplitBrainResolver = splitBrain ?? new KeepMajorityOption(),
             })
             // Application messages (records, lists, BigInteger) between nodes of the same build.
             .WithCustomSerializer("counting-hyperion", [typeof(object)], system => new CountingSerializer(system))

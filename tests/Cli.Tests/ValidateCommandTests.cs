@@ -65,7 +65,7 @@ public sealed class ValidateCommandTests : IDisposable
 
         var (exit, output, error) = await Run("validate", missing);
 
-        Assert.Equal((2, "", $"micromarket: {missing}: no such scenario file"), (exit, output, error.TrimEnd()));
+        Assert.Equal((2, "", $"micromarket: validate: {missing}: no such scenario or experiment file"), (exit, output, error.TrimEnd()));
     }
 
     /// <summary>
@@ -94,7 +94,7 @@ public sealed class ValidateCommandTests : IDisposable
         var help = await CliProcess.RunAsync("validate", "--help");
 
         Assert.True(help.ExitCode == 0, help.Stderr);
-        Assert.Contains("micromarket validate <SCENARIO>", help.Stdout, StringComparison.Ordinal);
+        Assert.Contains("micromarket validate <FILE>", help.Stdout, StringComparison.Ordinal);
         Assert.Contains("--seed", help.Stdout, StringComparison.Ordinal);
     }
 }

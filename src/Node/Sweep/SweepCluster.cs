@@ -27,7 +27,7 @@ public static class SweepCluster
         var seed = $"{host}:{port}";
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var app = ActorHosting.Build(ClusterName, akka => akka
-            .WithNode(Settings(seed), NodeRole.Sweep, host, port, [seed])
+            .WithNode(Settings(seed), NodeRole.Sweep, host, port, [seed], CoordinatorSurvives)
             .WithActors((system, _) =>
             {
                 var coordinator = system.ActorOf(SweepCoordinator.Props(jobs, store, log, done), SweepCoordinator.Name);
@@ -60,7 +60,7 @@ public static class SweepCluster
     {
         var over = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var app = ActorHosting.Build(ClusterName, akka => akka
-            .WithNode(Settings(seed), NodeRole.Worker, host, port, [seed])
+            .WithNode(Settings(seed), NodeRole.Worker, host, port, [seed], CoordinatorSurvives)
             .WithActors((system, _) =>
             {
                 var coordinator = system.ActorSelection($"akka.tcp://{ClusterName}@{seed}/user/{SweepCoordinator.Name}");
@@ -79,6 +79,13 @@ public static class SweepCluster
             app.Dispose();
         }
     }
+
+    /// <summary>
+    /// A partition keeps the coordinator's side (the oldest member: it seeds the cluster), even alone: workers come and go,
+    /// the sweep is where the coordinator is. Keep-majority, a market's rule, would down the coordinator with a worker
+    /// that was only joining when another was lost (one against one, decided by address).
+    /// </summary>
+    private static readonly Akka.Cluster.Hosting.SBR.KeepOldestOption CoordinatorSurvives = new() { DownIfAlone = false };
 
     /// <summary>A worker lost without leaving (killed, its machine gone) is downed 5 s after it became unreachable, and its runs handed out again.</summary>
     private static ClusterSettings Settings(string seed) =>

@@ -19,7 +19,7 @@ public sealed class SweepClusterTests : IDisposable
     public async Task Two_worker_nodes_write_what_one_process_writes_and_a_killed_workers_run_goes_to_the_other()
     {
         var experiment = Path.Combine(_dir.FullName, "experiment.yaml");
-        File.WriteAllText(experiment, $"scenario: {Path.Combine(Repository.Root, "scenarios", "quickstart.yaml")}\nseeds: {{ seed: 3 }}\nkpis: [self_sufficiency]\n");
+        File.WriteAllText(experiment, $"scenario: {Path.Combine(Repository.Root, "scenarios", "quickstart.yaml")}\nseeds: {{ seed: 2 }}\nkpis: [self_sufficiency]\n");
         var local = Path.Combine(_dir.FullName, "local");
         var spread = Path.Combine(_dir.FullName, "cluster");
 
@@ -41,9 +41,9 @@ public sealed class SweepClusterTests : IDisposable
         Assert.Equal(0, await coordinator.WaitForExitAsync(Timeout));
         Assert.Equal(0, await survivor.WaitForExitAsync(Timeout));
         Assert.Contains("left with 1 run(s) under way: handed out again", coordinator.Stderr);
-        Assert.Contains("sweep complete: 3/3 runs complete", coordinator.Stdout);
+        Assert.Contains("sweep complete: 2/2 runs complete", coordinator.Stdout);
         Assert.Contains("worker node: the sweep is over", survivor.Stderr);
-        foreach (var run in new[] { "base_seed-1", "base_seed-2", "base_seed-3" })
+        foreach (var run in new[] { "base_seed-1", "base_seed-2" })
         {
             Assert.Empty(RunDirectory.Differences(Path.Combine(local, "runs", run), Path.Combine(spread, "runs", run)));
         }
