@@ -68,7 +68,10 @@ public static class SweepCluster
                 stop.Register(() => worker.Tell(SweepWorker.Leave.Instance));
             }), logLevel);
         await app.StartAsync(CancellationToken.None).ConfigureAwait(false);
-        log($"worker node {Akka.Cluster.Cluster.Get(app.Services.GetRequiredService<ActorSystem>()).SelfAddress} joining the sweep at {seed} with {slots} slot(s)");
+        var cluster = Akka.Cluster.Cluster.Get(app.Services.GetRequiredService<ActorSystem>());
+        // The side without the coordinator downs itself (see CoordinatorSurvives): this node's system then stops.
+        cluster.RegisterOnMemberRemoved(() => over.TrySetResult("removed from the sweep's cluster: the coordinator was unreachable; its runs here were interrupted"));
+        log($"worker node {cluster.SelfAddress} joining the sweep at {seed} with {slots} slot(s)");
         try
         {
             return await over.Task.ConfigureAwait(false);
