@@ -155,4 +155,15 @@ public sealed class ExperimentTests : IDisposable
 
         Assert.Equal("units-house-1-.scale-1.1_units-house-2-.scale-0.9_price_cap-2", experiment.Levels.Single().Name);
     }
+
+    [Theory]
+    [InlineData("community-battery.yaml", 30)]
+    [InlineData("local-market-price.yaml", 36)]
+    public void Every_shipped_experiment_loads_with_every_run_bound(string file, int runs)
+    {
+        var experiment = ExperimentLoader.Load(Path.Combine(Shipped.Folder, "experiments", file));
+
+        Assert.Equal(runs, experiment.Runs.Count);
+        Assert.Equal(runs, experiment.Runs.Select(r => r.Id).Distinct().Count());
+    }
 }
