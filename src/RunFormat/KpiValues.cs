@@ -41,7 +41,7 @@ public static class KpiValues
 
     private static IEnumerable<string> KeysOf(Type type, string prefix)
     {
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetMethod?.IsStatic == false && p.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() is null))
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetMethod?.IsStatic == false && p.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() is not { Condition: System.Text.Json.Serialization.JsonIgnoreCondition.Always }))
         {
             var key = prefix + RunJson.NameOf(property.Name);
             var valueType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;

@@ -57,7 +57,8 @@ public sealed record OptimalComparison(double Fuel, int Starts, double? FuelGap,
 /// <param name="FuelUnit">The unit of <see cref="FuelUnits"/>, from the genset's technology: "L" (diesel) or "kWh gas" (a CHP);
 /// null when no genset burns fuel, and in files written before it was kept.</param>
 /// <param name="AverageBillPerKwh">What a kWh the local participants bought cost them with the market: their net bills over
-/// their metered import (every unit but the balance-responsible party); null without import, and in files written before it was kept.</param>
+/// their metered import (every unit but the balance-responsible party); null (and not written, so files written before it
+/// was kept read and write back unchanged) without import.</param>
 /// <param name="BaselineBillPerKwh">The same without the market: their no-market bills (<see cref="ParticipantBill.Baseline"/>) over the same import.</param>
 public sealed record RunKpis(
     double ConsumptionKwh,
@@ -93,8 +94,8 @@ public sealed record RunKpis(
     IReadOnlyList<ParticipantBill> Bills,
     GensetKpis? Genset = null,
     string? FuelUnit = null,
-    decimal? AverageBillPerKwh = null,
-    decimal? BaselineBillPerKwh = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? AverageBillPerKwh = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? BaselineBillPerKwh = null);
 
 /// <summary>
 /// The island genset's economics over the run (docs/kpis.md, "Genset economics"), tokens: its fuel
