@@ -73,12 +73,14 @@ public static class ReportWriter
     private static void AppendKpis(StringBuilder html, RunKpis kpis)
     {
         html.Append("<h2 id=\"kpis\">Key performance indicators</h2>\n<table id=\"kpi-table\">\n<thead><tr><th>KPI</th><th>value</th><th>unit</th><th>definition</th></tr></thead>\n<tbody>\n");
+        // Read once: each KPI's value by its key, rather than the whole record serialised again for every row.
+        var values = KpiValues.Of(kpis);
         foreach (var group in KpiCatalog.All.GroupBy(k => k.Group))
         {
             html.Append($"<tr class=\"group\"><th colspan=\"4\">{E(group.Key)}</th></tr>\n");
             foreach (var kpi in group)
             {
-                html.Append($"<tr id=\"{kpi.RowId}\"><td>{E(kpi.Name)}</td><td class=\"value\">{E(kpi.Value(kpis))}</td><td>{E(kpi.UnitIn(kpis))}</td><td class=\"definition\">{E(kpi.Definition)}</td></tr>\n");
+                html.Append($"<tr id=\"{kpi.RowId}\"><td>{E(kpi.Name)}</td><td class=\"value\">{E(kpi.Value(values))}</td><td>{E(kpi.UnitIn(kpis))}</td><td class=\"definition\">{E(kpi.Definition)}</td></tr>\n");
             }
         }
         html.Append("</tbody>\n</table>\n");
