@@ -54,14 +54,12 @@ public sealed class ValidateCommand : Command<ValidateCommand.Settings>
     private static int ValidateExperiment(string path)
     {
         var experiment = SweepCommand.Load(path);
-        // Every run's plan, as each run builds it first; a level's runs differ only in their seeds, so its first run's
-        // estimate stands for each of them.
-        var estimates = experiment.Runs.Select(run => (run.Level, Estimate: RunEstimate.Of(new ScenarioPlan(run.Scenario)))).ToList();
-        var perLevel = estimates.GroupBy(e => e.Level).ToDictionary(g => g.Key, g => g.First().Estimate);
+        // Every run's plan, as each run builds it first (what fails there fails here), and its estimate.
+        var estimates = experiment.Runs.Select(run => RunEstimate.Of(new ScenarioPlan(run.Scenario))).ToList();
         var runs = experiment.Runs.Count;
-        var transactions = estimates.Sum(e => (double)perLevel[e.Level].Transactions);
-        var gas = estimates.Sum(e => perLevel[e.Level].Gas);
-        var oneAtATime = TimeSpan.FromSeconds(estimates.Sum(e => (perLevel[e.Level].Wall + RunEstimate.ProcessOverhead).TotalSeconds));
+        var transactions = estimates.Sum(e => (double)e.Transactions);
+        var gas = estimates.Sum(e => e.Gas);
+        var oneAtATime = TimeSpan.FromSeconds(estimates.Sum(e => (e.Wall + RunEstimate.ProcessOverhead).TotalSeconds));
         var workers = Environment.ProcessorCount;
         var baseline = experiment.Levels[experiment.BaselineLevel].Name;
         var lines = new (string, string)[]
