@@ -7,9 +7,10 @@ using Nethereum.Hex.HexConvertors.Extensions;
 namespace MicroMarket.Market.Chain;
 
 /// <summary>
-/// A JSON-RPC node the market runs on: the auto-started Anvil or any other node (Geth in dev or
-/// PoA mode, ...). Anvil-only methods (time warp, explicit mining, snapshots) are offered only
-/// when the node is Anvil and fail with a clear message elsewhere.
+/// A JSON-RPC node the market runs on: the auto-started Anvil, another development node
+/// (Hardhat's), or any other node (Geth in dev or PoA mode, ...). A development node's own methods
+/// (its clock, explicit mining, snapshots, balances) are offered only when the node is one, each
+/// under the name that node gives it, and fail with a clear message elsewhere.
 /// </summary>
 public sealed class ChainConnection : IDisposable
 {
@@ -18,17 +19,28 @@ public sealed class ChainConnection : IDisposable
         Rpc = rpc;
         ChainId = chainId;
         ClientVersion = clientVersion;
-        IsAnvil = clientVersion.StartsWith("anvil", StringComparison.OrdinalIgnoreCase);
+        Node = clientVersion.StartsWith("anvil", StringComparison.OrdinalIgnoreCase) ? DevelopmentNode.Anvil
+            : clientVersion.StartsWith("HardhatNetwork", StringComparison.OrdinalIgnoreCase) ? DevelopmentNode.Hardhat
+            : DevelopmentNode.None;
     }
 
     public JsonRpcClient Rpc { get; }
+
+    // Set once the node has answered that it has no eth_getBlockReceipts.
+    private volatile bool _noBlockReceipts;
 
     public long ChainId { get; }
 
     public string ClientVersion { get; }
 
-    /// <summary>True when the node offers Anvil's evm_mine_detailed, evm_setNextBlockTimestamp and friends.</summary>
-    public bool IsAnvil { get; }
+    /// <summary>Which development node this is, from its client version: Anvil, Hardhat, or none (a node that keeps its own time).</summary>
+    public DevelopmentNode Node { get; }
+
+    /// <summary>True when the node is Anvil (its state dump, <see cref="CountStorageWordsAsync"/>, is Anvil's alone).</summary>
+    public bool IsAnvil => Node == DevelopmentNode.Anvil;
+
+    /// <summary>True when the node lets the market set its clock and mine on demand, which a simulation needs: Anvil or Hardhat.</summary>
+    public bool IsDevelopmentNode => Node != DevelopmentNode.None;
 
     public static async Task<ChainConnection> ConnectAsync(Uri rpcUrl, TimeSpan? outageBudget = null)
     {
@@ -78,6 +90,31 @@ public sealed class ChainConnection : IDisposable
         return ParseLong(block.GetProperty("timestamp"));
     }
 
+    /// <summary>
+    /// The receipts of a mined block's transactions among <paramref name="hashes"/> (those not in the block are
+    /// left out): one eth_getBlockReceipts call, or, on a node without it (Hardhat), one batch of
+    /// eth_getTransactionReceipt.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonElement>> GetReceiptsAsync(long block, IReadOnlyList<string> hashes)
+    {
+        if (!_noBlockReceipts)
+        {
+            try
+            {
+                var receipts = await Rpc.CallAsync("eth_getBlockReceipts", Hex(block)).ConfigureAwait(false);
+                return receipts.EnumerateArray().ToList();
+            }
+            catch (RpcException ex) when (ex.Error.Code is -32601 or -32004)
+            {
+                _noBlockReceipts = true; // method not found / not supported: ask per transaction from now on
+            }
+        }
+        var answers = await Rpc.BatchAsync(hashes.Select(h => new RpcRequest("eth_getTransactionReceipt", h)).ToList()).ConfigureAwait(false);
+        return answers.Select(a => a.Error is { } error ? throw new RpcException("eth_getTransactionReceipt", error) : a.Result)
+            .Where(r => r.ValueKind == JsonValueKind.Object && ParseLong(r.GetProperty("blockNumber")) == block)
+            .ToList();
+    }
+
     public async Task<BigInteger> GetGasPriceAsync() => ParseBig(await Rpc.CallAsync("eth_gasPrice").ConfigureAwait(false));
 
     public async Task<BigInteger> GetBalanceAsync(string address) =>
@@ -101,7 +138,7 @@ public sealed class ChainConnection : IDisposable
         }
     }
 
-    // ------------------------------------------------------------------ Anvil only
+    // ------------------------------------------------------------------ development nodes only
 
     /// <summary>Mines one block, optionally at a given timestamp (never earlier than the last block); returns its number.</summary>
     public async Task<long> MineAsync(long? timestamp = null)
@@ -110,48 +147,73 @@ public sealed class ChainConnection : IDisposable
         {
             await SetNextBlockTimestampAsync(t).ConfigureAwait(false);
         }
-        // evm_mine_detailed answers with the block it mined, so its number costs no second round trip (a run
-        // mines 147 blocks a day).
-        RequireAnvil("evm_mine_detailed");
-        var mined = await Rpc.CallAsync("evm_mine_detailed").ConfigureAwait(false);
-        return ParseLong(mined[0].GetProperty("number"));
+        RequireDevelopmentNode("evm_mine");
+        if (IsAnvil)
+        {
+            // evm_mine_detailed answers with the block it mined, so its number costs no second round trip (a run
+            // mines 147 blocks a day).
+            var mined = await Rpc.CallAsync("evm_mine_detailed").ConfigureAwait(false);
+            return ParseLong(mined[0].GetProperty("number"));
+        }
+        // Hardhat answers evm_mine with "0"; the block number follows in the same batch, which it answers in order.
+        var answers = await Rpc.BatchAsync([new RpcRequest("evm_mine"), new RpcRequest("eth_blockNumber")]).ConfigureAwait(false);
+        return answers[0].Error is { } mineError ? throw new RpcException("evm_mine", mineError)
+            : answers[1].Error is { } numberError ? throw new RpcException("eth_blockNumber", numberError)
+            : ParseLong(answers[1].Result);
     }
 
     /// <summary>The timestamp of the next block; chain time only moves forward.</summary>
     public async Task SetNextBlockTimestampAsync(long timestamp)
     {
-        RequireAnvil("evm_setNextBlockTimestamp");
+        RequireDevelopmentNode("evm_setNextBlockTimestamp");
         await Rpc.CallAsync("evm_setNextBlockTimestamp", Hex(timestamp)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Mines only on <see cref="MineAsync"/>: a simulation decides which transactions share a block and
+    /// when it is mined. An Anvil the market starts already mines so (--no-mining); a node started by
+    /// someone else usually mines every transaction as it arrives.
+    /// </summary>
+    public async Task StopAutomaticMiningAsync()
+    {
+        RequireDevelopmentNode("evm_setAutomine");
+        await Rpc.CallAsync("evm_setAutomine", false).ConfigureAwait(false);
+        // Both keep an interval miner (anvil --block-time, Hardhat's mining.interval) apart from automine.
+        await Rpc.CallAsync("evm_setIntervalMining", 0).ConfigureAwait(false);
     }
 
     public async Task<string> SnapshotAsync()
     {
-        RequireAnvil("evm_snapshot");
+        RequireDevelopmentNode("evm_snapshot");
         return (await Rpc.CallAsync("evm_snapshot").ConfigureAwait(false)).GetString()!;
     }
 
     public async Task RevertToSnapshotAsync(string snapshotId)
     {
-        RequireAnvil("evm_revert");
+        RequireDevelopmentNode("evm_revert");
         if (!(await Rpc.CallAsync("evm_revert", snapshotId).ConfigureAwait(false)).GetBoolean())
         {
-            throw new InvalidOperationException($"Anvil could not revert to snapshot {snapshotId}.");
+            throw new InvalidOperationException($"{ClientVersion} could not revert to snapshot {snapshotId}.");
         }
     }
 
-    /// <summary>Gives an account ether for gas (Anvil's anvil_setBalance).</summary>
+    /// <summary>Gives an account ether for gas (anvil_setBalance, hardhat_setBalance).</summary>
     public async Task SetBalancesAsync(IEnumerable<string> addresses, BigInteger wei)
     {
-        RequireAnvil("anvil_setBalance");
-        var requests = addresses.Select(a => new RpcRequest("anvil_setBalance", a, Hex(wei))).ToList();
+        var method = DevelopmentMethod("setBalance");
+        var requests = addresses.Select(a => new RpcRequest(method, a, Hex(wei))).ToList();
         foreach (var response in await Rpc.BatchAsync(requests).ConfigureAwait(false))
         {
             if (response.Error is { } error)
             {
-                throw new RpcException("anvil_setBalance", error);
+                throw new RpcException(method, error);
             }
         }
     }
+
+    /// <summary>Removes a transaction from the node's pool (anvil_dropTransaction, hardhat_dropTransaction), so it can never be mined.</summary>
+    public async Task DropTransactionAsync(string hash) =>
+        await Rpc.CallAsync(DevelopmentMethod("dropTransaction"), hash).ConfigureAwait(false);
 
     /// <summary>
     /// How many storage words all accounts hold together, from Anvil's state dump. Anvil 1.7.1
@@ -171,13 +233,28 @@ public sealed class ChainConnection : IDisposable
 
     public void Dispose() => Rpc.Dispose();
 
-    internal void RequireAnvil(string method)
+    private void RequireAnvil(string method)
     {
         if (!IsAnvil)
         {
-            throw new NotSupportedException(
-                $"{method} needs an Anvil node; {ClientVersion} does not offer it. Against other nodes the market runs in live mode (wall-clock time, the node mines).");
+            throw new NotSupportedException($"{method} needs an Anvil node; {ClientVersion} does not offer it.");
         }
+    }
+
+    internal void RequireDevelopmentNode(string method)
+    {
+        if (!IsDevelopmentNode)
+        {
+            throw new NotSupportedException(
+                $"{method} needs a development node (Anvil or Hardhat); {ClientVersion} does not offer it. Against other nodes the market runs in live mode (wall-clock time, the node mines).");
+        }
+    }
+
+    /// <summary>A development node's own method: Anvil names it anvil_X, Hardhat hardhat_X.</summary>
+    private string DevelopmentMethod(string name)
+    {
+        RequireDevelopmentNode(name);
+        return (IsAnvil ? "anvil_" : "hardhat_") + name;
     }
 
     internal static bool IsRevert(RpcError error) =>
@@ -200,4 +277,17 @@ public sealed class ChainConnection : IDisposable
         text is "0x" or "0x0"
             ? BigInteger.Zero
             : BigInteger.Parse("0" + text[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+}
+
+/// <summary>The development nodes the market can drive: their clocks, mining and balances are the market's to set.</summary>
+public enum DevelopmentNode
+{
+    /// <summary>Not a development node: it keeps wall time and mines on its own (Geth, a PoA chain, ...).</summary>
+    None,
+
+    /// <summary>Foundry's Anvil (web3_clientVersion "anvil/v1.7.1").</summary>
+    Anvil,
+
+    /// <summary>Hardhat's node, EDR (web3_clientVersion "HardhatNetwork/3.18.0/@nomicfoundation/edr/...").</summary>
+    Hardhat,
 }

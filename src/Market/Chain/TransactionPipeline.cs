@@ -201,7 +201,7 @@ public sealed class TransactionPipeline
         _options = options ?? new TransactionPipelineOptions();
         if (_options.MineExplicitly)
         {
-            chain.RequireAnvil("explicit mining");
+            chain.RequireDevelopmentNode("explicit mining");
         }
     }
 
@@ -578,8 +578,8 @@ public sealed class TransactionPipeline
     }
 
     /// <summary>
-    /// After an explicit <c>evm_mine_detailed</c> the whole block is known: one eth_getBlockReceipts call
-    /// returns every receipt. Sent transactions it lacks (normally none) are then polled for.
+    /// After an explicit mine the whole block is known: one call returns every receipt. Sent transactions
+    /// it lacks (normally none) are then polled for.
     /// </summary>
     private async Task TakeFromMinedBlockAsync(
         IReadOnlyList<TxRequest> batch, List<Attempt> sent, TxOutcome?[] outcomes, long block, CancellationToken cancellationToken)
@@ -588,8 +588,8 @@ public sealed class TransactionPipeline
         {
             return;
         }
-        var receipts = await _chain.Rpc.CallAsync("eth_getBlockReceipts", ChainConnection.Hex(block)).ConfigureAwait(false);
-        var byHash = receipts.EnumerateArray().ToDictionary(r => r.GetProperty("transactionHash").GetString()!, StringComparer.OrdinalIgnoreCase);
+        var receipts = await _chain.GetReceiptsAsync(block, sent.Select(a => a.Hash).ToList()).ConfigureAwait(false);
+        var byHash = receipts.ToDictionary(r => r.GetProperty("transactionHash").GetString()!, StringComparer.OrdinalIgnoreCase);
         var found = 0;
         foreach (var attempt in sent)
         {
@@ -730,7 +730,7 @@ public sealed class TransactionPipeline
         var droppedSet = dropped.ToHashSet();
         foreach (var attempt in sent.Where(a => droppedSet.Contains(a.Index)))
         {
-            await _chain.Rpc.CallAsync("anvil_dropTransaction", attempt.Hash).ConfigureAwait(false);
+            await _chain.DropTransactionAsync(attempt.Hash).ConfigureAwait(false);
             outcomes[attempt.Index] = NotSent(batch[attempt.Index], new TransactionDroppedException(attempt.Hash, batch[attempt.Index].Label)) with
             {
                 Hash = attempt.Hash,

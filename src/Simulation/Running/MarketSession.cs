@@ -79,22 +79,20 @@ public sealed class MarketSession : IAsyncDisposable
         {
             filter = anvil is not null && settings.RpcHost is { } host ? RpcFilterProxy.Start(anvil.RpcUrl, host, settings.RpcPort) : null;
             var chain = await ChainConnection.ConnectAsync(anvil?.RpcUrl ?? settings.Url!).ConfigureAwait(false);
-            if (!chain.IsAnvil && live is null)
+            if (live is null)
             {
-                chain.Dispose();
-                throw new NotSupportedException(
-                    $"{chain.ClientVersion} at {chain.Rpc.Url} cannot move its clock, and a simulation runs on simulated time. Give an Anvil node, or run the market live (micromarket node) against it.");
+                await TakeClockAsync(chain, calendar).ConfigureAwait(false);
             }
-            var operatorKey = settings.Operator ?? anvil?.DevAccounts[0] ?? (chain.IsAnvil ? EthKey.FromHex(WellKnownAnvilKey)
-                : throw new NotSupportedException($"{chain.ClientVersion} at {chain.Rpc.Url} is not Anvil: give the operator's key (market.operator_key), whose account pays everyone's gas."));
+            var operatorKey = settings.Operator ?? anvil?.DevAccounts[0] ?? (chain.IsDevelopmentNode ? EthKey.FromHex(WellKnownAnvilKey)
+                : throw new NotSupportedException($"{chain.ClientVersion} at {chain.Rpc.Url} is not a development node: give the operator's key (market.operator_key), whose account pays everyone's gas."));
             if (!ChainSettings.IsDevelopmentChain(chain.ChainId) && settings.Operator is null)
             {
                 chain.Dispose();
                 throw new NotSupportedException($"chain id {chain.ChainId} is not a development chain: the public development key cannot be its operator; give market.operator_key.");
             }
-            if (chain.IsAnvil && settings.Operator is not null)
+            if (chain.IsDevelopmentNode && settings.Operator is not null)
             {
-                // An operator of its own on a development chain: Anvil gives it the gas a real chain's operator brings.
+                // An operator of its own on a development node: the node gives it the gas a real chain's operator brings.
                 await chain.SetBalancesAsync([operatorKey.Address], BigInteger.Pow(10, 24)).ConfigureAwait(false);
             }
             var pipeline = new TransactionPipeline(chain, new TransactionPipelineOptions { MineExplicitly = live is null });
@@ -116,6 +114,32 @@ public sealed class MarketSession : IAsyncDisposable
             }
             throw;
         }
+    }
+
+    /// <summary>
+    /// A simulation sets the chain's clock and mines each block itself, so the node must be a development node
+    /// whose clock has not yet passed the market's start (a clock only moves forward), and it must stop
+    /// mining on its own (a node someone else started usually mines every transaction as it arrives).
+    /// </summary>
+    private static async Task TakeClockAsync(ChainConnection chain, SimulationCalendar calendar)
+    {
+        string? refusal = null;
+        if (!chain.IsDevelopmentNode)
+        {
+            refusal = $"{chain.ClientVersion} at {chain.Rpc.Url} cannot move its clock, and a simulation runs on simulated time. Give an Anvil or Hardhat node, or run the market live (micromarket node) against it.";
+        }
+        else if (await chain.GetLatestTimestampAsync().ConfigureAwait(false) is var now && now > calendar.ChainStartUnix)
+        {
+            refusal = $"{chain.ClientVersion} at {chain.Rpc.Url}: its clock ({DateTimeOffset.FromUnixTimeSeconds(now):u}) is past the market's start "
+                + $"({DateTimeOffset.FromUnixTimeSeconds(calendar.ChainStartUnix):u}) and cannot go back; start a fresh node with its genesis before it "
+                + "(anvil --timestamp; Hardhat: initialDate, chains/hardhat's MICROMARKET_GENESIS_UNIX).";
+        }
+        if (refusal is not null)
+        {
+            chain.Dispose();
+            throw new NotSupportedException(refusal);
+        }
+        await chain.StopAutomaticMiningAsync().ConfigureAwait(false);
     }
 
     /// <summary>Executes the units' own funding transactions: every approval, then every deposit.</summary>
@@ -152,10 +176,10 @@ public sealed class MarketSession : IAsyncDisposable
         await SucceedAsync(units.Select(u => Market.MintTokens(Operator, u.Identity.TraderAddress, u.DepositMicro)).ToList(), time, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Anvil sets balances directly; any other node gets a transfer from the operator to each account.</summary>
+    /// <summary>A development node sets balances directly; any other node gets a transfer from the operator to each account.</summary>
     private async Task GiveGasAsync(IReadOnlyList<string> accounts, long time, CancellationToken cancellationToken)
     {
-        if (Chain.IsAnvil)
+        if (Chain.IsDevelopmentNode)
         {
             await Chain.SetBalancesAsync(accounts, BigInteger.Pow(10, 24)).ConfigureAwait(false);
             return;
