@@ -35,7 +35,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public int? Seed { get; init; }
 
         [CommandOption("--chain <CHAIN>")]
-        [Description("anvil (default: start a local Anvil) or the JSON-RPC URL of an Anvil node")]
+        [Description("anvil (default: start a local Anvil) or the JSON-RPC URL of an Anvil or Hardhat node whose clock is before the market opens")]
         public string Chain { get; init; } = "anvil";
 
         [CommandOption("--force")]
