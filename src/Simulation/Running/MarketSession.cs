@@ -18,7 +18,7 @@ public sealed record UnitPlan(UnitIdentity Identity, UnitKind Kind, UnitSpec Spe
 /// <see cref="RpcPort"/> (null: a free one) say where units in other processes reach a started
 /// Anvil: an <see cref="RpcFilterProxy"/> listens there, so that only the market host can mine or
 /// move the chain; without <see cref="RpcHost"/> (one process) nobody else gets the chain's URL. A
-/// node that is not Anvil needs the operator's own key (with funds for everyone's gas).
+/// node that is not a development node (Anvil, Hardhat) needs the operator's own key (with funds for everyone's gas).
 /// </summary>
 public sealed record ChainSettings(Uri? Url = null, string? RpcHost = null, EthKey? Operator = null, int? RpcPort = null)
 {
@@ -187,7 +187,7 @@ public sealed class MarketSession : IAsyncDisposable
         await SucceedAsync(accounts.Select(a => new TxRequest(Operator, a, [], 21_000, $"gas for {a}") { Value = GasAllowanceWei }).ToList(), time, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>What the operator gives each account on a node that is not Anvil: ample at the zero-to-low gas prices of a private chain.</summary>
+    /// <summary>What the operator gives each account on a node that is not a development node: ample at the zero-to-low gas prices of a private chain.</summary>
     private static readonly BigInteger GasAllowanceWei = BigInteger.Pow(10, 17);
 
     private async Task SucceedAsync(IReadOnlyList<TxRequest> requests, long time, CancellationToken cancellationToken)
