@@ -8,7 +8,7 @@ using MicroMarket.Simulation;
 using MicroMarket.Hardware.Configuration;
 using MicroMarket.Node.Pi;
 using MicroMarket.Scenarios;
-using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Node.Deployment;
 using MicroMarket.Scenarios.Model;
 using MicroMarket.Simulation.Running;
 using Microsoft.Extensions.DependencyInjection;
@@ -124,9 +124,9 @@ public static class ClusterNode
             : throw new NodeConfigurationException($"unit {settings.Unit} has no key files: set pi_units[].keys and pi_units[].meter_key (micromarket keys new --out FILE, micromarket keys new --meter --out FILE), or --dev-keys on a development chain");
         // The node's actor system (whose unit samples the device) stops before the device is
         // disposed, which switches the relay off and releases the pins.
-        using var device = new PiDevice(HardwareFactory.Create(PiHardware.Options(settings.Hardware)), settings, meterKey, node.Time, m => node.Log($"{settings.Unit}: {m}"));
+        using var device = new PiDevice(HardwareFactory.Create(settings.Hardware), settings, meterKey, node.Time, m => node.Log($"{settings.Unit}: {m}"));
         var unit = plan.Hosted(plan.Unit(settings.Unit), trader, device);
-        node.Log($"pi node: unit {settings.Unit}, trader {trader.Address}, meter {meterKey.Address}, {settings.Hardware.Driver} hardware");
+        node.Log($"pi node: unit {settings.Unit}, trader {trader.Address}, meter {meterKey.Address}, {HardwareOptions.ConfigName(settings.Hardware.Driver)} hardware");
         return await HostUnitsAsync(node, [unit], cancellationToken).ConfigureAwait(false);
     }
 
@@ -156,7 +156,7 @@ public static class ClusterNode
     }
 
     /// <summary>How this node joins the cluster, and whom it tells.</summary>
-    private sealed record NodeStart(Scenarios.Deployment.ClusterSettings Cluster, NodeRole Role, string Host, int Port, IReadOnlyList<string> Seeds, Action<string> Log, TimeProvider Time, Akka.Event.LogLevel LogLevel)
+    private sealed record NodeStart(Deployment.ClusterSettings Cluster, NodeRole Role, string Host, int Port, IReadOnlyList<string> Seeds, Action<string> Log, TimeProvider Time, Akka.Event.LogLevel LogLevel)
     {
         /// <summary>Starts the node's actor system with the node's <paramref name="actors"/>; it joins the cluster.</summary>
         public async Task<RunningNode> StartAsync(Action<AkkaConfigurationBuilder> actors)

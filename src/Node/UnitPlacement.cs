@@ -1,5 +1,5 @@
 using MicroMarket.Agents.Running;
-using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Node.Deployment;
 using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Node;

@@ -79,17 +79,10 @@ public sealed class HardwareFactoryTests
     }
 
     [Fact]
-    public void ConfigNamesParseBothWays()
+    public void EveryDriverAndMeterHasOneConfigName()
     {
-        Assert.Equal(HardwareDriver.Real, HardwareOptions.ParseDriver("real"));
-        Assert.Equal(HardwareDriver.Fake, HardwareOptions.ParseDriver(" FAKE "));
-        Assert.Equal(MeterKind.Mcp3008Ct, HardwareOptions.ParseMeterKind("mcp3008-ct"));
-        foreach (MeterKind kind in Enum.GetValues<MeterKind>())
-        {
-            Assert.Equal(kind, HardwareOptions.ParseMeterKind(HardwareOptions.ConfigName(kind)));
-        }
-
-        Assert.Throws<FormatException>(() => HardwareOptions.ParseMeterKind("ina226"));
+        Assert.Equal([("fake", HardwareDriver.Fake), ("real", HardwareDriver.Real)], HardwareOptions.DriverNames);
+        Assert.Equal([("ina219", MeterKind.Ina219), ("ina236", MeterKind.Ina236), ("mcp3008-ct", MeterKind.Mcp3008Ct)], HardwareOptions.MeterNames);
     }
 
     [Fact]

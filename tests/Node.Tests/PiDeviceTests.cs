@@ -3,7 +3,7 @@ using MicroMarket.Simulation.Decisions;
 using MicroMarket.Hardware.Configuration;
 using MicroMarket.Hardware.Fakes;
 using MicroMarket.Node.Pi;
-using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Node.Deployment;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MicroMarket.Node.Tests;
@@ -26,9 +26,9 @@ public sealed class PiDeviceTests
         public Bench(double powerScale = 1000, bool activeLow = false, int slotSeconds = 10)
         {
             Settings = new PiUnitSettings("house-1", KeysFile: null, MeterKeyFile: null, powerScale, TimeSpan.FromSeconds(1),
-                new PiHardwareSettings("fake", 0, RelayPin, activeLow, "ina219", 1, 0x40, ShuntOhms: 0.1, MaxCurrentA: 3.2, 0, 0));
+                new HardwareOptions { Driver = HardwareDriver.Fake, RelayPin = RelayPin, RelayActiveLow = activeLow, Meter = MeterKind.Ina219 });
             SlotLength = TimeSpan.FromSeconds(slotSeconds);
-            Hardware = HardwareFactory.Create(PiHardware.Options(Settings.Hardware), Clock);
+            Hardware = HardwareFactory.Create(Settings.Hardware, Clock);
             Device = new PiDevice(Hardware, Settings, MicroMarket.Market.Chain.EthKey.Derive("pi-device-tests/meter", 0), Clock, Log.Add);
         }
 
@@ -266,15 +266,5 @@ public sealed class PiDeviceTests
         Assert.False(bench.Gpio.IsOpen(RelayPin));
         Assert.False(bench.Hardware.Relay.IsOn);
         Assert.Equal(0, bench.Simulation.PresentPowerW);
-    }
-
-    [Fact]
-    public void The_hardware_options_are_the_pi_unit_s_wiring()
-    {
-        var options = PiHardware.Options(new PiHardwareSettings("real", GpioChip: 4, RelayPin: 27, RelayActiveLow: true, "mcp3008-ct",
-            I2cBus: 3, I2cAddress: 0x45, ShuntOhms: 0.008, MaxCurrentA: 10, SpiBus: 1, SpiChipSelect: 1));
-
-        Assert.Equal((HardwareDriver.Real, 4, 27, true, MeterKind.Mcp3008Ct), (options.Driver, options.GpioChip, options.RelayPin, options.RelayActiveLow, options.Meter));
-        Assert.Equal((3, 0x45, 0.008, 10.0, 1, 1), (options.I2cBus, options.I2cAddress, options.ShuntOhms, options.MaxExpectedCurrentA, options.SpiBus, options.SpiChipSelect));
     }
 }

@@ -1,6 +1,7 @@
+using MicroMarket.Hardware.Configuration;
 using MicroMarket.Agents.Running;
 using MicroMarket.Scenarios;
-using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Node.Deployment;
 using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Node.Tests;
@@ -26,7 +27,7 @@ public sealed class UnitPlacementTests
         new ClusterSettings("micromarket", ["127.0.0.1:4053"], simNodes, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(2)),
         new MarketNodeSettings("/srv/micromarket/runs/cluster", Chain: null, "127.0.0.1", Live: null),
         [.. piUnits.Select(id => new PiUnitSettings(id, KeysFile: null, MeterKeyFile: null, PowerScale: 1, TimeSpan.FromSeconds(1),
-            new PiHardwareSettings("fake", 0, 17, false, "ina219", 1, 0x40, 0.1, 3.2, 0, 0)))]);
+            new HardwareOptions()))]);
 
     private static List<string> Ids(IEnumerable<PlannedUnit> units) => [.. units.Select(u => u.Id)];
 

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using MicroMarket.Node;
 using MicroMarket.Node.Sweep;
 using MicroMarket.Scenarios;
-using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Node.Deployment;
 using Spectre.Console.Cli;
 
 namespace MicroMarket.Cli.Commands;

@@ -136,7 +136,7 @@ public sealed class SweepCommand : AsyncCommand<SweepCommand.Settings>
     }
 
     private static (string Host, int Port) Endpoint(string text) =>
-        Scenarios.Deployment.NodeConfigLoader.TryHostPort(text, out var host, out var port) && port > 0
+        Node.Deployment.NodeConfigLoader.TryHostPort(text, out var host, out var port) && port > 0
             ? (host, port)
             : throw new BadInputException($"sweep: --listen '{text}' is not host:port");
 }

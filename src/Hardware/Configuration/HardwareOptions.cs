@@ -103,35 +103,13 @@ public sealed record HardwareOptions
         };
     }
 
-    /// <summary>Parses "real" or "fake" (any case).</summary>
-    public static HardwareDriver ParseDriver(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        foreach (HardwareDriver driver in Enum.GetValues<HardwareDriver>())
-        {
-            if (ConfigName(driver).Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                return driver;
-            }
-        }
+    /// <summary>Every driver by its configuration name: what a configuration file may say.</summary>
+    public static IReadOnlyList<(string Name, HardwareDriver Value)> DriverNames { get; } =
+        [.. Enum.GetValues<HardwareDriver>().Select(driver => (ConfigName(driver), driver))];
 
-        throw new FormatException($"Unknown hardware driver '{name}'; use 'real' or 'fake'.");
-    }
-
-    /// <summary>Parses "ina219", "ina236" or "mcp3008-ct" (any case).</summary>
-    public static MeterKind ParseMeterKind(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        foreach (MeterKind meter in Enum.GetValues<MeterKind>())
-        {
-            if (ConfigName(meter).Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                return meter;
-            }
-        }
-
-        throw new FormatException($"Unknown meter '{name}'; use 'ina219', 'ina236' or 'mcp3008-ct'.");
-    }
+    /// <summary>Every meter by its configuration name: what a configuration file may say.</summary>
+    public static IReadOnlyList<(string Name, MeterKind Value)> MeterNames { get; } =
+        [.. Enum.GetValues<MeterKind>().Select(meter => (ConfigName(meter), meter))];
 
     /// <summary>Problems with these settings, empty when usable.</summary>
     public IReadOnlyList<string> Validate()
@@ -150,6 +128,12 @@ public sealed record HardwareOptions
         if (LibGpiodVersion is not (1 or 2))
         {
             problems.Add($"{nameof(LibGpiodVersion)} {LibGpiodVersion} must be 1 or 2");
+        }
+
+        // The simulated bench divides its power by this to get its current.
+        if (FakeDcBusVoltageV is <= 0 or double.NaN)
+        {
+            problems.Add($"{nameof(FakeDcBusVoltageV)} {FakeDcBusVoltageV} V must be positive");
         }
 
         switch (Meter)

@@ -3,7 +3,7 @@ using MicroMarket.Hardware.Configuration;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Contracts;
 using MicroMarket.Hardware.Metering;
-using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Node.Deployment;
 
 namespace MicroMarket.Node.Pi;
 

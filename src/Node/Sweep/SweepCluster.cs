@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using MicroMarket.Agents.Running;
-using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Node.Deployment;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroMarket.Node.Sweep;

@@ -5,7 +5,7 @@ using MicroMarket.Market.Contracts.MicroMarketDefinition;
 using MicroMarket.Node;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
-using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Node.Deployment;
 using MicroMarket.Simulation.Running;
 
 namespace MicroMarket.Cli.Tests.Cluster;

@@ -1,12 +1,21 @@
+using MicroMarket.Hardware.Configuration;
+using MicroMarket.Hardware.Meters;
+using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Yaml;
 
-namespace MicroMarket.Scenarios.Deployment;
+namespace MicroMarket.Node.Deployment;
 
-/// <summary>Loads a node configuration file (format: docs/cluster.md), reporting every error with file:line:column.</summary>
+/// <summary>
+/// Loads a node configuration file (format: docs/cluster.md), reporting every error with file:line:column. It lives
+/// with the node rather than with the scenarios because it binds the hardware layer's own settings
+/// (<see cref="HardwareOptions"/>), which only the node sees; it reads with the scenarios' YAML machinery.
+/// </summary>
 public static class NodeConfigLoader
 {
-    private static readonly string[] Drivers = ["fake", "real"];
-    private static readonly string[] Meters = ["ina219", "ina236", "mcp3008-ct"];
+    // A CT meter cannot tell import from export without a voltage channel; "export" flips the current's sign
+    // (AcCtOptions.InvertCurrent): with a voltage channel it corrects a CT clipped on backwards, without one it makes
+    // an export-only unit's power negative.
+    private static readonly (string Name, bool Value)[] Directions = [("import", false), ("export", true)];
 
     /// <exception cref="FileNotFoundException">there is no file at <paramref name="path"/>.</exception>
     /// <exception cref="ScenarioValidationException">the file has errors: all of them, in file order.</exception>
@@ -153,39 +162,75 @@ public static class NodeConfigLoader
             : null;
     }
 
-    private static PiHardwareSettings? Hardware(YamlMap? map)
+    /// <summary>
+    /// The relay and meter: each setting of <see cref="HardwareOptions"/> from its key, the rest at the model's own
+    /// defaults; then the model's own checks, each reported at the mapping it concerns, so that no setting the
+    /// driver would refuse gets past the file.
+    /// </summary>
+    private static HardwareOptions? Hardware(YamlMap? map)
     {
+        var d = new HardwareOptions();
         if (map is null)
         {
-            return new PiHardwareSettings("fake", 0, 17, false, "ina219", 1, 0x40, 0.1, 3.2, 0, 0);
+            return d;
         }
-        var driver = Name(map, "driver", "fake", Drivers);
-        var meter = Name(map, "meter", "ina219", Meters);
-        var hardware = new PiHardwareSettings(
-            driver,
-            map.Integer("gpio_chip", 0, Bounds.Closed(0, 16)),
-            map.Integer("relay_pin", 17, Bounds.Closed(0, 63)),
-            map.Flag("relay_active_low", false),
-            meter,
-            map.Integer("i2c_bus", 1, Bounds.Closed(0, 16)),
-            map.Integer("i2c_address", 0x40, Bounds.Closed(0x03, 0x77)),
-            map.Number("shunt_ohms", 0.1, Bounds.Positive),
-            map.Number("max_current_a", 3.2, Bounds.Positive),
-            map.Integer("spi_bus", 0, Bounds.Closed(0, 16)),
-            map.Integer("spi_chip_select", 0, Bounds.Closed(0, 3)));
+        var errorsBefore = map.Diagnostics.Count;
+        var ctMap = map.Map("ct");
+        var hardware = new HardwareOptions
+        {
+            Driver = map.Choice("driver", HardwareOptions.DriverNames, d.Driver),
+            GpioChip = map.Integer("gpio_chip", d.GpioChip, Bounds.Closed(0, 16)),
+            LibGpiodVersion = map.Integer("libgpiod_version", d.LibGpiodVersion, Bounds.Any),
+            RelayPin = map.Integer("relay_pin", d.RelayPin, Bounds.Closed(0, 63)),
+            RelayActiveLow = map.Flag("relay_active_low", d.RelayActiveLow),
+            Meter = map.Choice("meter", HardwareOptions.MeterNames, d.Meter),
+            I2cBus = map.Integer("i2c_bus", d.I2cBus, Bounds.Closed(0, 16)),
+            I2cAddress = map.Integer("i2c_address", d.I2cAddress, Bounds.Closed(0x03, 0x77)),
+            ShuntOhms = map.Number("shunt_ohms", d.ShuntOhms, Bounds.Positive),
+            MaxExpectedCurrentA = map.Number("max_current_a", d.MaxExpectedCurrentA, Bounds.Positive),
+            MaxBusVoltageV = map.Number("max_bus_voltage_v", d.MaxBusVoltageV, Bounds.Positive),
+            SpiBus = map.Integer("spi_bus", d.SpiBus, Bounds.Closed(0, 16)),
+            SpiChipSelect = map.Integer("spi_chip_select", d.SpiChipSelect, Bounds.Closed(0, 3)),
+            SpiClockHz = map.Integer("spi_clock_hz", d.SpiClockHz, Bounds.Positive),
+            FakeDcBusVoltageV = map.Number("fake_dc_bus_voltage_v", d.FakeDcBusVoltageV, Bounds.Positive),
+            Ct = ctMap is null ? d.Ct : Ct(ctMap),
+        };
         map.RejectUnknownKeys();
-        return map.AllValid("driver", "meter", "gpio_chip", "relay_pin", "relay_active_low", "i2c_bus", "i2c_address", "shunt_ohms", "max_current_a", "spi_bus", "spi_chip_select")
-            ? hardware
-            : null;
+        if (map.Diagnostics.Count > errorsBefore)
+        {
+            // A key that failed to read holds its default: the model's checks would judge a value nobody wrote.
+            return null;
+        }
+        var ctProblems = hardware.Ct.Validate();
+        foreach (var problem in hardware.Validate())
+        {
+            (ctMap is not null && ctProblems.Contains(problem) ? ctMap : map).Error(problem);
+        }
+        return map.Diagnostics.Count == errorsBefore ? hardware : null;
     }
 
-    private static string Name(YamlMap map, string key, string @default, string[] names)
+    private static AcCtOptions Ct(YamlMap map)
     {
-        var value = map.Text(key, @default);
-        if (map.AllValid(key) && !names.Contains(value))
+        var d = new AcCtOptions();
+        var ct = new AcCtOptions
         {
-            map.Error(key, $"'{value}' is not one of {string.Join(", ", names)}");
-        }
-        return value;
+            CurrentChannel = map.Integer("current_channel", d.CurrentChannel, Bounds.Any),
+            ReferenceChannel = map.Integer("reference_channel", d.ReferenceChannel, Bounds.Any),
+            VoltageChannel = map.Has("voltage_channel") ? map.Integer("voltage_channel", Bounds.Any) : d.VoltageChannel,
+            AdcReferenceV = map.Number("adc_reference_v", d.AdcReferenceV, Bounds.Any),
+            CtTurnsRatio = map.Number("turns_ratio", d.CtTurnsRatio, Bounds.Any),
+            BurdenOhms = map.Number("burden_ohms", d.BurdenOhms, Bounds.Any),
+            CurrentCalibration = map.Number("current_calibration", d.CurrentCalibration, Bounds.Any),
+            VoltageScale = map.Number("voltage_scale", d.VoltageScale, Bounds.Any),
+            NominalVoltageV = map.Number("nominal_voltage_v", d.NominalVoltageV, Bounds.Any),
+            PowerFactor = map.Number("power_factor", d.PowerFactor, Bounds.Any),
+            MainsFrequencyHz = map.Number("mains_frequency_hz", d.MainsFrequencyHz, Bounds.Any),
+            CyclesPerReading = map.Integer("cycles_per_reading", d.CyclesPerReading, Bounds.Any),
+            InvertCurrent = map.Choice("direction", Directions, d.InvertCurrent),
+            CurrentNoiseFloorA = map.Number("noise_floor_a", d.CurrentNoiseFloorA, Bounds.Any),
+            MaxSamples = map.Integer("max_samples", d.MaxSamples, Bounds.Any),
+        };
+        map.RejectUnknownKeys();
+        return ct;
     }
 }

@@ -1,6 +1,8 @@
-using MicroMarket.Scenarios.Deployment;
+using MicroMarket.Hardware.Configuration;
+using MicroMarket.Node.Deployment;
+using MicroMarket.Scenarios;
 
-namespace MicroMarket.Scenarios.Tests;
+namespace MicroMarket.Node.Tests;
 
 /// <summary>
 /// The node configuration (node.yaml) every node of a cluster reads: every setting as written, the
@@ -9,35 +11,21 @@ namespace MicroMarket.Scenarios.Tests;
 /// </summary>
 public sealed class NodeConfigLoaderTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("micromarket-nodeconfig-").FullName;
+    private const string Scenario = NodeYamlFolder.Scenario;
 
-    public NodeConfigLoaderTests()
-    {
-        // A deployment folder beside the scenarios it runs: node.yaml names its scenario relative to itself.
-        Directory.CreateDirectory(Path.Combine(_folder, "deploy"));
-        Directory.CreateDirectory(Path.Combine(_folder, "scenarios"));
-        File.Copy(Shipped.Path("quickstart.yaml"), Path.Combine(_folder, "scenarios", "quickstart.yaml"));
-    }
+    private readonly NodeYamlFolder _files = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _files.Dispose();
 
-    private string ConfigPath => Path.Combine(_folder, "deploy", "node.yaml");
+    private string Folder => _files.Folder;
 
-    private NodeConfig Load(string yaml)
-    {
-        File.WriteAllText(ConfigPath, yaml);
-        return NodeConfigLoader.Load(ConfigPath);
-    }
+    private string ConfigPath => _files.ConfigPath;
 
-    private ScenarioValidationException Failure(string yaml)
-    {
-        File.WriteAllText(ConfigPath, yaml);
-        return Assert.Throws<ScenarioValidationException>(() => NodeConfigLoader.Load(ConfigPath));
-    }
+    private NodeConfig Load(string yaml) => _files.Load(yaml);
+
+    private ScenarioValidationException Failure(string yaml) => _files.Failure(yaml);
 
     private IReadOnlyList<ScenarioError> Errors(string yaml) => Failure(yaml).Errors;
-
-    private const string Scenario = "scenario: ../scenarios/quickstart.yaml\n";
 
     [Fact]
     public void A_full_configuration_loads_every_setting_with_paths_relative_to_the_file()
@@ -81,9 +69,9 @@ public sealed class NodeConfigLoaderTests : IDisposable
                 hardware: { meter: mcp3008-ct }
             """);
 
-        var deploy = Path.Combine(_folder, "deploy");
+        var deploy = Path.Combine(Folder, "deploy");
         Assert.Equal(ConfigPath, config.SourcePath);
-        Assert.Equal(Path.Combine(_folder, "scenarios", "quickstart.yaml"), config.ScenarioPath);
+        Assert.Equal(Path.Combine(Folder, "scenarios", "quickstart.yaml"), config.ScenarioPath);
         Assert.Equal(7, config.Seed);
 
         Assert.Equal(("upc-lab_1", 3), (config.Cluster.Name, config.Cluster.SimNodes));
@@ -105,17 +93,18 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Equal(Path.Combine(deploy, "keys", "house-1.meter.json"), house.MeterKeyFile);
         Assert.Equal(500, house.PowerScale);
         Assert.Equal(TimeSpan.FromMilliseconds(500), house.SampleInterval);
-        Assert.Equal(new PiHardwareSettings(Driver: "real", GpioChip: 4, RelayPin: 27, RelayActiveLow: true, Meter: "ina236", I2cBus: 3, I2cAddress: 0x41,
-            ShuntOhms: 0.008, MaxCurrentA: 10, SpiBus: 1, SpiChipSelect: 1), house.Hardware);
+        Assert.Equal(new HardwareOptions
+        {
+            Driver = HardwareDriver.Real, GpioChip = 4, RelayPin = 27, RelayActiveLow = true, Meter = MeterKind.Ina236, I2cBus = 3, I2cAddress = 0x41,
+            ShuntOhms = 0.008, MaxExpectedCurrentA = 10, SpiBus = 1, SpiChipSelect = 1,
+        }, house.Hardware);
 
         // A unit that gives only its meter takes the wiring of src/Hardware/README.md for the rest.
         var ev = config.PiUnit("ev-1")!;
         Assert.Equal((null, 1.0, TimeSpan.FromSeconds(1)), (ev.KeysFile, ev.PowerScale, ev.SampleInterval));
-        Assert.Equal(DefaultHardware with { Meter = "mcp3008-ct" }, ev.Hardware);
+        Assert.Equal(new HardwareOptions { Meter = MeterKind.Mcp3008Ct }, ev.Hardware);
         Assert.Null(config.PiUnit("diesel"));
     }
-
-    private static readonly PiHardwareSettings DefaultHardware = new("fake", 0, 17, false, "ina219", 1, 0x40, 0.1, 3.2, 0, 0);
 
     [Fact]
     public void A_configuration_with_only_a_scenario_takes_the_defaults()
@@ -128,7 +117,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Equal((TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(2)),
             (config.Cluster.StableAfter, config.Cluster.UnitReplyTimeout, config.Cluster.StartTimeout));
         // The run directory sits beside node.yaml, not in whatever folder the node was started from.
-        Assert.Equal(new MarketNodeSettings(Path.Combine(_folder, "deploy", "runs", "cluster"), Chain: null, "127.0.0.1", Live: null), config.Market);
+        Assert.Equal(new MarketNodeSettings(Path.Combine(Folder, "deploy", "runs", "cluster"), Chain: null, "127.0.0.1", Live: null), config.Market);
         Assert.Empty(config.PiUnits);
     }
 
@@ -147,7 +136,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
             (missing.Cluster.Name, missing.Cluster.SimNodes, missing.Cluster.StableAfter, missing.Cluster.UnitReplyTimeout, missing.Cluster.StartTimeout),
             (empty.Cluster.Name, empty.Cluster.SimNodes, empty.Cluster.StableAfter, empty.Cluster.UnitReplyTimeout, empty.Cluster.StartTimeout));
         Assert.Equal(missing.Market, empty.Market);
-        Assert.Equal(DefaultHardware, Assert.Single(empty.PiUnits).Hardware);
+        Assert.Equal(new HardwareOptions(), Assert.Single(empty.PiUnits).Hardware);
         Assert.Equal(Load(Scenario + "pi_units: [ { unit: house-1 } ]").PiUnits[0], empty.PiUnits[0]);
     }
 
@@ -163,7 +152,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
     [Fact]
     public void An_absolute_scenario_path_is_taken_as_it_is()
     {
-        var scenario = Path.Combine(_folder, "scenarios", "quickstart.yaml");
+        var scenario = Path.Combine(Folder, "scenarios", "quickstart.yaml");
 
         Assert.Equal(scenario, Load($"scenario: {scenario}\n").ScenarioPath);
     }
@@ -215,7 +204,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
             errors.Select(e => (e.Line, e.Column, e.Path)));
         Assert.All(errors, e => Assert.Equal(ConfigPath, e.File));
 
-        Assert.Equal($"no scenario file at '{Path.Combine(_folder, "scenarios", "quickstrat.yaml")}'", errors.At("scenario").Message);
+        Assert.Equal($"no scenario file at '{Path.Combine(Folder, "scenarios", "quickstrat.yaml")}'", errors.At("scenario").Message);
         Assert.Equal("expected a whole number in [0, 2147483647], found -1", errors.At("seed").Message);
         Assert.Equal("'my cluster' is not an actor system name: use letters, digits, '-' and '_'", errors.At("cluster.name").Message);
         Assert.Equal(
@@ -230,8 +219,8 @@ public sealed class NodeConfigLoaderTests : IDisposable
         Assert.Equal("expected a whole number in [1, 60], found 0", errors.At("market.live.block_seconds").Message);
         Assert.Equal("expected a number > 0, found 0", errors.At("pi_units[0].power_scale").Message);
         Assert.Equal("expected a number in [0.05, 60], found 120", errors.At("pi_units[0].sample_seconds").Message);
-        Assert.Equal("'gpio' is not one of fake, real", errors.At("pi_units[0].hardware.driver").Message);
-        Assert.Equal("'ina226' is not one of ina219, ina236, mcp3008-ct", errors.At("pi_units[0].hardware.meter").Message);
+        Assert.Equal("expected one of fake, real, found 'gpio'", errors.At("pi_units[0].hardware.driver").Message);
+        Assert.Equal("expected one of ina219, ina236, mcp3008-ct, found 'ina226'; did you mean 'ina236'?", errors.At("pi_units[0].hardware.meter").Message);
         Assert.Equal("expected a whole number in [3, 119], found 200", errors.At("pi_units[0].hardware.i2c_address").Message);
         Assert.Equal("expected true or false, found 'yes'", errors.At("pi_units[0].hardware.relay_active_low").Message);
     }
@@ -267,8 +256,8 @@ public sealed class NodeConfigLoaderTests : IDisposable
     [InlineData("pi_units:\n  - { unit: house-1, hardware: { relay_pin: 64 } }\n", "pi_units[0].hardware.relay_pin", "expected a whole number in [0, 63], found 64")]
     [InlineData("pi_units:\n  - { unit: house-1, hardware: { spi_chip_select: 4 } }\n", "pi_units[0].hardware.spi_chip_select", "expected a whole number in [0, 3], found 4")]
     [InlineData("pi_units:\n  - { unit: house-1, hardware: { shunt_ohms: -0.1 } }\n", "pi_units[0].hardware.shunt_ohms", "expected a number > 0, found -0.1")]
-    [InlineData("pi_units:\n  - { unit: house-1, hardware: { driver: Real } }\n", "pi_units[0].hardware.driver", "'Real' is not one of fake, real")]
-    [InlineData("pi_units:\n  - { unit: house-1, hardware: { meter: ct } }\n", "pi_units[0].hardware.meter", "'ct' is not one of ina219, ina236, mcp3008-ct")]
+    [InlineData("pi_units:\n  - { unit: house-1, hardware: { driver: rael } }\n", "pi_units[0].hardware.driver", "expected one of fake, real, found 'rael'; did you mean 'real'?")]
+    [InlineData("pi_units:\n  - { unit: house-1, hardware: { meter: ct } }\n", "pi_units[0].hardware.meter", "expected one of ina219, ina236, mcp3008-ct, found 'ct'")]
     [InlineData("pi_units:\n  - { unit: house-1, hardware: { relay_pn: 17 } }\n", "pi_units[0].hardware.relay_pn", "unknown key; did you mean 'relay_pin'?")]
     [InlineData("pi_units:\n  - { unit: house-1, key: k.json }\n", "pi_units[0].key", "unknown key; did you mean 'keys'?")]
     [InlineData("markets:\n  out: runs\n", "markets", "unknown key; did you mean 'market'?")]
@@ -368,7 +357,7 @@ public sealed class NodeConfigLoaderTests : IDisposable
     [Fact]
     public void A_missing_configuration_file_is_named()
     {
-        var missing = Path.Combine(_folder, "deploy", "nodes.yaml");
+        var missing = Path.Combine(Folder, "deploy", "nodes.yaml");
 
         var e = Assert.Throws<FileNotFoundException>(() => NodeConfigLoader.Load(missing));
 

@@ -1,4 +1,6 @@
-namespace MicroMarket.Scenarios.Deployment;
+using MicroMarket.Hardware.Configuration;
+
+namespace MicroMarket.Node.Deployment;
 
 /// <summary>
 /// One deployment of the market over a cluster, as every node reads it (docs/cluster.md): the
@@ -38,20 +40,6 @@ public sealed record LiveSettings(int SlotSeconds, int StartDelaySeconds, int Bl
 /// A unit on a Pi: its trading key file and, apart from it, its meter key file (only the meter
 /// signs readings: metering is not the trader's to attest), how its measured power maps to the
 /// modelled unit (a lab bench draws watts where the house it stands for draws kilowatts), and its
-/// relay and meter.
+/// relay and meter, in the hardware layer's own settings, so that every driver option is reachable from the file.
 /// </summary>
-public sealed record PiUnitSettings(string Unit, string? KeysFile, string? MeterKeyFile, double PowerScale, TimeSpan SampleInterval, PiHardwareSettings Hardware);
-
-/// <summary>The relay and the meter of a Pi unit, as in the node configuration (src/Hardware/README.md shows the wiring).</summary>
-public sealed record PiHardwareSettings(
-    string Driver,
-    int GpioChip,
-    int RelayPin,
-    bool RelayActiveLow,
-    string Meter,
-    int I2cBus,
-    int I2cAddress,
-    double ShuntOhms,
-    double MaxCurrentA,
-    int SpiBus,
-    int SpiChipSelect);
+public sealed record PiUnitSettings(string Unit, string? KeysFile, string? MeterKeyFile, double PowerScale, TimeSpan SampleInterval, HardwareOptions Hardware);
