@@ -39,6 +39,11 @@ internal static class ClusterHosting
             .AddHocon($"""
                 akka.cluster.split-brain-resolver.stable-after = {stableAfter}s
                 akka.remote.log-remote-lifecycle-events = off
+                # Akka.NET 1.5's singleton proxy starts its identification-failure timer with no initial delay, so it
+                # warns "failed to find ... after 30 seconds" the instant it starts and again each time the oldest
+                # node changes, however soon the singleton answers. A market that never appears is reported by the
+                # run's own start timeout (cluster.start_timeout_seconds) instead.
+                akka.cluster.singleton-proxy.log-singleton-identification-failure = off
                 """, HoconAddMode.Prepend);
     }
 }

@@ -24,5 +24,7 @@ public sealed class ClusterRunTests(QuickstartReference reference)
         Assert.Contains("sim node 0/2: 5 units", deployment.Outputs);
         Assert.Contains("sim node 1/2: 4 units", deployment.Outputs);
         Assert.Equal(2, deployment.Outputs.Split("sim node: the run is over").Length - 1);
+        // Nothing went wrong, so no node says anything did: no warning or error from start to end.
+        Assert.Empty(deployment.Complaints);
     }
 }

@@ -47,6 +47,18 @@ public sealed class Deployment : IDisposable
     /// <summary>Every node's output, for a failure message.</summary>
     public string Outputs => string.Join("\n", _nodes.Select(n => $"===== {n.Name}\n{n.Output}"));
 
+    /// <summary>
+    /// The warning and error lines of every node (the actor log's "[WARNING]" and "[ERROR]", and the program's own
+    /// "warning:" lines): a clean run has none, so an operator who sees one knows something went wrong.
+    /// </summary>
+    public IReadOnlyList<string> Complaints => _nodes
+        .SelectMany(n => n.Output.Split('\n').Where(IsComplaint).Select(line => $"{n.Name}: {line}"))
+        .ToList();
+
+    private static bool IsComplaint(string line) =>
+        line.StartsWith("[WARNING]", StringComparison.Ordinal) || line.StartsWith("[ERROR]", StringComparison.Ordinal)
+        || line.Contains("warning:", StringComparison.OrdinalIgnoreCase);
+
     public void Dispose()
     {
         foreach (var node in _nodes)
