@@ -20,8 +20,12 @@ public static class HostProtocol
     /// <summary>The market is deployed and the unit registered: from now on it trades.</summary>
     public sealed record MarketReady(MarketLocation Location);
 
-    /// <summary>A unit that joined late reads its positions of the slots still to come.</summary>
-    public sealed record Resync(int FirstSlot, int SlotCount);
+    /// <summary>
+    /// A unit that joined late (or came back) reads its positions of the slots still to come, and first brings its
+    /// physics up to <see cref="FirstSlot"/>: <see cref="DeliveredKw"/> is what it delivered in each slot before it
+    /// as the recorder holds it (kW, generator convention; 0 while it was away), which it applies where it has not.
+    /// </summary>
+    public sealed record Resync(int FirstSlot, int SlotCount, IReadOnlyList<double> DeliveredKw);
 
     /// <summary>The unit knows its positions again: the clock may include it in the next round.</summary>
     public sealed record Resynced(string UnitId);

@@ -215,7 +215,15 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
 
     private void Running(RoundContext round)
     {
-        Receive<UnitOnline>(OnUnitBack);
+        Receive<UnitOnline>(m => OnUnitBack(m, round));
+        Receive<UnitHistory>(m =>
+        {
+            // Only the incarnation the history was asked for: one that came back again since asks anew.
+            if (_online.TryGetValue(m.Handle.Identity.Id, out var unit) && unit.Actor.Equals(m.Handle.Actor))
+            {
+                unit.Actor.Tell(new Resync(m.FirstSlot, Math.Max(0, _plan.Calendar.TotalSlots - m.FirstSlot), m.DeliveredKw));
+            }
+        });
         Receive<Resynced>(m =>
         {
             if (_online.TryGetValue(m.UnitId, out var unit) && unit.Actor.Equals(Sender) && _resyncing.Remove(m.UnitId))
@@ -278,9 +286,10 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// A unit announces itself while the market runs: its node restarted, or its actor did (and lost
-    /// its state). Either way it leaves the rounds, reads its positions back, and rejoins.
+    /// its state). Either way it leaves the rounds, brings its physics up to now from what the recorder
+    /// holds of its deliveries, reads its positions back, and rejoins.
     /// </summary>
-    private void OnUnitBack(UnitOnline m)
+    private void OnUnitBack(UnitOnline m, RoundContext round)
     {
         if (Admit(m) is not { } handle)
         {
@@ -303,9 +312,14 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Context.Watch(handle.Actor);
         var firstSlot = Math.Max(0, _plan.Calendar.SlotAt(_phase?.Phase.UnixTime ?? _plan.Calendar.ChainStartUnix));
         handle.Actor.Tell(new MarketReady(_session!.Location));
-        handle.Actor.Tell(new Resync(firstSlot, Math.Max(0, _plan.Calendar.TotalSlots - firstSlot)));
-        LogToOperator($"unit {handle.Identity.Id} is back: it reads its positions from slot {firstSlot} and rejoins");
+        // Every report sent to the recorder before this ask is applied before it is answered: the history holds every slot delivered so far.
+        round.Recorder.Ask<RecorderActor.Delivered>(new RecorderActor.AskDelivered(id, firstSlot), _settings.UnitReplyTimeout)
+            .PipeTo(Self, success: d => new UnitHistory(handle, firstSlot, d.Kw));
+        LogToOperator($"unit {handle.Identity.Id} is back: it takes up its physics and reads its positions from slot {firstSlot}, and rejoins");
     }
+
+    /// <summary>A returning unit's deliveries before <see cref="FirstSlot"/>, from the recorder.</summary>
+    private sealed record UnitHistory(UnitHandle Handle, int FirstSlot, IReadOnlyList<double> DeliveredKw);
 
     private void Writing()
     {

@@ -22,6 +22,7 @@ public sealed class RecorderActor : ReceiveActor
             var (tokens, imports) = tables.UpliftDue(m.FromSlot, m.ToSlot, fuelPrice);
             Sender.Tell(new UpliftDue(tokens, imports));
         });
+        Receive<AskDelivered>(m => Sender.Tell(new Delivered(m.UnitId, tables.DeliveredKw(m.UnitId, m.ToSlot))));
         // Rounds tell the recorder before they report to the clock, so once the run has ended a
         // Flush is answered only after every report has been applied.
         Receive<Flush>(_ =>
@@ -57,6 +58,11 @@ public sealed class RecorderActor : ReceiveActor
 
     /// <summary>The uplift in tokens and the units' net metered import (Wh, at least 0) it is shared by.</summary>
     public sealed record UpliftDue(decimal Tokens, IReadOnlyList<(string UnitId, long ImportWh)> Imports);
+
+    /// <summary>What a unit delivered in each slot before <see cref="ToSlot"/> (<see cref="RunTables.DeliveredKw"/>): a returning unit's physics.</summary>
+    public sealed record AskDelivered(string UnitId, int ToSlot);
+
+    public sealed record Delivered(string UnitId, IReadOnlyList<double> Kw);
 
     public static Props Props(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units, decimal fuelPrice) =>
         Akka.Actor.Props.Create(() => new RecorderActor(calendar, units, fuelPrice));

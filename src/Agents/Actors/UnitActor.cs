@@ -33,6 +33,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly UnitIdentity _identity;
     private readonly EthKey _trader;
     private readonly IUnitDevice? _device;
+    private readonly AppliedSlots _applied;
     private readonly Dictionary<int, MeasuredEnergy> _measured = [];
     private readonly MarketAccess _access;
     private readonly IActorRef _host;
@@ -52,6 +53,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         _identity = unit.Identity;
         _trader = unit.Trader;
         _device = unit.Device;
+        _applied = unit.Applied;
         _access = access;
         _host = host;
         _time = time;
@@ -184,9 +186,18 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private void OnReadPositions(ReadPositions m) => Load(m, Sender);
 
-    /// <summary>After a restart, the unit learns what it already holds in the slots to come, then tells the host it can trade.</summary>
+    /// <summary>
+    /// After a restart, the unit takes up its physics where the recorder says it was (its battery's charge, a car's
+    /// session, a flexible load's progress: each slot it has not applied, applied as delivered), learns what it already
+    /// holds in the slots to come, then tells the host it can trade.
+    /// </summary>
     private void OnResync(HostProtocol.Resync m)
     {
+        for (var slot = _applied.Next; slot < m.DeliveredKw.Count; slot++)
+        {
+            _agent.ApplyDelivery(slot, m.DeliveredKw[slot]);
+        }
+        _applied.Next = Math.Max(_applied.Next, m.DeliveredKw.Count);
         var host = Sender;
         var first = SlotIndex.Of(m.FirstSlot);
         var count = (uint)m.SlotCount;
@@ -278,6 +289,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private void OnApplyDelivery(ApplyDelivery m)
     {
         var state = _agent.ApplyDelivery(m.Slot, m.ActualPowerKw);
+        _applied.Next = m.Slot + 1;
         var reading = _measured.Remove(m.Slot, out var measured) ? _device!.SignReading(Market.ReadingSigner, _identity.Index, m.Slot, measured) : null;
         Sender.Tell(new DeliveryApplied(m.PhaseId, _identity.Id, state, reading));
     }

@@ -53,6 +53,10 @@ public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInf
 
     public IEnumerable<UnitSlotRow> UnitRows => _unitRows.Values;
 
+    /// <summary>What <paramref name="unitId"/> delivered in each slot before <paramref name="toSlot"/>, kW generator convention; 0 where it was away.</summary>
+    public IReadOnlyList<double> DeliveredKw(string unitId, int toSlot) =>
+        Enumerable.Range(0, toSlot).Select(s => _unitRows.TryGetValue((s, unitId), out var row) ? row.ActualKw ?? 0 : 0).ToList();
+
     public IEnumerable<SlotRow> SlotRows => _slotRows.Values;
 
     public IEnumerable<OrderRow> Orders => _orders.Values;

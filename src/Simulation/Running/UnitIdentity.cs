@@ -23,7 +23,20 @@ public sealed record MarketLocation(Uri RpcUrl, string MarketAddress, string Tok
 /// the meter key). A simulated unit's meter is the grid operator's: the metering service on the
 /// market node signs its readings, so no participant ever holds its own meter key.
 /// </summary>
-public sealed record HostedUnit(UnitIdentity Identity, IUnitAgent Agent, EthKey Trader, IUnitDevice? Device = null);
+public sealed record HostedUnit(UnitIdentity Identity, IUnitAgent Agent, EthKey Trader, IUnitDevice? Device = null)
+{
+    /// <summary>
+    /// The first slot whose delivery the agent has not applied. It lives as long as the agent (the node's process), not
+    /// as long as the unit's actor: an actor restarted in the same process finds its agent's physics where it was.
+    /// </summary>
+    public AppliedSlots Applied { get; } = new();
+}
+
+/// <summary>How far an agent's physics has gone: <see cref="Next"/> is the first slot it has not applied.</summary>
+public sealed class AppliedSlots
+{
+    public int Next { get; set; }
+}
 
 /// <summary>A unit whose reading of a slot never came: its settlement waits for the reading window to close.</summary>
 public sealed record PendingSettlement(int Slot, uint UnitIndex, string UnitId);

@@ -54,10 +54,78 @@ public sealed class UnitResyncSpecs : TestKit
         Assert.Equal(default(SlotPosition), (await ScheduleAsync(after, 40)).DayAhead);
 
         // The host has it read back the slots still to come; then it holds what it held, from there on.
-        after.Tell(new Resync(30, 66), host.Ref);
+        after.Tell(new Resync(30, 66, []), host.Ref);
         Assert.Equal(new Resynced("house-1"), host.ExpectMsg<Resynced>(Answer));
         Assert.Equal(held, await ScheduleAsync(after, 40));
         Assert.Equal(default(SlotPosition), (await ScheduleAsync(after, 20)).DayAhead);
+    }
+
+    /// <summary>
+    /// A unit whose node restarted comes back with a fresh agent: the battery at its initial charge, the car as if it
+    /// had not yet arrived, the washer not yet run. The host gives it what it delivered so far, as the recorder holds
+    /// it; the unit applies it and goes on from the state it had. Each history is two kW drawn in every slot before
+    /// the unit comes back (it charges the battery and the car, runs the washer); afterwards it delivers nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("battery", 40, 40)]
+    [InlineData("ev-1", 88, 88)]
+    [InlineData("washer", 60, 67)]
+    public async Task A_unit_whose_node_restarted_takes_up_its_physics_where_the_recorder_says_it_was(string unitId, int back, int checkedSlot)
+    {
+        var scenario = ScenarioLoader.Load(Repository.Scenario("quickstart.yaml"));
+        var history = Enumerable.Repeat(-2.0, back).ToList();
+        var expected = StateAfter(new ScenarioPlan(scenario).Unit(unitId).Agent, history, back, checkedSlot);
+        Assert.NotEqual(StateAfter(new ScenarioPlan(scenario).Unit(unitId).Agent, [], back, checkedSlot), expected);
+
+        var plan = new ScenarioPlan(scenario);
+        var hosted = plan.Units.Select(plan.Hosted).ToList();
+        await using var session = await MarketSession.OpenAsync(plan.Calendar,
+            plan.Units.Zip(hosted, (u, h) => plan.Plan(u, h.Identity)).ToList(), new ChainSettings(), CancellationToken.None);
+        using var access = new MarketAccess();
+        var host = CreateTestProbe();
+        var unit = hosted.Single(u => u.Identity.Id == unitId);
+        var restarted = Sys.ActorOf(UnitActor.Props(unit, access, host.Ref, TimeProvider.System));
+        Join(host, restarted, session);
+        restarted.Tell(new Resync(back, 96 - back, history), host.Ref);
+        host.ExpectMsg<Resynced>(Answer);
+        Assert.Equal(expected, await DeliverNothingAsync(restarted, back, checkedSlot));
+
+        // Its actor restarts in the same process: the agent kept its physics, and the same history changes nothing.
+        Watch(restarted);
+        Sys.Stop(restarted);
+        ExpectTerminated(restarted);
+        var again = Sys.ActorOf(UnitActor.Props(unit, access, host.Ref, TimeProvider.System));
+        Join(host, again, session);
+        again.Tell(new Resync(checkedSlot + 1, 95 - checkedSlot, [.. history, .. Enumerable.Repeat(0.0, checkedSlot + 1 - back)]), host.Ref);
+        host.ExpectMsg<Resynced>(Answer);
+        var next = checkedSlot + 1;
+        Assert.Equal(StateAfter(new ScenarioPlan(scenario).Unit(unitId).Agent, history, back, next), await DeliverNothingAsync(again, next, next));
+    }
+
+    /// <summary>The agent's state after <paramref name="history"/> and then nothing delivered from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    private static UnitSlotState StateAfter(IUnitAgent agent, IReadOnlyList<double> history, int from, int to)
+    {
+        for (var slot = 0; slot < history.Count; slot++)
+        {
+            agent.ApplyDelivery(slot, history[slot]);
+        }
+        var state = new UnitSlotState();
+        for (var slot = from; slot <= to; slot++)
+        {
+            state = agent.ApplyDelivery(slot, 0);
+        }
+        return state;
+    }
+
+    /// <summary>The unit delivers nothing from <paramref name="from"/> to <paramref name="to"/>; its state after the last.</summary>
+    private static async Task<UnitSlotState> DeliverNothingAsync(IActorRef unit, int from, int to)
+    {
+        var state = new UnitSlotState();
+        for (var slot = from; slot <= to; slot++)
+        {
+            state = (await unit.Ask<DeliveryApplied>(new ApplyDelivery(3, slot, 0), Answer)).State;
+        }
+        return state;
     }
 
     /// <summary>The unit announces itself; the host welcomes it and tells it where the market is. Returns its announcement.</summary>

@@ -67,6 +67,9 @@ public sealed class FaultTests(QuickstartReference reference)
         Assert.Contains(missing, r => r.Slot > traded.Max(b => b.Slot));
         var last = plan.Calendar.TotalSlots - 1;
         Assert.Equal(lost.Order(), missing.Where(r => r.Slot == last).Select(r => r.Unit).Order());
+        // The restarted node's battery went on from the charge it had (idle while away), not from its initial charge.
+        Assert.Contains("battery", lost);
+        AssertChargeFollowsPower(deployment.RunDirectory, "battery", initialSoc: 0.5, capacityKwh: 20, efficiency: 0.95, slotHours: 0.25);
 
         await AssertChainSettledEverySlotOnce(anvil.RpcUrl, deployment.RunDirectory, plan);
         // What the market node recorded, late settlements and the final settlement included, is what the chain settled.
@@ -125,6 +128,25 @@ public sealed class FaultTests(QuickstartReference reference)
         Assert.All(settled.GroupBy(s => (s.Slot, s.Unit)), g => Assert.Single(g));
         Assert.All(readings.GroupBy(r => (r.Slot, r.Unit)), g => Assert.Single(g));
         Assert.Equal(settled.Where(s => !s.ReadingMissing).Select(s => (s.Slot, s.Unit)).Order(), readings.Select(r => (r.Slot, r.Unit)).Order());
+    }
+
+    /// <summary>
+    /// Each slot's recorded state of charge is the one before it (the initial one before the first) moved by the power
+    /// the slot recorded: charging stores kW x h x efficiency, discharging draws kW x h / efficiency; a slot without a
+    /// record (the unit away) leaves it where it was. A unit restarted from scratch would start again at the initial charge.
+    /// </summary>
+    private static void AssertChargeFollowsPower(string run, string unit, double initialSoc, double capacityKwh, double efficiency, double slotHours)
+    {
+        var soc = initialSoc;
+        foreach (var row in CsvTableReader.Open(Path.Combine(run, RunDirectory.Units), UnitsCsv.Slot, UnitsCsv.Unit, UnitsCsv.ActualKw, UnitsCsv.StateOfCharge).Records()
+            .Where(r => r.Text(UnitsCsv.Unit) == unit && r.NullableDouble(UnitsCsv.StateOfCharge) is not null))
+        {
+            var kw = row.Double(UnitsCsv.ActualKw);
+            var expected = soc + (kw < 0 ? -kw * slotHours * efficiency : -kw * slotHours / efficiency) / capacityKwh;
+            Assert.True(Math.Abs(row.Double(UnitsCsv.StateOfCharge) - expected) < 1e-4,
+                $"slot {row.Int(UnitsCsv.Slot)}: {unit}'s charge {row.Double(UnitsCsv.StateOfCharge)} does not follow from {soc} and {kw} kW (expected {expected})");
+            soc = row.Double(UnitsCsv.StateOfCharge);
+        }
     }
 
     /// <summary>Deletes a scratch folder when the test ends.</summary>
