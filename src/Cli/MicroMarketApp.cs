@@ -82,7 +82,7 @@ public static class MicroMarketApp
             });
 #if REPORTING
             config.AddCommand<Commands.ReportCommand>("report").WithDescription("Redraw a run directory's figures and report.html from its tables.");
-            config.AddCommand<Commands.CompareCommand>("compare").WithDescription("Compare two or more runs: KPIs side by side, prices and bills overlaid, in one HTML page.");
+            config.AddCommand<Commands.CompareCommand>("compare").WithDescription("Compare two or more runs: KPIs side by side with differences and percentages against the first, prices, bills, storage charge and dispatch overlaid, in one HTML page.");
 #endif
         });
         return (app, help!);
