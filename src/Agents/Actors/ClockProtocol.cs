@@ -31,4 +31,10 @@ public static class ClockProtocol
     public sealed record UnitGone(string UnitId);
 
     public sealed record RoundFailed(long PhaseId, string Reason);
+
+    /// <summary>A phase is done and the clock waits: the host saves a checkpoint of the clock's state and its own, then answers <see cref="CheckpointSaved"/>.</summary>
+    public sealed record SaveCheckpoint(ClockState State);
+
+    /// <summary>The checkpoint before <paramref name="NextPhase"/> is saved (or could not be, and the run goes on without it).</summary>
+    public sealed record CheckpointSaved(int NextPhase);
 }
