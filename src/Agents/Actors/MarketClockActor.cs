@@ -41,7 +41,7 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     /// <param name="rounds">The round of each phase (the market's: <see cref="MarketRounds.For"/>).</param>
     /// <param name="host">Hears of each phase as it starts and of the run's end.</param>
     /// <param name="time">The wall clock live phases wait for.</param>
-    /// <param name="checkpoints">After each phase (but the last), the host saves a checkpoint of <see cref="SaveCheckpoint"/>'s state before the clock goes on.</param>
+    /// <param name="checkpoints">After each phase (but the last), the clock hands the host its state (<see cref="SaveCheckpoint"/>) and waits until the host has saved a checkpoint, or decided not to.</param>
     /// <param name="resumeFrom">A resumed run's clock as its checkpoint left it (null: from the first phase).</param>
     public MarketClockActor(Func<RoundOrder, IActorRef, Props> rounds, IReadOnlyList<UnitHandle> units, SimulationCalendar calendar,
         IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time, bool checkpoints, ClockState? resumeFrom)

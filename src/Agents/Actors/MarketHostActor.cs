@@ -27,6 +27,14 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     private const string EndTimer = "end";
     private const string ResyncTimer = "resync";
 
+    /// <summary>
+    /// A checkpoint is saved after a phase once this many times the last one's cost has passed since it ended: at
+    /// most about a tenth of the run's wall time goes to checkpoints however long the chain grows (Anvil's dump of it
+    /// grows with every block), and no more than that much of the run is redone after a kill. Live, phases are
+    /// seconds to minutes apart: every one is saved.
+    /// </summary>
+    private const int CheckpointSpacing = 10;
+
     private readonly HostSettings _settings;
     private readonly ScenarioPlan _plan;
     private readonly Dictionary<string, UnitHandle> _online = [];
@@ -58,7 +66,10 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     private IReadOnlyList<RunResumption>? _resumed;
 
     /// <summary>The checkpoints saved: how many, their total and longest wall time, the last one's size; for <see cref="LogPhaseTimes"/>.</summary>
-    private (int Count, TimeSpan Total, TimeSpan Longest, long LastBytes) _saved;
+    private (int Count, TimeSpan Total, TimeSpan Longest, TimeSpan Taking, long LastBytes) _saved;
+
+    /// <summary>When the last checkpoint ended (a timestamp of <see cref="HostSettings.Time"/>; 0: none yet) and what it cost.</summary>
+    private (long Ended, TimeSpan Took) _lastCheckpoint;
 
     public MarketHostActor(HostSettings settings)
     {
@@ -308,11 +319,19 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             StartOnceResynced(timedOut: false);
         });
         Receive<ResyncTimedOut>(_ => StartOnceResynced(timedOut: true));
-        Receive<ClockProtocol.SaveCheckpoint>(m => SaveCheckpointAsync(round, m.State)
-            .PipeTo(Self, failure: ex => new CheckpointFailed(m.State.NextPhase, ex.Message)));
+        Receive<ClockProtocol.SaveCheckpoint>(m =>
+        {
+            if (_lastCheckpoint.Ended != 0 && _settings.Time.GetElapsedTime(_lastCheckpoint.Ended) < _lastCheckpoint.Took * CheckpointSpacing)
+            {
+                _clock.Tell(new ClockProtocol.CheckpointSaved(m.State.NextPhase));
+                return;
+            }
+            SaveCheckpointAsync(round, m.State).PipeTo(Self, failure: ex => new CheckpointFailed(m.State.NextPhase, ex.Message));
+        });
         Receive<CheckpointWritten>(m =>
         {
-            _saved = (_saved.Count + 1, _saved.Total + m.Took, m.Took > _saved.Longest ? m.Took : _saved.Longest, m.Bytes);
+            _saved = (_saved.Count + 1, _saved.Total + m.Took, m.Took > _saved.Longest ? m.Took : _saved.Longest, _saved.Taking + m.Taking, m.Bytes);
+            _lastCheckpoint = (_settings.Time.GetTimestamp(), m.Took);
             _clock.Tell(new ClockProtocol.CheckpointSaved(m.NextPhase));
         });
         Receive<CheckpointFailed>(m =>
@@ -359,7 +378,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         if (_saved.Count > 0)
         {
             LogToOperator(FormattableString.Invariant(
-                $"checkpoints: {_saved.Count} saved, {_saved.Total.TotalMilliseconds / _saved.Count:0} ms each on average, {_saved.Longest.TotalMilliseconds:0} ms at most; the last {_saved.LastBytes / 1024.0:0} KB"));
+                $"checkpoints: {_saved.Count} saved, {_saved.Total.TotalMilliseconds / _saved.Count:0} ms each on average ({_saved.Taking.TotalMilliseconds / _saved.Count:0} ms taking the state), {_saved.Longest.TotalMilliseconds:0} ms at most; the last {_saved.LastBytes / 1024.0:0} KB"));
         }
     }
 
@@ -377,10 +396,11 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         var feeder = await round.GridOperator.Ask<GridProtocol.FeederSaved>(GridProtocol.SaveFeeder.Instance, answer).ConfigureAwait(false);
         var chainState = session.OwnsChain ? await session.Chain.DumpStateAsync().ConfigureAwait(false) : null;
         var block = await session.Chain.GetBlockNumberAsync().ConfigureAwait(false);
+        var taking = time.GetElapsedTime(started);
         var checkpoint = new MarketCheckpoint(MarketCheckpoint.CurrentVersion, scenario.Name, scenario.Seed, live, clock, feeder.State,
             new CheckpointChain(session.Chain.ChainId, session.Market.MarketAddress, session.Market.TokenAddress, block, chainState is not null), resumed);
         var bytes = await Task.Run(() => checkpoint.Write(directory, tables.Tables, chainState)).ConfigureAwait(false);
-        return new CheckpointWritten(clock.NextPhase, bytes, time.GetElapsedTime(started));
+        return new CheckpointWritten(clock.NextPhase, bytes, time.GetElapsedTime(started), taking);
     }
 
     /// <summary>
@@ -565,7 +585,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         public static ResyncTimedOut Instance { get; } = new();
     }
 
-    private sealed record CheckpointWritten(int NextPhase, long Bytes, TimeSpan Took);
+    private sealed record CheckpointWritten(int NextPhase, long Bytes, TimeSpan Took, TimeSpan Taking);
 
     private sealed record CheckpointFailed(int NextPhase, string Reason);
 }

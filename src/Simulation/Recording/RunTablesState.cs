@@ -57,6 +57,8 @@ public sealed partial class RunTables
     {
         // A never-energised bus and a blackout's voltages are NaN.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // Most cells are empty until their phase has come: leaving them out halves the document.
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new UnitById(units) },
     };
 
