@@ -384,8 +384,8 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Between two phases (every round has reported to the recorder and the chain has mined): the clock's state, the
-    /// tables, the feeder and, on the market's own Anvil, the chain's whole state, taken at the same moment and written
-    /// as one checkpoint. The tables and the feeder are copies their owners hand out.
+    /// tables, the feeder and, on the market's own Anvil, the chain's whole state (on an external development node, a
+    /// snapshot the node keeps), taken at the same moment and written as one checkpoint. The tables and the feeder are copies their owners hand out.
     /// </summary>
     private async Task<CheckpointWritten> SaveCheckpointAsync(RoundContext round, ClockState clock)
     {
@@ -395,10 +395,12 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         var tables = await round.Recorder.Ask<RecorderActor.Saved>(RecorderActor.Save.Instance, answer).ConfigureAwait(false);
         var feeder = await round.GridOperator.Ask<GridProtocol.FeederSaved>(GridProtocol.SaveFeeder.Instance, answer).ConfigureAwait(false);
         var chainState = session.OwnsChain ? await session.Chain.DumpStateAsync().ConfigureAwait(false) : null;
+        // An external development node keeps the chain, and a snapshot of this moment for a resumed run to revert to.
+        var snapshot = !session.OwnsChain && session.Chain.IsDevelopmentNode ? await session.Chain.SnapshotAsync().ConfigureAwait(false) : null;
         var block = await session.Chain.GetBlockNumberAsync().ConfigureAwait(false);
         var taking = time.GetElapsedTime(started);
         var checkpoint = new MarketCheckpoint(MarketCheckpoint.CurrentVersion, scenario.Name, scenario.Seed, live, clock, feeder.State,
-            new CheckpointChain(session.Chain.ChainId, session.Market.MarketAddress, session.Market.TokenAddress, block, chainState is not null), resumed);
+            new CheckpointChain(session.Chain.ChainId, session.Market.MarketAddress, session.Market.TokenAddress, block, chainState is not null, snapshot), resumed);
         var bytes = await Task.Run(() => checkpoint.Write(directory, tables.Tables, chainState)).ConfigureAwait(false);
         return new CheckpointWritten(clock.NextPhase, bytes, time.GetElapsedTime(started), taking);
     }

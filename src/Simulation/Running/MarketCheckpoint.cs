@@ -16,9 +16,10 @@ public sealed record ClockState(int NextPhase, IReadOnlyList<PendingSettlement> 
 /// <summary>
 /// The run's chain at a checkpoint: its id, the market's and token's addresses, its last block, and whether the checkpoint
 /// holds its whole state (<see cref="MarketCheckpoint.ChainStateFile"/>: the market node ran its own Anvil) or the
-/// node keeps it (an external chain).
+/// node keeps it (an external chain). An external development node (Anvil, Hardhat) also keeps a snapshot of the
+/// checkpoint's moment (<c>evm_snapshot</c>'s id in <paramref name="Snapshot"/>), which a resumed run reverts to.
 /// </summary>
-public sealed record CheckpointChain(long ChainId, string MarketAddress, string TokenAddress, long Block, bool StateSaved);
+public sealed record CheckpointChain(long ChainId, string MarketAddress, string TokenAddress, long Block, bool StateSaved, string? Snapshot = null);
 
 /// <summary>
 /// What a market node needs to take its run up again after it was killed (docs/cluster.md, "Resuming a market node"),

@@ -98,6 +98,11 @@ public sealed class MarketSession : IAsyncDisposable
                 {
                     await chain.LoadStateAsync(chainState).ConfigureAwait(false);
                 }
+                else if (saved.Snapshot is { } snapshot)
+                {
+                    // What the market did after the checkpoint is undone, as on its own Anvil, so that no phase runs twice on the chain.
+                    await RevertAsync(chain, snapshot).ConfigureAwait(false);
+                }
                 var block = await chain.GetBlockNumberAsync().ConfigureAwait(false);
                 var problem = chain.ChainId != saved.ChainId ? $"its chain id is {chain.ChainId}, the run's {saved.ChainId}"
                     : block < saved.Block ? $"it is at block {block}, behind the checkpoint's {saved.Block} (a chain reset, or another one)"
@@ -115,6 +120,20 @@ public sealed class MarketSession : IAsyncDisposable
                 }
             },
             (pipeline, _) => Task.FromResult(new MarketClient(pipeline, saved.MarketAddress, saved.TokenAddress, calendar.Parameters)), cancellationToken);
+
+    /// <summary>Reverts an external development node to the checkpoint's snapshot; one it no longer holds (it was restarted) is refused.</summary>
+    private static async Task RevertAsync(ChainConnection chain, string snapshot)
+    {
+        try
+        {
+            await chain.RevertToSnapshotAsync(snapshot).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or RpcException)
+        {
+            chain.Dispose();
+            throw new NotSupportedException($"{chain.ClientVersion} at {chain.Rpc.Url} no longer holds the checkpoint's snapshot {snapshot} (was it restarted?): {ex.Message}");
+        }
+    }
 
     /// <summary>
     /// Starts (or connects to) the chain, lets <paramref name="takeChain"/> check and prepare it, settles the operator

@@ -119,19 +119,47 @@ public sealed class FaultTests(QuickstartReference reference)
     }
 
     [Fact]
-    public async Task A_market_node_killed_mid_run_and_resumed_from_its_checkpoint_completes_the_run_on_the_same_chain_with_every_row()
+    public async Task A_market_node_killed_mid_run_and_resumed_from_its_checkpoint_completes_the_run_on_its_own_Anvil_with_every_row()
+    {
+        using var deployment = new Deployment(reference.Scenario);
+
+        var checkpoint = await KillAndResumeMarketAsync(deployment, new ScenarioPlan(ScenarioLoader.Load(reference.Scenario)));
+
+        // The market node's own Anvil died with it: the checkpoint held the chain's state.
+        Assert.True(checkpoint.Chain.StateSaved);
+    }
+
+    [Fact]
+    public async Task A_market_node_killed_mid_run_and_resumed_on_an_external_chain_reverts_it_to_the_checkpoint_and_every_slot_settles_once()
     {
         var plan = new ScenarioPlan(ScenarioLoader.Load(reference.Scenario));
-        using var deployment = new Deployment(reference.Scenario);
+        await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = plan.Calendar.ChainStartUnix - 60 });
+        using var deployment = new Deployment(reference.Scenario, $"  chain: {anvil.RpcUrl}");
+
+        var checkpoint = await KillAndResumeMarketAsync(deployment, plan);
+
+        // The node kept the chain, and a snapshot of the checkpoint's moment that the resumed run reverted to.
+        Assert.False(checkpoint.Chain.StateSaved);
+        Assert.NotNull(checkpoint.Chain.Snapshot);
+        await AssertChainSettledEverySlotOnce(anvil.RpcUrl, deployment.RunDirectory, plan);
+        var missing = UnitRows(deployment.RunDirectory).Where(r => r.Missing).Select(r => (r.Slot, r.Unit)).Order();
+        Assert.Equal(missing, (await SettlementAudit.AgreesWithChainAsync(anvil.RpcUrl, deployment.RunDirectory, plan.Calendar.Parameters)).Order());
+    }
+
+    /// <summary>
+    /// Kills the market node of a quickstart cluster after some clearings, resumes it from its checkpoint once the sim
+    /// nodes wait for it, and checks the run it completes: the same contracts, rows from before and after the kill,
+    /// each once, and the run's invariants over the restart. Returns the checkpoint found after the kill.
+    /// </summary>
+    private static async Task<MarketCheckpoint> KillAndResumeMarketAsync(Deployment deployment, ScenarioPlan plan)
+    {
         var market = deployment.Market();
         var sims = new[] { deployment.Sim(0), deployment.Sim(1) };
 
         await market.WaitForLineAsync(l => l.Contains("IntradayClearing 6 ", StringComparison.Ordinal), StepTimeout);
         market.Kill();
-        // The market node's own Anvil died with it: the checkpoint holds the chain's state.
         var checkpoint = MarketCheckpoint.Read(deployment.RunDirectory);
         Assert.NotNull(checkpoint);
-        Assert.True(checkpoint.Chain.StateSaved);
         Assert.InRange(checkpoint.Clock.NextPhase, 1, plan.Calendar.Timeline().Count - 1);
         foreach (var sim in sims)
         {
@@ -154,16 +182,19 @@ public sealed class FaultTests(QuickstartReference reference)
         Assert.Equal(plan.Calendar.TotalSlots, summary.SlotsDelivered);
         var resumption = Assert.Single(summary.Resumed!);
         Assert.True(resumption.Phase >= checkpoint.Clock.NextPhase, $"resumed at phase {resumption.Phase}, the checkpoint seen after the kill was before {checkpoint.Clock.NextPhase}");
-        // Rows from before the kill (kept by the checkpoint) and after it: every unit in every slot, once.
+        // Rows from before the kill (kept by the checkpoint) and after it: every unit in every slot, once; every transaction once.
         var rows = UnitRows(run);
         Assert.Equal(plan.Calendar.TotalSlots * plan.Units.Count, rows.Count);
         Assert.Equal(rows.Count, rows.Select(r => (r.Slot, r.Unit)).Distinct().Count());
+        var hashes = CsvTableReader.Open(Path.Combine(run, RunDirectory.Transactions), TransactionsCsv.Hash).Records().Select(r => r.Text(TransactionsCsv.Hash)).ToList();
+        Assert.Equal(hashes.Count, hashes.Distinct().Count());
         // The run's invariants over the restart, from the tables alone.
         RunDirectoryChecks.EnergyBalances(run);
         RunDirectoryChecks.MoneyBalances(run);
         RunDirectoryChecks.Kpis(run, plan.Scenario);
         // Nothing is left to resume once the run is complete.
         Assert.Null(MarketCheckpoint.Read(run));
+        return checkpoint;
     }
 
     [Fact]
