@@ -98,12 +98,12 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
         bool checkpoints, ClockState? resumeFrom)
     {
         Func<RoundOrder, IActorRef, Props> rounds = new MarketRounds(round).For;
-        return Akka.Actor.Props.Create(() => new MarketClockActor(rounds, round.Units, round.Calendar, timeline, forecaster, host, time, checkpoints, resumeFrom));
+        return Props(rounds, round.Units, round.Calendar, timeline, forecaster, host, time, checkpoints, resumeFrom);
     }
 
     public static Props Props(Func<RoundOrder, IActorRef, Props> rounds, IReadOnlyList<UnitHandle> units, SimulationCalendar calendar,
-        IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time) =>
-        Akka.Actor.Props.Create(() => new MarketClockActor(rounds, units, calendar, timeline, forecaster, host, time, false, null));
+        IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time, bool checkpoints = false, ClockState? resumeFrom = null) =>
+        Akka.Actor.Props.Create(() => new MarketClockActor(rounds, units, calendar, timeline, forecaster, host, time, checkpoints, resumeFrom));
 
     private void OnRoundCompleted(RoundCompleted m)
     {
