@@ -96,7 +96,9 @@ public static class ScenarioRuns
         }
         if (holdsRun)
         {
-            Console.Error.WriteLine($"micromarket: replacing the earlier run{(earlier is null ? "" : $" of '{earlier}'")} in {directory}");
+            // A killed market node's run could have been taken up again: the operator learns what is replaced.
+            var resumable = Directory.Exists(Path.Combine(directory, RunDirectory.Checkpoint)) ? $" (unfinished: `micromarket node --role market --resume {directory}` would have taken it up)" : "";
+            Console.Error.WriteLine($"micromarket: replacing the earlier run{(earlier is null ? "" : $" of '{earlier}'")} in {directory}{resumable}");
         }
         if (foreign.Count > 0)
         {
