@@ -1,6 +1,7 @@
 using System.Globalization;
 using MicroMarket.Agents.Running;
 using MicroMarket.Market.Chain;
+using MicroMarket.Node.Deployment;
 using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Scenarios.Model;
@@ -95,7 +96,9 @@ public static class ScenarioRuns
         }
         if (holdsRun)
         {
-            Console.Error.WriteLine($"micromarket: replacing the earlier run{(earlier is null ? "" : $" of '{earlier}'")} in {directory}");
+            // A killed market node's run could have been taken up again: the operator learns what is replaced.
+            var resumable = Directory.Exists(Path.Combine(directory, RunDirectory.Checkpoint)) ? $" (unfinished: `micromarket node --role market --resume {directory}` would have taken it up)" : "";
+            Console.Error.WriteLine($"micromarket: replacing the earlier run{(earlier is null ? "" : $" of '{earlier}'")} in {directory}{resumable}");
         }
         if (foreign.Count > 0)
         {
@@ -111,6 +114,54 @@ public static class ScenarioRuns
         {
             throw new BadInputException($"--out {directory}: cannot write there ({ex.Message}): choose a directory you can write to");
         }
+    }
+
+    /// <summary>
+    /// The checkpoint a market node resumes from in run directory <paramref name="directory"/> (<c>node --resume</c>),
+    /// once it is sure the run there is the one <paramref name="config"/> describes: the same resolved scenario, the
+    /// same kind of chain (the node's own Anvil or market.chain) and the same pace (simulated or live).
+    /// </summary>
+    public static MarketCheckpoint Resumable(string directory, Scenario scenario, NodeConfig config)
+    {
+        BadInputException Refused(string why) => new($"node: --resume {directory}: {why}");
+        if (!Directory.Exists(directory))
+        {
+            throw Refused("no such directory");
+        }
+        MarketCheckpoint? checkpoint;
+        try
+        {
+            checkpoint = MarketCheckpoint.Read(directory);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            throw Refused(ex.Message);
+        }
+        if (checkpoint is null)
+        {
+            throw Refused("holds no market node's checkpoint (the run completed, never began, or is not a cluster's run): nothing to resume");
+        }
+        var resolved = Path.Combine(directory, RunDirectory.ResolvedScenario);
+        using var expected = new StringWriter();
+        ScenarioWriter.WriteResolved(scenario, expected);
+        if (!File.Exists(resolved) || File.ReadAllText(resolved) != expected.ToString())
+        {
+            var earlier = File.Exists(resolved) ? ScenarioWriter.ResolvedName(resolved) : null;
+            throw Refused(earlier == scenario.Name
+                ? $"its run is of '{earlier}' as it was then, and {config.SourcePath}'s scenario now resolves differently (its file or seed changed): resume with the configuration it began with"
+                : $"its run is of {(earlier is null ? "an unknown scenario" : $"'{earlier}'")}, not of {config.SourcePath}'s '{scenario.Name}'");
+        }
+        if (checkpoint.Chain.StateSaved != (config.Market.Chain is null))
+        {
+            throw Refused(checkpoint.Chain.StateSaved
+                ? $"its run's chain was the market node's own Anvil (saved in the checkpoint), and {config.SourcePath} now gives market.chain"
+                : $"its run's chain was an external node, and {config.SourcePath} gives no market.chain: give the node's URL again");
+        }
+        if ((checkpoint.Live is null) != (config.Market.Live is null))
+        {
+            throw Refused($"its run was {(checkpoint.Live is null ? "simulated" : "live")}, and {config.SourcePath} now says {(config.Market.Live is null ? "simulated" : "live")}");
+        }
+        return checkpoint;
     }
 
     /// <summary>

@@ -61,11 +61,13 @@ public static class ClusterNode
     private static async Task<NodeOutcome> RunMarketAsync(NodeStart node, NodeOptions options, NodeConfig config, Scenario scenario, CancellationToken cancellationToken)
     {
         var (log, time) = (node.Log, node.Time);
-        var pace = config.Market.Live is { } live
-            ? SimulationCalendar.PaceFrom(scenario.Time, scenario.Market, time.GetUtcNow().ToUnixTimeSeconds() + live.StartDelaySeconds, live.SlotSeconds, live.BlockSeconds)
+        // A resumed live run keeps the pace it began with: its phases' times are on its chain already.
+        var pace = options.Resume is { } checkpoint ? checkpoint.Live
+            : config.Market.Live is { } live ? SimulationCalendar.PaceFrom(scenario.Time, scenario.Market, time.GetUtcNow().ToUnixTimeSeconds() + live.StartDelaySeconds, live.SlotSeconds, live.BlockSeconds)
             : null;
         var plan = new ScenarioPlan(scenario, pace);
         UnitPlacement.CheckPiUnits(plan, config);
+        var resume = options.Resume is null ? null : ReadResume(options.Resume, config.Market.OutputDirectory, plan);
         var finished = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         // The rpc_host is always given: even on one machine the sim nodes are other processes, so
         // every node (this one's units too) reaches a started Anvil only through its RPC filter.
@@ -77,6 +79,8 @@ public static class ClusterNode
             Progress = p => Report(p, plan.Calendar, log),
             Log = m => log($"market: {m}"),
             Time = time,
+            Checkpoints = true,
+            Resume = resume,
         };
         var own = UnitPlacement.MarketShare(plan, config).Select(plan.Hosted).ToList();
         using var access = new MarketAccess();
@@ -97,13 +101,26 @@ public static class ClusterNode
         return new NodeOutcome(result.Complete && result.Verification.Holds, result.Complete ? "run complete" : $"run incomplete: {result.Failure ?? "stopped"}", result);
     }
 
+    /// <summary>The tables and the chain's state the checkpoint in <paramref name="directory"/> kept, for <paramref name="plan"/>.</summary>
+    private static MarketResume ReadResume(MarketCheckpoint checkpoint, string directory, ScenarioPlan plan)
+    {
+        try
+        {
+            return new MarketResume(checkpoint, MarketCheckpoint.ReadTables(directory, plan.Calendar, MarketRun.TableUnits(plan)), checkpoint.ReadChainState(directory));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            throw new NodeConfigurationException($"--resume {directory}: its checkpoint cannot be taken up: {ex.Message}");
+        }
+    }
+
     private static async Task<NodeOutcome> RunSimAsync(NodeStart node, NodeOptions options, NodeConfig config, Scenario scenario, CancellationToken cancellationToken)
     {
         var plan = new ScenarioPlan(scenario);
         UnitPlacement.CheckPiUnits(plan, config);
         var units = UnitPlacement.SimShare(plan, config, options.Shard).Select(plan.Hosted).ToList();
         node.Log($"sim node {options.Shard}/{config.Cluster.SimNodes}: {units.Count} units ({string.Join(", ", units.Take(5).Select(u => u.Identity.Id))}{(units.Count > 5 ? ", ..." : "")})");
-        return await HostUnitsAsync(node, units, cancellationToken).ConfigureAwait(false);
+        return await HostUnitsAsync(node, units, config.Cluster.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<NodeOutcome> RunPiAsync(NodeStart node, NodeOptions options, NodeConfig config, Scenario scenario, CancellationToken cancellationToken)
@@ -127,32 +144,55 @@ public static class ClusterNode
         using var device = new PiDevice(HardwareFactory.Create(settings.Hardware), settings, meterKey, node.Time, m => node.Log($"{settings.Unit}: {m}"));
         var unit = plan.Hosted(plan.Unit(settings.Unit), trader, device);
         node.Log($"pi node: unit {settings.Unit}, trader {trader.Address}, meter {meterKey.Address}, {HardwareOptions.ConfigName(settings.Hardware.Driver)} hardware");
-        return await HostUnitsAsync(node, [unit], cancellationToken).ConfigureAwait(false);
+        return await HostUnitsAsync(node, [unit], config.Cluster.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<NodeOutcome> HostUnitsAsync(NodeStart node, IReadOnlyList<HostedUnit> units, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hosts <paramref name="units"/> until the run is over. When the market node leaves the cluster (killed), this node
+    /// leaves too and joins again, and its units announce themselves afresh: a market node resumed from the run's
+    /// checkpoint (<c>node --role market --resume</c>) within <paramref name="startTimeout"/> takes them back.
+    /// </summary>
+    private static async Task<NodeOutcome> HostUnitsAsync(NodeStart node, IReadOnlyList<HostedUnit> units, TimeSpan startTimeout, CancellationToken cancellationToken)
     {
         using var access = new MarketAccess();
-        var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var marketLost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var running = await node.StartAsync(akka => akka
-            .WithSingletonProxy<MarketHostActor>(HostName, OnMarketNode)
-            .WithActors((system, registry) =>
-            {
-                system.ActorOf(UnitNodeActor.Props(units, access, registry.Get<MarketHostActor>(), ended, node.Time), "units");
-                system.ActorOf(Props.Create(() => new MarketWatch(marketLost)), "market-watch");
-            })).ConfigureAwait(false);
         var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
-        var first = await Task.WhenAny(ended.Task, running.Removed, marketLost.Task, cancelled).ConfigureAwait(false);
-        if (first == ended.Task)
+        for (var rejoined = false; ; rejoined = true)
         {
-            return ended.Task.IsCompletedSuccessfully
-                ? new NodeOutcome(ended.Task.Result, ended.Task.Result ? "the run is over" : "the run ended incomplete")
-                : new NodeOutcome(false, ended.Task.Exception!.InnerException!.Message);
+            var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var (marketUp, marketLost) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            await using var running = await node.StartAsync(akka => akka
+                .WithSingletonProxy<MarketHostActor>(HostName, OnMarketNode)
+                .WithActors((system, registry) =>
+                {
+                    system.ActorOf(UnitNodeActor.Props(units, access, registry.Get<MarketHostActor>(), ended, node.Time), "units");
+                    system.ActorOf(Props.Create(() => new MarketWatch(marketUp, marketLost)), "market-watch");
+                })).ConfigureAwait(false);
+            var gaveUp = rejoined ? GiveUpUnlessUpAsync(marketUp.Task, startTimeout, cancellationToken) : cancelled;
+            var first = await Task.WhenAny(ended.Task, running.Removed, marketLost.Task, gaveUp, cancelled).ConfigureAwait(false);
+            if (first == marketLost.Task && !cancellationToken.IsCancellationRequested)
+            {
+                node.Log($"the market node left the cluster: this node joins again and waits up to {startTimeout.TotalSeconds:0} s for a market node resumed from the run's checkpoint (node --role market --resume RUN_DIR)");
+                continue;
+            }
+            if (first == ended.Task)
+            {
+                return ended.Task.IsCompletedSuccessfully
+                    ? new NodeOutcome(ended.Task.Result, ended.Task.Result ? "the run is over" : "the run ended incomplete")
+                    : new NodeOutcome(false, ended.Task.Exception!.InnerException!.Message);
+            }
+            return first == running.Removed ? new NodeOutcome(false, "the cluster removed this node (unreachable too long): its units count as not delivering")
+                : cancellationToken.IsCancellationRequested ? new NodeOutcome(false, "stopped: this node's units leave the market and count as not delivering")
+                : new NodeOutcome(false, $"the market node left the cluster and did not come back within {startTimeout.TotalSeconds:0} s: the run is lost (its run directory shows how far it got)");
         }
-        return first == running.Removed ? new NodeOutcome(false, "the cluster removed this node (unreachable too long): its units count as not delivering")
-            : first == marketLost.Task ? new NodeOutcome(false, "the market node left the cluster: the run is lost (its run directory shows how far it got)")
-            : new NodeOutcome(false, "stopped: this node's units leave the market and count as not delivering");
+    }
+
+    /// <summary>Completes when no market node is up within <paramref name="within"/>; never when one is.</summary>
+    private static async Task GiveUpUnlessUpAsync(Task up, TimeSpan within, CancellationToken cancellationToken)
+    {
+        if (await Task.WhenAny(up, Task.Delay(within, cancellationToken)).ConfigureAwait(false) == up)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>How this node joins the cluster, and whom it tells.</summary>
@@ -194,11 +234,18 @@ public static class ClusterNode
     private static void LogTraffic(TrafficFigures t, TimeSpan elapsed, Action<string> log) => log(FormattableString.Invariant(
         $"traffic: {t.MessagesSent} messages sent ({t.BytesSent / 1e6:0.0} MB), {t.MessagesReceived} received ({t.BytesReceived / 1e6:0.0} MB) in {elapsed.TotalSeconds:0.0} s: {(t.MessagesSent + t.MessagesReceived) / elapsed.TotalSeconds:0} msg/s"));
 
-    /// <summary>Completes <c>lost</c> when the market node leaves the cluster: without it there is no run to take part in.</summary>
+    /// <summary>Completes <c>up</c> when a market node is up in the cluster, and <c>lost</c> when it leaves: without it there is no run to take part in.</summary>
     private sealed class MarketWatch : ReceiveActor
     {
-        public MarketWatch(TaskCompletionSource lost)
+        public MarketWatch(TaskCompletionSource up, TaskCompletionSource lost)
         {
+            Receive<ClusterEvent.MemberUp>(m =>
+            {
+                if (m.Member.HasRole("market"))
+                {
+                    up.TrySetResult();
+                }
+            });
             Receive<ClusterEvent.MemberRemoved>(m =>
             {
                 if (m.Member.HasRole("market"))
@@ -208,7 +255,8 @@ public static class ClusterNode
             });
         }
 
-        protected override void PreStart() => Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        protected override void PreStart() => Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberRemoved));
 
         protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
     }

@@ -39,6 +39,9 @@ public sealed record NodeOptions(NodeRole Role, string ConfigPath)
     /// <summary>A Pi unit on development keys derived from the scenario (refused on a chain that is not a development chain).</summary>
     public bool DevKeys { get; init; }
 
+    /// <summary>The market node takes up the run its checkpoint in the configuration's run directory left (<c>--resume</c>); null: a new run.</summary>
+    public Simulation.Running.MarketCheckpoint? Resume { get; init; }
+
     /// <summary>Who asked the node to stop once its cancellation token fires (a signal's name): the market node records it in summary.json.</summary>
     public Func<string?> StopCause { get; init; } = () => null;
 

@@ -32,6 +32,12 @@ public static class RunDirectory
     /// <summary>The folder of the report's figures.</summary>
     public const string Figures = "figures";
 
+    /// <summary>
+    /// The folder where a market node keeps what it needs to resume the run (<c>node --resume</c>, docs/cluster.md):
+    /// replaced whole after each phase, removed when the run completes.
+    /// </summary>
+    public const string Checkpoint = "checkpoint";
+
     /// <summary>The island's optimum on the run's actuals (<c>run --with-optimal</c>, <c>micromarket optimal</c>): its totals and its slots.</summary>
     public const string OptimalTotals = "optimal.json";
 
@@ -54,7 +60,7 @@ public static class RunDirectory
     /// <summary>Where a file is written until it is whole: a reader that finds the file's own name finds all of it.</summary>
     public static string Partial(string path) => path + ".partial";
 
-    private static readonly string[] Finished = [ResolvedScenario, .. Reproducible, Timing, Report, Monthly, Figures, OptimalTotals, OptimalSlots];
+    private static readonly string[] Finished = [ResolvedScenario, .. Reproducible, Timing, Report, Monthly, Figures, OptimalTotals, OptimalSlots, Checkpoint];
 
     /// <summary>
     /// Every file and folder a run writes into its directory: what the next run there replaces, and nothing else. A

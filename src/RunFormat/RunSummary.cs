@@ -35,6 +35,10 @@ public sealed record RunSummary(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Interrupted { get; init; }
 
+    /// <summary>Each time a market node took the run up again from its checkpoint (<c>node --resume</c>); absent for a run that never stopped.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RunResumption>? Resumed { get; init; }
+
     /// <summary>The scenario's <c>description</c>, for the report; absent when the scenario has none, and in files written before it was kept.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Description { get; init; }
@@ -42,6 +46,9 @@ public sealed record RunSummary(
     [JsonIgnore]
     public bool IsIsland => Mode == IslandMode;
 }
+
+/// <summary>A market node took the run up again at phase <paramref name="Phase"/> (0-based: the first phase it ran) at <paramref name="Utc"/> (wall clock).</summary>
+public sealed record RunResumption(int Phase, DateTimeOffset Utc);
 
 /// <summary>
 /// The optimum's fuel and starts on the same scenario and seed (perfect foresight, central control: a lower bound),

@@ -31,4 +31,10 @@ public static class ClockProtocol
     public sealed record UnitGone(string UnitId);
 
     public sealed record RoundFailed(long PhaseId, string Reason);
+
+    /// <summary>A phase is done and the clock waits: the host saves a checkpoint of the clock's state and its own when one is due, then answers <see cref="CheckpointSaved"/>.</summary>
+    public sealed record SaveCheckpoint(ClockState State);
+
+    /// <summary>The clock may go on to <paramref name="NextPhase"/>: its checkpoint is saved (or none was due, or it could not be saved and the run goes on without it).</summary>
+    public sealed record CheckpointSaved(int NextPhase);
 }

@@ -14,9 +14,14 @@ namespace MicroMarket.Agents.Actors;
 /// </summary>
 public sealed class GridOperatorActor : ReceiveActor
 {
-    public GridOperatorActor(ScenarioPlan plan)
+    /// <param name="resumed">A resumed run's feeder as its checkpoint kept it (null: nothing solved yet).</param>
+    public GridOperatorActor(ScenarioPlan plan, FeederPhysicsState? resumed)
     {
         var physics = MarketRun.NewPhysics(plan);
+        if (resumed is not null)
+        {
+            physics.Restore(resumed);
+        }
         Receive<SolveSlot>(m =>
         {
             try
@@ -31,7 +36,8 @@ public sealed class GridOperatorActor : ReceiveActor
             }
         });
         Receive<RecordFeeder>(_ => Sender.Tell(new FeederRecorded(physics.Record())));
+        Receive<SaveFeeder>(_ => Sender.Tell(new FeederSaved(physics.Save())));
     }
 
-    public static Props Props(ScenarioPlan plan) => Akka.Actor.Props.Create(() => new GridOperatorActor(plan));
+    public static Props Props(ScenarioPlan plan, FeederPhysicsState? resumed = null) => Akka.Actor.Props.Create(() => new GridOperatorActor(plan, resumed));
 }

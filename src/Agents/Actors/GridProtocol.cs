@@ -18,4 +18,12 @@ public static class GridProtocol
     }
 
     public sealed record FeederRecorded(FeederRecord Feeder);
+
+    /// <summary>Asks, between two phases, for the feeder's state for a checkpoint.</summary>
+    public sealed record SaveFeeder
+    {
+        public static SaveFeeder Instance { get; } = new();
+    }
+
+    public sealed record FeederSaved(FeederPhysicsState State);
 }

@@ -31,6 +31,7 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     private readonly Dictionary<int, decimal> _dayAheadPrices = [];
     private readonly SortedDictionary<uint, UnitHandle> _present = [];
     private readonly List<PendingSettlement> _pending = [];
+    private readonly bool _checkpoints;
     private int _next;
     private bool _stopRequested;
 
@@ -40,8 +41,10 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     /// <param name="rounds">The round of each phase (the market's: <see cref="MarketRounds.For"/>).</param>
     /// <param name="host">Hears of each phase as it starts and of the run's end.</param>
     /// <param name="time">The wall clock live phases wait for.</param>
+    /// <param name="checkpoints">After each phase (but the last), the clock hands the host its state (<see cref="SaveCheckpoint"/>) and waits until the host has saved a checkpoint, or decided not to.</param>
+    /// <param name="resumeFrom">A resumed run's clock as its checkpoint left it (null: from the first phase).</param>
     public MarketClockActor(Func<RoundOrder, IActorRef, Props> rounds, IReadOnlyList<UnitHandle> units, SimulationCalendar calendar,
-        IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time)
+        IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time, bool checkpoints, ClockState? resumeFrom)
     {
         _rounds = rounds;
         _calendar = calendar;
@@ -49,6 +52,17 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
         _forecaster = forecaster;
         _host = host;
         _time = time;
+        _checkpoints = checkpoints;
+        if (resumeFrom is not null)
+        {
+            _next = resumeFrom.NextPhase;
+            _pending.AddRange(resumeFrom.Pending);
+            foreach (var (slot, price) in resumeFrom.DayAheadPrices)
+            {
+                _dayAheadPrices[slot] = price;
+            }
+            _forecaster.Restore(resumeFrom.Forecaster);
+        }
         foreach (var unit in units)
         {
             _present[unit.Identity.Index] = unit;
@@ -69,6 +83,7 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
             _stopCause ??= m.Cause;
         });
         Receive<RoundCompleted>(m => m.PhaseId == _next, OnRoundCompleted);
+        Receive<CheckpointSaved>(m => m.NextPhase == _next, _ => RunNext());
         Receive<RoundFailed>(m => m.PhaseId == _next, m =>
         {
             _host.Tell(new RunFinished(new RunOutcome(false, _next, $"{_timeline[_next]}: {m.Reason}")));
@@ -79,15 +94,16 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>The market's clock: the market's rounds over the market's context.</summary>
-    public static Props Props(RoundContext round, IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time)
+    public static Props Props(RoundContext round, IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time,
+        bool checkpoints, ClockState? resumeFrom)
     {
         Func<RoundOrder, IActorRef, Props> rounds = new MarketRounds(round).For;
-        return Props(rounds, round.Units, round.Calendar, timeline, forecaster, host, time);
+        return Props(rounds, round.Units, round.Calendar, timeline, forecaster, host, time, checkpoints, resumeFrom);
     }
 
     public static Props Props(Func<RoundOrder, IActorRef, Props> rounds, IReadOnlyList<UnitHandle> units, SimulationCalendar calendar,
-        IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time) =>
-        Akka.Actor.Props.Create(() => new MarketClockActor(rounds, units, calendar, timeline, forecaster, host, time));
+        IReadOnlyList<SimulationPhase> timeline, PriceForecaster forecaster, IActorRef host, TimeProvider time, bool checkpoints = false, ClockState? resumeFrom = null) =>
+        Akka.Actor.Props.Create(() => new MarketClockActor(rounds, units, calendar, timeline, forecaster, host, time, checkpoints, resumeFrom));
 
     private void OnRoundCompleted(RoundCompleted m)
     {
@@ -98,6 +114,11 @@ public sealed class MarketClockActor : ReceiveActor, IWithTimers
         }
         _pending.AddRange(m.Unsettled);
         _next++;
+        if (_checkpoints && _next < _timeline.Count && !_stopRequested)
+        {
+            _host.Tell(new SaveCheckpoint(new ClockState(_next, [.. _pending], new SortedDictionary<int, decimal>(_dayAheadPrices), _forecaster.Save())));
+            return;
+        }
         RunNext();
     }
 

@@ -7,6 +7,7 @@ using MicroMarket.Simulation;
 using static MicroMarket.Agents.Actors.HostProtocol;
 using MicroMarket.Simulation.Running;
 using MicroMarket.Scenarios.Model;
+using MicroMarket.RunFormat;
 
 namespace MicroMarket.Agents.Actors;
 
@@ -24,6 +25,15 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
 {
     private const string StartTimer = "start";
     private const string EndTimer = "end";
+    private const string ResyncTimer = "resync";
+
+    /// <summary>
+    /// A checkpoint is saved after a phase once this many times the last one's cost has passed since it ended: at
+    /// most about a tenth of the run's wall time goes to checkpoints however long the chain grows (Anvil's dump of it
+    /// grows with every block), and no more than that much of the run is redone after a kill. Live, phases are
+    /// seconds to minutes apart: every one is saved.
+    /// </summary>
+    private const int CheckpointSpacing = 10;
 
     private readonly HostSettings _settings;
     private readonly ScenarioPlan _plan;
@@ -48,6 +58,18 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
 
     /// <summary>Delivery phases started: the slots a run stopped early covered, for <see cref="LogPhaseTimes"/>.</summary>
     private int _deliveries;
+
+    /// <summary>A resumed run's clock waits until every unit has read its positions back (or the reply timeout has passed).</summary>
+    private bool _startOnceResynced;
+
+    /// <summary>Each time the run was taken up again from a checkpoint, for summary.json.</summary>
+    private IReadOnlyList<RunResumption>? _resumed;
+
+    /// <summary>The checkpoints saved: how many, their total and longest wall time, the last one's size; for <see cref="LogPhaseTimes"/>.</summary>
+    private (int Count, TimeSpan Total, TimeSpan Longest, TimeSpan Taking, long LastBytes) _saved;
+
+    /// <summary>When the last checkpoint ended (a timestamp of <see cref="HostSettings.Time"/>; 0: none yet) and what it cost.</summary>
+    private (long Ended, TimeSpan Took) _lastCheckpoint;
 
     public MarketHostActor(HostSettings settings)
     {
@@ -90,7 +112,14 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
                 if (_online.Count == _plan.Units.Count)
                 {
                     Timers.Cancel(StartTimer);
-                    Open();
+                    if (_settings.Resume is { } resume)
+                    {
+                        Reopen(resume);
+                    }
+                    else
+                    {
+                        Open();
+                    }
                 }
             }
         });
@@ -131,19 +160,12 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         Receive<UnitOnline>(m => Sender.Tell(new Welcome(m.Identity.Id)));
         Receive<Opened>(m =>
         {
-            _session = m.Session;
-            if (_stopRequested is { } stop)
+            if (!Proceeds(m.Session))
             {
-                Finish(new RunAborted(StoppedBeforeOpening(stop.Cause)));
-                return;
-            }
-            if (DevelopmentKeysOnValueChain() is { } refused)
-            {
-                Finish(new RunAborted(refused));
                 return;
             }
             // The operator learns the chain's port (a free one unless market.rpc_port fixes it).
-            LogToOperator($"the units reach the chain at {_session.Location.RpcUrl}");
+            LogToOperator($"the units reach the chain at {_session!.Location.RpcUrl}");
             var handles = Ordered(_online.Values);
             foreach (var unit in handles)
             {
@@ -158,10 +180,46 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
                 Finish(new RunAborted(StoppedBeforeOpening(stop.Cause)));
                 return;
             }
-            StartClock();
+            StartClock(null);
         });
         Receive<RunAborted>(Finish);
         Receive<ClockProtocol.StopAfterCurrentPhase>(m => _stopRequested ??= m);
+    }
+
+    /// <summary>
+    /// A resumed run (<c>node --resume</c>): the chain is taken up again as the checkpoint left it, and nothing is
+    /// deployed, registered or funded; every unit is treated as one that came back.
+    /// </summary>
+    private void Reopen(MarketResume resume)
+    {
+        Become(() =>
+        {
+            Receive<UnitOnline>(m => Sender.Tell(new Welcome(m.Identity.Id)));
+            Receive<Opened>(m =>
+            {
+                if (Proceeds(m.Session))
+                {
+                    LogToOperator($"resuming the run at phase {resume.Checkpoint.Clock.NextPhase + 1} from its checkpoint; the units reach the chain at {_session!.Location.RpcUrl}");
+                    StartClock(resume);
+                }
+            });
+            Receive<RunAborted>(Finish);
+            Receive<ClockProtocol.StopAfterCurrentPhase>(m => _stopRequested ??= m);
+        });
+        MarketSession.ResumeAsync(_plan.Calendar, resume.Checkpoint.Chain, resume.ChainState, _settings.Chain, CancellationToken.None)
+            .PipeTo(Self, success: s => new Opened(s), failure: ex => new RunAborted($"resuming the market: {ex.Message}"));
+    }
+
+    /// <summary>The market is open: the run goes on unless a stop was asked for meanwhile or the chain is no place for the units' keys.</summary>
+    private bool Proceeds(MarketSession session)
+    {
+        _session = session;
+        var refused = _stopRequested is { } stop ? StoppedBeforeOpening(stop.Cause) : DevelopmentKeysOnValueChain();
+        if (refused is not null)
+        {
+            Finish(new RunAborted(refused));
+        }
+        return refused is null;
     }
 
     /// <summary>Keys derived from the scenario are public knowledge: never on a chain that is not a development chain.</summary>
@@ -184,7 +242,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         await _session!.FundAsync(funding.Select(f => (f.Approve.ToRequest(), f.Deposit.ToRequest())).ToList(), CancellationToken.None).ConfigureAwait(false);
     }
 
-    private void StartClock()
+    private void StartClock(MarketResume? resume)
     {
         var session = _session!;
         _setupTransactions = session.Pipeline.TransactionsMined;
@@ -196,8 +254,8 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             _run.Identities,
             _plan.Units.ToDictionary(u => u.Id, u => u.Agent.RatingWhPerSlot),
             Context.ActorOf(ChainGatewayActor.Props(session.Pipeline, _settings.FrontRunner), "chain"),
-            Context.ActorOf(GridOperatorActor.Props(_plan), "grid-operator"),
-            Context.ActorOf(RecorderActor.Props(_plan.Calendar, MarketRun.TableUnits(_plan), _plan.Scenario.Units.OfType<SlackUnit>().Select(s => s.FuelPrice).FirstOrDefault()), "recorder"),
+            Context.ActorOf(GridOperatorActor.Props(_plan, resume?.Checkpoint.Feeder), "grid-operator"),
+            Context.ActorOf(RecorderActor.Props(_plan.Calendar, MarketRun.TableUnits(_plan), _plan.Scenario.Units.OfType<SlackUnit>().Select(s => s.FuelPrice).FirstOrDefault(), resume?.Tables), "recorder"),
             session.Market,
             session.Operator,
             new MeteringService(_plan.SimulatedMeterKey) { Lost = _settings.LostReadings },
@@ -208,8 +266,43 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         {
             Context.Watch(unit.Actor);
         }
-        _clock = Context.ActorOf(MarketClockActor.Props(round, _plan.Calendar.Timeline(), _run.Forecaster, Self, _settings.Time), "market-clock");
+        var timeline = _plan.Calendar.Timeline();
+        _clock = Context.ActorOf(MarketClockActor.Props(round, timeline, _run.Forecaster, Self, _settings.Time, _settings.Checkpoints, resume?.Checkpoint.Clock), "market-clock");
         Become(() => Running(round));
+        if (resume is null)
+        {
+            _clock.Tell(new ClockProtocol.Start());
+            return;
+        }
+        var next = resume.Checkpoint.Clock.NextPhase;
+        _resumed = [.. resume.Checkpoint.Resumed, new RunResumption(next, _settings.Time.GetUtcNow())];
+        // The units read their positions back from the slot of the phase the run goes on with.
+        _phase = new ClockProtocol.PhaseStarted(next, timeline.Count, timeline[next]);
+        foreach (var unit in handles)
+        {
+            Resync(unit, round);
+        }
+        _startOnceResynced = true;
+        Timers.StartSingleTimer(ResyncTimer, ResyncTimedOut.Instance, _settings.UnitReplyTimeout);
+    }
+
+    /// <summary>
+    /// A resumed run's clock starts once every unit has read its positions back, or once the reply timeout has passed:
+    /// a unit that has not by then counts as absent until it has.
+    /// </summary>
+    private void StartOnceResynced(bool timedOut)
+    {
+        if (!_startOnceResynced || (_resyncing.Count > 0 && !timedOut))
+        {
+            return;
+        }
+        _startOnceResynced = false;
+        Timers.Cancel(ResyncTimer);
+        foreach (var id in _resyncing.Order())
+        {
+            LogToOperator($"unit {id} has not read its positions back within {_settings.UnitReplyTimeout.TotalSeconds:0} s: it counts as not delivering until it has");
+            _clock.Tell(new ClockProtocol.UnitGone(id));
+        }
         _clock.Tell(new ClockProtocol.Start());
     }
 
@@ -231,6 +324,28 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
                 _clock.Tell(new ClockProtocol.UnitBack(unit));
                 LogToOperator($"unit {m.UnitId} has read its positions back and trades again");
             }
+            StartOnceResynced(timedOut: false);
+        });
+        Receive<ResyncTimedOut>(_ => StartOnceResynced(timedOut: true));
+        Receive<ClockProtocol.SaveCheckpoint>(m =>
+        {
+            if (_lastCheckpoint.Ended != 0 && _settings.Time.GetElapsedTime(_lastCheckpoint.Ended) < _lastCheckpoint.Took * CheckpointSpacing)
+            {
+                _clock.Tell(new ClockProtocol.CheckpointSaved(m.State.NextPhase));
+                return;
+            }
+            SaveCheckpointAsync(round, m.State).PipeTo(Self, failure: ex => new CheckpointFailed(m.State.NextPhase, ex.Message));
+        });
+        Receive<CheckpointWritten>(m =>
+        {
+            _saved = (_saved.Count + 1, _saved.Total + m.Took, m.Took > _saved.Longest ? m.Took : _saved.Longest, _saved.Taking + m.Taking, m.Bytes);
+            _lastCheckpoint = (_settings.Time.GetTimestamp(), m.Took);
+            _clock.Tell(new ClockProtocol.CheckpointSaved(m.NextPhase));
+        });
+        Receive<CheckpointFailed>(m =>
+        {
+            LogToOperator($"the checkpoint before phase {m.NextPhase + 1} was not saved ({m.Reason}): a resumed run would go on from the one before");
+            _clock.Tell(new ClockProtocol.CheckpointSaved(m.NextPhase));
         });
         Receive<Terminated>(t =>
         {
@@ -252,7 +367,7 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         {
             LogPhaseTimes();
             Become(Writing);
-            WriteAsync(round, m.Outcome).PipeTo(Self, failure: ex => new RunAborted($"writing the run: {ex.Message}"));
+            WriteAsync(round, m.Outcome with { Resumed = _resumed }).PipeTo(Self, failure: ex => new RunAborted($"writing the run: {ex.Message}"));
         });
     }
 
@@ -268,6 +383,34 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         var slots = Math.Max(1, _deliveries);
         Context.GetLogger().Info(FormattableString.Invariant(
             $"market phases: {wall.TotalSeconds:0.000} s, of which mining {mining.TotalSeconds:0.000} s: {(wall - mining).TotalMilliseconds / slots:0.0} ms per slot besides mining ({slots} slots)"));
+        if (_saved.Count > 0)
+        {
+            LogToOperator(FormattableString.Invariant(
+                $"checkpoints: {_saved.Count} saved, {_saved.Total.TotalMilliseconds / _saved.Count:0} ms each on average ({_saved.Taking.TotalMilliseconds / _saved.Count:0} ms taking the state), {_saved.Longest.TotalMilliseconds:0} ms at most; the last {_saved.LastBytes / 1024.0:0} KB"));
+        }
+    }
+
+    /// <summary>
+    /// Between two phases (every round has reported to the recorder and the chain has mined): the clock's state, the
+    /// tables, the feeder and, on the market's own Anvil, the chain's whole state (on an external development node, a
+    /// snapshot the node keeps), taken at the same moment and written as one checkpoint. The tables and the feeder are copies their owners hand out.
+    /// </summary>
+    private async Task<CheckpointWritten> SaveCheckpointAsync(RoundContext round, ClockState clock)
+    {
+        var (time, started, session, directory, scenario, live, resumed) =
+            (_settings.Time, _settings.Time.GetTimestamp(), _session!, _settings.OutputDirectory, _plan.Scenario, _plan.Calendar.Live, _resumed ?? []);
+        var answer = _settings.UnitReplyTimeout;
+        var tables = await round.Recorder.Ask<RecorderActor.Saved>(RecorderActor.Save.Instance, answer).ConfigureAwait(false);
+        var feeder = await round.GridOperator.Ask<GridProtocol.FeederSaved>(GridProtocol.SaveFeeder.Instance, answer).ConfigureAwait(false);
+        var chainState = session.OwnsChain ? await session.Chain.DumpStateAsync().ConfigureAwait(false) : null;
+        // An external development node keeps the chain, and a snapshot of this moment for a resumed run to revert to.
+        var snapshot = !session.OwnsChain && session.Chain.IsDevelopmentNode ? await session.Chain.SnapshotAsync().ConfigureAwait(false) : null;
+        var block = await session.Chain.GetBlockNumberAsync().ConfigureAwait(false);
+        var taking = time.GetElapsedTime(started);
+        var checkpoint = new MarketCheckpoint(MarketCheckpoint.CurrentVersion, scenario.Name, scenario.Seed, live, clock, feeder.State,
+            new CheckpointChain(session.Chain.ChainId, session.Market.MarketAddress, session.Market.TokenAddress, block, chainState is not null, snapshot), resumed);
+        var bytes = await Task.Run(() => checkpoint.Write(directory, tables.Tables, chainState)).ConfigureAwait(false);
+        return new CheckpointWritten(clock.NextPhase, bytes, time.GetElapsedTime(started), taking);
     }
 
     /// <summary>
@@ -281,7 +424,14 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         var feeder = await round.GridOperator.Ask<GridProtocol.FeederRecorded>(GridProtocol.RecordFeeder.Instance, answer).ConfigureAwait(false);
         var time = _settings.Time;
         var started = _started;
-        return await _run!.WriteAsync(flushed.Tables, feeder.Feeder, outcome, _settings.OutputDirectory, () => time.GetElapsedTime(started)).ConfigureAwait(false);
+        var (run, directory, checkpoints) = (_run!, _settings.OutputDirectory, _settings.Checkpoints);
+        var result = await run.WriteAsync(flushed.Tables, feeder.Feeder, outcome, directory, () => time.GetElapsedTime(started)).ConfigureAwait(false);
+        if (checkpoints && result.Complete)
+        {
+            // Nothing is left to resume.
+            MarketCheckpoint.Delete(directory);
+        }
+        return result;
     }
 
     /// <summary>
@@ -308,6 +458,16 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
             _clock.Tell(new ClockProtocol.UnitGone(id));
         }
         _online[id] = handle;
+        Resync(handle, round);
+    }
+
+    /// <summary>
+    /// A unit that is back (or every unit of a resumed run) learns where the market is, takes up its physics from what
+    /// the recorder holds of its deliveries, and reads its positions back.
+    /// </summary>
+    private void Resync(UnitHandle handle, RoundContext round)
+    {
+        var id = handle.Identity.Id;
         _resyncing.Add(id);
         Context.Watch(handle.Actor);
         var firstSlot = Math.Max(0, _plan.Calendar.SlotAt(_phase?.Phase.UnixTime ?? _plan.Calendar.ChainStartUnix));
@@ -439,6 +599,15 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
     {
         public static EndUnheard Instance { get; } = new();
     }
+
+    private sealed record ResyncTimedOut
+    {
+        public static ResyncTimedOut Instance { get; } = new();
+    }
+
+    private sealed record CheckpointWritten(int NextPhase, long Bytes, TimeSpan Took, TimeSpan Taking);
+
+    private sealed record CheckpointFailed(int NextPhase, string Reason);
 }
 
 /// <summary>The run could not start (units missing, chain unreachable, funding failed) or its directory could not be written.</summary>

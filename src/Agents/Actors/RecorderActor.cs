@@ -13,9 +13,10 @@ namespace MicroMarket.Agents.Actors;
 public sealed class RecorderActor : ReceiveActor
 {
     /// <param name="fuelPrice">The slack's fuel price (tokens per fuel unit), for the uplift it is owed.</param>
-    public RecorderActor(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units, decimal fuelPrice)
+    /// <param name="resumed">A resumed run's tables as its checkpoint kept them, now the recorder's (null: empty tables).</param>
+    public RecorderActor(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units, decimal fuelPrice, RunTables? resumed)
     {
-        var tables = new RunTables(calendar, units);
+        var tables = resumed ?? new RunTables(calendar, units);
         // Asked after a day's settlements were reported, by the same round: they are applied first.
         Receive<AskUplift>(m =>
         {
@@ -29,6 +30,13 @@ public sealed class RecorderActor : ReceiveActor
         {
             Sender.Tell(new Flushed(tables));
             Context.Stop(Self);
+        });
+        // Asked between two phases, after the rounds' reports: a copy for the checkpoint, so the tables stay the recorder's.
+        Receive<Save>(_ =>
+        {
+            using var saved = new MemoryStream();
+            tables.Save(saved);
+            Sender.Tell(new Saved(saved.ToArray()));
         });
         ReceiveAny(report =>
         {
@@ -53,6 +61,14 @@ public sealed class RecorderActor : ReceiveActor
     /// <summary>The tables, with every report sent before the flush applied: now the receiver's.</summary>
     public sealed record Flushed(RunTables Tables);
 
+    public sealed record Save
+    {
+        public static Save Instance { get; } = new();
+    }
+
+    /// <summary>The tables as <see cref="RunTables.Save"/> wrote them.</summary>
+    public sealed record Saved(byte[] Tables);
+
     /// <summary>What the slack is owed for slots [FromSlot, ToSlot) (<see cref="RunTables.UpliftDue"/>).</summary>
     public sealed record AskUplift(int FromSlot, int ToSlot);
 
@@ -64,6 +80,6 @@ public sealed class RecorderActor : ReceiveActor
 
     public sealed record Delivered(string UnitId, IReadOnlyList<double> Kw);
 
-    public static Props Props(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units, decimal fuelPrice) =>
-        Akka.Actor.Props.Create(() => new RecorderActor(calendar, units, fuelPrice));
+    public static Props Props(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units, decimal fuelPrice, RunTables? resumed = null) =>
+        Akka.Actor.Props.Create(() => new RecorderActor(calendar, units, fuelPrice, resumed));
 }

@@ -23,6 +23,12 @@ public sealed record HostSettings(ScenarioPlan Plan, string OutputDirectory, Cha
     /// <summary>Readings of simulated units lost between the meter and the market, by (unit id, slot): they settle as missing.</summary>
     public IReadOnlySet<(string Unit, int Slot)> LostReadings { get; init; } = new HashSet<(string, int)>();
 
+    /// <summary>After each phase, save a checkpoint in the run directory (a market node: docs/cluster.md, "Resuming a market node").</summary>
+    public bool Checkpoints { get; init; }
+
+    /// <summary>The checkpoint a resumed run takes up (null: a new run, which deploys and funds the market).</summary>
+    public MarketResume? Resume { get; init; }
+
     /// <summary>The wall clock: what live phases wait for, and what the run's duration is measured on.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -50,6 +50,10 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
         [Description("the market node writes into market.output even if it holds another scenario's run or other files")]
         public bool Force { get; init; }
 
+        [CommandOption("--resume <RUN_DIR>")]
+        [Description("the market node takes up the run it left in RUN_DIR (killed mid-run) from its checkpoint: the same chain, its tables appended to")]
+        public string? Resume { get; init; }
+
         [CommandOption("--workers <N>")]
         [Description("a worker node's runs at a time (default: the number of cores)")]
         public int? Workers { get; init; }
@@ -73,6 +77,10 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
         {
             return await RunWorkerAsync(settings, cancellationToken);
         }
+        if (settings.Resume is not null && role != NodeRole.Market)
+        {
+            throw new BadInputException("node: --resume is the market node's (--role market): other nodes join a resumed market as they join a new one");
+        }
         var config = LoadConfig(settings.Config);
         var seeds = settings.SeedNodes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var seed in seeds ?? [])
@@ -83,13 +91,22 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
             }
         }
         var scenario = ScenarioRuns.LoadScenario(config.ScenarioPath, config.Seed);
+        Simulation.Running.MarketCheckpoint? checkpoint = null;
         if (role == NodeRole.Market)
         {
             if (config.Market.Chain is { } chain)
             {
                 await ScenarioRuns.CheckChainAsync(chain, $"{config.SourcePath}: market.chain");
             }
-            ScenarioRuns.Prepare(config.Market.OutputDirectory, scenario, settings.Force);
+            if (settings.Resume is { } resume)
+            {
+                checkpoint = ScenarioRuns.Resumable(resume, scenario, config);
+                config = config with { Market = config.Market with { OutputDirectory = resume } };
+            }
+            else
+            {
+                ScenarioRuns.Prepare(config.Market.OutputDirectory, scenario, settings.Force);
+            }
         }
         var options = new NodeOptions(role, config.SourcePath)
         {
@@ -99,6 +116,7 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
             Shard = settings.Shard,
             Unit = settings.Unit,
             DevKeys = settings.DevKeys,
+            Resume = checkpoint,
             StopCause = () => StopSignals.Current?.First,
             LogLevel = GlobalOptions.ActorLogLevel,
         };

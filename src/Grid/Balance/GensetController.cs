@@ -75,6 +75,13 @@ public sealed class GensetController(GensetCommitment commitment, double ratedKw
         return new GensetPlan(committed, emergency, extra, reserveRequired, Math.Max(0, available));
     }
 
+    /// <summary>The on/off state and the slots spent in it, for a market node's checkpoint.</summary>
+    public (bool Running, int SlotsInState) State
+    {
+        get => (Running, _slotsInState);
+        set => (Running, _slotsInState) = value;
+    }
+
     /// <summary>Records whether the genset really ran in the slot (an emergency start counts), for the minimum up and down times.</summary>
     public void Ran(bool running)
     {

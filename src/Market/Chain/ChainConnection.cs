@@ -197,6 +197,22 @@ public sealed class ChainConnection : IDisposable
         }
     }
 
+    /// <summary>The chain's whole state (Anvil's <c>anvil_dumpState</c>: blocks, receipts, accounts), as <see cref="LoadStateAsync"/> takes it back.</summary>
+    public async Task<string> DumpStateAsync() => (await Rpc.CallAsync("anvil_dumpState").ConfigureAwait(false)).GetString()!;
+
+    /// <summary>Takes up a state <see cref="DumpStateAsync"/> returned (<c>anvil_loadState</c>): the chain goes on from its last block.</summary>
+    public async Task LoadStateAsync(string state)
+    {
+        if (!(await Rpc.CallAsync("anvil_loadState", state).ConfigureAwait(false)).GetBoolean())
+        {
+            throw new InvalidOperationException($"{ClientVersion} could not load the saved chain state.");
+        }
+    }
+
+    /// <summary>Whether a contract's code is at <paramref name="address"/>.</summary>
+    public async Task<bool> HasCodeAsync(string address) =>
+        (await Rpc.CallAsync("eth_getCode", address, "latest").ConfigureAwait(false)).GetString() is { Length: > 2 };
+
     /// <summary>Gives an account ether for gas (anvil_setBalance, hardhat_setBalance).</summary>
     public async Task SetBalancesAsync(IEnumerable<string> addresses, BigInteger wei)
     {

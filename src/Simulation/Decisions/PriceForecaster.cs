@@ -86,4 +86,29 @@ public sealed class PriceForecaster
 
     /// <summary>The mean absolute error of the day-ahead expectations against the cleared prices so far, and over how many slots.</summary>
     public PriceForecastError Error => new(_errorSlots == 0 ? null : Math.Round(_absoluteErrorSum / _errorSlots, 6), _errorSlots);
+
+    /// <summary>What it has learnt so far, for a market node's checkpoint (its prior is the plan's, rebuilt on resuming).</summary>
+    public PriceForecasterState Save() => new([.. _bias], new SortedDictionary<int, decimal>(_expected), _absoluteErrorSum, _errorSlots);
+
+    /// <summary>Takes up what <see cref="Save"/> kept, as if it had learnt it itself.</summary>
+    public void Restore(PriceForecasterState state)
+    {
+        if (state.Bias.Count != _bias.Length)
+        {
+            throw new InvalidDataException($"the saved price forecast has {state.Bias.Count} hours, the plan {_bias.Length}");
+        }
+        for (var hour = 0; hour < _bias.Length; hour++)
+        {
+            _bias[hour] = state.Bias[hour];
+        }
+        _expected.Clear();
+        foreach (var (slot, price) in state.Expected)
+        {
+            _expected[slot] = price;
+        }
+        (_absoluteErrorSum, _errorSlots) = (state.AbsoluteErrorSum, state.ErrorSlots);
+    }
 }
+
+/// <summary>A <see cref="PriceForecaster"/>'s learnt bias per hour, the expectations it handed out and its error so far.</summary>
+public sealed record PriceForecasterState(IReadOnlyList<decimal?> Bias, IReadOnlyDictionary<int, decimal> Expected, decimal AbsoluteErrorSum, int ErrorSlots);

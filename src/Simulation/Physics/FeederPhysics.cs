@@ -249,7 +249,30 @@ public sealed class FeederPhysics
 
     /// <summary>The feeder as the run has left it so far: a copy, so the physics stays the grid operator's alone.</summary>
     public FeederRecord Record() => new(_network, [.. _busMinPu], [.. _busMaxPu]);
+
+    /// <summary>What carries over from slot to slot (the voltage extremes, the genset's commitment), for a market node's checkpoint.</summary>
+    public FeederPhysicsState Save() => new([.. _busMinPu], [.. _busMaxPu], _controller?.State.Running ?? false, _controller?.State.SlotsInState ?? 0);
+
+    /// <summary>Takes up what <see cref="Save"/> kept, as if it had solved those slots itself.</summary>
+    public void Restore(FeederPhysicsState state)
+    {
+        if (state.BusMinPu.Count != _busMinPu.Length || state.BusMaxPu.Count != _busMaxPu.Length)
+        {
+            throw new InvalidDataException($"the saved feeder has {state.BusMinPu.Count} buses, the plan's {_busMinPu.Length}");
+        }
+        for (var bus = 0; bus < _busMinPu.Length; bus++)
+        {
+            (_busMinPu[bus], _busMaxPu[bus]) = (state.BusMinPu[bus], state.BusMaxPu[bus]);
+        }
+        if (_controller is not null)
+        {
+            _controller.State = (state.GensetRunning, state.GensetSlotsInState);
+        }
+    }
 }
+
+/// <summary>A <see cref="FeederPhysics"/>'s state between slots: each bus's voltage extremes so far (NaN: never energised) and the genset's commitment.</summary>
+public sealed record FeederPhysicsState(IReadOnlyList<double> BusMinPu, IReadOnlyList<double> BusMaxPu, bool GensetRunning, int GensetSlotsInState);
 
 /// <summary>
 /// The feeder with each bus's lowest and highest phase voltage over the run (pu; NaN where never

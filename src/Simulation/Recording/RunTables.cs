@@ -20,7 +20,7 @@ public sealed record UnitInfo(string Id, uint Index, UnitKind Kind, string Bus, 
 /// slot for slots.csv, (stage, slot, unit, side, step) for orders.csv; rows are written sorted, so
 /// the files depend only on the scenario and the seed, never on message timing.
 /// </summary>
-public sealed class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units)
+public sealed partial class RunTables(SimulationCalendar calendar, IReadOnlyList<UnitInfo> units)
 {
     private readonly Dictionary<(int Slot, string Unit), UnitSlotRow> _unitRows = [];
     private readonly Dictionary<int, SlotRow> _slotRows = [];

@@ -70,6 +70,79 @@ public sealed class MarketSession : IAsyncDisposable
     /// </summary>
     public static async Task<MarketSession> OpenAsync(SimulationCalendar calendar, IReadOnlyList<UnitPlan> units, ChainSettings settings, CancellationToken cancellationToken)
     {
+        var time = calendar.ChainStartUnix;
+        var session = await StartAsync(calendar, settings,
+            chain => calendar.Live is null ? TakeClockAsync(chain, calendar) : Task.CompletedTask,
+            (pipeline, operatorKey) => MarketClient.DeployAsync(pipeline, operatorKey, calendar.Parameters, time, cancellationToken), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await session.RegisterAsync(units, time, cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes the run's chain up again at a checkpoint (docs/cluster.md, "Resuming a market node"): an Anvil started
+    /// here gets the checkpoint's chain state back; an external chain must still hold the market at its address and
+    /// not be behind the checkpoint's block. Nothing is deployed, registered or funded again.
+    /// </summary>
+    public static Task<MarketSession> ResumeAsync(SimulationCalendar calendar, CheckpointChain saved, string? chainState, ChainSettings settings, CancellationToken cancellationToken) =>
+        StartAsync(calendar, settings, async chain =>
+            {
+                if (chainState is not null)
+                {
+                    await chain.LoadStateAsync(chainState).ConfigureAwait(false);
+                }
+                else if (saved.Snapshot is { } snapshot)
+                {
+                    // What the market did after the checkpoint is undone, as on its own Anvil, so that no phase runs twice on the chain.
+                    await RevertAsync(chain, snapshot).ConfigureAwait(false);
+                }
+                var block = await chain.GetBlockNumberAsync().ConfigureAwait(false);
+                var problem = chain.ChainId != saved.ChainId ? $"its chain id is {chain.ChainId}, the run's {saved.ChainId}"
+                    : block < saved.Block ? $"it is at block {block}, behind the checkpoint's {saved.Block} (a chain reset, or another one)"
+                    : !await chain.HasCodeAsync(saved.MarketAddress).ConfigureAwait(false) ? $"it has no contract at the run's market address {saved.MarketAddress}"
+                    : null;
+                if (problem is not null)
+                {
+                    chain.Dispose();
+                    throw new NotSupportedException($"{chain.ClientVersion} at {chain.Rpc.Url} is not the run's chain: {problem}");
+                }
+                if (calendar.Live is null)
+                {
+                    // The market's clock is the chain's: past the start now, and moved by the host alone again.
+                    await chain.StopAutomaticMiningAsync().ConfigureAwait(false);
+                }
+            },
+            (pipeline, _) => Task.FromResult(new MarketClient(pipeline, saved.MarketAddress, saved.TokenAddress, calendar.Parameters)), cancellationToken);
+
+    /// <summary>Reverts an external development node to the checkpoint's snapshot; one it no longer holds (it was restarted) is refused.</summary>
+    private static async Task RevertAsync(ChainConnection chain, string snapshot)
+    {
+        try
+        {
+            await chain.RevertToSnapshotAsync(snapshot).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or RpcException)
+        {
+            chain.Dispose();
+            throw new NotSupportedException($"{chain.ClientVersion} at {chain.Rpc.Url} no longer holds the checkpoint's snapshot {snapshot} (was it restarted?): {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Starts (or connects to) the chain, lets <paramref name="takeChain"/> check and prepare it, settles the operator
+    /// and the pipeline, and has <paramref name="market"/> deploy or find the market; whatever it started is stopped
+    /// again if any of it fails.
+    /// </summary>
+    private static async Task<MarketSession> StartAsync(SimulationCalendar calendar, ChainSettings settings, Func<ChainConnection, Task> takeChain,
+        Func<TransactionPipeline, EthKey, Task<MarketClient>> market, CancellationToken cancellationToken)
+    {
         var live = calendar.Live;
         var anvil = settings.Url is not null ? null : await AnvilNode.StartAsync(live is null
             ? new AnvilOptions { GenesisTimestamp = calendar.ChainStartUnix - 60 }
@@ -79,10 +152,7 @@ public sealed class MarketSession : IAsyncDisposable
         {
             filter = anvil is not null && settings.RpcHost is { } host ? RpcFilterProxy.Start(anvil.RpcUrl, host, settings.RpcPort) : null;
             var chain = await ChainConnection.ConnectAsync(anvil?.RpcUrl ?? settings.Url!).ConfigureAwait(false);
-            if (live is null)
-            {
-                await TakeClockAsync(chain, calendar).ConfigureAwait(false);
-            }
+            await takeChain(chain).ConfigureAwait(false);
             var operatorKey = settings.Operator ?? anvil?.DevAccounts[0] ?? (chain.IsDevelopmentNode ? EthKey.FromHex(WellKnownAnvilKey)
                 : throw new NotSupportedException($"{chain.ClientVersion} at {chain.Rpc.Url} is not a development node: give the operator's key (market.operator_key), whose account pays everyone's gas."));
             if (!ChainSettings.IsDevelopmentChain(chain.ChainId) && settings.Operator is null)
@@ -96,11 +166,7 @@ public sealed class MarketSession : IAsyncDisposable
                 await chain.SetBalancesAsync([operatorKey.Address], BigInteger.Pow(10, 24)).ConfigureAwait(false);
             }
             var pipeline = new TransactionPipeline(chain, new TransactionPipelineOptions { MineExplicitly = live is null });
-            var time = calendar.ChainStartUnix;
-            var market = await MarketClient.DeployAsync(pipeline, operatorKey, calendar.Parameters, time, cancellationToken).ConfigureAwait(false);
-            var session = new MarketSession(anvil, filter, chain, pipeline, operatorKey, market);
-            await session.RegisterAsync(units, time, cancellationToken).ConfigureAwait(false);
-            return session;
+            return new MarketSession(anvil, filter, chain, pipeline, operatorKey, await market(pipeline, operatorKey).ConfigureAwait(false));
         }
         catch
         {
@@ -149,6 +215,9 @@ public sealed class MarketSession : IAsyncDisposable
         await SucceedAsync(funding.Select(f => f.Approve).ToList(), time, cancellationToken).ConfigureAwait(false);
         await SucceedAsync(funding.Select(f => f.Deposit).ToList(), time, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether the chain is an Anvil this session started (whose whole state a checkpoint keeps), not a node someone else runs.</summary>
+    public bool OwnsChain => _anvil is not null;
 
     public async ValueTask DisposeAsync()
     {

@@ -23,7 +23,7 @@ public sealed class RunOutput(string directory, TableFormat tables)
         // Last: a summary.json that exists describes everything written before it.
         RunWithoutResults.WriteResults(directory, new RunSummary(scenario.Name, scenario.Seed, outcome.Complete, outcome.Failure,
             scenario.Mode is IslandMode ? RunSummary.IslandMode : RunSummary.GridConnectedMode, calendar.Days, calendar.TotalSlots, run.LastDeliveredSlot + 1,
-            outcome.PhasesDone, run.Units.Count, kpis, verification) { PriceForecast = priceForecast, Description = scenario.Description, Interrupted = outcome.Interrupted });
+            outcome.PhasesDone, run.Units.Count, kpis, verification) { PriceForecast = priceForecast, Description = scenario.Description, Interrupted = outcome.Interrupted, Resumed = outcome.Resumed });
     }
 
     /// <summary>Wall-clock figures: how long the run took and how fast the chain went. Not reproducible by nature, so kept apart.</summary>

@@ -45,7 +45,11 @@ public sealed record PendingSettlement(int Slot, uint UnitIndex, string UnitId);
 /// How a run ended: complete or not, the phases done, why it stopped early (null: stopped on request), and who asked
 /// it to stop (a signal's name such as SIGINT; null when nobody did or nobody said).
 /// </summary>
-public sealed record RunOutcome(bool Complete, int PhasesDone, string? Failure, string? Interrupted = null);
+public sealed record RunOutcome(bool Complete, int PhasesDone, string? Failure, string? Interrupted = null)
+{
+    /// <summary>When the run was taken up again from a checkpoint, each time (null: it never stopped).</summary>
+    public IReadOnlyList<RunResumption>? Resumed { get; init; }
+}
 
 /// <summary>A run as written: how it ended (see <see cref="RunOutcome"/>), its directory, its invariants and KPIs.</summary>
 public sealed record RunResult(bool Complete, string? Failure, string OutputDirectory, RunVerification Verification, RunKpis Kpis, string? Interrupted = null);

@@ -205,12 +205,49 @@ public sealed class MarketClockSpecs : TestKit
         Assert.Equal((1, timeline[1]), (_host.ExpectMsg<PhaseStarted>().Index, _rounds.ExpectMsg<RoundOrder>().Phase));
     }
 
+    [Fact]
+    public void With_checkpoints_the_clock_hands_the_host_its_state_after_each_phase_and_goes_on_only_once_it_is_saved()
+    {
+        var calendar = ActorSpecs.Calendar(1);
+        var timeline = calendar.Timeline();
+        var clock = Clock(calendar, TimeProvider.System, checkpoints: true);
+        var missing = new PendingSettlement(3, 2, "b");
+
+        clock.Tell(new Start());
+        _host.ExpectMsg<PhaseStarted>();
+        _rounds.ExpectMsg<RoundOrder>();
+        clock.Tell(new RoundCompleted(0, [new ClearedSlot(MarketStage.DayAhead, 4, 0.12m, 100)], [missing]));
+
+        var saved = _host.ExpectMsg<SaveCheckpoint>().State;
+        Assert.Equal((1, missing, 0.12m), (saved.NextPhase, Assert.Single(saved.Pending), saved.DayAheadPrices[4]));
+        _rounds.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        clock.Tell(new CheckpointSaved(1));
+        Assert.Equal((1, timeline[1]), (_host.ExpectMsg<PhaseStarted>().Index, _rounds.ExpectMsg<RoundOrder>().Phase));
+    }
+
+    [Fact]
+    public void A_clock_resumed_from_a_checkpoint_starts_at_its_next_phase_with_its_memory()
+    {
+        var calendar = ActorSpecs.Calendar(2);
+        var timeline = calendar.Timeline();
+        // Day 1's intra-day bidding of hour 0: the day-ahead price of its slots and a settlement still waiting for a reading.
+        var next = Enumerable.Range(0, timeline.Count).First(i => timeline[i].Kind == PhaseKind.IntradayBidding && timeline[i].Period == 24);
+        var state = new ClockState(next, [new PendingSettlement(3, 2, "b")], new Dictionary<int, decimal> { [96] = 0.31m }, Forecaster().Save());
+        var clock = Clock(calendar, TimeProvider.System, resumeFrom: state);
+
+        clock.Tell(new Start());
+
+        Assert.Equal(next, _host.ExpectMsg<PhaseStarted>().Index);
+        var order = _rounds.ExpectMsg<RoundOrder>();
+        Assert.Equal((next, 0.31m), (order.PhaseId, order.DayAheadPrices[0]));
+    }
+
     /// <summary>A clock over the units, whose rounds tell <see cref="_rounds"/> their orders.</summary>
-    private IActorRef Clock(SimulationCalendar calendar, TimeProvider wall)
+    private IActorRef Clock(SimulationCalendar calendar, TimeProvider wall, bool checkpoints = false, ClockState? resumeFrom = null)
     {
         var rounds = _rounds.Ref;
         return Sys.ActorOf(MarketClockActor.Props((order, _) => Props.Create(() => new StandInRound(order, rounds)),
-            _units.Select(u => u.Handle).ToList(), calendar, calendar.Timeline(), Forecaster(), _host.Ref, wall));
+            _units.Select(u => u.Handle).ToList(), calendar, calendar.Timeline(), Forecaster(), _host.Ref, wall, checkpoints, resumeFrom));
     }
 
     /// <summary>A round that only tells the spec what the clock ordered; the spec answers for it.</summary>

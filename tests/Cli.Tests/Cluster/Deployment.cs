@@ -8,7 +8,8 @@ public sealed class Deployment : IDisposable
 {
     private readonly List<MicromarketProcess> _nodes = [];
 
-    public Deployment(string scenario, string extraYaml = "", int simNodes = 2)
+    /// <param name="startTimeoutSeconds">How long units wait for a market node that left to come back (and the market for units).</param>
+    public Deployment(string scenario, string extraYaml = "", int simNodes = 2, int startTimeoutSeconds = 120)
     {
         Folder = Directory.CreateTempSubdirectory("micromarket-cluster-").FullName;
         SeedPort = FreePort();
@@ -19,6 +20,7 @@ public sealed class Deployment : IDisposable
               seed_nodes: [127.0.0.1:{SeedPort}]
               sim_nodes: {simNodes}
               stable_after_seconds: 5
+              start_timeout_seconds: {startTimeoutSeconds}
             market:
               out: run
             {extraYaml}

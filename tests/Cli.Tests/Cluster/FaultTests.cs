@@ -7,6 +7,8 @@ using MicroMarket.RunFormat;
 using MicroMarket.Scenarios;
 using MicroMarket.Node.Deployment;
 using MicroMarket.Simulation.Running;
+using MicroMarket.Simulation.Decisions;
+using MicroMarket.Simulation.Physics;
 
 namespace MicroMarket.Cli.Tests.Cluster;
 
@@ -98,9 +100,10 @@ public sealed class FaultTests(QuickstartReference reference)
     }
 
     [Fact]
-    public async Task Losing_the_market_node_ends_the_run_on_every_other_node_and_takes_its_chain_with_it()
+    public async Task Losing_the_market_node_for_good_ends_the_run_on_every_other_node_after_the_start_timeout_and_takes_its_chain_with_it()
     {
-        using var deployment = new Deployment(reference.Scenario);
+        // The other nodes wait this long for a market node resumed from the run's checkpoint.
+        using var deployment = new Deployment(reference.Scenario, startTimeoutSeconds: 10);
         var market = deployment.Market();
         var sims = new[] { deployment.Sim(0), deployment.Sim(1) };
 
@@ -114,7 +117,111 @@ public sealed class FaultTests(QuickstartReference reference)
         foreach (var sim in sims)
         {
             Assert.Equal(1, await sim.WaitForExitAsync(StepTimeout));
-            Assert.Contains("the market node left the cluster: the run is lost", sim.Output, StringComparison.Ordinal);
+            Assert.Contains("the market node left the cluster and did not come back within 10 s: the run is lost", sim.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_market_node_killed_mid_run_and_resumed_from_its_checkpoint_completes_the_run_on_its_own_Anvil_with_every_row()
+    {
+        using var deployment = new Deployment(reference.Scenario);
+
+        var checkpoint = await KillAndResumeMarketAsync(deployment, new ScenarioPlan(ScenarioLoader.Load(reference.Scenario)));
+
+        // The market node's own Anvil died with it: the checkpoint held the chain's state.
+        Assert.True(checkpoint.Chain.StateSaved);
+    }
+
+    [Fact]
+    public async Task A_market_node_killed_mid_run_and_resumed_on_an_external_chain_reverts_it_to_the_checkpoint_and_every_slot_settles_once()
+    {
+        var plan = new ScenarioPlan(ScenarioLoader.Load(reference.Scenario));
+        await using var anvil = await AnvilNode.StartAsync(new AnvilOptions { GenesisTimestamp = plan.Calendar.ChainStartUnix - 60 });
+        using var deployment = new Deployment(reference.Scenario, $"  chain: {anvil.RpcUrl}");
+
+        var checkpoint = await KillAndResumeMarketAsync(deployment, plan);
+
+        // The node kept the chain, and a snapshot of the checkpoint's moment that the resumed run reverted to.
+        Assert.False(checkpoint.Chain.StateSaved);
+        Assert.NotNull(checkpoint.Chain.Snapshot);
+        await AssertChainSettledEverySlotOnce(anvil.RpcUrl, deployment.RunDirectory, plan);
+        var missing = UnitRows(deployment.RunDirectory).Where(r => r.Missing).Select(r => (r.Slot, r.Unit)).Order();
+        Assert.Equal(missing, (await SettlementAudit.AgreesWithChainAsync(anvil.RpcUrl, deployment.RunDirectory, plan.Calendar.Parameters)).Order());
+    }
+
+    /// <summary>
+    /// Kills the market node of a quickstart cluster after some clearings, resumes it from its checkpoint once the sim
+    /// nodes wait for it, and checks the run it completes: the same contracts, rows from before and after the kill,
+    /// each once, and the run's invariants over the restart. Returns the checkpoint found after the kill.
+    /// </summary>
+    private static async Task<MarketCheckpoint> KillAndResumeMarketAsync(Deployment deployment, ScenarioPlan plan)
+    {
+        var market = deployment.Market();
+        var sims = new[] { deployment.Sim(0), deployment.Sim(1) };
+
+        await market.WaitForLineAsync(l => l.Contains("IntradayClearing 6 ", StringComparison.Ordinal), StepTimeout);
+        market.Kill();
+        var checkpoint = MarketCheckpoint.Read(deployment.RunDirectory);
+        Assert.NotNull(checkpoint);
+        Assert.InRange(checkpoint.Clock.NextPhase, 1, plan.Calendar.Timeline().Count - 1);
+        foreach (var sim in sims)
+        {
+            await sim.WaitForLineAsync(l => l.Contains("joins again", StringComparison.Ordinal), StepTimeout);
+        }
+        var resumed = deployment.Start("market-resumed", "--role", "market", "--resume", deployment.RunDirectory);
+
+        Assert.True(await resumed.WaitForExitAsync(RunTimeout) == 0, deployment.Outputs);
+        foreach (var sim in sims)
+        {
+            Assert.True(await sim.WaitForExitAsync(StepTimeout) == 0, deployment.Outputs);
+        }
+        Assert.Contains("resuming the run at phase", resumed.Output, StringComparison.Ordinal);
+        var run = deployment.RunDirectory;
+        // The same contracts: nothing was deployed again.
+        var chain = RunJson.Read<RunChain>(run, RunDirectory.Chain);
+        Assert.Equal((checkpoint.Chain.MarketAddress, checkpoint.Chain.TokenAddress), (chain.Market, chain.Token));
+        var summary = RunJson.Read<RunSummary>(run, RunDirectory.Summary);
+        Assert.True(summary.Complete && summary.Verification.Holds, deployment.Outputs);
+        Assert.Equal(plan.Calendar.TotalSlots, summary.SlotsDelivered);
+        var resumption = Assert.Single(summary.Resumed!);
+        Assert.True(resumption.Phase >= checkpoint.Clock.NextPhase, $"resumed at phase {resumption.Phase}, the checkpoint seen after the kill was before {checkpoint.Clock.NextPhase}");
+        // Rows from before the kill (kept by the checkpoint) and after it: every unit in every slot, once; every transaction once.
+        var rows = UnitRows(run);
+        Assert.Equal(plan.Calendar.TotalSlots * plan.Units.Count, rows.Count);
+        Assert.Equal(rows.Count, rows.Select(r => (r.Slot, r.Unit)).Distinct().Count());
+        var hashes = CsvTableReader.Open(Path.Combine(run, RunDirectory.Transactions), TransactionsCsv.Hash).Records().Select(r => r.Text(TransactionsCsv.Hash)).ToList();
+        Assert.Equal(hashes.Count, hashes.Distinct().Count());
+        // The run's invariants over the restart, from the tables alone.
+        RunDirectoryChecks.EnergyBalances(run);
+        RunDirectoryChecks.MoneyBalances(run);
+        RunDirectoryChecks.Kpis(run, plan.Scenario);
+        // Nothing is left to resume once the run is complete.
+        Assert.Null(MarketCheckpoint.Read(run));
+        return checkpoint;
+    }
+
+    [Fact]
+    public async Task Resuming_is_refused_in_one_line_without_a_checkpoint_or_with_another_scenario()
+    {
+        using var deployment = new Deployment(reference.Scenario);
+        var empty = Directory.CreateDirectory(Path.Combine(deployment.Folder, "empty")).FullName;
+        var other = Directory.CreateDirectory(Path.Combine(deployment.Folder, "other")).FullName;
+        using (var resolved = new StreamWriter(Path.Combine(other, RunDirectory.ResolvedScenario)))
+        {
+            ScenarioWriter.WriteResolved(ScenarioLoader.Load(Path.Combine(Repository.Root, "scenarios", "island-week.yaml")), resolved);
+        }
+        new MarketCheckpoint(MarketCheckpoint.CurrentVersion, "island-week", 1, null,
+            new ClockState(5, [], new Dictionary<int, decimal>(), new PriceForecasterState([], new Dictionary<int, decimal>(), 0, 0)),
+            new FeederPhysicsState([], [], false, 0), new CheckpointChain(31337, "0x01", "0x02", 10, true), []).Write(other, [], "0x");
+
+        foreach (var (directory, refusal) in new[] { (empty, "holds no market node's checkpoint"), (other, "not of") })
+        {
+            var run = await CliProcess.RunAsync("node", "--role", "market", "--config", deployment.ConfigPath, "--resume", directory);
+
+            Assert.Equal(2, run.ExitCode);
+            var line = Assert.Single(run.Stderr.Trim().Split('\n'));
+            Assert.Contains($"--resume {directory}: ", line, StringComparison.Ordinal);
+            Assert.Contains(refusal, line, StringComparison.Ordinal);
         }
     }
 
