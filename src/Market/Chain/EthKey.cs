@@ -73,7 +73,7 @@ public sealed class EthKey
     public static string? CannotSignOn(Architecture architecture) =>
         architecture is Architecture.X64 or Architecture.X86 or Architecture.Arm64
             ? null
-            : $"this is a {architecture.ToString().ToLowerInvariant()} process, and signing needs libsecp256k1, bundled for x64, x86 and arm64 only: " +
+            : $"signing needs libsecp256k1, bundled for x64, x86 and arm64 only, and this process runs on {architecture.ToString().ToLowerInvariant()}: " +
               "run the linux-arm64 build on a 64-bit OS (on a Raspberry Pi 3, 4, 5 or Zero 2 W: 64-bit Raspberry Pi OS)";
 
     public string ExportPrivateKeyHex() => _secret.ToHex(prefix: true);

@@ -69,7 +69,7 @@ public sealed class KeyAndHashTests
         {
             var refusal = EthKey.CannotSignOn(arm32);
             Assert.NotNull(refusal);
-            Assert.Contains($"this is a {arm32.ToString().ToLowerInvariant()} process", refusal, StringComparison.Ordinal);
+            Assert.Contains($"this process runs on {arm32.ToString().ToLowerInvariant()}:", refusal, StringComparison.Ordinal);
             Assert.Contains("run the linux-arm64 build on a 64-bit OS", refusal, StringComparison.Ordinal);
         }
     }
