@@ -7,7 +7,7 @@ namespace MicroMarket.Cli;
 /// <summary>
 /// This program as a child process: a cluster node for `micromarket bench cluster`, the program
 /// under test for the tests. Started the way the current process runs it (its apphost, or
-/// `dotnet micromarket.dll`); its output is kept line by line (standard output and error apart,
+/// `dotnet micromarket.dll`), or as another build of it; its output is kept line by line (standard output and error apart,
 /// and interleaved), a line can be awaited, and it can be signalled as a terminal does (its process group)
 /// or killed (SIGKILL: no chance to leave the cluster).
 /// </summary>
@@ -19,19 +19,12 @@ public sealed class MicromarketProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
 
-    private MicromarketProcess(string name, IEnumerable<string> args)
+    private MicromarketProcess(string name, ProcessStartInfo info)
     {
         Name = name;
-        var host = Environment.ProcessPath ?? "dotnet";
-        var info = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
-        {
-            info.ArgumentList.Add(typeof(MicromarketProcess).Assembly.Location);
-        }
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
         // In a session of its own, as a shell starts a job: a signal to its process group is what a
         // terminal sends, and it dies with this process.
         _process = ChildProcess.Start(info, p =>
@@ -52,7 +45,37 @@ public sealed class MicromarketProcess : IDisposable
 
     public string Stderr => Read(_stderr);
 
-    public static MicromarketProcess Start(string name, params string[] args) => new(name, args);
+    public static MicromarketProcess Start(string name, params string[] args) => Start(name, ThisProgram(), args);
+
+    /// <summary>
+    /// Runs <paramref name="program"/> (its file, its own arguments and environment) with <paramref name="args"/> after its
+    /// own arguments: another build of this program, such as the tests' linux-arm64 Pi build under an emulator.
+    /// </summary>
+    public static MicromarketProcess Start(string name, ProcessStartInfo program, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(program.FileName);
+        foreach (var arg in program.ArgumentList.Concat(args))
+        {
+            info.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in program.Environment)
+        {
+            info.Environment[key] = value;
+        }
+        return new(name, info);
+    }
+
+    /// <summary>This program as the current process runs: its apphost, or `dotnet micromarket.dll`.</summary>
+    public static ProcessStartInfo ThisProgram()
+    {
+        var host = Environment.ProcessPath ?? "dotnet";
+        var info = new ProcessStartInfo(host);
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(MicromarketProcess).Assembly.Location);
+        }
+        return info;
+    }
 
     /// <summary>Waits for an output line matching <paramref name="match"/> (including lines already printed).</summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)

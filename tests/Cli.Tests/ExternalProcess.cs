@@ -43,6 +43,10 @@ internal static class ExternalProcess
         return new CliProcess.Result(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Runs the dotnet that runs these tests (set by `dotnet test`), else the one on the PATH.</summary>
+    public static Task<CliProcess.Result> DotnetAsync(string workingDirectory, IEnumerable<string> args, TimeSpan timeout) =>
+        RunAsync(workingDirectory, Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", args, timeout);
+
     /// <summary>The commit the repository is at, as `git rev-parse --short HEAD` gives it and the build records it.</summary>
     public static async Task<string> CommitAsync()
     {

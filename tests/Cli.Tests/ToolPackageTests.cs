@@ -65,9 +65,7 @@ public sealed class ToolPackageTests : IDisposable
 
     private static async Task Dotnet(string workingDirectory, string[] args)
     {
-        // The dotnet that runs these tests (set by `dotnet test`), else the one on the PATH.
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var result = await ExternalProcess.RunAsync(workingDirectory, dotnet, args, PackTimeout);
+        var result = await ExternalProcess.DotnetAsync(workingDirectory, args, PackTimeout);
         Assert.True(result.ExitCode == 0, $"dotnet {string.Join(' ', args)}: exit {result.ExitCode}{Environment.NewLine}{result.Stdout}{result.Stderr}");
     }
 

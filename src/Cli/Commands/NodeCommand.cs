@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Runtime.InteropServices;
+using MicroMarket.Market.Chain;
 using MicroMarket.Node;
 using MicroMarket.Node.Sweep;
 using MicroMarket.Scenarios;
@@ -65,6 +67,12 @@ public sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        // Every role signs (the operator, the units, a Pi's meter): a platform without libsecp256k1 is told so at once,
+        // not at its first key once it has joined the cluster.
+        if (EthKey.CannotSignOn(RuntimeInformation.ProcessArchitecture) is { } cannot)
+        {
+            throw new BadInputException($"node: {cannot}");
+        }
         var role = settings.Role.ToLowerInvariant() switch
         {
             "market" => NodeRole.Market,

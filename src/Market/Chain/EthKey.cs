@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Util;
@@ -62,6 +63,18 @@ public sealed class EthKey
         }
         return new EthKey(secret);
     }
+
+    /// <summary>
+    /// Why no key can be used in a process of <paramref name="architecture"/>, or null where keys work: Secp256k1.Net
+    /// bundles libsecp256k1 for x64, x86 and arm64 only, so a 32-bit ARM process (32-bit Raspberry Pi OS) would fail at its
+    /// first key. Refused rather than served by a managed secp256k1: no linux-arm .NET runtime can be had from the
+    /// package registry the project builds from, so such a build could be neither made nor tested (docs/cluster.md).
+    /// </summary>
+    public static string? CannotSignOn(Architecture architecture) =>
+        architecture is Architecture.X64 or Architecture.X86 or Architecture.Arm64
+            ? null
+            : $"signing needs libsecp256k1, bundled for x64, x86 and arm64 only, and this process runs on {architecture.ToString().ToLowerInvariant()}: " +
+              "run the linux-arm64 build on a 64-bit OS (on a Raspberry Pi 3, 4, 5 or Zero 2 W: 64-bit Raspberry Pi OS)";
 
     public string ExportPrivateKeyHex() => _secret.ToHex(prefix: true);
 

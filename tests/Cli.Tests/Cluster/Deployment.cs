@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -35,9 +36,12 @@ public sealed class Deployment : IDisposable
 
     public string RunDirectory => Path.Combine(Folder, "run");
 
-    public MicromarketProcess Start(string name, params string[] args)
+    public MicromarketProcess Start(string name, params string[] args) => Start(MicromarketProcess.ThisProgram(), name, args);
+
+    /// <summary>A node run by <paramref name="program"/>: another build of the program, such as the Pi's under an emulator.</summary>
+    public MicromarketProcess Start(ProcessStartInfo program, string name, params string[] args)
     {
-        var node = MicromarketProcess.Start(name, ["node", .. args, "--config", ConfigPath]);
+        var node = MicromarketProcess.Start(name, program, ["node", .. args, "--config", ConfigPath]);
         _nodes.Add(node);
         return node;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using MicroMarket.Market.Chain;
 using Nethereum.Hex.HexConvertors.Extensions;
@@ -57,6 +58,20 @@ public sealed class KeyAndHashTests
         Assert.Equal(0x02, ours.Raw[0]);
         Assert.Equal(Nethereum.Util.Sha3Keccack.Current.CalculateHash(theirs.HexToByteArray()).ToHex(prefix: true), ours.Hash);
         Assert.Equal(key.Address, TransactionVerificationAndRecovery.GetSenderAddress(ours.RawHex), ignoreCase: true);
+    }
+
+    [Fact]
+    public void Keys_work_where_libsecp256k1_is_bundled_and_32_bit_ARM_is_told_to_use_the_64_bit_build()
+    {
+        Assert.Null(EthKey.CannotSignOn(RuntimeInformation.ProcessArchitecture));
+        Assert.Null(EthKey.CannotSignOn(Architecture.Arm64));
+        foreach (var arm32 in new[] { Architecture.Arm, Architecture.Armv6 })
+        {
+            var refusal = EthKey.CannotSignOn(arm32);
+            Assert.NotNull(refusal);
+            Assert.Contains($"this process runs on {arm32.ToString().ToLowerInvariant()}:", refusal, StringComparison.Ordinal);
+            Assert.Contains("run the linux-arm64 build on a 64-bit OS", refusal, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
