@@ -59,11 +59,16 @@ public sealed class Deployment : IDisposable
     /// not yet mended at its cause (issue 17.5): on a busy machine the market node, which leaves last, may log a
     /// disassociation from a node that left after the final settlement, as if it had died.
     /// </summary>
-    public IReadOnlyList<string> Complaints => _nodes
-        .SelectMany(n => n.Output.Split('\n').Select((line, i) => (line, i))
-            .Where(l => IsComplaint(l.line) && !(n.Name == "market" && IsDisassociation(l.line) && AfterFinalSettlement(n.Output, l.i)))
-            .Select(l => $"{n.Name}: {l.line}"))
-        .ToList();
+    public IReadOnlyList<string> Complaints => _nodes.SelectMany(ComplaintsOf).ToList();
+
+    private static IEnumerable<string> ComplaintsOf(MicromarketProcess node)
+    {
+        var lines = node.Output.Split('\n');
+        var finalSettlement = Array.FindIndex(lines, l => l.Contains(" FinalSettlement ", StringComparison.Ordinal));
+        return lines
+            .Where((line, i) => IsComplaint(line) && !(node.Name == "market" && IsDisassociation(line) && finalSettlement >= 0 && i > finalSettlement))
+            .Select(line => $"{node.Name}: {line}");
+    }
 
     private static bool IsComplaint(string line) =>
         line.StartsWith("[WARNING]", StringComparison.Ordinal) || line.StartsWith("[ERROR]", StringComparison.Ordinal)
@@ -71,9 +76,6 @@ public sealed class Deployment : IDisposable
 
     private static bool IsDisassociation(string line) =>
         line.Contains("Disassociated", StringComparison.Ordinal) || line.Contains("Association with remote system", StringComparison.Ordinal);
-
-    private static bool AfterFinalSettlement(string output, int lineIndex) =>
-        output.Split('\n').Take(lineIndex).Any(l => l.Contains(" FinalSettlement ", StringComparison.Ordinal));
 
     public void Dispose()
     {

