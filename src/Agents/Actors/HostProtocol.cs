@@ -21,9 +21,10 @@ public static class HostProtocol
     public sealed record MarketReady(MarketLocation Location);
 
     /// <summary>
-    /// A unit that joined late (or came back) reads its positions of the slots still to come, and first brings its
-    /// physics up to <see cref="FirstSlot"/>: <see cref="DeliveredKw"/> is what it delivered in each slot before it
-    /// as the recorder holds it (kW, generator convention; 0 while it was away), which it applies where it has not.
+    /// A unit that joined late (or came back) reads its positions of the slots from <see cref="FirstSlot"/> on, and first
+    /// brings its physics up to the first slot the market has not delivered: <see cref="DeliveredKw"/> is what it
+    /// delivered in each slot before that one as the recorder holds it (kW, generator convention; 0 while it was away),
+    /// which it applies where it has not (and from the start, when it has applied slots the market will deliver again).
     /// </summary>
     public sealed record Resync(int FirstSlot, int SlotCount, IReadOnlyList<double> DeliveredKw);
 

@@ -1,6 +1,7 @@
 using MicroMarket.RunFormat;
 using System.Numerics;
 using Akka.Actor;
+using Akka.Event;
 using MicroMarket.Simulation.Decisions;
 using MicroMarket.Agents.Running;
 using MicroMarket.Simulation;
@@ -29,11 +30,10 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private const string SampleTimer = "sample";
     private const string SlotTimer = "slot";
 
-    private readonly IUnitAgent _agent;
+    private readonly UnitPhysics _physics;
     private readonly UnitIdentity _identity;
     private readonly EthKey _trader;
     private readonly IUnitDevice? _device;
-    private readonly AppliedSlots _applied;
     private readonly Dictionary<int, MeasuredEnergy> _measured = [];
     private readonly MarketAccess _access;
     private readonly IActorRef _host;
@@ -49,11 +49,10 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     /// <param name="time">The wall clock a device's slots start on.</param>
     public UnitActor(HostedUnit unit, MarketAccess access, IActorRef host, TimeProvider time)
     {
-        _agent = unit.Agent;
+        _physics = unit.Physics;
         _identity = unit.Identity;
         _trader = unit.Trader;
         _device = unit.Device;
-        _applied = unit.Applied;
         _access = access;
         _host = host;
         _time = time;
@@ -71,6 +70,9 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         Timers.StartPeriodicTimer(AnnounceTimer, Announce.Instance, TimeSpan.Zero, TimeSpan.FromSeconds(2));
 
     private MarketClient Market => _market ?? throw new InvalidOperationException("the market is not ready");
+
+    /// <summary>The agent as it is now: a resync may have built it again.</summary>
+    private IUnitAgent Agent => _physics.Agent;
 
     /// <summary>Until the market is ready: announce, learn where it is, keep everything else for later.</summary>
     private void Waiting()
@@ -139,8 +141,8 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private void OnBidDayAhead(BidDayAhead m)
     {
-        var proposed = _agent.BidDayAhead(m.Request);
-        var decision = proposed with { Orders = AdmissibleOrders.Of(proposed.Orders, _agent.RatingWhPerSlot) };
+        var proposed = Agent.BidDayAhead(m.Request);
+        var decision = proposed with { Orders = AdmissibleOrders.Of(proposed.Orders, Agent.RatingWhPerSlot) };
         _dayAheadOrders.Enqueue(decision.Orders);
         while (_dayAheadOrders.Count > 2)
         {
@@ -153,8 +155,8 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         var positions = Enumerable.Range(m.FirstSlot, m.SlotCount).Select(_schedule.DayAhead).ToList();
         var request = new IntradayRequest(m.Hour, m.IssueSlot, m.FirstSlot, m.SlotCount, positions, m.DayAheadPrices, m.Outlook, m.Rules);
-        var proposed = _agent.BidIntraday(request);
-        var decision = proposed with { Orders = AdmissibleOrders.Of(proposed.Orders, _agent.RatingWhPerSlot, _dayAheadOrders) };
+        var proposed = Agent.BidIntraday(request);
+        var decision = proposed with { Orders = AdmissibleOrders.Of(proposed.Orders, Agent.RatingWhPerSlot, _dayAheadOrders) };
         Answer(m.PhaseId, decision, decision.Orders.IsEmpty ? null : Market.IntradayOrders(_identity.Index, (uint)m.Hour, decision.Orders.Buys, decision.Orders.Sells));
     }
 
@@ -193,11 +195,12 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     /// </summary>
     private void OnResync(HostProtocol.Resync m)
     {
-        for (var slot = _applied.Next; slot < m.DeliveredKw.Count; slot++)
+        var ahead = _physics.Next;
+        if (_physics.CatchUp(m.DeliveredKw))
         {
-            _agent.ApplyDelivery(slot, m.DeliveredKw[slot]);
+            Context.GetLogger().Info("unit {0}: the market went back to slot {1}, behind the {2} slots this unit had applied; its physics is rebuilt from the market's record",
+                _identity.Id, m.DeliveredKw.Count, ahead);
         }
-        _applied.Next = Math.Max(_applied.Next, m.DeliveredKw.Count);
         var host = Sender;
         var first = SlotIndex.Of(m.FirstSlot);
         var count = (uint)m.SlotCount;
@@ -212,7 +215,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         foreach (var (stage, positions) in new[] { (MarketStage.DayAhead, m.DayAhead), (MarketStage.Intraday, m.Intraday) })
         {
             _schedule.Learn(stage, m.FirstSlot, positions);
-            _agent.OnPositions(stage, m.FirstSlot, positions);
+            Agent.OnPositions(stage, m.FirstSlot, positions);
         }
         m.Host.Tell(new HostProtocol.Resynced(_identity.Id));
     }
@@ -228,7 +231,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private void OnPositionsLoaded(PositionsLoaded m)
     {
         _schedule.Learn(m.Request.Stage, m.Request.FirstSlot, m.Positions);
-        _agent.OnPositions(m.Request.Stage, m.Request.FirstSlot, m.Positions);
+        Agent.OnPositions(m.Request.Stage, m.Request.FirstSlot, m.Positions);
         m.ReplyTo.Tell(new PositionsRead(m.Request.PhaseId, _identity.Id, m.Request.Stage, m.Request.FirstSlot, m.Positions));
     }
 
@@ -237,7 +240,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private DeliveryProposed Proposed(ProposeDelivery m)
     {
         var schedule = ScheduleOf(m.Slot);
-        var proposal = _agent.ProposeDelivery(schedule);
+        var proposal = Agent.ProposeDelivery(schedule);
         if (_device is not null)
         {
             // What flowed is what the meter measured: the physics takes it as the unit's power.
@@ -255,7 +258,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         var slot = (int)Math.Floor((_time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0 - p.GenesisUnixSeconds) / p.SlotSeconds);
         if (slot >= 0)
         {
-            _device!.Follow(SlotTimeOf(slot), _agent.ProposeDelivery(ScheduleOf(slot)).PowerKw);
+            _device!.Follow(SlotTimeOf(slot), Agent.ProposeDelivery(ScheduleOf(slot)).PowerKw);
         }
         ScheduleSlotStart(Math.Max(slot + 1, 0));
     }
@@ -266,7 +269,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     /// </summary>
     private void OnSlotStarts(SlotStarts m)
     {
-        _device!.Follow(SlotTimeOf(m.Slot), _agent.ProposeDelivery(ScheduleOf(m.Slot)).PowerKw);
+        _device!.Follow(SlotTimeOf(m.Slot), Agent.ProposeDelivery(ScheduleOf(m.Slot)).PowerKw);
         ScheduleSlotStart(m.Slot + 1);
     }
 
@@ -288,8 +291,7 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     /// </summary>
     private void OnApplyDelivery(ApplyDelivery m)
     {
-        var state = _agent.ApplyDelivery(m.Slot, m.ActualPowerKw);
-        _applied.Next = m.Slot + 1;
+        var state = _physics.Apply(m.Slot, m.ActualPowerKw);
         var reading = _measured.Remove(m.Slot, out var measured) ? _device!.SignReading(Market.ReadingSigner, _identity.Index, m.Slot, measured) : null;
         Sender.Tell(new DeliveryApplied(m.PhaseId, _identity.Id, state, reading));
     }

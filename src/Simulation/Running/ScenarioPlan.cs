@@ -54,11 +54,18 @@ public sealed class ScenarioPlan
 
     /// <summary>A simulated unit as a node hosts it: the plan's agent and its trading key; its meter is the metering service's.</summary>
     public HostedUnit Hosted(PlannedUnit unit) =>
-        new(new UnitIdentity(unit.Index, unit.Id, SimulatedTraderKey(unit.Id).Address, SimulatedMeterKey(unit.Id).Address), unit.Agent, SimulatedTraderKey(unit.Id));
+        new(new UnitIdentity(unit.Index, unit.Id, SimulatedTraderKey(unit.Id).Address, SimulatedMeterKey(unit.Id).Address), unit.Agent, SimulatedTraderKey(unit.Id), () => FreshAgent(unit));
 
     /// <summary>A unit with a device of its own (a Pi), whose meter signs with the device's key.</summary>
     public HostedUnit Hosted(PlannedUnit unit, EthKey trader, IUnitDevice device) =>
-        new(new UnitIdentity(unit.Index, unit.Id, trader.Address, device.MeterAddress), unit.Agent, trader, device);
+        new(new UnitIdentity(unit.Index, unit.Id, trader.Address, device.MeterAddress), unit.Agent, trader, () => FreshAgent(unit), device);
+
+    /// <summary>
+    /// The unit's agent as the plan built it, before any slot, built again. All agents are: a community battery's
+    /// outlook is the price takers' forecasts, which are built with it. Rare (a unit whose market went back in time),
+    /// so it costs what the plan cost.
+    /// </summary>
+    public IUnitAgent FreshAgent(PlannedUnit unit) => new UnitAgentFactory(Scenario, Network, Calendar).CreateAll()[(int)unit.Index - 1];
 
     /// <summary>
     /// What each unit deposits, micro-units: its initial balance, plus a credit line for the

@@ -23,19 +23,63 @@ public sealed record MarketLocation(Uri RpcUrl, string MarketAddress, string Tok
 /// the meter key). A simulated unit's meter is the grid operator's: the metering service on the
 /// market node signs its readings, so no participant ever holds its own meter key.
 /// </summary>
-public sealed record HostedUnit(UnitIdentity Identity, IUnitAgent Agent, EthKey Trader, IUnitDevice? Device = null)
+/// <param name="fresh">Builds the unit's agent as it was before the first slot (the plan's, built again).</param>
+public sealed class HostedUnit(UnitIdentity identity, IUnitAgent agent, EthKey trader, Func<IUnitAgent> fresh, IUnitDevice? device = null)
 {
+    public UnitIdentity Identity { get; } = identity;
+
+    public EthKey Trader { get; } = trader;
+
+    public IUnitDevice? Device { get; } = device;
+
     /// <summary>
-    /// The first slot whose delivery the agent has not applied. It lives as long as the agent (the node's process), not
-    /// as long as the unit's actor: an actor restarted in the same process finds its agent's physics where it was.
+    /// The agent and how far its physics has gone. It lives as long as the node's process, not as long as the unit's
+    /// actor: an actor restarted in the same process finds its agent's physics where it was.
     /// </summary>
-    public AppliedSlots Applied { get; } = new();
+    public UnitPhysics Physics { get; } = new(agent, fresh);
 }
 
-/// <summary>How far an agent's physics has gone: <see cref="Next"/> is the first slot it has not applied.</summary>
-public sealed class AppliedSlots
+/// <summary>
+/// A unit's agent and the slots its physics has applied (battery charge, a car's session, a flexible load's progress
+/// move only when a slot's delivery is applied). Each slot is applied once: when the market's record of what was
+/// delivered is behind the agent (a market resumed from a checkpoint older than the unit's last slot), the agent is
+/// built again and the record replayed, so the physics is the record's, never the record's plus the slots the market
+/// is about to deliver again.
+/// </summary>
+public sealed class UnitPhysics(IUnitAgent agent, Func<IUnitAgent> fresh)
 {
-    public int Next { get; set; }
+    public IUnitAgent Agent { get; private set; } = agent;
+
+    /// <summary>The first slot whose delivery the agent has not applied.</summary>
+    public int Next { get; private set; }
+
+    public UnitSlotState Apply(int slot, double actualPowerKw)
+    {
+        var state = Agent.ApplyDelivery(slot, actualPowerKw);
+        Next = slot + 1;
+        return state;
+    }
+
+    /// <summary>
+    /// Takes up what the market recorded as delivered in every slot so far (0 kW while the unit was away): the slots the
+    /// agent has not applied are applied as recorded. Returns whether the agent had gone further than the record and
+    /// was built again from it.
+    /// </summary>
+    public bool CatchUp(IReadOnlyList<double> deliveredKw)
+    {
+        var rebuilt = deliveredKw.Count < Next;
+        if (rebuilt)
+        {
+            Agent = fresh();
+            Next = 0;
+        }
+        for (var slot = Next; slot < deliveredKw.Count; slot++)
+        {
+            Agent.ApplyDelivery(slot, deliveredKw[slot]);
+        }
+        Next = Math.Max(Next, deliveredKw.Count);
+        return rebuilt;
+    }
 }
 
 /// <summary>A unit whose reading of a slot never came: its settlement waits for the reading window to close.</summary>

@@ -63,7 +63,8 @@ public sealed class UnitResyncSpecs : TestKit
     /// <summary>
     /// A unit whose node restarted comes back with a fresh agent: the battery at its initial charge, the car as if it
     /// had not yet arrived, the washer not yet run. The host gives it what it delivered so far, as the recorder holds
-    /// it; the unit applies it and goes on from the state it had. Each history is two kW drawn in every slot before
+    /// it; the unit applies it and goes on from the state it had; a market that went back in time has it start again
+    /// from its record. Each history is two kW drawn in every slot before
     /// the unit comes back (it charges the battery and the car, runs the washer); afterwards it delivers nothing.
     /// </summary>
     [Theory]
@@ -100,6 +101,16 @@ public sealed class UnitResyncSpecs : TestKit
         host.ExpectMsg<Resynced>(Answer);
         var next = checkedSlot + 1;
         Assert.Equal(StateAfter(new ScenarioPlan(scenario).Unit(unitId).Agent, history, back, next), await DeliverNothingAsync(again, next, next));
+
+        // The market node is resumed from a checkpoint taken at slot 5, long before the slots this unit has applied since,
+        // and will deliver them again: the unit builds its agent again from the market's record, so each slot moves its
+        // physics once (applied on top, the battery would be full, the car charged, the washer run).
+        const int checkpoint = 5;
+        again.Tell(new Resync(checkpoint, 96 - checkpoint, history[..checkpoint]), host.Ref);
+        host.ExpectMsg<Resynced>(Answer);
+        var resumed = StateAfter(new ScenarioPlan(scenario).Unit(unitId).Agent, history[..checkpoint], checkpoint, checkedSlot);
+        Assert.NotEqual(expected, resumed);
+        Assert.Equal(resumed, await DeliverNothingAsync(again, checkpoint, checkedSlot));
     }
 
     /// <summary>The agent's state after <paramref name="history"/> and then nothing delivered from <paramref name="from"/> to <paramref name="to"/>.</summary>

@@ -85,8 +85,9 @@ public sealed class GrieferTests : IDisposable
         var scenario = ScenarioLoader.Load(Repository.Scenario("quickstart.yaml"));
         var honest = await SimulationRunner.RunAsync(Plan(scenario), Plan(scenario).Units.Select(Plan(scenario).Hosted).ToList(),
             new RunOptions(Path.Combine(_root.FullName, "honest")), CancellationToken.None);
-        var overselling = await SimulationRunner.RunAsync(Plan(scenario), Plan(scenario).Units.Select(u => u.Id != "pv-roof" ? Plan(scenario).Hosted(u)
-            : Plan(scenario).Hosted(u) with { Agent = new Overseller(Plan(scenario).Hosted(u).Agent) }).ToList(),
+        var plan = Plan(scenario);
+        var overselling = await SimulationRunner.RunAsync(plan, plan.Units.Select(u => u.Id != "pv-roof" ? plan.Hosted(u)
+            : new HostedUnit(plan.Hosted(u).Identity, new Overseller(u.Agent), plan.SimulatedTraderKey(u.Id), () => new Overseller(plan.FreshAgent(u)))).ToList(),
             new RunOptions(Path.Combine(_root.FullName, "overselling")), CancellationToken.None);
 
         Assert.True(honest.Complete, honest.Failure);
@@ -106,7 +107,7 @@ public sealed class GrieferTests : IDisposable
 
     /// <summary>Every unit as the runner hosts it, but house-2 registers a meter nobody holds: its readings never come.</summary>
     private static List<HostedUnit> Units(ScenarioPlan plan) => plan.Units.Select(u => u.Id != "house-2" ? plan.Hosted(u)
-        : plan.Hosted(u) with { Identity = plan.Hosted(u).Identity with { MeterAddress = EthKey.Derive("a meter nobody holds", 0).Address } }).ToList();
+        : new HostedUnit(plan.Hosted(u).Identity with { MeterAddress = EthKey.Derive("a meter nobody holds", 0).Address }, u.Agent, plan.SimulatedTraderKey(u.Id), () => plan.FreshAgent(u))).ToList();
 
     private static List<string> Project(string directory, string file, string[] columns) =>
         RunDirectoryChecks.Read(directory, file).Select(r => string.Join(",", columns.Select(c => r.Text(c)))).ToList();

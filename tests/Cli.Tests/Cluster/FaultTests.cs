@@ -195,6 +195,9 @@ public sealed class FaultTests(QuickstartReference reference)
         RunDirectoryChecks.EnergyBalances(run);
         RunDirectoryChecks.MoneyBalances(run);
         RunDirectoryChecks.Kpis(run, plan.Scenario);
+        // The sim nodes outlived the market: the battery applied the slots between the checkpoint and the kill, which the
+        // resumed market delivered again. Its charge still follows the power recorded, slot by slot, once.
+        AssertChargeFollowsPower(run, "battery", initialSoc: 0.5, capacityKwh: 20, efficiency: 0.95, slotHours: 0.25);
         // Nothing is left to resume once the run is complete.
         Assert.Null(MarketCheckpoint.Read(run));
         return checkpoint;
