@@ -33,6 +33,8 @@ internal static class ClusterHosting
             })
             // Application messages (records, lists, BigInteger) between nodes of the same build.
             .WithCustomSerializer("counting-hyperion", [typeof(object)], system => new CountingSerializer(system))
+            // A peer's connection closing after it left the cluster is expected: logged as information, not as an error.
+            .WithActors((system, _) => system.ActorOf(DepartedPeers.Props(), "departed-peers"))
             // Binding every object replaces Akka's default JSON binding on purpose: no need to warn at each start.
             .ConfigureLoggers(logging => logging.WithLogFilter(filter => filter.ExcludeMessageContaining("Serializer for type [System.Object] are being overriden")))
             // What the typed settings do not cover.

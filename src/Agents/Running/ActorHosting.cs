@@ -44,16 +44,31 @@ public static class ActorHosting
     /// <summary>
     /// Writes every log event the actor system publishes to standard error, one line each: level, UTC time, source,
     /// message and the cause's message, without the cause's .NET stack trace (Akka's own, for a lost connection say,
-    /// which tells an operator nothing the message does not).
+    /// which tells an operator nothing the message does not). A warning or an error the program knows to be expected
+    /// (<see cref="ExpectedLogEvents"/>) is information: shown with --verbose, as why it is expected.
     /// </summary>
     private sealed class StandardErrorLogger : ReceiveActor, Akka.Dispatch.IRequiresMessageQueue<Akka.Event.ILoggerMessageQueueSemantics>
     {
         public StandardErrorLogger()
         {
+            var expected = ExpectedLogEvents.Of(Context.System);
+            var informs = Logging.LogLevelFor(Context.System.Settings.LogLevel) <= LogLevel.InfoLevel;
             Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
-            Receive<LogEvent>(e => Console.Error.WriteLine(
-                $"[{e.LogLevel().ToString().Replace("Level", "", StringComparison.Ordinal).ToUpperInvariant()}][{e.Timestamp:HH:mm:ss.fff}][{e.LogSource}] {e.Message}{(e.Cause is { } cause ? $" ({cause.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}: {cause.Message})" : "")}"));
+            Receive<LogEvent>(e =>
+            {
+                if (e.LogLevel() < LogLevel.WarningLevel || expected.Explain(e) is not { } why)
+                {
+                    Write(e.LogLevel(), e, $"{e.Message}{(e.Cause is { } cause ? $" ({cause.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}: {cause.Message})" : "")}");
+                }
+                else if (informs)
+                {
+                    Write(LogLevel.InfoLevel, e, $"expected: {why}");
+                }
+            });
         }
+
+        private static void Write(LogLevel level, LogEvent e, string text) => Console.Error.WriteLine(
+            $"[{level.ToString().Replace("Level", "", StringComparison.Ordinal).ToUpperInvariant()}][{e.Timestamp:HH:mm:ss.fff}][{e.LogSource}] {text}");
     }
 
     /// <summary>

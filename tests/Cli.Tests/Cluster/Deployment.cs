@@ -55,27 +55,13 @@ public sealed class Deployment : IDisposable
 
     /// <summary>
     /// The warning and error lines of every node (the actor log's "[WARNING]" and "[ERROR]", and the program's own
-    /// "warning:" lines): a clean run has none, so an operator who sees one knows something went wrong. One exception,
-    /// not yet mended at its cause (issue 17.5): on a busy machine the market node, which leaves last, may log a
-    /// disassociation from a node that left after the final settlement, as if it had died.
+    /// "warning:" lines): a clean run has none, so an operator who sees one knows something went wrong.
     /// </summary>
-    public IReadOnlyList<string> Complaints => _nodes.SelectMany(ComplaintsOf).ToList();
-
-    private static IEnumerable<string> ComplaintsOf(MicromarketProcess node)
-    {
-        var lines = node.Output.Split('\n');
-        var finalSettlement = Array.FindIndex(lines, l => l.Contains(" FinalSettlement ", StringComparison.Ordinal));
-        return lines
-            .Where((line, i) => IsComplaint(line) && !(node.Name == "market" && IsDisassociation(line) && finalSettlement >= 0 && i > finalSettlement))
-            .Select(line => $"{node.Name}: {line}");
-    }
+    public IReadOnlyList<string> Complaints => _nodes.SelectMany(node => node.Output.Split('\n').Where(IsComplaint).Select(line => $"{node.Name}: {line}")).ToList();
 
     private static bool IsComplaint(string line) =>
         line.StartsWith("[WARNING]", StringComparison.Ordinal) || line.StartsWith("[ERROR]", StringComparison.Ordinal)
         || line.Contains("warning:", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsDisassociation(string line) =>
-        line.Contains("Disassociated", StringComparison.Ordinal) || line.Contains("Association with remote system", StringComparison.Ordinal);
 
     public void Dispose()
     {

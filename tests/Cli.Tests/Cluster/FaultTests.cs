@@ -73,6 +73,10 @@ public sealed class FaultTests(QuickstartReference reference)
         Assert.Contains("battery", lost);
         AssertChargeFollowsPower(deployment.RunDirectory, "battery", initialSoc: 0.5, capacityKwh: 20, efficiency: 0.95, slotHours: 0.25);
 
+        // A node that died without leaving is a warning on the market node: only a peer that left on purpose closes its
+        // connection without one.
+        Assert.Contains(deployment.Complaints, c => c.StartsWith("market: [WARNING]", StringComparison.Ordinal) && c.Contains("UNREACHABLE", StringComparison.Ordinal));
+
         await AssertChainSettledEverySlotOnce(anvil.RpcUrl, deployment.RunDirectory, plan);
         // What the market node recorded, late settlements and the final settlement included, is what the chain settled.
         var settledMissing = await SettlementAudit.AgreesWithChainAsync(anvil.RpcUrl, deployment.RunDirectory, plan.Calendar.Parameters);
