@@ -190,7 +190,8 @@ public sealed class UnitActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     /// <summary>
     /// After a restart, the unit takes up its physics where the recorder says it was (its battery's charge, a car's
-    /// session, a flexible load's progress: each slot it has not applied, applied as delivered), learns what it already
+    /// session, a flexible load's progress: each slot it has not applied, applied as delivered; when it had gone further
+    /// than the record, as behind a market resumed from an older checkpoint, from the start), learns what it already
     /// holds in the slots to come, then tells the host it can trade.
     /// </summary>
     private void OnResync(HostProtocol.Resync m)
