@@ -194,14 +194,14 @@ public sealed class PiHardwareConfigTests : IDisposable
     }
 
     [Theory]
-    [InlineData("{ libgpiod_version: 3 }", 3, 32, "pi_units[0].hardware", "LibGpiodVersion 3 must be 1 or 2")]
+    [InlineData("{ libgpiod_version: 3 }", 3, 32, "pi_units[0].hardware", "libgpiod version 3 must be 1 or 2")]
     [InlineData("{ meter: mcp3008-ct, spi_clock_hz: 5000000 }", 3, 32, "pi_units[0].hardware", "SPI clock 5000000 Hz is outside the MCP3008's 3.6 MHz")]
     [InlineData("{ meter: mcp3008-ct, ct: { current_channel: 1 } }", 3, 57, "pi_units[0].hardware.ct", "current, reference and voltage channels must differ")]
     [InlineData("{ meter: mcp3008-ct, ct: { current_channel: 2, reference_channel: 2 } }", 3, 57, "pi_units[0].hardware.ct", "current, reference and voltage channels must differ")]
     [InlineData("{ meter: mcp3008-ct, ct: { burden_ohm: 22 } }", 3, 59, "pi_units[0].hardware.ct.burden_ohm", "unknown key; did you mean 'burden_ohms'?")]
     [InlineData("{ meter: mcp3008-ct, ct: { direction: both } }", 3, 70, "pi_units[0].hardware.ct.direction", "expected one of import, export, found 'both'")]
     [InlineData("{ fake_dc_bus_voltage_v: 0 }", 3, 57, "pi_units[0].hardware.fake_dc_bus_voltage_v", "expected a number > 0, found 0")]
-    [InlineData("{ max_bus_voltage_v: 40 }", 3, 32, "pi_units[0].hardware", "maxBusVoltageV ('40') must be less than or equal to '32'. (Parameter 'maxBusVoltageV')")]
+    [InlineData("{ max_bus_voltage_v: 40 }", 3, 32, "pi_units[0].hardware", "a bus voltage of 40 V is beyond the INA219's 32 V range")]
     public void A_setting_the_drivers_would_refuse_is_an_error_at_its_place_in_the_file(string hardware, int line, int column, string path, string message)
     {
         var error = Assert.Single(_files.Failure(NodeYamlFolder.Scenario + $"pi_units:\n  - {{ unit: house-1, hardware: {hardware} }}\n").Errors);

@@ -127,13 +127,13 @@ public sealed record HardwareOptions
 
         if (LibGpiodVersion is not (1 or 2))
         {
-            problems.Add($"{nameof(LibGpiodVersion)} {LibGpiodVersion} must be 1 or 2");
+            problems.Add($"libgpiod version {LibGpiodVersion} must be 1 or 2");
         }
 
         // The simulated bench divides its power by this to get its current.
         if (FakeDcBusVoltageV is <= 0 or double.NaN)
         {
-            problems.Add($"{nameof(FakeDcBusVoltageV)} {FakeDcBusVoltageV} V must be positive");
+            problems.Add($"fake DC bus voltage {FakeDcBusVoltageV} V must be positive");
         }
 
         switch (Meter)
@@ -182,7 +182,8 @@ public sealed record HardwareOptions
             }
             catch (ArgumentOutOfRangeException ex)
             {
-                problems.Add(ex.Message.Split(Environment.NewLine)[0]);
+                // The calibration's own words, without .NET's "(Parameter '...')" and "Actual value was" lines.
+                problems.Add(ex.Message.Split(Environment.NewLine)[0].Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal));
             }
         }
     }

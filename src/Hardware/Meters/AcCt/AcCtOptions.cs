@@ -73,11 +73,11 @@ public sealed record AcCtOptions
             }
         }
 
-        Channel(nameof(CurrentChannel), CurrentChannel);
-        Channel(nameof(ReferenceChannel), ReferenceChannel);
+        Channel("current channel", CurrentChannel);
+        Channel("reference channel", ReferenceChannel);
         if (VoltageChannel is int v)
         {
-            Channel(nameof(VoltageChannel), v);
+            Channel("voltage channel", v);
         }
 
         if (CurrentChannel == ReferenceChannel || CurrentChannel == VoltageChannel || ReferenceChannel == VoltageChannel)
@@ -87,7 +87,7 @@ public sealed record AcCtOptions
 
         if (AdcReferenceV is <= 0 or > 5.5)
         {
-            problems.Add($"{nameof(AdcReferenceV)} {AdcReferenceV} V is outside the MCP3008's 0-5.5 V");
+            problems.Add($"ADC reference {AdcReferenceV} V is outside the MCP3008's 0-5.5 V");
         }
 
         if (CtTurnsRatio <= 0 || BurdenOhms <= 0 || CurrentCalibration <= 0 || VoltageScale <= 0 || NominalVoltageV <= 0)
@@ -97,7 +97,7 @@ public sealed record AcCtOptions
 
         if (PowerFactor is <= 0 or > 1)
         {
-            problems.Add($"{nameof(PowerFactor)} {PowerFactor} must be in (0, 1]");
+            problems.Add($"power factor {PowerFactor} must be in (0, 1]");
         }
 
         if (MainsFrequencyHz is < 40 or > 70 || CyclesPerReading < 1)
@@ -107,7 +107,7 @@ public sealed record AcCtOptions
 
         if (CurrentNoiseFloorA < 0 || MaxSamples < 16)
         {
-            problems.Add("noise floor must be non-negative and MaxSamples at least 16");
+            problems.Add("noise floor must be non-negative and max samples at least 16");
         }
 
         return problems;

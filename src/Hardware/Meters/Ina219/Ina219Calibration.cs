@@ -69,7 +69,10 @@ public sealed record Ina219Calibration
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shuntOhms);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxExpectedCurrentA);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBusVoltageV);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBusVoltageV, 32.0);
+        if (maxBusVoltageV > 32.0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBusVoltageV), $"a bus voltage of {maxBusVoltageV} V is beyond the INA219's 32 V range");
+        }
 
         // 3.2 A × 0.1 Ω is 0.32000000000000006 V in doubles; a part per billion is not a range change.
         double maxShuntV = maxExpectedCurrentA * shuntOhms * (1 - 1e-9);
