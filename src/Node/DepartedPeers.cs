@@ -11,7 +11,7 @@ namespace MicroMarket.Node;
 /// The peers that left the cluster on purpose (leaving, exiting, removed after exiting), this node included once it
 /// has. A run's nodes leave together when it ends, and Akka.NET 1.5's classic remoting reports the closing of such a
 /// peer's connection as a failed association (a warning and an error, with Akka's stack trace) whenever the two ends
-/// shut down close together: seen in a third of the runs on a busy machine, by nodes that had logged the peer's exit
+/// shut down close together: seen in 4 of 14 runs on a busy machine, by nodes that had logged the peer's exit
 /// a few milliseconds before. A node that left with such a peer then warns that its last flush may have failed.
 /// These lines are expected, and logged as information saying so (<see cref="ExpectedLogEvents"/>); the same lines
 /// about a peer that did not leave (killed, cut off) stay warnings and errors.
