@@ -470,13 +470,11 @@ public sealed class MarketHostActor : ReceiveActor, IWithTimers
         var id = handle.Identity.Id;
         _resyncing.Add(id);
         Context.Watch(handle.Actor);
-        var firstSlot = Math.Clamp(_plan.Calendar.SlotAt(_phase?.Phase.UnixTime ?? _plan.Calendar.ChainStartUnix), 0, _plan.Calendar.TotalSlots);
-        // Every slot before the first delivery still to come has been delivered. A delivery under way is still to come
-        // (a returning unit misses it; a resumed run does it again), and its slot's record is not the unit's physics yet.
-        var delivered = _phase?.Phase is { Kind: PhaseKind.Delivery } delivery ? delivery.Period : firstSlot;
+        var firstSlot = Math.Max(0, _plan.Calendar.SlotAt(_phase?.Phase.UnixTime ?? _plan.Calendar.ChainStartUnix));
         handle.Actor.Tell(new MarketReady(_session!.Location));
-        // Every report sent to the recorder before this ask is applied before it is answered: the history holds every slot delivered so far.
-        round.Recorder.Ask<RecorderActor.Delivered>(new RecorderActor.AskDelivered(id, delivered), _settings.UnitReplyTimeout)
+        // Every report sent to the recorder before this ask is applied before it is answered: the history holds every slot
+        // delivered so far, and no slot whose delivery is still to come (under way, or to be done again by a resumed run).
+        round.Recorder.Ask<RecorderActor.Delivered>(new RecorderActor.AskDelivered(id), _settings.UnitReplyTimeout)
             .PipeTo(Self, success: d => new UnitHistory(handle, firstSlot, d.Kw));
         LogToOperator($"unit {handle.Identity.Id} is back: it takes up its physics and reads its positions from slot {firstSlot}, and rejoins");
     }

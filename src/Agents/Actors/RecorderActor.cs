@@ -23,7 +23,7 @@ public sealed class RecorderActor : ReceiveActor
             var (tokens, imports) = tables.UpliftDue(m.FromSlot, m.ToSlot, fuelPrice);
             Sender.Tell(new UpliftDue(tokens, imports));
         });
-        Receive<AskDelivered>(m => Sender.Tell(new Delivered(m.UnitId, tables.DeliveredKw(m.UnitId, m.ToSlot))));
+        Receive<AskDelivered>(m => Sender.Tell(new Delivered(m.UnitId, tables.DeliveredKw(m.UnitId))));
         // Rounds tell the recorder before they report to the clock, so once the run has ended a
         // Flush is answered only after every report has been applied.
         Receive<Flush>(_ =>
@@ -75,8 +75,8 @@ public sealed class RecorderActor : ReceiveActor
     /// <summary>The uplift in tokens and the units' net metered import (Wh, at least 0) it is shared by.</summary>
     public sealed record UpliftDue(decimal Tokens, IReadOnlyList<(string UnitId, long ImportWh)> Imports);
 
-    /// <summary>What a unit delivered in each slot before <see cref="ToSlot"/> (<see cref="RunTables.DeliveredKw"/>): a returning unit's physics.</summary>
-    public sealed record AskDelivered(string UnitId, int ToSlot);
+    /// <summary>What a unit delivered in each slot delivered so far (<see cref="RunTables.DeliveredKw"/>): a returning unit's physics.</summary>
+    public sealed record AskDelivered(string UnitId);
 
     public sealed record Delivered(string UnitId, IReadOnlyList<double> Kw);
 

@@ -53,9 +53,9 @@ public sealed partial class RunTables(SimulationCalendar calendar, IReadOnlyList
 
     public IEnumerable<UnitSlotRow> UnitRows => _unitRows.Values;
 
-    /// <summary>What <paramref name="unitId"/> delivered in each slot before <paramref name="toSlot"/>, kW generator convention; 0 where it was away.</summary>
-    public IReadOnlyList<double> DeliveredKw(string unitId, int toSlot) =>
-        Enumerable.Range(0, toSlot).Select(s => _unitRows.TryGetValue((s, unitId), out var row) ? row.ActualKw ?? 0 : 0).ToList();
+    /// <summary>What <paramref name="unitId"/> delivered in each slot delivered so far, kW generator convention; 0 where it was away.</summary>
+    public IReadOnlyList<double> DeliveredKw(string unitId) =>
+        Enumerable.Range(0, LastDeliveredSlot + 1).Select(s => _unitRows.TryGetValue((s, unitId), out var row) ? row.ActualKw ?? 0 : 0).ToList();
 
     public IEnumerable<SlotRow> SlotRows => _slotRows.Values;
 
